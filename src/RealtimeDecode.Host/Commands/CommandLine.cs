@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Reflection;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary>Root command, discovery of subcommands and the one place where user errors become exit codes.</summary>
+internal static class CommandLine
+{
+    /// <summary>Exit code for a user error (bad file, bad option).</summary>
+    public const int UserError = 2;
+
+    /// <summary>Exit code for an unexpected failure.</summary>
+    public const int InternalError = 3;
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("RealtimeDecode: real-time fMRI decoding of co-occurring emotions from dynamic functional connectivity.");
+        var commands = typeof(CommandLine).Assembly.GetTypes()
+            .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => ((ICliCommand)Activator.CreateInstance(t, nonPublic: true)!).Build())
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
+        foreach (var c in commands) root.Subcommands.Add(c);
+        return root;
+    }
+
+    public static int Run(string[] args)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Unwrap(e) is InputDataException ide)
+        {
+            Console.Error.WriteLine($"error: {ide.Message}");
+            return UserError;
+        }
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            var inner = Unwrap(e);
+            Console.Error.WriteLine($"error: {inner.GetType().Name}: {inner.Message}");
+            if (Environment.GetEnvironmentVariable("RTDECODE_DEBUG") == "1") Console.Error.WriteLine(inner);
+            return InternalError;
+        }
+    }
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException!;
+        return e;
+    }
+}

@@ -1,0 +1,3 @@
+using RealtimeDecode.Host.Commands;
+
+return CommandLine.Run(args);
