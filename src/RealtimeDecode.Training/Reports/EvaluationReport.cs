@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RealtimeDecode.Training.Reports;
+
+/// <summary>Held-out predictions of one fold (or one evaluation run): rows = windows, columns = targets.</summary>
+public sealed record FoldPredictions(string Name, int[] Volumes, double[,] Actual, double[,] Predicted);
+
+/// <summary>Metrics of one model over its folds, as written to metrics.json and metrics.tsv.</summary>
+public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets, IReadOnlyList<FoldPredictions> Folds)
+{
+    /// <summary>Metrics per fold and target.</summary>
+    public RegressionMetrics[,] PerFold()
+    {
+        var m = new RegressionMetrics[Folds.Count, Targets.Count];
+        for (int f = 0; f < Folds.Count; f++)
+            for (int t = 0; t < Targets.Count; t++)
+                m[f, t] = RegressionMetrics.Compute(Column(Folds[f].Actual, t), Column(Folds[f].Predicted, t));
+        return m;
+    }
+
+    /// <summary>Per target: the mean over folds of each metric.</summary>
+    public RegressionMetrics[] PerTarget()
+    {
+        var pf = PerFold();
+        var result = new RegressionMetrics[Targets.Count];
+        for (int t = 0; t < Targets.Count; t++)
+        {
+            double r = 0, r2 = 0, mse = 0; int n = 0;
+            for (int f = 0; f < Folds.Count; f++) { r += pf[f, t].PearsonR; r2 += pf[f, t].R2; mse += pf[f, t].Mse; n += pf[f, t].Count; }
+            int k = Math.Max(1, Folds.Count);
+            result[t] = new RegressionMetrics(r / k, r2 / k, mse / k, n);
+        }
+        return result;
+    }
+
+    /// <summary>Mean over targets of the per-target metrics.</summary>
+    public RegressionMetrics Mean()
+    {
+        var pt = PerTarget();
+        if (pt.Length == 0) return new RegressionMetrics(double.NaN, double.NaN, double.NaN, 0);
+        return new RegressionMetrics(pt.Average(m => m.PearsonR), pt.Average(m => m.R2), pt.Average(m => m.Mse), pt.Sum(m => m.Count));
+    }
+
+    internal static double[] Column(double[,] a, int c)
+    {
+        var x = new double[a.GetLength(0)];
+        for (int i = 0; i < x.Length; i++) x[i] = a[i, c];
+        return x;
+    }
+}
+
+/// <summary>
+/// Writes an evaluation report folder: metrics.json and metrics.tsv (Pearson r, R², MSE per target
+/// and their mean, per fold), one predicted-vs-actual time-course PNG per model, a comparison PNG when
+/// several models are given (for example DFC against ROI-amplitude features), and an index.html that
+/// shows them. The first model is the main one; the others are comparisons.
+/// </summary>
+public static class EvaluationReport
+{
+    public static void Write(string directory, IReadOnlyList<ModelEvaluation> models, JsonObject? provenance = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
+        Directory.CreateDirectory(directory);
+        var json = new JsonObject();
+        if (provenance is not null) json["provenance"] = provenance.DeepClone();
+        var jm = new JsonArray();
+        var tsv = new StringBuilder("model\tfold\ttarget\tpearson_r\tr2\tmse\tn\n");
+        foreach (var m in models)
+        {
+            var perFold = m.PerFold();
+            var perTarget = m.PerTarget();
+            var mean = m.Mean();
+            var o = new JsonObject
+            {
+                ["model"] = m.Model,
+                ["targets"] = new JsonArray(m.Targets.Select(t => (JsonNode)t).ToArray()),
+                ["mean"] = ToJson(mean),
+                ["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)ToJson(perTarget[i])))),
+                ["folds"] = new JsonArray(m.Folds.Select((f, fi) => (JsonNode)new JsonObject
+                {
+                    ["name"] = f.Name,
+                    ["count"] = f.Volumes.Length,
+                    ["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)ToJson(perFold[fi, i])))),
+                }).ToArray()),
+            };
+            jm.Add(o);
+            for (int f = 0; f < m.Folds.Count; f++)
+                for (int t = 0; t < m.Targets.Count; t++)
+                    tsv.Append(Row(m.Model, m.Folds[f].Name, m.Targets[t], perFold[f, t]));
+            for (int t = 0; t < m.Targets.Count; t++) tsv.Append(Row(m.Model, "mean", m.Targets[t], perTarget[t]));
+            tsv.Append(Row(m.Model, "mean", "mean", mean));
+        }
+        json["models"] = jm;
+        File.WriteAllText(Path.Combine(directory, "metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(directory, "metrics.tsv"), tsv.ToString());
+
+        var images = new List<(string File, string Caption)>();
+        foreach (var m in models)
+        {
+            string file = $"timecourses_{Slug(m.Model)}.png";
+            ReportPlots.TimeCourses(Path.Combine(directory, file), m);
+            images.Add((file, $"{m.Model}: predicted (colour) and actual (black) per target, held-out data"));
+        }
+        if (models.Count > 1)
+        {
+            ReportPlots.Comparison(Path.Combine(directory, "comparison.png"), models);
+            images.Insert(0, ("comparison.png", "Held-out Pearson r per target, " + string.Join(" vs ", models.Select(m => m.Model))));
+        }
+        WriteIndex(directory, models, images);
+    }
+
+    private static string Row(string model, string fold, string target, RegressionMetrics m) =>
+        string.Create(CultureInfo.InvariantCulture, $"{model}\t{fold}\t{target}\t{m.PearsonR:R}\t{m.R2:R}\t{m.Mse:R}\t{m.Count}\n");
+
+    private static JsonObject ToJson(RegressionMetrics m) => new()
+    {
+        ["pearson_r"] = Num(m.PearsonR), ["r2"] = Num(m.R2), ["mse"] = Num(m.Mse), ["n"] = m.Count,
+    };
+
+    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    internal static string Slug(string s) => new(s.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_').ToArray());
+
+    private static void WriteIndex(string directory, IReadOnlyList<ModelEvaluation> models, List<(string File, string Caption)> images)
+    {
+        var h = new StringBuilder();
+        h.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RealtimeDecode evaluation</title>");
+        h.Append("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}img{max-width:100%;border:1px solid #eee}</style></head><body>");
+        h.Append("<h1>Evaluation report</h1>");
+        foreach (var m in models)
+        {
+            var pt = m.PerTarget();
+            var mean = m.Mean();
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{WebUtility.HtmlEncode(m.Model)}</h2><p>{m.Folds.Count} held-out fold(s). Metrics are means over folds.</p>");
+            h.Append("<table><tr><th>target</th><th>Pearson r</th><th>R²</th><th>MSE</th></tr>");
+            for (int t = 0; t < m.Targets.Count; t++)
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(m.Targets[t])}</td><td>{pt[t].PearsonR:0.000}</td><td>{pt[t].R2:0.000}</td><td>{pt[t].Mse:0.0000}</td></tr>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{mean.PearsonR:0.000}</th><th>{mean.R2:0.000}</th><th>{mean.Mse:0.0000}</th></tr></table>");
+        }
+        foreach (var (file, caption) in images)
+            h.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{file}\" alt=\"{WebUtility.HtmlEncode(caption)}\"><figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>");
+        h.Append("<p>Files: <a href=\"metrics.json\">metrics.json</a>, <a href=\"metrics.tsv\">metrics.tsv</a>.</p></body></html>");
+        File.WriteAllText(Path.Combine(directory, "index.html"), h.ToString());
+    }
+}
