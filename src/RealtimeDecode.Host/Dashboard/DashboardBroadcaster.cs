@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>
+/// Keeps the session so far for late joiners and pushes live events to every connected client through
+/// a bounded queue of its own: a slow client loses its oldest messages (counted) and never slows the
+/// pipeline or the other clients. Publishing never blocks: it appends to the backlog and offers the
+/// message to each queue.
+/// </summary>
+public sealed class DashboardBroadcaster : IAsyncDisposable
+{
+    private readonly IHubContext<DecoderHub> _hub;
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<string, Client> _clients = new();
+    private readonly object _gate = new();
+    private readonly List<EstimateMessage> _estimates = [];
+    private readonly List<QcMessage> _qc = [];
+    private ConnectivityMessage? _connectivity;
+    private StatusMessage _status = new("starting", null, 0, 0, 0, null);
+    private long _dropped;
+
+    public DashboardBroadcaster(IHubContext<DecoderHub> hub, DashboardOptions options)
+    {
+        _hub = hub;
+        _capacity = options.ClientQueue;
+    }
+
+    /// <summary>Messages dropped over all clients because they read too slowly.</summary>
+    public long DroppedMessages => Interlocked.Read(ref _dropped);
+
+    /// <summary>Connected clients.</summary>
+    public int ClientCount => _clients.Count;
+
+    public void Publish(EstimateMessage m)
+    {
+        lock (_gate) _estimates.Add(m);
+        Offer(DashboardEvents.Estimate, m);
+    }
+
+    public void Publish(QcMessage m)
+    {
+        lock (_gate) _qc.Add(m);
+        Offer(DashboardEvents.Qc, m);
+    }
+
+    public void Publish(ConnectivityMessage m)
+    {
+        lock (_gate) _connectivity = m;
+        Offer(DashboardEvents.Connectivity, m);
+    }
+
+    public void Publish(StatusMessage m)
+    {
+        m = m with { DroppedMessages = DroppedMessages };
+        lock (_gate) _status = m;
+        Offer(DashboardEvents.Status, m);
+    }
+
+    /// <summary>A new run begins: the backlog is cleared.</summary>
+    public void Reset()
+    {
+        lock (_gate) { _estimates.Clear(); _qc.Clear(); _connectivity = null; }
+    }
+
+    public SessionSnapshot Snapshot()
+    {
+        lock (_gate)
+            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, [.. _estimates], [.. _qc], _connectivity);
+    }
+
+    internal void AddClient(string connectionId)
+    {
+        var channel = Channel.CreateBounded<(string Event, object Message)>(
+            new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+        var client = new Client(channel, new CancellationTokenSource());
+        if (_clients.TryAdd(connectionId, client))
+            client.Pump = Task.Run(() => PumpAsync(connectionId, client));
+    }
+
+    internal void RemoveClient(string connectionId)
+    {
+        if (_clients.TryRemove(connectionId, out var c))
+        {
+            c.Channel.Writer.TryComplete();
+            c.Stop.Cancel();
+        }
+    }
+
+    private void Offer(string evt, object message)
+    {
+        foreach (var c in _clients.Values) c.Channel.Writer.TryWrite((evt, message));
+    }
+
+    private async Task PumpAsync(string connectionId, Client c)
+    {
+        var proxy = _hub.Clients.Client(connectionId);
+        try
+        {
+            await foreach (var (evt, message) in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
+                await proxy.SendAsync(evt, message, c.Stop.Token);
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception) { RemoveClient(connectionId); } // a broken connection is the client's problem alone
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in _clients.Keys.ToArray()) RemoveClient(id);
+        await Task.CompletedTask;
+    }
+
+    private sealed class Client(Channel<(string Event, object Message)> channel, CancellationTokenSource stop)
+    {
+        public Channel<(string Event, object Message)> Channel { get; } = channel;
+        public CancellationTokenSource Stop { get; } = stop;
+        public Task? Pump { get; set; }
+    }
+}

@@ -1,0 +1,42 @@
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>SignalR event names of the hub at <see cref="DecoderHub.Path"/>; a contract with the pages and users' clients.</summary>
+public static class DashboardEvents
+{
+    public const string Estimate = "estimate";
+    public const string Connectivity = "connectivity";
+    public const string Qc = "qc";
+    public const string Status = "status";
+}
+
+/// <summary>Facts of the session shown on the dashboard.</summary>
+/// <param name="RoiNames">ROI names in the model's ROI order.</param>
+/// <param name="Networks">Network of each ROI, or null when the atlas has none.</param>
+/// <param name="RoiOrder">ROI indices ordered by network, for the heatmap.</param>
+public sealed record SessionInfo(
+    string Run, string Model, string Atlas, string[] Targets, double Tr, int Window,
+    string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes);
+
+/// <summary>One decoded volume: a value per target, the latency from file complete to published (ms), and when it was sent (Unix ms, for display-latency checks).</summary>
+public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0);
+
+/// <summary>
+/// The connectivity matrix of one window: the upper triangle (i &lt; j, row-major in the model's ROI
+/// order) quantised to signed bytes, value = byte / 127 · <see cref="Scale"/>, base64-encoded; and, for
+/// linear models, the contribution of each network pair to each estimate.
+/// </summary>
+public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, string Values, NetworkContribution[]? Contributions);
+
+/// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>
+public sealed record NetworkContribution(string NetworkA, string NetworkB, double[] Values);
+
+/// <summary>Quality of one volume: its status, the running counts, latency, a motion proxy and its ROI means.</summary>
+/// <param name="Motion">DVARS-style proxy: RMS of the voxelwise change from the previous volume, % of the mean.</param>
+public sealed record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
+    double? Latency, double? Motion, float[]? Roi);
+
+/// <summary>Session state: starting, warming-up, running, ended; with the session facts and drop counts.</summary>
+public sealed record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);
+
+/// <summary>Everything a client that connects late needs before live events: the session so far.</summary>
+public sealed record SessionSnapshot(StatusMessage Status, EstimateMessage[] Estimates, QcMessage[] Qc, ConnectivityMessage? Connectivity);

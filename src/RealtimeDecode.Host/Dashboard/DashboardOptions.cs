@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>Dashboard settings (section <c>Dashboard</c> of the configuration).</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>Serve the dashboard and the hub.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where to listen; loopback only unless changed explicitly.</summary>
+    [Required]
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Token that requests from other machines must present; generated at start when serving beyond loopback without one.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>Messages queued per client before the oldest are dropped.</summary>
+    [Range(8, 100_000)]
+    public int ClientQueue { get; set; } = 512;
+
+    /// <summary>Largest ROI count whose full matrix is sent; larger matrices are averaged down to this size.</summary>
+    [Range(16, 1000)]
+    public int MaxMatrixSize { get; set; } = 400;
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>
+/// The dashboard hub. Server-to-client events are sent by <see cref="DashboardBroadcaster"/> through
+/// each client's own bounded queue; clients call <see cref="GetSession"/> once connected to receive the
+/// session so far, and drop live events whose volume they already have.
+/// </summary>
+public sealed class DecoderHub(DashboardBroadcaster broadcaster) : Hub
+{
+    /// <summary>The hub's URL path.</summary>
+    public const string Path = "/hubs/decoder";
+
+    public override Task OnConnectedAsync()
+    {
+        broadcaster.AddClient(Context.ConnectionId);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        broadcaster.RemoveClient(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The session so far: status, all estimates and QC of the run, the latest matrix.</summary>
+    public SessionSnapshot GetSession() => broadcaster.Snapshot();
+}

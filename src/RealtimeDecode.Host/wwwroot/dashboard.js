@@ -1,0 +1,287 @@
+"use strict";
+// RealtimeDecode dashboard: live estimates, connectivity heatmap, ROI traces and QC from the hub at /hubs/decoder.
+(() => {
+  const COLORS = ["#e6194b", "#f58231", "#ffe119", "#3cb44b", "#42d4f4", "#4363d8", "#911eb4", "#f032e6", "#9a6324", "#bfef45", "#469990", "#dcbeff"];
+  const STATUS_COLORS = { ok: "#3cb44b", missing: "#e6194b", corrupt: "#f032e6", late: "#f5a623", duplicate: "#4aa3ff" };
+  const params = new URLSearchParams(location.search);
+  const token = params.get("token") || params.get("access_token");
+  const $ = id => document.getElementById(id);
+
+  const state = {
+    session: null, targets: [], xs: [], ys: [], lastVolume: -1,
+    qc: new Map(), latX: [], latY: [], roiX: [], roiRows: [],
+    connectivity: null, lastArrival: null, heatmapDraws: 0,
+    displayLatencies: [], pending: null, dirty: false, justReceived: [],
+  };
+  window.rtdecode = {
+    state,
+    points: () => state.xs.length,
+    lastVolume: () => state.lastVolume,
+    heatmapDraws: () => state.heatmapDraws,
+    displayLatencies: () => state.displayLatencies.slice(),
+  };
+
+  // ---------- charts ----------
+  let estChart = null, latChart = null, roiChart = null;
+  const width = el => Math.max(300, el.clientWidth || el.parentElement.clientWidth - 24);
+
+  function makeEstimateChart(targets) {
+    if (estChart) estChart.destroy();
+    const el = $("estimates");
+    const series = [{ label: "volume" }].concat(targets.map((t, i) => ({ label: t, stroke: COLORS[i % COLORS.length], width: 2 })));
+    estChart = new uPlot({ width: width(el), height: 320, series, scales: { x: { time: false } },
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }],
+      legend: { live: true } }, [state.xs, ...state.ys], el);
+    const values = $("values");
+    values.innerHTML = "";
+    targets.forEach((t, i) => {
+      const d = document.createElement("div");
+      d.className = "value"; d.style.borderColor = COLORS[i % COLORS.length];
+      d.innerHTML = `<div class="name"></div><div class="num" data-target="${i}">–</div>`;
+      d.querySelector(".name").textContent = t;
+      values.appendChild(d);
+    });
+  }
+
+  function makeLatencyChart() {
+    const el = $("latency-chart");
+    latChart = new uPlot({ width: width(el), height: 150, scales: { x: { time: false } },
+      series: [{ label: "volume" }, { label: "latency (ms)", stroke: "#4aa3ff", width: 1.5 }],
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
+      [state.latX, state.latY], el);
+  }
+
+  function selectedRois() { return Array.from($("roi-select").selectedOptions).map(o => +o.value); }
+
+  function makeRoiChart() {
+    if (roiChart) roiChart.destroy();
+    const el = $("roi-chart");
+    const sel = selectedRois();
+    const names = state.session ? state.session.roiNames : [];
+    const series = [{ label: "volume" }].concat(sel.map((r, i) => ({ label: names[r] ?? `ROI ${r}`, stroke: COLORS[(i + 5) % COLORS.length], width: 1.5 })));
+    roiChart = new uPlot({ width: width(el), height: 180, series, scales: { x: { time: false } },
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
+      roiData(), el);
+  }
+
+  function roiData() {
+    const sel = selectedRois();
+    return [state.roiX].concat(sel.map(r => state.roiRows.map(row => row ? row[r] : null)));
+  }
+
+  // ---------- heatmap ----------
+  const lut = (() => {
+    const t = new Uint8ClampedArray(256 * 3);
+    for (let i = 0; i < 256; i++) {
+      const v = i / 127.5 - 1; // -1 .. 1
+      const a = Math.min(1, Math.abs(v));
+      const [r, g, b] = v < 0 ? [33, 102, 172] : [178, 24, 43];
+      t[i * 3] = 255 + (r - 255) * a; t[i * 3 + 1] = 255 + (g - 255) * a; t[i * 3 + 2] = 255 + (b - 255) * a;
+    }
+    return t;
+  })();
+  let heatIndex = null, offscreen = null;
+
+  function heatLayout(n) {
+    const order = state.session && state.session.roiOrder && state.session.roiOrder.length === n ? state.session.roiOrder : [...Array(n).keys()];
+    const pos = new Int32Array(n);
+    order.forEach((roi, p) => { pos[roi] = p; });
+    const m = n * (n - 1) / 2, a = new Int32Array(m), b = new Int32Array(m);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, k++) { a[k] = (pos[i] * n + pos[j]) * 4; b[k] = (pos[j] * n + pos[i]) * 4; }
+    offscreen = document.createElement("canvas"); offscreen.width = n; offscreen.height = n;
+    heatIndex = { n, a, b, order, image: offscreen.getContext("2d").createImageData(n, n) };
+  }
+
+  function drawHeatmap(msg) {
+    const n = msg.roiCount;
+    if (!heatIndex || heatIndex.n !== n) heatLayout(n);
+    const raw = atob(msg.values), data = heatIndex.image.data, a = heatIndex.a, b = heatIndex.b;
+    for (let k = 0; k < raw.length; k++) {
+      let q = raw.charCodeAt(k); if (q > 127) q -= 256;
+      const c = (q + 128) * 3;
+      data[a[k]] = data[b[k]] = lut[c]; data[a[k] + 1] = data[b[k] + 1] = lut[c + 1]; data[a[k] + 2] = data[b[k] + 2] = lut[c + 2];
+      data[a[k] + 3] = data[b[k] + 3] = 255;
+    }
+    for (let i = 0; i < n; i++) { const d = (i * n + i) * 4; data[d] = data[d + 1] = data[d + 2] = 60; data[d + 3] = 255; }
+    offscreen.getContext("2d").putImageData(heatIndex.image, 0, 0);
+    const canvas = $("heatmap"), ctx = canvas.getContext("2d"), size = canvas.width;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(offscreen, 0, 0, size, size);
+    const nets = state.session && state.session.networks;
+    if (nets && nets.length === n) {
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 1.5; ctx.font = "11px system-ui"; ctx.fillStyle = "#111";
+      let start = 0;
+      for (let p = 1; p <= n; p++) {
+        if (p === n || nets[heatIndex.order[p]] !== nets[heatIndex.order[start]]) {
+          const x0 = start / n * size, x1 = p / n * size;
+          ctx.strokeRect(x0, x0, x1 - x0, x1 - x0);
+          ctx.fillText(nets[heatIndex.order[start]], x0 + 3, x1 - 4);
+          start = p;
+        }
+      }
+    }
+    $("matrix-volume").textContent = `volume ${msg.volume} · ±${msg.scale.toFixed(2)}`;
+    drawContributions(msg.contributions);
+    state.heatmapDraws++;
+  }
+
+  function drawContributions(list) {
+    const el = $("contributions");
+    if (!list || !list.length) { el.innerHTML = ""; return; }
+    const rows = state.targets.map((t, ti) => {
+      const top = list.map(c => ({ pair: c.networkA === c.networkB ? c.networkA : `${c.networkA}–${c.networkB}`, v: c.values[ti] }))
+        .sort((x, y) => Math.abs(y.v) - Math.abs(x.v)).slice(0, 3);
+      return `<tr><td>${escapeHtml(t)}</td>${top.map(x => `<td>${escapeHtml(x.pair)} <b>${x.v >= 0 ? "+" : ""}${x.v.toFixed(2)}</b></td>`).join("")}</tr>`;
+    });
+    el.innerHTML = `<h2 style="margin-top:.8em">Network blocks driving each estimate</h2><table class="contrib"><tr><th>target</th><th>1st</th><th>2nd</th><th>3rd</th></tr>${rows.join("")}</table>`;
+  }
+
+  function escapeHtml(s) { return String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
+
+  // ---------- QC ----------
+  function drawStrip() {
+    const canvas = $("strip"), ctx = canvas.getContext("2d");
+    const vols = [...state.qc.keys()];
+    const total = Math.max((state.session && state.session.expectedVolumes) || 0, vols.length ? Math.max(...vols) + 1 : 0, 1);
+    const w = canvas.width / total;
+    ctx.fillStyle = "#0b0d12"; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    for (const [v, q] of state.qc) { ctx.fillStyle = STATUS_COLORS[q.status] || "#888"; ctx.fillRect(v * w, 0, Math.max(1, w - (w > 3 ? 1 : 0)), canvas.height); }
+  }
+
+  function showCounts(counts) {
+    $("counts").innerHTML = Object.entries(counts || {}).map(([k, v]) =>
+      `<span><b style="color:${STATUS_COLORS[k] || "#ccc"}">■</b> ${escapeHtml(k)} ${v}</span>`).join("");
+  }
+
+  // ---------- session facts ----------
+  function applySession(s) {
+    if (!s) return;
+    const changed = !state.session || JSON.stringify(state.session.targets) !== JSON.stringify(s.targets) || state.session.roiNames.length !== s.roiNames.length;
+    state.session = s;
+    $("run").textContent = s.run; $("model").textContent = s.model; $("atlas").textContent = s.atlas;
+    $("tr").textContent = `${s.tr} s`; $("window").textContent = `${s.window} volumes`;
+    if (changed) {
+      state.targets = s.targets;
+      if (state.ys.length !== s.targets.length) state.ys = s.targets.map(() => []);
+      makeEstimateChart(s.targets);
+      const sel = $("roi-select");
+      sel.innerHTML = "";
+      s.roiNames.forEach((name, i) => { const o = document.createElement("option"); o.value = i; o.textContent = name; o.selected = i < 3; sel.appendChild(o); });
+      makeRoiChart();
+      heatIndex = null;
+    }
+  }
+
+  function applyStatus(m) {
+    applySession(m.session);
+    const el = $("state");
+    el.textContent = m.state === "warming-up" ? `warming up (${m.warmupRemaining} to go)` : m.state + (m.droppedMessages ? ` · ${m.droppedMessages} dropped` : "");
+    el.className = "pill " + ({ running: "ok", "warming-up": "warn", ended: "", failed: "bad" }[m.state] ?? "");
+    if (m.message) el.title = m.message;
+  }
+
+  // ---------- live events ----------
+  function onEstimate(m, receivedAt) {
+    if (m.volume <= state.lastVolume) return; // already in the backlog
+    if (!estChart || state.targets.length !== m.targets.length) { state.targets = m.targets; state.ys = m.targets.map(() => []); makeEstimateChart(m.targets); }
+    state.lastVolume = m.volume;
+    state.xs.push(m.volume);
+    m.values.forEach((v, i) => state.ys[i].push(v));
+    document.querySelectorAll("#values .num").forEach(el => { const v = m.values[+el.dataset.target]; el.textContent = v === undefined ? "–" : v.toFixed(3); });
+    if (receivedAt !== undefined && m.sentUnixMs) state.justReceived.push(m.sentUnixMs);
+    schedule();
+  }
+
+  function onQc(m) {
+    if (state.qc.has(m.volume)) return;
+    state.qc.set(m.volume, m);
+    state.lastArrival = performance.now();
+    $("volume").textContent = m.volume;
+    if (m.latency !== null && m.latency !== undefined) { state.latX.push(m.volume); state.latY.push(m.latency); }
+    if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi); }
+    showCounts(m.counts);
+    schedule();
+  }
+
+  function onConnectivity(m) { state.connectivity = m; state.heatPending = true; schedule(); }
+
+  function schedule() {
+    if (state.dirty) return;
+    state.dirty = true;
+    requestAnimationFrame(() => {
+      state.dirty = false;
+      if (estChart) estChart.setData([state.xs, ...state.ys]);
+      if (latChart) latChart.setData([state.latX, state.latY]);
+      if (roiChart) roiChart.setData(roiData());
+      drawStrip();
+      if (state.heatPending && state.connectivity) { state.heatPending = false; drawHeatmap(state.connectivity); }
+      const now = performance.timeOrigin + performance.now();
+      for (const sent of state.justReceived) state.displayLatencies.push(now - sent);
+      state.justReceived = [];
+    });
+  }
+
+  function resetData() {
+    state.xs = []; state.ys = state.targets.map(() => []); state.lastVolume = -1;
+    state.qc = new Map(); state.latX = []; state.latY = []; state.roiX = []; state.roiRows = []; state.connectivity = null;
+  }
+
+  function live(fn) { if (state.pending) state.pending.push(fn); else fn(); }
+
+  // ---------- connection ----------
+  const conn = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/decoder", token ? { accessTokenFactory: () => token } : {})
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
+    .build();
+  conn.on("estimate", m => { const t = performance.now(); live(() => onEstimate(m, t)); });
+  conn.on("qc", m => live(() => onQc(m)));
+  conn.on("connectivity", m => live(() => onConnectivity(m)));
+  conn.on("status", m => live(() => applyStatus(m)));
+
+  function setConnection(text, cls) { const el = $("connection"); el.textContent = text; el.className = "pill " + cls; }
+
+  async function loadSnapshot() {
+    state.pending = [];
+    try {
+      const snap = await conn.invoke("GetSession");
+      resetData();
+      applyStatus(snap.status);
+      for (const q of snap.qc) onQc(q);
+      for (const e of snap.estimates) onEstimate(e);
+      if (snap.connectivity) onConnectivity(snap.connectivity);
+    } finally {
+      const queued = state.pending; state.pending = null;
+      for (const f of queued) f();
+    }
+  }
+
+  async function start() {
+    try {
+      setConnection("connecting", "warn");
+      await conn.start();
+      await loadSnapshot();
+      setConnection("connected", "ok");
+    } catch (e) {
+      setConnection("disconnected", "bad");
+      setTimeout(start, 2000);
+    }
+  }
+  conn.onreconnecting(() => setConnection("reconnecting", "warn"));
+  conn.onreconnected(async () => { await loadSnapshot(); setConnection("connected", "ok"); });
+  conn.onclose(() => { setConnection("disconnected", "bad"); setTimeout(start, 2000); });
+
+  $("roi-select").addEventListener("change", makeRoiChart);
+  setInterval(() => {
+    if (state.lastArrival === null) return;
+    const s = (performance.now() - state.lastArrival) / 1000, tr = state.session ? state.session.tr : 2;
+    const el = $("clock"); el.textContent = `${s.toFixed(1)} s`; el.style.color = s > 1.5 * tr ? "#e6194b" : "";
+  }, 200);
+  window.addEventListener("resize", () => {
+    if (estChart) estChart.setSize({ width: width($("estimates")), height: 320 });
+    if (latChart) latChart.setSize({ width: width($("latency-chart")), height: 150 });
+    if (roiChart) roiChart.setSize({ width: width($("roi-chart")), height: 180 });
+  });
+  makeLatencyChart();
+  start();
+})();
