@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.FileProviders;
+using Serilog;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>Feedback display defaults (section <c>Feedback</c>); the page's URL parameters override them.</summary>
+public sealed class FeedbackOptions
+{
+    public string? Target { get; set; }
+    public string? Weights { get; set; }
+    public int Smooth { get; set; } = 3;
+    public double Min { get; set; }
+    public double Max { get; set; } = 1;
+    public string? Zone { get; set; }
+    public string? Label { get; set; }
+}
+
+/// <summary>
+/// The web side of a session: Kestrel serving the dashboard at <c>/</c>, the feedback display at
+/// <c>/feedback</c> and the hub at <see cref="DecoderHub.Path"/>. Loopback by default; serving beyond
+/// the machine requires the access token (generated when none is configured).
+/// </summary>
+public sealed class DashboardServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DashboardServer(WebApplication app, DashboardBroadcaster broadcaster, string? token)
+    {
+        _app = app;
+        Broadcaster = broadcaster;
+        AccessToken = token;
+    }
+
+    public DashboardBroadcaster Broadcaster { get; }
+
+    /// <summary>The token remote clients must present (null when serving loopback only).</summary>
+    public string? AccessToken { get; }
+
+    /// <summary>The addresses Kestrel listens on (after <see cref="StartAsync"/>).</summary>
+    public IReadOnlyList<string> Addresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+
+    /// <summary>Builds the server; <paramref name="configure"/> lets tests add middleware before the gate.</summary>
+    public static DashboardServer Create(DashboardOptions options, FeedbackOptions? feedback = null, Action<WebApplication>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(Log.Logger, dispose: false);
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.Services.AddSignalR(o => o.EnableDetailedErrors = false);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<DashboardBroadcaster>();
+        var app = builder.Build();
+
+        bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
+        string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
+        configure?.Invoke(app);
+        app.UseMiddleware<AccessTokenMiddleware>(token);
+        app.UseDefaultFiles();
+        var files = new PhysicalFileProvider(app.Environment.WebRootPath);
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapGet("/feedback", () => Results.File(Path.Combine(app.Environment.WebRootPath, "feedback.html"), "text/html"));
+        var fb = feedback ?? new FeedbackOptions();
+        app.MapGet("/api/feedback", () => Results.Json(new Dictionary<string, object?>
+        {
+            ["target"] = fb.Target, ["weights"] = fb.Weights, ["smooth"] = fb.Smooth, ["min"] = fb.Min,
+            ["max"] = fb.Max, ["zone"] = fb.Zone, ["label"] = fb.Label,
+        }.Where(kv => kv.Value is not null).ToDictionary()));
+        app.MapGet("/api/session", (DashboardBroadcaster b) => Results.Json(b.Snapshot().Status));
+        app.MapHub<DecoderHub>(DecoderHub.Path);
+        return new DashboardServer(app, app.Services.GetRequiredService<DashboardBroadcaster>(), token);
+    }
+
+    public Task StartAsync(CancellationToken ct = default) => _app.StartAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Broadcaster.DisposeAsync();
+        await _app.StopAsync(TimeSpan.FromSeconds(2));
+        await _app.DisposeAsync();
+    }
+
+    internal static bool IsLoopbackUrl(string url)
+    {
+        if (!Uri.TryCreate(url.Trim().Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var u)) return false;
+        if (u.Host == "localhost") return true;
+        return IPAddress.TryParse(u.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
+    }
+}
