@@ -1,0 +1,223 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Imaging;
+using Serilog;
+using Serilog.Core;
+
+namespace RealtimeDecode.Engine.Ingest;
+
+/// <summary>
+/// Watches the scanner's real-time export folder and turns new files into ordered runs of
+/// <see cref="VolumeArrival"/>s.
+/// <list type="bullet">
+/// <item>Detection: <see cref="FileSystemWatcher"/> (Created, Changed, Renamed) plus a polling scan every
+/// <see cref="ExportWatcherOptions.PollInterval"/> on the scheduler, which catches lost events and
+/// re-checks incomplete files.</item>
+/// <item>A file is taken once <see cref="ExportWatcherOptions.Completeness"/> says it is complete; its
+/// detection timestamp is taken then.</item>
+/// <item>Keys (series, index) come from <see cref="ExportWatcherOptions.KeyFromFile"/>; a
+/// <see cref="ReorderBuffer"/> per run orders them, declares gaps missing after
+/// <see cref="ExportWatcherOptions.MissingAfterTrs"/> TRs on the scheduler's clock and reports
+/// duplicates and late files.</item>
+/// <item>Files present at start are ignored unless <see cref="ExportWatcherOptions.IncludeExisting"/>.
+/// A new series ends the current run (its waiting volumes are flushed) and starts a new one; files of
+/// an earlier series that come afterwards are logged and ignored.</item>
+/// </list>
+/// All state lives per subscription and is touched only on the scheduler; file system events are
+/// marshalled onto it, so the scheduler must accept work from other threads (an
+/// <see cref="EventLoopScheduler"/> live; with <see cref="ExportWatcherOptions.UseFileSystemEvents"/>
+/// false, a <see cref="HistoricalScheduler"/> drives it in virtual time).
+/// Disposing the subscription flushes and completes the current run.
+/// </summary>
+public sealed class ExportFolderWatcher
+{
+    private readonly ExportWatcherOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    /// <summary>Creates a watcher; the folder must exist.</summary>
+    public ExportFolderWatcher(ExportWatcherOptions options, IScheduler scheduler, TimeProvider time, ILogger? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Directory.Exists(options.Folder)) throw new InputDataException(options.Folder, "export folder not found");
+        _options = options;
+        _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _log = (log ?? Logger.None).ForContext<ExportFolderWatcher>();
+    }
+
+    /// <summary>The runs, one per series, in the order their first file was taken. Cold: each subscription watches anew.</summary>
+    public IObservable<ExportRun> Runs => Observable.Create<ExportRun>(observer =>
+    {
+        var session = new WatchSession(this, observer);
+        return session.Start();
+    });
+
+    /// <summary>All arrivals of all runs, run after run (use <see cref="Runs"/> to restart the stages per run).</summary>
+    public IObservable<VolumeArrival> Arrivals => Runs.Select(r => r.Volumes).Concat();
+
+    private sealed class WatchSession
+    {
+        private readonly ExportFolderWatcher _w;
+        private readonly IObserver<ExportRun> _observer;
+        private readonly Func<string, FileCompleteness> _completeness;
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _finishedSeries = [];
+        private readonly SerialDisposable _expiry = new();
+        private ReorderBuffer? _buffer;
+        private ReplaySubject<VolumeArrival>? _run;
+        private int _series;
+        private bool _stopped;
+
+        public WatchSession(ExportFolderWatcher w, IObserver<ExportRun> observer)
+        {
+            _w = w;
+            _observer = observer;
+            _completeness = w._options.Completeness ?? new SizeStableCompleteness().Check;
+        }
+
+        private ExportWatcherOptions Options => _w._options;
+
+        public IDisposable Start()
+        {
+            var d = new CompositeDisposable();
+            // The initial listing happens now, before any event can be handled, so "existing at start"
+            // means present when the subscription was made.
+            var existing = ListFiles();
+            if (!Options.IncludeExisting)
+            {
+                foreach (var f in existing) _known.Add(f);
+                if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
+            }
+            else
+            {
+                d.Add(_w._scheduler.Schedule(() => { foreach (var f in existing) Consider(f); }));
+            }
+
+            if (Options.UseFileSystemEvents)
+            {
+                var fsw = new FileSystemWatcher(Options.Folder, Options.Filter)
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                    IncludeSubdirectories = false,
+                };
+                FileSystemEventHandler onChange = (_, e) => _w._scheduler.Schedule(() => Consider(e.FullPath));
+                fsw.Created += onChange;
+                fsw.Changed += onChange;
+                fsw.Renamed += (_, e) => _w._scheduler.Schedule(() => Consider(e.FullPath));
+                fsw.Error += (_, e) => _w._log.Warning(e.GetException(), "File system events lost in {Folder}; polling continues", Options.Folder);
+                fsw.EnableRaisingEvents = true;
+                d.Add(fsw);
+            }
+
+            d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
+            d.Add(_expiry);
+            d.Add(Disposable.Create(() => _w._scheduler.Schedule(Stop)));
+            return d;
+        }
+
+        private List<string> ListFiles()
+        {
+            try
+            {
+                var files = Directory.GetFiles(Options.Folder, Options.Filter, SearchOption.TopDirectoryOnly);
+                Array.Sort(files, StringComparer.Ordinal);
+                return [.. files];
+            }
+            catch (IOException e)
+            {
+                _w._log.Warning(e, "Cannot list {Folder}", Options.Folder);
+                return [];
+            }
+        }
+
+        private void Poll()
+        {
+            if (_stopped) return;
+            foreach (var f in ListFiles()) Consider(f);
+            foreach (var f in _pending.Order(StringComparer.Ordinal).ToArray()) Consider(f);
+            if (_buffer is not null) Publish(_buffer.Expire());
+        }
+
+        private void Consider(string path)
+        {
+            if (_stopped || _known.Contains(path)) return;
+            var key = Options.KeyFromFile(path);
+            if (key is null)
+            {
+                _known.Add(path);
+                _w._log.Debug("Ignoring {File}: not a volume name", path);
+                return;
+            }
+            FileCompleteness state;
+            try { state = _completeness(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
+            {
+                // A file that cannot be checked yet (locked, half-written header) is looked at again by the poll.
+                state = FileCompleteness.Incomplete;
+            }
+            if (state != FileCompleteness.Complete)
+            {
+                _pending.Add(path);
+                return;
+            }
+            _pending.Remove(path);
+            _known.Add(path);
+            Accept(path, key.Value);
+        }
+
+        private void Accept(string path, VolumeKey key)
+        {
+            if (_run is null || key.Series != _series)
+            {
+                if (_finishedSeries.Contains(key.Series))
+                {
+                    _w._log.Warning("Ignoring {File}: series {Series} has already ended", path, key.Series);
+                    return;
+                }
+                EndRun();
+                _series = key.Series;
+                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity),
+                    _w._scheduler, _w._time);
+                _run = new ReplaySubject<VolumeArrival>();
+                _w._log.Information("Run of series {Series} starts with {File}", key.Series, path);
+                _observer.OnNext(new ExportRun(key.Series, _run));
+            }
+            var arrival = new VolumeArrival(key.Index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, key.Series);
+            Publish(_buffer!.Add(arrival));
+        }
+
+        private void Publish(IReadOnlyList<VolumeArrival> released)
+        {
+            foreach (var a in released) _run!.OnNext(a);
+            // Declare the gap missing on time even if the polling interval is coarse.
+            if (_buffer?.NextDeadline is { } deadline)
+                _expiry.Disposable = _w._scheduler.Schedule(deadline, () => { if (!_stopped && _buffer is not null) Publish(_buffer.Expire()); });
+        }
+
+        private void EndRun()
+        {
+            if (_run is null || _buffer is null) return;
+            foreach (var a in _buffer.Flush()) _run.OnNext(a);
+            _run.OnCompleted();
+            _finishedSeries.Add(_series);
+            _w._log.Information("Run of series {Series} ended: {Missing} missing, {Duplicates} duplicate, {Late} late",
+                _series, _buffer.MissingCount, _buffer.DuplicateCount, _buffer.LateCount);
+            _run = null;
+            _buffer = null;
+        }
+
+        private void Stop()
+        {
+            if (_stopped) return;
+            EndRun();
+            _stopped = true;
+        }
+    }
+}
