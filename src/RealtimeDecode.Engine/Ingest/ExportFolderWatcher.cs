@@ -79,7 +79,7 @@ public sealed class ExportFolderWatcher
         {
             _w = w;
             _observer = observer;
-            _completeness = w._options.Completeness ?? new SizeStableCompleteness().Check;
+            _completeness = w._options.Completeness ?? new SizeStableCompleteness(w._options.PollInterval, w._time).Check;
         }
 
         private ExportWatcherOptions Options => _w._options;
@@ -140,8 +140,10 @@ public sealed class ExportFolderWatcher
         private void Poll()
         {
             if (_stopped) return;
-            foreach (var f in ListFiles()) Consider(f);
-            foreach (var f in _pending.Order(StringComparer.Ordinal).ToArray()) Consider(f);
+            // Each candidate is looked at once per poll: a size-stability check needs two looks one interval apart.
+            var candidates = new SortedSet<string>(_pending, StringComparer.Ordinal);
+            foreach (var f in ListFiles()) if (!_known.Contains(f)) candidates.Add(f);
+            foreach (var f in candidates) Consider(f);
             if (_buffer is not null) Publish(_buffer.Expire());
         }
 

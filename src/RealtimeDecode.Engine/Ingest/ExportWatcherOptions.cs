@@ -29,7 +29,8 @@ public sealed record ExportWatcherOptions
     public string Filter { get; init; } = "*";
 
     /// <summary>Whether a file can be read yet: the NIfTI header-size check, the DICOM parse-to-end check, or
-    /// (null, default) a <see cref="SizeStableCompleteness"/> check as last resort. Called on the watcher's scheduler.</summary>
+    /// (null, default) a <see cref="SizeStableCompleteness"/> check (size unchanged for one polling interval) as last
+    /// resort. Called on the watcher's scheduler.</summary>
     public Func<string, FileCompleteness>? Completeness { get; init; }
 
     /// <summary>Series and index of a file, or null to ignore it; default <see cref="ExportFileNames.Parse"/>.

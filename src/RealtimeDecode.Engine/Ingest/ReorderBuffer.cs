@@ -12,7 +12,7 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ReorderOptions.Capacity"/> volumes wait. A second file for an index that is waiting or
 /// already released is a <see cref="VolumeStatus.Duplicate"/>; a file for an index already declared
 /// missing is <see cref="VolumeStatus.Late"/>: both are returned as reports (never processed) and counted.
-/// Every method returns what it releases, in order. Not thread-safe: call it from one scheduler.
+/// Every method returns what it releases, in order; a missing volume carries the series of the last arrival. Not thread-safe: call it from one scheduler.
 /// </summary>
 public sealed class ReorderBuffer
 {
@@ -22,6 +22,7 @@ public sealed class ReorderBuffer
     private readonly SortedDictionary<int, (VolumeArrival Arrival, DateTimeOffset At)> _waiting = new();
     private readonly HashSet<int> _declaredMissing = [];
     private int _next;
+    private int _series;
 
     /// <summary>Creates an empty buffer.</summary>
     /// <param name="options">Timeout, capacity, first index.</param>
@@ -68,6 +69,7 @@ public sealed class ReorderBuffer
         ArgumentNullException.ThrowIfNull(arrival);
         var released = new List<VolumeArrival>();
         int index = arrival.Index;
+        _series = arrival.Series;
         if (index < _next || _waiting.ContainsKey(index))
         {
             if (_declaredMissing.Remove(index))
@@ -132,7 +134,7 @@ public sealed class ReorderBuffer
         if (_waiting.ContainsKey(_next)) return;
         MissingCount++;
         _declaredMissing.Add(_next);
-        released.Add(new VolumeArrival(_next, null, _time.GetTimestamp(), VolumeStatus.Missing));
+        released.Add(new VolumeArrival(_next, null, _time.GetTimestamp(), VolumeStatus.Missing, Series: _series));
         _next++;
     }
 }
