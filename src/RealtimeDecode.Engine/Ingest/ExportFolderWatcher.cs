@@ -22,7 +22,8 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ReorderBuffer"/> per run orders them, declares gaps missing after
 /// <see cref="ExportWatcherOptions.MissingAfterTrs"/> TRs on the scheduler's clock and reports
 /// duplicates and late files.</item>
-/// <item>Files present at start are ignored unless <see cref="ExportWatcherOptions.IncludeExisting"/>.
+/// <item>Files present at start are ignored unless <see cref="ExportWatcherOptions.IncludeExisting"/>; a series
+/// that already has ignored files then starts at the index after its last one.
 /// A new series ends the current run (its waiting volumes are flushed) and starts a new one; files of
 /// an earlier series that come afterwards are logged and ignored.</item>
 /// </list>
@@ -69,11 +70,13 @@ public sealed class ExportFolderWatcher
         private readonly HashSet<string> _known = new(StringComparer.Ordinal);
         private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
         private readonly HashSet<int> _finishedSeries = [];
+        private readonly Dictionary<int, int> _resumeAt = [];
         private readonly SerialDisposable _expiry = new();
         private ReorderBuffer? _buffer;
         private ReplaySubject<VolumeArrival>? _run;
         private int _series;
         private bool _stopped;
+        private volatile bool _disposed;
 
         public WatchSession(ExportFolderWatcher w, IObserver<ExportRun> observer)
         {
@@ -92,7 +95,14 @@ public sealed class ExportFolderWatcher
             var existing = ListFiles();
             if (!Options.IncludeExisting)
             {
-                foreach (var f in existing) _known.Add(f);
+                foreach (var f in existing)
+                {
+                    _known.Add(f);
+                    // A series already under way when the watch starts resumes after its last exported volume
+                    // instead of waiting for (and declaring missing) the volumes that were deliberately ignored.
+                    if (Options.KeyFromFile(f) is { } key)
+                        _resumeAt[key.Series] = Math.Max(_resumeAt.GetValueOrDefault(key.Series), key.Index + 1);
+                }
                 if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
             }
             else
@@ -118,7 +128,11 @@ public sealed class ExportFolderWatcher
 
             d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
             d.Add(_expiry);
-            d.Add(Disposable.Create(() => _w._scheduler.Schedule(Stop)));
+            d.Add(Disposable.Create(() =>
+            {
+                _disposed = true;
+                _w._scheduler.Schedule(Stop);
+            }));
             return d;
         }
 
@@ -149,7 +163,7 @@ public sealed class ExportFolderWatcher
 
         private void Consider(string path)
         {
-            if (_stopped || _known.Contains(path)) return;
+            if (_stopped || _disposed || _known.Contains(path)) return;
             var key = Options.KeyFromFile(path);
             if (key is null)
             {
@@ -185,8 +199,8 @@ public sealed class ExportFolderWatcher
                 }
                 EndRun();
                 _series = key.Series;
-                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity),
-                    _w._scheduler, _w._time);
+                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity,
+                    _resumeAt.GetValueOrDefault(key.Series)), _w._scheduler, _w._time);
                 _run = new ReplaySubject<VolumeArrival>();
                 _w._log.Information("Run of series {Series} starts with {File}", key.Series, path);
                 _observer.OnNext(new ExportRun(key.Series, _run));

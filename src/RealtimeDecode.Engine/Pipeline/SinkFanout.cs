@@ -56,12 +56,16 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
         foreach (var r in _runners) r.Complete(error);
     }
 
-    /// <summary>Stops the consumers without waiting for their buffers (use <see cref="Completion"/> to drain).</summary>
+    /// <summary>
+    /// Stops the consumers without waiting for their buffers: frames still buffered are not delivered
+    /// and sinks are not told the end. For an orderly end, complete the pipeline and await
+    /// <see cref="Completion"/> first.
+    /// </summary>
     public void Dispose()
     {
         Complete(null);
+        // The source is not disposed: a consumer may still be observing its token while it winds down.
         _cancel.Cancel();
-        _cancel.Dispose();
     }
 
     private sealed class Runner
@@ -83,9 +87,9 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
                 {
                     FullMode = BoundedChannelFullMode.DropOldest,
                     SingleReader = true,
-                    SingleWriter = true,
                 }, OnDropped)
-                : Channel.CreateUnbounded<PipelineFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                // Not SingleWriter: Dispose may complete the channel from another thread than the pipeline's.
+                : Channel.CreateUnbounded<PipelineFrame>(new UnboundedChannelOptions { SingleReader = true });
             Completion = Task.Run(ConsumeAsync, CancellationToken.None);
         }
 

@@ -73,7 +73,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _volumesStream.Flush();
         _eventsStream.Write("onset_s\tvalue\tsource\n");
         _eventsStream.Flush();
-        WriteSession(completed: false, error: null);
+        WriteSession(ended: false, error: null);
     }
 
     /// <inheritdoc />
@@ -128,13 +128,13 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     /// <inheritdoc />
     public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
     {
-        Close(completed: true, error);
+        Close(ended: true, error);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Flushes and closes the files; session.json says the session did not complete unless
-    /// <see cref="OnCompletedAsync"/> came first.</summary>
-    public void Dispose() => Close(completed: false, null);
+    /// <see cref="OnCompletedAsync"/> came first (then this does nothing).</summary>
+    public void Dispose() => Close(ended: false, null);
 
     private void WriteEstimate(EstimateFrame frame, double[] values)
     {
@@ -154,7 +154,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _estimateRows++;
     }
 
-    private void Close(bool completed, Exception? error)
+    private void Close(bool ended, Exception? error)
     {
         lock (_gate)
         {
@@ -164,22 +164,24 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _estimatesStream.Dispose();
             _volumesStream.Dispose();
             _eventsStream.Dispose();
-            WriteSession(completed, error);
+            WriteSession(ended, error);
         }
     }
 
     private StreamWriter Open(string name) =>
         new(new FileStream(Path.Combine(_options.Directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
 
-    private void WriteSession(bool completed, Exception? error)
+    /// <summary><c>completed</c> is true only when the pipeline ended without error; <c>ended_utc</c> is set
+    /// when the pipeline ended at all (with or without error).</summary>
+    private void WriteSession(bool ended, Exception? error)
     {
         var json = new JsonObject
         {
             ["format"] = "realtime-decode-recording",
             ["format_version"] = 1,
             ["started_utc"] = _startedUtc.ToString("O", CultureInfo.InvariantCulture),
-            ["completed"] = completed,
-            ["ended_utc"] = completed || error is not null ? _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) : null,
+            ["completed"] = ended && error is null,
+            ["ended_utc"] = ended ? _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) : null,
             ["error"] = error?.Message,
             ["repetition_time_s"] = _options.RepetitionTime?.TotalSeconds,
             ["targets"] = new JsonArray(_options.TargetNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),

@@ -124,6 +124,22 @@ public sealed class ExportFolderWatcherTests : IDisposable
     }
 
     [Fact]
+    public void Runs_SeriesUnderWayAtStart_ResumesAfterTheIgnoredFiles()
+    {
+        Write("001_000005_000001.dcm");
+        Write("001_000005_000002.dcm");
+        var (seen, sub) = Watch(Options());
+        using (sub)
+        {
+            Write("001_000005_000003.dcm");
+            _scheduler.AdvanceBy(Poll);
+
+            var a = Assert.Single(seen.Arrivals);
+            Assert.Equal((2, VolumeStatus.Ok), (a.Index, a.Status));
+        }
+    }
+
+    [Fact]
     public void Runs_NewSeries_EndsTheRunAndStartsAnother()
     {
         var (seen, sub) = Watch(Options());

@@ -120,6 +120,18 @@ public sealed class RecordingSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task OnCompleted_PipelineError_SessionJsonEndedButNotCompleted()
+    {
+        var sink = Sink();
+        await sink.OnCompletedAsync(new InvalidOperationException("stage bug"), CancellationToken.None);
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Out, RecordingLayout.SessionFile)))!;
+        Assert.False((bool)json["completed"]!);
+        Assert.Equal("stage bug", (string?)json["error"]);
+        Assert.NotNull(json["ended_utc"]);
+    }
+
+    [Fact]
     public void Constructor_DirectoryWithARecording_InputDataException()
     {
         Sink().Dispose();
