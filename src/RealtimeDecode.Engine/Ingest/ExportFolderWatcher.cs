@@ -164,7 +164,14 @@ public sealed class ExportFolderWatcher
         private void Consider(string path)
         {
             if (_stopped || _disposed || _known.Contains(path)) return;
-            var key = Options.KeyFromFile(path);
+            VolumeKey? key;
+            try { key = Options.KeyFromFile(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
+            {
+                // A metadata-based key cannot be read from a half-written file: look again at the next poll.
+                _pending.Add(path);
+                return;
+            }
             if (key is null)
             {
                 _known.Add(path);
@@ -173,10 +180,16 @@ public sealed class ExportFolderWatcher
             }
             FileCompleteness state;
             try { state = _completeness(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A file that cannot be checked yet (locked, half-written header) is looked at again by the poll.
+                // Locked or vanished for a moment: look again at the next poll.
                 state = FileCompleteness.Incomplete;
+            }
+            catch (InputDataException e)
+            {
+                // The check says the file is broken, not short: take it so the read stage reports it corrupt in its slot.
+                _w._log.Warning("Volume file {File} looks corrupt: {Problem}", path, e.Problem);
+                state = FileCompleteness.Complete;
             }
             if (state != FileCompleteness.Complete)
             {

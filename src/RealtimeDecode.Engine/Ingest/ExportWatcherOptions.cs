@@ -30,11 +30,15 @@ public sealed record ExportWatcherOptions
 
     /// <summary>Whether a file can be read yet: the NIfTI header-size check, the DICOM parse-to-end check, or
     /// (null, default) a <see cref="SizeStableCompleteness"/> check (size unchanged for one polling interval) as last
-    /// resort. Called on the watcher's scheduler.</summary>
+    /// resort. Called on the watcher's scheduler. Contract: return <see cref="FileCompleteness.Incomplete"/> for a file
+    /// that is merely short (it is looked at again); throw <see cref="Imaging.InputDataException"/> for a file that is
+    /// broken (it is then taken, and the read stage turns it into a corrupt slot).</summary>
     public Func<string, FileCompleteness>? Completeness { get; init; }
 
     /// <summary>Series and index of a file, or null to ignore it; default <see cref="ExportFileNames.Parse"/>.
-    /// A DICOM-metadata reader can be passed instead when names do not carry them.</summary>
+    /// A DICOM-metadata reader can be passed instead when names do not carry them; it should throw
+    /// <see cref="IOException"/> or <see cref="Imaging.InputDataException"/> while the file cannot be parsed yet
+    /// (it is looked at again at the next poll) and return null only for files that are not volumes.</summary>
     public Func<string, VolumeKey?> KeyFromFile { get; init; } = ExportFileNames.Parse;
 
     internal void Validate()

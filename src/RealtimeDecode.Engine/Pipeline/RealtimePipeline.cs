@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using RealtimeDecode.Engine.Ingest;
 using Serilog;
 using Serilog.Core;
 
@@ -58,5 +59,20 @@ public sealed class RealtimePipeline
             var processor = new FrameProcessor(_stagesFactory(), _options, _time, _log);
             return arrivals.ObserveOn(_scheduler).SelectMany(processor.Process);
         });
+    }
+
+    /// <summary>
+    /// Frames of several runs one after another (e.g. <see cref="ExportFolderWatcher.Runs"/>): each run is
+    /// processed by its own subscription of <see cref="Process"/>, so the stages start fresh at every run
+    /// boundary (the window refills, warm-up starts again). Volume indices restart at each run.
+    /// </summary>
+    public IObservable<PipelineFrame> ProcessRuns(IObservable<ExportRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return runs.Select(run =>
+        {
+            _log.Information("Processing the run of series {Series}", run.Series);
+            return Process(run.Volumes);
+        }).Concat();
     }
 }

@@ -182,6 +182,68 @@ public sealed class ExportFolderWatcherTests : IDisposable
     }
 
     [Fact]
+    public void Runs_CompletenessCheckSaysBroken_TakenSoTheReaderReportsIt()
+    {
+        var (seen, sub) = Watch(Options(_ => throw new InputDataException("x", "bad magic")));
+        using (sub)
+        {
+            Write("vol_0000.nii");
+            _scheduler.AdvanceBy(Poll);
+
+            Assert.Equal(VolumeStatus.Ok, Assert.Single(seen.Arrivals).Status);
+        }
+    }
+
+    [Fact]
+    public void Runs_MetadataKeyNotReadableYet_LookedAtAgain()
+    {
+        int looks = 0;
+        var (seen, sub) = Watch(Options() with
+        {
+            KeyFromFile = p => ++looks < 3 ? throw new IOException("short read") : new VolumeKey(9, 0),
+        });
+        using (sub)
+        {
+            Write("anything.dcm");
+            _scheduler.AdvanceBy(Poll * 2);
+            Assert.Empty(seen.Arrivals);
+            _scheduler.AdvanceBy(Poll);
+
+            var a = Assert.Single(seen.Arrivals);
+            Assert.Equal((9, 0), (a.Series, a.Index));
+        }
+    }
+
+    [Fact]
+    public void ProcessRuns_TwoSeries_FreshStagesAndIndicesRestart()
+    {
+        var time = new SchedulerTimeProvider(_scheduler);
+        var watcher = new ExportFolderWatcher(Options(), _scheduler, time);
+        var frames = new List<PipelineFrame>();
+        var stages = new FakeStages { Window = 2 };
+        // Files are read through the file path (no in-memory provider), as live volumes are.
+        var pipeline = new RealtimePipeline(new PipelineOptions(Tr),
+            () => stages.Create() with { Read = PipelineStages.ReadFromProviderOrFile(p => FakeVolumes.Make(ExportFileNames.Parse(p)!.Value.Index)) },
+            _scheduler, time);
+
+        using (pipeline.ProcessRuns(watcher.Runs).Subscribe(frames.Add))
+        {
+            Write("001_000001_000001.dcm");
+            Write("001_000001_000002.dcm");
+            Write("001_000001_000003.dcm");
+            _scheduler.AdvanceBy(Poll);
+            Write("001_000002_000001.dcm");
+            Write("001_000002_000002.dcm");
+            _scheduler.AdvanceBy(Poll);
+        }
+        _scheduler.AdvanceBy(Poll);
+
+        Assert.Equal([0, 1, 2, 0, 1], frames.Select(f => f.Volume));
+        Assert.Equal(2, stages.Created);
+        Assert.Equal([true, false, false, true, false], frames.Cast<EstimateFrame>().Select(f => f.IsWarmingUp));
+    }
+
+    [Fact]
     public void Runs_DefaultSizeStableCheck_NeedsTwoEqualSizes()
     {
         var (seen, sub) = Watch(Options() with { Completeness = null });
