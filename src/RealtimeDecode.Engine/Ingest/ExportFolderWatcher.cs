@@ -100,7 +100,7 @@ public sealed class ExportFolderWatcher
                     _known.Add(f);
                     // A series already under way when the watch starts resumes after its last exported volume
                     // instead of waiting for (and declaring missing) the volumes that were deliberately ignored.
-                    if (Options.KeyFromFile(f) is { } key)
+                    if (TryKey(f) is { } key)
                         _resumeAt[key.Series] = Math.Max(_resumeAt.GetValueOrDefault(key.Series), key.Index + 1);
                 }
                 if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
@@ -134,6 +134,12 @@ public sealed class ExportFolderWatcher
                 _w._scheduler.Schedule(Stop);
             }));
             return d;
+        }
+
+        private VolumeKey? TryKey(string path)
+        {
+            try { return Options.KeyFromFile(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException) { return null; }
         }
 
         private List<string> ListFiles()

@@ -21,12 +21,3 @@ public sealed record EstimateFrame(
     /// <summary><see cref="EstimateState.WarmingUp"/> or <see cref="EstimateState.Ready"/>.</summary>
     public EstimateState State => IsWarmingUp ? EstimateState.WarmingUp : EstimateState.Ready;
 }
-
-/// <summary>Whether an <see cref="EstimateFrame"/> carries estimates.</summary>
-public enum EstimateState
-{
-    /// <summary>The connectivity window is not full yet: no estimate.</summary>
-    WarmingUp,
-    /// <summary>Estimates are present.</summary>
-    Ready,
-}
