@@ -1,0 +1,258 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Imaging;
+using Serilog;
+using Serilog.Core;
+
+namespace RealtimeDecode.Engine.Ingest;
+
+/// <summary>
+/// Watches the scanner's real-time export folder and turns new files into ordered runs of
+/// <see cref="VolumeArrival"/>s.
+/// <list type="bullet">
+/// <item>Detection: <see cref="FileSystemWatcher"/> (Created, Changed, Renamed) plus a polling scan every
+/// <see cref="ExportWatcherOptions.PollInterval"/> on the scheduler, which catches lost events and
+/// re-checks incomplete files.</item>
+/// <item>A file is taken once <see cref="ExportWatcherOptions.Completeness"/> says it is complete; its
+/// detection timestamp is taken then.</item>
+/// <item>Keys (series, index) come from <see cref="ExportWatcherOptions.KeyFromFile"/>; a
+/// <see cref="ReorderBuffer"/> per run orders them, declares gaps missing after
+/// <see cref="ExportWatcherOptions.MissingAfterTrs"/> TRs on the scheduler's clock and reports
+/// duplicates and late files.</item>
+/// <item>Files present at start are ignored unless <see cref="ExportWatcherOptions.IncludeExisting"/>; a series
+/// that already has ignored files then starts at the index after its last one.
+/// A new series ends the current run (its waiting volumes are flushed) and starts a new one; files of
+/// an earlier series that come afterwards are logged and ignored.</item>
+/// </list>
+/// All state lives per subscription and is touched only on the scheduler; file system events are
+/// marshalled onto it, so the scheduler must accept work from other threads (an
+/// <see cref="EventLoopScheduler"/> live; with <see cref="ExportWatcherOptions.UseFileSystemEvents"/>
+/// false, a <see cref="HistoricalScheduler"/> drives it in virtual time).
+/// Disposing the subscription flushes and completes the current run.
+/// </summary>
+public sealed class ExportFolderWatcher
+{
+    private readonly ExportWatcherOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    /// <summary>Creates a watcher; the folder must exist.</summary>
+    public ExportFolderWatcher(ExportWatcherOptions options, IScheduler scheduler, TimeProvider time, ILogger? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Directory.Exists(options.Folder)) throw new InputDataException(options.Folder, "export folder not found");
+        _options = options;
+        _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _log = (log ?? Logger.None).ForContext<ExportFolderWatcher>();
+    }
+
+    /// <summary>The runs, one per series, in the order their first file was taken. Cold: each subscription watches anew.</summary>
+    public IObservable<ExportRun> Runs => Observable.Create<ExportRun>(observer =>
+    {
+        var session = new WatchSession(this, observer);
+        return session.Start();
+    });
+
+    /// <summary>All arrivals of all runs, run after run (use <see cref="Runs"/> to restart the stages per run).</summary>
+    public IObservable<VolumeArrival> Arrivals => Runs.Select(r => r.Volumes).Concat();
+
+    private sealed class WatchSession
+    {
+        private readonly ExportFolderWatcher _w;
+        private readonly IObserver<ExportRun> _observer;
+        private readonly Func<string, FileCompleteness> _completeness;
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _finishedSeries = [];
+        private readonly Dictionary<int, int> _resumeAt = [];
+        private readonly SerialDisposable _expiry = new();
+        private ReorderBuffer? _buffer;
+        private ReplaySubject<VolumeArrival>? _run;
+        private int _series;
+        private bool _stopped;
+        private volatile bool _disposed;
+
+        public WatchSession(ExportFolderWatcher w, IObserver<ExportRun> observer)
+        {
+            _w = w;
+            _observer = observer;
+            _completeness = w._options.Completeness ?? new SizeStableCompleteness(w._options.PollInterval, w._time).Check;
+        }
+
+        private ExportWatcherOptions Options => _w._options;
+
+        public IDisposable Start()
+        {
+            var d = new CompositeDisposable();
+            // The initial listing happens now, before any event can be handled, so "existing at start"
+            // means present when the subscription was made.
+            var existing = ListFiles();
+            if (!Options.IncludeExisting)
+            {
+                foreach (var f in existing)
+                {
+                    _known.Add(f);
+                    // A series already under way when the watch starts resumes after its last exported volume
+                    // instead of waiting for (and declaring missing) the volumes that were deliberately ignored.
+                    if (TryKey(f) is { } key)
+                        _resumeAt[key.Series] = Math.Max(_resumeAt.GetValueOrDefault(key.Series), key.Index + 1);
+                }
+                if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
+            }
+            else
+            {
+                d.Add(_w._scheduler.Schedule(() => { foreach (var f in existing) Consider(f); }));
+            }
+
+            if (Options.UseFileSystemEvents)
+            {
+                var fsw = new FileSystemWatcher(Options.Folder, Options.Filter)
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                    IncludeSubdirectories = false,
+                };
+                FileSystemEventHandler onChange = (_, e) => _w._scheduler.Schedule(() => Consider(e.FullPath));
+                fsw.Created += onChange;
+                fsw.Changed += onChange;
+                fsw.Renamed += (_, e) => _w._scheduler.Schedule(() => Consider(e.FullPath));
+                fsw.Error += (_, e) => _w._log.Warning(e.GetException(), "File system events lost in {Folder}; polling continues", Options.Folder);
+                fsw.EnableRaisingEvents = true;
+                d.Add(fsw);
+            }
+
+            d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
+            d.Add(_expiry);
+            d.Add(Disposable.Create(() =>
+            {
+                _disposed = true;
+                _w._scheduler.Schedule(Stop);
+            }));
+            return d;
+        }
+
+        private VolumeKey? TryKey(string path)
+        {
+            try { return Options.KeyFromFile(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException) { return null; }
+        }
+
+        private List<string> ListFiles()
+        {
+            try
+            {
+                var files = Directory.GetFiles(Options.Folder, Options.Filter, SearchOption.TopDirectoryOnly);
+                Array.Sort(files, StringComparer.Ordinal);
+                return [.. files];
+            }
+            catch (IOException e)
+            {
+                _w._log.Warning(e, "Cannot list {Folder}", Options.Folder);
+                return [];
+            }
+        }
+
+        private void Poll()
+        {
+            if (_stopped) return;
+            // Each candidate is looked at once per poll: a size-stability check needs two looks one interval apart.
+            var candidates = new SortedSet<string>(_pending, StringComparer.Ordinal);
+            foreach (var f in ListFiles()) if (!_known.Contains(f)) candidates.Add(f);
+            foreach (var f in candidates) Consider(f);
+            if (_buffer is not null) Publish(_buffer.Expire());
+        }
+
+        private void Consider(string path)
+        {
+            if (_stopped || _disposed || _known.Contains(path)) return;
+            VolumeKey? key;
+            try { key = Options.KeyFromFile(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
+            {
+                // A metadata-based key cannot be read from a half-written file: look again at the next poll.
+                _pending.Add(path);
+                return;
+            }
+            if (key is null)
+            {
+                _known.Add(path);
+                _w._log.Debug("Ignoring {File}: not a volume name", path);
+                return;
+            }
+            FileCompleteness state;
+            try { state = _completeness(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Locked or vanished for a moment: look again at the next poll.
+                state = FileCompleteness.Incomplete;
+            }
+            catch (InputDataException e)
+            {
+                // The check says the file is broken, not short: take it so the read stage reports it corrupt in its slot.
+                _w._log.Warning("Volume file {File} looks corrupt: {Problem}", path, e.Problem);
+                state = FileCompleteness.Complete;
+            }
+            if (state != FileCompleteness.Complete)
+            {
+                _pending.Add(path);
+                return;
+            }
+            _pending.Remove(path);
+            _known.Add(path);
+            Accept(path, key.Value);
+        }
+
+        private void Accept(string path, VolumeKey key)
+        {
+            if (_run is null || key.Series != _series)
+            {
+                if (_finishedSeries.Contains(key.Series))
+                {
+                    _w._log.Warning("Ignoring {File}: series {Series} has already ended", path, key.Series);
+                    return;
+                }
+                EndRun();
+                _series = key.Series;
+                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity,
+                    _resumeAt.GetValueOrDefault(key.Series)), _w._scheduler, _w._time);
+                _run = new ReplaySubject<VolumeArrival>();
+                _w._log.Information("Run of series {Series} starts with {File}", key.Series, path);
+                _observer.OnNext(new ExportRun(key.Series, _run));
+            }
+            var arrival = new VolumeArrival(key.Index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, key.Series);
+            Publish(_buffer!.Add(arrival));
+        }
+
+        private void Publish(IReadOnlyList<VolumeArrival> released)
+        {
+            foreach (var a in released) _run!.OnNext(a);
+            // Declare the gap missing on time even if the polling interval is coarse.
+            if (_buffer?.NextDeadline is { } deadline)
+                _expiry.Disposable = _w._scheduler.Schedule(deadline, () => { if (!_stopped && _buffer is not null) Publish(_buffer.Expire()); });
+        }
+
+        private void EndRun()
+        {
+            if (_run is null || _buffer is null) return;
+            foreach (var a in _buffer.Flush()) _run.OnNext(a);
+            _run.OnCompleted();
+            _finishedSeries.Add(_series);
+            _w._log.Information("Run of series {Series} ended: {Missing} missing, {Duplicates} duplicate, {Late} late",
+                _series, _buffer.MissingCount, _buffer.DuplicateCount, _buffer.LateCount);
+            _run = null;
+            _buffer = null;
+        }
+
+        private void Stop()
+        {
+            if (_stopped) return;
+            EndRun();
+            _stopped = true;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>Whether an <see cref="EstimateFrame"/> carries estimates.</summary>
+public enum EstimateState
+{
+    /// <summary>The connectivity window is not full yet: no estimate.</summary>
+    WarmingUp,
+    /// <summary>Estimates are present.</summary>
+    Ready,
+}

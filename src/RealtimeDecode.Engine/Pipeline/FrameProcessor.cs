@@ -1,0 +1,108 @@
+using RealtimeDecode.Imaging;
+using Serilog;
+
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>
+/// Per-subscription state of the pipeline: the stages of one run and the next expected index.
+/// Turns one arrival into its frames (usually one; gap slots and extra-file reports are frames too).
+/// Not thread-safe: the pipeline calls it from its one scheduler.
+/// </summary>
+internal sealed class FrameProcessor
+{
+    private readonly PipelineStages _stages;
+    private readonly PipelineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly long _frequency;
+    private int _next;
+
+    public FrameProcessor(PipelineStages stages, PipelineOptions options, TimeProvider time, ILogger log)
+    {
+        _stages = stages;
+        _options = options;
+        _time = time;
+        _log = log;
+        _frequency = time.TimestampFrequency;
+    }
+
+    public IEnumerable<PipelineFrame> Process(VolumeArrival arrival)
+    {
+        var frames = new List<PipelineFrame>(1);
+        if (!arrival.Status.OccupiesSlot())
+        {
+            frames.Add(Skipped(arrival, arrival.Status, arrival.Status == VolumeStatus.Late
+                ? "arrived after it had been declared missing"
+                : "another file for this volume was already seen"));
+            return frames;
+        }
+
+        if (arrival.Index < _next)
+        {
+            // A slot that is already settled: the source did not order its output. Never reprocess.
+            frames.Add(Skipped(arrival, arrival.Index == _next - 1 ? VolumeStatus.Duplicate : VolumeStatus.Late,
+                "volume index already passed"));
+            return frames;
+        }
+
+        if (_options.FillGaps)
+        {
+            for (int i = _next; i < arrival.Index; i++)
+            {
+                _stages.Skip?.Invoke(i);
+                frames.Add(Skipped(arrival with { Index = i, Path = null, Status = VolumeStatus.Missing }, VolumeStatus.Missing,
+                    "not received before a later volume"));
+            }
+        }
+        _next = arrival.Index + 1;
+
+        if (arrival.Status == VolumeStatus.Missing)
+        {
+            _stages.Skip?.Invoke(arrival.Index);
+            frames.Add(Skipped(arrival, VolumeStatus.Missing, "not received in time"));
+            return frames;
+        }
+        if (arrival.Status == VolumeStatus.Corrupt)
+        {
+            _stages.Skip?.Invoke(arrival.Index);
+            frames.Add(Skipped(arrival, VolumeStatus.Corrupt, "reported corrupt by the source"));
+            return frames;
+        }
+
+        try
+        {
+            var volume = _stages.Read(arrival);
+            long read = _time.GetTimestamp();
+            var roi = _stages.Clean(_stages.Roi(volume));
+            var edges = _stages.Connectivity(roi);
+            var estimates = edges is null ? null : _stages.Decode(edges);
+            long decoded = _time.GetTimestamp();
+            long published = _time.GetTimestamp();
+            var timing = new FrameTiming(arrival.DetectedTimestamp, read, decoded, published, _frequency);
+            double onset = Onset(arrival.Index);
+            var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
+                new RoiFrame(arrival.Index, onset, roi, timing),
+                edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
+                estimates);
+            if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
+                _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
+            frames.Add(frame);
+        }
+        catch (Exception e) when (e is InputDataException or IOException)
+        {
+            // Bad data never stops a session: the slot becomes a skipped frame and the run goes on.
+            _stages.Skip?.Invoke(arrival.Index);
+            frames.Add(Skipped(arrival, VolumeStatus.Corrupt, e.Message));
+        }
+        return frames;
+    }
+
+    private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason)
+    {
+        var timing = new FrameTiming(arrival.DetectedTimestamp, null, null, _time.GetTimestamp(), _frequency);
+        _log.Warning("Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
+        return new SkippedFrame(arrival.Index, Onset(arrival.Index), status, arrival.Path, reason, timing);
+    }
+
+    private double Onset(int index) => index * _options.RepetitionTime.TotalSeconds;
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>
+/// End-of-session figures computed from the published frames: slots (one per volume index: ok,
+/// missing, corrupt), counts per status (late and duplicate count extra files), warm-up volumes,
+/// estimates, and the detection-to-publication latency of the estimate frames.
+/// Percentiles interpolate linearly between order statistics (numpy's default): p = (n−1)·q.
+/// Latencies are NaN when there is no estimate.
+/// </summary>
+public sealed record SessionSummary(
+    int Volumes,
+    IReadOnlyDictionary<VolumeStatus, int> StatusCounts,
+    int WarmUpVolumes,
+    int Estimates,
+    double LatencyMedianMs,
+    double LatencyP99Ms)
+{
+    /// <summary>Computes the summary of <paramref name="frames"/>.</summary>
+    public static SessionSummary Compute(IEnumerable<PipelineFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
+        int warm = 0;
+        var latencies = new List<double>();
+        foreach (var f in frames)
+        {
+            counts[f.Status]++;
+            if (f is EstimateFrame e)
+            {
+                if (e.IsWarmingUp) warm++;
+                else latencies.Add(e.Timing.LatencyMs);
+            }
+        }
+        int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];
+        latencies.Sort();
+        return new SessionSummary(volumes, counts, warm, latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+    }
+
+    /// <summary>Linear-interpolation percentile of sorted values (numpy default); NaN when empty.</summary>
+    internal static double Percentile(IReadOnlyList<double> sorted, double q)
+    {
+        if (sorted.Count == 0) return double.NaN;
+        double pos = (sorted.Count - 1) * q;
+        int lo = (int)Math.Floor(pos);
+        int hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
+    /// <summary>A few lines for the end-of-replay print.</summary>
+    public override string ToString()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append(ci, $"volumes: {Volumes} (");
+        sb.AppendJoin(", ", StatusCounts.Where(kv => kv.Value > 0 || kv.Key == VolumeStatus.Ok).Select(kv => $"{kv.Key.ToFileValue()} {kv.Value}"));
+        sb.Append(")\n");
+        sb.Append(ci, $"estimates: {Estimates} (warm-up {WarmUpVolumes})\n");
+        sb.Append(ci, $"latency: median {LatencyMedianMs:0.0} ms, p99 {LatencyP99Ms:0.0} ms");
+        return sb.ToString();
+    }
+}

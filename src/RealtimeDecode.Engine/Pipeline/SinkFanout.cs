@@ -1,0 +1,146 @@
+using System.Threading.Channels;
+using Serilog;
+using Serilog.Core;
+
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>
+/// Publishes the pipeline's frames to several sinks, each isolated from the others (as Serilog's
+/// SafeAggregateSink): every sink has its own channel and its own consumer task, so
+/// <see cref="OnNext"/> never blocks the pipeline (it only writes to the channels).
+/// <para>Failure policy: a sink that throws is logged and counted (<see cref="SinkStatistics.Failures"/>)
+/// and KEEPS receiving frames; a dashboard that lost its connection for a moment recovers by itself,
+/// and a sink that always fails only costs one log line per TR. It never affects the other sinks or
+/// the pipeline. A failure in <see cref="IFrameSink.OnCompletedAsync"/> is logged and counted too.</para>
+/// <para>Buffering: see <see cref="SinkRegistration"/> (bounded = drop oldest and count; unbounded = never drop).</para>
+/// </summary>
+public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
+{
+    private readonly Runner[] _runners;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly ILogger _log;
+    private int _completed;
+
+    /// <summary>Starts one consumer task per sink.</summary>
+    public SinkFanout(IEnumerable<SinkRegistration> sinks, ILogger? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        _log = (log ?? Logger.None).ForContext<SinkFanout>();
+        _runners = sinks.Select(s => new Runner(s, _log, _cancel.Token)).ToArray();
+        Completion = Task.WhenAll(_runners.Select(r => r.Completion));
+    }
+
+    /// <summary>Completes when every sink has drained its buffer and been told the end (after <see cref="OnCompleted"/> or <see cref="OnError"/>).</summary>
+    public Task Completion { get; }
+
+    /// <summary>A snapshot of each sink's counters, in registration order.</summary>
+    public IReadOnlyList<SinkStatistics> Statistics => _runners.Select(r => r.Snapshot()).ToArray();
+
+    /// <summary>Queues the frame for every sink; never blocks.</summary>
+    public void OnNext(PipelineFrame value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (var r in _runners) r.Post(value);
+    }
+
+    /// <summary>Ends every sink after its buffered frames, passing the pipeline's error.</summary>
+    public void OnError(Exception error) => Complete(error);
+
+    /// <summary>Ends every sink after its buffered frames.</summary>
+    public void OnCompleted() => Complete(null);
+
+    private void Complete(Exception? error)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) != 0) return;
+        if (error is not null) _log.Error(error, "Pipeline failed; completing the sinks");
+        foreach (var r in _runners) r.Complete(error);
+    }
+
+    /// <summary>
+    /// Stops the consumers without waiting for their buffers: frames still buffered are not delivered
+    /// and sinks are not told the end. For an orderly end, complete the pipeline and await
+    /// <see cref="Completion"/> first.
+    /// </summary>
+    public void Dispose()
+    {
+        Complete(null);
+        // The source is not disposed: a consumer may still be observing its token while it winds down.
+        _cancel.Cancel();
+    }
+
+    private sealed class Runner
+    {
+        private readonly IFrameSink _sink;
+        private readonly Channel<PipelineFrame> _channel;
+        private readonly ILogger _log;
+        private readonly CancellationToken _cancel;
+        private Exception? _error;
+        private long _delivered, _dropped, _failures;
+
+        public Runner(SinkRegistration registration, ILogger log, CancellationToken cancel)
+        {
+            _sink = registration.Sink;
+            _log = log;
+            _cancel = cancel;
+            _channel = registration.Capacity is int capacity
+                ? Channel.CreateBounded<PipelineFrame>(new BoundedChannelOptions(capacity)
+                {
+                    FullMode = BoundedChannelFullMode.DropOldest,
+                    SingleReader = true,
+                }, OnDropped)
+                // Not SingleWriter: Dispose may complete the channel from another thread than the pipeline's.
+                : Channel.CreateUnbounded<PipelineFrame>(new UnboundedChannelOptions { SingleReader = true });
+            Completion = Task.Run(ConsumeAsync, CancellationToken.None);
+        }
+
+        public Task Completion { get; }
+
+        public SinkStatistics Snapshot() => new(_sink.Name, Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped), Interlocked.Read(ref _failures));
+
+        public void Post(PipelineFrame frame) => _channel.Writer.TryWrite(frame);
+
+        public void Complete(Exception? error)
+        {
+            _error = error;
+            _channel.Writer.TryComplete();
+        }
+
+        private void OnDropped(PipelineFrame frame)
+        {
+            long n = Interlocked.Increment(ref _dropped);
+            // The first drop and then every hundredth: a stuck client must not flood the log.
+            if (n == 1 || n % 100 == 0)
+                _log.Warning("Sink {Sink} is behind: dropped volume {Index} ({Dropped} dropped so far)", _sink.Name, frame.Volume, n);
+        }
+
+        private async Task ConsumeAsync()
+        {
+            try
+            {
+                await foreach (var frame in _channel.Reader.ReadAllAsync(_cancel).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await _sink.OnFrameAsync(frame, _cancel).ConfigureAwait(false);
+                        Interlocked.Increment(ref _delivered);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !_cancel.IsCancellationRequested)
+                    {
+                        long n = Interlocked.Increment(ref _failures);
+                        _log.Error(e, "Sink {Sink} failed on volume {Index} ({Failures} failures so far)", _sink.Name, frame.Volume, n);
+                    }
+                }
+                await _sink.OnCompletedAsync(_error, _cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                // Disposed: stop quietly.
+            }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref _failures);
+                _log.Error(e, "Sink {Sink} failed to complete", _sink.Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>
+/// A sink and its buffer. A bounded buffer (live outputs: dashboard, LSL) drops its OLDEST frame when
+/// full and counts the drop, so a slow output never stalls the pipeline and always shows the newest
+/// data. An unbounded buffer (the recorder) never drops: the recorder writes a few hundred bytes per
+/// TR, so even a stalled disk grows memory by kilobytes per minute, which is the price of a complete
+/// recording.
+/// </summary>
+public sealed record SinkRegistration
+{
+    private SinkRegistration(IFrameSink sink, int? capacity)
+    {
+        Sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        Capacity = capacity;
+    }
+
+    /// <summary>The sink.</summary>
+    public IFrameSink Sink { get; }
+
+    /// <summary>Buffer capacity in frames; null = unbounded (never drops).</summary>
+    public int? Capacity { get; }
+
+    /// <summary>A sink with a buffer of <paramref name="capacity"/> frames that drops the oldest when full.</summary>
+    public static SinkRegistration Bounded(IFrameSink sink, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        return new SinkRegistration(sink, capacity);
+    }
+
+    /// <summary>A sink that gets every frame (the recorder).</summary>
+    public static SinkRegistration Unbounded(IFrameSink sink) => new(sink, null);
+}

@@ -1,0 +1,29 @@
+namespace RealtimeDecode.Engine.Pipeline;
+
+/// <summary>A sink that keeps the frames' statuses and latencies for <see cref="SessionSummary"/>. Register it unbounded.</summary>
+public sealed class SummarySink : IFrameSink
+{
+    private readonly List<PipelineFrame> _frames = [];
+    private readonly TaskCompletionSource<SessionSummary> _summary = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <inheritdoc />
+    public string Name => "summary";
+
+    /// <summary>Completes with the summary once the pipeline has completed.</summary>
+    public Task<SessionSummary> Summary => _summary.Task;
+
+    /// <inheritdoc />
+    public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
+    {
+        // Frames keep their arrays alive; the summary needs only status and timing.
+        _frames.Add(frame is EstimateFrame e ? e with { Roi = e.Roi with { Values = [] }, Connectivity = null } : frame);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
+    {
+        _summary.TrySetResult(SessionSummary.Compute(_frames));
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,27 @@
+namespace RealtimeDecode.Engine.Recording;
+
+/// <summary>
+/// File names of a recording directory (ARCHITECTURE.md "Recording directory"). The log file is
+/// written by the host's Serilog file sink: point it at <c>Path.Combine(directory, LogFile)</c>.
+/// </summary>
+public static class RecordingLayout
+{
+    /// <summary><c>volume</c>, <c>onset_s</c>, one column per target, then <c>detected_ms</c>, <c>read_ms</c>,
+    /// <c>decoded_ms</c>, <c>published_ms</c> (ms since session start, monotonic clock) and <c>latency_ms</c>.</summary>
+    public const string EstimatesFile = "estimates.tsv";
+
+    /// <summary><c>volume</c>, <c>status</c> (ok, missing, corrupt, late, duplicate), <c>file</c>.</summary>
+    public const string VolumesFile = "volumes.tsv";
+
+    /// <summary><c>onset_s</c>, <c>value</c>, <c>source</c>: markers received during the session.</summary>
+    public const string EventsFile = "events.tsv";
+
+    /// <summary>Configuration, model hash, versions, warm-up policy, counts.</summary>
+    public const string SessionFile = "session.json";
+
+    /// <summary>The session log (written by the host's logger).</summary>
+    public const string LogFile = "session.log";
+
+    /// <summary>Timing columns of <see cref="EstimatesFile"/>, in order, after the targets.</summary>
+    public static readonly IReadOnlyList<string> TimingColumns = ["detected_ms", "read_ms", "decoded_ms", "published_ms", "latency_ms"];
+}

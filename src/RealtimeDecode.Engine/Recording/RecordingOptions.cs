@@ -1,0 +1,37 @@
+namespace RealtimeDecode.Engine.Recording;
+
+/// <summary>What a <see cref="RecordingSink"/> writes and where.</summary>
+public sealed record RecordingOptions
+{
+    /// <summary>Creates options.</summary>
+    /// <param name="directory">The recording directory (created if absent; must not already hold a recording).</param>
+    /// <param name="targetNames">Target names, in the model's output order: the estimate columns.</param>
+    public RecordingOptions(string directory, IReadOnlyList<string> targetNames)
+    {
+        if (string.IsNullOrWhiteSpace(directory)) throw new ArgumentOutOfRangeException(nameof(directory), "The recording directory must be given.");
+        ArgumentNullException.ThrowIfNull(targetNames);
+        if (targetNames.Count == 0) throw new ArgumentOutOfRangeException(nameof(targetNames), "At least one target name is needed.");
+        Directory = directory;
+        TargetNames = targetNames;
+    }
+
+    /// <summary>The recording directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Target names (estimate columns).</summary>
+    public IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>The session's configuration, serialised as is under <c>configuration</c> in session.json
+    /// (any object System.Text.Json can serialise, or a JsonNode).</summary>
+    public object? Configuration { get; init; }
+
+    /// <summary>SHA-256 of the model package (hex), or null.</summary>
+    public string? ModelSha256 { get; init; }
+
+    /// <summary>TR of the run, written to session.json.</summary>
+    public TimeSpan? RepetitionTime { get; init; }
+
+    /// <summary>Origin of the <c>*_ms</c> timing columns, a timestamp of the recorder's TimeProvider;
+    /// null = the moment the recorder is created.</summary>
+    public long? SessionStartTimestamp { get; init; }
+}
