@@ -75,7 +75,10 @@ def analyse(name, n, coef, coef_b, labels, given_partition):
     wb = np.abs(np.asarray(coef_b, dtype=float))
     g = complete_graph(n, w)
     t_raw = nx.maximum_spanning_tree(g, weight="weight")
-    mst_order = [[int(min(u, v)), int(max(u, v))] for u, v in t_raw.edges()]
+    # Kruskal's acceptance order (descending weight, ties in G.edges order).
+    mst_order = [[int(min(u, v)), int(max(u, v))]
+                 for u, v in nx.maximum_spanning_edges(g, algorithm="kruskal", weight="weight", data=False)]
+    assert sorted(map(tuple, mst_order)) == sorted((min(u, v), max(u, v)) for u, v in t_raw.edges())
     t = canonical_tree(n, t_raw)
     tb = canonical_tree(n, nx.maximum_spanning_tree(complete_graph(n, wb), weight="weight"))
 
