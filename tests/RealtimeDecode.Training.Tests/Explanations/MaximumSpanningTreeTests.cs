@@ -22,6 +22,24 @@ public sealed class MaximumSpanningTreeTests
     }
 
     [Fact]
+    public void Compute_TieHeavyWeights_SameEdgesAndOrderAsStableSortKruskal()
+    {
+        var rng = new Random(17);
+        for (int trial = 0; trial < 60; trial++)
+        {
+            int n = rng.Next(2, 45);
+            int levels = 1 + trial % 4;
+            var w = Enumerable.Range(0, EdgeVector.EdgeCount(n))
+                .Select(_ => rng.NextDouble() < 0.5 ? 0.0 : rng.Next(levels) * (rng.NextDouble() < 0.5 ? 1.0 : -0.0))
+                .ToArray();
+
+            var tree = new MaximumSpanningTree(n).Compute(w);
+
+            Assert.Equal(StableSortKruskal(n, w), tree.Edges.Select(e => (e.I, e.J)).ToArray());
+        }
+    }
+
+    [Fact]
     public void Compute_AllZeroWeights_StillSpansWithRowMajorTieBreakStar()
     {
         var tree = new MaximumSpanningTree(6).Compute(new double[15]);
@@ -87,6 +105,33 @@ public sealed class MaximumSpanningTreeTests
 
             Assert.Equal(heaviest, e.Weight);
         }
+    }
+
+    /// <summary>Kruskal over a stable sort by descending weight, as networkx does over row-major G.edges.</summary>
+    private static (int, int)[] StableSortKruskal(int n, double[] w)
+    {
+        var order = Enumerable.Range(0, w.Length).OrderByDescending(k => w[k]).ToArray();
+        var component = Enumerable.Range(0, n).ToArray();
+        var accepted = new List<(int, int)>();
+        foreach (int k in order)
+        {
+            var (i, j) = EdgeVector.Endpoints(k, n);
+            int ci = component[i];
+            int cj = component[j];
+            if (ci != cj)
+            {
+                accepted.Add((i, j));
+                for (int v = 0; v < n; v++)
+                {
+                    if (component[v] == cj)
+                    {
+                        component[v] = ci;
+                    }
+                }
+            }
+        }
+
+        return accepted.ToArray();
     }
 
     private static bool[] SideOf(WeightedGraph tree, WeightedEdge removed)
