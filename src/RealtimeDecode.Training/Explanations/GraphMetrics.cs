@@ -76,14 +76,21 @@ public static class GraphMetrics
 
         var dist = new int[n];
         var queue = new int[n];
-        double sum = 0;
+        // Pairs counted per hop distance, then Σ count(d)/d: exact integer counting, one division per distance.
+        var pairsAtDistance = new long[n];
         for (int s = 0; s < n; s++)
         {
             int reached = graph.HopDistances(s, dist, queue);
             for (int k = 1; k < reached; k++)
             {
-                sum += 1.0 / dist[queue[k]];
+                pairsAtDistance[dist[queue[k]]]++;
             }
+        }
+
+        double sum = 0;
+        for (int d = 1; d < n; d++)
+        {
+            sum += pairsAtDistance[d] / (double)d;
         }
 
         return sum / ((double)n * (n - 1));

@@ -20,7 +20,10 @@ namespace RealtimeDecode.Training.Explanations;
 /// (<see cref="GraphMetrics.TreeBetweenness"/>).</item>
 /// <item>Networks: mean degree and betweenness per label, when labels are given.</item>
 /// <item>Communities and Modularity: CNM greedy modularity with tree weights
-/// (<see cref="GreedyModularity"/>) and the weighted modularity of that partition.</item>
+/// (<see cref="GreedyModularity"/>) and the weighted modularity of that partition. Communities are
+/// found on the tree, not on the dense graph, as in the published analysis. A ROI whose tree edges
+/// all weigh 0 (sparse models) has merge gain exactly 0 and, as in networkx, joins a neighbouring
+/// community.</item>
 /// <item>GlobalEfficiency and Diameter: unweighted (hop counts), as networkx's
 /// <c>global_efficiency</c> and <c>diameter</c>.</item>
 /// </list>
