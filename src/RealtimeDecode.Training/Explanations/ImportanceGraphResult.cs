@@ -21,7 +21,8 @@ public sealed record NetworkSummary(string Network, int NodeCount, double MeanDe
 /// <param name="Communities">Greedy-modularity communities of the tree, largest first, nodes ascending.</param>
 /// <param name="CommunityOfNode">Node → index into <see cref="Communities"/>.</param>
 /// <param name="Modularity">Weighted modularity of <see cref="Communities"/> on the tree; NaN when every weight is 0.</param>
-/// <param name="GlobalEfficiency">Unweighted global efficiency of the tree (hop distances).</param>
+/// <param name="GlobalEfficiency">Unweighted global efficiency of the tree (hop distances), as networkx's <c>global_efficiency</c>.</param>
+/// <param name="InverseWeightEfficiency">Weighted variant: global efficiency of the tree with edge length 1/weight (<see cref="GraphMetrics.InverseWeightTreeEfficiency"/>); not a networkx function.</param>
 /// <param name="Diameter">Unweighted diameter of the tree, in edges.</param>
 public sealed record ImportanceGraphResult(
     int NodeCount,
@@ -34,4 +35,5 @@ public sealed record ImportanceGraphResult(
     IReadOnlyList<int> CommunityOfNode,
     double Modularity,
     double GlobalEfficiency,
+    double InverseWeightEfficiency,
     int Diameter);

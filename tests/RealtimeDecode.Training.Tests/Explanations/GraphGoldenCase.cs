@@ -25,6 +25,7 @@ public sealed class GraphGoldenCase
             .Select(x => (x.GetProperty("network").GetString()!, x.GetProperty("count").GetInt32(),
                 x.GetProperty("mean_degree").GetDouble(), x.GetProperty("mean_betweenness").GetDouble())).ToArray();
         GlobalEfficiency = e.GetProperty("global_efficiency").GetDouble();
+        InverseWeightEfficiency = e.GetProperty("inverse_weight_efficiency").GetDouble();
         Diameter = e.GetProperty("diameter").GetInt32();
         JaccardDistanceAB = e.GetProperty("jaccard_distance_ab").GetDouble();
         GivenPartition = Partition(e.GetProperty("given_partition"));
@@ -50,6 +51,7 @@ public sealed class GraphGoldenCase
     public double[] Betweenness { get; }
     public (string Network, int Count, double MeanDegree, double MeanBetweenness)[] Networks { get; }
     public double GlobalEfficiency { get; }
+    public double InverseWeightEfficiency { get; }
     public int Diameter { get; }
     public double JaccardDistanceAB { get; }
     public int[][] GivenPartition { get; }

@@ -48,6 +48,7 @@ public sealed class GraphGoldenTests
         }
 
         Assert.Equal(c.GlobalEfficiency, r.GlobalEfficiency, Tol);
+        Assert.Equal(c.InverseWeightEfficiency, r.InverseWeightEfficiency, Tol);
         Assert.Equal(c.Diameter, r.Diameter);
         Assert.NotNull(c.TreeGreedyCommunities);
         Assert.Equal(c.TreeGreedyCommunities, r.Communities.Select(x => x.ToArray()).ToArray());

@@ -66,6 +66,18 @@ def weighted_jaccard_distance(ta, tb):
     return 1.0 - num / den
 
 
+def inverse_weight_efficiency(t):
+    """Mean over ordered pairs of 1 / (sum of 1/w along the path); zero-weight edges are cut."""
+    n = t.number_of_nodes()
+    if n < 2:
+        return 0.0
+    length = lambda u, v, d: None if d["weight"] == 0 else 1.0 / d["weight"]
+    total = 0.0
+    for s, dists in nx.all_pairs_dijkstra_path_length(t, weight=length):
+        total += sum(1.0 / d for target, d in dists.items() if target != s)
+    return total / (n * (n - 1))
+
+
 def partition_list(communities):
     return [sorted(int(x) for x in c) for c in communities]
 
@@ -121,6 +133,7 @@ def analyse(name, n, coef, coef_b, labels, given_partition):
         "betweenness": betweenness,
         "networks": networks,
         "global_efficiency": float(nx.global_efficiency(t)),
+        "inverse_weight_efficiency": inverse_weight_efficiency(t),
         "diameter": int(nx.diameter(t)),
         "jaccard_distance_ab": float(weighted_jaccard_distance(t, tb)),
         "given_partition": given_partition,
