@@ -222,11 +222,15 @@ public static class DicomReader
         var frame = new float[px.FrameLength];
         px.DecodeFrame(0, slope, intercept, frame);
         var data = new float[tileCols * tileRows * images];
+        // Tile (r, c) starts at pixel r·⌊Columns·Rows/across⌋ + c·⌊Columns/across⌋, dcm2niix's
+        // arithmetic: the exact tile origin whenever the mosaic is a whole number of tiles (as
+        // Siemens writes it), and what dcm2niix reads when it is not.
+        long tileRowStride = (long)px.Columns * px.Rows / across;
         for (int k = 0; k < images; k++)
         {
-            int top = k / across * tileRows, left = k % across * tileCols;
+            long origin = k / across * tileRowStride + k % across * tileCols;
             for (int j = 0; j < tileRows; j++)
-                frame.AsSpan((top + tileRows - 1 - j) * px.Columns + left, tileCols)
+                frame.AsSpan((int)(origin + (long)(tileRows - 1 - j) * px.Columns), tileCols)
                     .CopyTo(data.AsSpan((k * tileRows + j) * tileCols, tileCols));
         }
 

@@ -264,10 +264,11 @@ def make_synthetic():
         series.append(save(ds, os.path.join(synth, "series", names[s])))
     files["series"] = series
 
-    # Siemens mosaic: 5 tiles of 6×4 in a 3×3 grid of a 20×14 image (the tiles do not fill it),
+    # Siemens mosaic: 5 tiles of 6×4 in a 3×3 grid of a 20×12 image (the tiles do not fill its
+    # width; rows are a whole number of tiles, where dcm2niix's tile offsets are exact),
     # number of images only in the CSA header (old CSA1 format and SV10 format variants).
     tiles = [ramp(4, 6, 5, 300 * (t + 1), seed=20 + t) for t in range(5)]
-    mosaic = np.zeros((14, 20), np.uint16)
+    mosaic = np.zeros((12, 20), np.uint16)
     for t, tile in enumerate(tiles):
         r, c = divmod(t, 3)
         mosaic[r * 4:(r + 1) * 4, c * 6:(c + 1) * 6] = tile
@@ -277,7 +278,7 @@ def make_synthetic():
         # position of the mosaic's top-left pixel as Siemens writes it (slice 0 centre minus half the mosaic)
         spacing = (2.0, 3.0)
         centre0 = np.array([4.0, -12.0, 20.0])
-        ipp = centre0 - row * spacing[1] * 20 / 2 - col * spacing[0] * 14 / 2
+        ipp = centre0 - row * spacing[1] * 20 / 2 - col * spacing[0] * 12 / 2
         geometry(ds, list(row) + list(col), list(ipp), list(spacing), 3.5)
         ds.SpacingBetweenSlices = "4"
         ds.add_new(0x00290010, "LO", "SIEMENS CSA HEADER")
@@ -407,6 +408,36 @@ def expected_enhanced_4d(path, reference_3d):
     }
 
 
+def describe(path):
+    """Metadata as pydicom and nibabel's CSA reader see it, for the typed getters and CSA tests."""
+    raw = open(path, "rb").read()
+    if path.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    import io
+    ds = pydicom.dcmread(io.BytesIO(raw), force=True)
+
+    def num(key):
+        v = ds.get(key)
+        return None if v is None or v == "" else float(v)
+
+    info = {
+        "SeriesInstanceUID": str(ds.get("SeriesInstanceUID", "")) or None,
+        "SeriesNumber": num("SeriesNumber"),
+        "InstanceNumber": num("InstanceNumber"),
+        "AcquisitionNumber": num("AcquisitionNumber"),
+        "AcquisitionTime": str(ds.get("AcquisitionTime", "")) or None,
+        "RepetitionTime": num("RepetitionTime"),
+        "TransferSyntaxUID": str(ds.file_meta.TransferSyntaxUID),
+    }
+    csa = None
+    if (0x29, 0x1010) in ds:
+        tags = csareader.read(ds[(0x29, 0x1010)].value)["tags"]
+        csa = {name: [str(v) for v in tags[name]["items"]] for name in
+               ("NumberOfImagesInMosaic", "SliceNormalVector", "B_value", "ImaCoilString", "SliceMeasurementDuration")
+               if name in tags}
+    return info, csa
+
+
 def csa_header(tags, fmt):
     """Siemens CSA header bytes. fmt "csa2" writes the "SV10" format; "csa1" the older one without
     the "SV10" mark, whose item header carries item length + n_items-of-tag-1 in its first word."""
@@ -462,7 +493,14 @@ def main():
             ref = expected_enhanced_4d(paths[0], golden["cases"]["synth/enhanced_volume"])
         else:
             ref = run_dcm2niix(paths)
+        if case == "mosaic_csa2":
+            # the reference must see the tiles that were written: slice k = tile k, rows flipped
+            ds = pydicom.dcmread(paths[0])
+            expected = np.stack([ds.pixel_array[(k // 3) * 4:(k // 3 + 1) * 4, (k % 3) * 6:(k % 3 + 1) * 6][::-1].T for k in range(5)], axis=2)
+            assert ref["data"][0] == checksums(expected), "dcm2niix did not unpack the synthetic mosaic's tiles"
         golden["cases"]["synth/" + case] = {"files": rel, **ref}
+    for case in golden["cases"].values():
+        case["info"], case["csa"] = describe(os.path.join(OUT, case["files"][0]))
     with open(os.path.join(HERE, "dicom_golden.json"), "w") as f:
         json.dump(golden, f, indent=1)
     for case, g in golden["cases"].items():
