@@ -237,6 +237,9 @@ public static class DicomFile
             _context = new DicomTag(0, 0);
             var tag = Tag(bigEndian);
             _context = tag;
+            if (tag.Value == 0 && topLevel)
+                // zeros where an element should start: a writer that pre-sized the file has not got here yet
+                throw new TruncatedException($"truncated: zero bytes instead of an element at byte {start}");
             if (tag.Group == 0xFFFE)
                 throw new MalformedException($"unexpected item or delimiter tag {tag} at byte {start}");
             string vr;

@@ -239,3 +239,24 @@ public class DicomFileTests
         Assert.Equal(176, ds.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence).Count);
     }
 }
+
+public class DicomFileGrowthTests
+{
+    [Fact]
+    public void TryParse_PreallocatedZeros_IncompleteNotInvalid()
+    {
+        var bytes = File.ReadAllBytes(DicomGolden.File_("synth/explicit_u16_sequences.dcm"));
+        // the writer pre-sized the file and has written up to the pixel data element so far
+        var padded = new byte[bytes.Length];
+        Array.Copy(bytes, padded, FindPixelDataTag(bytes));
+        Assert.False(DicomFile.TryParse(padded.AsSpan(), out _, out var c));
+        Assert.Equal(DicomCompleteness.Incomplete, c);
+    }
+
+    private static int FindPixelDataTag(byte[] b)
+    {
+        for (int i = b.Length - 12; i > 0; i--)
+            if (b[i] == 0xE0 && b[i + 1] == 0x7F && b[i + 2] == 0x10 && b[i + 3] == 0x00) return i;
+        throw new InvalidOperationException("no pixel data tag");
+    }
+}

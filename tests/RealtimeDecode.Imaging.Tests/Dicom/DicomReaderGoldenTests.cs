@@ -103,3 +103,69 @@ public class DicomReaderGoldenTests
         }
     }
 }
+
+public class DicomSeriesGroupingTests
+{
+    /// <summary>The synthetic series' files with AcquisitionNumber (IS "1 ") rewritten, byte for byte.</summary>
+    private static byte[] WithAcquisition(byte[] file, char number)
+    {
+        // implicit VR: tag (0020,0012), 4-byte length 2, value "1 "
+        byte[] pattern = [0x20, 0x00, 0x12, 0x00, 0x02, 0x00, 0x00, 0x00, (byte)'1', (byte)' '];
+        int at = file.AsSpan().IndexOf(pattern);
+        Assert.True(at > 0, "AcquisitionNumber not found");
+        var copy = (byte[])file.Clone();
+        copy[at + 8] = (byte)number;
+        return copy;
+    }
+
+    private static string MakeFolder(bool distinctAcquisitions, bool dropOne = false)
+    {
+        var dir = Directory.CreateTempSubdirectory("dicom-series").FullName;
+        var files = Directory.GetFiles(DicomGolden.File_("synth/series")).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        foreach (var f in files)
+        {
+            var bytes = File.ReadAllBytes(f);
+            File.WriteAllBytes(Path.Combine(dir, "v1_" + Path.GetFileName(f)), bytes);
+            if (dropOne && f == files[^1]) continue;
+            File.WriteAllBytes(Path.Combine(dir, "v2_" + Path.GetFileName(f)), distinctAcquisitions ? WithAcquisition(bytes, '2') : bytes);
+        }
+        return dir;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ReadSeriesVolumes_TwoVolumesOfSlices_GroupsThem(bool distinctAcquisitions)
+    {
+        var dir = MakeFolder(distinctAcquisitions);
+        try
+        {
+            var volumes = DicomReader.ReadSeriesVolumes(dir);
+            Assert.Equal(2, volumes.Count);
+            var golden = DicomGolden.Case("synth/series");
+            DicomGolden.AssertMatches(golden, 0, volumes[0]);
+            DicomGolden.AssertMatches(golden, 0, volumes[1]);
+            Assert.Equal([0, 1], volumes.Select(v => v.Index));
+            Assert.Equal([0.0, 2.0], volumes.Select(v => v.OnsetSeconds));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ReadSeriesVolumes_MissingSlice_SaysIncomplete()
+    {
+        var dir = MakeFolder(distinctAcquisitions: true, dropOne: true);
+        try
+        {
+            var e = Assert.Throws<InputDataException>(() => DicomReader.ReadSeriesVolumes(dir));
+            Assert.Contains("different slice counts (5, 4)", e.Problem);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

@@ -272,8 +272,10 @@ def make_synthetic():
     for t, tile in enumerate(tiles):
         r, c = divmod(t, 3)
         mosaic[r * 4:(r + 1) * 4, c * 6:(c + 1) * 6] = tile
-    for fmt in ("csa2", "csa1"):
-        ds = base_dataset(ts=ImplicitVRLittleEndian, uid_seed="15.1" if fmt == "csa2" else "16.1")
+    # "csa2_reversed": the CSA SliceNormalVector points against row × column (slices stored
+    # descending), which dcm2niix turns into a negative slice axis.
+    for fmt in ("csa2", "csa1", "csa2_reversed"):
+        ds = base_dataset(ts=ImplicitVRLittleEndian, uid_seed={"csa2": "15.1", "csa1": "16.1", "csa2_reversed": "15.2"}[fmt])
         ds.ImageType = ["ORIGINAL", "PRIMARY", "M", "ND", "MOSAIC"]
         # position of the mosaic's top-left pixel as Siemens writes it (slice 0 centre minus half the mosaic)
         spacing = (2.0, 3.0)
@@ -282,12 +284,13 @@ def make_synthetic():
         geometry(ds, list(row) + list(col), list(ipp), list(spacing), 3.5)
         ds.SpacingBetweenSlices = "4"
         ds.add_new(0x00290010, "LO", "SIEMENS CSA HEADER")
+        slice_normal = -normal if fmt == "csa2_reversed" else normal
         csa = csa_header({"NumberOfImagesInMosaic": ("US", [5]),
-                          "SliceNormalVector": ("FD", [float(v) for v in normal]),
-                          "ImaCoilString": ("LO", ["HEA"])}, fmt)
+                          "SliceNormalVector": ("FD", [float(v) for v in slice_normal]),
+                          "ImaCoilString": ("LO", ["HEA"])}, fmt[:4])
         check = csareader.read(csa)["tags"]
         assert check["NumberOfImagesInMosaic"]["items"] == [5], check
-        assert np.allclose(check["SliceNormalVector"]["items"], normal), check
+        assert np.allclose(check["SliceNormalVector"]["items"], slice_normal), check
         ds.add_new(0x00291010, "OB", csa)
         set_pixels(ds, mosaic)
         files[f"mosaic_{fmt}"] = [save(ds, os.path.join(synth, f"mosaic_{fmt}.dcm"))]
