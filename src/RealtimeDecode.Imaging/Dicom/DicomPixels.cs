@@ -47,12 +47,23 @@ internal sealed class DicomPixels
 
     public int FrameLength => Rows * Columns;
 
-    /// <summary>Decodes frame <paramref name="frame"/> (row-major, DICOM order) into <paramref name="dst"/>.</summary>
-    public void DecodeFrame(int frame, double slope, double intercept, Span<float> dst)
+    /// <summary>
+    /// Decodes frame <paramref name="frame"/> into <paramref name="dst"/> (nx·ny values) with its rows
+    /// reversed: dst row j is DICOM row (Rows − 1 − j), the layout of <see cref="DicomReader"/>'s volumes.
+    /// </summary>
+    public void DecodeFrameFlipped(int frame, double slope, double intercept, Span<float> dst)
     {
-        int n = FrameLength;
+        long first = (long)frame * FrameLength;
+        for (int j = 0; j < Rows; j++)
+            Decode(first + (long)(Rows - 1 - j) * Columns, slope, intercept, dst.Slice(j * Columns, Columns));
+    }
+
+    /// <summary>Decodes dst.Length consecutive pixels starting at pixel <paramref name="firstPixel"/> of the pixel data.</summary>
+    public void Decode(long firstPixel, double slope, double intercept, Span<float> dst)
+    {
+        int n = dst.Length;
         int bytes = BitsAllocated / 8;
-        var src = Data.Span.Slice(frame * n * bytes, n * bytes);
+        var src = Data.Span.Slice(checked((int)(firstPixel * bytes)), n * bytes);
         int shift = BitsAllocated - BitsStored;
         switch (BitsAllocated, Signed)
         {

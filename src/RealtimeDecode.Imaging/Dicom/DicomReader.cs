@@ -50,7 +50,7 @@ public static class DicomReader
             DicomImageKind.Mosaic => [ReadMosaic(dataset, path, mosaicImages)],
             DicomImageKind.EnhancedMultiFrame => ReadEnhanced(dataset, path),
             DicomImageKind.MultiFrame => [ReadClassicMultiFrame(dataset, path)],
-            _ => [ReadSliceSet([(dataset, path)], path, 0, 0)],
+            _ => [ReadSliceSet([(dataset, path)], 0, 0)],
         };
     }
 
@@ -125,7 +125,7 @@ public static class DicomReader
         if (groups.Select(g => g.Count).Distinct().Count() > 1)
             throw new InputDataException(folder, $"volumes have different slice counts ({string.Join(", ", groups.Select(g => g.Count))}): the series is incomplete");
         for (int t = 0; t < groups.Count; t++)
-            result.Add(ReadSliceSet(groups[t].Select(i => (ordered[i].Ds, (string?)ordered[i].Path)).ToList(), folder, t, t * tr));
+            result.Add(ReadSliceSet(groups[t].Select(i => (ordered[i].Ds, (string?)ordered[i].Path)).ToList(), t, t * tr));
         return result;
     }
 
@@ -134,7 +134,7 @@ public static class DicomReader
     {
         var list = files.Select(f => (DicomFile.Read(f), (string?)f)).ToList();
         if (list.Count == 0) throw new ArgumentException("No files given.", nameof(files));
-        return ReadSliceSet(list, list[0].Item2, index, onsetSeconds);
+        return ReadSliceSet(list, index, onsetSeconds);
     }
 
     /// <summary>Series and instance metadata of a file (parses the whole file).</summary>
@@ -219,8 +219,6 @@ public static class DicomReader
         if (tileCols == 0 || tileRows == 0)
             throw new InputDataException(path, $"a {px.Columns}×{px.Rows} mosaic cannot hold {images} images");
         var (slope, intercept) = Rescale(ds);
-        var frame = new float[px.FrameLength];
-        px.DecodeFrame(0, slope, intercept, frame);
         var data = new float[tileCols * tileRows * images];
         // Tile (r, c) starts at pixel r·⌊Columns·Rows/across⌋ + c·⌊Columns/across⌋, dcm2niix's
         // arithmetic: the exact tile origin whenever the mosaic is a whole number of tiles (as
@@ -230,8 +228,7 @@ public static class DicomReader
         {
             long origin = k / across * tileRowStride + k % across * tileCols;
             for (int j = 0; j < tileRows; j++)
-                frame.AsSpan((int)(origin + (long)(tileRows - 1 - j) * px.Columns), tileCols)
-                    .CopyTo(data.AsSpan((k * tileRows + j) * tileCols, tileCols));
+                px.Decode(origin + (long)(tileRows - 1 - j) * px.Columns, slope, intercept, data.AsSpan((k * tileRows + j) * tileCols, tileCols));
         }
 
         var (row, col, normal) = DicomGeometry.Orientation(ds.GetDoubles(DicomTags.ImageOrientationPatient), path);
@@ -306,7 +303,6 @@ public static class DicomReader
         var affine = DicomGeometry.Build(row, col, DicomGeometry.Scale(normal, dz), rowSp, colSp, times[0][0].Position, px.Rows);
         double tr = (ds.GetDouble(DicomTags.RepetitionTime) ?? Group(perFrame[0], shared, MrTimingSequence)?.GetDouble(DicomTags.RepetitionTime) ?? 0) / 1000.0;
 
-        var buffer = new float[px.FrameLength];
         var volumes = new List<Volume>(times.Count);
         for (int t = 0; t < times.Count; t++)
         {
@@ -314,8 +310,7 @@ public static class DicomReader
             for (int k = 0; k < nz; k++)
             {
                 var fr = times[t][k];
-                px.DecodeFrame(fr.Index, fr.Slope, fr.Intercept, buffer);
-                CopyFlipped(buffer, data.AsSpan(k * px.FrameLength, px.FrameLength), px.Columns, px.Rows);
+                px.DecodeFrameFlipped(fr.Index, fr.Slope, fr.Intercept, data.AsSpan(k * px.FrameLength, px.FrameLength));
             }
             volumes.Add(new Volume(px.Columns, px.Rows, nz, data, affine, t, t * tr));
         }
@@ -329,18 +324,14 @@ public static class DicomReader
         var (rowSp, colSp) = Spacing(ds.GetDoubles(DicomTags.PixelSpacing), path);
         var ipp = Position(ds.GetDoubles(DicomTags.ImagePositionPatient), path);
         var (slope, intercept) = Rescale(ds);
-        var buffer = new float[px.FrameLength];
         var data = new float[px.FrameLength * px.Frames];
         for (int k = 0; k < px.Frames; k++)
-        {
-            px.DecodeFrame(k, slope, intercept, buffer);
-            CopyFlipped(buffer, data.AsSpan(k * px.FrameLength, px.FrameLength), px.Columns, px.Rows);
-        }
+            px.DecodeFrameFlipped(k, slope, intercept, data.AsSpan(k * px.FrameLength, px.FrameLength));
         var affine = DicomGeometry.Build(row, col, DicomGeometry.Scale(normal, SliceGap(ds)), rowSp, colSp, ipp, px.Rows);
         return new Volume(px.Columns, px.Rows, px.Frames, data, affine);
     }
 
-    private static Volume ReadSliceSet(IReadOnlyList<(DicomDataset Ds, string? Path)> slices, string? path, int index, double onset)
+    private static Volume ReadSliceSet(IReadOnlyList<(DicomDataset Ds, string? Path)> slices, int index, double onset)
     {
         var first = slices[0];
         var (row, col, normal) = DicomGeometry.Orientation(first.Ds.GetDoubles(DicomTags.ImageOrientationPatient), first.Path);
@@ -364,22 +355,13 @@ public static class DicomReader
         int nz = items.Count;
         double dz = nz > 1 ? DicomGeometry.Distance(items[^1].Pos, items[0].Pos) / (nz - 1) : SliceGap(first.Ds);
         var affine = DicomGeometry.Build(row, col, DicomGeometry.Scale(normal, dz), rowSp, colSp, items[0].Pos, p0.Rows);
-        var buffer = new float[p0.FrameLength];
         var data = new float[p0.FrameLength * nz];
         for (int k = 0; k < nz; k++)
         {
             var (slope, intercept) = Rescale(items[k].Ds);
-            items[k].Px.DecodeFrame(0, slope, intercept, buffer);
-            CopyFlipped(buffer, data.AsSpan(k * p0.FrameLength, p0.FrameLength), p0.Columns, p0.Rows);
+            items[k].Px.DecodeFrameFlipped(0, slope, intercept, data.AsSpan(k * p0.FrameLength, p0.FrameLength));
         }
-        _ = path;
         return new Volume(p0.Columns, p0.Rows, nz, data, affine, index, onset);
-    }
-
-    private static void CopyFlipped(ReadOnlySpan<float> frame, Span<float> dst, int cols, int rows)
-    {
-        for (int j = 0; j < rows; j++)
-            frame.Slice((rows - 1 - j) * cols, cols).CopyTo(dst.Slice(j * cols, cols));
     }
 
     private static DicomDataset? Group(DicomDataset? perFrame, DicomDataset? shared, DicomTag sequence) =>
