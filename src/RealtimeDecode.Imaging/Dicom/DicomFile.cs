@@ -101,6 +101,10 @@ public static class DicomFile
         }
         catch (FileNotFoundException) { throw new InputDataException(path, "file not found"); }
         catch (DirectoryNotFoundException) { throw new InputDataException(path, "file not found"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDataException(path, $"cannot be read ({e.Message})");
+        }
         if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B) return raw;
         try
         {

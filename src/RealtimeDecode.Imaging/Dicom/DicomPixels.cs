@@ -27,7 +27,7 @@ internal sealed class DicomPixels
         string ts = DicomFile.TransferSyntaxOf(ds);
         if (ts != DicomFile.ImplicitVRLittleEndian && ts != DicomFile.ExplicitVRLittleEndian)
             throw new InputDataException(path, $"transfer syntax {ts} ({SyntaxName(ts)}) is not supported: only uncompressed little endian (1.2.840.10008.1.2, 1.2.840.10008.1.2.1)");
-        var pixel = ds.Get(DicomTags.PixelData) ?? throw new InputDataException(path, "no pixel data (7FE0,0010)");
+        var pixel = ds.Get(DicomTags.PixelData) ?? throw new InputDataException(path, "no pixel data (7FE0,0010): the file is truncated or holds no image");
         if (pixel.Fragments is not null)
             throw new InputDataException(path, $"pixel data is encapsulated (compressed) although transfer syntax {ts} is uncompressed");
         Data = pixel.Value;

@@ -260,3 +260,40 @@ public class DicomFileGrowthTests
         throw new InvalidOperationException("no pixel data tag");
     }
 }
+
+public class DicomFileErrorTests
+{
+    [Fact]
+    public void Read_Directory_SaysCannotBeRead()
+    {
+        var dir = Directory.CreateTempSubdirectory("dicom-dir").FullName;
+        try
+        {
+            var e = Assert.Throws<InputDataException>(() => DicomFile.Read(dir));
+            Assert.Equal(dir, e.Path);
+            Assert.Equal(DicomCompleteness.Incomplete, DicomFile.CheckCompleteness(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public void Read_TruncatedGzip_SaysTruncated()
+    {
+        var bytes = File.ReadAllBytes(DicomGolden.File_("nibabel/siemens_dwi_0.dcm.gz"));
+        var path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.dcm.gz");
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        try
+        {
+            var e = Assert.Throws<InputDataException>(() => DicomReader.ReadVolume(path));
+            Assert.Contains("truncated", e.Problem);
+            Assert.Equal(DicomCompleteness.Incomplete, DicomFile.CheckCompleteness(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
