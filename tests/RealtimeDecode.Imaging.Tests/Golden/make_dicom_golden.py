@@ -300,6 +300,15 @@ def make_synthetic():
     files["enhanced_volume"] = [save(enhanced(row, col, 4, 1, "17.1"), os.path.join(synth, "enhanced_volume.dcm"))]
     files["enhanced_4d"] = [save(enhanced(row, col, 3, 2, "17.2"), os.path.join(synth, "enhanced_4d.dcm"))]
 
+    # classic multi-frame without functional groups: frames are slices along the normal,
+    # SpacingBetweenSlices apart, starting at ImagePositionPatient
+    ds = base_dataset(uid_seed="20.1")
+    geometry(ds, list(row) + list(col), [-10.0, 20.0, -30.0], [1.25, 1.5], 2.0)
+    ds.SpacingBetweenSlices = "2.5"
+    ds.NumberOfFrames = 3
+    set_pixels(ds, np.stack([ramp(4, 5, 3, 100 * f, seed=40 + f) for f in range(3)]))
+    files["classic_multiframe"] = [save(ds, os.path.join(synth, "classic_multiframe.dcm"))]
+
     # refused transfer syntaxes
     ds = base_dataset(ts=ExplicitVRBigEndian, uid_seed="18.1")
     geometry(ds, [1, 0, 0, 0, 1, 0], [0, 0, 0], [1, 1], 1)
