@@ -175,6 +175,45 @@ def main():
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print(f"{len(manifest)} fixtures in {OUT}")
+    make_atlases(rng)
+
+
+def make_atlases(rng):
+    """Label volumes (int16 and float32 datatypes) with a labels TSV; reference: nibabel's labels and hashlib's SHA-256."""
+    import hashlib
+    out = os.path.join(os.path.dirname(OUT), "Atlas")
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(out)
+    labels = np.array([0, 1, 2, 3, 5, 8, 13], dtype=np.int16)
+    vol = rng.choice(labels, size=(6, 5, 4)).astype(np.int16)
+    affine = np.array([[-3.0, 0, 0, 90], [0, 3.0, 0, -126], [0, 0, 3.5, -72], [0, 0, 0, 1]])
+    entries = []
+    for dtype, fname in (("int16", "atlas_int16.nii.gz"), ("float32", "atlas_float32.nii")):
+        img = nib.Nifti1Image(vol.astype(dtype), affine)
+        img.header.set_sform(affine, code=4)
+        img.header.set_qform(affine, code=4)
+        path = os.path.join(out, fname)
+        nib.save(img, path)
+        back = nib.load(path)
+        data = np.asarray(back.get_fdata())
+        present = sorted(int(v) for v in np.unique(data) if v != 0)
+        entries.append({
+            "file": fname,
+            "shape": [int(s) for s in data.shape],
+            "labels": present,
+            "voxel_counts": [int((data == v).sum()) for v in present],
+            "label_per_voxel": [int(v) for v in data.reshape(-1, order="F")],
+            "affine": [float(x) for x in back.affine.reshape(-1)],
+            "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(),
+        })
+    networks = {1: "Vis", 2: "Vis", 3: "SomMot", 5: "Default", 8: "Default", 13: "Limbic", 21: "Limbic"}
+    with open(os.path.join(out, "labels.tsv"), "w") as f:
+        f.write("index\tname\tnetwork\n0\tBackground\t\n")
+        for k, net in networks.items():
+            f.write(f"{k}\t{net}_region_{k}\t{net}\n")
+    with open(os.path.join(out, "atlas_manifest.json"), "w") as f:
+        json.dump(entries, f, indent=1)
 
 
 if __name__ == "__main__":
