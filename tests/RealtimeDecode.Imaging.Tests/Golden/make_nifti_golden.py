@@ -172,6 +172,17 @@ def main():
         path = build(name, version, ">", "float32", values("float32", rng)[..., 0], "sform", SCALINGS[0], "sec", True, extension=True)
         manifest.append(reference(path, name, {"name": name, "version": version, "dtype": "float32", "scaling": "none",
                                                "affine_kind": "sform", "units": "sec", "compressed": True}))
+    # A NIfTI-1 pair (.hdr + .img, magic "ni1"), written entirely by nibabel.
+    pair = values("int16", rng)
+    img = nib.Nifti1Pair(pair, affine_oblique((2.0, 2.5, 3.0), True, (4, 5, 6)))
+    img.header.set_xyzt_units("mm", "sec")
+    img.header.set_zooms((2.0, 2.5, 3.0, 2.0))
+    img.header.set_slope_inter(0.25, 1.0)
+    path = os.path.join(OUT, "n1_pair_int16.hdr")
+    img.to_filename(path)
+    manifest.append(reference(path, "n1_pair_int16", {"name": "n1_pair_int16", "version": 1, "dtype": "int16",
+                                                      "scaling": "slope_inter", "affine_kind": "pair", "units": "sec",
+                                                      "compressed": False}))
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print(f"{len(manifest)} fixtures in {OUT}")
