@@ -163,6 +163,13 @@ public sealed class NiftiHeader
     /// </summary>
     public long DataOffset => IsPair ? VoxOffset : Math.Max(VoxOffset, HeaderSize + 4);
 
+    /// <summary>
+    /// Bytes an uncompressed single file needs to hold every volume: <see cref="DataOffset"/> +
+    /// volumes × <see cref="BytesPerVolume"/> (for a pair, the size of the .img file). A folder watcher
+    /// can compare a growing .nii file's length with it to know when the file is complete.
+    /// </summary>
+    public long ExpectedFileSize => DataOffset + VolumeCount * BytesPerVolume;
+
     /// <summary>The stored <c>scl_slope</c>.</summary>
     public double SclSlope { get; }
 

@@ -174,7 +174,7 @@ public sealed class NiftiReader : IDisposable
         long need = _dataBase + (long)VolumeCount * Header.BytesPerVolume;
         return new InputDataException(_dataPath,
             $"truncated data: dims {Header.Shape} ({NiftiDataTypes.Name(Header.DataType)}) need {need.ToString(CultureInfo.InvariantCulture)} bytes" +
-            $"{(_gzip ? " decompressed" : "")}, volume {index.ToString(CultureInfo.InvariantCulture)} ends after {available.ToString(CultureInfo.InvariantCulture)}");
+            $"{(_gzip ? " decompressed" : "")}, the data end after {available.ToString(CultureInfo.InvariantCulture)} (in volume {index.ToString(CultureInfo.InvariantCulture)})");
     }
 
     private void Reopen()
@@ -283,8 +283,8 @@ public sealed class NiftiReader : IDisposable
 
     private static void CheckLength(string path, NiftiHeader header, long length)
     {
-        long offset = header.IsPair ? header.VoxOffset : header.DataOffset;
-        long need = offset + (long)header.VolumeCount * header.BytesPerVolume;
+        long offset = header.DataOffset;
+        long need = header.ExpectedFileSize;
         if (length < need)
             throw new InputDataException(path,
                 $"truncated file or dims that do not match the file size: dims {header.Shape} ({NiftiDataTypes.Name(header.DataType)}) from offset " +

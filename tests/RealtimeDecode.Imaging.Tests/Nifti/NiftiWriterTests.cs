@@ -115,6 +115,9 @@ public sealed class NiftiWriterTests(WriterRoundTripFixture fixture) : IClassFix
 
         using var r = NiftiReader.Open(bytes, "vol.nii");
         Assert.Equal(3, r.Header.DimensionCount);
+        Assert.Equal(bytes.Length, r.Header.ExpectedFileSize);
+        Assert.Equal(2.0, r.Header.RepetitionTimeSeconds);
+        Assert.True(r.Header.Affine.MaxAbsDifference(affine) < 1e-5);
         Assert.Equal(data, r.ReadVolume(0).Data);
         var nib = Nibabel.Read(path).Single();
         Assert.Equal(new[] { Nx, Ny, Nz }, nib.Shape);
