@@ -101,7 +101,7 @@ public sealed class NiftiReader : IDisposable
     /// </summary>
     public Volume ReadVolume(int index)
     {
-        var data = new float[checked((int)Header.VoxelsPerVolume)];
+        var data = GC.AllocateUninitializedArray<float>(checked((int)Header.VoxelsPerVolume));
         ReadVolume(index, data);
         return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
     }

@@ -5,6 +5,9 @@ namespace RealtimeDecode.Imaging.Nifti;
 /// <summary>How <see cref="NiftiWriter"/> stores an image.</summary>
 public sealed record NiftiWriteOptions
 {
+    /// <summary>Header format: NIfTI-1 (default) or NIfTI-2 (for grids beyond 32767 voxels a side).</summary>
+    public NiftiVersion Version { get; init; } = NiftiVersion.Nifti1;
+
     /// <summary>Voxel datatype on disk (default float32).</summary>
     public NiftiDataType DataType { get; init; } = NiftiDataType.Float32;
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace RealtimeDecode.Imaging.Nifti;
 
 /// <summary>
-/// Writes a little-endian NIfTI-1 single file (.nii, or .nii.gz when compressed), streaming one volume
+/// Writes a little-endian NIfTI-1 (or NIfTI-2) single file (.nii, or .nii.gz when compressed), streaming one volume
 /// at a time. The header carries the affine twice: as the sform verbatim and as the closest
 /// qform (rotation by quaternion, voxel sizes = column norms, qfac from the determinant, as
 /// nifti1_io's <c>nifti_mat44_to_quatern</c>), both with <see cref="NiftiWriteOptions.XFormCode"/>;
@@ -15,8 +15,11 @@ namespace RealtimeDecode.Imaging.Nifti;
 /// </summary>
 public sealed class NiftiWriter : IDisposable
 {
-    /// <summary>Bytes before the first voxel: the 348-byte header plus the 4-byte extension flag.</summary>
-    public const int DataOffset = 352;
+    /// <summary>Bytes before the first voxel of a NIfTI-1 file: the 348-byte header plus the 4-byte extension flag.</summary>
+    public const int Nifti1DataOffset = 352;
+
+    /// <summary>Bytes before the first voxel of a NIfTI-2 file: the 540-byte header plus the 4-byte extension flag.</summary>
+    public const int Nifti2DataOffset = 544;
 
     private readonly Stream _file;
     private readonly Stream _out;
@@ -145,43 +148,69 @@ public sealed class NiftiWriter : IDisposable
     }
 
     /// <summary>
-    /// The 352 bytes before the voxels of a NIfTI-1 single file (348-byte header and an empty extension
-    /// flag), little-endian.
+    /// The bytes before the voxels of a single file: the header (348 bytes for NIfTI-1, 540 for NIfTI-2)
+    /// and an empty 4-byte extension flag, little-endian.
     /// </summary>
     public static byte[] EncodeHeader(int nx, int ny, int nz, int volumeCount, Affine affine, NiftiWriteOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(affine);
         options ??= new NiftiWriteOptions();
-        var h = new byte[DataOffset];
-        var s = h.AsSpan();
-        void I16(int o, int v) => BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(o), checked((short)v));
-        void F32(int o, double v) => BinaryPrimitives.WriteSingleLittleEndian(h.AsSpan(o), (float)v);
-
-        BinaryPrimitives.WriteInt32LittleEndian(s, 348);
+        int code = options.XFormCode;
+        if (code is < 0 or > 4) throw new ArgumentOutOfRangeException(nameof(options), "XFormCode must be 0 to 4.");
         bool fourD = volumeCount > 1;
-        I16(40, fourD ? 4 : 3);
-        I16(42, nx); I16(44, ny); I16(46, nz);
-        I16(48, fourD ? volumeCount : 1);
-        I16(50, 1); I16(52, 1); I16(54, 1);
-        I16(70, (short)options.DataType);
-        I16(72, NiftiDataTypes.BytesPerVoxel(options.DataType) * 8);
-
+        long[] dim = [fourD ? 4 : 3, nx, ny, nz, fourD ? volumeCount : 1, 1, 1, 1];
         var q = QForm.FromAffine(affine);
-        F32(76, q.QFac);
-        F32(80, q.Dx); F32(84, q.Dy); F32(88, q.Dz);
-        F32(92, options.RepetitionTimeSeconds > 0 ? options.RepetitionTimeSeconds : 0);
-        F32(96, 1); F32(100, 1); F32(104, 1);
-        F32(108, DataOffset);
-        F32(112, options.ScaleSlope);
-        F32(116, options.ScaleIntercept);
-        h[123] = (byte)((int)NiftiSpatialUnits.Millimeter | (int)NiftiTimeUnits.Second);
+        double[] pixdim = [q.QFac, q.Dx, q.Dy, q.Dz, options.RepetitionTimeSeconds > 0 ? options.RepetitionTimeSeconds : 0, 1, 1, 1];
+        byte units = (byte)((int)NiftiSpatialUnits.Millimeter | (int)NiftiTimeUnits.Second);
+        var descrip = new byte[80];
         if (!string.IsNullOrEmpty(options.Description))
         {
             var d = Encoding.ASCII.GetBytes(options.Description);
-            d.AsSpan(0, Math.Min(d.Length, 79)).CopyTo(s.Slice(148, 80));
+            d.AsSpan(0, Math.Min(d.Length, 79)).CopyTo(descrip);
         }
-        int code = options.XFormCode;
-        if (code is < 0 or > 4) throw new ArgumentOutOfRangeException(nameof(options), "XFormCode must be 0 to 4.");
+        short datatype = (short)options.DataType;
+        short bitpix = (short)(NiftiDataTypes.BytesPerVoxel(options.DataType) * 8);
+
+        if (options.Version == NiftiVersion.Nifti2)
+        {
+            var h2 = new byte[Nifti2DataOffset];
+            void I32(int o, int v) => BinaryPrimitives.WriteInt32LittleEndian(h2.AsSpan(o), v);
+            void I64(int o, long v) => BinaryPrimitives.WriteInt64LittleEndian(h2.AsSpan(o), v);
+            void F64(int o, double v) => BinaryPrimitives.WriteDoubleLittleEndian(h2.AsSpan(o), v);
+            I32(0, 540);
+            "n+2\0\r\n\u001a\n"u8.CopyTo(h2.AsSpan(4));
+            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(12), datatype);
+            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(14), bitpix);
+            for (int i = 0; i < 8; i++) { I64(16 + 8 * i, dim[i]); F64(104 + 8 * i, pixdim[i]); }
+            I64(168, Nifti2DataOffset);
+            F64(176, options.ScaleSlope);
+            F64(184, options.ScaleIntercept);
+            descrip.CopyTo(h2.AsSpan(240));
+            I32(344, code);
+            I32(348, code);
+            F64(352, q.B); F64(360, q.C); F64(368, q.D);
+            F64(376, affine[0, 3]); F64(384, affine[1, 3]); F64(392, affine[2, 3]);
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 4; c++)
+                    F64(400 + 32 * r + 8 * c, affine[r, c]);
+            I32(500, units);
+            return h2;
+        }
+
+        var h = new byte[Nifti1DataOffset];
+        void I16(int o, long v) => BinaryPrimitives.WriteInt16LittleEndian(h.AsSpan(o), checked((short)v));
+        void F32(int o, double v) => BinaryPrimitives.WriteSingleLittleEndian(h.AsSpan(o), (float)v);
+        if (nx > short.MaxValue || ny > short.MaxValue || nz > short.MaxValue || volumeCount > short.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(volumeCount), "NIfTI-1 dims are at most 32767: write NIfTI-2 (options.Version).");
+        BinaryPrimitives.WriteInt32LittleEndian(h, 348);
+        for (int i = 0; i < 8; i++) { I16(40 + 2 * i, dim[i]); F32(76 + 4 * i, pixdim[i]); }
+        I16(70, datatype);
+        I16(72, bitpix);
+        F32(108, Nifti1DataOffset);
+        F32(112, options.ScaleSlope);
+        F32(116, options.ScaleIntercept);
+        h[123] = units;
+        descrip.CopyTo(h.AsSpan(148));
         I16(252, code);
         I16(254, code);
         F32(256, q.B); F32(260, q.C); F32(264, q.D);
@@ -189,7 +218,7 @@ public sealed class NiftiWriter : IDisposable
         for (int r = 0; r < 3; r++)
             for (int c = 0; c < 4; c++)
                 F32(280 + 16 * r + 4 * c, affine[r, c]);
-        "n+1\0"u8.CopyTo(s[344..]);
+        "n+1\0"u8.CopyTo(h.AsSpan(344));
         return h;
     }
 }

@@ -25,6 +25,18 @@ public sealed class WriterRoundTripFixture : IDisposable
                 Written[path] = vols.SelectMany(v => v).ToArray();
                 paths.Add(path);
             }
+        foreach (var type in new[] { NiftiDataType.Float32, NiftiDataType.Int16 })
+            foreach (var gzip in new[] { false, true })
+            {
+                var path = PathOfNifti2(type, gzip);
+                var vols = Enumerable.Range(0, Nt).Select(t => TestData.Values(type, Nx * Ny * Nz, 200 + t)).ToList();
+                using var w = NiftiWriter.Create(path, Nx, Ny, Nz, Nt, AffineOf(type),
+                    new NiftiWriteOptions { Version = NiftiVersion.Nifti2, DataType = type, RepetitionTimeSeconds = 0.8, XFormCode = 1 });
+                foreach (var v in vols) w.WriteVolume(v);
+                w.Complete();
+                Written[path] = vols.SelectMany(v => v).ToArray();
+                paths.Add(path);
+            }
         Dumps = Nibabel.Read([.. paths]).ToDictionary(d => d.Path);
     }
 
@@ -32,6 +44,8 @@ public sealed class WriterRoundTripFixture : IDisposable
     public Dictionary<string, Nibabel.Dump> Dumps { get; }
 
     public string PathOf(NiftiDataType type, bool gzip) => _dir.File($"run_{NiftiDataTypes.Name(type)}.nii{(gzip ? ".gz" : "")}");
+
+    public string PathOfNifti2(NiftiDataType type, bool gzip) => _dir.File($"run2_{NiftiDataTypes.Name(type)}.nii{(gzip ? ".gz" : "")}");
 
     public static Affine AffineOf(NiftiDataType type) => TestData.Oblique(flip: type is NiftiDataType.Int16 or NiftiDataType.UInt8 or NiftiDataType.Float64);
 
@@ -74,6 +88,32 @@ public sealed class NiftiWriterTests(WriterRoundTripFixture fixture) : IClassFix
         Assert.Equal(expected, r.ReadVolumes().SelectMany(v => v.Data).ToArray());
     }
 
+    [Theory]
+    [InlineData(NiftiDataType.Float32, false)]
+    [InlineData(NiftiDataType.Float32, true)]
+    [InlineData(NiftiDataType.Int16, false)]
+    [InlineData(NiftiDataType.Int16, true)]
+    public void Create_Nifti2_NibabelReadsSameValuesAffineAndTr(NiftiDataType type, bool gzip)
+    {
+        var path = fixture.PathOfNifti2(type, gzip);
+        var affine = WriterRoundTripFixture.AffineOf(type);
+        var nib = fixture.Dumps[path];
+        Assert.Equal(540, nib.SizeofHdr);
+        Assert.Equal(new[] { Nx, Ny, Nz, WriterRoundTripFixture.Nt }, nib.Shape);
+        Assert.Equal(NiftiDataTypes.Name(type), nib.Dtype);
+        Assert.Equal(1, nib.SformCode);
+        Assert.Equal(1, nib.QformCode);
+        Assert.Equal(0.8, nib.Tr, 1e-15);
+        Assert.True(new Affine(nib.Sform).MaxAbsDifference(affine) < 1e-12, $"sform {new Affine(nib.Sform)} vs {affine}");
+        Assert.True(new Affine(nib.Qform).MaxAbsDifference(affine) < 1e-9, $"qform {new Affine(nib.Qform)} vs {affine}");
+        var expected = fixture.Written[path];
+        Assert.Equal(expected, nib.Data.Select(d => (float)d).ToArray());
+        using var r = NiftiReader.Open(path);
+        Assert.Equal(NiftiVersion.Nifti2, r.Header.Version);
+        Assert.Equal(NiftiWriter.Nifti2DataOffset, r.Header.DataOffset);
+        Assert.Equal(expected, r.ReadVolumes().SelectMany(v => v.Data).ToArray());
+    }
+
     [Fact]
     public void Create_Int16WithScaling_NibabelAndReaderAgree()
     {
@@ -111,7 +151,7 @@ public sealed class NiftiWriterTests(WriterRoundTripFixture fixture) : IClassFix
         var path = dir.File("vol.nii");
         NiftiWriter.Write(path, [vol], options);
         Assert.Equal(File.ReadAllBytes(path), bytes);
-        Assert.Equal(NiftiWriter.DataOffset + 4 * Nx * Ny * Nz, bytes.Length);
+        Assert.Equal(NiftiWriter.Nifti1DataOffset + 4 * Nx * Ny * Nz, bytes.Length);
 
         using var r = NiftiReader.Open(bytes, "vol.nii");
         Assert.Equal(3, r.Header.DimensionCount);
