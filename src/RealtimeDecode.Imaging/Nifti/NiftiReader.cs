@@ -274,7 +274,8 @@ public sealed class NiftiReader : IDisposable
         catch { raw.Dispose(); throw; }
         if (!gz)
         {
-            CheckLength(img, header, raw.Length);
+            try { CheckLength(img, header, raw.Length); }
+            catch { raw.Dispose(); throw; }
             return new NiftiReader(hdrPath, header, img, () => OpenFile(img), false, raw, raw, 0, header.VoxOffset);
         }
         raw.Dispose();

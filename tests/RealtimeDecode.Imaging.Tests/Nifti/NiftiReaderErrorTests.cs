@@ -158,6 +158,23 @@ public sealed class NiftiReaderErrorTests : IDisposable
         AssertInputError(path, "separate .img file", () => NiftiReader.Open(path));
     }
 
+    [Fact]
+    public void Open_PairWithoutImg_SaysImgNotFound()
+    {
+        var hdr = Save("lonely.hdr", File.ReadAllBytes(GoldenFiles.Path("Nifti", "n1_pair_int16.hdr")));
+        AssertInputError(hdr, "the image file of the pair (lonely.img) was not found", () => NiftiReader.Open(hdr));
+    }
+
+    [Fact]
+    public void Open_PairWithShortImg_TruncatedNamesImg()
+    {
+        var hdr = Save("short.hdr", File.ReadAllBytes(GoldenFiles.Path("Nifti", "n1_pair_int16.hdr")));
+        var img = Save("short.img", File.ReadAllBytes(GoldenFiles.Path("Nifti", "n1_pair_int16.img"))[..^2]);
+        var ex = Assert.Throws<InputDataException>(() => NiftiReader.Open(hdr));
+        Assert.Equal(img, ex.Path);
+        Assert.Contains("truncated file", ex.Problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(32, "complex64 (32)")]
     [InlineData(128, "rgb24 (128)")]
