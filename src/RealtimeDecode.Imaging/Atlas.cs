@@ -36,6 +36,7 @@ public sealed class Atlas
         _values = values;
         _labels = labels;
         Sha256 = sha256;
+        Names = Array.AsReadOnly(labels.Select(l => l.Name).ToArray());
         _roiIndexPerVoxel = new int[labelPerVoxel.Length];
         for (int i = 0; i < labelPerVoxel.Length; i++)
             _roiIndexPerVoxel[i] = labelPerVoxel[i] == 0 ? -1 : Array.BinarySearch(values, labelPerVoxel[i]);
@@ -70,7 +71,7 @@ public sealed class Atlas
     public IReadOnlyList<AtlasLabel> Labels => _labels;
 
     /// <summary>Names in label order.</summary>
-    public IReadOnlyList<string> Names => _labels.Select(l => l.Name).ToArray();
+    public IReadOnlyList<string> Names { get; }
 
     /// <summary>Networks in label order, or null when the TSV has no network column (or there is no TSV).</summary>
     public IReadOnlyList<string?>? Networks { get; private init; }
