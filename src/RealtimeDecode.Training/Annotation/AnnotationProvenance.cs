@@ -46,7 +46,7 @@ public static class AnnotationProvenance
                 ["template_sha256"] = s.Template.Sha256,
                 ["context"] = s.Context.ToString(),
             },
-            ["temperature"] = s.Temperature,
+            ["temperature"] = double.Parse(s.Temperature.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
             ["seed"] = s.Seed,
             ["max_output_tokens"] = s.MaxOutputTokens,
             ["response_format"] = s.ResponseFormat switch { ReplyFormat.JsonSchema => "json_schema", ReplyFormat.JsonObject => "json_object", _ => "text" },
