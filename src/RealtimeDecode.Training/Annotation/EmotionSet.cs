@@ -4,7 +4,7 @@ namespace RealtimeDecode.Training.Annotation;
 
 /// <summary>One rated dimension: its key (a TSV column and a JSON key) and what 0 and 1 mean.</summary>
 /// <param name="Name">Lower-case key: letters, digits and underscores, starting with a letter.</param>
-/// <param name="Scale">What the anchors mean, shown to the model, e.g. "0 = none, 1 = extreme joy".</param>
+/// <param name="Scale">What the emotion covers and what 0 and 1 mean, shown to the model after its name.</param>
 public sealed record Emotion(string Name, string Scale);
 
 /// <summary>
@@ -25,16 +25,16 @@ public sealed partial class EmotionSet
 
     private static readonly Dictionary<string, string> KnownScales = new(StringComparer.Ordinal)
     {
-        ["anticipation"] = "anticipation (expectancy, interest in what comes next): " + Unipolar,
-        ["joy"] = "joy (happiness, delight): " + Unipolar,
-        ["trust"] = "trust (acceptance, admiration, feeling safe with someone): " + Unipolar,
-        ["fear"] = "fear (apprehension, anxiety, terror): " + Unipolar,
-        ["surprise"] = "surprise (the unexpected, amazement): " + Unipolar,
-        ["sadness"] = "sadness (sorrow, loss, grief): " + Unipolar,
-        ["disgust"] = "disgust (aversion, loathing): " + Unipolar,
-        ["anger"] = "anger (annoyance, rage): " + Unipolar,
-        ["valence"] = "valence (how pleasant the feeling is): 0 = very unpleasant, 0.5 = neutral, 1 = very pleasant",
-        ["arousal"] = "arousal (how activated the feeling is): 0 = very calm, 1 = extremely excited or agitated",
+        ["anticipation"] = "expectancy, interest in what comes next; " + Unipolar,
+        ["joy"] = "happiness, delight; " + Unipolar,
+        ["trust"] = "acceptance, admiration, feeling safe with someone; " + Unipolar,
+        ["fear"] = "apprehension, anxiety, terror; " + Unipolar,
+        ["surprise"] = "the unexpected, amazement; " + Unipolar,
+        ["sadness"] = "sorrow, loss, grief; " + Unipolar,
+        ["disgust"] = "aversion, loathing; " + Unipolar,
+        ["anger"] = "annoyance, rage; " + Unipolar,
+        ["valence"] = "how pleasant the feeling is; 0 = very unpleasant, 0.5 = neutral, 1 = very pleasant",
+        ["arousal"] = "how activated the feeling is; 0 = very calm, 1 = extremely excited or agitated",
     };
 
     /// <summary>Creates a set; names must be unique keys (see <see cref="Emotion.Name"/>).</summary>
@@ -95,7 +95,7 @@ public sealed partial class EmotionSet
                 throw new ArgumentException($"'{n}' is not a valid emotion name (lower-case letters, digits, underscores) nor a set (plutchik8, ekman6, valence-arousal).");
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
             throw new ArgumentException($"'{text}' names an emotion twice.");
-        return new EmotionSet("custom", names.Select(n => new Emotion(n, KnownScales.GetValueOrDefault(n) ?? $"{n}: {Unipolar}")).ToArray());
+        return new EmotionSet("custom", names.Select(n => new Emotion(n, KnownScales.GetValueOrDefault(n) ?? Unipolar)).ToArray());
     }
 
     private static EmotionSet Known(string name, params string[] emotions) =>

@@ -26,7 +26,7 @@ public sealed class EmotionSetTests
         var s = EmotionSet.Parse("valence,awe");
 
         Assert.Contains("0.5 = neutral", s.Emotions[0].Scale);
-        Assert.StartsWith("awe: 0 = not felt at all", s.Emotions[1].Scale);
+        Assert.StartsWith("0 = not felt at all", s.Emotions[1].Scale);
     }
 
     [Theory]

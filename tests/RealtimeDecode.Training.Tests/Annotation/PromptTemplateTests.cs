@@ -20,7 +20,7 @@ public sealed class PromptTemplateTests
         Assert.Contains("\"\"\"\nAlice was tired.\nA white rabbit ran by.\n\"\"\"", user);
         Assert.Contains("Focus on the last sentence: \"A white rabbit ran by.\"", user);
         Assert.DoesNotContain("She followed", user);
-        Assert.Contains("- anger: anger (annoyance, rage): 0 = not felt at all, 1 = felt extremely intensely", user);
+        Assert.Contains("- anger: annoyance, rage; 0 = not felt at all, 1 = felt extremely intensely", user);
         Assert.Contains("{\"anticipation\": 0.0, \"joy\": 0.0, \"trust\": 0.0, \"fear\": 0.0, \"surprise\": 0.0, \"sadness\": 0.0, \"disgust\": 0.0, \"anger\": 0.0}", user);
         Assert.DoesNotContain("{{", user);
     }
