@@ -8,8 +8,10 @@ namespace RealtimeDecode.Training.Annotation;
 /// The reply contract: one JSON object with exactly one number in [0, 1] per emotion key and no other
 /// key. <see cref="Schema"/> is the JSON Schema sent to endpoints that support structured output;
 /// <see cref="Parse"/> enforces the same contract on what comes back, whatever the endpoint did.
-/// The only leniency is surrounding white space and one Markdown code fence (```json … ```), which
-/// some local models add even when asked not to; the JSON inside must still be strict.
+/// The only leniencies are surrounding white space, a leading reasoning block
+/// (<c>&lt;think&gt;…&lt;/think&gt;</c>, which local reasoning models emit before their answer) and one
+/// Markdown code fence (```json … ```), which some local models add even when asked not to; the
+/// JSON inside must still be strict.
 /// </summary>
 public static class RatingReply
 {
@@ -37,7 +39,7 @@ public static class RatingReply
     public static double[] Parse(string? reply, EmotionSet emotions)
     {
         if (string.IsNullOrWhiteSpace(reply)) throw new FormatException("the reply is empty");
-        var text = StripFence(reply.Trim());
+        var text = StripFence(StripThinking(reply.Trim()));
         JsonDocument doc;
         try
         {
@@ -77,6 +79,13 @@ public static class RatingReply
     {
         for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
         return -1;
+    }
+
+    private static string StripThinking(string t)
+    {
+        if (!t.StartsWith("<think>", StringComparison.Ordinal)) return t;
+        int end = t.IndexOf("</think>", StringComparison.Ordinal);
+        return end < 0 ? t : t[(end + "</think>".Length)..].Trim();
     }
 
     private static string StripFence(string t)

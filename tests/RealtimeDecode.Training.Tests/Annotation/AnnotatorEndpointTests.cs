@@ -196,7 +196,7 @@ public sealed class AnnotatorEndpointTests
             SegmentOf(r) == 0 && Interlocked.Increment(ref calls) == 1 ? Canned(r) with { Delay = TimeSpan.FromSeconds(30) } : Canned(r));
         var time = new AutoAdvanceTimeProvider();
 
-        var result = await Make(server, Settings(server, time) with { RequestTimeout = TimeSpan.FromMilliseconds(250) }).AnnotateAsync(Story);
+        var result = await Make(server, Settings(server, time) with { RequestTimeout = TimeSpan.FromSeconds(1.5) }).AnnotateAsync(Story);
 
         Assert.Equal(2, RequestsFor(server, 0));
         Assert.Equal(1, result.Stats.Retries);

@@ -10,6 +10,7 @@ public sealed class RatingReplyTests
     [InlineData("{\"valence\": 0.25, \"arousal\": 1}")]
     [InlineData("  {\"arousal\":1.0,\"valence\":0.25}\n")]
     [InlineData("```json\n{\"valence\": 0.25, \"arousal\": 1}\n```")]
+    [InlineData("<think>\nThe rabbit is exciting.\n</think>\n\n{\"valence\": 0.25, \"arousal\": 1}")]
     public void Parse_Valid_ReturnsRatingsInSetOrder(string reply)
     {
         Assert.Equal([0.25, 1.0], RatingReply.Parse(reply, Va));
@@ -17,6 +18,7 @@ public sealed class RatingReplyTests
 
     [Theory]
     [InlineData("", "empty")]
+    [InlineData("<think>still thinking", "not valid JSON")]
     [InlineData("{\"valence\": 0.2, \"arousal\": }", "not valid JSON")]
     [InlineData("Sure! {\"valence\": 0.2, \"arousal\": 0.1}", "not valid JSON")]
     [InlineData("[0.2, 0.1]", "not an object")]
