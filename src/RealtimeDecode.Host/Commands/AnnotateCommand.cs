@@ -59,6 +59,11 @@ internal sealed class AnnotateCommand : ICliCommand
         var keyVariable = parse.GetValue(_keyEnv)!;
         var apiKey = Environment.GetEnvironmentVariable(keyVariable);
         var client = ChatEndpoint.Create(settings.Endpoint, settings.Model, apiKey);
+        var uri = ChatEndpoint.NormalizeEndpoint(settings.Endpoint);
+        if (!string.IsNullOrEmpty(apiKey) && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            Console.Error.WriteLine($"warning: the API key in ${keyVariable} goes to {uri.Host} over plain http; use https for remote endpoints");
+        if (settings.Votes > 1 && settings.Temperature == 0)
+            Console.Error.WriteLine("note: at temperature 0 the votes usually return the same reply (and cost as much); raise --temperature to sample");
         var annotator = new Annotator(client, settings, cache);
 
         if (parse.GetValue(_dryRun))
@@ -75,7 +80,10 @@ internal sealed class AnnotateCommand : ICliCommand
         }
         catch (AnnotationException e)
         {
-            throw new InputDataException(transcriptPath, $"{e.Message} ({cache.Count} answers are kept in {cachePath}; rerunning resumes)", e);
+            string hint = e.Message.Contains("(HTTP 401", StringComparison.Ordinal) || e.Message.Contains("(HTTP 403", StringComparison.Ordinal)
+                ? $"; check the API key in ${keyVariable}"
+                : e.Message.Contains("(HTTP 404", StringComparison.Ordinal) ? "; check --endpoint (the API's base URL, often ending in /v1) and --llm-model" : "";
+            throw new InputDataException(transcriptPath, $"{e.Message}{hint} ({cache.Count} answers are kept in {cachePath}; rerunning resumes)", e);
         }
         catch (OperationCanceledException)
         {

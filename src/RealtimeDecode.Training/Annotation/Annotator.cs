@@ -128,7 +128,9 @@ public sealed class Annotator
                 {
                     var verdict = EndpointFailure.Classify(e, _s.Time.GetUtcNow());
                     if (!verdict.Transient)
-                        throw new AnnotationException($"{Describe(seg)}: the endpoint refused the request ({verdict.Description})", seg.Index, e);
+                        throw new AnnotationException(verdict.Description.StartsWith("HTTP", StringComparison.Ordinal)
+                            ? $"{Describe(seg)}: the endpoint refused the request ({verdict.Description})"
+                            : $"{Describe(seg)}: the request failed ({verdict.Description})", seg.Index, e);
                     failure = verdict.Description;
                     retryAfter = verdict.RetryAfter;
                     response = null!;

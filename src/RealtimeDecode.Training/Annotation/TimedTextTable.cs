@@ -39,7 +39,12 @@ internal sealed class TimedTextTable
             if (Array.LastIndexOf(cols, c) != idx) throw new InputDataException(name, $"column '{c}' appears twice in the header");
             return idx;
         }
-        int on = Find(required[0]), off = Find(required[1]), txt = Find(required[2]);
+        int on = Find(required[0]), txt = Find(required[2]);
+        // BIDS events files give a duration instead of an offset: accept it when there is no offset column.
+        bool fromDuration = Array.IndexOf(cols, required[1]) < 0 && Array.IndexOf(cols, "duration") >= 0;
+        if (Array.IndexOf(cols, required[1]) < 0 && !fromDuration)
+            throw new InputDataException(name, $"missing column '{required[1]}' (or 'duration') (the header has: {string.Join(", ", cols)}; required: {string.Join(", ", required)})");
+        int off = Find(fromDuration ? "duration" : required[1]);
         int[] numIdx;
         string[] numNames;
         if (numericColumns is null)
@@ -69,7 +74,8 @@ internal sealed class TimedTextTable
             if (cells.Length != cols.Length)
                 throw new InputDataException(name, $"line {lineNo} has {cells.Length} columns, the header has {cols.Length} (a tab inside a text must be written as \\t)");
             double onset = Number(cells[on], name, lineNo, required[0]);
-            double offset = Number(cells[off], name, lineNo, required[1]);
+            double offset = Number(cells[off], name, lineNo, cols[off]);
+            if (fromDuration) offset += onset;
             if (!double.IsFinite(onset) || !double.IsFinite(offset))
                 throw new InputDataException(name, $"line {lineNo}: onset and offset must be finite numbers of seconds");
             if (offset <= onset)

@@ -5,7 +5,8 @@ namespace RealtimeDecode.Training.Annotation;
 
 /// <summary>
 /// Reads a timed transcript: a TSV with a header row naming at least <c>onset</c>, <c>offset</c>
-/// (seconds) and <c>text</c>, in any order (other columns are ignored), one row per segment.
+/// (seconds) and <c>text</c>, in any order (other columns are ignored), one row per segment. A
+/// BIDS-style <c>duration</c> column (seconds) may stand in for <c>offset</c> (offset = onset + duration).
 /// Text cells use the escapes of <see cref="TsvText"/>. Segments must be sorted by onset, must not
 /// overlap (a segment may start exactly where the previous one ends), must last more than zero
 /// seconds and must have non-blank text; anything else is an <see cref="InputDataException"/>

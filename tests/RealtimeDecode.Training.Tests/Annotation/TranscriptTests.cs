@@ -19,7 +19,9 @@ public sealed class TranscriptTests
 
     [Theory]
     [InlineData("onset\toffset\n0\t1\n", "missing column 'text'")]
-    [InlineData("onset\ttext\n0\thello\n", "missing column 'offset'")]
+    [InlineData("onset\ttext\n0\thello\n", "missing column 'offset' (or 'duration')")]
+    [InlineData("onset\tduration\ttext\n0\t2\tone\n1\t1\ttwo\n", "line 3: segment 1–2 s overlaps the previous one (0–2 s)")]
+    [InlineData("onset\tduration\ttext\n0\t0\tone\n", "offset 0 s is not after onset 0 s")]
     [InlineData("", "empty file")]
     [InlineData("onset\toffset\ttext\n", "no segments")]
     [InlineData("onset\toffset\ttext\n0\t2\tone\n1.5\t3\ttwo\n", "line 3: segment 1.5–3 s overlaps the previous one (0–2 s)")]
@@ -37,6 +39,15 @@ public sealed class TranscriptTests
         Assert.StartsWith("T.tsv: ", ex.Message);
         Assert.Contains(expected, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Read_BidsDurationInsteadOfOffset_GivesOffsets()
+    {
+        var s = Read("onset\tduration\ttrial_type\ttext\n1.5\t2.25\tsentence\tOne.\n3.75\t1\tsentence\tTwo.\n");
+
+        Assert.Equal(3.75, s[0].Offset);
+        Assert.Equal(4.75, s[1].Offset);
     }
 
     [Fact]
