@@ -108,7 +108,7 @@ public sealed class AnnotationCache : IDisposable
 
     /// <summary>
     /// The cache key: SHA-256 (hex) of a canonical JSON of everything that decides the answer: the
-    /// endpoint (trailing slash removed), the model, temperature, seed, token limit, response format,
+    /// endpoint (as <see cref="ChatEndpoint.NormalizeEndpoint"/> gives it), the model, temperature, seed, token limit, response format,
     /// both rendered messages (which hold the segment and its context), the segment text and the vote
     /// number. Never the API key.
     /// </summary>
@@ -116,10 +116,16 @@ public sealed class AnnotationCache : IDisposable
     {
         var canonical = JsonSerializer.Serialize(new object?[]
         {
-            "rtdecode-annotation-v1", endpoint.TrimEnd('/'), model, settings.Temperature, settings.Seed,
+            "rtdecode-annotation-v1", CanonicalEndpoint(endpoint), model, settings.Temperature, settings.Seed,
             settings.MaxOutputTokens, settings.ResponseFormat.ToString(), system, user, segmentText, vote,
         });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static string CanonicalEndpoint(string endpoint)
+    {
+        try { return ChatEndpoint.NormalizeEndpoint(endpoint).AbsoluteUri.TrimEnd('/'); }
+        catch (ArgumentException) { return endpoint.Trim().TrimEnd('/'); }
     }
 
     public void Dispose()

@@ -32,6 +32,7 @@ public sealed class Annotator
     public AnnotationPlan Plan(IReadOnlyList<TranscriptSegment> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
+        if (segments.Count == 0) throw new ArgumentException("The transcript has no segments.", nameof(segments));
         var list = new List<AnnotationRequest>(segments.Count * _s.Votes);
         for (int i = 0; i < segments.Count; i++)
         {

@@ -54,6 +54,7 @@ public sealed class AnnotationCacheTests
         string k = AnnotationCache.Key("http://x/v1", "m", s, "sys", "user", "seg", 0);
 
         Assert.Equal(k, AnnotationCache.Key("http://x/v1/", "m", s, "sys", "user", "seg", 0));
+        Assert.Equal(k, AnnotationCache.Key("http://x/v1/chat/completions", "m", s, "sys", "user", "seg", 0));
         Assert.NotEqual(k, AnnotationCache.Key("http://y/v1", "m", s, "sys", "user", "seg", 0));
         Assert.NotEqual(k, AnnotationCache.Key("http://x/v1", "m2", s, "sys", "user", "seg", 0));
         Assert.NotEqual(k, AnnotationCache.Key("http://x/v1", "m", s, "sys", "user2", "seg", 0));
