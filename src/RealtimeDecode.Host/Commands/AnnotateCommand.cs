@@ -182,7 +182,7 @@ internal sealed class AnnotateCommand : ICliCommand
         Console.WriteLine($"--- user message (segment {first.Segment}) ---");
         Console.WriteLine(first.User);
         Console.WriteLine("---");
-        Console.WriteLine($"endpoint {s.Endpoint}, model {s.Model}, temperature {s.Temperature.ToString(CultureInfo.InvariantCulture)}, emotions {string.Join(",", s.Emotions.Names)}, context {s.Context}");
+        Console.WriteLine($"endpoint {ChatEndpoint.Redact(s.Endpoint)}, model {s.Model}, temperature {s.Temperature.ToString(CultureInfo.InvariantCulture)}, emotions {string.Join(",", s.Emotions.Names)}, context {s.Context}");
         Console.WriteLine($"{segments} segments × {s.Votes} vote(s) = {plan.Total} requests; {plan.Cached} answered in {cachePath}; {plan.ToSend} to send");
         Console.WriteLine($"about {plan.EstimatedPromptTokensToSend} prompt tokens to send (estimated at 4 characters per token), at most {(s.MaxOutputTokens is { } m ? (long)m * plan.ToSend : "unbounded")} output tokens, before retries");
         if (s.MaxRequests is { } budget && plan.ToSend > budget)

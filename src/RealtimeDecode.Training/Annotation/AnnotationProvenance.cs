@@ -34,7 +34,7 @@ public static class AnnotationProvenance
                 ["sha256"] = File.Exists(transcriptPath) ? FileSha256(transcriptPath) : null,
                 ["segments"] = result.Segments.Count,
             },
-            ["endpoint"] = s.Endpoint,
+            ["endpoint"] = ChatEndpoint.Redact(s.Endpoint),
             ["model"] = s.Model,
             ["models_reported"] = new JsonArray(st.ModelsReported.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
             ["emotion_set"] = s.Emotions.Name,

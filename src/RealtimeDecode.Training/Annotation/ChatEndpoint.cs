@@ -32,6 +32,17 @@ public static class ChatEndpoint
     }
 
     /// <summary>
+    /// The endpoint as it may be written to files: user information and query string removed, since
+    /// some services take a key there (https://user:key@host/…, ?api-key=…).
+    /// </summary>
+    public static string Redact(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var u)) return url;
+        var b = new UriBuilder(u) { UserName = "", Password = "", Query = "", Fragment = "" };
+        return b.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    }
+
+    /// <summary>
     /// Creates the client. <paramref name="apiKey"/> may be null or empty for local servers that need
     /// none (a placeholder is sent then). The key is never written anywhere by this project.
     /// </summary>

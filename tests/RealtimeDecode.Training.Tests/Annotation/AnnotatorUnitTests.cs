@@ -48,6 +48,14 @@ public sealed class AnnotatorUnitTests
     }
 
     [Theory]
+    [InlineData("https://user:secret@example.org/v1?api-key=secret", "https://example.org/v1")]
+    [InlineData("http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080/v1")]
+    public void Redact_RemovesUserInfoAndQuery(string url, string expected)
+    {
+        Assert.Equal(expected, ChatEndpoint.Redact(url));
+    }
+
+    [Theory]
     [InlineData("localhost:8080")]
     [InlineData("ftp://x/v1")]
     public void NormalizeEndpoint_NotHttp_Throws(string url)
