@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Imaging.Nifti;
+using RealtimeDecode.Training.Annotation;
+using RealtimeDecode.Training.Targets;
+
+namespace RealtimeDecode.Training.Synthesis;
+
+/// <summary>Options of a synthetic session (<c>realtime-decode synth</c>).</summary>
+public sealed record SynthOptions
+{
+    public int Nx { get; init; } = 32;
+    public int Ny { get; init; } = 38;
+    public int Nz { get; init; } = 28;
+
+    /// <summary>Voxel size (mm, isotropic).</summary>
+    public double VoxelSize { get; init; } = 3.5;
+
+    public int Parcels { get; init; } = 100;
+    public int Runs { get; init; } = 2;
+
+    /// <summary>Volumes per run; the story lasts Volumes × TR seconds.</summary>
+    public int Volumes { get; init; } = 372;
+
+    public double Tr { get; init; } = 2.0;
+    public int Seed { get; init; } = 1;
+    public string Subject { get; init; } = "01";
+    public string Task { get; init; } = "alice";
+    public BrainModelOptions Brain { get; init; } = new();
+
+    public void Validate()
+    {
+        if (Nx < 4 || Ny < 4 || Nz < 4) throw new ArgumentOutOfRangeException(nameof(Nx), $"The grid must be at least 4×4×4, got {Nx}×{Ny}×{Nz}.");
+        if (Parcels < SyntheticAtlas.Yeo7.Length) throw new ArgumentOutOfRangeException(nameof(Parcels), $"At least {SyntheticAtlas.Yeo7.Length} parcels (one per network), got {Parcels}.");
+        if (Runs < 1) throw new ArgumentOutOfRangeException(nameof(Runs), $"At least one run, got {Runs}.");
+        if (Volumes < 20) throw new ArgumentOutOfRangeException(nameof(Volumes), $"At least 20 volumes per run, got {Volumes}.");
+        if (!(Tr > 0)) throw new ArgumentOutOfRangeException(nameof(Tr), $"TR must be positive, got {Tr}.");
+        if (!(Brain.Coupling is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(Brain), $"Coupling must be in (0, 1], got {Brain.Coupling}.");
+    }
+}
+
+/// <summary>Paths of a written synthetic session.</summary>
+public sealed record SynthResult(string Root, string Atlas, string Labels, string Annotations, IReadOnlyList<string> Runs, IReadOnlyList<string> Truth);
+
+/// <summary>
+/// Writes a synthetic session in BIDS layout with known ground truth: an atlas (label NIfTI and
+/// labels TSV), a story annotation with LLM-like Plutchik ratings (<see cref="EmotionStoryGenerator"/>),
+/// runs of int16 BOLD generated from it by <see cref="SyntheticBrainModel"/>, and per run the
+/// ground-truth targets: the annotation on the TR grid convolved with SPM's canonical HRF, exactly
+/// what <c>realtime-decode targets --hrf spm</c> makes of the annotation. Every run presents the same
+/// story with its own noise and latent sources. The same options give the same bytes.
+/// </summary>
+public static class SyntheticSession
+{
+    public static SynthResult Write(string root, SynthOptions o, IProgress<double>? progress = null)
+    {
+        o.Validate();
+        Directory.CreateDirectory(root);
+        var rng = new SeededRandom(o.Seed);
+        int atlasSeed = rng.Next(0, int.MaxValue), storySeed = rng.Next(0, int.MaxValue), modelSeed = rng.Next(0, int.MaxValue);
+
+        var atlas = SyntheticAtlas.Create(o.Nx, o.Ny, o.Nz, o.Parcels, atlasSeed);
+        double half = o.VoxelSize;
+        var affine = Affine.Diagonal(o.VoxelSize, o.VoxelSize, o.VoxelSize,
+            -(o.Nx - 1) * half / 2, -(o.Ny - 1) * half / 2, -(o.Nz - 1) * half / 2);
+        string atlasDir = Path.Combine(root, "atlas");
+        Directory.CreateDirectory(atlasDir);
+        string atlasName = $"atlas-Synth{o.Parcels}Parcels7Networks";
+        string atlasPath = Path.Combine(atlasDir, atlasName + "_dseg.nii.gz");
+        string labelsPath = Path.Combine(atlasDir, atlasName + "_dseg.tsv");
+        var labelVolume = new Volume(o.Nx, o.Ny, o.Nz, atlas.Labels.Select(l => (float)l).ToArray(), affine);
+        NiftiWriter.Write(atlasPath, [labelVolume], new NiftiWriteOptions { DataType = NiftiDataType.Int16, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal });
+        using (var w = new StreamWriter(labelsPath, false, new System.Text.UTF8Encoding(false)))
+        {
+            w.Write("index\tname\tnetwork\n");
+            for (int p = 0; p < atlas.ParcelCount; p++) w.Write($"{p + 1}\t{atlas.Names[p]}\t{atlas.Networks[p]}\n");
+        }
+
+        // The story and its annotation.
+        var segments = new EmotionStoryGenerator(o.Tr).Generate(o.Volumes * o.Tr, storySeed);
+        var emotions = EmotionStoryGenerator.Plutchik8;
+        string stimDir = Path.Combine(root, "stimuli");
+        Directory.CreateDirectory(stimDir);
+        string annotationsPath = Path.Combine(stimDir, $"task-{o.Task}_annotations.tsv");
+        var values = segments.SelectMany(s => s.Ratings).ToArray();
+        var annotations = new AnnotationTable(
+            segments.Select((s, i) => new TranscriptSegment(i, s.Onset, s.Offset, s.Text)).ToArray(), emotions, values);
+        annotations.Write(annotationsPath);
+
+        var truth = TargetBuilder.Build(annotations, new TargetOptions { Tr = o.Tr, Volumes = o.Volumes, Hrf = HrfModel.Spm }, annotationsPath).Table;
+        var drive = Drive(truth);
+        var model = new SyntheticBrainModel(atlas, emotions.Length, o.Brain, modelSeed);
+
+        string func = Path.Combine(root, $"sub-{o.Subject}", "func");
+        Directory.CreateDirectory(func);
+        var runs = new List<string>();
+        var truths = new List<string>();
+        for (int r = 1; r <= o.Runs; r++)
+        {
+            string stem = $"sub-{o.Subject}_task-{o.Task}_run-{r}";
+            string bold = Path.Combine(func, stem + "_bold.nii.gz");
+            var signals = model.ParcelSignals(drive, seed: o.Seed * 7919 + r);
+            using (var writer = NiftiWriter.Create(bold, o.Nx, o.Ny, o.Nz, o.Volumes, affine,
+                       new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = o.Tr, XFormCode = 1 }))
+            {
+                var buffer = new float[atlas.Labels.Length];
+                int k = 0;
+                foreach (var vol in model.Volumes(signals, seed: o.Seed * 104729 + r))
+                {
+                    for (int i = 0; i < buffer.Length; i++) buffer[i] = vol[i];
+                    writer.WriteVolume(buffer);
+                    k++;
+                    progress?.Report(((r - 1) * o.Volumes + k) / (double)(o.Runs * o.Volumes));
+                }
+                writer.Complete();
+            }
+            File.WriteAllText(Path.Combine(func, stem + "_bold.json"), JsonSerializer.Serialize(new SortedDictionary<string, object>
+            {
+                ["RepetitionTime"] = o.Tr,
+                ["TaskName"] = o.Task,
+                ["Description"] = "Synthetic BOLD from realtime-decode synth: emotion-driven coupling of chosen networks; see the session's synth.json.",
+            }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            string truthPath = Path.Combine(func, stem + "_desc-truth_targets.tsv");
+            truth.Write(truthPath);
+            runs.Add(bold);
+            truths.Add(truthPath);
+        }
+
+        File.WriteAllText(Path.Combine(root, "dataset_description.json"),
+            "{\n  \"Name\": \"RealtimeDecode synthetic session\",\n  \"BIDSVersion\": \"1.8.0\",\n  \"DatasetType\": \"raw\",\n  \"GeneratedBy\": [{ \"Name\": \"realtime-decode synth\" }]\n}\n");
+        WriteDescription(Path.Combine(root, "synth.json"), o, atlas, model, emotions);
+        return new SynthResult(root, atlasPath, labelsPath, annotationsPath, runs, truths);
+    }
+
+    /// <summary>
+    /// Coupling drive per volume and emotion in [0, 1]: the haemodynamic intensity standardised by the
+    /// emotion's typical level and spread, (h − (level − 2·spread)) / (4·spread), clipped, so that every
+    /// emotion sweeps the coupling range whatever its own scale.
+    /// </summary>
+    public static double[,] Drive(NumericTable truth)
+    {
+        int t = truth.RowCount, e = truth.ColumnCount;
+        var d = new double[t, e];
+        for (int v = 0; v < t; v++)
+            for (int k = 0; k < e; k++)
+            {
+                double level = k < EmotionStoryGenerator.Level.Length ? EmotionStoryGenerator.Level[k] : 0.5;
+                double spread = k < EmotionStoryGenerator.Spread.Length ? EmotionStoryGenerator.Spread[k] : 0.2;
+                d[v, k] = Math.Clamp((truth.Values[v * e + k] - (level - 2 * spread)) / (4 * spread), 0, 1);
+            }
+        return d;
+    }
+
+    private static void WriteDescription(string path, SynthOptions o, SyntheticAtlas atlas, SyntheticBrainModel model, string[] emotions)
+    {
+        var json = new JsonObject
+        {
+            ["generator"] = "realtime-decode synth",
+            ["format_version"] = 1,
+            ["seed"] = o.Seed,
+            ["grid"] = new JsonArray(o.Nx, o.Ny, o.Nz),
+            ["voxel_size_mm"] = o.VoxelSize,
+            ["parcels"] = o.Parcels,
+            ["runs"] = o.Runs,
+            ["volumes"] = o.Volumes,
+            ["tr_s"] = o.Tr,
+            ["brain_model"] = JsonSerializer.SerializeToNode(o.Brain),
+            ["emotions"] = new JsonArray(emotions.Select((name, e) => (JsonNode)new JsonObject
+            {
+                ["name"] = name,
+                ["networks"] = new JsonArray(SyntheticAtlas.Yeo7[model.EmotionNetworks[e].A], SyntheticAtlas.Yeo7[model.EmotionNetworks[e].B]),
+                ["carrier_rois"] = new JsonArray(model.Carriers[e].Select(p => (JsonNode)p).ToArray()),
+                ["carrier_names"] = new JsonArray(model.Carriers[e].Select(p => (JsonNode)atlas.Names[p]).ToArray()),
+            }).ToArray()),
+        };
+        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}
