@@ -57,8 +57,8 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
         _service = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            // SO_REUSEADDR on a TCP listener only allows rebinding over TIME_WAIT connections of a restarted outlet.
-            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress here: on Linux .NET also sets SO_REUSEPORT with it, which would let two outlets
+            // listen on one port and split the connections between them.
             own.V4DataPort = NetUtil.BindInRange(_listener, _config);
             _listener.Listen(16);
             own.V4ServicePort = NetUtil.BindInRange(_service, _config);
