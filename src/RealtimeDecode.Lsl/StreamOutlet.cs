@@ -325,18 +325,20 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
             {
                 continue;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception)
             {
-                return;
+                return; // closed by Dispose
             }
             var t1 = timeService ? LslClock.LocalClock(_time) : 0.0;
             try
             {
                 HandleDatagram(socket, buffer.AsSpan(0, n), (IPEndPoint)remote, t1, timeService);
             }
-            catch (Exception e) when (e is FormatException or SocketException or ArgumentException)
+            catch (Exception)
             {
-                // A malformed or unanswerable request is ignored, as liblsl does.
+                // A malformed or unanswerable request is ignored, as liblsl does; this thread must not die
+                // (an exception escaping a thread ends the process).
+                if (_disposed != 0) return;
             }
         }
     }

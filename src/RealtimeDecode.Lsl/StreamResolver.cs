@@ -127,9 +127,9 @@ public static class StreamResolver
             if (info.V4Address.Length == 0) info.V4Address = remote.Address.ToString();
             return info;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            return null;
+            return null; // an invalid info is ignored, as liblsl discards it
         }
     }
 
