@@ -64,6 +64,27 @@ public class LslConfigTests
     }
 
     [Fact]
+    public void Load_NoPathWithLslapicfgVariable_ReadsNamedFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "lsl_api_" + Guid.NewGuid().ToString("N") + ".cfg");
+        File.WriteAllLines(path, ["[lab]", "SessionID = from-env", "[multicast]", "ResolveScope = machine"]);
+        var previous = Environment.GetEnvironmentVariable("LSLAPICFG");
+        try
+        {
+            Environment.SetEnvironmentVariable("LSLAPICFG", path);
+            var cfg = LslConfig.Load();
+            Assert.Equal("from-env", cfg.SessionId);
+            Assert.Equal([IPAddress.Loopback], cfg.QueryAddresses);
+            Assert.Equal(0, cfg.MulticastTtl);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LSLAPICFG", previous);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Load_MissingFile_ThrowsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => LslConfig.Load("/nonexistent/lsl_api.cfg"));

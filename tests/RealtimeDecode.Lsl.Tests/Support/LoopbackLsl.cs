@@ -21,6 +21,7 @@ internal static class LoopbackLsl
         AddressesOverride = [IPAddress.Loopback, IPAddress.Parse("224.0.0.183"), IPAddress.Parse("239.255.172.215")],
         TtlOverride = 0,
         ResolveWaveInterval = TimeSpan.FromMilliseconds(200),
+        TimeProbeCount = 20,
         TimeProbeInterval = TimeSpan.FromMilliseconds(10),
         TimeProbeMaxRtt = TimeSpan.FromMilliseconds(100),
     };
