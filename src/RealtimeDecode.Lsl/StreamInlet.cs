@@ -102,8 +102,8 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
     public async ValueTask<double?> PullSampleAsync<T>(T[] destination, TimeSpan timeout, CancellationToken cancellationToken = default) where T : unmanaged
     {
         CheckDestination<T>(destination);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             return await PullSampleAsync(destination, cts.Token).ConfigureAwait(false);

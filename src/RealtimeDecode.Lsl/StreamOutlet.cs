@@ -412,7 +412,9 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
             }
             else if (method == "LSL:streamfeed")
             {
-                // Protocol 1.00 (Boost portable archives) is not implemented: refuse and close.
+                // Protocol 1.00 (Boost portable archives) is not implemented: refuse and close. Its parameter
+                // line is read first so that closing does not reset the connection before the reply is read.
+                await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false);
                 await SendAllAsync(client, Encoding.ASCII.GetBytes("LSL/110 505 Version not supported\r\n"), timeout.Token).ConfigureAwait(false);
             }
             else if (method.StartsWith("LSL:streamfeed/", StringComparison.Ordinal))
