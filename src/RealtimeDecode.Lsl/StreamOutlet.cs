@@ -275,6 +275,18 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
                     // A group that cannot be joined (no route for it) only limits discovery.
                 }
             }
+            // Every outlet also joins the relay group on loopback (see RelayToLocalOutlets).
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(LoopbackRelayGroup, IPAddress.Loopback));
+            }
+            catch (SocketException)
+            {
+                // Already joined through the configuration, or loopback multicast unavailable.
+            }
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.Loopback.GetAddressBytes());
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 0);
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
             return socket;
         }
         catch (SocketException)
@@ -283,6 +295,9 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
             return null; // the outlet stays reachable through its service port and known peers
         }
     }
+
+    /// <summary>Multicast group used on the loopback interface to relay unicast discovery queries between local outlets.</summary>
+    internal static readonly IPAddress LoopbackRelayGroup = IPAddress.Parse("224.0.0.183");
 
     internal static bool IsMulticast(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
@@ -317,9 +332,22 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
         while (_disposed == 0)
         {
             int n;
+            var relay = false;
             try
             {
-                n = socket.ReceiveFrom(buffer, ref remote);
+                if (timeService)
+                {
+                    n = socket.ReceiveFrom(buffer, ref remote);
+                }
+                else
+                {
+                    var flags = SocketFlags.None;
+                    n = socket.ReceiveMessageFrom(buffer, 0, buffer.Length, ref flags, ref remote, out var packetInfo);
+                    // A unicast query from this machine reaches only one of the outlets sharing the discovery
+                    // port (liblsl has the same limit). The one that gets it relays it to the others over
+                    // multicast on loopback; replies still go to the original sender's return port.
+                    relay = !IsMulticast(packetInfo.Address) && IPAddress.IsLoopback(((IPEndPoint)remote).Address);
+                }
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
             {
@@ -332,6 +360,8 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
             var t1 = timeService ? LslClock.LocalClock(_time) : 0.0;
             try
             {
+                if (relay && buffer.AsSpan(0, n).StartsWith("LSL:shortinfo"u8))
+                    socket.SendTo(buffer, 0, n, SocketFlags.None, new IPEndPoint(LoopbackRelayGroup, _config.MulticastPort));
                 HandleDatagram(socket, buffer.AsSpan(0, n), (IPEndPoint)remote, t1, timeService);
             }
             catch (Exception)

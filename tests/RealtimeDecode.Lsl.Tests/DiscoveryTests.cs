@@ -22,6 +22,22 @@ public class DiscoveryTests
     }
 
     [Fact]
+    public async Task ResolveAsync_UnicastTo127001Only_FindsEveryLocalOutlet()
+    {
+        var cfg = LoopbackLsl.Config();
+        var name = LoopbackLsl.UniqueName("uni");
+        await using var a = new StreamOutlet(StreamInfo.Create(name, "EEG", 1, 10, ChannelFormat.Float32, "a"), cfg);
+        await using var b = new StreamOutlet(StreamInfo.Create(name, "EEG", 1, 10, ChannelFormat.Float32, "b"), cfg);
+        await using var c = new StreamOutlet(StreamInfo.Create(name, "EEG", 1, 10, ChannelFormat.Float32, "c"), cfg);
+        // Like a liblsl resolver with ResolveScope = machine: queries go to 127.0.0.1:16571 only.
+        var machineOnly = cfg with { AddressesOverride = [System.Net.IPAddress.Loopback] };
+
+        var found = await StreamResolver.ResolveAsync($"name='{name}'", 3, TimeSpan.FromSeconds(10), machineOnly, cancellationToken: LoopbackLsl.Timeout());
+
+        Assert.Equal(new[] { a.Info.Uid, b.Info.Uid, c.Info.Uid }.Order(), found.Select(i => i.Uid).Order());
+    }
+
+    [Fact]
     public async Task ResolveByPropertyAsync_Type_FindsOnlyMatching()
     {
         var cfg = LoopbackLsl.Config();
