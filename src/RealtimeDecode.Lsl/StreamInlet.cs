@@ -446,7 +446,6 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
         {
         }
         _queue.Writer.TryComplete();
-        _cts.Dispose();
     }
 
     /// <inheritdoc />
@@ -457,7 +456,6 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
         NetUtil.CloseQuietly(Interlocked.Exchange(ref _socket, null));
         if (_loop is not null) await _loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _queue.Writer.TryComplete();
-        _cts.Dispose();
     }
 
     private sealed record InletSample(double Timestamp, byte[] Data, string[]? Strings);

@@ -575,7 +575,6 @@ public sealed class StreamOutlet : IDisposable, IAsyncDisposable
         catch (AggregateException)
         {
         }
-        _cts.Dispose();
     }
 
     /// <inheritdoc />
