@@ -57,6 +57,17 @@ public sealed class StreamInfo
         ChannelFormat format = ChannelFormat.Float32, string sourceId = "") =>
         new(name, type, channelCount, nominalRate, format, sourceId);
 
+    /// <summary>
+    /// A source id that stays the same for the same inputs (e.g. model hash and target names), so inlets
+    /// recover across restarts: <c>{prefix}-{first 16 hex digits of SHA-256 of the parts joined by '\n'}</c>.
+    /// </summary>
+    public static string StableSourceId(string prefix, params IEnumerable<string> parts)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
+        return prefix + "-" + Convert.ToHexStringLower(hash)[..16];
+    }
+
     /// <summary>Stream name.</summary>
     public string Name { get; }
     /// <summary>Content type.</summary>

@@ -104,6 +104,15 @@ public class StreamInfoTests
     }
 
     [Fact]
+    public void StableSourceId_SameAndDifferentParts_StableAndDistinct()
+    {
+        var a = StreamInfo.StableSourceId("rtdecode", "model-sha", "joy,fear");
+        Assert.Equal(a, StreamInfo.StableSourceId("rtdecode", "model-sha", "joy,fear"));
+        Assert.NotEqual(a, StreamInfo.StableSourceId("rtdecode", "model-sha", "joy,anger"));
+        Assert.Matches("^rtdecode-[0-9a-f]{16}$", a);
+    }
+
+    [Fact]
     public void SetChannelLabels_WrongCount_Throws()
     {
         Assert.Throws<ArgumentException>(() => GoldenInfo().SetChannelLabels(["a", "b"]));
