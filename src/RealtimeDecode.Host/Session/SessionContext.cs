@@ -1,0 +1,31 @@
+namespace RealtimeDecode.Host.Session;
+
+/// <summary>
+/// What every output of a session needs to know about it, fixed before the first volume: the run,
+/// the model's targets and feature layout, the atlas's ROI names and networks, and the TR.
+/// </summary>
+/// <param name="Run">Run name (file or folder) or the watched folder.</param>
+/// <param name="ModelName">Model package name (folder or file name).</param>
+/// <param name="ModelSha256">Hash of the model package (model.json and arrays), for provenance and LSL source ids.</param>
+/// <param name="Atlas">Atlas file name.</param>
+/// <param name="Targets">Target names in the model's order (one estimate per target).</param>
+/// <param name="Tr">Repetition time (s).</param>
+/// <param name="Window">Sliding-window length (volumes); 1 for ROI-amplitude models.</param>
+/// <param name="RoiNames">ROI names in the model's ROI order.</param>
+/// <param name="Networks">Network of each ROI, or null when the atlas has none.</param>
+/// <param name="ExpectedVolumes">Volumes in the run when known (replay), else null (live).</param>
+/// <param name="EdgeWeights">For linear models: weight of each feature per target (targets × features, row-major, in the
+/// units of the raw features, i.e. with the scaler folded in), so outputs can show which network blocks drive each
+/// estimate; null otherwise.</param>
+public sealed record SessionContext(
+    string Run,
+    string ModelName,
+    string ModelSha256,
+    string Atlas,
+    IReadOnlyList<string> Targets,
+    double Tr,
+    int Window,
+    IReadOnlyList<string> RoiNames,
+    IReadOnlyList<string>? Networks,
+    int? ExpectedVolumes,
+    double[]? EdgeWeights = null);
