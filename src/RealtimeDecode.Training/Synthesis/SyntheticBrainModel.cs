@@ -4,13 +4,13 @@ namespace RealtimeDecode.Training.Synthesis;
 public sealed record BrainModelOptions
 {
     /// <summary>Largest share κ of a carrier parcel's variance that its emotion's source takes (0..1).</summary>
-    public double Coupling { get; init; } = 0.9;
+    public double Coupling { get; init; } = 1.0;
 
     /// <summary>Variance β of the network background shared by all parcels of a network (constant coupling).</summary>
-    public double NetworkBackground { get; init; } = 0.3;
+    public double NetworkBackground { get; init; } = 0.1;
 
     /// <summary>AR(1) coefficient of the latent sources and the parcels' own fluctuations (per TR).</summary>
-    public double Autocorrelation { get; init; } = 0.3;
+    public double Autocorrelation { get; init; } = 0.0;
 
     /// <summary>BOLD change per unit of parcel signal (fraction of baseline).</summary>
     public double SignalChange { get; init; } = 0.01;
@@ -19,7 +19,7 @@ public sealed record BrainModelOptions
     public double Baseline { get; init; } = 1000;
 
     /// <summary>Thermal noise sd per voxel, in intensity units.</summary>
-    public double ThermalNoise { get; init; } = 8;
+    public double ThermalNoise { get; init; } = 6;
 
     /// <summary>Physiological (global, AR(1) 0.8) noise sd, fraction of baseline.</summary>
     public double PhysiologicalNoise { get; init; } = 0.002;
@@ -31,7 +31,7 @@ public sealed record BrainModelOptions
     public double SpikeRate { get; init; } = 0.01;
 
     /// <summary>Size of a spike, fraction of baseline.</summary>
-    public double SpikeSize { get; init; } = 0.02;
+    public double SpikeSize { get; init; } = 0.01;
 
     /// <summary>Carrier parcels per network end of each emotion (0: chosen from the parcel count).</summary>
     public int CarriersPerNetwork { get; init; }
@@ -58,7 +58,7 @@ public sealed class SyntheticBrainModel
         (6, 6), // trust: within Default
         (3, 4), // fear: SalVentAttn – Limbic
         (0, 3), // surprise: Vis – SalVentAttn
-        (4, 4), // sadness: within Limbic
+        (0, 4), // sadness: Vis – Limbic
         (1, 3), // disgust: SomMot – SalVentAttn
         (1, 5), // anger: SomMot – Cont
     ];
@@ -74,9 +74,14 @@ public sealed class SyntheticBrainModel
         EmotionNetworks = Enumerable.Range(0, emotions)
             .Select(e => e < Plutchik8Networks.Length ? Plutchik8Networks[e] : OtherPair(e)).ToArray();
         var rng = new SeededRandom(seed);
+        // Share each network's parcels among the emotion ends that use it (a within-network emotion uses it twice).
+        var uses = new int[SyntheticAtlas.Yeo7.Length];
+        foreach (var (a, b) in EmotionNetworks) { uses[a]++; uses[b]++; }
+        var sizes = new int[SyntheticAtlas.Yeo7.Length];
+        foreach (int n in atlas.NetworkOf) sizes[n]++;
         int perNetwork = options.CarriersPerNetwork > 0
             ? options.CarriersPerNetwork
-            : Math.Max(1, atlas.ParcelCount / SyntheticAtlas.Yeo7.Length / 4);
+            : Math.Max(1, Enumerable.Range(0, uses.Length).Where(n => uses[n] > 0).Min(n => sizes[n] / uses[n]));
         var used = new bool[atlas.ParcelCount];
         _carriers = new int[emotions][];
         for (int e = 0; e < emotions; e++)

@@ -136,21 +136,26 @@ public static class SyntheticSession
     }
 
     /// <summary>
-    /// Coupling drive per volume and emotion in [0, 1]: the haemodynamic intensity standardised by the
-    /// emotion's typical level and spread, (h − (level − 2·spread)) / (4·spread), clipped, so that every
-    /// emotion sweeps the coupling range whatever its own scale.
+    /// Coupling drive per volume and emotion in [0, 1]: the haemodynamic intensity h standardised over
+    /// the story, 0.5 + (h − mean(h)) / (2·sd(h)), clipped, so that every emotion sweeps the coupling
+    /// range whatever its own level and spread, spending about a third of the story near each end
+    /// (an emotion rated 0.1–0.4 couples as strongly at its peaks as one rated 0.2–0.9). A constant
+    /// emotion gives a constant drive of 0.5.
     /// </summary>
     public static double[,] Drive(NumericTable truth)
     {
         int t = truth.RowCount, e = truth.ColumnCount;
         var d = new double[t, e];
-        for (int v = 0; v < t; v++)
-            for (int k = 0; k < e; k++)
-            {
-                double level = k < EmotionStoryGenerator.Level.Length ? EmotionStoryGenerator.Level[k] : 0.5;
-                double spread = k < EmotionStoryGenerator.Spread.Length ? EmotionStoryGenerator.Spread[k] : 0.2;
-                d[v, k] = Math.Clamp((truth.Values[v * e + k] - (level - 2 * spread)) / (4 * spread), 0, 1);
-            }
+        for (int k = 0; k < e; k++)
+        {
+            double mean = 0, sq = 0;
+            for (int v = 0; v < t; v++) mean += truth.Values[v * e + k];
+            mean /= t;
+            for (int v = 0; v < t; v++) { double x = truth.Values[v * e + k] - mean; sq += x * x; }
+            double sd = Math.Sqrt(sq / t);
+            for (int v = 0; v < t; v++)
+                d[v, k] = sd > 1e-12 ? Math.Clamp(0.5 + (truth.Values[v * e + k] - mean) / (2 * sd), 0, 1) : 0.5;
+        }
         return d;
     }
 

@@ -17,8 +17,8 @@ public class SyntheticBrainModelTests
         Assert.True(c.Length >= 2);
         double Corr(int from, int to) => Stats(x, c[0], c[^1], from, to).Corr;
         double Var(int from, int to) => Stats(x, c[0], c[^1], from, to).VarA;
-        // κ·c/(1+β) = 0.9/1.3 ≈ 0.69 when on; only the network background remains when off.
-        Assert.InRange(Corr(t / 2, t), 0.6, 0.78);
+        // κ·c/(1+β) = 1/1.1 ≈ 0.91 when on; only the network background remains when off.
+        Assert.InRange(Corr(t / 2, t), 0.82, 0.97);
         Assert.InRange(Corr(0, t / 2), -0.1, 0.3);
         Assert.InRange(Var(t / 2, t) / Var(0, t / 2), 0.85, 1.15);
     }
