@@ -2,6 +2,24 @@ using System.Numerics.Tensors;
 
 namespace RealtimeDecode.Engine.Decoding;
 
+/// <summary>In-memory precision of the rows of a <see cref="KernelExpansionRegressor"/>.</summary>
+public enum RowPrecision
+{
+    /// <summary>IEEE double: kernel values agree with scikit-learn to ~1e-13.</summary>
+    Float64,
+
+    /// <summary>IEEE single: half the memory traffic; kernel values to ~1e-6 relative.</summary>
+    Float32,
+
+    /// <summary>
+    /// IEEE half (memory only; packages store float32): a quarter of the float64 traffic. Each element carries
+    /// a relative rounding error ≤ 4.9e-4, but for standardised features the errors average over the
+    /// thousands of features of a DFC vector, so rbf kernel values stay within ~1e-5 relative. Values
+    /// beyond ±65504 overflow, so use it only for standardised features.
+    /// </summary>
+    Float16,
+}
+
 /// <summary>
 /// A multi-target kernel expansion y_t = Σ_i c[t,i] k(x, s_i) + b_t over one shared set of rows s_i
 /// (kernel ridge: all training rows, b = 0; SVR: the union of every target's support vectors, with a
@@ -9,42 +27,52 @@ namespace RealtimeDecode.Engine.Decoding;
 /// once per prediction and shared by all targets.
 /// </summary>
 /// <remarks>
-/// Rows are stored as float32 or float64 (<see cref="RowsAreFloat32"/>). With float32 rows the feature
-/// vector is rounded to float32 and inner products accumulate in float32 (SIMD lanes); kernel values
-/// then carry a relative error of about 1e-6, far below the fitting tolerance of an SVR. With float64 rows
-/// everything is float64. rbf uses ‖x‖² + ‖s‖² − 2⟨x,s⟩ with ‖s‖² precomputed (clipped at 0).
-/// The instance owns scratch buffers: <see cref="Predict"/> allocates nothing and is NOT thread-safe.
+/// Rows are stored in float64, float32 or float16 (<see cref="Precision"/>). With float32/float16 rows the
+/// feature vector is rounded to float32 and inner products accumulate in float32 SIMD lanes (per chunk of
+/// 4,096 features, chunks summed in float64). rbf uses ‖x‖² + ‖s‖² − 2⟨x,s⟩ with ‖s‖² precomputed
+/// (clipped at 0); laplacian uses Σ|x − s|. The instance owns scratch buffers: <see cref="Predict"/>
+/// allocates nothing and is NOT thread-safe (use <see cref="Clone"/> per thread).
 /// </remarks>
 public sealed class KernelExpansionRegressor : IRegressor
 {
+    private const int Chunk = 4096;
     private readonly float[]? _rows32;
     private readonly double[]? _rows64;
+    private readonly Half[]? _rows16;
     private readonly double[] _coef;
     private readonly double[] _b;
     private readonly double[] _rowSq;
     private readonly double[] _k;
     private readonly float[]? _x32;
+    private readonly float[]? _chunk;
     private readonly float[]? _diff32;
     private readonly double[]? _diff64;
 
     /// <summary>Creates the expansion from float64 rows (row-major [rows × features]).</summary>
     public KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, double[] rows, double[] coefficients, double[] intercept)
-        : this(targets, featureCount, kernel, null, rows, coefficients, intercept)
+        : this(targets, featureCount, kernel, null, rows, null, coefficients, intercept, null)
     {
     }
 
     /// <summary>Creates the expansion from float32 rows (row-major [rows × features]).</summary>
     public KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, float[] rows, double[] coefficients, double[] intercept)
-        : this(targets, featureCount, kernel, rows, null, coefficients, intercept)
+        : this(targets, featureCount, kernel, rows, null, null, coefficients, intercept, null)
     {
     }
 
-    private KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, float[]? rows32, double[]? rows64, double[] coefficients, double[] intercept)
+    /// <summary>Creates the expansion from float16 rows (row-major [rows × features]).</summary>
+    public KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, Half[] rows, double[] coefficients, double[] intercept)
+        : this(targets, featureCount, kernel, null, null, rows, coefficients, intercept, null)
+    {
+    }
+
+    private KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, float[]? rows32, double[]? rows64, Half[]? rows16,
+        double[] coefficients, double[] intercept, double[]? rowSq)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
-        long len = rows32?.LongLength ?? rows64!.LongLength;
+        long len = rows32?.LongLength ?? rows64?.LongLength ?? rows16!.LongLength;
         if (len % featureCount != 0)
         {
             throw new ArgumentException($"rows have {len} values, not a multiple of {featureCount} features", nameof(featureCount));
@@ -67,29 +95,52 @@ public sealed class KernelExpansionRegressor : IRegressor
         RowCount = n;
         _rows32 = rows32;
         _rows64 = rows64;
+        _rows16 = rows16;
         _coef = coefficients;
         _b = intercept;
         _k = new double[n];
-        _rowSq = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            _rowSq[i] = rows32 is not null
-                ? TensorPrimitives.Dot(new ReadOnlySpan<float>(rows32, i * featureCount, featureCount), new ReadOnlySpan<float>(rows32, i * featureCount, featureCount))
-                : TensorPrimitives.Dot(new ReadOnlySpan<double>(rows64, i * featureCount, featureCount), new ReadOnlySpan<double>(rows64, i * featureCount, featureCount));
-        }
-
-        if (rows32 is not null)
+        if (rows64 is null)
         {
             _x32 = new float[featureCount];
-            if (kernel.Kind == KernelKind.Laplacian)
+        }
+
+        if (rows16 is not null)
+        {
+            _chunk = new float[Chunk];
+        }
+
+        if (kernel.Kind == KernelKind.Laplacian)
+        {
+            if (rows64 is null)
             {
                 _diff32 = new float[featureCount];
             }
+            else
+            {
+                _diff64 = new double[featureCount];
+            }
         }
-        else if (kernel.Kind == KernelKind.Laplacian)
+
+        if (rowSq is null)
         {
-            _diff64 = new double[featureCount];
+            rowSq = new double[n];
+            var buf = rows16 is null ? null : new float[featureCount];
+            for (int i = 0; i < n; i++)
+            {
+                if (rows64 is not null)
+                {
+                    var r = new ReadOnlySpan<double>(rows64, i * featureCount, featureCount);
+                    rowSq[i] = TensorPrimitives.Dot(r, r);
+                }
+                else
+                {
+                    ReadOnlySpan<float> r = rows32 is not null ? new ReadOnlySpan<float>(rows32, i * featureCount, featureCount) : Widen(rows16!, i, featureCount, buf!);
+                    rowSq[i] = DotChunked(r, r);
+                }
+            }
         }
+
+        _rowSq = rowSq;
     }
 
     /// <inheritdoc/>
@@ -107,14 +158,20 @@ public sealed class KernelExpansionRegressor : IRegressor
     /// <summary>Number of expansion rows (training rows or union of support vectors).</summary>
     public int RowCount { get; }
 
+    /// <summary>In-memory precision of the rows.</summary>
+    public RowPrecision Precision => _rows64 is not null ? RowPrecision.Float64 : _rows32 is not null ? RowPrecision.Float32 : RowPrecision.Float16;
+
     /// <summary>True when rows are stored as float32.</summary>
     public bool RowsAreFloat32 => _rows32 is not null;
 
-    /// <summary>Rows as float32 (null when stored as float64). Shared, do not modify.</summary>
+    /// <summary>Rows as float32 (null unless <see cref="Precision"/> is Float32). Shared, do not modify.</summary>
     public float[]? Rows32 => _rows32;
 
-    /// <summary>Rows as float64 (null when stored as float32). Shared, do not modify.</summary>
+    /// <summary>Rows as float64 (null unless <see cref="Precision"/> is Float64). Shared, do not modify.</summary>
     public double[]? Rows64 => _rows64;
+
+    /// <summary>Rows as float16 (null unless <see cref="Precision"/> is Float16). Shared, do not modify.</summary>
+    public Half[]? Rows16 => _rows16;
 
     /// <summary>Coefficients, row-major [targets × rows]. Shared, do not modify.</summary>
     public double[] Coefficients => _coef;
@@ -123,7 +180,69 @@ public sealed class KernelExpansionRegressor : IRegressor
     public double[] Intercept => _b;
 
     /// <summary>A new instance sharing the fitted arrays, with its own scratch buffers (for another thread).</summary>
-    public KernelExpansionRegressor Clone() => new(Targets, FeatureCount, Kernel, _rows32, _rows64, _coef, _b);
+    public KernelExpansionRegressor Clone() => new(Targets, FeatureCount, Kernel, _rows32, _rows64, _rows16, _coef, _b, _rowSq);
+
+    /// <summary>The rows as float32 (a copy unless already float32), e.g. to write a package.</summary>
+    public float[] RowsAsFloat32()
+    {
+        if (_rows32 is not null)
+        {
+            return _rows32;
+        }
+
+        var f = new float[(long)RowCount * FeatureCount];
+        if (_rows16 is not null)
+        {
+            TensorPrimitives.ConvertToSingle(_rows16, f);
+        }
+        else
+        {
+            TensorPrimitives.ConvertTruncating<double, float>(_rows64, f);
+        }
+
+        return f;
+    }
+
+    /// <summary>The same model with rows converted to <paramref name="precision"/> (arrays shared when unchanged).</summary>
+    public KernelExpansionRegressor WithPrecision(RowPrecision precision)
+    {
+        if (precision == Precision)
+        {
+            return Clone();
+        }
+
+        switch (precision)
+        {
+            case RowPrecision.Float32:
+                return new KernelExpansionRegressor(Targets, FeatureCount, Kernel, RowsAsFloat32(), _coef, _b);
+            case RowPrecision.Float16:
+                {
+                    var h = new Half[(long)RowCount * FeatureCount];
+                    if (_rows32 is not null)
+                    {
+                        TensorPrimitives.ConvertToHalf(_rows32, h);
+                    }
+                    else
+                    {
+                        TensorPrimitives.ConvertToHalf(RowsAsFloat32(), h);
+                    }
+
+                    return new KernelExpansionRegressor(Targets, FeatureCount, Kernel, h, _coef, _b);
+                }
+
+            default:
+                {
+                    var d = new double[(long)RowCount * FeatureCount];
+                    var f = RowsAsFloat32();
+                    for (long i = 0; i < d.LongLength; i++)
+                    {
+                        d[i] = f[i];
+                    }
+
+                    return new KernelExpansionRegressor(Targets, FeatureCount, Kernel, d, _coef, _b);
+                }
+        }
+    }
 
     /// <inheritdoc/>
     public void Predict(ReadOnlySpan<double> features, Span<double> output)
@@ -135,32 +254,14 @@ public sealed class KernelExpansionRegressor : IRegressor
         }
 
         var k = _k.AsSpan();
-        if (_rows32 is not null)
-        {
-            var x = _x32.AsSpan();
-            TensorPrimitives.ConvertTruncating<double, float>(features, x);
-            double xx = TensorPrimitives.Dot<float>(x, x);
-            for (int i = 0; i < k.Length; i++)
-            {
-                var s = new ReadOnlySpan<float>(_rows32, i * p, p);
-                if (Kernel.Kind == KernelKind.Laplacian)
-                {
-                    TensorPrimitives.Subtract(x, s, _diff32);
-                    k[i] = Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<float>(_diff32));
-                }
-                else
-                {
-                    k[i] = Kernel.FromDot(TensorPrimitives.Dot(x, s), xx, _rowSq[i]);
-                }
-            }
-        }
-        else
+        bool laplacian = Kernel.Kind == KernelKind.Laplacian;
+        if (_rows64 is not null)
         {
             double xx = TensorPrimitives.Dot(features, features);
             for (int i = 0; i < k.Length; i++)
             {
                 var s = new ReadOnlySpan<double>(_rows64, i * p, p);
-                if (Kernel.Kind == KernelKind.Laplacian)
+                if (laplacian)
                 {
                     TensorPrimitives.Subtract(features, s, _diff64);
                     k[i] = Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<double>(_diff64));
@@ -171,11 +272,69 @@ public sealed class KernelExpansionRegressor : IRegressor
                 }
             }
         }
+        else
+        {
+            var x = _x32.AsSpan();
+            TensorPrimitives.ConvertTruncating<double, float>(features, x);
+            double xx = DotChunked(x, x);
+            for (int i = 0; i < k.Length; i++)
+            {
+                if (_rows32 is not null)
+                {
+                    var s = new ReadOnlySpan<float>(_rows32, i * p, p);
+                    k[i] = laplacian ? Laplacian(x, s) : Kernel.FromDot(DotChunked(x, s), xx, _rowSq[i]);
+                }
+                else
+                {
+                    k[i] = laplacian ? Laplacian(x, Widen(_rows16!, i, p, _diff32!)) : Kernel.FromDot(DotHalf(x, i), xx, _rowSq[i]);
+                }
+            }
+        }
 
         int n = RowCount;
         for (int t = 0; t < _b.Length; t++)
         {
             output[t] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_coef, t * n, n), k) + _b[t];
         }
+    }
+
+    private double Laplacian(ReadOnlySpan<float> x, ReadOnlySpan<float> s)
+    {
+        // _diff32 may hold s itself (float16 rows): Subtract reads each element before writing it.
+        TensorPrimitives.Subtract(x, s, _diff32);
+        return Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<float>(_diff32));
+    }
+
+    private double DotHalf(ReadOnlySpan<float> x, int row)
+    {
+        int p = FeatureCount;
+        double sum = 0;
+        for (int c = 0; c < p; c += Chunk)
+        {
+            int len = Math.Min(Chunk, p - c);
+            var buf = _chunk.AsSpan(0, len);
+            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(_rows16, (row * p) + c, len), buf);
+            sum += TensorPrimitives.Dot(x.Slice(c, len), buf);
+        }
+
+        return sum;
+    }
+
+    private static float[] Widen(Half[] rows, int row, int p, float[] buffer)
+    {
+        TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(rows, row * p, p), buffer);
+        return buffer;
+    }
+
+    private static double DotChunked(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int c = 0; c < a.Length; c += Chunk)
+        {
+            int len = Math.Min(Chunk, a.Length - c);
+            sum += TensorPrimitives.Dot(a.Slice(c, len), b.Slice(c, len));
+        }
+
+        return sum;
     }
 }

@@ -95,7 +95,10 @@ public sealed class ModelPackage
     /// file, malformed JSON, newer version, unknown kind, NaN, shape mismatch) is an InputDataException
     /// naming the file inside the package and the problem.
     /// </summary>
-    public static ModelPackage Load(string path)
+    /// <param name="path">Directory, .zip, or model.json.</param>
+    /// <param name="kernelRows">In-memory precision for kernel rows; null keeps the stored precision
+    /// (float16 quarters the memory traffic of large kernel models, see <see cref="RowPrecision.Float16"/>).</param>
+    public static ModelPackage Load(string path, RowPrecision? kernelRows = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (File.Exists(path) && path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
@@ -141,7 +144,7 @@ public sealed class ModelPackage
                     return ms;
                 }
 
-                return Read(path, Open);
+                return Read(path, Open, kernelRows);
             }
         }
 
@@ -159,12 +162,12 @@ public sealed class ModelPackage
         {
             string f = Path.Combine(dir, name);
             return File.Exists(f) ? File.OpenRead(f) : null;
-        });
+        }, kernelRows);
     }
 
     /// <summary>
     /// Writes the package: a directory, or a .zip when <paramref name="path"/> ends in .zip. Arrays are
-    /// float64 except kernel rows, which keep the precision the model stores them in.
+    /// float64 except kernel rows, which are float64 when the model holds them in float64 and float32 otherwise.
     /// </summary>
     public void Save(string path)
     {
@@ -211,7 +214,7 @@ public sealed class ModelPackage
                     ["coef0"] = ker.Kernel.Coef0,
                     ["degree"] = ker.Kernel.Degree,
                 };
-                files.Add(("rows.npy", ker.Rows32 is not null ? NpyArray.FromFloat32(ker.Rows32, ker.RowCount, p) : NpyArray.FromFloat64(ker.Rows64!, ker.RowCount, p)));
+                files.Add(("rows.npy", ker.Rows64 is not null ? NpyArray.FromFloat64(ker.Rows64, ker.RowCount, p) : NpyArray.FromFloat32(ker.RowsAsFloat32(), ker.RowCount, p)));
                 files.Add(("dual_coef.npy", NpyArray.FromFloat64(ker.Coefficients, t, ker.RowCount)));
                 files.Add(("intercept.npy", NpyArray.FromFloat64(ker.Intercept, t)));
                 est["arrays"] = new JsonObject { ["rows"] = "rows.npy", ["dual_coef"] = "dual_coef.npy", ["intercept"] = "intercept.npy" };
@@ -259,7 +262,7 @@ public sealed class ModelPackage
 
     private static string Describe(string package, string file) => package.TrimEnd('/', '\\') + "/" + file;
 
-    private static ModelPackage Read(string package, Func<string, Stream?> open)
+    private static ModelPackage Read(string package, Func<string, Stream?> open, RowPrecision? kernelRows)
     {
         string jsonName = Describe(package, "model.json");
         JsonObject root;
@@ -404,9 +407,10 @@ public sealed class ModelPackage
             int n = rows.Shape[0];
             var dual = LoadArray("dual_coef", arraysObj, "estimator.arrays", t, n).ToFloat64();
             var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
-            estimator = rows.Float32 is not null
+            var ker = rows.Float32 is not null
                 ? new KernelExpansionRegressor(targets, p, kernel, rows.Float32, dual, b)
                 : new KernelExpansionRegressor(targets, p, kernel, rows.Float64!, dual, b);
+            estimator = kernelRows is { } prec && prec != ker.Precision ? ker.WithPrecision(prec) : ker;
         }
 
         var model = new DecodingModel(kind, hyper, scaler, estimator);

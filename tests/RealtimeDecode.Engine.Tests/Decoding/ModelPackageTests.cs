@@ -183,5 +183,9 @@ public sealed class ModelPackageTests : IDisposable
         model.Predict(x, y1);
         back.Model.Predict(x, y2);
         Assert.Equal(y1[0], y2[0]);
+        var half = ModelPackage.Load(zip, RowPrecision.Float16);
+        Assert.Equal(RowPrecision.Float16, ((KernelExpansionRegressor)half.Model.Estimator).Precision);
+        half.Model.Predict(x, y2);
+        Assert.Equal(y1[0], y2[0], 1e-2);
     }
 }

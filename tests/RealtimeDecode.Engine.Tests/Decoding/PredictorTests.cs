@@ -76,6 +76,36 @@ public sealed class PredictorTests
         Assert.True(Math.Abs(ya[0] - yb[0]) < 1e-5 * Math.Max(1, Math.Abs(ya[0])), $"{ya[0]} vs {yb[0]}");
     }
 
+    [Theory]
+    [InlineData(KernelKind.Rbf)]
+    [InlineData(KernelKind.Laplacian)]
+    [InlineData(KernelKind.Polynomial)]
+    public void Predict_Float16Rows_CloseToFloat64OnStandardisedFeatures(KernelKind kind)
+    {
+        int p = 4000, n = 25;
+        var r = new Random(13);
+        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+        var rows = Enumerable.Range(0, n * p).Select(_ => Gauss()).ToArray();
+        var coef = Random(2 * n, 14);
+        var kernel = new KernelFunction(kind, kind == KernelKind.Laplacian ? 0.3 / p : 1.0 / p, 1, 2);
+        var a = new KernelExpansionRegressor(["y", "z"], p, kernel, rows, coef, [0.1, 0.2]);
+        var h = a.WithPrecision(RowPrecision.Float16);
+        Assert.Equal(RowPrecision.Float16, h.Precision);
+        var x = Enumerable.Range(0, p).Select(_ => Gauss()).ToArray();
+        var ya = new double[2];
+        var yh = new double[2];
+        a.Predict(x, ya);
+        h.Predict(x, yh);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        h.Predict(x, yh);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        double scale = coef.Sum(Math.Abs);
+        for (int t = 0; t < 2; t++)
+        {
+            Assert.True(Math.Abs(ya[t] - yh[t]) < 1e-4 * scale, $"{kind}: {ya[t]} vs {yh[t]}");
+        }
+    }
+
     [Fact]
     public void StandardScalerFit_ConstantColumn_ScaleOneAndPopulationStd()
     {
