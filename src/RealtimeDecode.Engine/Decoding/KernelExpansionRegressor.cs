@@ -31,7 +31,8 @@ public enum RowPrecision
 /// feature vector is rounded to float32 and inner products accumulate in float32 SIMD lanes (per chunk of
 /// 4,096 features, chunks summed in float64). rbf uses ‖x‖² + ‖s‖² − 2⟨x,s⟩ with ‖s‖² precomputed
 /// (clipped at 0); laplacian uses Σ|x − s|. The instance owns scratch buffers: <see cref="Predict"/>
-/// allocates nothing and is NOT thread-safe (use <see cref="Clone"/> per thread).
+/// allocates nothing and is NOT thread-safe (use <see cref="Clone"/> per thread); it can itself use several
+/// threads (<see cref="Parallelism"/>).
 /// </remarks>
 public sealed class KernelExpansionRegressor : IRegressor
 {
@@ -43,10 +44,10 @@ public sealed class KernelExpansionRegressor : IRegressor
     private readonly double[] _b;
     private readonly double[] _rowSq;
     private readonly double[] _k;
-    private readonly float[]? _x32;
-    private readonly float[]? _chunk;
-    private readonly float[]? _diff32;
-    private readonly double[]? _diff64;
+    private readonly float[] _x32;
+    private readonly double[] _x64;
+    private double _xx;
+    private Part[] _parts;
 
     /// <summary>Creates the expansion from float64 rows (row-major [rows × features]).</summary>
     public KernelExpansionRegressor(IReadOnlyList<string> targets, int featureCount, KernelFunction kernel, double[] rows, double[] coefficients, double[] intercept)
@@ -99,27 +100,8 @@ public sealed class KernelExpansionRegressor : IRegressor
         _coef = coefficients;
         _b = intercept;
         _k = new double[n];
-        if (rows64 is null)
-        {
-            _x32 = new float[featureCount];
-        }
-
-        if (rows16 is not null)
-        {
-            _chunk = new float[Chunk];
-        }
-
-        if (kernel.Kind == KernelKind.Laplacian)
-        {
-            if (rows64 is null)
-            {
-                _diff32 = new float[featureCount];
-            }
-            else
-            {
-                _diff64 = new double[featureCount];
-            }
-        }
+        _x32 = rows64 is null ? new float[featureCount] : [];
+        _x64 = rows64 is not null ? new double[featureCount] : [];
 
         if (rowSq is null)
         {
@@ -141,6 +123,7 @@ public sealed class KernelExpansionRegressor : IRegressor
         }
 
         _rowSq = rowSq;
+        _parts = [new Part(this, 0, n)];
     }
 
     /// <inheritdoc/>
@@ -180,7 +163,7 @@ public sealed class KernelExpansionRegressor : IRegressor
     public double[] Intercept => _b;
 
     /// <summary>A new instance sharing the fitted arrays, with its own scratch buffers (for another thread).</summary>
-    public KernelExpansionRegressor Clone() => new(Targets, FeatureCount, Kernel, _rows32, _rows64, _rows16, _coef, _b, _rowSq);
+    public KernelExpansionRegressor Clone() => new(Targets, FeatureCount, Kernel, _rows32, _rows64, _rows16, _coef, _b, _rowSq) { Parallelism = Parallelism };
 
     /// <summary>The rows as float32 (a copy unless already float32), e.g. to write a package.</summary>
     public float[] RowsAsFloat32()
@@ -244,6 +227,29 @@ public sealed class KernelExpansionRegressor : IRegressor
         }
     }
 
+    /// <summary>
+    /// Number of threads a prediction uses (default 1: the caller's thread only). With more, rows are split
+    /// into equal parts; parts other than the first run as preallocated thread-pool work items while the
+    /// caller computes the first, so a prediction still allocates nothing. Kernel prediction is bound by
+    /// memory bandwidth, which a second core roughly doubles on most machines. Set before use.
+    /// </summary>
+    public int Parallelism
+    {
+        get => _parts.Length;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            int parts = Math.Min(value, Math.Max(1, RowCount));
+            var list = new Part[parts];
+            for (int k = 0; k < parts; k++)
+            {
+                list[k] = new Part(this, (int)((long)k * RowCount / parts), (int)((long)(k + 1) * RowCount / parts));
+            }
+
+            _parts = list;
+        }
+    }
+
     /// <inheritdoc/>
     public void Predict(ReadOnlySpan<double> features, Span<double> output)
     {
@@ -253,40 +259,38 @@ public sealed class KernelExpansionRegressor : IRegressor
             throw new ArgumentException($"expected {p} features, got {features.Length}", nameof(features));
         }
 
-        var k = _k.AsSpan();
-        bool laplacian = Kernel.Kind == KernelKind.Laplacian;
         if (_rows64 is not null)
         {
-            double xx = TensorPrimitives.Dot(features, features);
-            for (int i = 0; i < k.Length; i++)
-            {
-                var s = new ReadOnlySpan<double>(_rows64, i * p, p);
-                if (laplacian)
-                {
-                    TensorPrimitives.Subtract(features, s, _diff64);
-                    k[i] = Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<double>(_diff64));
-                }
-                else
-                {
-                    k[i] = Kernel.FromDot(TensorPrimitives.Dot(features, s), xx, _rowSq[i]);
-                }
-            }
+            features.CopyTo(_x64);
+            _xx = TensorPrimitives.Dot<double>(_x64, _x64);
         }
         else
         {
-            var x = _x32.AsSpan();
-            TensorPrimitives.ConvertTruncating<double, float>(features, x);
-            double xx = DotChunked(x, x);
-            for (int i = 0; i < k.Length; i++)
+            TensorPrimitives.ConvertTruncating<double, float>(features, _x32);
+            _xx = DotChunked(_x32, _x32);
+        }
+
+        var parts = _parts;
+        if (parts.Length == 1)
+        {
+            ComputeRows(parts[0]);
+        }
+        else
+        {
+            for (int k = 1; k < parts.Length; k++)
             {
-                if (_rows32 is not null)
+                parts[k].Done.Reset();
+                ThreadPool.UnsafeQueueUserWorkItem(parts[k], preferLocal: false);
+            }
+
+            ComputeRows(parts[0]);
+            for (int k = 1; k < parts.Length; k++)
+            {
+                parts[k].Done.Wait();
+                if (parts[k].Error is { } e)
                 {
-                    var s = new ReadOnlySpan<float>(_rows32, i * p, p);
-                    k[i] = laplacian ? Laplacian(x, s) : Kernel.FromDot(DotChunked(x, s), xx, _rowSq[i]);
-                }
-                else
-                {
-                    k[i] = laplacian ? Laplacian(x, Widen(_rows16!, i, p, _diff32!)) : Kernel.FromDot(DotHalf(x, i), xx, _rowSq[i]);
+                    parts[k].Error = null;
+                    throw new InvalidOperationException("kernel evaluation failed on a worker thread", e);
                 }
             }
         }
@@ -294,25 +298,106 @@ public sealed class KernelExpansionRegressor : IRegressor
         int n = RowCount;
         for (int t = 0; t < _b.Length; t++)
         {
-            output[t] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_coef, t * n, n), k) + _b[t];
+            output[t] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_coef, t * n, n), _k) + _b[t];
         }
     }
 
-    private double Laplacian(ReadOnlySpan<float> x, ReadOnlySpan<float> s)
+    // Kernel values of rows [part.Start, part.End) into _k, with the part's own scratch.
+    private void ComputeRows(Part part)
     {
-        // _diff32 may hold s itself (float16 rows): Subtract reads each element before writing it.
-        TensorPrimitives.Subtract(x, s, _diff32);
-        return Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<float>(_diff32));
+        int p = FeatureCount;
+        bool laplacian = Kernel.Kind == KernelKind.Laplacian;
+        double xx = _xx;
+        for (int i = part.Start; i < part.End; i++)
+        {
+            if (_rows64 is not null)
+            {
+                var s = new ReadOnlySpan<double>(_rows64, i * p, p);
+                if (laplacian)
+                {
+                    TensorPrimitives.Subtract(_x64, s, part.Diff64);
+                    _k[i] = Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<double>(part.Diff64));
+                }
+                else
+                {
+                    _k[i] = Kernel.FromDot(TensorPrimitives.Dot(_x64, s), xx, _rowSq[i]);
+                }
+            }
+            else if (_rows32 is not null)
+            {
+                var s = new ReadOnlySpan<float>(_rows32, i * p, p);
+                _k[i] = laplacian ? Laplacian(_x32, s, part.Diff32!) : Kernel.FromDot(DotChunked(_x32, s), xx, _rowSq[i]);
+            }
+            else
+            {
+                _k[i] = laplacian ? Laplacian(_x32, Widen(_rows16!, i, p, part.Diff32!), part.Diff32!) : Kernel.FromDot(DotHalf(_x32, i, part.ChunkBuffer!), xx, _rowSq[i]);
+            }
+        }
     }
 
-    private double DotHalf(ReadOnlySpan<float> x, int row)
+    /// <summary>A slice of rows with its own scratch; a reusable thread-pool work item.</summary>
+    private sealed class Part : IThreadPoolWorkItem
+    {
+        private readonly KernelExpansionRegressor _owner;
+
+        public Part(KernelExpansionRegressor owner, int start, int end)
+        {
+            _owner = owner;
+            Start = start;
+            End = end;
+            int p = owner.FeatureCount;
+            bool lap = owner.Kernel.Kind == KernelKind.Laplacian;
+            Diff64 = lap && owner._rows64 is not null ? new double[p] : null;
+            Diff32 = lap && owner._rows64 is null ? new float[p] : null;
+            ChunkBuffer = owner._rows16 is not null ? new float[Chunk] : null;
+        }
+
+        public int Start { get; }
+
+        public int End { get; }
+
+        public double[]? Diff64 { get; }
+
+        public float[]? Diff32 { get; }
+
+        public float[]? ChunkBuffer { get; }
+
+        public ManualResetEventSlim Done { get; } = new(false);
+
+        public Exception? Error { get; set; }
+
+        public void Execute()
+        {
+            try
+            {
+                _owner.ComputeRows(this);
+            }
+            catch (Exception e)
+            {
+                Error = e;
+            }
+            finally
+            {
+                Done.Set();
+            }
+        }
+    }
+
+    private double Laplacian(ReadOnlySpan<float> x, ReadOnlySpan<float> s, float[] diff)
+    {
+        // diff may hold s itself (float16 rows): Subtract reads each element before writing it.
+        TensorPrimitives.Subtract(x, s, diff);
+        return Math.Exp(-Kernel.Gamma * TensorPrimitives.SumOfMagnitudes<float>(diff));
+    }
+
+    private double DotHalf(ReadOnlySpan<float> x, int row, float[] chunk)
     {
         int p = FeatureCount;
         double sum = 0;
         for (int c = 0; c < p; c += Chunk)
         {
             int len = Math.Min(Chunk, p - c);
-            var buf = _chunk.AsSpan(0, len);
+            var buf = chunk.AsSpan(0, len);
             TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(_rows16, (row * p) + c, len), buf);
             sum += TensorPrimitives.Dot(x.Slice(c, len), buf);
         }

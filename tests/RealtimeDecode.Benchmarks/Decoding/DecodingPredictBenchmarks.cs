@@ -5,7 +5,9 @@ namespace RealtimeDecode.Benchmarks.Decoding;
 
 /// <summary>
 /// One prediction at the published scale: 400 ROIs → 79,800 DFC features, 8 emotion targets, with the
-/// StandardScaler step. Kernel rows are float32 (the stored precision for large kernel models).
+/// StandardScaler step. Kernel rows are float32 (the stored precision for large kernel models); the
+/// float16 case holds them as float16 in memory (RowPrecision.Float16); the two-thread case sets
+/// KernelExpansionRegressor.Parallelism = 2.
 /// SVR: 8 targets × 1,000 support vectors each over one training set, so the union is 1,000 rows.
 /// </summary>
 [MemoryDiagnoser]
@@ -18,6 +20,8 @@ public class DecodingPredictBenchmarks
     private DecodingModel _ridge = null!;
     private DecodingModel _kernelRidge = null!;
     private DecodingModel _svr = null!;
+    private DecodingModel _svrHalf = null!;
+    private DecodingModel _svrTwoThreads = null!;
     private double[] _x = null!;
     private readonly double[] _y = new double[Targets];
 
@@ -48,7 +52,12 @@ public class DecodingPredictBenchmarks
 
         var rbf = new KernelFunction(KernelKind.Rbf, 1.0 / Features);
         _kernelRidge = new DecodingModel(EstimatorKind.KernelRidge, null, scaler, new KernelExpansionRegressor(Names, Features, rbf, rows, coef, new double[Targets]));
-        _svr = new DecodingModel(EstimatorKind.Svr, null, scaler, new KernelExpansionRegressor(Names, Features, rbf, rows, coef, new double[Targets]));
+        var svr = new KernelExpansionRegressor(Names, Features, rbf, rows, coef, new double[Targets]);
+        _svr = new DecodingModel(EstimatorKind.Svr, null, scaler, svr);
+        _svrHalf = new DecodingModel(EstimatorKind.Svr, null, scaler, svr.WithPrecision(RowPrecision.Float16));
+        var two = svr.Clone();
+        two.Parallelism = 2;
+        _svrTwoThreads = new DecodingModel(EstimatorKind.Svr, null, scaler, two);
     }
 
     [Benchmark]
@@ -69,6 +78,20 @@ public class DecodingPredictBenchmarks
     public double SvrRbfPredict()
     {
         _svr.Predict(_x, _y);
+        return _y[0];
+    }
+
+    [Benchmark]
+    public double SvrRbfPredictTwoThreads()
+    {
+        _svrTwoThreads.Predict(_x, _y);
+        return _y[0];
+    }
+
+    [Benchmark]
+    public double SvrRbfPredictFloat16Rows()
+    {
+        _svrHalf.Predict(_x, _y);
         return _y[0];
     }
 }

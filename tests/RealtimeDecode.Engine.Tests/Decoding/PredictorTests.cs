@@ -106,6 +106,36 @@ public sealed class PredictorTests
         }
     }
 
+    [Theory]
+    [InlineData(RowPrecision.Float64, KernelKind.Rbf)]
+    [InlineData(RowPrecision.Float32, KernelKind.Laplacian)]
+    [InlineData(RowPrecision.Float16, KernelKind.Rbf)]
+    public void Predict_Parallelism3_SameValuesAsOneThreadWithoutAllocating(RowPrecision precision, KernelKind kind)
+    {
+        int p = 300, n = 101;
+        var one = new KernelExpansionRegressor(["a", "b"], p, new KernelFunction(kind, 1.0 / p), Random(n * p, 20), Random(2 * n, 21), [0, 1]).WithPrecision(precision);
+        var three = one.Clone();
+        three.Parallelism = 3;
+        Assert.Equal(3, three.Parallelism);
+        var x = Random(p, 22);
+        var y1 = new double[2];
+        var y3 = new double[2];
+        one.Predict(x, y1);
+        for (int i = 0; i < 5; i++)
+        {
+            three.Predict(x, y3);
+        }
+
+        Assert.Equal(y1, y3);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            three.Predict(x, y3);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void StandardScalerFit_ConstantColumn_ScaleOneAndPopulationStd()
     {
