@@ -96,7 +96,7 @@ def _kernel_spec(est, kind, n_features):
     return {"kind": kname, "gamma": float(gamma), "coef0": float(coef0), "degree": float(degree)}
 
 
-def _linear_arrays(est, n_targets_hint=None):
+def _linear_arrays(est):
     coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
     intercept = np.atleast_1d(np.asarray(est.intercept_, dtype=np.float64))
     if intercept.size == 1 and coef.shape[0] > 1:

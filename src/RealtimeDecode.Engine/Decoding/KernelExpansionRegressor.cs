@@ -12,10 +12,11 @@ public enum RowPrecision
     Float32,
 
     /// <summary>
-    /// IEEE half (memory only; packages store float32): a quarter of the float64 traffic. Each element carries
-    /// a relative rounding error ≤ 4.9e-4, but for standardised features the errors average over the
-    /// thousands of features of a DFC vector, so rbf kernel values stay within ~1e-5 relative. Values
-    /// beyond ±65504 overflow, so use it only for standardised features.
+    /// IEEE half (memory only; packages store float32): half the memory of float32. Each element carries a
+    /// relative rounding error ≤ 4.9e-4, but for standardised features the errors average over the thousands
+    /// of features of a DFC vector, so rbf kernel values stay within ~1e-5 relative. Widening to float32
+    /// costs compute, so on the machines measured it is slower than float32: choose it to save memory, not
+    /// time. Values beyond ±65504 overflow, so use it only for standardised features.
     /// </summary>
     Float16,
 }

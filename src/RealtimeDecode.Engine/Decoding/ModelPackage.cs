@@ -97,7 +97,7 @@ public sealed class ModelPackage
     /// </summary>
     /// <param name="path">Directory, .zip, or model.json.</param>
     /// <param name="kernelRows">In-memory precision for kernel rows; null keeps the stored precision
-    /// (float16 quarters the memory traffic of large kernel models, see <see cref="RowPrecision.Float16"/>).</param>
+    /// (float16 halves the memory of float32 rows, see <see cref="RowPrecision.Float16"/>).</param>
     public static ModelPackage Load(string path, RowPrecision? kernelRows = null)
     {
         ArgumentNullException.ThrowIfNull(path);
