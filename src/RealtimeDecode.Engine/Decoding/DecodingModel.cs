@@ -10,10 +10,14 @@ namespace RealtimeDecode.Engine.Decoding;
 /// <remarks>
 /// The scaler writes into a scratch buffer owned by the instance: <see cref="Predict"/> allocates nothing
 /// and is NOT thread-safe. Use <see cref="Clone"/> for a second thread (fitted arrays are shared).
+/// For a linear estimator the scaler is folded into the coefficients at construction
+/// (W/s and b − (W/s)·mean), so prediction is a single pass over W; results agree with the two-step
+/// computation to rounding (~1e-15 relative).
 /// </remarks>
 public sealed class DecodingModel : IRegressor
 {
     private readonly double[]? _scratch;
+    private readonly LinearRegressor? _folded;
 
     /// <summary>Creates the model.</summary>
     /// <param name="kind">Estimator kind.</param>
@@ -32,7 +36,25 @@ public sealed class DecodingModel : IRegressor
         Hyperparameters = hyperparameters ?? [];
         Scaler = scaler;
         Estimator = estimator;
-        _scratch = scaler is null ? null : new double[estimator.FeatureCount];
+        if (scaler is not null && estimator is LinearRegressor lin)
+        {
+            // W((x − m)/s) + b = (W/s)x + (b − (W/s)m): one pass over W instead of three over x.
+            int p = lin.FeatureCount;
+            var w = new double[lin.Coefficients.Length];
+            var b = new double[lin.TargetCount];
+            for (int t = 0; t < lin.TargetCount; t++)
+            {
+                var wt = w.AsSpan(t * p, p);
+                System.Numerics.Tensors.TensorPrimitives.Divide(lin.Coefficients.AsSpan(t * p, p), scaler.Scale, wt);
+                b[t] = lin.Intercept[t] - System.Numerics.Tensors.TensorPrimitives.Dot<double>(wt, scaler.Mean);
+            }
+
+            _folded = new LinearRegressor(lin.Targets, p, w, b);
+        }
+        else
+        {
+            _scratch = scaler is null ? null : new double[estimator.FeatureCount];
+        }
     }
 
     /// <summary>Estimator kind.</summary>
@@ -67,6 +89,12 @@ public sealed class DecodingModel : IRegressor
         if (output.Length < TargetCount)
         {
             throw new ArgumentException($"output has room for {output.Length} values, {TargetCount} targets needed", nameof(output));
+        }
+
+        if (_folded is not null)
+        {
+            _folded.Predict(features, output);
+            return;
         }
 
         if (_scratch is null)

@@ -231,7 +231,8 @@ public sealed class KernelExpansionRegressor : IRegressor
     /// <summary>
     /// Number of threads a prediction uses (default 1: the caller's thread only). With more, rows are split
     /// into equal parts; parts other than the first run as preallocated thread-pool work items while the
-    /// caller computes the first, so a prediction still allocates nothing. Kernel prediction is bound by
+    /// caller computes the first, so a prediction allocates no buffers (the thread pool's queue may
+    /// occasionally grow by a few bytes). Kernel prediction is bound by
     /// memory bandwidth, which a second core roughly doubles on most machines. Set before use.
     /// </summary>
     public int Parallelism
