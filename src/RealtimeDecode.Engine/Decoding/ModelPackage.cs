@@ -166,6 +166,17 @@ public sealed class ModelPackage
     }
 
     /// <summary>
+    /// Loads a package and checks it against the live configuration before the first volume
+    /// (<see cref="Load"/> then <see cref="Validate"/>); every refusal is an InputDataException.
+    /// </summary>
+    public static ModelPackage LoadFor(string path, FeatureSpec live, RowPrecision? kernelRows = null)
+    {
+        var pkg = Load(path, kernelRows);
+        pkg.Validate(live);
+        return pkg;
+    }
+
+    /// <summary>
     /// Writes the package: a directory, or a .zip when <paramref name="path"/> ends in .zip. Arrays are
     /// float64 except kernel rows, which are float64 when the model holds them in float64 and float32 otherwise.
     /// </summary>

@@ -91,6 +91,15 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public void LoadFor_MatchingAndMismatchingLiveSpec_AcceptsThenRefuses()
+    {
+        string path = SaveLinear();
+        Assert.Equal(2, ModelPackage.LoadFor(path, Spec()).Model.TargetCount);
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.LoadFor(path, Spec() with { Kind = FeatureKind.Roi }));
+        Assert.Contains("feature kind is dfc in the model but roi live", e.Message);
+    }
+
+    [Fact]
     public void Validate_AtlasHashMismatch_ThrowsWithBothHashes()
     {
         var pkg = ModelPackage.Load(SaveLinear());
