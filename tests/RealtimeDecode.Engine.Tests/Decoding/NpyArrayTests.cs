@@ -3,7 +3,8 @@ using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;
 
-public sealed class NpyArrayTests(SklearnExportFixture fx) : IClassFixture<SklearnExportFixture>
+[Collection(SklearnExportCollection.Name)]
+public sealed class NpyArrayTests(SklearnExportFixture fx)
 {
     private static readonly double[] Expected = [.. Enumerable.Range(0, 12).Select(i => i / 7.0)];
 

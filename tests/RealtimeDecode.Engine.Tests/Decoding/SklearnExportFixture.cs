@@ -2,6 +2,13 @@ using RealtimeDecode.Engine.Decoding;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;
 
+/// <summary>Shares one <see cref="SklearnExportFixture"/> (one python run) between the test classes that need it.</summary>
+[CollectionDefinition(Name)]
+public sealed class SklearnExportCollection : ICollectionFixture<SklearnExportFixture>
+{
+    public const string Name = "sklearn-export";
+}
+
 /// <summary>One python process fits every scikit-learn case and exports it; tests then load the packages.</summary>
 public sealed class SklearnExportFixture : IDisposable
 {

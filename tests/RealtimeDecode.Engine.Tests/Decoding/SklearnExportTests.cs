@@ -2,7 +2,8 @@ using RealtimeDecode.Engine.Decoding;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;
 
-public sealed class SklearnExportTests(SklearnExportFixture fx) : IClassFixture<SklearnExportFixture>
+[Collection(SklearnExportCollection.Name)]
+public sealed class SklearnExportTests(SklearnExportFixture fx)
 {
     public static TheoryData<string> Float64Cases => new()
     {

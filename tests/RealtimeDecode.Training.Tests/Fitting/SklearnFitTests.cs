@@ -81,6 +81,23 @@ public sealed class SklearnFitTests(SklearnFitFixture fx, ITestOutputHelper outp
         Assert.True(err <= tolerance, $"{name}: relative prediction error {err:E3} > {tolerance}");
     }
 
+    public static TheoryData<string> AllCases => [.. SklearnFitFixture.Cases.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void SaveLoad_FittedModel_PredictsIdentically(string name)
+    {
+        var c = SklearnFitFixture.Cases.Single(k => k.Name == name);
+        var model = fx.Models[name];
+        var spec = new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = model.FeatureCount };
+        string path = Path.Combine(fx.Work, "pkg_" + name + (name.Length % 2 == 0 ? ".zip" : string.Empty));
+        new ModelPackage(model, spec, new() { ["case"] = name }).Save(path);
+        var back = ModelPackage.LoadFor(path, spec);
+        Assert.Equal(c.Kind, back.Model.Kind);
+        var xt = fx.Data[c.Data].XTest;
+        Assert.Equal(model.PredictMany(xt.Data, xt.Rows), back.Model.PredictMany(xt.Data, xt.Rows));
+    }
+
     [Fact]
     public void Fit_SvrMultiTarget_RowsAreUnionOfSupportSets()
     {
