@@ -40,10 +40,8 @@ public static class ElasticNetFitter
         var w = new double[t * p];
         var diag = new Diagnostics[t];
         double l1 = alpha * l1Ratio * n, l2 = alpha * (1 - l1Ratio) * n;
-        for (int k = 0; k < t; k++)
-        {
-            diag[k] = Descend(cols, yc.Column(k), w.AsSpan(k * p, p), l1, l2, tol, maxIter);
-        }
+        // Targets are independent problems (as scikit-learn fits them one after another): solve them in parallel.
+        Parallel.For(0, t, k => diag[k] = Descend(cols, yc.Column(k), w.AsSpan(k * p, p), l1, l2, tol, maxIter));
 
         return (w, fitIntercept ? Centering.Intercepts(w, xm, ym) : new double[t], diag);
     }

@@ -91,13 +91,14 @@ public static class EstimatorFactory
                 {
                     var w = new double[y.Cols * p];
                     var b = new double[y.Cols];
-                    for (int t = 0; t < y.Cols; t++)
+                    var xs = x;
+                    Parallel.For(0, y.Cols, t =>
                     {
-                        var (wt, bt, _) = LinearSvrSolver.Fit(x, y.Column(t), options.C ?? 1.0, options.Epsilon ?? 0.0, options.Tol ?? 1e-4,
+                        var (wt, bt, _) = LinearSvrSolver.Fit(xs, y.Column(t), options.C ?? 1.0, options.Epsilon ?? 0.0, options.Tol ?? 1e-4,
                             options.MaxIter ?? 1000, options.FitIntercept, options.InterceptScaling ?? 1.0, options.Seed ?? 0);
                         wt.CopyTo(w, t * p);
                         b[t] = bt;
-                    }
+                    });
 
                     estimator = new LinearRegressor(targets, p, w, b);
                     break;
