@@ -1,0 +1,512 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Engine.Decoding;
+
+/// <summary>
+/// A model package: a directory (or a .zip of one) holding model.json and the model's arrays as
+/// NumPy .npy files (little endian, float32 or float64, C order).
+/// </summary>
+/// <remarks>
+/// model.json (format "rtdecode-model", version 1):
+/// <code>
+/// {
+///   "format": "rtdecode-model", "version": 1,
+///   "targets": ["joy", ...],
+///   "feature_count": 79800,
+///   "features": {"kind": "dfc", "roi_count": 400, "window": 13, "taper": "rectangular",
+///                "fisher_z": true, "atlas_sha256": "…", "preprocessing": {…}},
+///   "scaler": null | {"mean": "scaler_mean.npy", "scale": "scaler_scale.npy"},
+///   "estimator": {
+///     "kind": "ridge|linear_regression|lasso|elastic_net|linear_svr|kernel_ridge|svr",
+///     "hyperparameters": {…},
+///     "kernel": {"kind": "rbf|linear|poly|laplacian", "gamma": 0.01, "coef0": 0, "degree": 3},   (kernel kinds)
+///     "arrays": {"coef": "coef.npy", "intercept": "intercept.npy"}                              (linear kinds)
+///            or {"rows": "rows.npy", "dual_coef": "dual_coef.npy", "intercept": "intercept.npy"} (kernel kinds)
+///   },
+///   "training": {…provenance…}, "cv_metrics": {…}
+/// }
+/// </code>
+/// Shapes: scaler arrays (features); coef (targets, features); intercept (targets); rows
+/// (n_rows, features), the training rows of kernel ridge or the union of the targets' support vectors;
+/// dual_coef (targets, n_rows). Prediction: y_t = Σ_i dual_coef[t,i]·k(x, rows_i) + intercept_t,
+/// or y = coef·x + intercept, after (x − mean)/scale when a scaler is present.
+/// </remarks>
+public sealed class ModelPackage
+{
+    /// <summary>The format name in model.json.</summary>
+    public const string FormatName = "rtdecode-model";
+
+    /// <summary>The newest format version this code reads and the one it writes.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Creates a package from a model and its feature spec.</summary>
+    public ModelPackage(DecodingModel model, FeatureSpec features, JsonObject? training = null, JsonObject? cvMetrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.FeatureCount != model.FeatureCount)
+        {
+            throw new ArgumentException($"the feature spec gives {features.FeatureCount} features but the model has {model.FeatureCount}", nameof(features));
+        }
+
+        Model = model;
+        Features = features;
+        Training = training ?? [];
+        CvMetrics = cvMetrics ?? [];
+    }
+
+    /// <summary>The fitted model (scaler + estimator).</summary>
+    public DecodingModel Model { get; }
+
+    /// <summary>The feature spec the model was trained with.</summary>
+    public FeatureSpec Features { get; }
+
+    /// <summary>Training provenance (data, CV scheme, software versions, time).</summary>
+    public JsonObject Training { get; }
+
+    /// <summary>Cross-validation metrics.</summary>
+    public JsonObject CvMetrics { get; }
+
+    /// <summary>Target names.</summary>
+    public IReadOnlyList<string> Targets => Model.Targets;
+
+    /// <summary>Where the package was loaded from, or null.</summary>
+    public string? SourcePath { get; private init; }
+
+    /// <summary>
+    /// Refuses (InputDataException naming the package's model.json) a model whose feature spec does not
+    /// match the live configuration: feature kind, feature count, atlas hash, window, taper, Fisher z, preprocessing.
+    /// </summary>
+    public void Validate(FeatureSpec live)
+    {
+        var diff = Features.Differences(live);
+        if (diff.Count > 0)
+        {
+            string where = SourcePath is null ? "model package" : Describe(SourcePath, "model.json");
+            throw new InputDataException(where, "model does not match the live configuration: " + string.Join("; ", diff));
+        }
+    }
+
+    /// <summary>
+    /// Loads a package from a directory, a .zip, or the path of its model.json. Every problem (missing
+    /// file, malformed JSON, newer version, unknown kind, NaN, shape mismatch) is an InputDataException
+    /// naming the file inside the package and the problem.
+    /// </summary>
+    /// <param name="path">Directory, .zip, or model.json.</param>
+    /// <param name="kernelRows">In-memory precision for kernel rows; null keeps the stored precision
+    /// (float16 halves the memory of float32 rows, see <see cref="RowPrecision.Float16"/>).</param>
+    public static ModelPackage Load(string path, RowPrecision? kernelRows = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path) && path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            ZipArchive zip;
+            try
+            {
+                zip = ZipFile.OpenRead(path);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InputDataException(path, $"not a readable zip archive: {e.Message}", e);
+            }
+
+            using (zip)
+            {
+                var entries = zip.Entries.Where(e => e.Length > 0 || e.Name.Length > 0).ToList();
+                // Accept both flat archives and archives of a single top-level folder.
+                var modelEntry = entries.FirstOrDefault(e => e.FullName == "model.json")
+                    ?? entries.FirstOrDefault(e => e.Name == "model.json" && e.FullName.Count(c => c == '/') == 1);
+                if (modelEntry is null)
+                {
+                    throw new InputDataException(Describe(path, "model.json"), "missing from the model package");
+                }
+
+                string prefix = modelEntry.FullName[..^"model.json".Length];
+                Stream? Open(string name)
+                {
+                    var e = zip.GetEntry(prefix + name);
+                    if (e is null)
+                    {
+                        return null;
+                    }
+
+                    // Copy to memory: deflate streams cannot seek and .npy reading checks the length.
+                    var ms = new MemoryStream();
+                    using (var s = e.Open())
+                    {
+                        s.CopyTo(ms);
+                    }
+
+                    ms.Position = 0;
+                    return ms;
+                }
+
+                return Read(path, Open, kernelRows);
+            }
+        }
+
+        string dir = path;
+        if (File.Exists(path) && Path.GetFileName(path) == "model.json")
+        {
+            dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        }
+        else if (!Directory.Exists(path))
+        {
+            throw new InputDataException(path, "model package not found (a directory or .zip with model.json expected)");
+        }
+
+        return Read(dir, name =>
+        {
+            string f = Path.Combine(dir, name);
+            return File.Exists(f) ? File.OpenRead(f) : null;
+        }, kernelRows);
+    }
+
+    /// <summary>
+    /// Loads a package and checks it against the live configuration before the first volume
+    /// (<see cref="Load"/> then <see cref="Validate"/>); every refusal is an InputDataException.
+    /// </summary>
+    public static ModelPackage LoadFor(string path, FeatureSpec live, RowPrecision? kernelRows = null)
+    {
+        var pkg = Load(path, kernelRows);
+        pkg.Validate(live);
+        return pkg;
+    }
+
+    /// <summary>
+    /// Writes the package: a directory, or a .zip when <paramref name="path"/> ends in .zip. Arrays are
+    /// float64 except kernel rows, which are float64 when the model holds them in float64 and float32 otherwise.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var files = new List<(string Name, NpyArray Array)>();
+        var root = new JsonObject
+        {
+            ["format"] = FormatName,
+            ["version"] = CurrentVersion,
+            ["targets"] = new JsonArray([.. Targets.Select(t => (JsonNode?)t)]),
+            ["feature_count"] = Model.FeatureCount,
+            ["features"] = Features.ToJson(),
+        };
+        int p = Model.FeatureCount;
+        int t = Model.TargetCount;
+        if (Model.Scaler is { } sc)
+        {
+            files.Add(("scaler_mean.npy", NpyArray.FromFloat64(sc.Mean, p)));
+            files.Add(("scaler_scale.npy", NpyArray.FromFloat64(sc.Scale, p)));
+            root["scaler"] = new JsonObject { ["mean"] = "scaler_mean.npy", ["scale"] = "scaler_scale.npy" };
+        }
+        else
+        {
+            root["scaler"] = null;
+        }
+
+        var est = new JsonObject
+        {
+            ["kind"] = EstimatorKinds.ToName(Model.Kind),
+            ["hyperparameters"] = Model.Hyperparameters.DeepClone(),
+        };
+        switch (Model.Estimator)
+        {
+            case LinearRegressor lin:
+                files.Add(("coef.npy", NpyArray.FromFloat64(lin.Coefficients, t, p)));
+                files.Add(("intercept.npy", NpyArray.FromFloat64(lin.Intercept, t)));
+                est["arrays"] = new JsonObject { ["coef"] = "coef.npy", ["intercept"] = "intercept.npy" };
+                break;
+            case KernelExpansionRegressor ker:
+                est["kernel"] = new JsonObject
+                {
+                    ["kind"] = EstimatorKinds.ToName(ker.Kernel.Kind),
+                    ["gamma"] = ker.Kernel.Gamma,
+                    ["coef0"] = ker.Kernel.Coef0,
+                    ["degree"] = ker.Kernel.Degree,
+                };
+                files.Add(("rows.npy", ker.Rows64 is not null ? NpyArray.FromFloat64(ker.Rows64, ker.RowCount, p) : NpyArray.FromFloat32(ker.RowsAsFloat32(), ker.RowCount, p)));
+                files.Add(("dual_coef.npy", NpyArray.FromFloat64(ker.Coefficients, t, ker.RowCount)));
+                files.Add(("intercept.npy", NpyArray.FromFloat64(ker.Intercept, t)));
+                est["arrays"] = new JsonObject { ["rows"] = "rows.npy", ["dual_coef"] = "dual_coef.npy", ["intercept"] = "intercept.npy" };
+                break;
+            default:
+                throw new InvalidOperationException($"cannot save an estimator of type {Model.Estimator.GetType().Name}");
+        }
+
+        root["estimator"] = est;
+        root["training"] = Training.DeepClone();
+        root["cv_metrics"] = CvMetrics.DeepClone();
+        string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+        if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (parent is not null)
+            {
+                Directory.CreateDirectory(parent);
+            }
+
+            using var fs = File.Create(path);
+            using var zip = new ZipArchive(fs, ZipArchiveMode.Create);
+            using (var w = new StreamWriter(zip.CreateEntry("model.json").Open()))
+            {
+                w.Write(json);
+            }
+
+            foreach (var (name, arr) in files)
+            {
+                using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                arr.Write(s);
+            }
+        }
+        else
+        {
+            Directory.CreateDirectory(path);
+            File.WriteAllText(Path.Combine(path, "model.json"), json);
+            foreach (var (name, arr) in files)
+            {
+                arr.Write(Path.Combine(path, name));
+            }
+        }
+    }
+
+    private static string Describe(string package, string file) => package.TrimEnd('/', '\\') + "/" + file;
+
+    private static ModelPackage Read(string package, Func<string, Stream?> open, RowPrecision? kernelRows)
+    {
+        string jsonName = Describe(package, "model.json");
+        JsonObject root;
+        using (var s = open("model.json") ?? throw new InputDataException(jsonName, "missing from the model package"))
+        {
+            try
+            {
+                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                    ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
+            }
+            catch (JsonException e)
+            {
+                throw new InputDataException(jsonName, $"malformed JSON: {e.Message}", e);
+            }
+        }
+
+        var r = new JsonReader(jsonName, root);
+        string format = r.String(root, "format");
+        if (format != FormatName)
+        {
+            throw new InputDataException(jsonName, $"format is '{format}', expected '{FormatName}'");
+        }
+
+        int version = r.Int(root, "version");
+        if (version > CurrentVersion)
+        {
+            throw new InputDataException(jsonName, $"model format version {version} is newer than this program reads (version {CurrentVersion}); update RealtimeDecode");
+        }
+
+        if (version < 1)
+        {
+            throw new InputDataException(jsonName, $"model format version {version} is not valid");
+        }
+
+        var targetsNode = r.Array(root, "targets");
+        var targets = new List<string>();
+        foreach (var tn in targetsNode)
+        {
+            targets.Add(tn is JsonValue v && v.TryGetValue(out string? name) && !string.IsNullOrWhiteSpace(name)
+                ? name
+                : throw new InputDataException(jsonName, "'targets' must be a list of non-empty names"));
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new InputDataException(jsonName, "'targets' is empty");
+        }
+
+        if (targets.Distinct(StringComparer.Ordinal).Count() != targets.Count)
+        {
+            throw new InputDataException(jsonName, "'targets' has duplicate names");
+        }
+
+        var features = ParseFeatures(r, r.Object(root, "features"));
+        int p = r.Int(root, "feature_count");
+        if (p <= 0)
+        {
+            throw new InputDataException(jsonName, $"'feature_count' is {p}");
+        }
+
+        if (p != features.FeatureCount)
+        {
+            throw new InputDataException(jsonName, $"'feature_count' is {p} but the feature spec ({(features.Kind == FeatureKind.Roi ? "roi" : "dfc")}, {features.RoiCount} ROIs) gives {features.FeatureCount}");
+        }
+
+        int t = targets.Count;
+        NpyArray LoadArray(string field, JsonObject arrays, string context, params int[] shape)
+        {
+            string file = r.String(arrays, field);
+            if (file.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(file))
+            {
+                throw new InputDataException(jsonName, $"{context}.{field} names '{file}', which is outside the package");
+            }
+
+            string fname = Describe(package, file);
+            using var s = open(file) ?? throw new InputDataException(fname, $"missing array file ({context}.{field} in model.json names it)");
+            var a = NpyArray.Read(s, fname);
+            bool ok = a.Shape.Count == shape.Length;
+            for (int i = 0; ok && i < shape.Length; i++)
+            {
+                ok = shape[i] < 0 || a.Shape[i] == shape[i];
+            }
+
+            if (!ok)
+            {
+                string want = "(" + string.Join(", ", shape.Select(d => d < 0 ? "n" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+                throw new InputDataException(fname, $"array shape ({string.Join(", ", a.Shape)}) does not match the expected {want} for {t} targets and {p} features");
+            }
+
+            if (a.ContainsNaN())
+            {
+                throw new InputDataException(fname, "array contains NaN");
+            }
+
+            return a;
+        }
+
+        StandardScaler? scaler = null;
+        if (root.TryGetPropertyValue("scaler", out var scNode) && scNode is not null)
+        {
+            var sc = scNode as JsonObject ?? throw new InputDataException(jsonName, "'scaler' must be an object or null");
+            var mean = LoadArray("mean", sc, "scaler", p).ToFloat64();
+            var scale = LoadArray("scale", sc, "scaler", p).ToFloat64();
+            if (scale.Any(v => v == 0 || double.IsInfinity(v)))
+            {
+                throw new InputDataException(Describe(package, r.String(sc, "scale")), "scaler scale contains 0 or infinity");
+            }
+
+            scaler = new StandardScaler(mean, scale);
+        }
+
+        var est = r.Object(root, "estimator");
+        string kindName = r.String(est, "kind");
+        if (!EstimatorKinds.TryParse(kindName, out EstimatorKind kind))
+        {
+            throw new InputDataException(jsonName, $"unknown estimator kind '{kindName}' (ridge, linear_regression, lasso, elastic_net, linear_svr, kernel_ridge, svr)");
+        }
+
+        var hyper = est.TryGetPropertyValue("hyperparameters", out var hn) && hn is JsonObject ho ? (JsonObject)ho.DeepClone() : [];
+        var arraysObj = r.Object(est, "arrays");
+        IRegressor estimator;
+        if (EstimatorKinds.IsLinear(kind))
+        {
+            var coef = LoadArray("coef", arraysObj, "estimator.arrays", t, p).ToFloat64();
+            var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            estimator = new LinearRegressor(targets, p, coef, b);
+        }
+        else
+        {
+            var kn = r.Object(est, "kernel");
+            string kname = r.String(kn, "kind");
+            if (!EstimatorKinds.TryParse(kname, out KernelKind kk))
+            {
+                throw new InputDataException(jsonName, $"unknown kernel '{kname}' (linear, rbf, poly, laplacian)");
+            }
+
+            double gamma = kk == KernelKind.Linear ? r.OptionalDouble(kn, "gamma", 0) : r.Double(kn, "gamma");
+            double coef0 = r.OptionalDouble(kn, "coef0", 0);
+            double degree = r.OptionalDouble(kn, "degree", 3);
+            var kernel = new KernelFunction(kk, gamma, coef0, degree);
+            var rows = LoadArray("rows", arraysObj, "estimator.arrays", -1, p);
+            int n = rows.Shape[0];
+            var dual = LoadArray("dual_coef", arraysObj, "estimator.arrays", t, n).ToFloat64();
+            var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            var ker = rows.Float32 is not null
+                ? new KernelExpansionRegressor(targets, p, kernel, rows.Float32, dual, b)
+                : new KernelExpansionRegressor(targets, p, kernel, rows.Float64!, dual, b);
+            estimator = kernelRows is { } prec && prec != ker.Precision ? ker.WithPrecision(prec) : ker;
+        }
+
+        var model = new DecodingModel(kind, hyper, scaler, estimator);
+        var training = root.TryGetPropertyValue("training", out var tr) && tr is JsonObject tro ? (JsonObject)tro.DeepClone() : [];
+        var cv = root.TryGetPropertyValue("cv_metrics", out var cvn) && cvn is JsonObject cvo ? (JsonObject)cvo.DeepClone() : [];
+        return new ModelPackage(model, features, training, cv) { SourcePath = package };
+    }
+
+    private static FeatureSpec ParseFeatures(JsonReader r, JsonObject f)
+    {
+        string kind = r.String(f, "kind");
+        FeatureKind fk = kind.ToLowerInvariant() switch
+        {
+            "roi" => FeatureKind.Roi,
+            "dfc" => FeatureKind.Dfc,
+            _ => throw new InputDataException(r.File, $"features.kind is '{kind}', expected 'roi' or 'dfc'"),
+        };
+        int roi = r.Int(f, "roi_count");
+        if (roi <= 0 || (fk == FeatureKind.Dfc && roi < 2))
+        {
+            throw new InputDataException(r.File, $"features.roi_count is {roi}");
+        }
+
+        return new FeatureSpec
+        {
+            Kind = fk,
+            RoiCount = roi,
+            Window = f.TryGetPropertyValue("window", out var w) && w is not null ? r.Int(f, "window") : null,
+            Taper = f.TryGetPropertyValue("taper", out var tp) && tp is not null ? r.String(f, "taper") : null,
+            FisherZ = f.TryGetPropertyValue("fisher_z", out var fz) && fz is not null ? r.Bool(f, "fisher_z") : null,
+            AtlasSha256 = f.TryGetPropertyValue("atlas_sha256", out var h) && h is not null ? r.String(f, "atlas_sha256") : null,
+            Preprocessing = f.TryGetPropertyValue("preprocessing", out var pp) && pp is JsonObject ppo ? (JsonObject)ppo.DeepClone() : null,
+        };
+    }
+
+    /// <summary>Typed access to model.json fields with one-line errors naming the file and field.</summary>
+    private sealed class JsonReader(string file, JsonObject root)
+    {
+        public string File { get; } = file;
+
+        public JsonObject Root { get; } = root;
+
+        public JsonNode Get(JsonObject o, string name) =>
+            o.TryGetPropertyValue(name, out var n) && n is not null ? n : throw new InputDataException(File, $"'{name}' is missing");
+
+        public string String(JsonObject o, string name) =>
+            Get(o, name) is JsonValue v && v.TryGetValue(out string? s) ? s : throw new InputDataException(File, $"'{name}' must be a string");
+
+        public int Int(JsonObject o, string name)
+        {
+            var n = Get(o, name);
+            if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.TryParse(n.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out double d)
+                && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
+            {
+                return (int)d;
+            }
+
+            throw new InputDataException(File, $"'{name}' must be an integer");
+        }
+
+        public double Double(JsonObject o, string name)
+        {
+            var n = Get(o, name);
+            if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+            {
+                double d = v.GetValue<double>();
+                if (double.IsFinite(d))
+                {
+                    return d;
+                }
+            }
+
+            throw new InputDataException(File, $"'{name}' must be a finite number");
+        }
+
+        public double OptionalDouble(JsonObject o, string name, double fallback) =>
+            o.TryGetPropertyValue(name, out var n) && n is not null ? Double(o, name) : fallback;
+
+        public bool Bool(JsonObject o, string name) =>
+            Get(o, name) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : throw new InputDataException(File, $"'{name}' must be true or false");
+
+        public JsonObject Object(JsonObject o, string name) =>
+            Get(o, name) as JsonObject ?? throw new InputDataException(File, $"'{name}' must be an object");
+
+        public JsonArray Array(JsonObject o, string name) =>
+            Get(o, name) as JsonArray ?? throw new InputDataException(File, $"'{name}' must be a list");
+    }
+}

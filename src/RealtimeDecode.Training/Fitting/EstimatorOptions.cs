@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
+
+namespace RealtimeDecode.Training.Fitting;
+
+/// <summary>How γ of a kernel is chosen.</summary>
+public enum GammaMode
+{
+    /// <summary>The estimator's scikit-learn default: "scale" for SVR, 1/n_features for kernel ridge.</summary>
+    Default,
+
+    /// <summary>1 / (n_features · Var(X)), Var over all entries of X with the N normaliser (scikit-learn "scale").</summary>
+    Scale,
+
+    /// <summary>1 / n_features (scikit-learn "auto", and KernelRidge's gamma=None).</summary>
+    Auto,
+
+    /// <summary>The value in <see cref="EstimatorOptions.Gamma"/>.</summary>
+    Value,
+}
+
+/// <summary>
+/// Hyperparameters of every estimator, with scikit-learn's names and meanings. A null value means the
+/// scikit-learn default of the estimator being fitted (listed per property).
+/// </summary>
+public sealed record EstimatorOptions
+{
+    /// <summary>Regularisation α: Ridge (default 1), Lasso/ElasticNet (default 1, objective scaled by 1/2n), KernelRidge (default 1).</summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>ElasticNet mixing ρ in [0, 1] (default 0.5); Lasso is ρ = 1.</summary>
+    public double? L1Ratio { get; init; }
+
+    /// <summary>SVR and LinearSVR penalty C (default 1).</summary>
+    public double? C { get; init; }
+
+    /// <summary>ε of the ε-insensitive loss: SVR default 0.1, LinearSVR default 0.</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>Kernel: KernelRidge default linear, SVR default rbf.</summary>
+    public KernelKind? Kernel { get; init; }
+
+    /// <summary>How γ is chosen.</summary>
+    public GammaMode GammaMode { get; init; }
+
+    /// <summary>γ when <see cref="GammaMode"/> is Value.</summary>
+    public double? Gamma { get; init; }
+
+    /// <summary>Polynomial degree (default 3).</summary>
+    public double? Degree { get; init; }
+
+    /// <summary>Polynomial coef0: KernelRidge default 1, SVR default 0.</summary>
+    public double? Coef0 { get; init; }
+
+    /// <summary>Stopping tolerance: Lasso/ElasticNet 1e-4 (duality gap relative to ‖y‖²), SVR 1e-3 (libsvm eps), LinearSVR 1e-4.</summary>
+    public double? Tol { get; init; }
+
+    /// <summary>Iteration cap: Lasso/ElasticNet 1000 epochs, LinearSVR 1000 epochs, SVR unlimited (libsvm's own cap).</summary>
+    public int? MaxIter { get; init; }
+
+    /// <summary>Fit an intercept (default true; scikit-learn fit_intercept). Linear estimators only.</summary>
+    public bool FitIntercept { get; init; } = true;
+
+    /// <summary>LinearSVR intercept_scaling (default 1): the bias feature's value; its weight is regularised as liblinear does.</summary>
+    public double? InterceptScaling { get; init; }
+
+    /// <summary>Fit a StandardScaler first and make it part of the model (default false).</summary>
+    public bool Standardize { get; init; }
+
+    /// <summary>Store kernel rows (training rows or support vectors) as float32: half the memory and time, ~1e-6 relative error.</summary>
+    public bool RowsAsFloat32 { get; init; }
+
+    /// <summary>Seed of LinearSVR's coordinate order (default 0).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Parses "key=value" pairs (comma separated), e.g. "alpha=10,kernel=rbf,gamma=scale".</summary>
+    public static EstimatorOptions Parse(string? text)
+    {
+        var o = new EstimatorOptions();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return o;
+        }
+
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2)
+            {
+                throw new FormatException($"hyperparameter '{part}' is not key=value");
+            }
+
+            string k = kv[0].ToLowerInvariant(), v = kv[1];
+            double D() => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw new FormatException($"hyperparameter {kv[0]}='{v}' is not a number");
+            bool B() => bool.TryParse(v, out bool b) ? b : throw new FormatException($"hyperparameter {kv[0]}='{v}' is not true/false");
+            o = k switch
+            {
+                "alpha" => o with { Alpha = D() },
+                "l1_ratio" => o with { L1Ratio = D() },
+                "c" => o with { C = D() },
+                "epsilon" => o with { Epsilon = D() },
+                "kernel" => o with { Kernel = EstimatorKinds.TryParse(v, out KernelKind kk) ? kk : throw new FormatException($"unknown kernel '{v}'") },
+                "gamma" => v.ToLowerInvariant() switch
+                {
+                    "scale" => o with { GammaMode = GammaMode.Scale },
+                    "auto" => o with { GammaMode = GammaMode.Auto },
+                    _ => o with { GammaMode = GammaMode.Value, Gamma = D() },
+                },
+                "degree" => o with { Degree = D() },
+                "coef0" => o with { Coef0 = D() },
+                "tol" => o with { Tol = D() },
+                "max_iter" => o with { MaxIter = (int)D() },
+                "fit_intercept" => o with { FitIntercept = B() },
+                "intercept_scaling" => o with { InterceptScaling = D() },
+                "standardize" => o with { Standardize = B() },
+                "float32" => o with { RowsAsFloat32 = B() },
+                "seed" => o with { Seed = (int)D() },
+                _ => throw new FormatException($"unknown hyperparameter '{kv[0]}'"),
+            };
+        }
+
+        return o;
+    }
+
+    /// <summary>The hyperparameters that apply to <paramref name="kind"/>, defaults resolved, as model.json writes them.</summary>
+    public JsonObject ToJson(EstimatorKind kind, double? resolvedGamma = null)
+    {
+        var o = new JsonObject();
+        switch (kind)
+        {
+            case EstimatorKind.Ridge:
+                o["alpha"] = Alpha ?? 1.0;
+                o["fit_intercept"] = FitIntercept;
+                break;
+            case EstimatorKind.LinearRegression:
+                o["fit_intercept"] = FitIntercept;
+                break;
+            case EstimatorKind.Lasso:
+            case EstimatorKind.ElasticNet:
+                o["alpha"] = Alpha ?? 1.0;
+                o["l1_ratio"] = kind == EstimatorKind.Lasso ? 1.0 : L1Ratio ?? 0.5;
+                o["fit_intercept"] = FitIntercept;
+                o["tol"] = Tol ?? 1e-4;
+                o["max_iter"] = MaxIter ?? 1000;
+                break;
+            case EstimatorKind.LinearSvr:
+                o["C"] = C ?? 1.0;
+                o["epsilon"] = Epsilon ?? 0.0;
+                o["loss"] = "epsilon_insensitive";
+                o["tol"] = Tol ?? 1e-4;
+                o["fit_intercept"] = FitIntercept;
+                o["intercept_scaling"] = InterceptScaling ?? 1.0;
+                o["max_iter"] = MaxIter ?? 1000;
+                break;
+            case EstimatorKind.KernelRidge:
+                o["alpha"] = Alpha ?? 1.0;
+                o["kernel"] = EstimatorKinds.ToName(Kernel ?? KernelKind.Linear);
+                o["gamma"] = resolvedGamma;
+                o["degree"] = Degree ?? 3;
+                o["coef0"] = Coef0 ?? 1.0;
+                break;
+            case EstimatorKind.Svr:
+                o["C"] = C ?? 1.0;
+                o["epsilon"] = Epsilon ?? 0.1;
+                o["kernel"] = EstimatorKinds.ToName(Kernel ?? KernelKind.Rbf);
+                o["gamma"] = resolvedGamma;
+                o["degree"] = Degree ?? 3;
+                o["coef0"] = Coef0 ?? 0.0;
+                o["tol"] = Tol ?? 1e-3;
+                o["shrinking"] = false;
+                break;
+        }
+
+        o["standardize"] = Standardize;
+        return o;
+    }
+}
