@@ -117,6 +117,8 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
 
     internal StreamOutlet EstimatesOutlet => _estimates;
 
+    internal StreamOutlet MarkersOutlet => _markers;
+
     /// <inheritdoc />
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {

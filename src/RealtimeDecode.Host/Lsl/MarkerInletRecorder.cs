@@ -138,6 +138,7 @@ public sealed class MarkerInletRecorder : IDisposable, IAsyncDisposable
                 break;
             }
         }
+        Volatile.Write(ref _connected, null);
         _firstConnection.TrySetCanceled(CancellationToken.None);
     }
 
