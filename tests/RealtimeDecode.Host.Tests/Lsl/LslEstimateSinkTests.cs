@@ -1,0 +1,269 @@
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Host.Lsl;
+using RealtimeDecode.Lsl;
+using static RealtimeDecode.Host.Tests.Lsl.LslTestSupport;
+
+namespace RealtimeDecode.Host.Tests.Lsl;
+
+/// <summary>The LSL sink against real inlets over loopback sockets.</summary>
+public sealed class LslEstimateSinkTests
+{
+    private static async Task<(LslEstimateSink Sink, StreamInlet Estimates, StreamInlet Markers, LslConfig Config)> StartAsync(
+        LslOptions? options = null, string[]? targets = null)
+    {
+        var config = Config();
+        var sink = new LslEstimateSink(options ?? Options(), Context(targets), config);
+        var estimates = await OpenInletAsync(sink.EstimatesInfo.Name, config);
+        var markers = await OpenInletAsync(sink.MarkersInfo.Name, config);
+        Assert.True(await sink.EstimatesOutlet.WaitForConsumersAsync(Bound));
+        Assert.True(await sink.MarkersOutlet.WaitForConsumersAsync(Bound));
+        return (sink, estimates, markers, config);
+    }
+
+    private static async Task<List<string>> PullMarkersAsync(StreamInlet inlet, int count)
+    {
+        var received = new List<string>();
+        var buffer = new string[1];
+        for (var i = 0; i < count; i++)
+        {
+            await inlet.PullSampleAsync(buffer, Timeout());
+            received.Add(buffer[0]);
+        }
+        return received;
+    }
+
+    private static async Task<bool> NothingMoreAsync(StreamInlet inlet)
+    {
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            await inlet.PullSampleAsync(new string[1], quiet.Token);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_FrameSequence_InletReceivesEveryEstimateAsFloat32AndSkipsWarmUp()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        var sent = new List<double[]>();
+        double before = LslClock.LocalClock();
+        for (var v = 0; v < 12; v++)
+        {
+            PipelineFrame frame = v switch
+            {
+                < 3 => Estimate(v, null),
+                6 => Skipped(v, VolumeStatus.Missing),
+                _ => Estimate(v, Values(v, 3)),
+            };
+            if (frame is EstimateFrame { Estimates: { } e }) sent.Add(e);
+            await sink.OnFrameAsync(frame, CancellationToken.None);
+        }
+        double after = LslClock.LocalClock();
+
+        Assert.Equal(8, sent.Count);
+        Assert.Equal(8, sink.SamplesPushed);
+        var received = new float[3];
+        double last = double.NegativeInfinity;
+        foreach (var expected in sent)
+        {
+            var ts = await inlet.PullSampleAsync(received, Timeout());
+            Assert.Equal(expected.Select(x => (float)x).ToArray(), received);
+            Assert.InRange(ts, before, after);
+            Assert.True(ts >= last, "timestamps must not go back");
+            last = ts;
+        }
+        Assert.Null(await inlet.PullSampleAsync(received, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_DetectionTimestamps_StampedAtDetectionNotPush()
+    {
+        var options = Options();
+        options.Timestamp = LslTimestampMode.Detection;
+        var (sink, inlet, markers, _) = await StartAsync(options);
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+
+        double before = LslClock.LocalClock();
+        await sink.OnFrameAsync(Estimate(5, [1, 2, 3], latencyMs: 400), CancellationToken.None);
+        double after = LslClock.LocalClock();
+
+        var ts = await inlet.PullSampleAsync(new float[3], Timeout());
+        Assert.InRange(ts, before - 0.4, after - 0.4);
+    }
+
+    [Fact]
+    public async Task Constructor_Session_StreamInfoHasLabelsRateTypeAndStableSourceId()
+    {
+        var options = Options();
+        var session = Context(["joy", "fear", "sadness"], tr: 1.5, sha: "deadbeef");
+        var config = Config();
+        await using var sink = new LslEstimateSink(options, session, config);
+        await using var inlet = await OpenInletAsync(options.Name, config);
+
+        var full = await inlet.GetFullInfoAsync(Timeout());
+
+        Assert.Equal(options.Name, full.Name);
+        Assert.Equal("Emotion", full.Type);
+        Assert.Equal(ChannelFormat.Float32, full.ChannelFormat);
+        Assert.Equal(3, full.ChannelCount);
+        Assert.Equal(1 / 1.5, full.NominalSrate, 12);
+        Assert.Equal(["joy", "fear", "sadness"], full.GetChannelLabels());
+        Assert.Equal(StreamInfo.StableSourceId("rtdecode", options.Name, "deadbeef", "joy", "fear", "sadness"), full.SourceId);
+        Assert.Equal("deadbeef", full.Desc.Element("decoder")?.Element("model_sha256")?.Value);
+        Assert.Equal(config.SessionId, full.SessionId);
+
+        var markers = sink.MarkersInfo;
+        Assert.Equal(options.MarkersName, markers.Name);
+        Assert.Equal("Markers", markers.Type);
+        Assert.Equal(ChannelFormat.String, markers.ChannelFormat);
+        Assert.Equal(1, markers.ChannelCount);
+        Assert.Equal(StreamInfo.IrregularRate, markers.NominalSrate);
+        Assert.Equal(full.SourceId + "-markers", markers.SourceId);
+    }
+
+    [Fact]
+    public void Constructor_SameContextTwice_SameSourceIdOtherModelDiffers()
+    {
+        var options = Options();
+        string first, second, otherModel, otherTargets;
+        using (var a = new LslEstimateSink(options, Context(), Config())) first = a.EstimatesInfo.SourceId;
+        using (var b = new LslEstimateSink(options, Context(), Config())) second = b.EstimatesInfo.SourceId;
+        using (var c = new LslEstimateSink(options, Context(sha: "ffff0000"), Config())) otherModel = c.EstimatesInfo.SourceId;
+        using (var d = new LslEstimateSink(options, Context(["joy", "fear"]), Config())) otherTargets = d.EstimatesInfo.SourceId;
+
+        Assert.Equal(first, second);
+        Assert.StartsWith("rtdecode-", first);
+        Assert.NotEqual(first, otherModel);
+        Assert.NotEqual(first, otherTargets);
+    }
+
+    [Fact]
+    public void Constructor_ExplicitSourceId_UsedAsGiven()
+    {
+        var options = Options();
+        options.SourceId = "scanner-room-decoder";
+        using var sink = new LslEstimateSink(options, Context(), Config());
+        Assert.Equal("scanner-room-decoder", sink.EstimatesInfo.SourceId);
+        Assert.Equal("scanner-room-decoder-markers", sink.MarkersInfo.SourceId);
+    }
+
+    [Fact]
+    public void Constructor_NonPositiveTr_ThrowsNamingTheTr()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new LslEstimateSink(Options(), Context(tr: 0), Config()));
+        Assert.Contains("TR", e.Message);
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_StatusEvents_MarkerOutletEmitsStatusMarkers()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        PipelineFrame[] frames =
+        [
+            Estimate(0, null), Estimate(1, null), Estimate(2, Values(2, 3)), Skipped(3, VolumeStatus.Missing),
+            Skipped(4, VolumeStatus.Corrupt), Estimate(5, Values(5, 3)), Skipped(3, VolumeStatus.Late), Skipped(5, VolumeStatus.Duplicate),
+            Estimate(6, Values(6, 3)),
+        ];
+        foreach (var f in frames) await sink.OnFrameAsync(f, CancellationToken.None);
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+
+        Assert.Equal(["warmup-done:2", "missing:3", "corrupt:4", "late:3", "duplicate:5", "session-end"], await PullMarkersAsync(markers, 6));
+        Assert.Equal(6, sink.MarkersPushed);
+        Assert.Equal(3, sink.SamplesPushed);
+        Assert.True(await NothingMoreAsync(markers), "no marker beyond the expected ones");
+    }
+
+    [Fact]
+    public async Task OnCompletedAsync_PipelineFailed_MarksSessionEndError()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        await sink.OnCompletedAsync(new InvalidOperationException("boom"), CancellationToken.None);
+        Assert.Equal(["session-end:error"], await PullMarkersAsync(markers, 1));
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_WrongEstimateCount_ThrowsNamingVolumeAndCounts()
+    {
+        await using var sink = new LslEstimateSink(Options(), Context(), Config());
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => sink.OnFrameAsync(Estimate(4, [1.0, 2.0]), CancellationToken.None).AsTask());
+        Assert.Contains("Volume 4 has 2 estimates", e.Message);
+        Assert.Equal(0, sink.SamplesPushed);
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_AfterDispose_IgnoresFramesWithoutThrowing()
+    {
+        var sink = new LslEstimateSink(Options(), Context(), Config());
+        sink.Dispose();
+        await sink.OnFrameAsync(Estimate(3, Values(3, 3)), CancellationToken.None);
+        await sink.OnFrameAsync(Skipped(4, VolumeStatus.Missing), CancellationToken.None);
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+        Assert.Equal(2, sink.IgnoredFrames);
+        Assert.Equal(0, sink.SamplesPushed);
+        Assert.Equal(0, sink.MarkersPushed);
+    }
+
+    [Fact]
+    public async Task SinkFanout_EstimatesOutletFailed_OtherSinksAndStatusMarkersKeepGoing()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        var collector = new CollectingSink();
+        // The estimates outlet breaks before the session: every estimate push throws.
+        sink.EstimatesOutlet.Dispose();
+        using var fanout = new SinkFanout([SinkRegistration.Bounded(sink, 64), SinkRegistration.Unbounded(collector)]);
+        PipelineFrame[] frames = [Estimate(0, Values(0, 3)), Skipped(1, VolumeStatus.Missing), Estimate(2, Values(2, 3)), Skipped(3, VolumeStatus.Corrupt), Estimate(4, Values(4, 3))];
+        foreach (var f in frames) fanout.OnNext(f);
+        fanout.OnCompleted();
+
+        await fanout.Completion.WaitAsync(Bound);
+
+        Assert.Equal(frames, collector.Frames.ToArray());
+        Assert.Null(await collector.Completed.Task.WaitAsync(Bound));
+        var stats = fanout.Statistics.Single(s => s.Name == "lsl");
+        Assert.Equal(3, stats.Failures);
+        Assert.Equal(2, stats.Delivered);
+        Assert.Equal(["missing:1", "corrupt:3", "session-end"], await PullMarkersAsync(markers, 3));
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_SteadyState_AllocatesNothingPerSample()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        var frame = Estimate(10, Values(10, 3));
+        await sink.OnFrameAsync(frame, CancellationToken.None); // first estimate: the warmup-done marker
+        for (var i = 0; i < 50; i++) await sink.OnFrameAsync(frame, CancellationToken.None);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++)
+        {
+            var pending = sink.OnFrameAsync(frame, CancellationToken.None);
+            Assert.True(pending.IsCompletedSuccessfully);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(551, sink.SamplesPushed);
+    }
+}
