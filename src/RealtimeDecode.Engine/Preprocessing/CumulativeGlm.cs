@@ -7,7 +7,9 @@ namespace RealtimeDecode.Engine.Preprocessing;
 /// step solves the small system with Jacobi scaling and an LDLᵀ factorisation that drops a
 /// regressor whose pivot falls below <see cref="PivotTolerance"/> of its scaled diagonal (a column
 /// spanned by the earlier ones): the fitted values, and hence the residual, are still the exact
-/// least-squares projection, as with a minimum-norm solver. A NaN sample of a channel is skipped
+/// least-squares projection, as with a minimum-norm solver. While a channel's samples are no more
+/// than its independent columns (intercept + kept regressors) the fit interpolates and the residual
+/// is exactly 0. A NaN sample of a channel is skipped
 /// for that channel (output NaN); a non-finite regressor value skips the whole frame (all NaN).
 /// </summary>
 internal sealed class CumulativeGlm
@@ -105,18 +107,22 @@ internal sealed class CumulativeGlm
                 var row = cxx.Slice(k * q, q);
                 for (int l = k; l < q; l++) row[l] += fk * _dx[l];
             }
-            Solve(cxx, cxy);
+            int kept = Solve(cxx, cxy);
+            // n samples and n independent columns (intercept + kept): the fit interpolates, so the
+            // residual is exactly 0 rather than rounding noise (which a later z-score would amplify).
+            if (n <= 1 + kept) { residual[c] = 0; continue; }
             double fit = 0;
             for (int k = 0; k < q; k++) fit += (x[k] - xm[k]) * _beta[k];
             residual[c] = (yc - _yMean[c]) - fit;
         }
     }
 
-    // Solves cxx β = cxy (upper triangle of cxx holds the co-moments) into _beta.
-    private void Solve(ReadOnlySpan<double> cxx, ReadOnlySpan<double> cxy)
+    // Solves cxx β = cxy (upper triangle of cxx holds the co-moments) into _beta; returns the
+    // number of regressors kept (not collinear with the intercept and the earlier ones).
+    private int Solve(ReadOnlySpan<double> cxx, ReadOnlySpan<double> cxy)
     {
         int q = _q;
-        if (q == 0) return;
+        if (q == 0) return 0;
         var a = _a;
         for (int k = 0; k < q; k++)
         {
@@ -165,6 +171,12 @@ internal sealed class CumulativeGlm
             for (int m = i + 1; m < q; m++) if (!_dropped[m]) v -= a[m * q + i] * z[m];
             z[i] = v;
         }
-        for (int i = 0; i < q; i++) z[i] *= _scale[i];
+        int kept = 0;
+        for (int i = 0; i < q; i++)
+        {
+            z[i] *= _scale[i];
+            if (!_dropped[i]) kept++;
+        }
+        return kept;
     }
 }

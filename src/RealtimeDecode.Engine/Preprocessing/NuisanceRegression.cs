@@ -11,7 +11,8 @@ namespace RealtimeDecode.Engine.Preprocessing;
 /// Numeric contract: float64 centred co-moments (Welford), Jacobi-scaled LDLᵀ solve per frame; a
 /// nuisance collinear with the intercept or the earlier nuisances so far is dropped for that frame,
 /// which leaves the least-squares fitted values (and the residual) unchanged, as a minimum-norm
-/// solver would. The first frame gives 0. A non-finite nuisance value gives NaN for every channel
+/// solver would. While the frames are no more than the independent columns (intercept + nuisances) the fit
+/// interpolates and the output is exactly 0. A non-finite nuisance value gives NaN for every channel
 /// and the frame is not used; a NaN channel value gives NaN for that channel only and is left out of
 /// its fit. Cost per frame: O(channels · k³).
 /// </remarks>

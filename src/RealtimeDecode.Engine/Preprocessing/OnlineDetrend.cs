@@ -10,8 +10,8 @@ namespace RealtimeDecode.Engine.Preprocessing;
 /// Numeric contract: order 0 removes the running mean, 1 a linear trend, up to order
 /// <see cref="MaxOrder"/>. Time is in volumes (t = 0, 1, 2, …). The fit uses centred co-moments of
 /// t, t², … (Welford updates) and a Jacobi-scaled LDLᵀ solve each frame, so offsets and long runs
-/// do not cancel; while a channel has at most <see cref="Order"/> samples the polynomial interpolates
-/// them and the output is 0 (up to rounding). A NaN sample gives NaN for that channel and is left out
+/// do not cancel; while a channel has at most <see cref="Order"/> + 1 samples the polynomial
+/// interpolates them and the output is exactly 0. A NaN sample gives NaN for that channel and is left out
 /// of its fit (later frames keep their true t). Cost per frame: O(channels · order³).
 /// </remarks>
 public sealed class OnlineDetrend
