@@ -104,4 +104,40 @@ public class NuisanceRegressionTests
         Assert.Contains("2 nuisance", ex.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new NuisanceRegression(4, -1));
     }
+
+    [Fact]
+    public void Push_NaNsInSomeChannels_OthersUnaffectedAndNaNChannelsFitTheirOwnSamples()
+    {
+        const int c = 4, k = 2, n = 300;
+        var rng = new Random(8);
+        var nu = new double[n * k];
+        var y = new double[n * c];
+        for (int t = 0; t < n; t++)
+        {
+            nu[t * k] = 800 + rng.NextDouble() * 5;
+            nu[t * k + 1] = 0.01 * t + rng.NextDouble();
+            for (int ch = 0; ch < c; ch++) y[t * c + ch] = 100 * ch + nu[t * k] * 0.3 + rng.NextDouble();
+            if (t % 7 == 3) y[t * c + 0] = double.NaN;              // channel 0: NaN now and then
+            if (t >= 50 && t % 11 == 0) y[t * c + 2] = double.NaN;  // channel 2: from frame 50 on
+        }
+        var all = new NuisanceRegression(c, k);
+        var clean = new NuisanceRegression(2, k);                   // channels 1 and 3 alone
+        var o = new double[c];
+        var oc = new double[2];
+        for (int t = 0; t < n; t++)
+        {
+            all.Push(y.AsSpan(t * c, c), nu.AsSpan(t * k, k), o);
+            clean.Push(new[] { y[t * c + 1], y[t * c + 3] }, nu.AsSpan(t * k, k), oc);
+            Assert.Equal(oc[0], o[1], 9);
+            Assert.Equal(oc[1], o[3], 9);
+            foreach (int ch in new[] { 0, 2 })
+            {
+                if (double.IsNaN(y[t * c + ch])) { Assert.True(double.IsNaN(o[ch])); continue; }
+                var rows = Enumerable.Range(0, t + 1).Where(s => !double.IsNaN(y[s * c + ch])).ToArray();
+                int col = ch;
+                double expected = Reference.LastResidual(r => new[] { 1.0, nu[rows[r] * k], nu[rows[r] * k + 1] }, r => y[rows[r] * c + col], rows.Length - 1);
+                Assert.True(Math.Abs(expected - o[ch]) <= 1e-9, $"frame {t} channel {ch}: {expected:R} vs {o[ch]:R}");
+            }
+        }
+    }
 }
