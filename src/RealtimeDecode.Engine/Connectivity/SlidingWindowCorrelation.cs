@@ -392,30 +392,27 @@ public sealed class SlidingWindowCorrelation
             for (int i = 0; i < _r; i++) _mean[i] = double.IsFinite(frame[i]) ? frame[i] : double.NaN;
             _expWeight = 1;
             _frames = 1;
-            if (_ready > 1) return false;
+            return false;                    // the warm-up is at least 2 frames
         }
-        else
+        // W_n = λW_{n−1} + 1; δ = x − μ_{n−1}; μ_n = μ_{n−1} + δ/W_n;
+        // C_n = λC_{n−1} + (λW_{n−1}/W_n)·δδᵀ  (centred weighted co-moments, exact).
+        double wNew = _lambda * _expWeight + 1;
+        double f = _lambda * _expWeight / wNew;
+        for (int i = 0; i < _r; i++)
         {
-            // W_n = λW_{n−1} + 1; δ = x − μ_{n−1}; μ_n = μ_{n−1} + δ/W_n;
-            // C_n = λC_{n−1} + (λW_{n−1}/W_n)·δδᵀ  (centred weighted co-moments, exact).
-            double wNew = _lambda * _expWeight + 1;
-            double f = _lambda * _expWeight / wNew;
-            for (int i = 0; i < _r; i++)
+            double x = frame[i];
+            double d = 0;
+            if (double.IsFinite(x))
             {
-                double x = frame[i];
-                double d = 0;
-                if (double.IsFinite(x))
-                {
-                    if (double.IsNaN(_mean[i])) _mean[i] = x;
-                    else { d = x - _mean[i]; _mean[i] += d / wNew; }
-                }
-                _a[i] = d;
-                _b[i] = f * d;
-                _diag[i] = _lambda * _diag[i] + f * d * d;
+                if (double.IsNaN(_mean[i])) _mean[i] = x;
+                else { d = x - _mean[i]; _mean[i] += d / wNew; }
             }
-            _expWeight = wNew;
-            _frames++;
+            _a[i] = d;
+            _b[i] = f * d;
+            _diag[i] = _lambda * _diag[i] + f * d * d;
         }
+        _expWeight = wNew;
+        _frames++;
         bool ready = _frames >= _ready;
         if (ready)
         {
@@ -428,13 +425,9 @@ public sealed class SlidingWindowCorrelation
             }
             Count(degenerate);
         }
-        if (_frames > 1) ExponentialRows(ready, edges);
-        else ScaleZero(edges);
+        ExponentialRows(ready, edges);
         return ready;
     }
-
-    // Ready at the first frame (warm-up 1 is rejected, so only reachable defensively): all edges 0.
-    private static void ScaleZero(Span<double> edges) => edges.Clear();
 
     // cross = λ·cross + (f δ_i)·δ_j, then r = cross·isd_i·isd_j.
     private void ExponentialRows(bool output, Span<double> edges)

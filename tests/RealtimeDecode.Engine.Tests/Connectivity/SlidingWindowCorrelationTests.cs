@@ -156,6 +156,32 @@ public class SlidingWindowCorrelationTests
         }
     }
 
+    [Theory]
+    [InlineData(WindowTaper.Rectangular, 6)]
+    [InlineData(WindowTaper.Gaussian, 6)]
+    [InlineData(WindowTaper.Exponential, 1)]
+    public void Push_OneNaNValue_ZeroEdgesWhileInWindowNeverNaN(WindowTaper taper, int framesAffected)
+    {
+        var rng = new Random(12);
+        var k = new SlidingWindowCorrelation(4, Opts(taper, 6));
+        var edges = new double[k.EdgeCount];
+        int affected = 0;
+        for (int t = 0; t < 40; t++)
+        {
+            double[] f = [rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), 1000 + rng.NextDouble()];
+            if (t == 20) f[3] = double.NaN;
+            if (!k.Push(f, edges)) continue;
+            Assert.All(edges, e => Assert.True(double.IsFinite(e)));
+            if (k.DegenerateRoiCount == 0) continue;
+            affected++;
+            Assert.Equal(1, k.DegenerateRoiCount);
+            Assert.Equal(0.0, edges[SlidingWindowCorrelation.EdgeIndex(0, 3, 4)]);
+            Assert.Equal(0.0, edges[SlidingWindowCorrelation.EdgeIndex(2, 3, 4)]);
+        }
+        Assert.Equal(framesAffected, affected);
+        Assert.Equal(framesAffected, k.DegenerateRoiTotal);
+    }
+
     [Fact]
     public void Push_BeforeWindowFull_ReturnsFalseAndLeavesOutputUntouched()
     {
