@@ -7,8 +7,9 @@ namespace RealtimeDecode.Engine.Roi;
 /// <summary>
 /// Mean signal per atlas label. Built once from a label-per-voxel array (same voxel order as the
 /// volumes, x fastest; 0 is background): the distinct nonzero labels, in ascending order, become
-/// ROIs 0..<see cref="RoiCount"/>-1, and each in-atlas voxel's ROI index is precomputed so that
-/// <see cref="Extract(ReadOnlySpan{float}, Span{double})"/> is one pass over the voxels in index order.
+/// ROIs 0..<see cref="RoiCount"/>-1, and each ROI's voxel indices are precomputed once (CSR:
+/// offsets + ascending indices), so <see cref="Extract(ReadOnlySpan{float}, Span{double})"/> only
+/// reads each in-atlas voxel once.
 /// </summary>
 /// <remarks>
 /// Numeric contract: <c>means[r]</c> is the arithmetic mean of the non-NaN voxels labelled
@@ -103,13 +104,15 @@ public sealed class RoiExtractor
     /// Writes the mean of each ROI into <paramref name="means"/> (length <see cref="RoiCount"/>) and
     /// returns the number of ROIs whose voxels were all NaN.
     /// </summary>
-    public int Extract(ReadOnlySpan<float> voxels, Span<double> means)
+    public int Extract(ReadOnlySpan<float> voxels, Span<double> means) => ExtractGather(voxels, means);
+
+    /// <summary>Same result by one pass in voxel order into four partial sums per ROI; kept to compare layouts.</summary>
+    internal int ExtractScatter(ReadOnlySpan<float> voxels, Span<double> means)
     {
         CheckSizes(voxels.Length, means.Length);
         // One pass in voxel order (sequential reads of the volume). Neighbouring voxels mostly share
         // a ROI, so a single sums[r] += v would chain each add on the previous store; four
-        // interleaved partial sums per ROI (lane = k mod 4) break that chain. Counts are known in
-        // advance, so only NaNs (rare) are counted.
+        // interleaved partial sums per ROI (lane = k mod 4) break that chain.
         var acc = _lanes;
         Array.Clear(acc);
         Array.Clear(_counts);
@@ -182,23 +185,41 @@ public sealed class RoiExtractor
         return Extract(volume.Data, means);
     }
 
-    /// <summary>Same result as <see cref="Extract(ReadOnlySpan{float}, Span{double})"/> by gathering each ROI's voxels (CSR); kept to compare layouts.</summary>
+    // Per ROI, its voxels in ascending index order (CSR), summed into four independent partial sums
+    // so the float64 adds do not wait on each other; counts are known in advance, so only NaNs
+    // (rare) are counted. Measured faster than the voxel-order scatter (see RoiExtractorBenchmarks):
+    // the volume (590 KB at 64×64×36) stays in L2, and no store-to-load chain through sums[r].
     internal int ExtractGather(ReadOnlySpan<float> voxels, Span<double> means)
     {
         CheckSizes(voxels.Length, means.Length);
-        var offsets = _csrOffsets;
-        var csr = _csrVoxels;
+        ref float vox = ref MemoryMarshal.GetReference(voxels);
+        ref int csr = ref MemoryMarshal.GetArrayDataReference(_csrVoxels);
         for (int r = 0; r < _labels.Length; r++)
         {
-            double s = 0;
-            int c = 0;
-            for (int k = offsets[r]; k < offsets[r + 1]; k++)
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int nan = 0;
+            int k = _csrOffsets[r], end = _csrOffsets[r + 1];
+            for (; k + 3 < end; k += 4)
             {
-                float v = voxels[csr[k]];
-                if (!float.IsNaN(v)) { s += v; c++; }
+                // CSR indices were range-checked at construction and voxels.Length == VoxelCount.
+                float v0 = Unsafe.Add(ref vox, Unsafe.Add(ref csr, k));
+                float v1 = Unsafe.Add(ref vox, Unsafe.Add(ref csr, k + 1));
+                float v2 = Unsafe.Add(ref vox, Unsafe.Add(ref csr, k + 2));
+                float v3 = Unsafe.Add(ref vox, Unsafe.Add(ref csr, k + 3));
+                if (float.IsNaN(v0)) { nan++; v0 = 0; }
+                if (float.IsNaN(v1)) { nan++; v1 = 0; }
+                if (float.IsNaN(v2)) { nan++; v2 = 0; }
+                if (float.IsNaN(v3)) { nan++; v3 = 0; }
+                s0 += v0; s1 += v1; s2 += v2; s3 += v3;
             }
-            _sums[r] = s;
-            _counts[r] = c;
+            for (; k < end; k++)
+            {
+                float v = Unsafe.Add(ref vox, Unsafe.Add(ref csr, k));
+                if (float.IsNaN(v)) nan++;
+                else s0 += v;
+            }
+            _sums[r] = (s0 + s1) + (s2 + s3);
+            _counts[r] = _voxelCounts[r] - nan;
         }
         return Finish(means);
     }

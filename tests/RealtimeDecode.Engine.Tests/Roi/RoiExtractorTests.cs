@@ -44,7 +44,7 @@ public class RoiExtractorTests
         foreach (var v in vols)
         {
             x.Extract(v, a);
-            x.ExtractGather(v, b);
+            x.ExtractScatter(v, b);
             Approx.Equal(a, b, 1e-9, "gather vs scatter");
             x.ExtractScatterSimple(v, b);
             Approx.Equal(a, b, 1e-9, "single vs four accumulators");
