@@ -104,6 +104,7 @@ public sealed class RoiExtractor
     /// Writes the mean of each ROI into <paramref name="means"/> (length <see cref="RoiCount"/>) and
     /// returns the number of ROIs whose voxels were all NaN.
     /// </summary>
+    /// <exception cref="ArgumentException">The volume is not <see cref="VoxelCount"/> long or the output not <see cref="RoiCount"/>.</exception>
     public int Extract(ReadOnlySpan<float> voxels, Span<double> means) => ExtractGather(voxels, means);
 
     /// <summary>Same result by one pass in voxel order into four partial sums per ROI; kept to compare layouts.</summary>
