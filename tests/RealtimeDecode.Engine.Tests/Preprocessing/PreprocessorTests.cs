@@ -63,6 +63,29 @@ public class PreprocessorTests
     }
 
     [Fact]
+    public void Push_SteadyStateWithNaNChannel_AllocatesNothing()
+    {
+        const int c = 50, k = 3;
+        var p = new Preprocessor(c, new PreprocessingOptions(DetrendOrder: 2, ZScore: true, NuisanceCount: k));
+        var rng = new Random(1);
+        var f = new double[c];
+        var n = new double[k];
+        var o = new double[c];
+        void Step(int t)
+        {
+            for (int i = 0; i < c; i++) f[i] = 1000 + rng.NextDouble();
+            for (int i = 0; i < k; i++) n[i] = rng.NextDouble();
+            if (t % 5 == 0) f[3] = double.NaN;
+            p.Push(f, n, o);
+        }
+        for (int t = 0; t < 20; t++) Step(t);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 20; t < 120; t++) Step(t);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(o.Where((_, i) => i != 3), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Preprocessor(3, new PreprocessingOptions(DetrendOrder: -2)));

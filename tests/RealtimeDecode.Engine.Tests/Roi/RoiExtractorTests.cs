@@ -97,6 +97,18 @@ public class RoiExtractorTests
     }
 
     [Fact]
+    public void Extract_Repeated_AllocatesNothing()
+    {
+        var (labels, vols, _, _) = Golden();
+        var x = new RoiExtractor(labels);
+        var m = new double[x.RoiCount];
+        x.Extract(vols[0], m);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++) x.Extract(vols[i % 2], m);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Extract_WrongVoxelCount_ThrowsNamingBothSizes()
     {
         var x = new RoiExtractor(new[] { 1, 2, 0 });
