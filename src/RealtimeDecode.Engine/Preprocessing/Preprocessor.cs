@@ -1,3 +1,5 @@
+using RealtimeDecode.Engine.Tables;
+
 namespace RealtimeDecode.Engine.Preprocessing;
 
 /// <summary>
@@ -98,5 +100,29 @@ public sealed class Preprocessor
         for (int r = 0; r < rows; r++)
             p.Push(frames.Slice(r * channels, channels), nuisance.Slice(r * k, k), result.AsSpan(r * channels, channels));
         return result;
+    }
+
+    /// <summary>
+    /// Runs an ROI table (rows = volumes) through a fresh chain; <paramref name="nuisance"/> (null when
+    /// <see cref="PreprocessingOptions.NuisanceCount"/> is 0) must have the same <c>volume</c> column
+    /// and NuisanceCount columns. The result keeps the ROI table's columns and volumes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The nuisance table does not fit the ROI table or the options.</exception>
+    public static NumericTable Run(NumericTable roi, NumericTable? nuisance, PreprocessingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(roi);
+        ArgumentNullException.ThrowIfNull(options);
+        int k = options.NuisanceCount;
+        if (k > 0 && nuisance is null)
+            throw new ArgumentException($"The options name {k} nuisance series but no nuisance table was given.", nameof(nuisance));
+        if (nuisance is not null)
+        {
+            if (nuisance.ColumnCount != k)
+                throw new ArgumentException($"The nuisance table has {nuisance.ColumnCount} columns, the options name {k} nuisance series.", nameof(nuisance));
+            if (!nuisance.Volumes.AsSpan().SequenceEqual(roi.Volumes))
+                throw new ArgumentException($"The nuisance table's {nuisance.RowCount} volumes do not match the ROI table's {roi.RowCount}.", nameof(nuisance));
+        }
+        var values = Run(roi.Values, roi.ColumnCount, nuisance is null ? ReadOnlySpan<double>.Empty : nuisance.Values, options);
+        return new NumericTable(roi.Columns, (int[])roi.Volumes.Clone(), values);
     }
 }

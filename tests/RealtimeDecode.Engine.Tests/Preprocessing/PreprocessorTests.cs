@@ -1,4 +1,5 @@
 using RealtimeDecode.Engine.Preprocessing;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Engine.Tests.Support;
 
 namespace RealtimeDecode.Engine.Tests.Preprocessing;
@@ -83,6 +84,24 @@ public class PreprocessorTests
         for (int t = 20; t < 120; t++) Step(t);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.All(o.Where((_, i) => i != 3), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Run_Tables_KeepsColumnsAndVolumesAndMatchesNumpy()
+    {
+        var y = GoldenCsv.Read("pre_series.csv");
+        var n = GoldenCsv.Read("pre_nuisance.csv");
+        var vols = Enumerable.Range(5, y.Length).ToArray();
+        var roi = new NumericTable(["a", "b", "c", "d"], vols, GoldenCsv.Flatten(y));
+        var nu = new NumericTable(["gs", "csf"], vols, GoldenCsv.Flatten(n));
+        var opts = new PreprocessingOptions(DetrendOrder: 1, ZScore: true, NuisanceCount: 2);
+        var result = Preprocessor.Run(roi, nu, opts);
+        Assert.Equal(roi.Columns, result.Columns);
+        Assert.Equal(vols, result.Volumes);
+        Approx.Equal(GoldenCsv.Flatten(GoldenCsv.Read("pre_chain_d1_z_n2.csv")), result.Values, 1e-9, "table run");
+        var shifted = new NumericTable(["gs", "csf"], vols.Select(v => v + 1).ToArray(), GoldenCsv.Flatten(n));
+        Assert.Throws<ArgumentException>(() => Preprocessor.Run(roi, shifted, opts));
+        Assert.Throws<ArgumentException>(() => Preprocessor.Run(roi, null, opts));
     }
 
     [Fact]
