@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RealtimeDecode.Engine.Tables;
 
@@ -67,6 +67,7 @@ public sealed class SlidingWindowCorrelation
     private readonly double _weightSum;
     private readonly Vector<double>[] _coef;
     private readonly double _lambda;
+    private readonly double _fisherHi;
     private double _expWeight;
 
     /// <summary>Creates the kernel for <paramref name="roiCount"/> ROIs.</summary>
@@ -100,6 +101,7 @@ public sealed class SlidingWindowCorrelation
         _weightSum = _weight.Sum();
         _coef = new Vector<double>[_w];
         _lambda = Math.Pow(2, -1 / options.EffectiveHalfLife);
+        _fisherHi = 1 - options.FisherClip;
     }
 
     /// <summary>The options in force.</summary>
@@ -165,7 +167,6 @@ public sealed class SlidingWindowCorrelation
             WindowTaper.Gaussian => PushGaussian(frame, edges),
             _ => PushExponential(frame, edges),
         };
-        if (ready && _opt.FisherZ) Fisher(edges);
         return ready;
     }
 
@@ -278,8 +279,6 @@ public sealed class SlidingWindowCorrelation
         ref double mean = ref MemoryMarshal.GetArrayDataReference(_mean);
         ref double isd = ref MemoryMarshal.GetArrayDataReference(_invSd);
         ref double outp = ref MemoryMarshal.GetReference(edges);
-        var one = Vector<double>.One;
-        var minusOne = -one;
         int pos = 0;
         for (int i = 0; i < _r - 1; i++)
         {
@@ -301,10 +300,7 @@ public sealed class SlidingWindowCorrelation
                     c.StoreUnsafe(ref cross, po);
                 }
                 if (output)
-                {
-                    var r = (c - vsi * Vector.LoadUnsafe(ref mean, jo)) * (visi * Vector.LoadUnsafe(ref isd, jo));
-                    Vector.Min(Vector.Max(r, minusOne), one).StoreUnsafe(ref outp, po);
-                }
+                    Final((c - vsi * Vector.LoadUnsafe(ref mean, jo)) * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
             }
             for (; m < len; m++)
             {
@@ -316,7 +312,7 @@ public sealed class SlidingWindowCorrelation
                     c = Math.FusedMultiplyAdd(-bi, _b[j], c);
                     _cross[p] = c;
                 }
-                if (output) edges[p] = Math.Clamp((c - si * _mean[j]) * (isi * _invSd[j]), -1, 1);
+                if (output) edges[p] = Final((c - si * _mean[j]) * (isi * _invSd[j]));
             }
             pos += len;
         }
@@ -364,8 +360,6 @@ public sealed class SlidingWindowCorrelation
         int v = Vector<double>.Count;
         ref double isd = ref MemoryMarshal.GetArrayDataReference(_invSd);
         ref double outp = ref MemoryMarshal.GetReference(edges);
-        var one = Vector<double>.One;
-        var minusOne = -one;
         int pos = 0;
         for (int i = 0; i < _r - 1; i++)
         {
@@ -376,11 +370,10 @@ public sealed class SlidingWindowCorrelation
             for (; m <= len - v; m += v)
             {
                 nuint jo = (nuint)(j0 + m), po = (nuint)(pos + m);
-                var r = Vector.LoadUnsafe(ref outp, po) * (visi * Vector.LoadUnsafe(ref isd, jo));
-                Vector.Min(Vector.Max(r, minusOne), one).StoreUnsafe(ref outp, po);
+                Final(Vector.LoadUnsafe(ref outp, po) * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
             }
             for (; m < len; m++)
-                edges[pos + m] = Math.Clamp(edges[pos + m] * (isi * _invSd[j0 + m]), -1, 1);
+                edges[pos + m] = Final(edges[pos + m] * (isi * _invSd[j0 + m]));
             pos += len;
         }
     }
@@ -437,8 +430,6 @@ public sealed class SlidingWindowCorrelation
         ref double a = ref MemoryMarshal.GetArrayDataReference(_a);
         ref double isd = ref MemoryMarshal.GetArrayDataReference(_invSd);
         ref double outp = ref MemoryMarshal.GetReference(edges);
-        var one = Vector<double>.One;
-        var minusOne = -one;
         var vl = new Vector<double>(_lambda);
         int pos = 0;
         for (int i = 0; i < _r - 1; i++)
@@ -453,18 +444,14 @@ public sealed class SlidingWindowCorrelation
                 nuint jo = (nuint)(j0 + m), po = (nuint)(pos + m);
                 var c = Vector.FusedMultiplyAdd(vfi, Vector.LoadUnsafe(ref a, jo), vl * Vector.LoadUnsafe(ref cross, po));
                 c.StoreUnsafe(ref cross, po);
-                if (output)
-                {
-                    var r = c * (visi * Vector.LoadUnsafe(ref isd, jo));
-                    Vector.Min(Vector.Max(r, minusOne), one).StoreUnsafe(ref outp, po);
-                }
+                if (output) Final(c * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
             }
             for (; m < len; m++)
             {
                 int j = j0 + m, p = pos + m;
                 double c = Math.FusedMultiplyAdd(fi, _a[j], _lambda * _cross[p]);
                 _cross[p] = c;
-                if (output) edges[p] = Math.Clamp(c * (isi * _invSd[j]), -1, 1);
+                if (output) edges[p] = Final(c * (isi * _invSd[j]));
             }
             pos += len;
         }
@@ -476,29 +463,25 @@ public sealed class SlidingWindowCorrelation
         DegenerateRoiTotal += degenerate;
     }
 
-    // z = atanh(r) = ½·ln((1 + r)/(1 − r)) after clipping |r| ≤ 1 − clip: one pass for the clipped
-    // ratio, the vectorised log (Math.Atanh has no SIMD form), one pass for the ½.
-    private void Fisher(Span<double> edges)
+    // Final value of an edge from its clamped r: r itself, or Fisher z = atanh(r) = ½·ln((1 + r)/(1 − r))
+    // after clipping |r| ≤ 1 − clip. Applied in the same pass that computes r (the vectorised log
+    // while the value is in a register: a separate pass over 79,800 edges costs more than the log).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector<double> Final(Vector<double> r)
     {
-        double hi = 1 - _opt.FisherClip;
-        int v = Vector<double>.Count;
-        var vhi = new Vector<double>(hi);
-        var vlo = -vhi;
         var one = Vector<double>.One;
-        ref double e = ref MemoryMarshal.GetReference(edges);
-        int n = edges.Length, i = 0;
-        for (; i <= n - v; i += v)
-        {
-            var r = Vector.Min(Vector.Max(Vector.LoadUnsafe(ref e, (nuint)i), vlo), vhi);
-            ((one + r) / (one - r)).StoreUnsafe(ref e, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            double r = Math.Clamp(edges[i], -hi, hi);
-            edges[i] = (1 + r) / (1 - r);
-        }
-        TensorPrimitives.Log(edges, edges);
-        TensorPrimitives.Multiply(edges, 0.5, edges);
+        if (!_opt.FisherZ) return Vector.Min(Vector.Max(r, -one), one);
+        var hi = new Vector<double>(_fisherHi);
+        r = Vector.Min(Vector.Max(r, -hi), hi);
+        return new Vector<double>(0.5) * Vector.Log((one + r) / (one - r));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Final(double r)
+    {
+        if (!_opt.FisherZ) return Math.Clamp(r, -1, 1);
+        r = Math.Clamp(r, -_fisherHi, _fisherHi);
+        return 0.5 * Math.Log((1 + r) / (1 - r));
     }
 
     /// <summary>

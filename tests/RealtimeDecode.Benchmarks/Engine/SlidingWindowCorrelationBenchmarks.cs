@@ -5,7 +5,7 @@ namespace RealtimeDecode.Benchmarks.Engine;
 
 /// <summary>
 /// One frame update of the sliding-window correlation at the published scale: R = 400 ROIs
-/// (79,800 edges), W = 13, Fisher z on. Each invocation pushes 64 frames (one full rectangular
+/// (79,800 edges), W = 13, with and without Fisher z. Each invocation pushes 64 frames (one full rectangular
 /// recompute period), so the figure is the mean per frame including the periodic exact recompute.
 /// </summary>
 [MemoryDiagnoser, MinColumn, MedianColumn]
@@ -20,13 +20,16 @@ public class SlidingWindowCorrelationBenchmarks
     [Params(WindowTaper.Rectangular, WindowTaper.Gaussian, WindowTaper.Exponential)]
     public WindowTaper Taper { get; set; }
 
+    [Params(false, true)]
+    public bool FisherZ { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var rng = new Random(13);
         _frames = new double[FramesPerInvoke * Rois];
         for (int i = 0; i < _frames.Length; i++) _frames[i] = 1000 + rng.NextDouble() * 10;
-        _kernel = new SlidingWindowCorrelation(Rois, new SlidingWindowOptions { Window = 13, Taper = Taper, FisherZ = true });
+        _kernel = new SlidingWindowCorrelation(Rois, new SlidingWindowOptions { Window = 13, Taper = Taper, FisherZ = FisherZ });
         _edges = new double[_kernel.EdgeCount];
         for (int t = 0; t < FramesPerInvoke; t++) _kernel.Push(_frames.AsSpan(t * Rois, Rois), _edges);
     }

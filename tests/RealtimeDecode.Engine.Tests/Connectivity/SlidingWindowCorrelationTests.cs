@@ -214,6 +214,33 @@ public class SlidingWindowCorrelationTests
         Assert.Equal(Math.Atanh(r[2]), z[2], 12);
     }
 
+    [Theory]
+    [InlineData(WindowTaper.Rectangular)]
+    [InlineData(WindowTaper.Gaussian)]
+    [InlineData(WindowTaper.Exponential)]
+    public void Push_FisherZEveryTaper_EqualsAtanhOfPlainOutput(WindowTaper taper)
+    {
+        const int r = 37;
+        var rng = new Random(21);
+        var plain = new SlidingWindowCorrelation(r, Opts(taper, 6));
+        var fisher = new SlidingWindowCorrelation(r, Opts(taper, 6, fisher: true));
+        var er = new double[plain.EdgeCount];
+        var ez = new double[plain.EdgeCount];
+        var f = new double[r];
+        for (int t = 0; t < 80; t++)
+        {
+            double common = rng.NextDouble();
+            for (int i = 0; i < r; i++) f[i] = 500 + (i % 4) * common + 0.3 * rng.NextDouble();
+            f[5] = f[4] * 2 + 1;                                  // an exactly collinear pair: r = 1, clipped
+            if (!plain.Push(f, er) | !fisher.Push(f, ez)) continue;
+            for (int e = 0; e < er.Length; e++)
+            {
+                double expected = Math.Atanh(Math.Clamp(er[e], -(1 - 1e-7), 1 - 1e-7));
+                Assert.True(Math.Abs(expected - ez[e]) <= 1e-9, $"frame {t} edge {e}: {expected:R} vs {ez[e]:R}");
+            }
+        }
+    }
+
     [Fact]
     public void Invalid_WindowRoisOrSpans_Throw()
     {
