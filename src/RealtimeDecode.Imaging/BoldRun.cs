@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using RealtimeDecode.Imaging.Nifti;
+
+namespace RealtimeDecode.Imaging;
+
+/// <summary>How a <see cref="BoldRun"/> was found.</summary>
+public enum BoldRunLayout
+{
+    /// <summary>One 4D NIfTI file.</summary>
+    File4D,
+    /// <summary>A folder of 3D NIfTI files, one volume each, ordered by the number in their names.</summary>
+    Folder3D,
+    /// <summary>A BIDS dataset or subject folder holding one <c>sub-*/[ses-*/]func/*_bold.nii[.gz]</c>.</summary>
+    Bids,
+}
+
+/// <summary>Where a run's repetition time came from.</summary>
+public enum RepetitionTimeSource
+{
+    /// <summary>Given by the caller.</summary>
+    Explicit,
+    /// <summary><c>RepetitionTime</c> of the BIDS sidecar JSON.</summary>
+    SidecarJson,
+    /// <summary>pixdim[4] of the NIfTI header.</summary>
+    NiftiHeader,
+}
+
+/// <summary>
+/// A recorded fMRI run opened from a 4D NIfTI file, a folder of 3D NIfTI files (sorted by the last
+/// number in each file name) or a BIDS folder. The TR (seconds) is, in order of preference: the one
+/// passed in, the sidecar <c>_bold.json</c>'s <c>RepetitionTime</c> (next to the file, else
+/// <c>task-&lt;label&gt;_bold.json</c> at the BIDS root), the NIfTI pixdim[4]. Volumes are read lazily
+/// in order with Index = position in the run and OnsetSeconds = Index × TR.
+/// </summary>
+public sealed partial class BoldRun
+{
+    private BoldRun(string path, BoldRunLayout layout, string name, IReadOnlyList<string> files, NiftiHeader first,
+        int volumeCount, double tr, RepetitionTimeSource trSource)
+    {
+        Path = path;
+        Layout = layout;
+        Name = name;
+        Files = files;
+        Nx = first.Nx; Ny = first.Ny; Nz = first.Nz;
+        Affine = first.Affine;
+        VolumeCount = volumeCount;
+        RepetitionTimeSeconds = tr;
+        RepetitionTimeSource = trSource;
+    }
+
+    /// <summary>The path that was opened.</summary>
+    public string Path { get; }
+
+    /// <summary>File, folder of 3D files, or BIDS.</summary>
+    public BoldRunLayout Layout { get; }
+
+    /// <summary>A short name for messages: the file name without extension, or the folder name.</summary>
+    public string Name { get; }
+
+    /// <summary>The NIfTI file(s) of the run, in volume order for a folder of 3D files.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Voxels along x.</summary>
+    public int Nx { get; }
+    /// <summary>Voxels along y.</summary>
+    public int Ny { get; }
+    /// <summary>Voxels along z.</summary>
+    public int Nz { get; }
+
+    /// <summary>The voxel-to-world affine of the (first) file.</summary>
+    public Affine Affine { get; }
+
+    /// <summary>Number of volumes.</summary>
+    public int VolumeCount { get; }
+
+    /// <summary>Repetition time (s), &gt; 0.</summary>
+    public double RepetitionTimeSeconds { get; }
+
+    /// <summary>Where <see cref="RepetitionTimeSeconds"/> came from.</summary>
+    public RepetitionTimeSource RepetitionTimeSource { get; }
+
+    /// <summary>Grid as "nx×ny×nz", for messages.</summary>
+    public string Shape => $"{Nx}×{Ny}×{Nz}";
+
+    /// <summary>
+    /// Opens a run. <paramref name="repetitionTimeSeconds"/>, when given, overrides the files' TR.
+    /// </summary>
+    /// <exception cref="InputDataException">Nothing usable at the path, an ambiguous BIDS folder, files that disagree, or no TR.</exception>
+    public static BoldRun Open(string path, double? repetitionTimeSeconds = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (repetitionTimeSeconds is { } given && !(given > 0 && double.IsFinite(given)))
+            throw new ArgumentOutOfRangeException(nameof(repetitionTimeSeconds), "The TR must be a positive number of seconds.");
+        if (File.Exists(path)) return OpenFile(path, path, BoldRunLayout.File4D, null, repetitionTimeSeconds);
+        if (!Directory.Exists(path)) throw new InputDataException(path, "run not found (no such file or folder)");
+
+        var direct = Directory.EnumerateFiles(path).Where(IsNifti).ToList();
+        if (direct.Count > 0) return OpenFolder(path, direct, repetitionTimeSeconds);
+
+        var runs = FindBidsRuns(path);
+        if (runs.Count == 0)
+            throw new InputDataException(path, "no NIfTI files and no BIDS bold runs (sub-*/func/*_bold.nii[.gz]) in this folder");
+        if (runs.Count > 1)
+            throw new InputDataException(path,
+                $"{runs.Count} BIDS bold runs found ({string.Join(", ", runs.Take(3).Select(System.IO.Path.GetFileName))}{(runs.Count > 3 ? ", ..." : "")}); give the path of one _bold.nii.gz");
+        return OpenFile(runs[0], path, BoldRunLayout.Bids, BidsRoot(path), repetitionTimeSeconds);
+    }
+
+    /// <summary>
+    /// The BIDS bold runs under <paramref name="folder"/> (a dataset root, a <c>sub-*</c> or a
+    /// <c>ses-*</c> folder): <c>[sub-*/][ses-*/]func/*_bold.nii[.gz]</c>, sorted by path.
+    /// </summary>
+    public static IReadOnlyList<string> FindBidsRuns(string folder)
+    {
+        var found = new List<string>();
+        void Func(string dir)
+        {
+            var func = System.IO.Path.Combine(dir, "func");
+            if (Directory.Exists(func))
+                found.AddRange(Directory.EnumerateFiles(func).Where(f =>
+                    f.EndsWith("_bold.nii.gz", StringComparison.Ordinal) || f.EndsWith("_bold.nii", StringComparison.Ordinal)));
+        }
+        void Subject(string dir)
+        {
+            Func(dir);
+            foreach (var ses in Directory.EnumerateDirectories(dir, "ses-*")) Func(ses);
+        }
+        if (!Directory.Exists(folder)) return found;
+        Subject(folder);
+        foreach (var sub in Directory.EnumerateDirectories(folder, "sub-*")) Subject(sub);
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>Reads the volumes in order. Each enumeration opens the file(s) again.</summary>
+    public IEnumerable<Volume> ReadVolumes()
+    {
+        double tr = RepetitionTimeSeconds;
+        if (Layout == BoldRunLayout.Folder3D)
+        {
+            for (int t = 0; t < Files.Count; t++)
+            {
+                var v = NiftiReader.ReadVolume(Files[t]);
+                CheckGrid(Files[t], v.Nx, v.Ny, v.Nz);
+                yield return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, t, t * tr);
+            }
+            yield break;
+        }
+        using var reader = NiftiReader.Open(Files[0]);
+        for (int t = 0; t < reader.VolumeCount; t++)
+        {
+            var v = reader.ReadVolume(t);
+            yield return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, t, t * tr);
+        }
+    }
+
+    private void CheckGrid(string file, int nx, int ny, int nz)
+    {
+        if (nx != Nx || ny != Ny || nz != Nz)
+            throw new InputDataException(file, $"grid {nx}×{ny}×{nz} differs from the run's first volume ({Shape}, {Files[0]})");
+    }
+
+    private static bool IsNifti(string f) =>
+        f.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
+
+    private static string StripNifti(string fileName) =>
+        fileName.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) ? fileName[..^7]
+        : fileName.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) ? fileName[..^4] : fileName;
+
+    private static BoldRun OpenFile(string file, string opened, BoldRunLayout layout, string? bidsRoot, double? given)
+    {
+        var header = NiftiReader.ReadHeader(file);
+        var (tr, source) = ChooseTr(file, header, bidsRoot, given);
+        return new BoldRun(opened, layout, StripNifti(System.IO.Path.GetFileName(file)), [file], header, header.VolumeCount, tr, source);
+    }
+
+    private static BoldRun OpenFolder(string folder, List<string> files, double? given)
+    {
+        var keyed = new List<(long Key, string File)>();
+        foreach (var f in files)
+        {
+            var stem = StripNifti(System.IO.Path.GetFileName(f));
+            var m = LastNumber().Match(stem);
+            if (!m.Success)
+                throw new InputDataException(f, "cannot order the folder's volumes: this file name has no volume number");
+            keyed.Add((long.Parse(m.Value, CultureInfo.InvariantCulture), f));
+        }
+        keyed.Sort((a, b) => a.Key.CompareTo(b.Key));
+        for (int i = 1; i < keyed.Count; i++)
+            if (keyed[i].Key == keyed[i - 1].Key)
+                throw new InputDataException(folder,
+                    $"two volumes have number {keyed[i].Key}: {System.IO.Path.GetFileName(keyed[i - 1].File)} and {System.IO.Path.GetFileName(keyed[i].File)}");
+        var ordered = keyed.Select(k => k.File).ToList();
+
+        NiftiHeader? first = null;
+        foreach (var f in ordered)
+        {
+            var h = NiftiReader.ReadHeader(f);
+            if (h.VolumeCount != 1)
+                throw new InputDataException(f, $"a folder run needs 3D volumes, this file holds {h.VolumeCount} ({h.Shape})");
+            first ??= h;
+            if (h.Nx != first.Nx || h.Ny != first.Ny || h.Nz != first.Nz)
+                throw new InputDataException(f, $"grid {h.Nx}×{h.Ny}×{h.Nz} differs from the run's first volume ({first.Shape}, {ordered[0]})");
+        }
+        var (tr, source) = ChooseTr(ordered[0], first!, null, given);
+        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder)));
+        return new BoldRun(folder, BoldRunLayout.Folder3D, name, ordered, first!, ordered.Count, tr, source);
+    }
+
+    private static (double, RepetitionTimeSource) ChooseTr(string file, NiftiHeader header, string? bidsRoot, double? given)
+    {
+        if (given is { } g) return (g, RepetitionTimeSource.Explicit);
+        foreach (var json in SidecarCandidates(file, bidsRoot))
+        {
+            if (!File.Exists(json)) continue;
+            var tr = ReadRepetitionTime(json);
+            if (tr is { } t) return (t, RepetitionTimeSource.SidecarJson);
+        }
+        double h = header.RepetitionTimeSeconds;
+        if (h > 0) return (h, RepetitionTimeSource.NiftiHeader);
+        throw new InputDataException(file, "no repetition time: pixdim[4] is not a positive time and no _bold.json gives RepetitionTime; pass the TR explicitly");
+    }
+
+    private static IEnumerable<string> SidecarCandidates(string file, string? bidsRoot)
+    {
+        var dir = System.IO.Path.GetDirectoryName(file) ?? ".";
+        var stem = StripNifti(System.IO.Path.GetFileName(file));
+        yield return System.IO.Path.Combine(dir, stem + ".json");
+        var task = TaskEntity().Match(stem);
+        if (task.Success)
+        {
+            var root = bidsRoot ?? BidsRoot(file);
+            if (root is not null) yield return System.IO.Path.Combine(root, $"task-{task.Groups[1].Value}_bold.json");
+        }
+    }
+
+    /// <summary>The dataset root above a sub-* folder, when <paramref name="path"/> lies in one.</summary>
+    private static string? BidsRoot(string path)
+    {
+        var dir = new DirectoryInfo(System.IO.Path.GetFullPath(path));
+        if (File.Exists(path)) dir = dir.Parent;
+        for (var d = dir; d is not null; d = d.Parent)
+            if (d.Name.StartsWith("sub-", StringComparison.Ordinal)) return d.Parent?.FullName;
+        return Directory.Exists(path) ? System.IO.Path.GetFullPath(path) : null;
+    }
+
+    private static double? ReadRepetitionTime(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object
+                || !doc.RootElement.TryGetProperty("RepetitionTime", out var rt)) return null;
+            if (rt.ValueKind != JsonValueKind.Number || !rt.TryGetDouble(out var v) || !(v > 0))
+                throw new InputDataException(json, $"RepetitionTime must be a positive number of seconds, got {rt.GetRawText()}");
+            return v;
+        }
+        catch (JsonException ex)
+        {
+            throw new InputDataException(json, $"invalid JSON: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+    }
+
+    [GeneratedRegex(@"\d+(?!.*\d)")]
+    private static partial Regex LastNumber();
+
+    [GeneratedRegex(@"(?:^|_)task-([A-Za-z0-9]+)")]
+    private static partial Regex TaskEntity();
+}

@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace RealtimeDecode.Imaging.Nifti;
+
+/// <summary>
+/// Reads a NIfTI-1 or NIfTI-2 image (.nii, .nii.gz, or a .hdr/.img pair) one volume at a time.
+/// Compression is detected from the gzip signature, byte order and version from <c>sizeof_hdr</c>.
+/// An uncompressed file seeks straight to <c>vox_offset + t·volumeBytes</c>; a gzip file is streamed
+/// and the position kept, so reading volumes in order decompresses each byte once (going backwards
+/// reopens the file). Values are float32 with scl_slope/scl_inter applied (see <see cref="NiftiHeader"/>).
+/// Not thread-safe; the raw-byte buffer is reused, the float array of each <see cref="Volume"/> is new.
+/// </summary>
+public sealed class NiftiReader : IDisposable
+{
+    private const int FileBufferSize = 1 << 16;
+
+    private readonly Func<Stream> _openData;
+    private readonly string _dataPath;
+    private readonly bool _gzip;
+    private readonly long _dataBase;
+    private Stream? _raw;
+    private Stream? _stream;
+    private long _pos;
+    private byte[]? _buffer;
+    private bool _disposed;
+
+    private NiftiReader(string path, NiftiHeader header, string dataPath, Func<Stream> openData, bool gzip,
+        Stream? raw, Stream? stream, long pos, long dataBase)
+    {
+        Path = path;
+        Header = header;
+        _dataPath = dataPath;
+        _openData = openData;
+        _gzip = gzip;
+        _raw = raw;
+        _stream = stream;
+        _pos = pos;
+        _dataBase = dataBase;
+    }
+
+    /// <summary>The file that was opened.</summary>
+    public string Path { get; }
+
+    /// <summary>The parsed header.</summary>
+    public NiftiHeader Header { get; }
+
+    /// <summary>Number of volumes (1 for a 3D image).</summary>
+    public int VolumeCount => Header.VolumeCount;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and parses its header. For an uncompressed file, checks that the
+    /// file holds all the data the dims say.
+    /// </summary>
+    /// <exception cref="InputDataException">Missing file, truncated or malformed header, bad gzip, or too little data.</exception>
+    public static NiftiReader Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+            throw new InputDataException(path, "is a folder, not a NIfTI file");
+        if (!File.Exists(path))
+            throw new InputDataException(path, "file not found");
+        return OpenCore(path, () => OpenFile(path), path, null);
+    }
+
+    /// <summary>
+    /// Opens a complete NIfTI file held in memory (e.g. one a scanner just wrote); <paramref name="name"/>
+    /// names it in error messages.
+    /// </summary>
+    public static NiftiReader Open(byte[] fileBytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(fileBytes);
+        ArgumentNullException.ThrowIfNull(name);
+        return OpenCore(name, () => new MemoryStream(fileBytes, writable: false), name, fileBytes.LongLength);
+    }
+
+    /// <summary>Reads and parses only the header of <paramref name="path"/>.</summary>
+    public static NiftiHeader ReadHeader(string path)
+    {
+        using var r = Open(path);
+        return r.Header;
+    }
+
+    /// <summary>Reads every volume of <paramref name="path"/> in order, opening and closing the file around the enumeration.</summary>
+    public static IEnumerable<Volume> ReadAllVolumes(string path)
+    {
+        using var r = Open(path);
+        foreach (var v in r.ReadVolumes()) yield return v;
+    }
+
+    /// <summary>Reads volume <paramref name="index"/> (0 for a 3D file) of <paramref name="path"/>.</summary>
+    public static Volume ReadVolume(string path, int index = 0)
+    {
+        using var r = Open(path);
+        return r.ReadVolume(index);
+    }
+
+    /// <summary>
+    /// Reads volume <paramref name="index"/> into a new float array: x fastest, scaled, with the header's
+    /// affine, <see cref="Volume.Index"/> = index and <see cref="Volume.OnsetSeconds"/> = index × TR.
+    /// </summary>
+    public Volume ReadVolume(int index)
+    {
+        var data = GC.AllocateUninitializedArray<float>(checked((int)Header.VoxelsPerVolume));
+        ReadVolume(index, data);
+        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
+    }
+
+    /// <summary>Reads volume <paramref name="index"/> into <paramref name="destination"/> (nx·ny·nz floats).</summary>
+    public void ReadVolume(int index, Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, VolumeCount);
+        if (destination.Length != Header.VoxelsPerVolume)
+            throw new ArgumentException($"A {Header.Nx}×{Header.Ny}×{Header.Nz} volume needs {Header.VoxelsPerVolume} floats, got {destination.Length}.", nameof(destination));
+
+        int n = (int)Header.BytesPerVolume;
+        _buffer ??= new byte[Math.Max(n, 1 << 14)];
+        var raw = _buffer.AsSpan(0, n);
+        long start = _dataBase + index * Header.BytesPerVolume;
+        try
+        {
+            if (_gzip) ReadGzip(start, raw, index);
+            else ReadPlain(start, raw, index);
+        }
+        catch (InvalidDataException ex)
+        {
+            Close();
+            throw new InputDataException(_dataPath, $"bad gzip data: {OneLine(ex.Message)}", ex);
+        }
+        catch (IOException ex) when (ex is not EndOfStreamException)
+        {
+            Close();
+            throw new InputDataException(_dataPath, $"cannot read: {OneLine(ex.Message)}", ex);
+        }
+        NiftiVoxelConverter.ToFloat(raw, Header.DataType, Header.IsBigEndian == BitConverter.IsLittleEndian,
+            Header.HasScaling, Header.SclSlope, Header.SclInter, destination);
+    }
+
+    /// <summary>Reads all volumes in order (sequential, so a .nii.gz is decompressed once).</summary>
+    public IEnumerable<Volume> ReadVolumes()
+    {
+        for (int t = 0; t < VolumeCount; t++) yield return ReadVolume(t);
+    }
+
+    private void ReadPlain(long start, Span<byte> raw, int index)
+    {
+        var s = _stream ??= _openData();
+        s.Seek(start, SeekOrigin.Begin);
+        int got = s.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
+        if (got < raw.Length) throw Truncated(index, start + got);
+    }
+
+    private void ReadGzip(long start, Span<byte> raw, int index)
+    {
+        if (_stream is null || start < _pos) Reopen();
+        var s = _stream!;
+        var skip = _buffer!.AsSpan();
+        while (_pos < start)
+        {
+            int want = (int)Math.Min(skip.Length, start - _pos);
+            int got = s.Read(skip[..want]);
+            if (got == 0) throw Truncated(index, _pos);
+            _pos += got;
+        }
+        int total = s.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
+        _pos += total;
+        if (total < raw.Length) throw Truncated(index, _pos);
+    }
+
+    private InputDataException Truncated(int index, long available)
+    {
+        long need = _dataBase + (long)VolumeCount * Header.BytesPerVolume;
+        return new InputDataException(_dataPath,
+            $"truncated data: dims {Header.Shape} ({NiftiDataTypes.Name(Header.DataType)}) need {need.ToString(CultureInfo.InvariantCulture)} bytes" +
+            $"{(_gzip ? " decompressed" : "")}, the data end after {available.ToString(CultureInfo.InvariantCulture)} (in volume {index.ToString(CultureInfo.InvariantCulture)})");
+    }
+
+    private void Reopen()
+    {
+        Close();
+        _raw = _openData();
+        _stream = new GZipStream(_raw, CompressionMode.Decompress);
+        _pos = 0;
+    }
+
+    private void Close()
+    {
+        if (_stream is not null && !ReferenceEquals(_stream, _raw)) _stream.Dispose();
+        _raw?.Dispose();
+        _stream = null;
+        _raw = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Close();
+    }
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileBufferSize);
+
+    private static bool IsGzip(Stream raw)
+    {
+        Span<byte> sig = stackalloc byte[2];
+        int n = raw.ReadAtLeast(sig, 2, throwOnEndOfStream: false);
+        raw.Seek(0, SeekOrigin.Begin);
+        return n == 2 && sig[0] == 0x1F && sig[1] == 0x8B;
+    }
+
+    private static NiftiReader OpenCore(string path, Func<Stream> openRaw, string name, long? knownLength)
+    {
+        Stream raw = openRaw();
+        Stream? stream = null;
+        try
+        {
+            bool gz = IsGzip(raw);
+            if (!gz && name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                throw new InputDataException(path, "bad gzip: the file is named .gz but has no gzip signature");
+            stream = gz ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+
+            var head = new byte[540];
+            int got = ReadHeaderBytes(stream, head, path);
+            var header = NiftiHeader.Parse(head.AsSpan(0, got), path);
+            long pos = header.HeaderSize;
+
+            if (header.IsPair)
+            {
+                if (!knownLength.HasValue && (path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase)
+                    || path.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase)))
+                {
+                    stream.Dispose();
+                    if (!ReferenceEquals(stream, raw)) raw.Dispose();
+                    return OpenPairData(path, header);
+                }
+                throw new InputDataException(path,
+                    $"magic \"{header.Magic}\" says the voxels are in a separate .img file; open the .hdr file of the pair");
+            }
+
+            if (!gz)
+            {
+                long length = knownLength ?? raw.Length;
+                CheckLength(path, header, length);
+                stream = raw;
+                return new NiftiReader(path, header, path, openRaw, false, raw, raw, 0, header.DataOffset);
+            }
+            return new NiftiReader(path, header, path, openRaw, true, raw, stream, pos, header.DataOffset);
+        }
+        catch (InvalidDataException ex)
+        {
+            DisposeBoth(stream, raw);
+            throw new InputDataException(path, $"bad gzip data: {OneLine(ex.Message)}", ex);
+        }
+        catch
+        {
+            DisposeBoth(stream, raw);
+            throw;
+        }
+    }
+
+    private static NiftiReader OpenPairData(string hdrPath, NiftiHeader header)
+    {
+        string stem = hdrPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? hdrPath[..^7] : hdrPath[..^4];
+        string? img = new[] { stem + ".img", stem + ".img.gz" }.FirstOrDefault(File.Exists);
+        if (img is null)
+            throw new InputDataException(hdrPath, $"the image file of the pair ({System.IO.Path.GetFileName(stem)}.img) was not found");
+        Stream raw = OpenFile(img);
+        bool gz;
+        try { gz = IsGzip(raw); }
+        catch { raw.Dispose(); throw; }
+        if (!gz)
+        {
+            try { CheckLength(img, header, raw.Length); }
+            catch { raw.Dispose(); throw; }
+            return new NiftiReader(hdrPath, header, img, () => OpenFile(img), false, raw, raw, 0, header.VoxOffset);
+        }
+        raw.Dispose();
+        return new NiftiReader(hdrPath, header, img, () => OpenFile(img), true, null, null, 0, header.VoxOffset);
+    }
+
+    private static void CheckLength(string path, NiftiHeader header, long length)
+    {
+        long offset = header.DataOffset;
+        long need = header.ExpectedFileSize;
+        if (length < need)
+            throw new InputDataException(path,
+                $"truncated file or dims that do not match the file size: dims {header.Shape} ({NiftiDataTypes.Name(header.DataType)}) from offset " +
+                $"{offset.ToString(CultureInfo.InvariantCulture)} need {need.ToString(CultureInfo.InvariantCulture)} bytes, the file has {length.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    private static int ReadHeaderBytes(Stream s, byte[] head, string path)
+    {
+        int got = s.ReadAtLeast(head.AsSpan(0, 4), 4, throwOnEndOfStream: false);
+        if (got < 4)
+            throw new InputDataException(path, $"truncated file: {got} bytes, shorter than a NIfTI header");
+        var version = NiftiHeader.DetectVersion(head, path, out _);
+        int size = version == NiftiVersion.Nifti1 ? 348 : 540;
+        got += s.ReadAtLeast(head.AsSpan(4, size - 4), size - 4, throwOnEndOfStream: false);
+        if (got < size)
+            throw new InputDataException(path,
+                $"truncated file: the NIfTI-{(int)version} header needs {size} bytes, the file has {got}");
+        return got;
+    }
+
+    private static void DisposeBoth(Stream? stream, Stream raw)
+    {
+        if (stream is not null && !ReferenceEquals(stream, raw)) stream.Dispose();
+        raw.Dispose();
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+}
