@@ -1,0 +1,120 @@
+using RealtimeDecode.Imaging.Dicom;
+using RealtimeDecode.Imaging.Tests.Support;
+
+namespace RealtimeDecode.Imaging.Tests.Dicom;
+
+public sealed class DicomWriterTests
+{
+    private static Volume MakeVolume(int nx, int ny, int nz, Affine affine, Func<int, float> value) =>
+        new(nx, ny, nz, Enumerable.Range(0, nx * ny * nz).Select(value).ToArray(), affine);
+
+    public static TheoryData<string> Affines() => new() { "axial", "oblique", "oblique_flipped", "sagittal_neg" };
+
+    private static Affine AffineNamed(string name) => name switch
+    {
+        "axial" => Affine.Diagonal(3, 3, 3.5, -94.5, -110.25, -30),
+        "oblique" => TestData.Oblique(flip: false),
+        "oblique_flipped" => TestData.Oblique(flip: true),
+        // x along -y, y along +z, slices along -x: a left-handed sagittal layout
+        "sagittal_neg" => new Affine([0, 0, -2.2, 60, -1.5, 0, 0, 40, 0, 2.5, 0, -20, 0, 0, 0, 1]),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Affines))]
+    public void EncodeMosaic_Int16Values_ReaderReproducesVoxelsAndAffine(string affineName)
+    {
+        var affine = AffineNamed(affineName);
+        var rng = new Random(7);
+        var v = MakeVolume(7, 5, 6, affine, _ => rng.Next(-32768, 32768));
+        using var dir = new TempDir();
+        var path = dir.File("001_000005_000003.dcm");
+        DicomWriter.WriteMosaic(path, v, new DicomWriteOptions { SeriesNumber = 5, InstanceNumber = 3 });
+
+        var back = DicomReader.ReadVolume(path);
+        Assert.Equal((7, 5, 6), (back.Nx, back.Ny, back.Nz));
+        Assert.Equal(v.Data, back.Data);
+        Assert.True(back.Affine.ApproximatelyEquals(affine, 1e-4), $"affine {back.Affine} vs {affine}: {back.Affine.MaxAbsDifference(affine):G3}");
+    }
+
+    [Fact]
+    public void EncodeMosaic_IntegersBeyondInt16_ComeBackExactlyThroughAnIntercept()
+    {
+        var v = MakeVolume(4, 4, 4, Affine.Identity, i => 40000 + i * 300);
+        Assert.True(v.Data.Max() - v.Data.Min() <= 65535);
+        using var dir = new TempDir();
+        var path = dir.File("a.dcm");
+        DicomWriter.WriteMosaic(path, v);
+        var ds = DicomFile.Read(path);
+        Assert.Equal(1, ds.GetDouble(DicomTags.RescaleSlope));
+        Assert.NotEqual(0, ds.GetDouble(DicomTags.RescaleIntercept));
+        Assert.Equal(v.Data, DicomReader.ReadVolume(path).Data);
+    }
+
+    [Fact]
+    public void EncodeMosaic_FractionalValues_RoundedWithinHalfTheSlope()
+    {
+        var rng = new Random(3);
+        var v = MakeVolume(6, 6, 5, TestData.Oblique(false), _ => (float)(rng.NextDouble() * 1500 - 200));
+        using var dir = new TempDir();
+        var path = dir.File("a.dcm");
+        DicomWriter.WriteMosaic(path, v);
+        double slope = DicomFile.Read(path).GetDouble(DicomTags.RescaleSlope)!.Value;
+        double range = v.Data.Max() - v.Data.Min();
+        Assert.InRange(slope, range / 65535.0, range / 65534.0 * 1.001);
+        var back = DicomReader.ReadVolume(path);
+        double worst = v.Data.Zip(back.Data, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= slope / 2 + 1e-3, $"largest error {worst} exceeds half the slope {slope / 2}");
+        Assert.True(worst > 0, "fractional values cannot all be stored exactly in int16");
+    }
+
+    [Fact]
+    public void EncodeMosaic_Metadata_ReadBackByTheReader()
+    {
+        var v = MakeVolume(4, 3, 5, Affine.Diagonal(2, 2, 3), i => i);
+        using var dir = new TempDir();
+        var path = dir.File("001_000012_000009.dcm");
+        var when = new DateTime(2026, 3, 4, 10, 15, 30, 250);
+        DicomWriter.WriteMosaic(path, v, new DicomWriteOptions
+        {
+            SeriesNumber = 12, InstanceNumber = 9, SeriesInstanceUid = "1.2.3.4", AcquisitionDateTime = when, RepetitionTimeSeconds = 0.8,
+        });
+        var info = DicomReader.ReadInfo(path);
+        Assert.Equal(DicomImageKind.Mosaic, info.Kind);
+        Assert.Equal(5, info.ImagesInMosaic);
+        Assert.Equal((12, 9), (info.Columns, info.Rows)); // a 3×3 grid of 4×3 tiles
+        Assert.Equal((12, 9, 9), (info.SeriesNumber, info.InstanceNumber, info.AcquisitionNumber));
+        Assert.Equal("1.2.3.4", info.SeriesInstanceUid);
+        Assert.Equal("1.2.3.4.9", info.SopInstanceUid);
+        Assert.Equal(0.8, info.RepetitionTimeSeconds!.Value, 12);
+        Assert.Equal(when.TimeOfDay, info.AcquisitionTime);
+        Assert.Equal(DicomFile.ExplicitVRLittleEndian, info.TransferSyntaxUid);
+        var csa = CsaHeader.FromImageHeader(DicomFile.Read(path))!;
+        Assert.True(csa.IsSv10);
+        Assert.Equal(new[] { 5.0 }, csa.GetDoubles("NumberOfImagesInMosaic"));
+        Assert.Equal(new[] { 0.0, 0.0, 1.0 }, csa.GetDoubles("SliceNormalVector"));
+    }
+
+    [Fact]
+    public void CanRepresent_ShearedAffine_False()
+    {
+        var sheared = new Affine([2, 0, 0.5, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1]);
+        Assert.False(DicomWriter.CanRepresent(sheared, out var why));
+        Assert.Contains("shear", why);
+        var v = new Volume(2, 2, 2, new float[8], sheared);
+        Assert.Throws<ArgumentException>(() => DicomWriter.EncodeMosaic(v));
+        Assert.True(DicomWriter.CanRepresent(TestData.Oblique(true), out _));
+    }
+
+    [Theory]
+    [InlineData(1.0, "1")]
+    [InlineData(-0.01570800505578518, "-0.0157080050558")]
+    [InlineData(607.8571166992188, "607.857116699219")]
+    [InlineData(1e-20, "1E-20")]
+    public void FormatDecimal_LongValues_FitSixteenCharacters(double value, string expected)
+    {
+        var s = DicomElementWriter.FormatDecimal(value);
+        Assert.Equal(expected, s);
+        Assert.True(s.Length <= 16);
+    }
+}
