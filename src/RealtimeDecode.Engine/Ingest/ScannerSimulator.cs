@@ -85,12 +85,13 @@ public sealed class ScannerSimulator
     /// </summary>
     public IObservable<SimulatedFile> Run(int count, Func<int, Volume> volume) => RunCore(count, volume, null);
 
-    /// <summary>Runs to the end (on the scheduler) and returns the totals.</summary>
-    public async Task<ScannerSimulationSummary> RunAsync(int count, Func<int, Volume> volume, CancellationToken cancellationToken = default)
+    /// <summary>Runs to the end (on the scheduler) and returns the totals; <paramref name="onFile"/> sees each file as it is finished.</summary>
+    public async Task<ScannerSimulationSummary> RunAsync(int count, Func<int, Volume> volume, Action<SimulatedFile>? onFile = null,
+        CancellationToken cancellationToken = default)
     {
         var faults = new List<InjectedFault>();
         int files = 0;
-        await RunCore(count, volume, faults).Do(_ => files++).DefaultIfEmpty().ToTask(cancellationToken).ConfigureAwait(false);
+        await RunCore(count, volume, faults).Do(f => { files++; onFile?.Invoke(f); }).DefaultIfEmpty().ToTask(cancellationToken).ConfigureAwait(false);
         return new ScannerSimulationSummary(count, files, faults, FaultLogPath);
     }
 
