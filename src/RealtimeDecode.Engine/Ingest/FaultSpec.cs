@@ -12,7 +12,8 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <item><c>duplicate</c>: after the file, a second file with the same series and volume number is
 /// written under another name (DICOM <c>002_…</c>, NIfTI <c>…_dup.nii</c>).</item>
 /// <item><c>reorder</c>: the volume is written after the next one (the two swap slots).</item>
-/// <item><c>jitter</c>: each file starts uniformly within ±jitter ms of its slot (paced runs only).</item>
+/// <item><c>jitter</c>: each file starts uniformly within ±jitter ms (scanner time, divided by the speed
+/// factor like the TR) of its slot; paced runs only.</item>
 /// <item><c>partial</c>: the file is cut at a random byte and left truncated forever.</item>
 /// <item><c>corrupt</c>: the file is written whole but structurally broken so the readers refuse it
 /// (DICOM: the "DICM" mark garbled, or the pixel data length halved; NIfTI: the magic garbled).</item>

@@ -15,8 +15,8 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <summary>
 /// Writes a run into an export folder as a scanner's real-time export does, for testing the live path.
 /// <list type="bullet">
-/// <item>Pacing: the file of write slot s starts at start + (s + 1)·TR/speed on the scheduler's clock
-/// (when its acquisition would end), ± jitter; at <see cref="ReplaySpeed.Max"/> files follow each other
+/// <item>Pacing: the file of write slot s starts at start + ((s + 1)·TR ± jitter)/speed on the scheduler's
+/// clock (when its acquisition would end; never before the start); at <see cref="ReplaySpeed.Max"/> files follow each other
 /// back to back, each piece still its own scheduler step.</item>
 /// <item>Each file is written in <see cref="ScannerSimulatorOptions.Chunks"/> pieces of about equal size,
 /// each appended (file opened, written, flushed, closed) in its own scheduler step,
@@ -232,7 +232,8 @@ public sealed class ScannerSimulator
             });
         }
 
-        private TimeSpan Jitter(int volume) => O.Speed.IsMax ? TimeSpan.Zero : TimeSpan.FromMilliseconds(_plan.JitterMs[volume]);
+        // jitter is in scanner time: compressed with the TR at speeds above 1
+        private TimeSpan Jitter(int volume) => O.Speed.IsMax ? TimeSpan.Zero : TimeSpan.FromMilliseconds(_plan.JitterMs[volume]) / O.Speed.Factor;
 
         private void Schedule(TimeSpan after, Action action) =>
             _disposables.Add(_s._scheduler.Schedule(after, () => Guarded(action)));
@@ -269,7 +270,7 @@ public sealed class ScannerSimulator
             string path = Path.Combine(O.Folder, name);
             if (_plan.LateBy[v]) Log(v, "reorder", name, $"written after volume {v + 1}");
             var jitter = Jitter(v);
-            if (jitter != TimeSpan.Zero) Log(v, "jitter", name, string.Create(CultureInfo.InvariantCulture, $"{jitter.TotalMilliseconds:+0.0;-0.0} ms"));
+            if (jitter != TimeSpan.Zero) Log(v, "jitter", name, string.Create(CultureInfo.InvariantCulture, $"{_plan.JitterMs[v]:+0.0;-0.0} ms"));
             if (_plan.Drop[v])
             {
                 Log(v, "drop", name, "not written");

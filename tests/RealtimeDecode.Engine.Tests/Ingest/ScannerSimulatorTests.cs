@@ -73,6 +73,26 @@ public sealed class ScannerSimulatorTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void Run_Jitter_FileStartsShiftedByTheLoggedOffset(double speed)
+    {
+        var files = RunToEnd(Simulator(speed: ReplaySpeed.Of(speed), faults: "jitter=400", seed: 2), 12, out _);
+        var log = ScannerSimulator.ReadFaultLog(_dir.File("faults.tsv"));
+        Assert.Equal(12, log.Count(f => f.Fault == "jitter"));
+        foreach (var f in files)
+        {
+            var entry = log.Single(l => l.Fault == "jitter" && l.Volume == f.Volume);
+            double ms = double.Parse(entry.Detail.Replace(" ms", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(ms, -400, 400);
+            var start = f.Finished - Gap * 3 / speed - DateTimeOffset.UnixEpoch;
+            var slot = Tr * (f.Volume + 1);
+            Assert.Equal(ms / speed, (start - slot / speed).TotalMilliseconds, 0.2);
+        }
+        Assert.True(log.Select(l => l.Detail).Distinct().Count() > 6, "offsets differ between volumes");
+    }
+
     [Fact]
     public void Run_MaxSpeed_WritesAllBackToBackWithoutAdvancingTime()
     {
@@ -300,9 +320,17 @@ public sealed class ScannerSimulatorTests : IDisposable
         var arrivals = new List<VolumeArrival>();
         using var watch = watcher.Arrivals.Subscribe(arrivals.Add);
         var files = new List<SimulatedFile>();
-        using (Simulator(faults: "drop=0.15,partial=0.15,duplicate=0.1", seed: 21).Run(30, IntVolume).Subscribe(files.Add))
+        using (Simulator(faults: "drop=0.15,partial=0.15,duplicate=0.1,corrupt=0.1", seed: 21).Run(30, IntVolume).Subscribe(files.Add))
             _scheduler.AdvanceBy(Tr * 40);
         var log = ScannerSimulator.ReadFaultLog(_dir.File("faults.tsv"));
+        // corrupt files are taken (not waited for) and refused when read: the read stage's corrupt slot
+        var corrupt = log.Where(f => f.Fault == "corrupt").ToList();
+        Assert.NotEmpty(corrupt);
+        foreach (var c in corrupt)
+        {
+            var arrival = arrivals.Single(a => a.Index == c.Volume && a.Status == VolumeStatus.Ok);
+            Assert.Throws<InputDataException>(() => DicomReader.ReadVolume(arrival.Path!));
+        }
         var lost = log.Where(f => f.Fault is "drop" or "partial").Select(f => f.Volume).ToHashSet();
         Assert.NotEmpty(lost);
         Assert.Contains(log, f => f.Fault == "duplicate");
