@@ -56,6 +56,36 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains("int16", r.Out);
     }
 
+    /// <summary>Other layouts from the same golden set: a slice series folder, a reversed mosaic, enhanced files (one and two time points).</summary>
+    [Theory]
+    [InlineData("synth/series", "int16")]
+    [InlineData("synth/mosaic_csa2_reversed", "int16")]
+    [InlineData("synth/enhanced_volume", "float32")]
+    [InlineData("synth/enhanced_4d", "float32")]
+    [InlineData("synth/implicit_s16_rescale", "float32")]
+    public void Convert_SyntheticLayouts_MatchDcm2Niix(string name, string dtype)
+    {
+        var input = Golden("dicom", name);
+        if (!Directory.Exists(input)) input += ".dcm";
+        var output = _dir.File("out.nii");
+        var r = CliRunner.Run("convert", input, "--out", output);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Error}");
+        var c = Case(name);
+        using var reader = NiftiReader.Open(output);
+        Assert.Equal(dtype, NiftiDataTypes.Name(reader.Header.DataType));
+        Assert.Equal(2.0, reader.Header.RepetitionTimeSeconds, 6); // the synthetic files say TR 2000 ms
+        Assert.Equal(c.GetProperty("volumes").GetInt32(), reader.VolumeCount);
+        var affine = new Affine(c.GetProperty("affine").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        for (int t = 0; t < reader.VolumeCount; t++)
+        {
+            var v = reader.ReadVolume(t);
+            Assert.Equal(c.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), new[] { v.Nx, v.Ny, v.Nz });
+            Assert.True(v.Affine.ApproximatelyEquals(affine, 1e-3), $"affine {v.Affine} vs dcm2niix {affine}");
+            foreach (var s in c.GetProperty("data")[t].GetProperty("samples").EnumerateArray())
+                Assert.Equal(s[1].GetDouble(), v.Data[s[0].GetInt32()], 4);
+        }
+    }
+
     [Fact]
     public void Convert_Nifti_RewritesWithTrAndFloatWhenNeeded()
     {
