@@ -70,12 +70,14 @@ internal sealed class SimulateScannerCommand : ICliCommand
         int count = boldRun.VolumeCount;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"simulate-scanner: {count} volumes of {boldRun.Shape} from {runPath} into {outDir} ({formatText.ToLowerInvariant()}, TR {boldRun.RepetitionTimeSeconds:0.###} s, speed {speed}, faults {faults}, seed {seed})"));
-        int slotsDone = 0;
+        int reported = 0, files = 0;
         var summary = simulator.RunAsync(count, volume, f =>
         {
-            if (f.State == SimulatedFileState.Duplicate) return;
-            slotsDone++;
-            if (slotsDone % 10 == 0) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {f.Slot + 1}/{count} volumes written"));
+            files++;
+            // one line each time ten more write slots have passed (dropped volumes count as passed)
+            if ((f.Slot + 1) / 10 <= reported / 10) return;
+            reported = f.Slot + 1;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reported}/{count} volumes, {files} files written"));
         }).GetAwaiter().GetResult();
 
         var counts = string.Join(", ", new[] { "drop", "duplicate", "reorder", "jitter", "partial", "corrupt" }
