@@ -30,13 +30,15 @@ internal sealed class SimulateScannerCommand : ICliCommand
         {
             run, output, format, tr, speed, faults, seed, series, rename,
         };
-        cmd.SetAction(parse => Execute(
+        // async so that Ctrl+C cancels the run between two files
+        cmd.SetAction((parse, cancellationToken) => ExecuteAsync(
             CliOptions.ExistingFile(parse, run), parse.GetValue(output)!, parse.GetValue(format)!, parse.GetValue(tr), parse.GetValue(speed)!,
-            parse.GetValue(faults), parse.GetValue(seed), parse.GetValue(series), parse.GetValue(rename)));
+            parse.GetValue(faults), parse.GetValue(seed), parse.GetValue(series), parse.GetValue(rename), cancellationToken));
         return cmd;
     }
 
-    private static int Execute(string runPath, string outDir, string formatText, double? tr, string speedText, string? faultText, int seed, int series, bool rename)
+    private static async Task<int> ExecuteAsync(string runPath, string outDir, string formatText, double? tr, string speedText, string? faultText, int seed, int series,
+        bool rename, CancellationToken cancellationToken)
     {
         var format = formatText.Trim().ToLowerInvariant() switch
         {
@@ -71,14 +73,14 @@ internal sealed class SimulateScannerCommand : ICliCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"simulate-scanner: {count} volumes of {boldRun.Shape} from {runPath} into {outDir} ({formatText.ToLowerInvariant()}, TR {boldRun.RepetitionTimeSeconds:0.###} s, speed {speed}, faults {faults}, seed {seed})"));
         int reported = 0, files = 0;
-        var summary = simulator.RunAsync(count, volume, f =>
+        var summary = await simulator.RunAsync(count, volume, f =>
         {
             files++;
             // one line each time ten more write slots have passed (dropped volumes count as passed)
             if ((f.Slot + 1) / 10 <= reported / 10) return;
             reported = f.Slot + 1;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reported}/{count} volumes, {files} files written"));
-        }).GetAwaiter().GetResult();
+        }, cancellationToken).ConfigureAwait(false);
 
         var counts = string.Join(", ", new[] { "drop", "duplicate", "reorder", "jitter", "partial", "corrupt" }
             .Select(k => (k, n: summary.Count(k))).Where(x => x.n > 0).Select(x => $"{x.k} {x.n}"));

@@ -150,3 +150,33 @@ public sealed class DicomWriterDcm2NiixTests
             Assert.True(data[i] == v.Data[i], $"voxel {i}: dcm2niix {data[i]}, source {v.Data[i]}");
     }
 }
+
+public sealed class DicomWriterEdgeTests
+{
+    [Fact]
+    public void EncodeMosaic_NonFiniteVoxels_StoredAsTheValueNearestZero()
+    {
+        var data = Enumerable.Range(0, 2 * 2 * 3).Select(i => (float)(i * 10)).ToArray();
+        data[3] = float.NaN;
+        data[5] = float.PositiveInfinity;
+        var v = new Volume(2, 2, 3, data, Affine.Identity);
+        using var dir = new TempDir();
+        var path = dir.File("a.dcm");
+        DicomWriter.WriteMosaic(path, v);
+        var back = DicomReader.ReadVolume(path).Data;
+        Assert.Equal(0f, back[3]);
+        Assert.Equal(0f, back[5]);
+        Assert.Equal(110f, back[11]);
+    }
+
+    [Fact]
+    public void EncodeMosaic_UidsFromOptions_UsedAndValidated()
+    {
+        var v = new Volume(2, 2, 2, new float[8], Affine.Identity);
+        Assert.Throws<ArgumentException>(() => DicomWriter.EncodeMosaic(v, new DicomWriteOptions { SeriesInstanceUid = "1.2.abc" }));
+        var uid = DicomWriter.UidFromBytes(new byte[16]);
+        Assert.Equal("2.25.0", uid);
+        Assert.StartsWith("2.25.", DicomWriter.NewUid());
+        Assert.NotEqual(DicomWriter.NewUid(), DicomWriter.NewUid());
+    }
+}
