@@ -9,7 +9,7 @@ namespace RealtimeDecode.Imaging.Dicom;
 /// endian, MR Image Storage, ImageType ORIGINAL\PRIMARY\M\ND\MOSAIC, the slices tiled row by row in a
 /// ⌈√nz⌉ × ⌈√nz⌉ grid (unused tiles zero), NumberOfImagesInMosaic in (0019,100A) under
 /// "SIEMENS MR HEADER" and in the CSA image header (0029,1010) under "SIEMENS CSA HEADER" (SV10
-/// format, with SliceNormalVector), as <see cref="DicomReader"/> and dcm2niix read it.
+/// format, with SliceNormalVector and AcquisitionMatrixText), as <see cref="DicomReader"/> and dcm2niix read it.
 /// <para>Geometry is the inverse of <see cref="DicomReader"/>'s (dcm2niix's) mosaic layout: volume x
 /// is the DICOM column, y the tile row reversed, z the tile order. From the RAS affine A (LPS = RAS with
 /// x, y negated): row cosine and column spacing from L(A₀), column cosine and row spacing from −L(A₁),
@@ -153,6 +153,8 @@ public static class DicomWriter
             ("NumberOfImagesInMosaic", "US", [nz.ToString(CultureInfo.InvariantCulture)]),
             ("SliceNormalVector", "FD", sliceNormal.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray()),
             ("ImaCoilString", "LO", ["HEA"]),
+            // nibabel's mosaic test wants it present; rows × columns of one tile
+            ("AcquisitionMatrixText", "SH", [string.Create(CultureInfo.InvariantCulture, $"{ny}*{nx}")]),
         ]));
         w.Add(DicomTags.PixelData, "OW", pixels);
         return w.ToArray();

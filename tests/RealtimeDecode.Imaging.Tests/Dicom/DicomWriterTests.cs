@@ -180,3 +180,91 @@ public sealed class DicomWriterEdgeTests
         Assert.NotEqual(DicomWriter.NewUid(), DicomWriter.NewUid());
     }
 }
+
+/// <summary>nibabel's own DICOM reader (pydicom + nibabel.nicom) sees the same voxels at the same places.</summary>
+public sealed class DicomWriterNibabelTests
+{
+    private sealed record MosaicDump(string Path, string Wrapper, int[] Shape, double[] Affine);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EncodeMosaic_ReadByNibabelDicomWrappers_SameVoxelAtEveryPosition(bool flip)
+    {
+        var affine = TestData.Oblique(flip, dx: 2, dy: 2.5, dz: 3.5);
+        int nx = 7, ny = 5, nz = 6;
+        var v = new Volume(nx, ny, nz, Enumerable.Range(0, nx * ny * nz).Select(i => (float)(i * 3 - 200)).ToArray(), affine);
+        using var dir = new TempDir();
+        var path = dir.File("001_000001_000001.dcm");
+        DicomWriter.WriteMosaic(path, v);
+
+        var dump = Run(path);
+        Assert.Equal("MosaicWrapper", dump.Wrapper);
+        Assert.Equal(3, dump.Shape.Length);
+        var bytes = File.ReadAllBytes(path + ".nibmosaic.f64");
+        var data = new double[bytes.Length / 8];
+        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
+        var inv = Invert3x4(dump.Affine);
+        // every voxel of ours, at its RAS position, turned to LPS and into nibabel's voxel indices
+        for (int z = 0; z < nz; z++)
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    var ras = new double[3];
+                    for (int r = 0; r < 3; r++) ras[r] = affine[r, 0] * x + affine[r, 1] * y + affine[r, 2] * z + affine[r, 3];
+                    double[] lps = [-ras[0], -ras[1], ras[2]];
+                    var idx = new int[3];
+                    for (int r = 0; r < 3; r++)
+                    {
+                        double f = inv[r, 0] * lps[0] + inv[r, 1] * lps[1] + inv[r, 2] * lps[2] + inv[r, 3];
+                        idx[r] = (int)Math.Round(f);
+                        Assert.True(Math.Abs(f - idx[r]) < 1e-3, $"voxel ({x},{y},{z}) lands at nibabel index {f} on axis {r}");
+                        Assert.InRange(idx[r], 0, dump.Shape[r] - 1);
+                    }
+                    double theirs = data[(idx[0] * dump.Shape[1] + idx[1]) * dump.Shape[2] + idx[2]];
+                    Assert.Equal(v.Data[x + nx * (y + ny * z)], theirs);
+                }
+    }
+
+    private static MosaicDump Run(string file)
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) Assert.Fail($"{python} is missing: install Debian's python3 with python3-nibabel and python3-pydicom.");
+        var psi = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(GoldenFiles.Path("nibabel_mosaic.py"));
+        psi.ArgumentList.Add(file);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            var err = stderr.Result.Trim();
+            if (err.Contains("ModuleNotFoundError", StringComparison.Ordinal))
+                Assert.Fail($"{python} lacks a module (install python3-nibabel and python3-pydicom): {err}");
+            Assert.Fail($"nibabel_mosaic.py failed with exit code {p.ExitCode}: {err}");
+        }
+        return System.Text.Json.JsonSerializer.Deserialize<List<MosaicDump>>(stdout.Result,
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower })![0];
+    }
+
+    /// <summary>Inverse of a row-major 4×4 affine (rows 0-2 returned).</summary>
+    private static double[,] Invert3x4(double[] m)
+    {
+        double a = m[0], b = m[1], c = m[2], d = m[4], e = m[5], f = m[6], g = m[8], h = m[9], k = m[10];
+        double det = a * (e * k - f * h) - b * (d * k - f * g) + c * (d * h - e * g);
+        var r = new double[3, 3]
+        {
+            { (e * k - f * h) / det, (c * h - b * k) / det, (b * f - c * e) / det },
+            { (f * g - d * k) / det, (a * k - c * g) / det, (c * d - a * f) / det },
+            { (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det },
+        };
+        var inv = new double[3, 4];
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 3; j++) inv[i, j] = r[i, j];
+            inv[i, 3] = -(r[i, 0] * m[3] + r[i, 1] * m[7] + r[i, 2] * m[11]);
+        }
+        return inv;
+    }
+}
