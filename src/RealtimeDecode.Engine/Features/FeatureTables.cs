@@ -1,0 +1,61 @@
+using RealtimeDecode.Engine.Connectivity;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Engine.Features;
+
+/// <summary>Offline feature tables of a run, computed by the same <see cref="FeatureExtractor"/> as the live path.</summary>
+public static class FeatureTables
+{
+    /// <summary>Column names of the ROI table: the atlas's label names.</summary>
+    public static string[] RoiColumns(Atlas atlas) => atlas.Names.ToArray();
+
+    /// <summary>Column names of the connectivity table: <c>roiA~roiB</c> for i &lt; j, row-major.</summary>
+    public static string[] EdgeColumns(IReadOnlyList<string> roiNames)
+    {
+        int r = roiNames.Count;
+        var names = new string[r * (r - 1) / 2];
+        int k = 0;
+        for (int i = 0; i < r; i++)
+            for (int j = i + 1; j < r; j++)
+                names[k++] = roiNames[i] + "~" + roiNames[j];
+        return names;
+    }
+
+    /// <summary>
+    /// Features of every volume of <paramref name="run"/> whose window is complete; the table's
+    /// <c>volume</c> is the last volume of each window. Checks the atlas against the run first.
+    /// </summary>
+    public static NumericTable FromRun(BoldRun run, Atlas atlas, FeatureSettings settings, IProgress<double>? progress = null)
+    {
+        atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+        var extractor = new FeatureExtractor(atlas, settings);
+        if (settings.Kind == FeatureKind.Dfc && settings.Window.FramesToReady > run.VolumeCount)
+            throw new InputDataException(run.Path, $"the run has {run.VolumeCount} volumes, fewer than the window of {settings.Window.FramesToReady}");
+        var volumes = new List<int>();
+        var values = new List<double>();
+        int n = 0;
+        foreach (var v in run.ReadVolumes())
+        {
+            var f = extractor.Push(v);
+            if (f is not null) { volumes.Add(v.Index); values.AddRange(f); }
+            progress?.Report(++n / (double)run.VolumeCount);
+        }
+        var columns = settings.Kind == FeatureKind.Dfc ? EdgeColumns(atlas.Names) : RoiColumns(atlas);
+        return new NumericTable(columns, volumes.ToArray(), values.ToArray());
+    }
+
+    /// <summary>ROI mean table of a run (no preprocessing), as <c>realtime-decode extract</c> writes it.</summary>
+    public static NumericTable RoiTable(BoldRun run, Atlas atlas, IProgress<double>? progress = null) =>
+        FromRun(run, atlas, new FeatureSettings { Kind = FeatureKind.Roi }, progress);
+
+    /// <summary>Sliding-window connectivity of an ROI table, as <c>realtime-decode connectivity</c> writes it.</summary>
+    public static NumericTable Connectivity(NumericTable roi, SlidingWindowOptions options, string name)
+    {
+        if (roi.ColumnCount < 2) throw new InputDataException(name, $"an ROI table needs at least 2 ROI columns, found {roi.ColumnCount}");
+        if (options.FramesToReady > roi.RowCount)
+            throw new InputDataException(name, $"window {options.FramesToReady} is longer than the table's {roi.RowCount} rows");
+        return SlidingWindowCorrelation.ComputeAll(roi, options);
+    }
+}
