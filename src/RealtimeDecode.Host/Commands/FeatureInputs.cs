@@ -1,0 +1,106 @@
+using System.CommandLine;
+using RealtimeDecode.Engine.Connectivity;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Preprocessing;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Datasets;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary>
+/// The options that say where features come from, shared by train, evaluate and predict: runs of
+/// volumes with an atlas (features computed by the live path's own kernels) or ready-made tables.
+/// </summary>
+internal sealed class FeatureInputs
+{
+    public Option<string> Kind { get; } = new("--features") { Description = "Feature kind: roi (ROI amplitudes) or dfc (sliding-window connectivity)", DefaultValueFactory = _ => "dfc" };
+    public Option<string[]> Bold { get; } = new("--bold") { Description = "Run(s) of volumes (4D NIfTI, folder of 3D volumes, or BIDS); repeat per run", AllowMultipleArgumentsPerToken = false };
+    public Option<string?> Atlas { get; } = new("--atlas") { Description = "Label NIfTI on the runs' grid" };
+    public Option<string?> Labels { get; } = new("--labels") { Description = "Labels TSV (index, name, network)" };
+    public Option<string[]> Table { get; } = new("--table") { Description = "Ready-made feature table(s) instead of --bold/--atlas; repeat per run" };
+    public Option<int> Window { get; } = new("--window") { Description = "DFC window length (volumes)", DefaultValueFactory = _ => 13 };
+    public Option<string> Taper { get; } = new("--taper") { Description = "DFC taper: rect, gaussian or exp", DefaultValueFactory = _ => "rect" };
+    public Option<bool> Fisher { get; } = new("--fisher") { Description = "Fisher z-transform the correlations (use --fisher false to turn off)", DefaultValueFactory = _ => true };
+    public Option<int> Detrend { get; } = new("--detrend") { Description = "Online polynomial detrend order of the ROI signals (-1: none)", DefaultValueFactory = _ => -1 };
+    public Option<bool> ZScore { get; } = new("--zscore") { Description = "Online z-score of the ROI signals" };
+
+    public IEnumerable<Option> All(bool withSettings = true) => withSettings
+        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore]
+        : [Bold, Atlas, Labels, Table];
+
+    public FeatureSettings Settings(ParseResult parse)
+    {
+        var kind = parse.GetValue(Kind)!.Trim().ToLowerInvariant() switch
+        {
+            "roi" => FeatureKind.Roi,
+            "dfc" => FeatureKind.Dfc,
+            var k => throw new InputDataException(null, $"--features '{k}' is not roi or dfc"),
+        };
+        var s = new FeatureSettings
+        {
+            Kind = kind,
+            Window = new SlidingWindowOptions
+            {
+                Window = parse.GetValue(Window),
+                Taper = FeatureSettings.ParseTaper(parse.GetValue(Taper)!),
+                FisherZ = parse.GetValue(Fisher),
+            },
+            Preprocessing = new PreprocessingOptions(parse.GetValue(Detrend), parse.GetValue(ZScore)),
+        };
+        try { s.Window.Validate(); s.Preprocessing.Validate(); }
+        catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
+        return s;
+    }
+
+    /// <summary>Feature tables, one per run, with their names and the atlas (null for tables).</summary>
+    public (List<(string Name, NumericTable Features, string Source)> Runs, Atlas? Atlas) Load(ParseResult parse, FeatureSettings settings)
+    {
+        var bold = parse.GetValue(Bold) ?? [];
+        var tables = parse.GetValue(Table) ?? [];
+        if (bold.Length > 0 == tables.Length > 0)
+            throw new InputDataException(null, "give either --bold (with --atlas) or --table, once per run");
+        var result = new List<(string, NumericTable, string)>();
+        if (tables.Length > 0)
+        {
+            foreach (var t in tables) result.Add((Path.GetFileName(t), NumericTable.Read(t), t));
+            return (result, null);
+        }
+        var atlasPath = parse.GetValue(Atlas) ?? throw new InputDataException(null, "--bold needs --atlas");
+        var atlas = Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels));
+        foreach (var b in bold)
+        {
+            var run = BoldRun.Open(b);
+            var table = ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p));
+            result.Add((run.Name, table, b));
+        }
+        return (result, atlas);
+    }
+
+    /// <summary>The feature spec of tables or an atlas; for tables the ROI count follows from the columns.</summary>
+    public static FeatureSpec Spec(FeatureSettings settings, Atlas? atlas, NumericTable first, string source)
+    {
+        int roi = atlas?.LabelCount ?? RoiCountOf(settings.Kind, first.ColumnCount, source);
+        var spec = settings.ToSpec(roi, atlas?.Sha256);
+        if (spec.FeatureCount != first.ColumnCount)
+            throw new InputDataException(source, $"has {first.ColumnCount} feature columns, {settings.Kind.ToString().ToLowerInvariant()} features of {roi} ROIs are {spec.FeatureCount}");
+        return spec;
+    }
+
+    public static int RoiCountOf(FeatureKind kind, int columns, string source)
+    {
+        if (kind == FeatureKind.Roi) return columns;
+        int r = (int)Math.Round((1 + Math.Sqrt(1 + 8.0 * columns)) / 2);
+        if (r * (r - 1) / 2 != columns) throw new InputDataException(source, $"{columns} columns is not R(R−1)/2 edges for any R: not a connectivity table?");
+        return r;
+    }
+
+    /// <summary>Reads the targets tables, one per run.</summary>
+    public static List<RunData> Pair(List<(string Name, NumericTable Features, string Source)> runs, string[] targets)
+    {
+        if (targets.Length != runs.Count)
+            throw new InputDataException(null, $"{runs.Count} run(s) of features but {targets.Length} --targets file(s): give one per run, in the same order");
+        return runs.Select((r, i) => new RunData(r.Name, r.Features, NumericTable.Read(targets[i]), r.Source, targets[i])).ToList();
+    }
+}

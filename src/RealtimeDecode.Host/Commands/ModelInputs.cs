@@ -1,0 +1,48 @@
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Datasets;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary>Features for a loaded model package: computed from runs with the package's own settings, or read from tables.</summary>
+internal static class ModelInputs
+{
+    /// <summary>One feature table per run, checked against the package (atlas hash, feature count).</summary>
+    public static List<(string Name, NumericTable Features, string Source)> Features(
+        ModelPackage package, string modelPath, string[] bold, string? atlasPath, string? labels, string[] tables)
+    {
+        if (bold.Length > 0 == tables.Length > 0)
+            throw new InputDataException(null, "give either --bold (with --atlas) or --table");
+        var result = new List<(string, NumericTable, string)>();
+        if (tables.Length > 0)
+        {
+            foreach (var t in tables)
+            {
+                var table = NumericTable.Read(t);
+                if (table.ColumnCount != package.Model.FeatureCount)
+                    throw new InputDataException(t, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
+                result.Add((Path.GetFileName(t), table, t));
+            }
+            return result;
+        }
+        if (atlasPath is null) throw new InputDataException(null, "--bold needs --atlas");
+        var atlas = Atlas.Load(atlasPath, labels);
+        var settings = FeatureSettings.FromSpec(package.Features, modelPath);
+        var live = settings.ToSpec(atlas.LabelCount, atlas.Sha256);
+        try { package.Validate(live); }
+        catch (InputDataException e) { throw new InputDataException(modelPath, $"{e.Problem} (atlas {atlasPath})"); }
+        foreach (var b in bold)
+        {
+            var run = BoldRun.Open(b);
+            result.Add((run.Name, ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p)), b));
+        }
+        return result;
+    }
+
+    public static TargetAlignment Alignment(ModelPackage package) =>
+        package.Training["target_alignment"]?.GetValue<string>() == "last" ? TargetAlignment.Last : TargetAlignment.Window;
+
+    public static int Span(ModelPackage package) => package.Features.Kind == FeatureKind.Dfc ? package.Features.Window ?? 1 : 1;
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary><c>realtime-decode predict</c>: batch predictions of a model package.</summary>
+internal sealed class PredictCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "Model package (folder or .zip)", Required = true };
+        var features = new Option<string[]>("--features") { Description = "Feature table (TSV) to predict from" };
+        var bold = new Option<string[]>("--bold") { Description = "Or a run of volumes (with --atlas): features computed as the model was trained" };
+        var atlas = new Option<string?>("--atlas") { Description = "Label NIfTI for --bold" };
+        var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
+        var output = new Option<string>("--out") { Description = "Predictions TSV (volume, one column per target)", Required = true };
+        var cmd = new Command("predict", "Batch predictions from a model package.") { model, features, bold, atlas, labels, output };
+        cmd.SetAction(parse =>
+        {
+            string modelPath = CliOptions.ExistingFile(parse, model);
+            var package = ModelPackage.Load(modelPath);
+            var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? []);
+            if (runs.Count != 1) throw new InputDataException(null, "predict takes one feature table or one run");
+            var table = runs[0].Features;
+            var values = new double[table.RowCount * package.Targets.Count];
+            for (int r = 0; r < table.RowCount; r++)
+                package.Model.Predict(table.Row(r), values.AsSpan(r * package.Targets.Count, package.Targets.Count));
+            string outPath = CliOptions.OutputFile(parse, output);
+            new NumericTable(package.Targets, table.Volumes, values).Write(outPath);
+            Console.WriteLine($"{outPath}: {table.RowCount} predictions × {package.Targets.Count} targets");
+            return 0;
+        });
+        return cmd;
+    }
+}

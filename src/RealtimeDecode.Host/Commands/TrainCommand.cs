@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Datasets;
+using RealtimeDecode.Training.Fitting;
+using RealtimeDecode.Training.Reports;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary><c>realtime-decode train</c>: fit a multi-target regressor with honest cross-validation.</summary>
+internal sealed class TrainCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var inputs = new FeatureInputs();
+        var targets = new Option<string[]>("--targets") { Description = "Targets TSV (volume, one column per target); repeat per run, in the runs' order", Required = true };
+        var estimator = new Option<string>("--estimator") { Description = "ridge, linear, lasso, elastic-net, kernel-ridge, svr or linear-svr", DefaultValueFactory = _ => "ridge" };
+        var alpha = new Option<double?>("--alpha") { Description = "Regularisation strength (ridge, lasso, elastic-net, kernel-ridge)" };
+        var l1 = new Option<double?>("--l1-ratio") { Description = "Elastic-net mixing (0 = ridge-like, 1 = lasso)" };
+        var kernel = new Option<string?>("--kernel") { Description = "rbf, linear, poly or laplacian" };
+        var gamma = new Option<string?>("--gamma") { Description = "Kernel gamma: a number, scale or auto" };
+        var c = new Option<double?>("--C") { Description = "SVR penalty" };
+        var epsilon = new Option<double?>("--epsilon") { Description = "SVR epsilon-insensitive margin" };
+        var degree = new Option<double?>("--degree") { Description = "Polynomial kernel degree" };
+        var coef0 = new Option<double?>("--coef0") { Description = "Polynomial kernel coef0" };
+        var extra = new Option<string?>("--params") { Description = "More hyperparameters as key=value,… (tol, max_iter, fit_intercept, float32, seed)" };
+        var search = new Option<string?>("--search") { Description = "Grid for nested CV, e.g. \"alpha=1,10,100,1000\" or \"C=1,10;gamma=scale,0.001\"" };
+        var cv = new Option<string>("--cv") { Description = "leave-run-out, blocked:K (gap of one window around each test block), random:K (leaks; warns) or none", DefaultValueFactory = _ => "blocked:5" };
+        var align = new Option<string>("--align") { Description = "Targets of a feature row: window (mean over its window's volumes) or last (its last volume)", DefaultValueFactory = _ => "window" };
+        var standardize = new Option<bool>("--standardize") { Description = "StandardScaler on the features, fitted within each training fold", DefaultValueFactory = _ => true };
+        var permutations = new Option<int>("--permutations") { Description = "Circular-shift permutations for a p-value per target (0 = none)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for random folds and permutations", DefaultValueFactory = _ => 0 };
+        var compareRoi = new Option<bool>("--compare-roi") { Description = "Also cross-validate ROI-amplitude features the same way and compare them in the report (with --bold)" };
+        var output = new Option<string>("--out") { Description = "Model package to write (a folder, or a .zip)", Required = true };
+        var report = new Option<string?>("--report") { Description = "Folder for the evaluation report (metrics, plots, index.html)" };
+
+        var cmd = new Command("train", "Fit a multi-target regressor on ROI or DFC features with honest cross-validation; write a model package and a report.");
+        foreach (var o in inputs.All()) cmd.Options.Add(o);
+        foreach (var o in new Option[] { targets, estimator, alpha, l1, kernel, gamma, c, epsilon, degree, coef0, extra, search, cv, align, standardize, permutations, seed, compareRoi, output, report })
+            cmd.Options.Add(o);
+
+        cmd.SetAction(parse =>
+        {
+            if (!EstimatorKinds.TryParse(parse.GetValue(estimator)!, out EstimatorKind kind))
+                throw new InputDataException(null, $"--estimator '{parse.GetValue(estimator)}' is not one of ridge, linear, lasso, elastic-net, kernel-ridge, svr, linear-svr");
+            var settings = inputs.Settings(parse);
+            var alignment = ParseAlignment(parse.GetValue(align)!);
+            var hp = new List<string>();
+            void Add(string key, object? value) { if (value is not null) hp.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={value}")); }
+            Add("alpha", parse.GetValue(alpha)); Add("l1_ratio", parse.GetValue(l1)); Add("kernel", parse.GetValue(kernel));
+            Add("gamma", parse.GetValue(gamma)); Add("c", parse.GetValue(c)); Add("epsilon", parse.GetValue(epsilon));
+            Add("degree", parse.GetValue(degree)); Add("coef0", parse.GetValue(coef0));
+            Add("standardize", parse.GetValue(standardize) ? "true" : "false");
+            if (parse.GetValue(extra) is { } x) hp.Add(x);
+            string hyper = string.Join(",", hp);
+            Trainer.Options(hyper, ""); // validates the names and values before any work
+
+            var (runs, atlas) = inputs.Load(parse, settings);
+            var spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
+            var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
+            var set = TrainingSet.Build(data, settings.Span, alignment);
+            var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, parse.GetValue(permutations), parse.GetValue(seed));
+            var splitter = Trainer.Splitter(request.Cv, settings.Span, set.Runs.Count, request.Seed);
+            if (splitter?.Leaks == true) Console.Error.WriteLine($"warning: {RandomKFoldSplitter.Warning}");
+            Console.WriteLine($"training {EstimatorKinds.ToName(kind)} on {set.X.Rows} samples × {set.X.Cols} features ({settings}), {set.Targets.Count} targets, {set.Runs.Count} run(s); CV {splitter?.Name ?? "none"}");
+
+            var outcome = ConsoleProgress.Run("fitting", p => Trainer.Train(set, request, settings.Span, p));
+            foreach (var line in outcome.SearchLog) Console.WriteLine("  " + line);
+
+            var training = new JsonObject
+            {
+                ["tool"] = "realtime-decode " + Version(),
+                ["runs"] = new JsonArray(data.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["features"] = d.FeaturesSource, ["targets"] = d.TargetsSource }).ToArray()),
+                ["samples"] = set.X.Rows,
+                ["target_alignment"] = alignment == TargetAlignment.Window ? "window" : "last",
+                ["hyperparameters_text"] = string.Join(",", new[] { hyper, outcome.ChosenText }.Where(s => s.Length > 0)),
+                ["search"] = parse.GetValue(search),
+                ["cv"] = outcome.Splitter?.Name ?? "none",
+            };
+            var cvMetrics = new JsonObject();
+            if (outcome.Cv is { } result)
+            {
+                cvMetrics["splitter"] = result.Splitter;
+                cvMetrics["leaks"] = result.Leaks;
+                cvMetrics["folds"] = result.Folds.Count;
+                cvMetrics["per_target"] = new JsonObject(result.Scores.Select((s, i) => KeyValuePair.Create(s.Target, (JsonNode?)new JsonObject
+                {
+                    ["pearson_r"] = Num(s.PearsonR), ["r2"] = Num(s.R2), ["mean_fold_r2"] = Num(s.MeanFoldR2), ["mse"] = Num(s.Mse),
+                    ["p_value"] = outcome.Permutation is { } perm ? Num(perm.PValues[i]) : null,
+                })));
+                cvMetrics["mean_pearson_r"] = Num(result.Scores.Average(s => s.PearsonR));
+                cvMetrics["mean_r2"] = Num(result.Scores.Average(s => s.R2));
+            }
+            var package = new ModelPackage(outcome.Model, spec, training, cvMetrics);
+            string outPath = parse.GetValue(output)!;
+            package.Save(outPath);
+
+            if (outcome.Cv is { } cvr)
+            {
+                Console.WriteLine($"cross-validated ({cvr.Splitter}{(cvr.Leaks ? ", LEAKS" : "")}):");
+                foreach (var (s, i) in cvr.Scores.Select((s, i) => (s, i)))
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {s.Target,-14} r {s.PearsonR,6:0.000}  R² {s.R2,7:0.000}  MSE {s.Mse:0.0000}{(outcome.Permutation is { } p ? $"  p {p.PValues[i]:0.000}" : "")}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {cvr.Scores.Average(s => s.PearsonR),6:0.000}  R² {cvr.Scores.Average(s => s.R2),7:0.000}"));
+            }
+
+            if (parse.GetValue(report) is { } reportDir)
+            {
+                var evaluations = new List<ModelEvaluation>();
+                if (outcome.Cv is { } r1) evaluations.Add(Trainer.ToEvaluation($"{KindName(settings)} {EstimatorKinds.ToName(kind)}", set, r1));
+                if (parse.GetValue(compareRoi) && settings.Kind == FeatureKind.Dfc && atlas is not null && outcome.Splitter is not null)
+                {
+                    var roiSettings = settings with { Kind = FeatureKind.Roi };
+                    var roiRuns = (parse.GetValue(inputs.Bold) ?? []).Select(b =>
+                    {
+                        var run = BoldRun.Open(b);
+                        return (run.Name, ConsoleProgress.Run($"ROI features of {run.Name}", p => FeatureTables.FromRun(run, atlas, roiSettings, p)), b);
+                    }).ToList();
+                    var roiSet = TrainingSet.Build(FeatureInputs.Pair(roiRuns, parse.GetValue(targets)!), roiSettings.Span, alignment);
+                    var roiReq = request with { Cv = request.Cv.StartsWith("blocked", StringComparison.OrdinalIgnoreCase) ? request.Cv : request.Cv, Permutations = 0 };
+                    var roiOutcome = ConsoleProgress.Run("fitting ROI comparison", p => Trainer.Train(roiSet, roiReq, settings.Span, p));
+                    if (roiOutcome.Cv is { } r2)
+                    {
+                        evaluations.Add(Trainer.ToEvaluation($"ROI {EstimatorKinds.ToName(kind)}", roiSet, r2));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROI-amplitude comparison: mean r {r2.Scores.Average(s => s.PearsonR):0.000}"));
+                    }
+                }
+                if (evaluations.Count > 0)
+                {
+                    EvaluationReport.Write(reportDir, evaluations, training);
+                    Console.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
+                }
+                else Console.WriteLine("no report: --cv none gives no held-out predictions (use evaluate on a held-out run)");
+            }
+            Console.WriteLine($"model package: {outPath}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal static TargetAlignment ParseAlignment(string s) => s.Trim().ToLowerInvariant() switch
+    {
+        "window" => TargetAlignment.Window,
+        "last" => TargetAlignment.Last,
+        _ => throw new InputDataException(null, $"--align '{s}' is not window or last"),
+    };
+
+    private static string KindName(FeatureSettings s) => s.Kind == FeatureKind.Dfc ? "DFC" : "ROI";
+
+    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    internal static string Version() =>
+        typeof(TrainCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Fitting;
+using RealtimeDecode.Training.Reports;
+
+namespace RealtimeDecode.Training.Datasets;
+
+/// <summary>What to fit and how to evaluate it.</summary>
+/// <param name="Hyperparameters">Base hyperparameters as "key=value,…" (see <see cref="EstimatorOptions.Parse"/>).</param>
+/// <param name="Search">Grid for nested cross-validation, "key=v1,v2;key2=…", or null.</param>
+/// <param name="Cv">leave-run-out, blocked:K, random:K or none.</param>
+/// <param name="Permutations">Circular-shift permutations for per-target p-values (0 = none).</param>
+public sealed record TrainRequest(EstimatorKind Kind, string Hyperparameters, string? Search, string Cv, int Permutations = 0, int Seed = 0);
+
+/// <summary>The fitted model with its honest evaluation.</summary>
+public sealed record TrainOutcome(
+    DecodingModel Model, EstimatorOptions Chosen, string ChosenText, ICrossValidationSplitter? Splitter, CvResult? Cv,
+    PermutationResult? Permutation, IReadOnlyList<string> SearchLog);
+
+/// <summary>
+/// Fits a multi-target regressor with honest cross-validation: blocked K-fold with a gap of one
+/// window on each side of every test block, or leave-run-out; random K-fold only on request (it
+/// leaks through overlapping windows). With a search grid, the hyperparameters of each outer fold are
+/// chosen by an inner cross-validation on that fold's training samples only (nested CV), and the final
+/// model's by cross-validation on all samples. The score that chooses is the mean over targets of the
+/// out-of-fold Pearson r.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Parses a --cv value; <paramref name="span"/> is the window (gap) in volumes.</summary>
+    public static ICrossValidationSplitter? Splitter(string spec, int span, int runCount, int seed = 0)
+    {
+        var s = spec.Trim().ToLowerInvariant();
+        if (s == "none") return null;
+        if (s == "leave-run-out")
+        {
+            if (runCount < 2) throw new InputDataException(null, "--cv leave-run-out needs at least two runs (give --bold/--table and --targets once per run), or use --cv blocked:K");
+            return new LeaveRunOutSplitter();
+        }
+        var parts = s.Split(':');
+        if (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2)
+        {
+            if (parts[0] == "blocked") return new BlockedKFoldSplitter(k, span);
+            if (parts[0] == "random") return new RandomKFoldSplitter(k, seed);
+        }
+        throw new InputDataException(null, $"--cv '{spec}' is not one of leave-run-out, blocked:K, random:K, none (K ≥ 2)");
+    }
+
+    /// <summary>The hyperparameter sets of a search grid, each as "key=value,…" text.</summary>
+    public static IReadOnlyList<string> Grid(string? search)
+    {
+        if (string.IsNullOrWhiteSpace(search)) return [""];
+        IEnumerable<string> points = [""];
+        foreach (var axis in search.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = axis.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[1].Length == 0) throw new InputDataException(null, $"--search '{axis}' is not key=v1,v2,…");
+            var values = kv[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            points = points.SelectMany(p => values.Select(v => p.Length == 0 ? $"{kv[0]}={v}" : $"{p},{kv[0]}={v}")).ToArray();
+        }
+        return points.ToArray();
+    }
+
+    public static EstimatorOptions Options(string baseText, string point)
+    {
+        string text = string.Join(",", new[] { baseText, point }.Where(t => !string.IsNullOrWhiteSpace(t)));
+        try { return EstimatorOptions.Parse(text); }
+        catch (FormatException e) { throw new InputDataException(null, e.Message); }
+    }
+
+    public static TrainOutcome Train(TrainingSet set, TrainRequest req, int span, IProgress<double>? progress = null)
+    {
+        var splitter = Splitter(req.Cv, span, set.Runs.Count, req.Seed);
+        var grid = Grid(req.Search);
+        var log = new List<string>();
+        int steps = (splitter is null ? 0 : 1) + (grid.Count > 1 ? 1 : 0) + 1 + req.Permutations;
+        int done = 0;
+        void Step() => progress?.Report(++done / (double)steps);
+
+        CvResult? cv = null;
+        if (splitter is not null)
+        {
+            cv = grid.Count == 1
+                ? CrossValidation.Run(req.Kind, Options(req.Hyperparameters, grid[0]), set.X, set.Y, set.Targets, set.Samples, splitter)
+                : NestedCv(set, req, grid, splitter, span, log);
+            Step();
+        }
+
+        string chosenText = grid[0];
+        if (grid.Count > 1)
+        {
+            var inner = splitter ?? new BlockedKFoldSplitter(3, span);
+            chosenText = Choose(set.X, set.Y, set.Targets, set.Samples, req, grid, inner, log, "final");
+            Step();
+        }
+        var chosen = Options(req.Hyperparameters, chosenText);
+        var model = EstimatorFactory.Fit(req.Kind, chosen, set.X, set.Y, set.Targets);
+        Step();
+
+        PermutationResult? perm = null;
+        if (req.Permutations > 0 && splitter is not null)
+        {
+            perm = PermutationTest.Run(y =>
+            {
+                var r = CrossValidation.Run(req.Kind, chosen, set.X, y, set.Targets, set.Samples, splitter);
+                Step();
+                return r.Scores.Select(s => s.PearsonR).ToArray();
+            }, set.Y, req.Permutations, req.Seed, set.Samples);
+        }
+        return new TrainOutcome(model, chosen, chosenText, splitter, cv, perm, log);
+    }
+
+    private static CvResult NestedCv(TrainingSet set, TrainRequest req, IReadOnlyList<string> grid, ICrossValidationSplitter outer, int span, List<string> log)
+    {
+        var folds = outer.Split(set.Samples);
+        var pred = new RowMajorMatrix(set.X.Rows, set.Y.Cols);
+        Array.Fill(pred.Data, double.NaN);
+        foreach (var f in folds)
+        {
+            var trainSamples = f.Train.Select(i => set.Samples[i]).ToArray();
+            int runs = trainSamples.Select(s => s.Run).Distinct().Count();
+            ICrossValidationSplitter inner = outer is LeaveRunOutSplitter && runs >= 2 ? new LeaveRunOutSplitter() : new BlockedKFoldSplitter(3, span);
+            var xt = set.X.SelectRows(f.Train);
+            var yt = set.Y.SelectRows(f.Train);
+            string best = Choose(xt, yt, set.Targets, trainSamples, req, grid, inner, log, $"outer fold {f.Index}");
+            var model = EstimatorFactory.Fit(req.Kind, Options(req.Hyperparameters, best), xt, yt, set.Targets);
+            foreach (int i in f.Test) model.Predict(set.X.Row(i), pred.Row(i));
+        }
+        // Score the nested out-of-fold predictions as CrossValidation does.
+        var tested = Enumerable.Range(0, set.X.Rows).Where(i => !double.IsNaN(pred[i, 0])).ToArray();
+        var scores = new TargetScore[set.Y.Cols];
+        for (int t = 0; t < set.Y.Cols; t++)
+        {
+            double[] y = [.. tested.Select(i => set.Y[i, t])], p = [.. tested.Select(i => pred[i, t])];
+            double meanFold = folds.Average(f => Metrics.R2([.. f.Test.Select(i => set.Y[i, t])], [.. f.Test.Select(i => pred[i, t])]));
+            scores[t] = new TargetScore(set.Targets[t], Metrics.R2(y, p), meanFold, Metrics.Pearson(y, p), Metrics.Mse(y, p));
+        }
+        return new CvResult("nested " + outer.Name, outer.Leaks, folds, pred, scores);
+    }
+
+    private static string Choose(RowMajorMatrix x, RowMajorMatrix y, IReadOnlyList<string> targets, IReadOnlyList<SampleWindow> samples,
+        TrainRequest req, IReadOnlyList<string> grid, ICrossValidationSplitter splitter, List<string> log, string where)
+    {
+        string best = grid[0];
+        double bestScore = double.NegativeInfinity;
+        foreach (var point in grid)
+        {
+            var r = CrossValidation.Run(req.Kind, Options(req.Hyperparameters, point), x, y, targets, samples, splitter);
+            double score = r.Scores.Select(s => s.PearsonR).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Average();
+            log.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: {point} → mean r {score:0.000}"));
+            if (score > bestScore) { bestScore = score; best = point; }
+        }
+        log.Add($"{where}: chose {best}");
+        return best;
+    }
+
+    /// <summary>The out-of-fold predictions of <paramref name="cv"/> as report folds.</summary>
+    public static ModelEvaluation ToEvaluation(string name, TrainingSet set, CvResult cv) =>
+        new(name, set.Targets, cv.Folds.Select(f =>
+        {
+            var test = f.Test.OrderBy(i => set.Samples[i].Run).ThenBy(i => set.Samples[i].LastVolume).ToArray();
+            var actual = new double[test.Length, set.Y.Cols];
+            var predicted = new double[test.Length, set.Y.Cols];
+            for (int r = 0; r < test.Length; r++)
+                for (int t = 0; t < set.Y.Cols; t++) { actual[r, t] = set.Y[test[r], t]; predicted[r, t] = cv.Predictions[test[r], t]; }
+            string runs = string.Join("+", test.Select(i => set.Runs[set.Samples[i].Run]).Distinct());
+            return new FoldPredictions($"fold {f.Index + 1} ({runs})", test.Select(i => set.Samples[i].LastVolume).ToArray(), actual, predicted);
+        }).ToArray());
+}
