@@ -66,7 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
         string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
         configure?.Invoke(app);
-        app.UseMiddleware<AccessTokenMiddleware>(token);
+        app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);
         app.UseDefaultFiles();
         var files = new PhysicalFileProvider(app.Environment.WebRootPath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });

@@ -96,7 +96,10 @@ public sealed class DashboardSink : IFrameSink
             _previousRoi = null; // a gap: no change to measure against
         }
 
+        // The estimate goes first: it is what the feedback display waits for; the matrix is the heaviest message.
         double latency = frame.Timing.LatencyMs;
+        if (frame is EstimateFrame { Estimates: { } first })
+            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs()));
         _broadcaster.Publish(new QcMessage(frame.Volume, frame.OnsetSeconds, status,
             new Dictionary<string, int>(_counts), latency, motion, roi));
 
@@ -104,9 +107,8 @@ public sealed class DashboardSink : IFrameSink
         {
             if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == _roiCount * (_roiCount - 1) / 2)
                 _broadcaster.Publish(_encoder.Encode(c.Volume, c.Edges));
-            if (ef.Estimates is { } est)
+            if (ef.Estimates is not null)
             {
-                _broadcaster.Publish(new EstimateMessage(ef.Volume, ef.OnsetSeconds, _targets, est, latency, UnixMs()));
                 if (_state != "running") PublishStatus("running", 0, null);
             }
             else
