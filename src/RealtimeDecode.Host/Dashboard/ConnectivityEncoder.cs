@@ -28,7 +28,6 @@ public sealed class ConnectivityEncoder
     private readonly double[]? _blockSum;
     private readonly int[]? _blockCount;
     private readonly double[] _matrix; // values in the message's order (edges or block pairs)
-    private readonly byte[] _bytes;
 
     private readonly int _targets;
     private readonly string[] _pairA = [], _pairB = [];
@@ -81,7 +80,6 @@ public sealed class ConnectivityEncoder
         }
         int sent = _size * (_size - 1) / 2;
         _matrix = new double[sent];
-        _bytes = new byte[sent];
 
         if (edgeWeights is not null && networks is not null && targetCount > 0 && edgeWeights.Length == targetCount * _edges)
         {
@@ -162,14 +160,14 @@ public sealed class ConnectivityEncoder
         double scale = _fixedScale ?? MaxFiniteMagnitude(values);
         if (!(scale > 0)) scale = 1;
         double k = 127.0 / scale;
-        var bytes = _bytes;
+        var bytes = new byte[values.Length]; // under the large-object threshold up to 412 ROIs
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i] * k;
             int q = double.IsNaN(v) ? 0 : (int)Math.Round(Math.Clamp(v, -127.0, 127.0));
             bytes[i] = unchecked((byte)(sbyte)q);
         }
-        return new ConnectivityMessage(volume, _size, scale, Convert.ToBase64String(bytes), Contributions(edges), BlockNetworks);
+        return new ConnectivityMessage(volume, _size, scale, bytes, Contributions(edges), BlockNetworks);
     }
 
     private NetworkContribution[]? Contributions(ReadOnlySpan<double> edges)

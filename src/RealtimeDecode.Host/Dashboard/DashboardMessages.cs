@@ -28,7 +28,7 @@ public sealed record EstimateMessage(int Volume, double Onset, string[] Targets,
 /// network order: <see cref="RoiCount"/> is then the block count and <see cref="BlockNetworks"/> the
 /// network of each block. See <see cref="ConnectivityEncoder"/> for the numeric contract.
 /// </summary>
-public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, string Values, NetworkContribution[]? Contributions,
+public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
     string[]? BlockNetworks = null);
 
 /// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>

@@ -11,7 +11,7 @@ public sealed class ConnectivityEncoderTests
         return Enumerable.Range(0, rois * (rois - 1) / 2).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
     }
 
-    private static sbyte[] Bytes(ConnectivityMessage m) => Convert.FromBase64String(m.Values).Select(b => unchecked((sbyte)b)).ToArray();
+    private static sbyte[] Bytes(ConnectivityMessage m) => m.Values.Select(b => unchecked((sbyte)b)).ToArray();
 
     [Fact]
     public void Encode_FullMatrix_QuantisesToMaxMagnitudeScale()
