@@ -58,7 +58,8 @@ public sealed class DecoderHubTests
     public async Task Estimates_FakeSessionOf200Frames_ArriveInOrderAtEveryClient()
     {
         var session = new FakeSession(rois: 60, targets: 8, volumes: 200, missing: [50, 51, 120]);
-        var (server, url) = await StartAsync();
+        // Frames are pushed far faster than a TR: the queue holds the whole session so nothing is dropped.
+        var (server, url) = await StartAsync(new DashboardOptions { ClientQueue = 2048 });
         await using var _ = server;
         var expected = Decoded(session, 0, 200);
         var clients = new[] { Client(url), Client(url) };
@@ -82,7 +83,7 @@ public sealed class DecoderHubTests
     public async Task GetSession_LateJoinerWhilePublishing_BacklogThenLiveWithoutGapOrDuplicate()
     {
         var session = new FakeSession(rois: 40, targets: 4, volumes: 300, missing: [70]);
-        var (server, url) = await StartAsync();
+        var (server, url) = await StartAsync(new DashboardOptions { ClientQueue = 2048 });
         await using var _ = server;
         var sink = new DashboardSink(server.Broadcaster, session.Context, new DashboardOptions());
         for (int v = 0; v < 100; v++) await sink.OnFrameAsync(session.Frame(v), CancellationToken.None);
@@ -100,6 +101,7 @@ public sealed class DecoderHubTests
         var snapshot = await client.InvokeAsync<SessionSnapshot>(nameof(DecoderHub.GetSession));
         await publishing;
         await recorder.Done.Task.WaitAsync(Wait);
+        Assert.Equal(0, server.Broadcaster.DroppedMessages);
 
         var backlog = snapshot.Estimates.Select(e => e.Volume).ToArray();
         Assert.True(backlog.Length >= Decoded(session, 0, 100).Length);
