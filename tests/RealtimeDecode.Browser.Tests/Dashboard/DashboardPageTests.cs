@@ -87,6 +87,29 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         Assert.True(page.Errors.Count == 0, string.Join("\n", page.Errors));
     }
 
+    [BrowserFact]
+    public async Task Dashboard_MoreRoisThanMaxMatrixSize_DrawsBlockHeatmapWithNetworkOutlines()
+    {
+        var session = new FakeSession(rois: 400, targets: 3, window: 5, volumes: 12);
+        await using var harness = await DashboardHarness.StartAsync(session, new DashboardOptions { MaxMatrixSize = 100 });
+        await using var chromium = await ChromiumBrowser.LaunchAsync();
+        var page = await chromium.OpenAsync(harness.BaseUrl + "/", 1400, 900);
+        await page.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);
+        await harness.PlayAsync(0, 12, TimeSpan.FromMilliseconds(50));
+        await page.WaitForAsync("() => window.rtdecode.state.connectivity && window.rtdecode.state.connectivity.volume === 11 && window.rtdecode.heatmapDraws() > 0", Wait);
+
+        Assert.Equal(100, await page.Page.EvaluateAsync<int>("() => window.rtdecode.state.connectivity.roiCount"));
+        Assert.Contains("averaged to 100 blocks", await page.Page.Locator("#matrix-volume").TextContentAsync());
+        // Network outlines are black lines on the diagonal blocks: the top-left corner pixel row has black.
+        var dark = await page.Page.EvaluateAsync<int>(@"() => {
+            const c = document.getElementById('heatmap'), d = c.getContext('2d').getImageData(0, 1, c.width, 1).data;
+            let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 30 && d[i + 1] < 30 && d[i + 2] < 30) n++; return n; }");
+        Assert.True(dark > 0, "no network outline drawn");
+        string shot = await page.ScreenshotAsync("dashboard-blocks");
+        output.WriteLine($"screenshot: {shot}");
+        Assert.True(page.Errors.Count == 0, string.Join("\n", page.Errors));
+    }
+
     private static double Percentile(double[] sorted, double q)
     {
         double pos = (sorted.Length - 1) * q;
