@@ -75,7 +75,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         var channel = Channel.CreateBounded<(string Event, object Message)>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
+            _ => { Interlocked.Increment(ref _dropped); if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop(); });
         var client = new Client(channel, new CancellationTokenSource());
         if (_clients.TryAdd(connectionId, client))
             client.Pump = Task.Run(() => PumpAsync(connectionId, client));
@@ -101,11 +101,23 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         try
         {
             await foreach (var (evt, message) in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
-                await proxy.SendAsync(evt, message, c.Stop.Token);
+            {
+                try { await proxy.SendAsync(evt, message, c.Stop.Token); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A message that could not be sent is lost for this client alone; the hub removes
+                    // the client when its connection closes.
+                    Interlocked.Increment(ref _dropped);
+                    c.CountDrop();
+                }
+            }
         }
         catch (OperationCanceledException) { }
-        catch (Exception) { RemoveClient(connectionId); } // a broken connection is the client's problem alone
     }
+
+    /// <summary>Messages dropped so far for each connected client (connection id → count).</summary>
+    public IReadOnlyDictionary<string, long> DroppedByClient() =>
+        _clients.ToDictionary(kv => kv.Key, kv => kv.Value.Dropped);
 
     public async ValueTask DisposeAsync()
     {
@@ -117,6 +129,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         public Channel<(string Event, object Message)> Channel { get; } = channel;
         public CancellationTokenSource Stop { get; } = stop;
+        private long _dropped;
         public Task? Pump { get; set; }
+        public long Dropped => Interlocked.Read(ref _dropped);
+        public void CountDrop() => Interlocked.Increment(ref _dropped);
     }
 }

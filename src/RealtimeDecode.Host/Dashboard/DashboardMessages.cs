@@ -23,15 +23,20 @@ public sealed record EstimateMessage(int Volume, double Onset, string[] Targets,
 /// <summary>
 /// The connectivity matrix of one window: the upper triangle (i &lt; j, row-major in the model's ROI
 /// order) quantised to signed bytes, value = byte / 127 · <see cref="Scale"/>, base64-encoded; and, for
-/// linear models, the contribution of each network pair to each estimate.
+/// linear models, the contribution of each network pair to each estimate. When the model has more ROIs
+/// than <see cref="DashboardOptions.MaxMatrixSize"/> the matrix is averaged down to blocks of ROIs in
+/// network order: <see cref="RoiCount"/> is then the block count and <see cref="BlockNetworks"/> the
+/// network of each block. See <see cref="ConnectivityEncoder"/> for the numeric contract.
 /// </summary>
-public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, string Values, NetworkContribution[]? Contributions);
+public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
+    string[]? BlockNetworks = null);
 
 /// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>
 public sealed record NetworkContribution(string NetworkA, string NetworkB, double[] Values);
 
 /// <summary>Quality of one volume: its status, the running counts, latency, a motion proxy and its ROI means.</summary>
-/// <param name="Motion">DVARS-style proxy: RMS of the voxelwise change from the previous volume, % of the mean.</param>
+/// <param name="Motion">DVARS-style proxy over ROIs: RMS over ROIs of the change of the cleaned ROI values from the
+/// previous read volume (units of the cleaned signals); null for skipped volumes and the first volume after a gap.</param>
 public sealed record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
     double? Latency, double? Motion, float[]? Roi);
 

@@ -22,4 +22,8 @@ public sealed class DashboardOptions
     /// <summary>Largest ROI count whose full matrix is sent; larger matrices are averaged down to this size.</summary>
     [Range(16, 1000)]
     public int MaxMatrixSize { get; set; } = 400;
+
+    /// <summary>Fixed colour scale of the heatmap (± this value), e.g. 1.5 for Fisher-z edges; null scales each window to its max |edge|.</summary>
+    [Range(1e-6, 1e6)]
+    public double? MatrixScale { get; set; }
 }

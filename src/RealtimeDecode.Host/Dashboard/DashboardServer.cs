@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,7 +55,10 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.Services.AddSignalR(o => o.EnableDetailedErrors = false);
+        // Estimates and ROI values may be NaN: sent as "NaN" rather than failing the message.
+        builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DashboardBroadcaster>();
         var app = builder.Build();
@@ -62,7 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
         string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
         configure?.Invoke(app);
-        app.UseMiddleware<AccessTokenMiddleware>(token);
+        app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);
         app.UseDefaultFiles();
         var files = new PhysicalFileProvider(app.Environment.WebRootPath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });

@@ -9,7 +9,7 @@
 
   const state = {
     session: null, targets: [], xs: [], ys: [], lastVolume: -1,
-    qc: new Map(), latX: [], latY: [], roiX: [], roiRows: [],
+    qc: new Map(), latX: [], latY: [], motY: [], roiX: [], roiRows: [],
     connectivity: null, lastArrival: null, heatmapDraws: 0,
     displayLatencies: [], pending: null, dirty: false, justReceived: [],
   };
@@ -19,6 +19,7 @@
     lastVolume: () => state.lastVolume,
     heatmapDraws: () => state.heatmapDraws,
     displayLatencies: () => state.displayLatencies.slice(),
+    connected: () => state.connected,
   };
 
   // ---------- charts ----------
@@ -29,7 +30,7 @@
     if (estChart) estChart.destroy();
     const el = $("estimates");
     const series = [{ label: "volume" }].concat(targets.map((t, i) => ({ label: t, stroke: COLORS[i % COLORS.length], width: 2 })));
-    estChart = new uPlot({ width: width(el), height: 320, series, scales: { x: { time: false } },
+    estChart = new uPlot({ width: width(el), height: 420, series, scales: { x: { time: false } },
       axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }],
       legend: { live: true } }, [state.xs, ...state.ys], el);
     const values = $("values");
@@ -46,10 +47,15 @@
   function makeLatencyChart() {
     const el = $("latency-chart");
     latChart = new uPlot({ width: width(el), height: 150, scales: { x: { time: false } },
-      series: [{ label: "volume" }, { label: "latency (ms)", stroke: "#4aa3ff", width: 1.5 }],
-      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
-      [state.latX, state.latY], el);
+      series: [{ label: "volume" }, { label: "latency (ms)", stroke: "#4aa3ff", width: 1.5, scale: "ms" },
+        { label: "motion (ROI DVARS)", stroke: "#f5a623", width: 1.5, scale: "mot" }],
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { scale: "ms", stroke: "#4aa3ff", grid: { stroke: "#262c3a" } },
+        { scale: "mot", side: 1, stroke: "#f5a623", grid: { show: false } }] },
+      [state.latX, state.latY, state.motY], el);
   }
+
+  // The legends show the newest values unless the cursor is over the chart.
+  function showLast(chart, n) { if (n > 0 && chart.cursor.left < 0) chart.setLegend({ idx: n - 1 }); }
 
   function selectedRois() { return Array.from($("roi-select").selectedOptions).map(o => +o.value); }
 
@@ -83,7 +89,7 @@
   let heatIndex = null, offscreen = null;
 
   function heatLayout(n) {
-    const order = state.session && state.session.roiOrder && state.session.roiOrder.length === n ? state.session.roiOrder : [...Array(n).keys()];
+    const order = state.session && state.session.roiOrder && state.session.roiOrder.length === n && !(state.connectivity && state.connectivity.blockNetworks) ? state.session.roiOrder : [...Array(n).keys()];
     const pos = new Int32Array(n);
     order.forEach((roi, p) => { pos[roi] = p; });
     const m = n * (n - 1) / 2, a = new Int32Array(m), b = new Int32Array(m);
@@ -95,7 +101,7 @@
 
   function drawHeatmap(msg) {
     const n = msg.roiCount;
-    if (!heatIndex || heatIndex.n !== n) heatLayout(n);
+    if (!heatIndex || heatIndex.n !== n || heatIndex.blocks !== !!msg.blockNetworks) { heatLayout(n); heatIndex.blocks = !!msg.blockNetworks; }
     const raw = atob(msg.values), data = heatIndex.image.data, a = heatIndex.a, b = heatIndex.b;
     for (let k = 0; k < raw.length; k++) {
       let q = raw.charCodeAt(k); if (q > 127) q -= 256;
@@ -108,9 +114,9 @@
     const canvas = $("heatmap"), ctx = canvas.getContext("2d"), size = canvas.width;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(offscreen, 0, 0, size, size);
-    const nets = state.session && state.session.networks;
+    const nets = msg.blockNetworks || (state.session && state.session.networks);
     if (nets && nets.length === n) {
-      ctx.strokeStyle = "#000"; ctx.lineWidth = 1.5; ctx.font = "11px system-ui"; ctx.fillStyle = "#111";
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 2; ctx.font = "bold 12px system-ui"; ctx.fillStyle = "#000";
       let start = 0;
       for (let p = 1; p <= n; p++) {
         if (p === n || nets[heatIndex.order[p]] !== nets[heatIndex.order[start]]) {
@@ -121,7 +127,7 @@
         }
       }
     }
-    $("matrix-volume").textContent = `volume ${msg.volume} · ±${msg.scale.toFixed(2)}`;
+    $("matrix-volume").textContent = `volume ${msg.volume} · colour scale ±${msg.scale.toFixed(2)}` + (msg.blockNetworks ? ` · averaged to ${n} blocks` : "");
     drawContributions(msg.contributions);
     state.heatmapDraws++;
   }
@@ -132,10 +138,12 @@
     const rows = state.targets.map((t, ti) => {
       const top = list.map(c => ({ pair: c.networkA === c.networkB ? c.networkA : `${c.networkA}–${c.networkB}`, v: c.values[ti] }))
         .sort((x, y) => Math.abs(y.v) - Math.abs(x.v)).slice(0, 3);
-      return `<tr><td>${escapeHtml(t)}</td>${top.map(x => `<td>${escapeHtml(x.pair)} <b>${x.v >= 0 ? "+" : ""}${x.v.toFixed(2)}</b></td>`).join("")}</tr>`;
+      return `<tr><td>${escapeHtml(t)}</td>${top.map(x => `<td>${escapeHtml(x.pair)} <b>${x.v >= 0 ? "+" : ""}${x.v.toPrecision(2)}</b></td>`).join("")}</tr>`;
     });
     el.innerHTML = `<h2 style="margin-top:.8em">Network blocks driving each estimate</h2><table class="contrib"><tr><th>target</th><th>1st</th><th>2nd</th><th>3rd</th></tr>${rows.join("")}</table>`;
   }
+
+  function num(v) { return typeof v === "number" ? v : Number(v); }
 
   function escapeHtml(s) { return String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
 
@@ -167,7 +175,7 @@
       makeEstimateChart(s.targets);
       const sel = $("roi-select");
       sel.innerHTML = "";
-      s.roiNames.forEach((name, i) => { const o = document.createElement("option"); o.value = i; o.textContent = name; o.selected = i < 3; sel.appendChild(o); });
+      s.roiNames.forEach((name, i) => { const o = document.createElement("option"); o.value = i; o.textContent = `${i} ${name}` + (s.networks ? ` (${s.networks[i]})` : ""); o.selected = i < 3; sel.appendChild(o); });
       makeRoiChart();
       heatIndex = null;
     }
@@ -187,19 +195,21 @@
     if (!estChart || state.targets.length !== m.targets.length) { state.targets = m.targets; state.ys = m.targets.map(() => []); makeEstimateChart(m.targets); }
     state.lastVolume = m.volume;
     state.xs.push(m.volume);
-    m.values.forEach((v, i) => state.ys[i].push(v));
-    document.querySelectorAll("#values .num").forEach(el => { const v = m.values[+el.dataset.target]; el.textContent = v === undefined ? "–" : v.toFixed(3); });
+    const values = m.values.map(num);
+    values.forEach((v, i) => state.ys[i].push(Number.isFinite(v) ? v : null));
+    document.querySelectorAll("#values .num").forEach(el => { const v = values[+el.dataset.target]; el.textContent = v === undefined ? "–" : Number.isFinite(v) ? v.toFixed(3) : "n/a"; });
     if (receivedAt !== undefined && m.sentUnixMs) state.justReceived.push(m.sentUnixMs);
     schedule();
   }
 
   function onQc(m) {
+    if (m.status === "late" || m.status === "duplicate") { showCounts(m.counts); return; }
     if (state.qc.has(m.volume)) return;
     state.qc.set(m.volume, m);
     state.lastArrival = performance.now();
     $("volume").textContent = m.volume;
-    if (m.latency !== null && m.latency !== undefined) { state.latX.push(m.volume); state.latY.push(m.latency); }
-    if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi); }
+    if (m.latency !== null && m.latency !== undefined) { state.latX.push(m.volume); state.latY.push(num(m.latency)); state.motY.push(m.motion === null || m.motion === undefined ? null : num(m.motion)); }
+    if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi.map(num)); }
     showCounts(m.counts);
     schedule();
   }
@@ -211,9 +221,9 @@
     state.dirty = true;
     requestAnimationFrame(() => {
       state.dirty = false;
-      if (estChart) estChart.setData([state.xs, ...state.ys]);
-      if (latChart) latChart.setData([state.latX, state.latY]);
-      if (roiChart) roiChart.setData(roiData());
+      if (estChart) { estChart.setData([state.xs, ...state.ys]); showLast(estChart, state.xs.length); }
+      if (latChart) { latChart.setData([state.latX, state.latY, state.motY]); showLast(latChart, state.latX.length); }
+      if (roiChart) { roiChart.setData(roiData()); showLast(roiChart, state.roiX.length); }
       drawStrip();
       if (state.heatPending && state.connectivity) { state.heatPending = false; drawHeatmap(state.connectivity); }
       const now = performance.timeOrigin + performance.now();
@@ -224,7 +234,7 @@
 
   function resetData() {
     state.xs = []; state.ys = state.targets.map(() => []); state.lastVolume = -1;
-    state.qc = new Map(); state.latX = []; state.latY = []; state.roiX = []; state.roiRows = []; state.connectivity = null;
+    state.qc = new Map(); state.latX = []; state.latY = []; state.motY = []; state.roiX = []; state.roiRows = []; state.connectivity = null;
   }
 
   function live(fn) { if (state.pending) state.pending.push(fn); else fn(); }
@@ -262,6 +272,7 @@
       await conn.start();
       await loadSnapshot();
       setConnection("connected", "ok");
+      state.connected = true;
     } catch (e) {
       setConnection("disconnected", "bad");
       setTimeout(start, 2000);
@@ -278,7 +289,7 @@
     const el = $("clock"); el.textContent = `${s.toFixed(1)} s`; el.style.color = s > 1.5 * tr ? "#e6194b" : "";
   }, 200);
   window.addEventListener("resize", () => {
-    if (estChart) estChart.setSize({ width: width($("estimates")), height: 320 });
+    if (estChart) estChart.setSize({ width: width($("estimates")), height: 420 });
     if (latChart) latChart.setSize({ width: width($("latency-chart")), height: 150 });
     if (roiChart) roiChart.setSize({ width: width($("roi-chart")), height: 180 });
   });

@@ -17,9 +17,11 @@
   const min = +get("min", 0), max = +get("max", 1);
   const zone = String(get("zone", "")).split("-").map(Number);
   const label = get("label", null);
+  $id("min").textContent = String(min); $id("max").textContent = String(max);
   const recent = [];
+  function $id(id) { return document.getElementById(id); }
   const $ = id => document.getElementById(id);
-  window.rtfeedback = { values: [] };
+  window.rtfeedback = { values: [], connected: false };
 
   if (zone.length === 2 && zone.every(Number.isFinite)) {
     const lo = (zone[0] - min) / (max - min), hi = (zone[1] - min) / (max - min);
@@ -29,7 +31,8 @@
   function show(m) {
     if (!weights) weights = { [m.targets[0]]: 1 };
     let v = 0;
-    for (const [k, wk] of Object.entries(weights)) { const i = m.targets.indexOf(k); if (i >= 0) v += wk * m.values[i]; }
+    for (const [k, wk] of Object.entries(weights)) { const i = m.targets.indexOf(k); if (i >= 0) v += wk * Number(m.values[i]); }
+    if (!Number.isFinite(v)) return; // a volume without a usable estimate leaves the display as it was
     recent.push(v); if (recent.length > smooth) recent.shift();
     const s = recent.reduce((a, b) => a + b, 0) / recent.length;
     const f = Math.max(0, Math.min(1, (s - min) / (max - min)));
@@ -53,6 +56,7 @@
       const snap = await conn.invoke("GetSession");
       const tail = snap.estimates.slice(-smooth);
       for (const m of tail) if (m.volume > last) { last = m.volume; show(m); }
+      window.rtfeedback.connected = true;
     } catch { setTimeout(start, 2000); }
   }
   conn.onclose(() => setTimeout(start, 2000));

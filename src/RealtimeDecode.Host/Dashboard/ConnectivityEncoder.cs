@@ -1,0 +1,215 @@
+using System.Numerics.Tensors;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>
+/// Turns one window's edges into a <see cref="ConnectivityMessage"/>: the matrix quantised to signed
+/// bytes (averaged down to at most <c>maxMatrixSize</c> ROIs), and for linear models the contribution
+/// of each network pair to each estimate. All index tables are built once in the constructor; per
+/// window the work is one pass over the edges for the matrix and one SIMD dot product per target and
+/// network pair for the contributions.
+/// <para>Numeric contract. Input: R(R−1)/2 edges in the model's ROI order, i &lt; j row-major
+/// (0-1, 0-2, …, 1-2, …). Quantisation: q = round(127 · clamp(v / scale, −1, 1)), so the page decodes
+/// v ≈ q / 127 · scale. Scale: the fixed scale when one is given (use it for Fisher-z edges, whose range
+/// is unbounded, e.g. 1.5), else max |edge| of the window (correlations: the colours span the window's
+/// own range; 1 when every edge is 0). NaN edges are sent as 0. Downsampling: ROIs are taken in
+/// <c>roiOrder</c> (network order) and split into M consecutive blocks of ⌊R/M⌋ or ⌈R/M⌉ ROIs; a block
+/// pair's value is the mean of the finite edges between them; the message is then in block order.
+/// Contributions: for target t and network pair (a ≤ b), Σ weight[t, e] · edge[e] over the edges e
+/// between a and b (in the raw feature units, NaN edges count as 0).</para>
+/// </summary>
+public sealed class ConnectivityEncoder
+{
+    private readonly int _rois;
+    private readonly int _edges;
+    private readonly int _size; // ROIs (or blocks) in the message
+    private readonly double? _fixedScale;
+    private readonly int[]? _blockEdge; // edge -> block-pair index in the message, -1 within a block
+    private readonly double[]? _blockSum;
+    private readonly int[]? _blockCount;
+    private readonly double[] _matrix; // values in the message's order (edges or block pairs)
+
+    private readonly int _targets;
+    private readonly string[] _pairA = [], _pairB = [];
+    private readonly int[] _pairStart = []; // segments of the permuted edge order, one per network pair
+    private readonly int[] _perm = []; // permuted position -> edge
+    private readonly double[] _permWeights = []; // targets × edges, permuted
+    private readonly double[] _permEdges = [];
+
+    /// <param name="roiCount">R, the ROIs of the model.</param>
+    /// <param name="roiOrder">ROI indices in display (network) order; a permutation of 0..R−1.</param>
+    /// <param name="networks">Network of each ROI (model order), or null.</param>
+    /// <param name="edgeWeights">Targets × edges weights (row-major) of a linear model, or null.</param>
+    /// <param name="targetCount">Number of targets (rows of <paramref name="edgeWeights"/>).</param>
+    /// <param name="maxMatrixSize">Largest matrix sent in full.</param>
+    /// <param name="fixedScale">Scale for every window (Fisher z), or null for max |edge|.</param>
+    public ConnectivityEncoder(int roiCount, IReadOnlyList<int> roiOrder, IReadOnlyList<string>? networks,
+        double[]? edgeWeights, int targetCount, int maxMatrixSize, double? fixedScale = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(roiCount, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMatrixSize, 2);
+        if (roiOrder.Count != roiCount) throw new ArgumentException("The ROI order must list every ROI once.", nameof(roiOrder));
+        _rois = roiCount;
+        _edges = roiCount * (roiCount - 1) / 2;
+        _fixedScale = fixedScale is > 0 ? fixedScale : null;
+
+        if (roiCount > maxMatrixSize)
+        {
+            _size = maxMatrixSize;
+            var block = new int[roiCount];
+            for (int p = 0; p < roiCount; p++) block[roiOrder[p]] = (int)((long)p * maxMatrixSize / roiCount);
+            int blockPairs = _size * (_size - 1) / 2;
+            _blockEdge = new int[_edges];
+            _blockSum = new double[blockPairs];
+            _blockCount = new int[blockPairs];
+            int k = 0;
+            for (int i = 0; i < roiCount; i++)
+                for (int j = i + 1; j < roiCount; j++, k++)
+                {
+                    int a = block[i], b = block[j];
+                    if (a == b) { _blockEdge[k] = -1; continue; }
+                    if (a > b) (a, b) = (b, a);
+                    _blockEdge[k] = UpperIndex(a, b, _size);
+                }
+            BlockNetworks = networks is null ? null
+                : Enumerable.Range(0, _size).Select(b => networks[roiOrder[(int)(((long)b * roiCount + maxMatrixSize - 1) / maxMatrixSize)]]).ToArray();
+        }
+        else
+        {
+            _size = roiCount;
+        }
+        int sent = _size * (_size - 1) / 2;
+        _matrix = new double[sent];
+
+        if (edgeWeights is not null && networks is not null && targetCount > 0 && edgeWeights.Length == targetCount * _edges)
+        {
+            _targets = targetCount;
+            var names = networks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var netIndex = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+            int nets = names.Length, pairs = nets * (nets + 1) / 2;
+            var pairOfEdge = new int[_edges];
+            var counts = new int[pairs];
+            int k = 0;
+            for (int i = 0; i < roiCount; i++)
+                for (int j = i + 1; j < roiCount; j++, k++)
+                {
+                    int a = netIndex[networks[i]], b = netIndex[networks[j]];
+                    if (a > b) (a, b) = (b, a);
+                    int pair = PairIndex(a, b, nets);
+                    pairOfEdge[k] = pair;
+                    counts[pair]++;
+                }
+            _pairStart = new int[pairs + 1];
+            for (int p = 0; p < pairs; p++) _pairStart[p + 1] = _pairStart[p] + counts[p];
+            var fill = _pairStart[..pairs];
+            _perm = new int[_edges];
+            for (int e = 0; e < _edges; e++) _perm[fill[pairOfEdge[e]]++] = e;
+            _permWeights = new double[targetCount * _edges];
+            for (int t = 0; t < targetCount; t++)
+                for (int p = 0; p < _edges; p++)
+                    _permWeights[t * _edges + p] = edgeWeights[t * _edges + _perm[p]];
+            _permEdges = new double[_edges];
+            _pairA = new string[pairs];
+            _pairB = new string[pairs];
+            for (int a = 0; a < nets; a++)
+                for (int b = a; b < nets; b++)
+                {
+                    _pairA[PairIndex(a, b, nets)] = names[a];
+                    _pairB[PairIndex(a, b, nets)] = names[b];
+                }
+        }
+    }
+
+    /// <summary>ROIs (or blocks) per side of the matrix in the messages.</summary>
+    public int MatrixSize => _size;
+
+    /// <summary>True when the matrix is averaged down (its rows are blocks of ROIs in network order).</summary>
+    public bool IsDownsampled => _blockEdge is not null;
+
+    /// <summary>When downsampled: the network of the first ROI of each block (null otherwise or without networks).</summary>
+    public string[]? BlockNetworks { get; }
+
+    /// <summary>True when contributions per network pair are computed (linear model with networks).</summary>
+    public bool HasContributions => _targets > 0;
+
+    /// <summary>Encodes one window.</summary>
+    public ConnectivityMessage Encode(int volume, ReadOnlySpan<double> edges)
+    {
+        if (edges.Length != _edges)
+            throw new ArgumentException($"Expected {_edges} edges for {_rois} ROIs, got {edges.Length}.", nameof(edges));
+
+        ReadOnlySpan<double> values;
+        if (_blockEdge is null) values = edges;
+        else
+        {
+            Array.Clear(_blockSum!);
+            Array.Clear(_blockCount!);
+            var map = _blockEdge;
+            for (int e = 0; e < edges.Length; e++)
+            {
+                int b = map[e];
+                double v = edges[e];
+                if (b < 0 || !double.IsFinite(v)) continue;
+                _blockSum![b] += v;
+                _blockCount![b]++;
+            }
+            for (int b = 0; b < _matrix.Length; b++) _matrix[b] = _blockCount![b] > 0 ? _blockSum![b] / _blockCount[b] : 0;
+            values = _matrix;
+        }
+
+        double scale = _fixedScale ?? MaxFiniteMagnitude(values);
+        if (!(scale > 0)) scale = 1;
+        double k = 127.0 / scale;
+        var bytes = new byte[values.Length]; // under the large-object threshold up to 412 ROIs
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i] * k;
+            int q = double.IsNaN(v) ? 0 : (int)Math.Round(Math.Clamp(v, -127.0, 127.0));
+            bytes[i] = unchecked((byte)(sbyte)q);
+        }
+        return new ConnectivityMessage(volume, _size, scale, bytes, Contributions(edges), BlockNetworks);
+    }
+
+    private NetworkContribution[]? Contributions(ReadOnlySpan<double> edges)
+    {
+        if (_targets == 0) return null;
+        var perm = _perm;
+        var pe = _permEdges;
+        for (int p = 0; p < pe.Length; p++)
+        {
+            double v = edges[perm[p]];
+            pe[p] = double.IsFinite(v) ? v : 0;
+        }
+        int pairs = _pairA.Length;
+        var result = new NetworkContribution[pairs];
+        for (int pair = 0; pair < pairs; pair++)
+        {
+            int start = _pairStart[pair], length = _pairStart[pair + 1] - start;
+            var perTarget = new double[_targets];
+            if (length > 0)
+            {
+                var seg = pe.AsSpan(start, length);
+                for (int t = 0; t < _targets; t++)
+                    perTarget[t] = TensorPrimitives.Dot<double>(_permWeights.AsSpan(t * _edges + start, length), seg);
+            }
+            result[pair] = new NetworkContribution(_pairA[pair], _pairB[pair], perTarget);
+        }
+        return result;
+    }
+
+    private static double MaxFiniteMagnitude(ReadOnlySpan<double> values)
+    {
+        double m = 0;
+        foreach (double v in values)
+        {
+            double a = Math.Abs(v);
+            if (a > m && double.IsFinite(a)) m = a;
+        }
+        return m;
+    }
+
+    /// <summary>Index of (i, j), i &lt; j, in the row-major upper triangle of an n × n matrix.</summary>
+    internal static int UpperIndex(int i, int j, int n) => i * (2 * n - i - 1) / 2 + (j - i - 1);
+
+    private static int PairIndex(int a, int b, int n) => a * (2 * n - a + 1) / 2 + (b - a);
+}

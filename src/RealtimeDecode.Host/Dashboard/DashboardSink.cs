@@ -1,0 +1,152 @@
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Host.Session;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>
+/// The dashboard's output of a session: turns the pipeline's frames into hub messages and publishes
+/// them through the <see cref="DashboardBroadcaster"/>, which never blocks. Per frame: a <c>qc</c>
+/// message (status, running counts, latency, ROI-DVARS motion proxy, ROI values); per decoded volume an
+/// <c>estimate</c>; per window a <c>connectivity</c> message (see <see cref="ConnectivityEncoder"/>);
+/// and <c>status</c> on every change of state: starting (at construction, which also clears the
+/// backlog of a previous run), warming-up (with the volumes still needed), running, ended or failed.
+/// Called by one <see cref="SinkFanout"/> consumer at a time, so it keeps its state without locks.
+/// </summary>
+public sealed class DashboardSink : IFrameSink
+{
+    private readonly DashboardBroadcaster _broadcaster;
+    private readonly TimeProvider _time;
+    private readonly SessionInfo _info;
+    private readonly string[] _targets;
+    private readonly int _window;
+    private readonly ConnectivityEncoder? _encoder;
+    private readonly int _roiCount;
+    private readonly Dictionary<string, int> _counts;
+    private double[]? _previousRoi;
+    private int _okSeen, _volumesSeen, _lastWarmupRemaining = -1;
+    private string _state = "starting";
+
+    /// <summary>Creates the sink and announces the session (state <c>starting</c>) after clearing the previous run's backlog.</summary>
+    public DashboardSink(DashboardBroadcaster broadcaster, SessionContext session, DashboardOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(broadcaster);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(options);
+        _broadcaster = broadcaster;
+        _time = time ?? TimeProvider.System;
+        _info = CreateInfo(session);
+        _targets = [.. session.Targets];
+        _window = Math.Max(1, session.Window);
+        _roiCount = session.RoiNames.Count;
+        _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s.ToFileValue(), _ => 0);
+        if (_roiCount >= 2)
+            _encoder = new ConnectivityEncoder(_roiCount, _info.RoiOrder, session.Networks, session.EdgeWeights,
+                _targets.Length, options.MaxMatrixSize, options.MatrixScale);
+        _broadcaster.Reset();
+        PublishStatus("starting", 0, null);
+    }
+
+    /// <inheritdoc />
+    public string Name => "dashboard";
+
+    /// <summary>The session facts sent with every status message.</summary>
+    public SessionInfo Info => _info;
+
+    /// <summary>
+    /// The session facts for the page: ROI order sorted by network (stable: by first appearance of
+    /// each network in the model's ROI order, then by ROI index), identity when there are no networks.
+    /// </summary>
+    public static SessionInfo CreateInfo(SessionContext s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        int n = s.RoiNames.Count;
+        int[] order;
+        if (s.Networks is { } nets && nets.Count == n)
+        {
+            var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var net in nets) rank.TryAdd(net, rank.Count);
+            order = Enumerable.Range(0, n).OrderBy(i => rank[nets[i]]).ThenBy(i => i).ToArray();
+        }
+        else order = Enumerable.Range(0, n).ToArray();
+        return new SessionInfo(s.Run, s.ModelName, s.Atlas, [.. s.Targets], s.Tr, s.Window, [.. s.RoiNames],
+            s.Networks is null ? null : [.. s.Networks], order, s.ExpectedVolumes);
+    }
+
+    /// <inheritdoc />
+    public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        string status = frame.Status.ToFileValue();
+        _counts[status]++;
+        if (frame.Status.OccupiesSlot()) _volumesSeen++;
+
+        double? motion = null;
+        float[]? roi = null;
+        if (frame is EstimateFrame e)
+        {
+            var values = e.Roi.Values;
+            roi = new float[values.Length];
+            for (int i = 0; i < values.Length; i++) roi[i] = (float)values[i];
+            if (_previousRoi is { } prev && prev.Length == values.Length) motion = RmsDifference(prev, values);
+            _previousRoi = values;
+            _okSeen++;
+        }
+        else if (frame.Status.OccupiesSlot())
+        {
+            _previousRoi = null; // a gap: no change to measure against
+        }
+
+        // The estimate goes first: it is what the feedback display waits for; the matrix is the heaviest message.
+        double latency = frame.Timing.LatencyMs;
+        if (frame is EstimateFrame { Estimates: { } first })
+            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs()));
+        _broadcaster.Publish(new QcMessage(frame.Volume, frame.OnsetSeconds, status,
+            new Dictionary<string, int>(_counts), latency, motion, roi));
+
+        if (frame is EstimateFrame ef)
+        {
+            if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == _roiCount * (_roiCount - 1) / 2)
+                _broadcaster.Publish(_encoder.Encode(c.Volume, c.Edges));
+            if (ef.Estimates is not null)
+            {
+                if (_state != "running") PublishStatus("running", 0, null);
+            }
+            else
+            {
+                int remaining = Math.Max(1, _window - _okSeen);
+                if (_state != "warming-up" || remaining != _lastWarmupRemaining) PublishStatus("warming-up", remaining, null);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
+    {
+        PublishStatus(error is null ? "ended" : "failed", 0, error?.Message);
+        return ValueTask.CompletedTask;
+    }
+
+    private void PublishStatus(string state, int warmupRemaining, string? message)
+    {
+        _state = state;
+        _lastWarmupRemaining = warmupRemaining;
+        _broadcaster.Publish(new StatusMessage(state, _info, _volumesSeen, warmupRemaining, 0, message));
+    }
+
+    private double UnixMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+
+    private static double? RmsDifference(double[] a, double[] b)
+    {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = b[i] - a[i];
+            if (!double.IsFinite(d)) continue;
+            sum += d * d;
+            n++;
+        }
+        return n == 0 ? null : Math.Sqrt(sum / n);
+    }
+}

@@ -1,0 +1,82 @@
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Tests.Dashboard.Support;
+
+namespace RealtimeDecode.Host.Tests.Dashboard;
+
+/// <summary>The sink's messages as the backlog records them (no clients connected).</summary>
+public sealed class DashboardSinkTests
+{
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static (DashboardBroadcaster B, List<StatusMessage> Statuses) Broadcaster()
+    {
+        var b = new DashboardBroadcaster(new FakeHubContext(), new DashboardOptions());
+        return (b, []);
+    }
+
+    [Fact]
+    public async Task OnFrameAsync_WholeSession_BacklogHoldsEveryVolumeAndStatusEnds()
+    {
+        var session = new FakeSession(rois: 30, targets: 3, window: 5, volumes: 20, missing: [8]);
+        var (b, _) = Broadcaster();
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
+        var sink = new DashboardSink(b, session.Context, new DashboardOptions(), new FixedTime(now));
+        Assert.Equal("starting", b.Snapshot().Status.State);
+
+        var states = new List<(string, int)>();
+        for (int v = 0; v < 20; v++)
+        {
+            await sink.OnFrameAsync(session.Frame(v), CancellationToken.None);
+            var s = b.Snapshot().Status;
+            states.Add((s.State, s.WarmupRemaining));
+        }
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+
+        Assert.Equal([("warming-up", 4), ("warming-up", 3), ("warming-up", 2), ("warming-up", 1)], states.Take(4));
+        Assert.All(states.Skip(4), s => Assert.Equal("running", s.Item1));
+        var snap = b.Snapshot();
+        Assert.Equal("ended", snap.Status.State);
+        Assert.Equal(20, snap.Status.VolumesSeen);
+        Assert.Equal(Enumerable.Range(4, 16).Where(v => v != 8), snap.Estimates.Select(e => e.Volume));
+        Assert.All(snap.Estimates, e => Assert.Equal(1_700_000_000_123, e.SentUnixMs));
+        Assert.Equal(FakeSession.Estimate(19, 2), snap.Estimates[^1].Values[2]);
+        Assert.Equal(Enumerable.Range(0, 20), snap.Qc.Select(q => q.Volume));
+        var missing = snap.Qc[8];
+        Assert.Equal("missing", missing.Status);
+        Assert.Null(missing.Roi);
+        Assert.Null(snap.Qc[9].Motion); // first volume after the gap
+        Assert.Null(snap.Qc[0].Motion);
+        Assert.Equal(19, snap.Qc[^1].Counts["ok"]);
+        Assert.Equal(1, snap.Qc[^1].Counts["missing"]);
+        var r18 = ((EstimateFrame)session.Frame(18)).Roi.Values;
+        var r19 = ((EstimateFrame)session.Frame(19)).Roi.Values;
+        Assert.Equal(Math.Sqrt(r18.Zip(r19, (a, c) => (c - a) * (c - a)).Average()), snap.Qc[^1].Motion!.Value, 12);
+        Assert.Equal(r19.Select(x => (float)x), snap.Qc[^1].Roi);
+        Assert.Equal(19, snap.Connectivity!.Volume);
+        Assert.Equal(30, snap.Connectivity.RoiCount);
+        Assert.NotNull(snap.Connectivity.Contributions);
+    }
+
+    [Fact]
+    public void CreateInfo_Networks_RoiOrderGroupsByNetworkInOrderOfFirstAppearance()
+    {
+        var session = new FakeSession(rois: 9, targets: 2, networks: 3);
+        var info = DashboardSink.CreateInfo(session.Context);
+        Assert.Equal([0, 3, 6, 1, 4, 7, 2, 5, 8], info.RoiOrder);
+        var none = DashboardSink.CreateInfo(session.Context with { Networks = null });
+        Assert.Equal(Enumerable.Range(0, 9), none.RoiOrder);
+    }
+
+    [Fact]
+    public async Task OnCompletedAsync_PipelineError_StatusFailedWithMessage()
+    {
+        var (b, _) = Broadcaster();
+        var sink = new DashboardSink(b, new FakeSession(rois: 10, targets: 2).Context, new DashboardOptions());
+        await sink.OnCompletedAsync(new InvalidOperationException("disk gone"), CancellationToken.None);
+        Assert.Equal(("failed", "disk gone"), (b.Snapshot().Status.State, b.Snapshot().Status.Message));
+    }
+}
