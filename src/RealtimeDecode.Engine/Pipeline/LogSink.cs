@@ -19,24 +19,38 @@ public sealed class LogSink : IFrameSink
         _targets = targetNames ?? throw new ArgumentNullException(nameof(targetNames));
     }
 
+    /// <summary>Decoded volumes between two Information-level progress events.</summary>
+    public const int ProgressEvery = 30;
+
+    private long _decoded;
+
     /// <inheritdoc />
     public string Name => "log";
+
+    private static double? Since(FrameTiming t, long? ts) => ts is { } v ? (v - t.DetectedTimestamp) * 1000.0 / t.TimestampFrequency : null;
 
     /// <inheritdoc />
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         switch (frame)
         {
-            case EstimateFrame { Estimates: { } values } e when _log.IsEnabled(LogEventLevel.Information):
-                var named = new Dictionary<string, double>(values.Length);
-                for (int i = 0; i < values.Length; i++) named[i < _targets.Count ? _targets[i] : $"target{i}"] = values[i];
-                _log.Information("Volume {Index} estimates {@Estimates} in {LatencyMs:0.0} ms", e.Volume, named, e.Timing.LatencyMs);
+            case EstimateFrame { Estimates: { } values } e:
+                _decoded++;
+                if (_log.IsEnabled(LogEventLevel.Debug))
+                {
+                    var named = new Dictionary<string, double>(values.Length);
+                    for (int i = 0; i < values.Length; i++) named[i < _targets.Count ? _targets[i] : $"target{i}"] = values[i];
+                    _log.Debug("Volume {Index} estimates {@Estimates}; read {ReadMs:0.00} ms, decoded {DecodedMs:0.00} ms, published {LatencyMs:0.00} ms after detection",
+                        e.Volume, named, Since(e.Timing, e.Timing.ReadTimestamp), Since(e.Timing, e.Timing.DecodedTimestamp), e.Timing.LatencyMs);
+                }
+                if (_decoded % ProgressEvery == 0)
+                    _log.Information("Volume {Index}: {Decoded} volumes decoded, latency {LatencyMs:0.0} ms", e.Volume, _decoded, e.Timing.LatencyMs);
                 break;
             case EstimateFrame { IsWarmingUp: true } w:
                 _log.Debug("Volume {Index} warming up in {LatencyMs:0.0} ms", w.Volume, w.Timing.LatencyMs);
                 break;
             case SkippedFrame s:
-                _log.Debug("Volume {Index} skipped: {Status}", s.Volume, s.Status.ToFileValue());
+                _log.Warning("Volume {Index} skipped: {Status} ({Reason})", s.Volume, s.Status.ToFileValue(), s.Reason);
                 break;
         }
         return ValueTask.CompletedTask;

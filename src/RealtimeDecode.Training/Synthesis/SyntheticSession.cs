@@ -159,6 +159,35 @@ public static class SyntheticSession
         return d;
     }
 
+    /// <summary>The options a session was written with, read back from its synth.json.</summary>
+    public static SynthOptions ReadOptions(string synthJson)
+    {
+        JsonNode root;
+        try { root = JsonNode.Parse(File.ReadAllText(synthJson)) ?? throw new JsonException("empty"); }
+        catch (Exception e) when (e is JsonException or IOException) { throw new InputDataException(synthJson, $"not a synth.json: {e.Message}"); }
+        try
+        {
+            var grid = root["grid"]!.AsArray();
+            return new SynthOptions
+            {
+                Nx = grid[0]!.GetValue<int>(), Ny = grid[1]!.GetValue<int>(), Nz = grid[2]!.GetValue<int>(),
+                VoxelSize = root["voxel_size_mm"]!.GetValue<double>(),
+                Parcels = root["parcels"]!.GetValue<int>(),
+                Runs = root["runs"]!.GetValue<int>(),
+                Volumes = root["volumes"]!.GetValue<int>(),
+                Tr = root["tr_s"]!.GetValue<double>(),
+                Seed = root["seed"]!.GetValue<int>(),
+                Subject = root["subject"]?.GetValue<string>() ?? "01",
+                Task = root["task"]?.GetValue<string>() ?? "alice",
+                Brain = root["brain_model"].Deserialize<BrainModelOptions>() ?? new BrainModelOptions(),
+            };
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
+        {
+            throw new InputDataException(synthJson, $"missing or malformed field: {e.Message}");
+        }
+    }
+
     private static void WriteDescription(string path, SynthOptions o, SyntheticAtlas atlas, SyntheticBrainModel model, string[] emotions)
     {
         var json = new JsonObject
@@ -172,6 +201,8 @@ public static class SyntheticSession
             ["runs"] = o.Runs,
             ["volumes"] = o.Volumes,
             ["tr_s"] = o.Tr,
+            ["subject"] = o.Subject,
+            ["task"] = o.Task,
             ["brain_model"] = JsonSerializer.SerializeToNode(o.Brain),
             ["emotions"] = new JsonArray(emotions.Select((name, e) => (JsonNode)new JsonObject
             {

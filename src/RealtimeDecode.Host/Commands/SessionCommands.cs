@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using RealtimeDecode.Host.Configuration;
+using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Lsl;
+using RealtimeDecode.Host.Session;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary>Options shared by <c>replay</c> and <c>live</c>, and their merge with the configuration files.</summary>
+internal sealed class SessionOptions
+{
+    public Option<string?> Atlas { get; } = new("--atlas") { Description = "Label NIfTI on the run's grid (default: the bundled atlas)" };
+    public Option<string?> Labels { get; } = new("--labels") { Description = "Labels TSV (index, name, network)" };
+    public Option<string?> Model { get; } = new("--model") { Description = "Model package (default: replay-data/models/default)" };
+    public Option<string?> Speed { get; } = new("--speed") { Description = "Pace: a factor of real time (1, 10) or max" };
+    public Option<string?> Record { get; } = new("--record") { Description = "Recording folder (default: recordings/<time>-<run>)" };
+    public Option<string?> Urls { get; } = new("--urls") { Description = "Dashboard addresses (default http://127.0.0.1:5080; other machines need the access token)" };
+    public Option<bool> NoDashboard { get; } = new("--no-dashboard") { Description = "Do not serve the dashboard" };
+    public Option<bool> NoLsl { get; } = new("--no-lsl") { Description = "Do not publish on Lab Streaming Layer" };
+    public Option<bool> KeepServing { get; } = new("--keep-serving") { Description = "Keep serving the dashboard after the run ends (until Ctrl-C)" };
+    public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
+    public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say" };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr];
+
+    public static IConfigurationRoot LoadConfiguration(string? extra)
+    {
+        var b = new ConfigurationBuilder();
+        var defaults = RepositoryPaths.Bundled("configs", "default.json");
+        if (File.Exists(defaults)) b.AddJsonFile(defaults, optional: true);
+        if (extra is not null)
+        {
+            if (!File.Exists(extra)) throw new InputDataException(extra, "configuration file not found");
+            b.AddJsonFile(Path.GetFullPath(extra), optional: false);
+        }
+        b.AddEnvironmentVariables("RTDECODE_");
+        try { return b.Build(); }
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new InputDataException(extra ?? defaults, $"not valid JSON configuration: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    public SessionRequest Request(ParseResult parse, string? run, string? watch, string? format)
+    {
+        var config = LoadConfiguration(parse.GetValue(Config));
+        var session = config.GetSection("Session");
+        var live = config.GetSection("Live");
+        var dashboard = Bind<DashboardOptions>(config, "Dashboard");
+        var feedback = Bind<FeedbackOptions>(config, "Feedback");
+        var lsl = Bind<LslOptions>(config, "Lsl");
+        if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
+        if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
+        if (parse.GetValue(NoLsl)) lsl.Enabled = false;
+        Validate(dashboard, "Dashboard");
+        try { lsl.Validate(); }
+        catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
+
+        string? atlas = parse.GetValue(Atlas) ?? session["Atlas"];
+        string? labels = parse.GetValue(Labels) ?? session["Labels"];
+        string? model = parse.GetValue(Model) ?? session["Model"];
+        if (atlas is null) { atlas = BundledSession.Atlas; labels ??= BundledSession.Labels; }
+        model ??= BundledSession.Model;
+        return new SessionRequest
+        {
+            Run = run,
+            Watch = watch,
+            Format = format ?? live["Format"] ?? "auto",
+            Tr = parse.GetValue(Tr) ?? (double.TryParse(live["Tr"], System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null),
+            Atlas = atlas,
+            Labels = labels,
+            Model = model,
+            Speed = parse.GetValue(Speed) ?? session["Speed"] ?? "1",
+            Record = parse.GetValue(Record),
+            RecordRoot = session["RecordRoot"] ?? "recordings",
+            KeepServing = parse.GetValue(KeepServing) || session.GetValue<bool>("KeepServing"),
+            MissingAfterTrs = live.GetValue("MissingAfterTrs", 3.0),
+            PollIntervalMs = live.GetValue("PollIntervalMs", 200),
+            IncludeExisting = live.GetValue<bool>("IncludeExisting"),
+            Dashboard = dashboard,
+            Feedback = feedback,
+            Lsl = lsl,
+            Configuration = Snapshot(config),
+        };
+    }
+
+    private static T Bind<T>(IConfiguration config, string section) where T : new()
+    {
+        var o = new T();
+        try { config.GetSection(section).Bind(o); }
+        catch (InvalidOperationException e) { throw new InputDataException(null, $"configuration section {section}: {e.Message}"); }
+        return o;
+    }
+
+    private static void Validate(object o, string section)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(o, new ValidationContext(o), results, validateAllProperties: true))
+            throw new InputDataException(null, $"configuration section {section}: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+    }
+
+    private static JsonObject Snapshot(IConfiguration config)
+    {
+        var o = new JsonObject();
+        foreach (var kv in config.AsEnumerable(makePathsRelative: false).Where(kv => kv.Value is not null && !kv.Key.Contains("Token", StringComparison.OrdinalIgnoreCase)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            o[kv.Key] = kv.Value;
+        return o;
+    }
+
+    public static async Task<int> RunAsync(SessionRequest request, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var summary = await new SessionRunner(request).RunAsync(cts.Token).ConfigureAwait(false);
+            return summary.Volumes > 0 ? 0 : 1;
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+}
+
+/// <summary><c>realtime-decode replay</c>: the main job, a recorded run through the real-time pipeline.</summary>
+internal sealed class ReplayCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var o = new SessionOptions();
+        var run = new Option<string?>("--run") { Description = "Run to replay: 4D NIfTI, folder of volumes, or BIDS (default: the bundled session's held-out run 2)" };
+        var cmd = new Command("replay", "Replay a recorded run through the real-time pipeline, with dashboard, LSL and recording.") { run };
+        foreach (var x in o.All) cmd.Options.Add(x);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            string? path = parse.GetValue(run);
+            var request = o.Request(parse, path, null, null);
+            if (path is null)
+            {
+                BundledSession.EnsureRuns(Console.Out);
+                request = request with { Run = BundledSession.DefaultRun };
+            }
+            return await SessionOptions.RunAsync(request, ct);
+        });
+        return cmd;
+    }
+}
+
+/// <summary><c>realtime-decode live</c>: a live session on the scanner's real-time export folder.</summary>
+internal sealed class LiveCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var o = new SessionOptions();
+        var watch = new Option<string>("--watch") { Description = "The scanner's real-time export folder", Required = true };
+        var format = new Option<string?>("--format") { Description = "auto, nifti or dicom" };
+        var include = new Option<bool>("--include-existing") { Description = "Also process files already in the folder at start" };
+        var missing = new Option<double?>("--missing-after") { Description = "TRs to wait for a volume after a later one arrived before it is marked missing" };
+        var cmd = new Command("live", "A live session: decode volumes as the scanner exports them. Ctrl-C ends it with the recording complete.") { watch, format, include, missing };
+        foreach (var x in o.All) cmd.Options.Add(x);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var fmt = parse.GetValue(format);
+            if (fmt is not null and not ("auto" or "nifti" or "dicom")) throw new InputDataException(null, $"--format '{fmt}' is not auto, nifti or dicom");
+            var request = o.Request(parse, null, parse.GetValue(watch), fmt);
+            if (parse.GetValue(include)) request = request with { IncludeExisting = true };
+            if (parse.GetValue(missing) is { } m) request = request with { MissingAfterTrs = m };
+            return await SessionOptions.RunAsync(request, ct);
+        });
+        return cmd;
+    }
+}

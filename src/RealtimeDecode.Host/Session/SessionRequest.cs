@@ -1,0 +1,33 @@
+using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Lsl;
+
+namespace RealtimeDecode.Host.Session;
+
+/// <summary>Everything a replay or live session is started with, after configuration and options are merged.</summary>
+internal sealed record SessionRequest
+{
+    /// <summary>Run to replay (null for live).</summary>
+    public string? Run { get; init; }
+
+    /// <summary>Export folder to watch (live).</summary>
+    public string? Watch { get; init; }
+
+    public string Format { get; init; } = "auto";
+    public double? Tr { get; init; }
+    public required string Atlas { get; init; }
+    public string? Labels { get; init; }
+    public required string Model { get; init; }
+    public string Speed { get; init; } = "1";
+    public string? Record { get; init; }
+    public string RecordRoot { get; init; } = "recordings";
+    public bool KeepServing { get; init; }
+    public double MissingAfterTrs { get; init; } = 3;
+    public int PollIntervalMs { get; init; } = 200;
+    public bool IncludeExisting { get; init; }
+    public required DashboardOptions Dashboard { get; init; }
+    public required FeedbackOptions Feedback { get; init; }
+    public required LslOptions Lsl { get; init; }
+
+    /// <summary>The merged configuration, recorded in session.json.</summary>
+    public object? Configuration { get; init; }
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Ingest;
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Engine.Recording;
+using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Lsl;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Imaging.Dicom;
+using RealtimeDecode.Imaging.Nifti;
+using RealtimeDecode.Lsl;
+using Serilog;
+
+namespace RealtimeDecode.Host.Session;
+
+/// <summary>
+/// Runs a replay or live session: checks the model against the atlas and the run before the first
+/// volume, composes the pipeline (one dedicated scheduler, the shared feature chain, the model) with
+/// its outputs (recording, log, summary, dashboard, LSL; each isolated from the others' faults) and
+/// waits until the run ends or the user stops it; the recording is complete either way.
+/// </summary>
+internal sealed class SessionRunner
+{
+    private readonly SessionRequest _request;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _out;
+
+    public SessionRunner(SessionRequest request, TimeProvider? time = null, TextWriter? output = null)
+    {
+        _request = request;
+        _time = time ?? TimeProvider.System;
+        _out = output ?? Console.Out;
+    }
+
+    /// <summary>Address of the dashboard once started (null without one).</summary>
+    public string? DashboardUrl { get; private set; }
+
+    /// <summary>The recording folder of the (last) run.</summary>
+    public string? RecordingDirectory { get; private set; }
+
+    /// <summary>Raised once the dashboard listens, with its URL (tests use it to attach a browser).</summary>
+    public event Action<string>? DashboardStarted;
+
+    public async Task<SessionSummary> RunAsync(CancellationToken ct)
+    {
+        var r = _request;
+        var atlas = Atlas.Load(r.Atlas, r.Labels);
+        if (!File.Exists(r.Model) && !Directory.Exists(r.Model)) throw new InputDataException(r.Model, "model package not found");
+        var package = ModelPackage.Load(r.Model);
+        var settings = FeatureSettings.FromSpec(package.Features, r.Model);
+        package.Validate(settings.ToSpec(atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
+
+        BoldRun? run = null;
+        double tr;
+        if (r.Run is not null)
+        {
+            run = BoldRun.Open(r.Run, r.Tr);
+            atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+            tr = run.RepetitionTimeSeconds > 0 ? run.RepetitionTimeSeconds
+                : throw new InputDataException(r.Run, "the run does not say its TR: give --tr");
+        }
+        else
+        {
+            if (r.Watch is null) throw new InputDataException(null, "--watch is required");
+            if (!Directory.Exists(r.Watch)) throw new InputDataException(r.Watch, "export folder not found");
+            tr = r.Tr ?? 2.0;
+        }
+        if (!ReplaySpeed.TryParse(r.Speed, out var speed)) throw new InputDataException(null, $"--speed '{r.Speed}' is not a positive factor or max");
+
+        string modelHash = ModelHash(r.Model);
+        var context = new SessionContext(
+            run?.Name ?? r.Watch!, Path.GetFileName(Path.TrimEndingDirectorySeparator(r.Model)), modelHash, Path.GetFileName(r.Atlas),
+            package.Targets, tr, settings.Span, atlas.Names, Networks(atlas), run?.VolumeCount, RawWeights(package));
+
+        string recording = r.Record ?? Path.Combine(r.RecordRoot,
+            _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));
+        RecordingDirectory = recording;
+        Directory.CreateDirectory(recording);
+
+        using var logger = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
+            .CreateLogger();
+        logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
+            context.Run, context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, settings.ToString(), context.Atlas, atlas.LabelCount, tr);
+        logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
+
+        DashboardServer? server = null;
+        LslEstimateSink? lsl = null;
+        MarkerInletRecorder? markers = null;
+        long start = _time.GetTimestamp();
+        var recorder = new RecordingSink(new RecordingOptions(recording, package.Targets)
+        {
+            Configuration = r.Configuration,
+            ModelSha256 = modelHash,
+            RepetitionTime = TimeSpan.FromSeconds(tr),
+            SessionStartTimestamp = start,
+        }, _time);
+        try
+        {
+            var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };
+            var summary = new SummarySink();
+            sinks.Add(SinkRegistration.Unbounded(summary));
+            sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
+            if (r.Dashboard.Enabled)
+            {
+                server = DashboardServer.Create(r.Dashboard, r.Feedback);
+                await server.StartAsync(ct);
+                DashboardUrl = server.Addresses.FirstOrDefault();
+                var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
+                _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
+                if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
+                sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, context, r.Dashboard, _time), 64));
+                DashboardStarted?.Invoke(DashboardUrl!);
+            }
+            if (r.Lsl.Enabled)
+            {
+                var config = r.Lsl.LoadApiConfig();
+                lsl = new LslEstimateSink(r.Lsl, context, config, _time, logger);
+                sinks.Add(SinkRegistration.Bounded(lsl, 64));
+                _out.WriteLine($"LSL: stream '{lsl.EstimatesInfo.Name}' ({lsl.EstimatesInfo.Type}, {package.Targets.Count} channels, source_id {lsl.EstimatesInfo.SourceId}) and markers '{lsl.MarkersInfo.Name}'");
+                markers = MarkerInletRecorder.StartIfConfigured(r.Lsl, config, start, recorder.RecordMarker, _time, logger);
+            }
+
+            using var scheduler = RealtimePipeline.CreateLiveScheduler();
+            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
+            var fanout = new SinkFanout(sinks, logger);
+            var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
+            IObservable<VolumeArrival> arrivals;
+            ExportFolderWatcher? watcher = null;
+            if (run is not null)
+            {
+                var volumes = VolumeProviders(run);
+                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
+                _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
+            }
+            else
+            {
+                watcher = new ExportFolderWatcher(new ExportWatcherOptions
+                {
+                    Folder = r.Watch!,
+                    RepetitionTime = TimeSpan.FromSeconds(tr),
+                    MissingAfterTrs = r.MissingAfterTrs,
+                    PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
+                    IncludeExisting = r.IncludeExisting,
+                    Completeness = ExportFileCompleteness.Check,
+                }, ThreadPoolScheduler.Instance, _time, logger);
+                arrivals = watcher.Arrivals;
+                _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
+            }
+            _out.WriteLine($"recording: {recording}");
+            using (pipeline.Process(arrivals.TakeUntil(stop)).Subscribe(fanout))
+                await fanout.Completion.ConfigureAwait(false);
+            var result = await summary.Summary.ConfigureAwait(false);
+            foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
+                logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
+            _out.WriteLine(result.ToString());
+            logger.Information("Session ended: {Summary}", result.ToString());
+            if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
+            {
+                _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");
+                try { await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); } catch (OperationCanceledException) { }
+            }
+            return result;
+        }
+        finally
+        {
+            markers?.Dispose();
+            if (lsl is not null) await lsl.DisposeAsync();
+            recorder.Dispose();
+            if (server is not null) await server.DisposeAsync();
+        }
+    }
+
+    private static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format)
+    {
+        var extractor = new FeatureExtractor(atlas, settings);
+        var model = package.Model.Clone();
+        int targets = package.Targets.Count;
+        return new PipelineStages(
+            PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format)),
+            extractor.Roi,
+            extractor.Clean,
+            extractor.Features,
+            features =>
+            {
+                var output = new double[targets];
+                model.Predict(features, output);
+                return output;
+            });
+    }
+
+    /// <summary>Reads one exported volume: NIfTI or DICOM by content (format auto) or as told.</summary>
+    internal static Volume ReadFile(string path, string format)
+    {
+        bool dicom = format switch
+        {
+            "dicom" => true,
+            "nifti" => false,
+            _ => path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ima", StringComparison.OrdinalIgnoreCase)
+                 || !(path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase)),
+        };
+        return dicom ? DicomReader.ReadVolume(path) : NiftiReader.ReadVolume(path);
+    }
+
+    private static IReadOnlyList<Func<Volume>> VolumeProviders(BoldRun run)
+    {
+        if (run.Files.Count == 1 && run.VolumeCount > 1)
+        {
+            // One 4D file: a single reader, read in order (cheap for .nii.gz), reopened only to go back.
+            var gate = new object();
+            NiftiReader? reader = null;
+            return Enumerable.Range(0, run.VolumeCount).Select(i => (Func<Volume>)(() =>
+            {
+                lock (gate)
+                {
+                    reader ??= NiftiReader.Open(run.Files[0]);
+                    var v = reader.ReadVolume(i);
+                    if (i == run.VolumeCount - 1) { reader.Dispose(); reader = null; }
+                    return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
+                }
+            })).ToArray();
+        }
+        return run.Files.Select((f, i) => (Func<Volume>)(() =>
+        {
+            var v = NiftiReader.ReadVolume(f);
+            return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
+        })).ToArray();
+    }
+
+    private static IReadOnlyList<string>? Networks(Atlas atlas) =>
+        atlas.Networks is { } n && n.All(x => x is not null) ? n.Select(x => x!).ToArray() : null;
+
+    /// <summary>For linear models: weights per raw feature (the scaler folded in), targets × features.</summary>
+    internal static double[]? RawWeights(ModelPackage package)
+    {
+        if (package.Model.Estimator is not LinearRegressor lin) return null;
+        var w = (double[])lin.Coefficients.Clone();
+        if (package.Model.Scaler is { } s)
+        {
+            int f = lin.FeatureCount;
+            for (int t = 0; t < lin.TargetCount; t++)
+                for (int j = 0; j < f; j++) w[t * f + j] /= s.Scale[j];
+        }
+        return w;
+    }
+
+    internal static string ModelHash(string path)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        IEnumerable<string> files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".npy", StringComparison.Ordinal)).OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            : new[] { path };
+        foreach (var f in files)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(f)));
+            sha.AppendData(File.ReadAllBytes(f));
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static string Sanitize(string s) => new(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+}
