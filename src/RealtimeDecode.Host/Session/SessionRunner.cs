@@ -130,12 +130,13 @@ internal sealed class SessionRunner
             var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
             var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
-            IObservable<VolumeArrival> arrivals;
+            IObservable<PipelineFrame> frames;
             ExportFolderWatcher? watcher = null;
             if (run is not null)
             {
                 var volumes = VolumeProviders(run);
-                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
+                var arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
+                frames = pipeline.Process(arrivals.TakeUntil(stop));
                 _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
             }
             else
@@ -149,11 +150,12 @@ internal sealed class SessionRunner
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
                 }, ThreadPoolScheduler.Instance, _time, logger);
-                arrivals = watcher.Arrivals;
+                // A new series is a new run: fresh kernels (no window spans two runs), one after the other.
+                frames = pipeline.ProcessRuns(watcher.Runs.TakeUntil(stop).Select(run => run with { Volumes = run.Volumes.TakeUntil(stop) }));
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
             }
             _out.WriteLine($"recording: {recording}");
-            using (pipeline.Process(arrivals.TakeUntil(stop)).Subscribe(fanout))
+            using (frames.Subscribe(fanout))
                 await fanout.Completion.ConfigureAwait(false);
             var result = await summary.Summary.ConfigureAwait(false);
             foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
