@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -114,14 +115,13 @@ internal sealed class SessionOptions
     public static async Task<int> RunAsync(SessionRequest request, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var summary = await new SessionRunner(request).RunAsync(cts.Token).ConfigureAwait(false);
-            return summary.Volumes > 0 ? 0 : 1;
-        }
-        finally { Console.CancelKeyPress -= onCancel; }
+        // Ctrl-C and a service manager's SIGTERM end the session the same way: ingest stops, the
+        // pipeline drains, every output completes and the recording is closed as complete.
+        void Stop(PosixSignalContext context) { context.Cancel = true; cts.Cancel(); }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var summary = await new SessionRunner(request).RunAsync(cts.Token).ConfigureAwait(false);
+        return summary.Volumes > 0 ? 0 : 1;
     }
 }
 

@@ -127,6 +127,8 @@ internal sealed class SessionRunner
             }
 
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
+            // The watcher's file events, polls and reorder deadlines run one at a time on their own thread.
+            using var ingest = new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode ingest", IsBackground = true });
             var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
             var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
@@ -149,7 +151,7 @@ internal sealed class SessionRunner
                     PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
-                }, ThreadPoolScheduler.Instance, _time, logger);
+                }, ingest, _time, logger);
                 // A new series is a new run: fresh kernels (no window spans two runs), one after the other.
                 frames = pipeline.ProcessRuns(watcher.Runs.TakeUntil(stop).Select(run => run with { Volumes = run.Volumes.TakeUntil(stop) }));
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
