@@ -132,7 +132,7 @@ internal static class ExplanationPlots
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             networks.Select((n, i) => new Tick(i * (tc + 1) + (tc - 1) / 2.0, n)).ToArray());
         plot.YLabel("mean weighted degree (MST)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         plot.Axes.Margins(bottom: 0);
         plot.SavePng(path, 1100, 450);
     }
