@@ -1,0 +1,171 @@
+using System.Numerics.Tensors;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Training.Reports;
+
+namespace RealtimeDecode.Training.Explanations;
+
+/// <summary>
+/// Feature importances of a fitted model: raw-unit linear coefficients, Haufe activation patterns and
+/// block permutation importance. Matrices are row-major; X is [samples × features].
+/// </summary>
+public static class EdgeImportance
+{
+    /// <summary>
+    /// A linear model's coefficients in the units of the raw features: w_raw = w / scale per feature
+    /// when the model standardises its input, w otherwise. Row-major [targets × features].
+    /// </summary>
+    /// <exception cref="ArgumentException">The model's estimator is not linear.</exception>
+    public static double[] RawCoefficients(DecodingModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Estimator is not LinearRegressor lin)
+            throw new ArgumentException($"{model.Kind} is not a linear model: coefficients are undefined.", nameof(model));
+        var w = (double[])lin.Coefficients.Clone();
+        if (model.Scaler is { } s)
+        {
+            int p = lin.FeatureCount;
+            for (int t = 0; t < lin.TargetCount; t++) TensorPrimitives.Divide(w.AsSpan(t * p, p), s.Scale, w.AsSpan(t * p, p));
+        }
+
+        return w;
+    }
+
+    /// <summary>
+    /// Haufe et al. (2014) activation patterns A = Cov(X)·W for a linear backward model with weights
+    /// W (raw feature units, [targets × features]): A_t = X_cᵀ(X_c w_t)/(n−1), X_c the column-centred
+    /// data, computed in two passes over X without forming the p×p covariance (O(n·p·T) time,
+    /// O(p·T) memory). Row-major [targets × features]. Unlike W, A_t(j) is the covariance of feature j
+    /// with the model's output for target t, so it reads as "how feature j encodes the estimate".
+    /// </summary>
+    /// <param name="x">Data, row-major [<paramref name="rows"/> × p]; must be finite.</param>
+    /// <param name="rows">n ≥ 2.</param>
+    /// <param name="weights">W, row-major [T × p].</param>
+    /// <param name="targetCount">T.</param>
+    public static double[] HaufePatterns(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> weights, int targetCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetCount, 1);
+        if (x.Length % rows != 0) throw new ArgumentException($"X has {x.Length} values, not a multiple of {rows} rows.", nameof(x));
+        int p = x.Length / rows;
+        if (weights.Length != (long)p * targetCount)
+            throw new ArgumentException($"W has {weights.Length} values, expected {targetCount} × {p}.", nameof(weights));
+        var mean = new double[p];
+        for (int i = 0; i < rows; i++) TensorPrimitives.Add(mean, x.Slice(i * p, p), mean);
+        TensorPrimitives.Divide(mean, rows, mean);
+
+        // s[i, t] = (x_i − m)·w_t, the centred model output.
+        var s = new double[rows * targetCount];
+        var centred = new double[p];
+        for (int i = 0; i < rows; i++)
+        {
+            TensorPrimitives.Subtract(x.Slice(i * p, p), mean, centred);
+            for (int t = 0; t < targetCount; t++) s[i * targetCount + t] = TensorPrimitives.Dot<double>(centred, weights.Slice(t * p, p));
+        }
+
+        // A_t = Σ_i s[i, t]·(x_i − m) / (n − 1).
+        var a = new double[targetCount * p];
+        for (int i = 0; i < rows; i++)
+        {
+            TensorPrimitives.Subtract(x.Slice(i * p, p), mean, centred);
+            for (int t = 0; t < targetCount; t++)
+            {
+                var at = a.AsSpan(t * p, p);
+                TensorPrimitives.MultiplyAdd(centred, s[i * targetCount + t], at, at);
+            }
+        }
+
+        TensorPrimitives.Divide(a, rows - 1, a);
+        return a;
+    }
+
+    /// <summary>
+    /// Block permutation importance: for each block of feature columns, the rows of that block are
+    /// shuffled together (one seeded permutation per block and repeat, the other columns untouched)
+    /// and the model's R² and Pearson r per target are recomputed; the importance is the mean drop
+    /// (baseline − permuted) over <paramref name="repeats"/>. Positive means the model relies on the block.
+    /// </summary>
+    /// <param name="model">Any fitted model.</param>
+    /// <param name="x">Data, row-major [n × model.FeatureCount].</param>
+    /// <param name="y">Targets, row-major [n × model.TargetCount].</param>
+    /// <param name="blocks">Feature column indices of each block.</param>
+    /// <param name="seed">Seed of the permutations.</param>
+    /// <param name="repeats">Permutations per block (≥ 1).</param>
+    public static PermutationImportanceResult Permutation(DecodingModel model, double[] x, double[] y, IReadOnlyList<int[]> blocks, int seed, int repeats = 1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        int p = model.FeatureCount, t = model.TargetCount;
+        if (x.Length % p != 0) throw new ArgumentException($"X has {x.Length} values, not a multiple of {p} features.", nameof(x));
+        int n = x.Length / p;
+        if (y.Length != n * t) throw new ArgumentException($"Y has {y.Length} values, expected {n} × {t}.", nameof(y));
+        var work = model.Clone();
+        var baseline = Score(work, x, y, n);
+        var dropR2 = new double[blocks.Count * t];
+        var dropR = new double[blocks.Count * t];
+        var shuffled = (double[])x.Clone();
+        var rng = new Random(seed);
+        var perm = new int[n];
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            var cols = blocks[b];
+            for (int rep = 0; rep < repeats; rep++)
+            {
+                for (int i = 0; i < n; i++) perm[i] = i;
+                rng.Shuffle(perm);
+                for (int i = 0; i < n; i++)
+                {
+                    int src = perm[i] * p, dst = i * p;
+                    foreach (int c in cols) shuffled[dst + c] = x[src + c];
+                }
+
+                var score = Score(work, shuffled, y, n);
+                for (int k = 0; k < t; k++)
+                {
+                    dropR2[b * t + k] += (baseline[k].R2 - score[k].R2) / repeats;
+                    dropR[b * t + k] += (baseline[k].PearsonR - score[k].PearsonR) / repeats;
+                }
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                foreach (int c in cols) shuffled[i * p + c] = x[i * p + c];
+            }
+        }
+
+        return new PermutationImportanceResult(
+            baseline.Select(m => m.R2).ToArray(), baseline.Select(m => m.PearsonR).ToArray(), blocks.Count, t, dropR2, dropR);
+    }
+
+    private static RegressionMetrics[] Score(DecodingModel model, double[] x, double[] y, int n)
+    {
+        int t = model.TargetCount;
+        var pred = model.PredictMany(x, n);
+        var result = new RegressionMetrics[t];
+        var a = new double[n];
+        var b = new double[n];
+        for (int k = 0; k < t; k++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                a[i] = y[i * t + k];
+                b[i] = pred[i * t + k];
+            }
+
+            result[k] = RegressionMetrics.Compute(a, b);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>Result of <see cref="EdgeImportance.Permutation"/>.</summary>
+/// <param name="BaselineR2">R² per target on the unshuffled data.</param>
+/// <param name="BaselineR">Pearson r per target on the unshuffled data.</param>
+/// <param name="BlockCount">Number of blocks B.</param>
+/// <param name="TargetCount">Number of targets T.</param>
+/// <param name="DropR2">Mean R² drop, row-major [B × T].</param>
+/// <param name="DropR">Mean Pearson r drop, row-major [B × T].</param>
+public sealed record PermutationImportanceResult(double[] BaselineR2, double[] BaselineR, int BlockCount, int TargetCount, double[] DropR2, double[] DropR);

@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Training.Explanations;
+
+namespace RealtimeDecode.Benchmarks.Explanations;
+
+/// <summary>
+/// <c>explain</c>'s core at the published size (400 ROIs, 79,800 edges, 8 targets, standardised
+/// linear model, 7 networks): with data (Haufe patterns on 200 rows) and outputs written, and
+/// without; and the live per-volume network-pair decomposition.
+/// </summary>
+[MemoryDiagnoser]
+public class ModelExplainerBenchmarks
+{
+    private const int Rois = 400;
+    private const int Targets = 8;
+    private const int Rows = 200;
+    private ModelPackage _package = null!;
+    private RoiLabels _labels = null!;
+    private ExplainData _data = null!;
+    private NetworkContributions _contributions = null!;
+    private double[] _features = [];
+    private string _out = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(1);
+        int p = EdgeVector.EdgeCount(Rois);
+        var w = new double[Targets * p];
+        for (int k = 0; k < w.Length; k++) w[k] = rng.NextDouble() * 2 - 1;
+        var mean = Enumerable.Range(0, p).Select(_ => rng.NextDouble() * 0.2).ToArray();
+        var scale = Enumerable.Range(0, p).Select(_ => 0.2 + rng.NextDouble() * 0.3).ToArray();
+        var names = Enumerable.Range(0, Targets).Select(t => $"t{t}").ToArray();
+        var model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, scale), new LinearRegressor(names, p, w, new double[Targets]));
+        _package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true });
+        var networks = Enumerable.Range(0, Rois).Select(i => $"net{i * 7 / Rois}").ToArray();
+        _labels = new RoiLabels(Enumerable.Range(0, Rois).Select(i => $"roi{i}").ToArray(), networks);
+        var x = new double[Rows * p];
+        for (int k = 0; k < x.Length; k++) x[k] = rng.NextDouble() - 0.5;
+        var y = new double[Rows * Targets];
+        for (int k = 0; k < y.Length; k++) y[k] = rng.NextDouble();
+        _data = new ExplainData(x, y, Rows, Enumerable.Range(0, Rows).ToArray());
+        _contributions = new NetworkContributions(model, networks);
+        _features = x.AsSpan(0, p).ToArray();
+        _out = Path.Combine(Path.GetTempPath(), "rtd-explain-bench");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        if (Directory.Exists(_out)) Directory.Delete(_out, recursive: true);
+    }
+
+    [Benchmark]
+    public int ExplainWithDataAndWrite()
+    {
+        var e = ModelExplainer.Explain(_package, _labels, _data);
+        return ExplanationWriter.Write(e, _out).Count;
+    }
+
+    [Benchmark]
+    public ModelExplanation ExplainCoefficients() => ModelExplainer.Explain(_package, _labels);
+
+    [Benchmark]
+    public double NetworkContributionsPerVolume() => _contributions.Compute(_features)[0];
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Training.Fitting;
+
+namespace RealtimeDecode.Host.Tests.Commands;
+
+[Collection(ConsoleCollection.Name)]
+public sealed class ExplainCommandTests : IDisposable
+{
+    private const int Rois = 8;
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Explain_MissingModel_OneLineExit2()
+    {
+        var r = CliRunner.Run("explain", "--model", _dir.File("nope"), "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains("nope: file not found", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_LabelsCountMismatch_OneLineExit2()
+    {
+        var (model, _, _) = Write(EstimatorKind.Ridge);
+        File.WriteAllText(_dir.File("labels.tsv"), "index\tname\tnetwork\n1\ta\tA\n2\tb\tB\n");
+
+        var r = CliRunner.Run("explain", "--model", model, "--labels", _dir.File("labels.tsv"), "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains($"labels.tsv: 2 ROIs are listed but the model has {Rois}", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_KernelModelWithoutData_OneLineExit2()
+    {
+        var (model, _, _) = Write(EstimatorKind.KernelRidge);
+
+        var r = CliRunner.Run("explain", "--model", model, "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains("kernel model", r.Error, StringComparison.Ordinal);
+        Assert.Contains("--data", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_LinearModelWithData_WritesHaufeExplanationRankingTheInformativePair()
+    {
+        var (model, features, targets) = Write(EstimatorKind.Ridge);
+        string labels = Labels();
+        string output = _dir.File("out");
+
+        var r = CliRunner.Run("explain", "--model", model, "--labels", labels, "--data", features, "--targets", targets, "--out", output);
+
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Error}");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "explain.json")))!;
+        Assert.Equal("haufe_patterns", json["importance_source"]!.GetValue<string>());
+        var target = json["targets"]![0]!;
+        Assert.Equal("y", target["name"]!.GetValue<string>());
+        Assert.Equal(Rois - 1, target["mst_edges"]!.AsArray().Count);
+        var best = target["network_pairs"]![0]!;
+        Assert.Equal(("A", "B"), (best["network_a"]!.GetValue<string>(), best["network_b"]!.GetValue<string>()));
+        foreach (var f in new[] { "top_edges.tsv", "network_pairs.tsv", "node_metrics.tsv", "index.html", "importance_y.png", "jaccard.png" })
+            Assert.True(File.Exists(Path.Combine(output, f)), f);
+    }
+
+    [Fact]
+    public void Explain_KernelModelWithData_RanksTheInformativePairByPermutation()
+    {
+        var (model, features, targets) = Write(EstimatorKind.KernelRidge);
+        string output = _dir.File("out");
+
+        var r = CliRunner.Run("explain", "--model", model, "--labels", Labels(), "--data", features, "--targets", targets, "--out", output, "--seed", "3");
+
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Error}");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "explain.json")))!;
+        Assert.Equal("permutation_r2_drop", json["importance_source"]!.GetValue<string>());
+        var best = json["targets"]![0]!["network_pairs"]![0]!;
+        Assert.Equal(("A", "B"), (best["network_a"]!.GetValue<string>(), best["network_b"]!.GetValue<string>()));
+        Assert.Null(json["jaccard"]);
+    }
+
+    /// <summary>ROIs 0–3 in network A, 4–7 in B; the targets (y, z) depend on edges 0–4 and 1–5 (A–B).</summary>
+    private (string Model, string Features, string Targets) Write(EstimatorKind kind)
+    {
+        int p = EdgeVector.EdgeCount(Rois), n = 150;
+        var rng = new Random(11);
+        var x = new double[n * p];
+        for (int k = 0; k < x.Length; k++) x[k] = rng.NextDouble() * 2 - 1;
+        int e1 = EdgeVector.Index(0, 4, Rois), e2 = EdgeVector.Index(1, 5, Rois);
+        var y = new double[n * 2];
+        for (int i = 0; i < n; i++)
+        {
+            y[i * 2] = 2 * x[i * p + e1] + x[i * p + e2] + 0.05 * rng.NextDouble();
+            y[i * 2 + 1] = x[i * p + e2] - x[i * p + e1] + 0.05 * rng.NextDouble();
+        }
+
+        var options = kind == EstimatorKind.Ridge
+            ? new EstimatorOptions { Alpha = 1, Standardize = true }
+            : new EstimatorOptions { Alpha = 0.01, Kernel = KernelKind.Rbf, Gamma = 0.02, Standardize = true };
+        var model = EstimatorFactory.Fit(kind, options, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["y", "z"]);
+        string dir = _dir.File("model-" + kind);
+        new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true }).Save(dir);
+        var volumes = Enumerable.Range(20, n).ToArray();
+        string features = _dir.File("features.tsv"), targets = _dir.File("targets.tsv");
+        new NumericTable(Enumerable.Range(0, p).Select(k => $"e{k}").ToArray(), volumes, x).Write(features);
+        new NumericTable(["z", "y"], volumes, Enumerable.Range(0, n).SelectMany(i => new[] { y[i * 2 + 1], y[i * 2] }).ToArray()).Write(targets);
+        return (dir, features, targets);
+    }
+
+    private string Labels()
+    {
+        string path = _dir.File("labels.tsv");
+        File.WriteAllText(path, "index\tname\tnetwork\n" + string.Concat(Enumerable.Range(0, Rois).Select(i => $"{i + 1}\troi{i}\t{(i < 4 ? "A" : "B")}\n")));
+        return path;
+    }
+}

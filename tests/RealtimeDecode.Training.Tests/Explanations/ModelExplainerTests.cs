@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Training.Fitting;
+
+namespace RealtimeDecode.Training.Tests.Explanations;
+
+public sealed class ModelExplainerTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "rtd-explainer-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void HaufePatterns_SmallCase_EqualsExplicitCovarianceTimesW()
+    {
+        var rng = new Random(5);
+        int n = 23, p = 6, t = 3;
+        var x = Enumerable.Range(0, n * p).Select(_ => rng.NextDouble() * 4 - 1).ToArray();
+        var w = Enumerable.Range(0, t * p).Select(_ => rng.NextDouble() - 0.5).ToArray();
+
+        var a = EdgeImportance.HaufePatterns(x, n, w, t);
+
+        var mean = new double[p];
+        for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) mean[j] += x[i * p + j] / n;
+        var cov = new double[p, p];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < p; j++)
+                for (int k = 0; k < p; k++)
+                    cov[j, k] += (x[i * p + j] - mean[j]) * (x[i * p + k] - mean[k]) / (n - 1);
+        for (int k = 0; k < t; k++)
+            for (int j = 0; j < p; j++)
+            {
+                double expected = 0;
+                for (int m = 0; m < p; m++) expected += cov[j, m] * w[k * p + m];
+                Assert.Equal(expected, a[k * p + j], 12);
+            }
+    }
+
+    [Fact]
+    public void HaufePatterns_SmallCase_MatchesNumpy()
+    {
+        var rng = new Random(9);
+        int n = 17, p = 5, t = 2;
+        var x = Enumerable.Range(0, n * p).Select(_ => rng.NextDouble() * 3 - 1).ToArray();
+        var w = Enumerable.Range(0, t * p).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var stdin = new StringBuilder();
+        stdin.AppendLine(string.Join(" ", x.Select(R))).AppendLine(string.Join(" ", w.Select(R)));
+        string script = $"""
+            import sys, numpy as np
+            lines = sys.stdin.read().split("\n")
+            X = np.array(lines[0].split(), float).reshape({n}, {p})
+            W = np.array(lines[1].split(), float).reshape({t}, {p})
+            A = (np.cov(X, rowvar=False) @ W.T).T
+            print(" ".join(repr(float(v)) for v in A.ravel()))
+            """;
+
+        var expected = ReferencePython.Run(script, stdin.ToString()).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var a = EdgeImportance.HaufePatterns(x, n, w, t);
+
+        Assert.Equal(expected.Length, a.Length);
+        for (int k = 0; k < a.Length; k++) Assert.Equal(expected[k], a[k], 12);
+    }
+
+    [Fact]
+    public void RawCoefficients_StandardizedModel_DivideByScaleAndReproducePredictions()
+    {
+        var (x, y, n, p) = Toy(seed: 2, rows: 40, features: 6, informative: [1, 4]);
+        var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 1, Standardize = true }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 1), ["y"]);
+        var lin = (LinearRegressor)model.Estimator;
+
+        var raw = EdgeImportance.RawCoefficients(model);
+
+        for (int j = 0; j < p; j++) Assert.Equal(lin.Coefficients[j] / model.Scaler!.Scale[j], raw[j], 14);
+        Assert.Contains(model.Scaler!.Scale, s => Math.Abs(s - 1) > 0.1);
+        var pred = new double[1];
+        for (int i = 0; i < n; i++)
+        {
+            model.Predict(x.AsSpan(i * p, p), pred);
+            double manual = lin.Intercept[0];
+            for (int j = 0; j < p; j++) manual += raw[j] * (x[i * p + j] - model.Scaler.Mean[j]);
+            Assert.Equal(pred[0], manual, 10);
+        }
+    }
+
+    [Fact]
+    public void Permutation_ToyKernelModel_InformativeBlockDropsMost()
+    {
+        var (x, y, n, p) = Toy(seed: 4, rows: 120, features: 9, informative: [3, 4, 5]);
+        var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, new EstimatorOptions { Alpha = 0.1, Kernel = KernelKind.Rbf, Gamma = 0.05, Standardize = true },
+            new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 1), ["y"]);
+        int[][] blocks = [[0, 1, 2], [3, 4, 5], [6, 7, 8]];
+
+        var r = EdgeImportance.Permutation(model, x, y, blocks, seed: 7, repeats: 2);
+
+        Assert.True(r.BaselineR2[0] > 0.8, $"baseline R² {r.BaselineR2[0]}");
+        Assert.True(r.DropR2[1] > 0.5, $"informative block drop {r.DropR2[1]}");
+        Assert.True(r.DropR2[1] > 5 * Math.Max(Math.Abs(r.DropR2[0]), Math.Abs(r.DropR2[2])), $"drops {string.Join(", ", r.DropR2)}");
+        Assert.True(r.DropR[1] > r.DropR[0] && r.DropR[1] > r.DropR[2]);
+        var again = EdgeImportance.Permutation(model, x, y, blocks, seed: 7, repeats: 2);
+        Assert.Equal(r.DropR2, again.DropR2);
+    }
+
+    [Fact]
+    public void NetworkContributions_LinearModel_BlocksSumToPredictionWithoutAllocating()
+    {
+        int rois = 12;
+        var networks = Enumerable.Range(0, rois).Select(i => $"N{i % 4}").ToArray();
+        int p = EdgeVector.EdgeCount(rois);
+        var (x, y, n, _) = Toy(seed: 3, rows: 80, features: p, informative: [0, 5, 20], targets: 2);
+        var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 10, Standardize = true }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["a", "b"]);
+        var contributions = new NetworkContributions(model, networks);
+        var pairs = new NetworkPairs(networks);
+        var raw = EdgeImportance.RawCoefficients(model);
+        var pred = new double[2];
+
+        Assert.Equal(10, contributions.Pairs.Count);
+        contributions.Compute(x.AsSpan(0, p));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < n; i++) contributions.Compute(x.AsSpan(i * p, p));
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+
+        var row = x.AsSpan(7 * p, p);
+        var values = contributions.Compute(row).ToArray();
+        model.Predict(row, pred);
+        for (int t = 0; t < 2; t++)
+        {
+            double sum = contributions.Offset[t];
+            for (int q = 0; q < contributions.Pairs.Count; q++) sum += values[q * 2 + t];
+            Assert.Equal(pred[t], sum, 9);
+        }
+
+        // One pair checked edge by edge: N1–N3.
+        int pair = pairs.PairOf(1, 3);
+        Assert.Equal(("N1", "N3"), contributions.Pairs[pair]);
+        double expected = 0;
+        for (int e = 0; e < p; e++)
+            if (pairs.PairOfEdge(e) == pair) expected += raw[p + e] * (row[e] - model.Scaler!.Mean[e]);
+        Assert.Equal(expected, values[pair * 2 + 1], 12);
+    }
+
+    [Fact]
+    public void Explain_LinearDfcWithoutData_UsesCoefficientsAndWritesOutputs()
+    {
+        int rois = 10;
+        var networks = Enumerable.Range(0, rois).Select(i => i < 5 ? "A" : "B").ToArray();
+        int p = EdgeVector.EdgeCount(rois);
+        // Target "ab" reads only between-network edges, "aa" only within A.
+        var w = new double[2 * p];
+        for (int i = 0; i < rois; i++)
+            for (int j = i + 1; j < rois; j++)
+            {
+                int e = EdgeVector.Index(i, j, rois);
+                w[e] = networks[i] != networks[j] ? 1 + 0.01 * e : 0.001;
+                w[p + e] = networks[i] == "A" && networks[j] == "A" ? -2 : 0.001;
+            }
+
+        var model = new DecodingModel(EstimatorKind.Ridge, null, null, new LinearRegressor(["ab", "aa"], p, w, [0, 0]));
+        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = rois, Window = 13 });
+        var labels = new RoiLabels(Enumerable.Range(0, rois).Select(i => $"roi{i}").ToArray(), networks);
+
+        var e2 = ModelExplainer.Explain(package, labels);
+        var written = ExplanationWriter.Write(e2, _dir);
+
+        Assert.Equal(ImportanceSource.Coefficients, e2.Source);
+        Assert.Equal(("A", "B"), (e2.Targets[0].NetworkPairs[0].NetworkA, e2.Targets[0].NetworkPairs[0].NetworkB));
+        Assert.Equal(("A", "A"), (e2.Targets[1].NetworkPairs[0].NetworkA, e2.Targets[1].NetworkPairs[0].NetworkB));
+        Assert.All(e2.Targets[1].Graph!.MstEdges.Take(4), edge => Assert.True(edge.I < 5 && edge.J < 5));
+        Assert.Equal((4, 9), (e2.Targets[0].TopEdges[0].RoiA, e2.Targets[0].TopEdges[0].RoiB));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "explain.json")))!;
+        Assert.Equal("coefficients", json["importance_source"]!.GetValue<string>());
+        Assert.Equal(rois - 1, json["targets"]![0]!["mst_edges"]!.AsArray().Count);
+        Assert.Equal(rois, json["targets"]![1]!["degree"]!.AsArray().Count);
+        Assert.Equal(0.0, json["jaccard"]![1]![1]!.GetValue<double>());
+        Assert.True(json["jaccard"]![0]![1]!.GetValue<double>() > 0.5);
+        foreach (var f in new[] { "top_edges.tsv", "network_pairs.tsv", "node_metrics.tsv", "jaccard.png", "degree_by_network.png", "importance_ab.png", "network_pairs_aa.png", "index.html" })
+            Assert.Contains(Path.Combine(_dir, f), written);
+        Assert.All(written, f => Assert.True(new FileInfo(f).Length > 100, f));
+        Assert.Contains("jaccard.png", File.ReadAllText(Path.Combine(_dir, "index.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_RoiModel_ReportsPerRoiImportanceAndSkipsGraph()
+    {
+        var w = new double[] { 0.1, -3, 0.2, 0.1, 2, 0.1 };
+        var model = new DecodingModel(EstimatorKind.Ridge, null, null, new LinearRegressor(["y"], 6, w, [0]));
+        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = 6 });
+        var labels = new RoiLabels(["a", "b", "c", "d", "e", "f"], ["X", "Y", "X", "X", "Y", "X"]);
+
+        var e = ModelExplainer.Explain(package, labels);
+        ExplanationWriter.Write(e, _dir);
+
+        Assert.Null(e.Targets[0].Graph);
+        Assert.Null(e.Jaccard);
+        Assert.Contains(e.Notes, n => n.Contains("graph metrics are skipped", StringComparison.Ordinal));
+        Assert.Equal("Y", e.Targets[0].NetworkMeans.MaxBy(kv => kv.Value).Key);
+        Assert.Equal(2.5, e.Targets[0].NetworkMeans.Single(kv => kv.Key == "Y").Value, 12);
+        Assert.True(File.Exists(Path.Combine(_dir, "roi_importance.tsv")));
+        Assert.False(File.Exists(Path.Combine(_dir, "node_metrics.tsv")));
+    }
+
+    [Fact]
+    public void Explain_KernelModelWithoutData_ThrowsInputDataException()
+    {
+        var (x, y, n, p) = Toy(seed: 1, rows: 20, features: 3, informative: [0]);
+        var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, new EstimatorOptions { Kernel = KernelKind.Rbf, Gamma = 0.1 }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 1), ["y"]);
+        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = 3 });
+
+        var ex = Assert.Throws<InputDataException>(() => ModelExplainer.Explain(package, RoiLabels.Numbered(3)));
+        Assert.Contains("--data", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RoiLabelsRead_CountMismatch_ThrowsInputDataException()
+    {
+        Directory.CreateDirectory(_dir);
+        string path = Path.Combine(_dir, "labels.tsv");
+        File.WriteAllText(path, "index\tname\tnetwork\n2\tb\tN2\n1\ta\tN1\n3\tc\tN1\n");
+
+        var ok = RoiLabels.Read(path, 3);
+        var ex = Assert.Throws<InputDataException>(() => RoiLabels.Read(path, 4));
+
+        Assert.Equal(["a", "b", "c"], ok.Names);
+        Assert.Equal(["N1", "N2", "N1"], ok.Networks!);
+        Assert.Contains("3 ROIs are listed but the model has 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static (double[] X, double[] Y, int N, int P) Toy(int seed, int rows, int features, int[] informative, int targets = 1)
+    {
+        var rng = new Random(seed);
+        var x = new double[rows * features];
+        for (int k = 0; k < x.Length; k++) x[k] = (rng.NextDouble() * 2 - 1) * (1 + k % features);
+        var y = new double[rows * targets];
+        for (int i = 0; i < rows; i++)
+            for (int t = 0; t < targets; t++)
+            {
+                double s = 0;
+                foreach (int j in informative) s += Math.Sin(x[i * features + j] / (1 + j % features) * 2) * (t + 1);
+                y[i * targets + t] = s + 0.05 * (rng.NextDouble() - 0.5);
+            }
+
+        return (x, y, rows, features);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
