@@ -14,6 +14,9 @@ public sealed record ExplainOptions
 
     /// <summary>Permutations per block (kernel models).</summary>
     public int Repeats { get; init; } = 1;
+
+    /// <summary>Strongest edges per network pair whose mean |importance| ranks the pairs (see <see cref="NetworkPairs.TopMeanAbsolute"/>).</summary>
+    public int EdgesPerPair { get; init; } = 10;
 }
 
 /// <summary>
@@ -123,7 +126,7 @@ public static class ModelExplainer
             {
                 graph = analysis!.Analyze(imp);
                 top = TopEdges(imp, spec.RoiCount, options.TopEdges);
-                if (pairs is not null) ranked = Rank(pairs, pairs.MeanAbsolute(imp));
+                if (pairs is not null) ranked = Rank(pairs, pairs.TopMeanAbsolute(imp, options.EdgesPerPair));
             }
             else if (imp is not null)
             {

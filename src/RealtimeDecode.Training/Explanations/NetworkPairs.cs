@@ -100,6 +100,31 @@ public sealed class NetworkPairs
         return sums;
     }
 
+    /// <summary>
+    /// Mean of the <paramref name="k"/> largest |values| among the edges of each pair (all of them when the
+    /// pair has fewer; NaN for a pair without edges). A pair counts as much as its strongest edges: the mean
+    /// over a whole block would dilute a focal coupling in a large block and favour small blocks.
+    /// </summary>
+    public double[] TopMeanAbsolute(ReadOnlySpan<double> edgeValues, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (edgeValues.Length != _pairOfEdge.Length)
+            throw new ArgumentException($"Expected {_pairOfEdge.Length} edge values, got {edgeValues.Length}.", nameof(edgeValues));
+        var values = EdgesPerPair.Select(c => new List<double>(c)).ToArray();
+        for (int e = 0; e < edgeValues.Length; e++) values[_pairOfEdge[e]].Add(Math.Abs(edgeValues[e]));
+        var scores = new double[Pairs.Count];
+        for (int p = 0; p < scores.Length; p++)
+        {
+            if (values[p].Count == 0) { scores[p] = double.NaN; continue; }
+            values[p].Sort((a, b) => b.CompareTo(a));
+            int n = Math.Min(k, values[p].Count);
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += values[p][i];
+            scores[p] = sum / n;
+        }
+        return scores;
+    }
+
     /// <summary>The feature (edge) indices of each pair, for block permutation.</summary>
     public int[][] EdgeBlocks()
     {
