@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using RealtimeDecode.Engine.Decoding;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;

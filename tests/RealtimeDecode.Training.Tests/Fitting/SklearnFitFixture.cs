@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Fitting;

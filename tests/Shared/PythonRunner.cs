@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RealtimeDecode.Training.Tests.Fitting;
+namespace RealtimeDecode.Tests.Support;
 
 /// <summary>Runs Debian's /usr/bin/python3 (numpy, scipy, scikit-learn 1.2.1) for reference results.</summary>
 internal static class PythonRunner
