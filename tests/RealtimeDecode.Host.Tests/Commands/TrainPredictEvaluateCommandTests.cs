@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Tables;
+
+namespace RealtimeDecode.Host.Tests.Commands;
+
+[Collection(ConsoleCollection.Name)]
+public sealed class TrainPredictEvaluateCommandTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>ROI-feature tables of two runs whose targets are a linear function of the features plus noise.</summary>
+    private (string[] Features, string[] Targets) Tables(int rows = 120, int targetRows = -1)
+    {
+        var rng = new Random(5);
+        var features = new List<string>();
+        var targets = new List<string>();
+        for (int run = 0; run < 2; run++)
+        {
+            var x = new double[rows * 4];
+            var y = new double[(targetRows < 0 ? rows : targetRows) * 2];
+            for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() * 2 - 1;
+            for (int r = 0; r < y.Length / 2; r++)
+            {
+                double a = r < rows ? x[r * 4] : 0, b = r < rows ? x[r * 4 + 1] : 0;
+                y[r * 2] = 2 * a - b + 0.05 * (rng.NextDouble() - 0.5);
+                y[r * 2 + 1] = a + 0.5 * b + 0.05 * (rng.NextDouble() - 0.5);
+            }
+            string f = _dir.File($"features-{run}.tsv"), t = _dir.File($"targets-{run}.tsv");
+            new NumericTable(["r1", "r2", "r3", "r4"], Enumerable.Range(0, rows).ToArray(), x).Write(f);
+            new NumericTable(["joy", "fear"], Enumerable.Range(0, y.Length / 2).ToArray(), y).Write(t);
+            features.Add(f);
+            targets.Add(t);
+        }
+        return (features.ToArray(), targets.ToArray());
+    }
+
+    [Fact]
+    public void TrainPredictEvaluate_LeaveRunOut_ModelLearnsTheLinearMapAndReports()
+    {
+        var (f, t) = Tables();
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", "ridge", "--alpha", "0.1", "--cv", "leave-run-out", "--out", _dir.File("model"), "--report", _dir.File("report"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        var metrics = JsonNode.Parse(File.ReadAllText(_dir.File("report/metrics.json")))!;
+        Assert.True(metrics["models"]![0]!["mean"]!["pearson_r"]!.GetValue<double>() > 0.99);
+        Assert.True(File.Exists(_dir.File("report/index.html")));
+
+        r = CliRunner.Run("predict", "--model", _dir.File("model"), "--features", f[1], "--out", _dir.File("pred.tsv"));
+        Assert.Equal(0, r.ExitCode);
+        var pred = NumericTable.Read(_dir.File("pred.tsv"));
+        var truth = NumericTable.Read(t[1]);
+        Assert.Equal(["joy", "fear"], pred.Columns);
+        Assert.Equal(truth.Values[0], pred.Values[0], 1);
+
+        r = CliRunner.Run("evaluate", "--model", _dir.File("model"), "--table", f[1], "--targets", t[1], "--report", _dir.File("eval"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("mean", r.Out);
+    }
+
+    [Fact]
+    public void Train_RandomCv_WarnsThatItLeaks()
+    {
+        var (f, t) = Tables();
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--targets", t[0], "--cv", "random:5", "--out", _dir.File("m"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("leaks", r.Error);
+    }
+
+    [Fact]
+    public void Train_BadInputs_OneClearLineExit2()
+    {
+        var (f, t) = Tables();
+        void Fails(string expected, params string[] args)
+        {
+            var r = CliRunner.Run(args);
+            Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+            var line = Assert.Single(r.Error.Trim().Split('\n'));
+            Assert.Contains(expected, line);
+        }
+        Fails("--estimator 'forest'", "train", "--features", "roi", "--table", f[0], "--targets", t[0], "--estimator", "forest", "--out", _dir.File("m"));
+        Fails("unknown kernel 'sigmoid'", "train", "--features", "roi", "--table", f[0], "--targets", t[0], "--estimator", "kernel-ridge", "--kernel", "sigmoid", "--out", _dir.File("m"));
+        Fails("2 run(s) of features but 1 --targets", "train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--out", _dir.File("m"));
+        Fails("--cv leave-run-out needs at least two runs", "train", "--features", "roi", "--table", f[0], "--targets", t[0], "--cv", "leave-run-out", "--out", _dir.File("m"));
+        Fails("not R(R−1)/2 edges", "train", "--features", "dfc", "--table", f[0], "--targets", t[0], "--out", _dir.File("m"));
+
+        var (fs, ts) = Tables(rows: 120, targetRows: 100);
+        Fails("targets shorter than features", "train", "--features", "roi", "--table", fs[0], "--targets", ts[0], "--out", _dir.File("m"));
+
+        File.WriteAllText(_dir.File("ragged.tsv"), "volume\ta\tb\n0\t1\t2\n1\t1\n");
+        Fails("ragged row", "train", "--features", "roi", "--table", _dir.File("ragged.tsv"), "--targets", t[0], "--out", _dir.File("m"));
+    }
+
+    [Fact]
+    public void Predict_CorruptPackageOrMismatchedTable_OneClearLineExit2()
+    {
+        var (f, t) = Tables();
+        Assert.Equal(0, CliRunner.Run("train", "--features", "roi", "--table", f[0], "--targets", t[0], "--cv", "none", "--out", _dir.File("model")).ExitCode);
+
+        File.WriteAllText(_dir.File("three.tsv"), "volume\ta\tb\tc\n0\t1\t2\t3\n");
+        var r = CliRunner.Run("predict", "--model", _dir.File("model"), "--features", _dir.File("three.tsv"), "--out", _dir.File("p.tsv"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("three.tsv: has 3 feature columns, the model", r.Error);
+
+        var json = _dir.File("model/model.json");
+        File.WriteAllText(json, File.ReadAllText(json)[..40]);
+        r = CliRunner.Run("predict", "--model", _dir.File("model"), "--features", f[0], "--out", _dir.File("p.tsv"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("model.json", r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+}
