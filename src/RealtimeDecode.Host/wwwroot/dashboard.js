@@ -187,6 +187,7 @@
     el.textContent = m.state === "warming-up" ? `warming up (${m.warmupRemaining} to go)` : m.state + (m.droppedMessages ? ` · ${m.droppedMessages} dropped` : "");
     el.className = "pill " + ({ running: "ok", "warming-up": "warn", ended: "", failed: "bad" }[m.state] ?? "");
     if (m.message) el.title = m.message;
+    state.sessionState = m.state;
   }
 
   // ---------- live events ----------
@@ -285,6 +286,7 @@
   $("roi-select").addEventListener("change", makeRoiChart);
   setInterval(() => {
     if (state.lastArrival === null) return;
+    if (state.sessionState === "ended" || state.sessionState === "failed") { $("clock").textContent = "run over"; $("clock").style.color = ""; return; }
     const s = (performance.now() - state.lastArrival) / 1000, tr = state.session ? state.session.tr : 2;
     const el = $("clock"); el.textContent = `${s.toFixed(1)} s`; el.style.color = s > 1.5 * tr ? "#e6194b" : "";
   }, 200);
