@@ -91,7 +91,8 @@ public static class LatencyTool
         }
         var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
         var context = new SessionContext("bench", "ridge", new string('0', 64), "atlas.nii.gz", PipelineFixture.TargetNames, Tr, 13,
-            Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes, RawWeights(fixture));
+            Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes,
+            SessionRunner.RawWeights(fixture.Package));
         var sink = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
         try
         {
@@ -107,17 +108,6 @@ public static class LatencyTool
         {
             foreach (var c in connections) await c.DisposeAsync();
         }
-    }
-
-    private static double[] RawWeights(PipelineFixture fixture)
-    {
-        var lin = (RealtimeDecode.Engine.Decoding.LinearRegressor)fixture.Model.Estimator;
-        var w = (double[])lin.Coefficients.Clone();
-        var s = fixture.Model.Scaler!;
-        int f = lin.FeatureCount;
-        for (int t = 0; t < lin.TargetCount; t++)
-            for (int j = 0; j < f; j++) w[t * f + j] /= s.Scale[j];
-        return w;
     }
 
     private static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
@@ -159,7 +149,7 @@ public static class LatencyTool
         }
         var s = await summary.Summary.ConfigureAwait(false);
         double seconds = (t1 - t0) / (double)time.TimestampFrequency;
-        return new RunResult(collector.Latencies.ToArray(), collector.ReadMs.ToArray(), collector.ComputeMs.ToArray(), volumes / seconds, memory, s.Volumes, "");
+        return new RunResult(s, collector.Latencies.ToArray(), collector.ReadMs.ToArray(), collector.ComputeMs.ToArray(), volumes / seconds, memory, "");
     }
 
     private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
@@ -179,23 +169,17 @@ public static class LatencyTool
     private static int IntArg(string[] args, string name, int fallback) =>
         Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
-    private sealed record RunResult(double[] Latencies, double[] ReadMs, double[] ComputeMs, double Throughput, string Memory, int Volumes, string Extra)
+    private sealed record RunResult(SessionSummary Summary, double[] Latencies, double[] ReadMs, double[] ComputeMs, double Throughput, string Memory, string Extra)
     {
-        public int Estimates => Latencies.Length;
+        public int Estimates => Summary.Estimates;
 
         public string Describe() => FormattableString.Invariant(
-            $"{Estimates} estimates, latency median {Percentile(Latencies, 50):F2} ms, p99 {Percentile(Latencies, 99):F2} ms, max {Percentile(Latencies, 100):F2} ms (read median {Percentile(ReadMs, 50):F2} / p99 {Percentile(ReadMs, 99):F2} ms; roi→estimate median {Percentile(ComputeMs, 50):F2} / p99 {Percentile(ComputeMs, 99):F2} ms)")
+            $"{Estimates} estimates, latency median {Summary.LatencyMedianMs:F2} ms, p99 {Summary.LatencyP99Ms:F2} ms, max {Percentile(Latencies, 100):F2} ms (read median {Percentile(ReadMs, 50):F2} / p99 {Percentile(ReadMs, 99):F2} ms; roi→estimate median {Percentile(ComputeMs, 50):F2} / p99 {Percentile(ComputeMs, 99):F2} ms)")
             + (Extra.Length > 0 ? "; " + Extra : "");
     }
 
-    private static double Percentile(double[] values, double p)
-    {
-        if (values.Length == 0) return double.NaN;
-        var sorted = values.Order().ToArray();
-        // Nearest rank: the smallest value with at least p % of the values at or below it.
-        int rank = (int)Math.Ceiling(p / 100 * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
+    /// <summary>The <paramref name="p"/>-th percentile with the session summary's interpolation (numpy's default).</summary>
+    private static double Percentile(double[] values, double p) => SessionSummary.Percentile(values.Order().ToArray(), p / 100);
 
     /// <summary>Collects the timing of the frames that carry estimates.</summary>
     private sealed class TimingSink : IFrameSink

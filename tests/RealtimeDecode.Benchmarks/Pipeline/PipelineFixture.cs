@@ -3,6 +3,7 @@ using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Preprocessing;
+using RealtimeDecode.Host.Session;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Nifti;
 
@@ -23,7 +24,7 @@ public enum PipelineScale
 /// written as an atlas NIfTI and loaded with <see cref="Atlas.Load"/>, a cycle of distinct single-volume
 /// int16 NIfTI files (as bytes and on disk) whose parcels carry slow sinusoids plus noise, and a ridge
 /// <see cref="DecodingModel"/> (random weights, <see cref="StandardScaler"/> folded in) for the DFC
-/// features. <see cref="CreateStages"/> builds the same stages as the host's session runner:
+/// features. <see cref="CreateStages"/> returns the host session runner's stages:
 /// read → <see cref="FeatureExtractor"/> roi / clean / features → model predict into a new array.
 /// </summary>
 public sealed class PipelineFixture : IDisposable
@@ -83,6 +84,7 @@ public sealed class PipelineFixture : IDisposable
         for (int j = 0; j < features; j++) { mean[j] = rng.NextDouble() * 0.2; sd[j] = 0.3 + rng.NextDouble() * 0.2; }
         Model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, sd),
             new LinearRegressor(TargetNames, features, w, new double[TargetNames.Length]));
+        Package = new ModelPackage(Model, Settings.ToSpec(Rois, Atlas.Sha256));
     }
 
     /// <summary>The scale.</summary>
@@ -121,23 +123,17 @@ public sealed class PipelineFixture : IDisposable
     /// <summary>Ridge over the DFC edges, 8 targets.</summary>
     public DecodingModel Model { get; }
 
-    /// <summary>Fresh stages for one run, reading each arrival with <paramref name="read"/> (default: its file).</summary>
+    /// <summary>The model as a package, as the session runner receives it.</summary>
+    public ModelPackage Package { get; }
+
+    /// <summary>
+    /// Fresh stages for one run: the session runner's own (<see cref="SessionRunner.Stages"/>: feature
+    /// extractor, cloned model; volumes read from their files), optionally with another reader.
+    /// </summary>
     public PipelineStages CreateStages(Func<VolumeArrival, Volume>? read = null)
     {
-        var extractor = new FeatureExtractor(Atlas, Settings);
-        var model = Model.Clone();
-        int targets = model.TargetCount;
-        return new PipelineStages(
-            read ?? PipelineStages.ReadFromProviderOrFile(path => NiftiReader.ReadVolume(path)),
-            extractor.Roi,
-            extractor.Clean,
-            extractor.Features,
-            features =>
-            {
-                var output = new double[targets];
-                model.Predict(features, output);
-                return output;
-            });
+        var stages = SessionRunner.Stages(Atlas, Settings, Package, "nifti");
+        return read is null ? stages : stages with { Read = read };
     }
 
     /// <summary>Voronoi parcels of random seeds inside an ellipsoid filling the grid; labels 1..R.</summary>
