@@ -96,18 +96,25 @@ public static class LatencyTool
         var sink = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
         try
         {
-            await RunAsync(fixture, 20, speed, sink);
+            var warm = await RunAsync(fixture, 20, speed, sink);
+            await UntilReceivedAsync(received, warm.Estimates); // the warm-up's messages are not counted below
             server.Broadcaster.Reset();
             Array.Clear(received);
             var r = await RunAsync(fixture, volumes, speed, sink);
-            // Let the last messages reach the clients before counting.
-            for (int i = 0; i < 50 && clients > 0 && received.Min() < r.Estimates; i++) await Task.Delay(100);
+            await UntilReceivedAsync(received, r.Estimates);
             return r with { Extra = $"{clients} clients received {(clients == 0 ? 0 : received.Min())}–{(clients == 0 ? 0 : received.Max())} of {r.Estimates} estimates, {server.Broadcaster.DroppedMessages} messages dropped" };
         }
         finally
         {
             foreach (var c in connections) await c.DisposeAsync();
         }
+    }
+
+    /// <summary>Lets the last messages reach every client (at most 5 s).</summary>
+    private static async Task UntilReceivedAsync(long[] received, int expected)
+    {
+        for (int i = 0; i < 50 && received.Length > 0 && received.Min() < expected; i++)
+            await Task.Delay(100);
     }
 
     private static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
