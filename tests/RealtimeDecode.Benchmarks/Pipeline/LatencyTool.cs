@@ -128,9 +128,10 @@ public static class LatencyTool
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
         var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(Tr)), () => fixture.CreateStages(), scheduler, time);
         var files = fixture.VolumeFiles;
+        using var clock = new EventLoopScheduler(start => new Thread(start) { Name = "arrivals", IsBackground = true });
         IObservable<VolumeArrival> arrivals = double.IsPositiveInfinity(speed)
             ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => new VolumeArrival(i, files[i % files.Length], time.GetTimestamp()))
-            : Observable.Interval(TimeSpan.FromSeconds(Tr / speed), new EventLoopScheduler()).Take(volumes)
+            : Observable.Interval(TimeSpan.FromSeconds(Tr / speed), clock).Take(volumes)
                 .Select(i => new VolumeArrival((int)i, files[i % files.Length], time.GetTimestamp()));
 
         long heapStart = 0;
