@@ -180,7 +180,7 @@ internal sealed class SessionRunner
         }
     }
 
-    private static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format)
+    internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format)
     {
         var extractor = new FeatureExtractor(atlas, settings);
         var model = package.Model.Clone();
