@@ -132,6 +132,8 @@ internal sealed class SessionRunner
             var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
             IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
+            // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
+            using var watchScheduler = run is null ? new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode watcher", IsBackground = true }) : null;
             if (run is not null)
             {
                 var volumes = VolumeProviders(run);
@@ -148,7 +150,7 @@ internal sealed class SessionRunner
                     PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
-                }, ThreadPoolScheduler.Instance, _time, logger);
+                }, watchScheduler!, _time, logger);
                 arrivals = watcher.Arrivals;
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
             }
