@@ -59,6 +59,8 @@ internal sealed class SessionRunner
         {
             run = BoldRun.Open(r.Run, r.Tr);
             atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+            if (run.VolumeCount < settings.Span)
+                throw new InputDataException(r.Run, $"{run.VolumeCount} volumes, fewer than the model's window of {settings.Span}: no estimate could be made");
             tr = run.RepetitionTimeSeconds > 0 ? run.RepetitionTimeSeconds
                 : throw new InputDataException(r.Run, "the run does not say its TR: give --tr");
         }
