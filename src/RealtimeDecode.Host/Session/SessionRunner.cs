@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Ingest;
@@ -131,7 +133,6 @@ internal sealed class SessionRunner
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
             var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
-            var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
             IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
             // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
@@ -157,8 +158,17 @@ internal sealed class SessionRunner
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
             }
             _out.WriteLine($"recording: {recording}");
-            using (pipeline.Process(arrivals.TakeUntil(stop)).Subscribe(fanout))
+            // Stop (Ctrl-C): first unsubscribe from the source (the watcher schedules its own teardown on its
+            // scheduler, which must still be alive), then end the pipeline's input so every frame in flight
+            // is still recorded; the schedulers are disposed only after that.
+            var input = Subject.Synchronize(new Subject<VolumeArrival>());
+            using (pipeline.Process(input).Subscribe(fanout))
+            using (var source = new SingleAssignmentDisposable())
+            {
+                using var stopping = ct.Register(() => { source.Dispose(); input.OnCompleted(); });
+                source.Disposable = arrivals.Subscribe(input);
                 await fanout.Completion.ConfigureAwait(false);
+            }
             var result = await summary.Summary.ConfigureAwait(false);
             foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
                 logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);

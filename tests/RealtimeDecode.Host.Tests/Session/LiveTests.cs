@@ -78,7 +78,9 @@ public sealed class LiveTests
             .Concat(duplicates.Select(v => (v, "duplicate")))
             .Order().ToList();
         var recorded = Recording.Volumes(rec);
-        Assert.Equal(expected, recorded.Order().ToList());
+        Assert.True(expected.SequenceEqual(recorded.Order()),
+            $"volumes.tsv differs from faults.tsv:\n expected not recorded: {string.Join(", ", expected.Except(recorded))}\n recorded not expected: {string.Join(", ", recorded.Except(expected))}\n" +
+            $" faults: {string.Join(", ", faults)}\n log:\n{output}");
 
         // Estimates: as replay for every volume whose whole window was ok; one per ok volume after the warm-up of W pushed volumes.
         var r = CliRunner.Run("replay", "--run", s.Run2, "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model,
