@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Ingest;
@@ -59,6 +61,8 @@ internal sealed class SessionRunner
         {
             run = BoldRun.Open(r.Run, r.Tr);
             atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+            if (run.VolumeCount < settings.Span)
+                throw new InputDataException(r.Run, $"{run.VolumeCount} volumes, fewer than the model's window of {settings.Span}: no estimate could be made");
             tr = run.RepetitionTimeSeconds > 0 ? run.RepetitionTimeSeconds
                 : throw new InputDataException(r.Run, "the run does not say its TR: give --tr");
         }
@@ -127,18 +131,16 @@ internal sealed class SessionRunner
             }
 
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
-            // The watcher's file events, polls and reorder deadlines run one at a time on their own thread.
-            using var ingest = new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode ingest", IsBackground = true });
             var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
-            var stop = Observable.Create<long>(o => ct.Register(() => { o.OnNext(0); o.OnCompleted(); }));
-            IObservable<PipelineFrame> frames;
+            IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
+            // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
+            using var watchScheduler = run is null ? new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode watcher", IsBackground = true }) : null;
             if (run is not null)
             {
                 var volumes = VolumeProviders(run);
-                var arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
-                frames = pipeline.Process(arrivals.TakeUntil(stop));
+                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
                 _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
             }
             else
@@ -151,14 +153,22 @@ internal sealed class SessionRunner
                     PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
-                }, ingest, _time, logger);
-                // A new series is a new run: fresh kernels (no window spans two runs), one after the other.
-                frames = pipeline.ProcessRuns(watcher.Runs.TakeUntil(stop).Select(run => run with { Volumes = run.Volumes.TakeUntil(stop) }));
+                }, watchScheduler!, _time, logger);
+                arrivals = watcher.Arrivals;
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
             }
             _out.WriteLine($"recording: {recording}");
-            using (frames.Subscribe(fanout))
+            // Stop (Ctrl-C): first unsubscribe from the source (the watcher schedules its own teardown on its
+            // scheduler, which must still be alive), then end the pipeline's input so every frame in flight
+            // is still recorded; the schedulers are disposed only after that.
+            var input = Subject.Synchronize(new Subject<VolumeArrival>());
+            using (pipeline.Process(input).Subscribe(fanout))
+            using (var source = new SingleAssignmentDisposable())
+            {
+                using var stopping = ct.Register(() => { source.Dispose(); input.OnCompleted(); });
+                source.Disposable = arrivals.Subscribe(input);
                 await fanout.Completion.ConfigureAwait(false);
+            }
             var result = await summary.Summary.ConfigureAwait(false);
             foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
                 logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
@@ -180,16 +190,31 @@ internal sealed class SessionRunner
         }
     }
 
+    /// <summary>
+    /// The pipeline's stages: the shared feature chain and the model. A volume of a new series (a new run
+    /// in the export folder) starts fresh kernels, so no window or detrend spans two runs.
+    /// </summary>
     internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format)
     {
         var extractor = new FeatureExtractor(atlas, settings);
+        int series = int.MinValue;
         var model = package.Model.Clone();
         int targets = package.Targets.Count;
+        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format));
         return new PipelineStages(
-            PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format)),
-            extractor.Roi,
-            extractor.Clean,
-            extractor.Features,
+            arrival =>
+            {
+                var volume = read(arrival);
+                if (arrival.Series != series)
+                {
+                    if (series != int.MinValue) extractor = new FeatureExtractor(atlas, settings);
+                    series = arrival.Series;
+                }
+                return volume;
+            },
+            volume => extractor.Roi(volume),
+            roi => extractor.Clean(roi),
+            clean => extractor.Features(clean),
             features =>
             {
                 var output = new double[targets];
