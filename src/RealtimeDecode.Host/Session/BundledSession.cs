@@ -31,7 +31,9 @@ internal static class BundledSession
         var missing = Enumerable.Range(1, options.Runs).Where(r => !File.Exists(Run(r))).ToArray();
         if (missing.Length == 0) return false;
         log.WriteLine($"generating the bundled session's BOLD runs ({options.Runs} × {options.Volumes} volumes, seed {options.Seed}) into {Root} ...");
-        string temp = Path.Combine(Path.GetTempPath(), "rtdecode-session-" + Guid.NewGuid().ToString("N"));
+        // Generated beside the session (same file system), so each run appears by an atomic rename and a
+        // concurrent replay never sees a half-written file.
+        string temp = Path.Combine(Root, ".generating-" + Guid.NewGuid().ToString("N"));
         try
         {
             var result = SyntheticSession.Write(temp, options);
@@ -42,7 +44,8 @@ internal static class BundledSession
                 string name = Path.GetFileName(generated);
                 if (expected.TryGetValue(name, out var hash) && !hash.Equals(Sha256(generated), StringComparison.OrdinalIgnoreCase))
                     log.WriteLine($"warning: regenerated {name} differs from the recorded checksum; estimates may differ slightly from the bundled report");
-                if (!File.Exists(Run(r))) File.Move(generated, Run(r));
+                try { if (!File.Exists(Run(r))) File.Move(generated, Run(r)); }
+                catch (IOException) when (File.Exists(Run(r))) { } // another process put the same bytes there first
             }
         }
         finally { if (Directory.Exists(temp)) Directory.Delete(temp, true); }
