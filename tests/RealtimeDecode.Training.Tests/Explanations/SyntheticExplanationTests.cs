@@ -74,6 +74,42 @@ public sealed class SyntheticExplanationTests(ITestOutputHelper output) : IDispo
         Assert.True(hits >= 6, $"only {hits} of 8 emotions rank their true network pair first");
     }
 
+    /// <remarks>
+    /// A session shaped like the bundled one (100 parcels, one 372-volume run of the story). An emotion's
+    /// latent source couples all of its carriers: those at the two ends of its network pair and, within
+    /// each end, with each other. So the blocks that carry an emotion are the pairs among its networks
+    /// (A–B, A–A and B–B), and the strongest network pair of its Haufe pattern must be one of them.
+    /// </remarks>
+    [Fact]
+    public void Explain_BundledShapedSession_StrongestNetworkPairIsAmongTheEmotionsNetworks()
+    {
+        var session = SyntheticSession.Write(_root, new SynthOptions { Nx = 20, Ny = 24, Nz = 18, Parcels = 100, Runs = 1, Seed = 3 });
+        var atlas = Atlas.Load(session.Atlas, session.Labels);
+        var settings = new FeatureSettings { Kind = FeatureKind.Dfc };
+        var features = FeatureTables.FromRun(BoldRun.Open(session.Runs[0]), atlas, settings);
+        var truth = NumericTable.Read(session.Truth[0]);
+        var targets = WindowMeans(truth, features.Volumes, settings.Window.Window);
+        var x = new RowMajorMatrix((double[])features.Values.Clone(), features.RowCount, features.ColumnCount);
+        var y = new RowMajorMatrix(targets, features.RowCount, truth.ColumnCount);
+        var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 100, Standardize = true }, x, y, truth.Columns);
+        var package = new ModelPackage(model, settings.ToSpec(atlas.LabelCount, atlas.Sha256));
+        var explanation = ModelExplainer.Explain(package, RoiLabels.Read(session.Labels, atlas.LabelCount),
+            new ExplainData(features.Values, targets, features.RowCount, features.Volumes));
+
+        var synth = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "synth.json")))!;
+        int hits = 0;
+        foreach (var e in synth["emotions"]!.AsArray())
+        {
+            string name = e!["name"]!.GetValue<string>();
+            var nets = e["networks"]!.AsArray().Select(n => n!.GetValue<string>()).ToHashSet();
+            var first = explanation.Targets.Single(t => t.Name == name).NetworkPairs[0];
+            bool hit = nets.Contains(first.NetworkA) && nets.Contains(first.NetworkB);
+            hits += hit ? 1 : 0;
+            output.WriteLine($"{name}: networks {string.Join("+", nets)}; strongest pair {first.NetworkA}–{first.NetworkB}{(hit ? "" : "  (miss)")}");
+        }
+        Assert.True(hits >= 7, $"only {hits} of 8 emotions have their strongest network pair among their own networks");
+    }
+
     /// <summary>Mean of each truth column over the volumes of the window ending at each feature volume.</summary>
     internal static double[] WindowMeans(NumericTable truth, int[] windowEnds, int window)
     {
