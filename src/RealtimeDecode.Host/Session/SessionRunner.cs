@@ -173,7 +173,7 @@ internal sealed class SessionRunner
             foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
                 logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
             _out.WriteLine(result.ToString());
-            logger.Information("Session ended: {Summary}", result.ToString());
+            logger.Information("Session ended: {Summary}", result.ToString().ReplaceLineEndings("; "));
             if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
             {
                 _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");
