@@ -97,13 +97,13 @@ internal sealed class SessionRunner
         LslEstimateSink? lsl = null;
         MarkerInletRecorder? markers = null;
         long start = _time.GetTimestamp();
-        var recorder = new RecordingSink(new RecordingOptions(recording, package.Targets)
+        var recorder = new SeriesRecordingSink(recording, dir => new RecordingSink(new RecordingOptions(dir, package.Targets)
         {
             Configuration = r.Configuration,
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
-        }, _time);
+        }, _time));
         try
         {
             var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };

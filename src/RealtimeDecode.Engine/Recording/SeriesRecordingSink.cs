@@ -1,0 +1,83 @@
+using RealtimeDecode.Engine.Ingest;
+using RealtimeDecode.Engine.Pipeline;
+
+namespace RealtimeDecode.Engine.Recording;
+
+/// <summary>
+/// The recording of a live session in which the scanner may start new series: the first series is
+/// recorded in the session's folder, each later one in a folder of its own beside the first's files
+/// (<c>series-&lt;number&gt;/</c>), with the same layout. The series of a frame is read from its file name
+/// (<see cref="ExportFileNames.Parse"/>); a frame without a file (a missing volume) belongs to the
+/// series being recorded. Markers go to the series being recorded.
+/// </summary>
+public sealed class SeriesRecordingSink : IFrameSink, IDisposable
+{
+    private readonly Func<string, RecordingSink> _create;
+    private readonly string _root;
+    private readonly object _gate = new();
+    private RecordingSink _current;
+    private int? _series;
+
+    /// <param name="root">The session's recording folder (the first series is recorded there).</param>
+    /// <param name="create">Makes the recorder of a folder.</param>
+    public SeriesRecordingSink(string root, Func<string, RecordingSink> create)
+    {
+        _root = root;
+        _create = create;
+        _current = create(root);
+    }
+
+    /// <inheritdoc />
+    public string Name => "recorder";
+
+    /// <summary>The folder being recorded into.</summary>
+    public string Directory { get { lock (_gate) return _current.Directory; } }
+
+    /// <summary>Series recorded so far (1 until the scanner starts another).</summary>
+    public int SeriesCount { get; private set; } = 1;
+
+    /// <summary>Records a received marker in the series being recorded.</summary>
+    public void RecordMarker(double onsetSeconds, string value, string source)
+    {
+        lock (_gate) _current.RecordMarker(onsetSeconds, value, source);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
+    {
+        RecordingSink target;
+        RecordingSink? finished = null;
+        int? series = frame.File is { } f ? ExportFileNames.Parse(f)?.Series : null;
+        lock (_gate)
+        {
+            if (series is int s && _series is int current && s != current)
+            {
+                finished = _current;
+                _current = _create(Path.Combine(_root, $"series-{s}"));
+                SeriesCount++;
+            }
+            if (series is int first) _series = first;
+            target = _current;
+        }
+        if (finished is not null)
+        {
+            await finished.OnCompletedAsync(null, cancellationToken).ConfigureAwait(false);
+            finished.Dispose();
+        }
+        await target.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
+    {
+        RecordingSink current;
+        lock (_gate) current = _current;
+        return current.OnCompletedAsync(error, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate) _current.Dispose();
+    }
+}
