@@ -16,6 +16,7 @@ internal sealed class FrameProcessor
     private readonly ILogger _log;
     private readonly long _frequency;
     private int _next;
+    private int? _series;
 
     public FrameProcessor(PipelineStages stages, PipelineOptions options, TimeProvider time, ILogger log)
     {
@@ -29,6 +30,12 @@ internal sealed class FrameProcessor
     public IEnumerable<PipelineFrame> Process(VolumeArrival arrival)
     {
         var frames = new List<PipelineFrame>(1);
+        if (_series != arrival.Series)
+        {
+            // A new series is a new run: its volumes count from 0 again (the stages reset their kernels).
+            _series = arrival.Series;
+            _next = 0;
+        }
         if (!arrival.Status.OccupiesSlot())
         {
             frames.Add(Skipped(arrival, arrival.Status, arrival.Status == VolumeStatus.Late

@@ -27,6 +27,20 @@ public sealed class RealtimePipelineTests
     }
 
     [Fact]
+    public void Process_NewSeries_CountsItsVolumesFromZeroAgain()
+    {
+        var volumes = FakeVolumes.Run(3);
+        var arrivals = new[] { 0, 1, 2 }.Select(i => new VolumeArrival(i, $"a{i}", 0, Load: volumes[i], Series: 1))
+            .Concat(new[] { 0, 1 }.Select(i => new VolumeArrival(i, $"b{i}", 0, Load: volumes[i], Series: 2)))
+            .ToObservable(_scheduler);
+        var frames = new List<PipelineFrame>();
+        using var sub = Pipeline(new FakeStages()).Process(arrivals).Subscribe(frames.Add);
+        _scheduler.AdvanceBy(Tr);
+        Assert.Equal([0, 1, 2, 0, 1], frames.Select(f => f.Volume));
+        Assert.All(frames, f => Assert.Equal(VolumeStatus.Ok, f.Status));
+    }
+
+    [Fact]
     public void Process_ReplayedRun_OneFramePerVolumeInOrderWithOnsets()
     {
         var frames = Replay(new FakeStages(), 8);
