@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -201,14 +202,15 @@ public class OutletProtocolTests
             }
         });
         var values = new float[8];
-        for (var i = 0; i < 100; i++) outlet.PushSample<float>(values, 1.0 + i);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        var t = 1.0;
+        var allocated = Allocations.SteadyState(() =>
         {
-            values[0] = i;
-            outlet.PushSample<float>(values, 1000.0 + i);
-        }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var i = 0; i < 200; i++)
+            {
+                values[0] = i;
+                outlet.PushSample<float>(values, t++);
+            }
+        });
         drainCts.Cancel();
         await drain;
         Assert.Equal(1, outlet.ConsumerCount);

@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Engine.Tests.Support;
@@ -316,9 +317,7 @@ public class SlidingWindowCorrelationTests
         var f = new double[r];
         var rng = new Random(4);
         for (int t = 0; t < 30; t++) { for (int i = 0; i < r; i++) f[i] = rng.NextDouble(); k.Push(f, e); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 100; t++) { f[t % r] += 1; k.Push(f, e); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyState(() => { for (int t = 0; t < 100; t++) { f[t % r] += 1; k.Push(f, e); } }));
     }
 
     [Fact]

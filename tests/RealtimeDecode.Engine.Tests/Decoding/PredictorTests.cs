@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using RealtimeDecode.Engine.Decoding;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;
@@ -47,16 +48,14 @@ public sealed class PredictorTests
         var lin = new DecodingModel(EstimatorKind.Ridge, null, scaler, new LinearRegressor(["a", "b"], p, Random(2 * p, 8), [0, 1]));
         var x = Random(p, 9);
         var y = new double[2];
-        kernel.Predict(x, y);
-        lin.Predict(x, y);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            kernel.Predict(x, y);
-            lin.Predict(x, y);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10; i++)
+            {
+                kernel.Predict(x, y);
+                lin.Predict(x, y);
+            }
+        }));
     }
 
     [Fact]
@@ -96,9 +95,7 @@ public sealed class PredictorTests
         var yh = new double[2];
         a.Predict(x, ya);
         h.Predict(x, yh);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        h.Predict(x, yh);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyState(() => h.Predict(x, yh)));
         double scale = coef.Sum(Math.Abs);
         for (int t = 0; t < 2; t++)
         {

@@ -1,3 +1,4 @@
+using RealtimeDecode.Tests.Support;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Host.Lsl;
 using RealtimeDecode.Lsl;
@@ -255,15 +256,14 @@ public sealed class LslEstimateSinkTests
         await sink.OnFrameAsync(frame, CancellationToken.None); // first estimate: the warmup-done marker
         for (var i = 0; i < 50; i++) await sink.OnFrameAsync(frame, CancellationToken.None);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 500; i++)
+        bool allSynchronous = true;
+        long allocated = Allocations.SteadyState(() =>
         {
-            var pending = sink.OnFrameAsync(frame, CancellationToken.None);
-            Assert.True(pending.IsCompletedSuccessfully);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var i = 0; i < 100; i++) allSynchronous &= sink.OnFrameAsync(frame, CancellationToken.None).IsCompletedSuccessfully;
+        }, warmup: 0);
 
         Assert.Equal(0, allocated);
+        Assert.True(allSynchronous);
         Assert.Equal(551, sink.SamplesPushed);
     }
 }
