@@ -30,9 +30,6 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     /// <inheritdoc />
     public string Name => "recorder";
 
-    /// <summary>The folder being recorded into.</summary>
-    public string Directory { get { lock (_gate) return _current.Directory; } }
-
     /// <summary>Series recorded so far (1 until the scanner starts another).</summary>
     public int SeriesCount { get; private set; } = 1;
 

@@ -121,7 +121,7 @@ internal sealed class TrainCommand : ICliCommand
                         return (run.Name, ConsoleProgress.Run($"ROI features of {run.Name}", p => FeatureTables.FromRun(run, atlas, roiSettings, p)), b);
                     }).ToList();
                     var roiSet = TrainingSet.Build(FeatureInputs.Pair(roiRuns, parse.GetValue(targets)!), roiSettings.Span, alignment);
-                    var roiReq = request with { Cv = request.Cv.StartsWith("blocked", StringComparison.OrdinalIgnoreCase) ? request.Cv : request.Cv, Permutations = 0 };
+                    var roiReq = request with { Permutations = 0 };
                     var roiOutcome = ConsoleProgress.Run("fitting ROI comparison", p => Trainer.Train(roiSet, roiReq, settings.Span, p));
                     if (roiOutcome.Cv is { } r2)
                     {

@@ -17,7 +17,6 @@ internal static class BundledSession
     public static string Labels => Path.Combine(Root, "atlas", "atlas-Synth100Parcels7Networks_dseg.tsv");
     public static string Model => RepositoryPaths.Bundled("replay-data", "models", "default");
     public static string Run(int run) => Path.Combine(Root, "sub-01", "func", $"sub-01_task-alice_run-{run}_bold.nii.gz");
-    public static string Truth(int run) => Path.Combine(Root, "sub-01", "func", $"sub-01_task-alice_run-{run}_desc-truth_targets.tsv");
 
     /// <summary>The run replayed by default: run 2, which the default model never saw.</summary>
     public static string DefaultRun => Run(2);

@@ -265,18 +265,8 @@ internal sealed class SessionRunner
         atlas.Networks is { } n && n.All(x => x is not null) ? n.Select(x => x!).ToArray() : null;
 
     /// <summary>For linear models: weights per raw feature (the scaler folded in), targets × features.</summary>
-    internal static double[]? RawWeights(ModelPackage package)
-    {
-        if (package.Model.Estimator is not LinearRegressor lin) return null;
-        var w = (double[])lin.Coefficients.Clone();
-        if (package.Model.Scaler is { } s)
-        {
-            int f = lin.FeatureCount;
-            for (int t = 0; t < lin.TargetCount; t++)
-                for (int j = 0; j < f; j++) w[t * f + j] /= s.Scale[j];
-        }
-        return w;
-    }
+    internal static double[]? RawWeights(ModelPackage package) =>
+        package.Model.Estimator is LinearRegressor ? Training.Explanations.EdgeImportance.RawCoefficients(package.Model) : null;
 
     internal static string ModelHash(string path)
     {
