@@ -26,12 +26,14 @@ namespace RealtimeDecode.Engine.Decoding;
 ///     "arrays": {"coef": "coef.npy", "intercept": "intercept.npy"}                              (linear kinds)
 ///            or {"rows": "rows.npy", "dual_coef": "dual_coef.npy", "intercept": "intercept.npy"} (kernel kinds)
 ///   },
+///   "patterns": {"file": "patterns.npy", "rows": 744},                                          (optional)
 ///   "training": {…provenance…}, "cv_metrics": {…}
 /// }
 /// </code>
 /// Shapes: scaler arrays (features); coef (targets, features); intercept (targets); rows
 /// (n_rows, features), the training rows of kernel ridge or the union of the targets' support vectors;
-/// dual_coef (targets, n_rows). Prediction: y_t = Σ_i dual_coef[t,i]·k(x, rows_i) + intercept_t,
+/// dual_coef (targets, n_rows); patterns (targets, features), the Haufe activation patterns of a
+/// linear model on its training data ("rows" samples), which explanations read. Prediction: y_t = Σ_i dual_coef[t,i]·k(x, rows_i) + intercept_t,
 /// or y = coef·x + intercept, after (x − mean)/scale when a scaler is present.
 /// </remarks>
 public sealed class ModelPackage
@@ -72,6 +74,27 @@ public sealed class ModelPackage
 
     /// <summary>Target names.</summary>
     public IReadOnlyList<string> Targets => Model.Targets;
+
+    /// <summary>
+    /// Haufe activation patterns of the model on its training data, row-major [targets × features],
+    /// or null (kernel models, packages exported from elsewhere). Not used for prediction.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not targets × features, or a value is not finite.</exception>
+    public double[]? Patterns
+    {
+        get;
+        init
+        {
+            if (value is not null && value.LongLength != (long)Model.TargetCount * Model.FeatureCount)
+                throw new ArgumentException($"patterns have {value.LongLength} values, expected {Model.TargetCount} × {Model.FeatureCount}", nameof(Patterns));
+            if (value is not null && !value.All(double.IsFinite))
+                throw new ArgumentException("patterns contain NaN or infinity", nameof(Patterns));
+            field = value;
+        }
+    }
+
+    /// <summary>Training samples <see cref="Patterns"/> were computed on (0 without patterns).</summary>
+    public int PatternRows { get; init; }
 
     /// <summary>Where the package was loaded from, or null.</summary>
     public string? SourcePath { get; private init; }
@@ -235,6 +258,12 @@ public sealed class ModelPackage
         }
 
         root["estimator"] = est;
+        if (Patterns is not null)
+        {
+            files.Add(("patterns.npy", NpyArray.FromFloat64(Patterns, t, p)));
+            root["patterns"] = new JsonObject { ["file"] = "patterns.npy", ["rows"] = PatternRows };
+        }
+
         root["training"] = Training.DeepClone();
         root["cv_metrics"] = CvMetrics.DeepClone();
         string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -424,10 +453,21 @@ public sealed class ModelPackage
             estimator = kernelRows is { } prec && prec != ker.Precision ? ker.WithPrecision(prec) : ker;
         }
 
+        double[]? patterns = null;
+        int patternRows = 0;
+        if (root.TryGetPropertyValue("patterns", out var patNode) && patNode is not null)
+        {
+            var po = patNode as JsonObject ?? throw new InputDataException(jsonName, "'patterns' must be an object or null");
+            patterns = LoadArray("file", po, "patterns", t, p).ToFloat64();
+            if (patterns.Any(v => !double.IsFinite(v)))
+                throw new InputDataException(Describe(package, r.String(po, "file")), "array contains infinity");
+            patternRows = r.Int(po, "rows");
+        }
+
         var model = new DecodingModel(kind, hyper, scaler, estimator);
         var training = root.TryGetPropertyValue("training", out var tr) && tr is JsonObject tro ? (JsonObject)tro.DeepClone() : [];
         var cv = root.TryGetPropertyValue("cv_metrics", out var cvn) && cvn is JsonObject cvo ? (JsonObject)cvo.DeepClone() : [];
-        return new ModelPackage(model, features, training, cv) { SourcePath = package };
+        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows };
     }
 
     private static FeatureSpec ParseFeatures(JsonReader r, JsonObject f)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Explanations;
 using RealtimeDecode.Training.Fitting;
 using RealtimeDecode.Training.Reports;
 
@@ -16,7 +17,11 @@ public sealed record TrainRequest(EstimatorKind Kind, string Hyperparameters, st
 /// <summary>The fitted model with its honest evaluation.</summary>
 public sealed record TrainOutcome(
     DecodingModel Model, EstimatorOptions Chosen, string ChosenText, ICrossValidationSplitter? Splitter, CvResult? Cv,
-    PermutationResult? Permutation, IReadOnlyList<string> SearchLog);
+    PermutationResult? Permutation, IReadOnlyList<string> SearchLog)
+{
+    /// <summary>Haufe activation patterns of a linear model on all training samples [targets × features], else null.</summary>
+    public double[]? Patterns { get; init; }
+}
 
 /// <summary>
 /// Fits a multi-target regressor with honest cross-validation: blocked K-fold with a gap of one
@@ -96,6 +101,10 @@ public static class Trainer
         }
         var chosen = Options(req.Hyperparameters, chosenText);
         var model = EstimatorFactory.Fit(req.Kind, chosen, set.X, set.Y, set.Targets);
+        // The interpretable map of a linear decoder, on the data it learnt from; explain reads it from the package.
+        double[]? patterns = model.Estimator is LinearRegressor && set.X.Rows >= 2
+            ? EdgeImportance.HaufePatterns(set.X.Data, set.X.Rows, EdgeImportance.RawCoefficients(model), model.TargetCount)
+            : null;
         Step();
 
         PermutationResult? perm = null;
@@ -108,7 +117,7 @@ public static class Trainer
                 return r.Scores.Select(s => s.PearsonR).ToArray();
             }, set.Y, req.Permutations, req.Seed, set.Samples);
         }
-        return new TrainOutcome(model, chosen, chosenText, splitter, cv, perm, log);
+        return new TrainOutcome(model, chosen, chosenText, splitter, cv, perm, log) { Patterns = patterns };
     }
 
     private static CvResult NestedCv(TrainingSet set, TrainRequest req, IReadOnlyList<string> grid, ICrossValidationSplitter outer, int span, List<string> log)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Reports;
 
@@ -31,16 +32,16 @@ public static class EdgeImportance
     }
 
     /// <summary>
-    /// Haufe et al. (2014) activation patterns A = Cov(X)·W for a linear backward model with weights
-    /// W (raw feature units, [targets × features]): A_t = X_cᵀ(X_c w_t)/(n−1), X_c the column-centred
-    /// data, computed in two passes over X without forming the p×p covariance (O(n·p·T) time,
-    /// O(p·T) memory). Row-major [targets × features]. Unlike W, A_t(j) is the covariance of feature j
-    /// with the model's output for target t, so it reads as "how feature j encodes the estimate".
+    /// Haufe et al. (2014, eq. 6) activation patterns A = Cov(X)·Wᵀ·Cov(ŝ)⁻¹ of a linear backward model
+    /// with weights W (raw feature units, [targets × features]) and outputs ŝ = X_c·Wᵀ, X_c the
+    /// column-centred data. Column t of A holds the coefficients of a regression of every feature on all
+    /// the model's outputs jointly, so A(j, t) reads as "how much feature j moves per unit of estimate t,
+    /// the other estimates held fixed": when targets co-occur, an emotion's pattern does not borrow the
+    /// features of the emotions correlated with it, and a perfect decoder of data X = S·Aᵀ returns A
+    /// itself. Computed in two passes over X without forming the p×p covariance (O(n·p·T) time, O(p·T)
+    /// memory); Cov(ŝ) is inverted by pseudo-inverse, so a target whose output is constant gets a zero
+    /// pattern. Row-major [targets × features].
     /// </summary>
-    /// <param name="x">Data, row-major [<paramref name="rows"/> × p]; must be finite.</param>
-    /// <param name="rows">n ≥ 2.</param>
-    /// <param name="weights">W, row-major [T × p].</param>
-    /// <param name="targetCount">T.</param>
     public static double[] HaufePatterns(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> weights, int targetCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 2);
@@ -75,7 +76,28 @@ public static class EdgeImportance
         }
 
         TensorPrimitives.Divide(a, rows - 1, a);
-        return a;
+
+        // Cov(ŝ) = sᵀs/(n − 1) (s is centred, as X_c is), then A ← A·Cov(ŝ)⁺ row by row.
+        var outputCov = Matrix<double>.Build.Dense(targetCount, targetCount);
+        for (int i = 0; i < rows; i++)
+            for (int u = 0; u < targetCount; u++)
+                for (int v = 0; v <= u; v++)
+                    outputCov[u, v] += s[i * targetCount + u] * s[i * targetCount + v];
+        for (int u = 0; u < targetCount; u++)
+            for (int v = 0; v <= u; v++)
+                outputCov[v, u] = outputCov[u, v] /= rows - 1;
+        var mix = outputCov.PseudoInverse();
+        var patterns = new double[targetCount * p];
+        for (int t = 0; t < targetCount; t++)
+        {
+            var pt = patterns.AsSpan(t * p, p);
+            for (int m = 0; m < targetCount; m++)
+            {
+                if (mix[m, t] != 0) TensorPrimitives.MultiplyAdd(a.AsSpan(m * p, p), mix[m, t], pt, pt);
+            }
+        }
+
+        return patterns;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal static class ExplanationPlots
             if (e.Pairs is { } pairs && target.NetworkPairs.Count > 0)
             {
                 string f = $"network_pairs_{stem}.png";
-                NetworkMatrix(Path.Combine(dir, f), pairs, target.NetworkPairs, $"{target.Name}: network × network {(e.Source == ImportanceSource.PermutationR2Drop ? "R² drop" : "mean |importance|")}");
+                NetworkMatrix(Path.Combine(dir, f), pairs, target.NetworkPairs, $"{target.Name}: network × network {(e.Source == ImportanceSource.PermutationR2Drop ? "R² drop" : $"mean |importance| of the {e.EdgesPerPair} strongest edges")}");
                 figures.Add((f, $"{target.Name}: network-pair summary."));
             }
         }

@@ -23,6 +23,7 @@ public static class ExplanationWriter
         WriteJson(e, json);
         written.Add(json);
         written.AddRange(WriteTables(e, outDir));
+        written.AddRange(WriteArrays(e, outDir));
         var figures = ExplanationPlots.WriteAll(e, outDir);
         written.AddRange(figures.Select(f => Path.Combine(outDir, f.File)));
         string html = Path.Combine(outDir, "index.html");
@@ -45,6 +46,11 @@ public static class ExplanationWriter
         w.WriteString("importance_source", SourceName(e.Source));
         w.WriteNumber("roi_count", e.Labels.Count);
         w.WriteNumber("data_rows", e.DataRows);
+        if (e.Pairs is not null) w.WriteNumber("pair_edges", e.EdgesPerPair);
+        w.WriteStartObject("arrays");
+        if (e.Coefficients is not null) w.WriteString("coefficients", "coefficients.npy");
+        if (e.Source == ImportanceSource.HaufePatterns) w.WriteString("patterns", "patterns.npy");
+        w.WriteEndObject();
         w.WriteStartArray("roi_names");
         foreach (var n in e.Labels.Names) w.WriteStringValue(n);
         w.WriteEndArray();
@@ -208,7 +214,8 @@ public static class ExplanationWriter
 
         if (e.Targets.Any(t => t.NetworkPairs.Count > 0))
         {
-            var sb = new StringBuilder($"target\trank\tnetwork_a\tnetwork_b\tedges\t{ScoreColumn(e)}\n");
+            string column = e.Source == ImportanceSource.PermutationR2Drop ? "r2_drop" : Inv($"mean_abs_importance_top{e.EdgesPerPair}");
+            var sb = new StringBuilder($"target\trank\tnetwork_a\tnetwork_b\tedges\t{column}\n");
             foreach (var t in e.Targets)
                 foreach (var np in t.NetworkPairs)
                     sb.Append(Inv($"{t.Name}\t{np.Rank}\t{np.NetworkA}\t{np.NetworkB}\t{np.Edges}\t{F(np.Score)}\n"));
@@ -252,6 +259,29 @@ public static class ExplanationWriter
         return written;
     }
 
+    /// <summary>
+    /// The per-feature arrays as .npy [targets × features], float64: coefficients.npy (a linear model's
+    /// coefficients in raw feature units) and patterns.npy (Haufe patterns, when they are the importance).
+    /// </summary>
+    private static IEnumerable<string> WriteArrays(ModelExplanation e, string dir)
+    {
+        int t = e.Targets.Count;
+        if (e.Coefficients is { } c)
+        {
+            string path = Path.Combine(dir, "coefficients.npy");
+            NpyArray.FromFloat64(c, t, c.Length / t).Write(path);
+            yield return path;
+        }
+
+        if (e.Source == ImportanceSource.HaufePatterns)
+        {
+            var a = e.Targets.SelectMany(x => x.Importance!).ToArray();
+            string path = Path.Combine(dir, "patterns.npy");
+            NpyArray.FromFloat64(a, t, a.Length / t).Write(path);
+            yield return path;
+        }
+    }
+
     private static string ScoreColumn(ModelExplanation e) =>
         e.Source == ImportanceSource.PermutationR2Drop ? "r2_drop" : "mean_abs_importance";
 
@@ -279,7 +309,7 @@ public static class ExplanationWriter
 
         foreach (var (file, caption) in figures)
             sb.Append(Inv($"<figure><img src=\"{H(file)}\" alt=\"{H(caption)}\"><figcaption>{H(caption)}</figcaption></figure>\n"));
-        sb.Append("<p>Tables: top_edges.tsv, network_pairs.tsv, node_metrics.tsv (as present); all values in explain.json.</p>\n</body></html>\n");
+        sb.Append("<p>Tables: top_edges.tsv, network_pairs.tsv, node_metrics.tsv (as present); per-feature arrays: coefficients.npy, patterns.npy (as present); all values in explain.json.</p>\n</body></html>\n");
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
     }
 

@@ -15,8 +15,15 @@ public sealed record ExplainOptions
     /// <summary>Permutations per block (kernel models).</summary>
     public int Repeats { get; init; } = 1;
 
-    /// <summary>Strongest edges per network pair whose mean |importance| ranks the pairs (see <see cref="NetworkPairs.TopMeanAbsolute"/>).</summary>
-    public int EdgesPerPair { get; init; } = 10;
+    /// <summary>Default of <see cref="EdgesPerPair"/>.</summary>
+    public const int DefaultEdgesPerPair = 3;
+
+    /// <summary>
+    /// Strongest edges per network pair whose mean |importance| ranks the pairs (see
+    /// <see cref="NetworkPairs.TopMeanAbsolute"/>). A few: a coupling that involves a handful of ROIs
+    /// in a block of hundreds of edges is still seen, while a single outlying edge does not decide.
+    /// </summary>
+    public int EdgesPerPair { get; init; } = DefaultEdgesPerPair;
 }
 
 /// <summary>
@@ -24,16 +31,17 @@ public sealed record ExplainOptions
 /// decoder relies on, and the graph topology of its edge importance.
 /// </summary>
 /// <remarks>
-/// <para><b>Importance.</b> Linear models: with data, Haufe activation patterns Cov(X)·W_raw
-/// (<see cref="EdgeImportance.HaufePatterns"/>), the interpretable quantity for a decoder; without,
+/// <para><b>Importance.</b> Linear models: Haufe activation patterns Cov(X)·W_rawᵀ·Cov(ŝ)⁻¹
+/// (<see cref="EdgeImportance.HaufePatterns"/>), the interpretable quantity for a decoder, on the given
+/// data or else the training patterns stored in the package (<see cref="ModelPackage.Patterns"/>); without either,
 /// the raw-unit coefficients W_raw = W / scale (<see cref="EdgeImportance.RawCoefficients"/>).
 /// Kernel models need data: the importance of a network pair is the drop in R² when its block of
 /// edges is permuted across rows (<see cref="EdgeImportance.Permutation"/>); there is no per-edge
 /// importance and no graph.</para>
 /// <para><b>Graph</b> (DFC, per-edge importance): <see cref="ImportanceGraphAnalysis"/> of |importance|
 /// per target, and the weighted Jaccard distance between every two targets' spanning trees.</para>
-/// <para><b>Network pairs</b> (network labels needed): mean |importance| over each pair's edges,
-/// ranked highest first. ROI models get a mean |importance| per network instead.</para>
+/// <para><b>Network pairs</b> (network labels needed): mean |importance| of each pair's
+/// <see cref="ExplainOptions.EdgesPerPair"/> strongest edges, ranked highest first. ROI models get a mean |importance| per network instead.</para>
 /// </remarks>
 public static class ModelExplainer
 {
@@ -67,22 +75,31 @@ public static class ModelExplainer
         double[]? importance = null;
         PermutationImportanceResult? perm = null;
         string[] blockNames = [];
+        double[]? coefficients = null;
+        int patternRows = data?.Rows ?? 0;
         if (linear)
         {
-            var w = EdgeImportance.RawCoefficients(model);
+            coefficients = EdgeImportance.RawCoefficients(model);
             if (data is not null)
             {
-                importance = EdgeImportance.HaufePatterns(data.X, data.Rows, w, t);
+                importance = EdgeImportance.HaufePatterns(data.X, data.Rows, coefficients, t);
                 source = ImportanceSource.HaufePatterns;
-                notes.Add($"Importance: Haufe activation patterns Cov(X)·W on {data.Rows} rows of data.");
+                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on {data.Rows} rows of the given data (each target's pattern with the other targets' estimates held fixed).");
+            }
+            else if (package.Patterns is { } stored)
+            {
+                importance = stored;
+                patternRows = package.PatternRows;
+                source = ImportanceSource.HaufePatterns;
+                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on the model's {package.PatternRows} training samples, stored in the package by train (each target's pattern with the other targets' estimates held fixed); pass --data and --targets to compute them on other data.");
             }
             else
             {
-                importance = w;
+                importance = coefficients;
                 source = ImportanceSource.Coefficients;
                 notes.Add(model.Scaler is null
-                    ? "Importance: the model's coefficients (no data given: pass --data and --targets for Haufe activation patterns, which are the interpretable quantity for a decoder)."
-                    : "Importance: the model's coefficients divided by the scaler's scale, i.e. per raw feature unit (no data given: pass --data and --targets for Haufe activation patterns, which are the interpretable quantity for a decoder).");
+                    ? "Importance: the model's coefficients (the package holds no training patterns and no data was given: pass --data and --targets for Haufe activation patterns, which are the interpretable quantity for a decoder)."
+                    : "Importance: the model's coefficients divided by the scaler's scale, i.e. per raw feature unit (the package holds no training patterns and no data was given: pass --data and --targets for Haufe activation patterns, which are the interpretable quantity for a decoder).");
             }
         }
         else
@@ -109,6 +126,8 @@ public static class ModelExplainer
             notes.Add($"Importance: drop in R² when a network block's features are permuted across {data.Rows} rows (seed {options.Seed}, {options.Repeats} repeat(s)); a kernel model has no per-edge importance, so graph metrics are skipped.");
         }
 
+        if (pairs is not null && importance is not null)
+            notes.Add($"Network pairs are ranked by the mean |importance| of their {options.EdgesPerPair} strongest edges.");
         if (!dfc && importance is not null)
             notes.Add("ROI-feature model: importance is per ROI, there is no connectivity graph, so graph metrics are skipped.");
 
@@ -151,7 +170,7 @@ public static class ModelExplainer
                     jaccard[a, b] = a == b ? 0 : ImportanceGraphAnalysis.Jaccard(targets[a].Graph!, targets[b].Graph!);
         }
 
-        return new ModelExplanation(spec.Kind, model.Kind, source, labels, pairs, targets, jaccard, data?.Rows ?? 0, notes);
+        return new ModelExplanation(spec.Kind, model.Kind, source, labels, pairs, targets, jaccard, patternRows, notes) { Coefficients = coefficients, EdgesPerPair = options.EdgesPerPair };
     }
 
     /// <summary>The <paramref name="count"/> edges with the largest |importance|, ties by edge index.</summary>

@@ -8,7 +8,7 @@ public enum ImportanceSource
     /// <summary>Linear coefficients in raw feature units (w / scale).</summary>
     Coefficients,
 
-    /// <summary>Haufe activation patterns Cov(X)·W on the given data.</summary>
+    /// <summary>Haufe activation patterns Cov(X)·Wᵀ·Cov(ŝ)⁻¹ on the given data or the training data.</summary>
     HaufePatterns,
 
     /// <summary>Drop in R² when one network pair's block of features is permuted (kernel models).</summary>
@@ -28,7 +28,7 @@ public sealed record RankedEdge(int Rank, int RoiA, int RoiB, double Importance)
 /// <param name="NetworkA">First network.</param>
 /// <param name="NetworkB">Second network (equal to A for within-network edges).</param>
 /// <param name="Edges">Number of features in the pair's block.</param>
-/// <param name="Score">Mean |importance| over the pair's edges, or the permutation R² drop.</param>
+/// <param name="Score">Mean |importance| of the pair's strongest edges (<see cref="ModelExplanation.EdgesPerPair"/>), or the permutation R² drop.</param>
 public sealed record RankedNetworkPair(int Rank, int Pair, string NetworkA, string NetworkB, int Edges, double Score);
 
 /// <summary>The explanation of one target.</summary>
@@ -56,7 +56,7 @@ public sealed record TargetExplanation(
 /// <param name="Pairs">Network pairs, or null without network labels.</param>
 /// <param name="Targets">Per target, in the package's order.</param>
 /// <param name="Jaccard">Weighted Jaccard distance between targets' spanning trees [T × T], or null without graphs.</param>
-/// <param name="DataRows">Rows of data used (0 without data).</param>
+/// <param name="DataRows">Rows of data the importances were computed on (given data or, for stored patterns, the training samples); 0 for coefficients.</param>
 /// <param name="Notes">What was skipped and why, in plain sentences.</param>
 public sealed record ModelExplanation(
     FeatureKind FeatureKind,
@@ -67,4 +67,11 @@ public sealed record ModelExplanation(
     IReadOnlyList<TargetExplanation> Targets,
     double[,]? Jaccard,
     int DataRows,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>A linear model's coefficients in raw feature units, row-major [targets × features], else null.</summary>
+    public double[]? Coefficients { get; init; }
+
+    /// <summary>Strongest edges per network pair whose mean |importance| is the pair's score.</summary>
+    public int EdgesPerPair { get; init; } = ExplainOptions.DefaultEdgesPerPair;
+}

@@ -210,8 +210,36 @@ public static class SyntheticSession
                 ["networks"] = new JsonArray(SyntheticAtlas.Yeo7[model.EmotionNetworks[e].A], SyntheticAtlas.Yeo7[model.EmotionNetworks[e].B]),
                 ["carrier_rois"] = new JsonArray(model.Carriers[e].Select(p => (JsonNode)p).ToArray()),
                 ["carrier_names"] = new JsonArray(model.Carriers[e].Select(p => (JsonNode)atlas.Names[p]).ToArray()),
+                ["network_pairs"] = new JsonArray(CarrierBlocks(model.Carriers[e], atlas.NetworkOf)
+                    .Select(b => (JsonNode)new JsonObject
+                    {
+                        ["networks"] = new JsonArray(SyntheticAtlas.Yeo7[b.A], SyntheticAtlas.Yeo7[b.B]),
+                        ["carrier_edges"] = b.Edges,
+                    }).ToArray()),
             }).ToArray()),
         };
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// The network pairs (A ≤ B) that hold edges between two of an emotion's carriers, with how many:
+    /// the connectivity blocks the emotion's source couples. Carriers at both ends of an emotion's
+    /// network pair share one source, so with two or more carriers per end the within-network blocks
+    /// carry it too. Ordered by edge count, most first, then by network.
+    /// </summary>
+    internal static IReadOnlyList<(int A, int B, int Edges)> CarrierBlocks(IReadOnlyList<int> carriers, IReadOnlyList<int> networkOf)
+    {
+        var distinct = carriers.Distinct().ToArray();
+        var counts = new Dictionary<(int, int), int>();
+        for (int i = 0; i < distinct.Length; i++)
+            for (int j = i + 1; j < distinct.Length; j++)
+            {
+                int a = networkOf[distinct[i]], b = networkOf[distinct[j]];
+                var key = (Math.Min(a, b), Math.Max(a, b));
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+
+        return counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Item1).ThenBy(kv => kv.Key.Item2)
+            .Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value)).ToArray();
     }
 }

@@ -58,6 +58,41 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 10).Sum(i => i * 0.1 * i) + 0.5, y[0], 12);
     }
 
+    [Theory]
+    [InlineData("dir")]
+    [InlineData("pkg.zip")]
+    public void SaveLoad_WithPatterns_RoundTripsThemAndTheirRowCount(string name)
+    {
+        var loaded = ModelPackage.Load(SaveLinear());
+        int p = loaded.Model.FeatureCount;
+        var patterns = Enumerable.Range(0, 2 * p).Select(i => Math.Sin(i) * 1e3).ToArray();
+        string path = Path.Combine(_dir, name);
+        new ModelPackage(loaded.Model, loaded.Features) { Patterns = patterns, PatternRows = 360 }.Save(path);
+
+        var back = ModelPackage.Load(path);
+
+        Assert.Equal(patterns, back.Patterns);
+        Assert.Equal(360, back.PatternRows);
+        Assert.Null(loaded.Patterns);
+        Assert.Equal(0, loaded.PatternRows);
+    }
+
+    [Fact]
+    public void Load_PatternsOfWrongShape_ThrowsNamingFileAndShapes()
+    {
+        var loaded = ModelPackage.Load(SaveLinear());
+        int p = loaded.Model.FeatureCount;
+        string path = Path.Combine(_dir, "pat");
+        new ModelPackage(loaded.Model, loaded.Features) { Patterns = new double[2 * p], PatternRows = 9 }.Save(path);
+        NpyArray.FromFloat64(new double[3 * p], 3, p).Write(Path.Combine(path, "patterns.npy"));
+
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+
+        Assert.Contains("patterns.npy", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"(3, {p})", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new ModelPackage(loaded.Model, loaded.Features) { Patterns = new double[p] });
+    }
+
     [Fact]
     public void Load_NewerVersion_ThrowsNamingVersion()
     {

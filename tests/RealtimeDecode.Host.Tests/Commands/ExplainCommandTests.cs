@@ -87,6 +87,76 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Null(json["jaccard"]);
     }
 
+    [Fact]
+    public void Explain_LinearModelWithoutData_UsesStoredPatternsElseRawCoefficients()
+    {
+        var (model, _, _) = Write(EstimatorKind.Ridge);
+        var package = ModelPackage.Load(model);
+        var raw = EdgeImportance.RawCoefficients(package.Model);
+        var stored = raw.Select((v, i) => v * 3 + i * 1e-3).ToArray();
+        string withPatterns = _dir.File("with-patterns");
+        new ModelPackage(package.Model, package.Features) { Patterns = stored, PatternRows = 150 }.Save(withPatterns);
+
+        var plain = CliRunner.Run("explain", "--model", model, "--labels", Labels(), "--out", _dir.File("plain"));
+        var patterned = CliRunner.Run("explain", "--model", withPatterns, "--labels", Labels(), "--out", _dir.File("patterned"));
+
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.True(patterned.ExitCode == 0, patterned.Error);
+        var j1 = JsonNode.Parse(File.ReadAllText(_dir.File("plain/explain.json")))!;
+        var j2 = JsonNode.Parse(File.ReadAllText(_dir.File("patterned/explain.json")))!;
+        Assert.Equal("coefficients", j1["importance_source"]!.GetValue<string>());
+        Assert.Equal("haufe_patterns", j2["importance_source"]!.GetValue<string>());
+        Assert.Equal(150, j2["data_rows"]!.GetValue<int>());
+        Assert.Contains("training samples", patterned.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("plain/patterns.npy")));
+        Assert.Equal(raw, NpyArray.Read(_dir.File("plain/coefficients.npy")).ToFloat64());
+        Assert.Equal(raw, NpyArray.Read(_dir.File("patterned/coefficients.npy")).ToFloat64());
+        Assert.Equal(stored, NpyArray.Read(_dir.File("patterned/patterns.npy")).ToFloat64());
+    }
+
+    /// <remarks>
+    /// The bundled model, as shipped: its package holds the Haufe patterns of its training run, so
+    /// <c>explain</c> needs no data. Ground truth from the bundled synth.json: the network pairs holding
+    /// edges between two of an emotion's carrier ROIs must be its first-ranked pairs, for all 8 emotions.
+    /// </remarks>
+    [Fact]
+    public void Explain_BundledModel_RanksEachEmotionsCarrierBlocksFirst()
+    {
+        string root = RepositoryRoot();
+        string session = Path.Combine(root, "replay-data", "session");
+        string output = _dir.File("bundled");
+
+        var r = CliRunner.Run("explain", "--model", Path.Combine(root, "replay-data", "models", "default"),
+            "--labels", Path.Combine(session, "atlas", "atlas-Synth100Parcels7Networks_dseg.tsv"), "--out", output);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "explain.json")))!;
+        Assert.Equal("haufe_patterns", json["importance_source"]!.GetValue<string>());
+        var synth = JsonNode.Parse(File.ReadAllText(Path.Combine(session, "synth.json")))!;
+        static string Block(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? $"{a}–{b}" : $"{b}–{a}";
+        var misses = new List<string>();
+        foreach (var e in synth["emotions"]!.AsArray())
+        {
+            string name = e!["name"]!.GetValue<string>();
+            var truth = e["network_pairs"]!.AsArray().Select(b => b!["networks"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray())
+                .Select(n => Block(n[0], n[1])).ToHashSet();
+            var ranked = json["targets"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == name)!["network_pairs"]!.AsArray()
+                .Select(p => Block(p!["network_a"]!.GetValue<string>(), p["network_b"]!.GetValue<string>())).ToArray();
+            if (!ranked.Take(truth.Count).All(truth.Contains))
+                misses.Add($"{name}: truth {string.Join(" ", truth)}, ranked {string.Join(" ", ranked.Take(truth.Count + 1))}");
+        }
+
+        Assert.True(misses.Count == 0, string.Join("; ", misses));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (Directory.Exists(Path.Combine(d.FullName, "replay-data")) && Directory.Exists(Path.Combine(d.FullName, "configs")))
+                return d.FullName;
+        throw new InvalidOperationException($"no folder with replay-data/ and configs/ above {AppContext.BaseDirectory}");
+    }
+
     /// <summary>ROIs 0–3 in network A, 4–7 in B; the targets (y, z) depend on edges 0–4 and 1–5 (A–B).</summary>
     private (string Model, string Features, string Targets) Write(EstimatorKind kind)
     {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Training.Explanations;
 
 namespace RealtimeDecode.Host.Tests.Commands;
 
@@ -58,6 +60,23 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         r = CliRunner.Run("evaluate", "--model", _dir.File("model"), "--table", f[1], "--targets", t[1], "--report", _dir.File("eval"));
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("mean", r.Out);
+    }
+
+    [Fact]
+    public void Train_LinearModel_StoresHaufePatternsOfAllTrainingSamples()
+    {
+        var (f, t) = Tables();
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", "ridge", "--alpha", "0.1", "--cv", "none", "--out", _dir.File("model"));
+        Assert.True(r.ExitCode == 0, r.Error);
+
+        var package = ModelPackage.Load(_dir.File("model"));
+
+        var x = f.SelectMany(path => NumericTable.Read(path).Values).ToArray();
+        var expected = EdgeImportance.HaufePatterns(x, x.Length / 4, EdgeImportance.RawCoefficients(package.Model), 2);
+        Assert.Equal(x.Length / 4, package.PatternRows);
+        Assert.NotNull(package.Patterns);
+        for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], package.Patterns![k], 10);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using RealtimeDecode.Tests.Support;
 using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
 using System.Text;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
@@ -14,7 +15,7 @@ public sealed class ModelExplainerTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "rtd-explainer-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void HaufePatterns_SmallCase_EqualsExplicitCovarianceTimesW()
+    public void HaufePatterns_SmallCase_EqualsExplicitFormula()
     {
         var rng = new Random(5);
         int n = 23, p = 6, t = 3;
@@ -23,20 +24,62 @@ public sealed class ModelExplainerTests : IDisposable
 
         var a = EdgeImportance.HaufePatterns(x, n, w, t);
 
-        var mean = new double[p];
-        for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) mean[j] += x[i * p + j] / n;
-        var cov = new double[p, p];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-                for (int k = 0; k < p; k++)
-                    cov[j, k] += (x[i * p + j] - mean[j]) * (x[i * p + k] - mean[k]) / (n - 1);
+        var xm = Matrix<double>.Build.Dense(n, p, (i, j) => x[i * p + j]);
+        var wm = Matrix<double>.Build.Dense(t, p, (k, j) => w[k * p + j]);
+        var mean = xm.ColumnSums() / n;
+        var xc = Matrix<double>.Build.Dense(n, p, (i, j) => xm[i, j] - mean[j]);
+        var cov = xc.TransposeThisAndMultiply(xc) / (n - 1);
+        var s = xc * wm.Transpose();
+        var expected = cov * wm.Transpose() * (s.TransposeThisAndMultiply(s) / (n - 1)).Inverse(); // p × t
         for (int k = 0; k < t; k++)
             for (int j = 0; j < p; j++)
-            {
-                double expected = 0;
-                for (int m = 0; m < p; m++) expected += cov[j, m] * w[k * p + m];
-                Assert.Equal(expected, a[k * p + j], 12);
-            }
+                Assert.Equal(expected[j, k], a[k * p + j], 12);
+    }
+
+    /// <remarks>
+    /// Noise-free data X = S·Aᵀ from three strongly correlated sources and the exact decoder W = A⁺
+    /// (so ŝ = S): the patterns are the forward model A itself, column by column. Cov(X)·Wᵀ alone would
+    /// be A·Cov(S), each target's pattern mixed with the others'.
+    /// </remarks>
+    [Fact]
+    public void HaufePatterns_CorrelatedTargets_RecoverTheForwardModel()
+    {
+        var rng = new Random(11);
+        int n = 200, p = 9, t = 3;
+        var mixing = Matrix<double>.Build.DenseOfArray(new[,] { { 1.0, 0.8, 0.6 }, { 0, 0.6, 0.5 }, { 0, 0, 0.6 } });
+        var sources = Matrix<double>.Build.Dense(n, t, (_, _) => rng.NextDouble() - 0.5) * mixing;
+        var forward = Matrix<double>.Build.Dense(p, t, (_, _) => rng.NextDouble() * 2 - 1);
+        var xm = sources * forward.Transpose();
+        var decoder = forward.PseudoInverse(); // t × p, decoder·forward = I
+        var x = Enumerable.Range(0, n * p).Select(q => xm[q / p, q % p]).ToArray();
+        var w = Enumerable.Range(0, t * p).Select(q => decoder[q / p, q % p]).ToArray();
+        var sc = sources.Subtract(Matrix<double>.Build.Dense(n, t, (_, k) => sources.Column(k).Average()));
+        Assert.True((sc.TransposeThisAndMultiply(sc) / (n - 1)).ToArray()[0, 1] > 0.01, "the sources should co-vary");
+
+        var a = EdgeImportance.HaufePatterns(x, n, w, t);
+
+        for (int k = 0; k < t; k++)
+            for (int j = 0; j < p; j++)
+                Assert.Equal(forward[j, k], a[k * p + j], 9);
+    }
+
+    [Fact]
+    public void HaufePatterns_TargetWithConstantOutput_GetsZeroPatternOthersUnchanged()
+    {
+        var rng = new Random(3);
+        int n = 30, p = 4;
+        var x = Enumerable.Range(0, n * p).Select(_ => rng.NextDouble()).ToArray();
+        var w1 = Enumerable.Range(0, p).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var both = w1.Concat(new double[p]).ToArray();
+
+        var single = EdgeImportance.HaufePatterns(x, n, w1, 1);
+        var pair = EdgeImportance.HaufePatterns(x, n, both, 2);
+
+        for (int j = 0; j < p; j++)
+        {
+            Assert.Equal(single[j], pair[j], 12);
+            Assert.Equal(0.0, pair[p + j]);
+        }
     }
 
     [Fact]
@@ -54,7 +97,8 @@ public sealed class ModelExplainerTests : IDisposable
             lines = sys.stdin.read().split("\n")
             X = np.array(lines[0].split(), float).reshape({n}, {p})
             W = np.array(lines[1].split(), float).reshape({t}, {p})
-            A = (np.cov(X, rowvar=False) @ W.T).T
+            S = (X - X.mean(axis=0)) @ W.T
+            A = (np.cov(X, rowvar=False) @ W.T @ np.linalg.inv(np.cov(S, rowvar=False))).T
             print(" ".join(repr(float(v)) for v in A.ravel()))
             """;
 
