@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Training.Explanations;
 
 namespace RealtimeDecode.Host.Dashboard;
 
@@ -15,8 +16,10 @@ namespace RealtimeDecode.Host.Dashboard;
 /// own range; 1 when every edge is 0). NaN edges are sent as 0. Downsampling: ROIs are taken in
 /// <c>roiOrder</c> (network order) and split into M consecutive blocks of ⌊R/M⌋ or ⌈R/M⌉ ROIs; a block
 /// pair's value is the mean of the finite edges between them; the message is then in block order.
-/// Contributions: for target t and network pair (a ≤ b), Σ weight[t, e] · edge[e] over the edges e
-/// between a and b (in the raw feature units, NaN edges count as 0).</para>
+/// Contributions (<see cref="NetworkContributions"/>): for target t and network pair (a, b),
+/// Σ w_raw[t, e] · (edge[e] − mean[e]) over the edges e between a and b, with the scaler folded into the
+/// weights and mean the scaler's training mean, so the pairs sum to the estimate minus the intercept and
+/// a block that sits at its training average contributes nothing; NaN edges count as at the mean.</para>
 /// </summary>
 public sealed class ConnectivityEncoder
 {
@@ -29,22 +32,16 @@ public sealed class ConnectivityEncoder
     private readonly int[]? _blockCount;
     private readonly double[] _matrix; // values in the message's order (edges or block pairs)
 
-    private readonly int _targets;
-    private readonly string[] _pairA = [], _pairB = [];
-    private readonly int[] _pairStart = []; // segments of the permuted edge order, one per network pair
-    private readonly int[] _perm = []; // permuted position -> edge
-    private readonly double[] _permWeights = []; // targets × edges, permuted
-    private readonly double[] _permEdges = [];
+    private readonly NetworkContributions? _contributions;
 
     /// <param name="roiCount">R, the ROIs of the model.</param>
     /// <param name="roiOrder">ROI indices in display (network) order; a permutation of 0..R−1.</param>
     /// <param name="networks">Network of each ROI (model order), or null.</param>
-    /// <param name="edgeWeights">Targets × edges weights (row-major) of a linear model, or null.</param>
-    /// <param name="targetCount">Number of targets (rows of <paramref name="edgeWeights"/>).</param>
+    /// <param name="linearModel">A linear model on the edges, for the contributions, or null.</param>
     /// <param name="maxMatrixSize">Largest matrix sent in full.</param>
     /// <param name="fixedScale">Scale for every window (Fisher z), or null for max |edge|.</param>
     public ConnectivityEncoder(int roiCount, IReadOnlyList<int> roiOrder, IReadOnlyList<string>? networks,
-        double[]? edgeWeights, int targetCount, int maxMatrixSize, double? fixedScale = null)
+        DecodingModel? linearModel, int maxMatrixSize, double? fixedScale = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(roiCount, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMatrixSize, 2);
@@ -81,43 +78,8 @@ public sealed class ConnectivityEncoder
         int sent = _size * (_size - 1) / 2;
         _matrix = new double[sent];
 
-        if (edgeWeights is not null && networks is not null && targetCount > 0 && edgeWeights.Length == targetCount * _edges)
-        {
-            _targets = targetCount;
-            var names = networks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var netIndex = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
-            int nets = names.Length, pairs = nets * (nets + 1) / 2;
-            var pairOfEdge = new int[_edges];
-            var counts = new int[pairs];
-            int k = 0;
-            for (int i = 0; i < roiCount; i++)
-                for (int j = i + 1; j < roiCount; j++, k++)
-                {
-                    int a = netIndex[networks[i]], b = netIndex[networks[j]];
-                    if (a > b) (a, b) = (b, a);
-                    int pair = PairIndex(a, b, nets);
-                    pairOfEdge[k] = pair;
-                    counts[pair]++;
-                }
-            _pairStart = new int[pairs + 1];
-            for (int p = 0; p < pairs; p++) _pairStart[p + 1] = _pairStart[p] + counts[p];
-            var fill = _pairStart[..pairs];
-            _perm = new int[_edges];
-            for (int e = 0; e < _edges; e++) _perm[fill[pairOfEdge[e]]++] = e;
-            _permWeights = new double[targetCount * _edges];
-            for (int t = 0; t < targetCount; t++)
-                for (int p = 0; p < _edges; p++)
-                    _permWeights[t * _edges + p] = edgeWeights[t * _edges + _perm[p]];
-            _permEdges = new double[_edges];
-            _pairA = new string[pairs];
-            _pairB = new string[pairs];
-            for (int a = 0; a < nets; a++)
-                for (int b = a; b < nets; b++)
-                {
-                    _pairA[PairIndex(a, b, nets)] = names[a];
-                    _pairB[PairIndex(a, b, nets)] = names[b];
-                }
-        }
+        if (linearModel is { Estimator: LinearRegressor } && networks is not null && linearModel.FeatureCount == _edges)
+            _contributions = new NetworkContributions(linearModel, networks);
     }
 
     /// <summary>ROIs (or blocks) per side of the matrix in the messages.</summary>
@@ -130,7 +92,7 @@ public sealed class ConnectivityEncoder
     public string[]? BlockNetworks { get; }
 
     /// <summary>True when contributions per network pair are computed (linear model with networks).</summary>
-    public bool HasContributions => _targets > 0;
+    public bool HasContributions => _contributions is not null;
 
     /// <summary>Encodes one window.</summary>
     public ConnectivityMessage Encode(int volume, ReadOnlySpan<double> edges)
@@ -172,28 +134,12 @@ public sealed class ConnectivityEncoder
 
     private NetworkContribution[]? Contributions(ReadOnlySpan<double> edges)
     {
-        if (_targets == 0) return null;
-        var perm = _perm;
-        var pe = _permEdges;
-        for (int p = 0; p < pe.Length; p++)
-        {
-            double v = edges[perm[p]];
-            pe[p] = double.IsFinite(v) ? v : 0;
-        }
-        int pairs = _pairA.Length;
-        var result = new NetworkContribution[pairs];
-        for (int pair = 0; pair < pairs; pair++)
-        {
-            int start = _pairStart[pair], length = _pairStart[pair + 1] - start;
-            var perTarget = new double[_targets];
-            if (length > 0)
-            {
-                var seg = pe.AsSpan(start, length);
-                for (int t = 0; t < _targets; t++)
-                    perTarget[t] = TensorPrimitives.Dot<double>(_permWeights.AsSpan(t * _edges + start, length), seg);
-            }
-            result[pair] = new NetworkContribution(_pairA[pair], _pairB[pair], perTarget);
-        }
+        if (_contributions is not { } c) return null;
+        var values = c.Compute(edges);
+        int t = c.TargetCount;
+        var result = new NetworkContribution[c.Pairs.Count];
+        for (int q = 0; q < result.Length; q++)
+            result[q] = new NetworkContribution(c.Pairs[q].NetworkA, c.Pairs[q].NetworkB, values.Slice(q * t, t).ToArray());
         return result;
     }
 
@@ -210,6 +156,4 @@ public sealed class ConnectivityEncoder
 
     /// <summary>Index of (i, j), i &lt; j, in the row-major upper triangle of an n × n matrix.</summary>
     internal static int UpperIndex(int i, int j, int n) => i * (2 * n - i - 1) / 2 + (j - i - 1);
-
-    private static int PairIndex(int a, int b, int n) => a * (2 * n - a + 1) / 2 + (b - a);
 }

@@ -40,8 +40,8 @@ public sealed class DashboardSink : IFrameSink
         _roiCount = session.RoiNames.Count;
         _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s.ToFileValue(), _ => 0);
         if (_roiCount >= 2)
-            _encoder = new ConnectivityEncoder(_roiCount, _info.RoiOrder, session.Networks, session.EdgeWeights,
-                _targets.Length, options.MaxMatrixSize, options.MatrixScale);
+            _encoder = new ConnectivityEncoder(_roiCount, _info.RoiOrder, session.Networks, session.LinearModel,
+                options.MaxMatrixSize, options.MatrixScale);
         _broadcaster.Reset();
         PublishStatus("starting", 0, null);
     }

@@ -1,3 +1,5 @@
+using RealtimeDecode.Engine.Decoding;
+
 namespace RealtimeDecode.Host.Session;
 
 /// <summary>
@@ -14,9 +16,8 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="RoiNames">ROI names in the model's ROI order.</param>
 /// <param name="Networks">Network of each ROI, or null when the atlas has none.</param>
 /// <param name="ExpectedVolumes">Volumes in the run when known (replay), else null (live).</param>
-/// <param name="EdgeWeights">For linear models: weight of each feature per target (targets × features, row-major, in the
-/// units of the raw features, i.e. with the scaler folded in), so outputs can show which network blocks drive each
-/// estimate; null otherwise.</param>
+/// <param name="LinearModel">The model when it is linear, so outputs can show which network blocks drive each
+/// estimate (<see cref="Training.Explanations.NetworkContributions"/>); null otherwise.</param>
 public sealed record SessionContext(
     string Run,
     string ModelName,
@@ -28,4 +29,4 @@ public sealed record SessionContext(
     IReadOnlyList<string> RoiNames,
     IReadOnlyList<string>? Networks,
     int? ExpectedVolumes,
-    double[]? EdgeWeights = null);
+    DecodingModel? LinearModel = null);

@@ -77,7 +77,7 @@ internal sealed class SessionRunner
         string modelHash = ModelHash(r.Model);
         var context = new SessionContext(
             run?.Name ?? r.Watch!, Path.GetFileName(Path.TrimEndingDirectorySeparator(r.Model)), modelHash, Path.GetFileName(r.Atlas),
-            package.Targets, tr, settings.Span, atlas.Names, Networks(atlas), run?.VolumeCount, RawWeights(package));
+            package.Targets, tr, settings.Span, atlas.Names, Networks(atlas), run?.VolumeCount, package.Model.Estimator is LinearRegressor ? package.Model : null);
 
         string recording = r.Record ?? Path.Combine(r.RecordRoot,
             _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));
@@ -263,10 +263,6 @@ internal sealed class SessionRunner
 
     private static IReadOnlyList<string>? Networks(Atlas atlas) =>
         atlas.Networks is { } n && n.All(x => x is not null) ? n.Select(x => x!).ToArray() : null;
-
-    /// <summary>For linear models: weights per raw feature (the scaler folded in), targets × features.</summary>
-    internal static double[]? RawWeights(ModelPackage package) =>
-        package.Model.Estimator is LinearRegressor ? Training.Explanations.EdgeImportance.RawCoefficients(package.Model) : null;
 
     internal static string ModelHash(string path)
     {

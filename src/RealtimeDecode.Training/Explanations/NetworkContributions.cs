@@ -13,7 +13,8 @@ namespace RealtimeDecode.Training.Explanations;
 /// Weights are stored grouped by pair at construction, so <see cref="Compute"/> is one gather of the
 /// features into pair order and one contiguous dot product per pair and target, into a preallocated
 /// buffer; it allocates nothing. The buffer is reused by the next call (copy it to keep it). An
-/// instance is not thread-safe. NaN features give NaN contributions in their pairs.
+/// instance is not thread-safe. A feature that is not finite (an edge of a window in which a ROI was
+/// constant) counts as being at its training mean: it contributes 0.
 /// </remarks>
 public sealed class NetworkContributions
 {
@@ -90,8 +91,13 @@ public sealed class NetworkContributions
             throw new ArgumentException($"Expected {p} features, got {features.Length}.", nameof(features));
         var x = _scratch;
         var gather = _gather;
-        for (int s = 0; s < x.Length; s++) x[s] = features[gather[s]];
-        TensorPrimitives.Subtract(x, _centre, x);
+        var centre = _centre;
+        for (int s = 0; s < x.Length; s++)
+        {
+            double v = features[gather[s]];
+            x[s] = double.IsFinite(v) ? v - centre[s] : 0;
+        }
+
         int pc = Pairs.Count, t = TargetCount;
         for (int k = 0; k < t; k++)
         {

@@ -32,7 +32,7 @@ public class DashboardSinkBenchmarks
         _sink = new DashboardSink(_broadcaster, _session.Context, options);
         _frame = (EstimateFrame)_session.Frame(20);
         var info = DashboardSink.CreateInfo(_session.Context);
-        _encoder = new ConnectivityEncoder(400, info.RoiOrder, _session.Context.Networks, _session.Context.EdgeWeights, 8, 400);
+        _encoder = new ConnectivityEncoder(400, info.RoiOrder, _session.Context.Networks, _session.Context.LinearModel, 400);
     }
 
     private int _calls;

@@ -92,7 +92,7 @@ public static class LatencyTool
         var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
         var context = new SessionContext("bench", "ridge", new string('0', 64), "atlas.nii.gz", PipelineFixture.TargetNames, Tr, 13,
             Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes,
-            SessionRunner.RawWeights(fixture.Package));
+            fixture.Package.Model);
         var sink = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
         try
         {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using RealtimeDecode.Browser.Tests.Support;
+using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Tests.Dashboard.Support;
+using RealtimeDecode.Training.Explanations;
 using Xunit.Abstractions;
 
 namespace RealtimeDecode.Browser.Tests.Dashboard;
@@ -47,6 +49,20 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var last = await page.Page.EvaluateAsync<double[]>("() => window.rtdecode.state.ys.map(y => y[y.length - 1])");
         Assert.Equal(Enumerable.Range(0, 8).Select(t => FakeSession.Estimate(Volumes - 1, t)), last, new Tolerance(1e-9));
         Assert.True(await page.Page.EvaluateAsync<int>("() => window.rtdecode.heatmapDraws()") > 0, "the heatmap never drew");
+
+        // Beside the heatmap: the network blocks driving each estimate at the last volume, as the model decomposes it.
+        await page.WaitForAsync($"() => window.rtdecode.state.connectivity.volume === {Volumes - 1} && !window.rtdecode.state.heatPending", Wait);
+        Assert.Equal(1 + 8, await page.Page.Locator("#contributions table tr").CountAsync());
+        var contributions = new NetworkContributions(session.Context.LinearModel!, session.Context.Networks!);
+        var values = contributions.Compute(((EstimateFrame)session.Frame(Volumes - 1)).Connectivity!.Edges).ToArray();
+        for (int t = 0; t < 8; t++)
+        {
+            int best = Enumerable.Range(0, contributions.Pairs.Count).MaxBy(q => Math.Abs(values[q * 8 + t]));
+            var (a, b) = contributions.Pairs[best];
+            string cell = (await page.Page.Locator($"#contributions table tr:nth-child({t + 2}) td:nth-child(2)").TextContentAsync())!;
+            Assert.StartsWith((a == b ? a : $"{a}–{b}") + " ", cell, StringComparison.Ordinal);
+        }
+
         var legend = await page.Page.Locator("#values .num").AllTextContentsAsync();
         Assert.Equal(FakeSession.Estimate(Volumes - 1, 0).ToString("0.000", CultureInfo.InvariantCulture), legend[0]);
 

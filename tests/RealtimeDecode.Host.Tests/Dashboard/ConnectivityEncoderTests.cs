@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Host.Dashboard;
 
 namespace RealtimeDecode.Host.Tests.Dashboard;
@@ -18,7 +20,7 @@ public sealed class ConnectivityEncoderTests
     {
         var edges = RandomEdges(12, 1);
         edges[5] = double.NaN;
-        var enc = new ConnectivityEncoder(12, Enumerable.Range(0, 12).ToArray(), null, null, 0, 400);
+        var enc = new ConnectivityEncoder(12, Enumerable.Range(0, 12).ToArray(), null, null, 400);
         var m = enc.Encode(3, edges);
         double max = edges.Where(double.IsFinite).Max(Math.Abs);
         Assert.Equal(max, m.Scale);
@@ -38,7 +40,7 @@ public sealed class ConnectivityEncoderTests
     public void Encode_FixedScale_ClipsBeyondScale()
     {
         var edges = new[] { 3.0, -0.75, 0.375 };
-        var m = new ConnectivityEncoder(3, [0, 1, 2], null, null, 0, 400, fixedScale: 1.5).Encode(0, edges);
+        var m = new ConnectivityEncoder(3, [0, 1, 2], null, null, 400, fixedScale: 1.5).Encode(0, edges);
         Assert.Equal(1.5, m.Scale);
         Assert.Equal(new sbyte[] { 127, -64, 32 }, Bytes(m)); // -0.75/1.5*127 = -63.5 rounds to even: -64
     }
@@ -50,7 +52,7 @@ public sealed class ConnectivityEncoderTests
         int[] order = [9, 1, 3, 5, 7, 0, 2, 4, 6, 8];
         var nets = Enumerable.Range(0, r).Select(i => i % 2 == 1 || i == 9 ? "Odd" : "Even").ToArray();
         var edges = RandomEdges(r, 2);
-        var enc = new ConnectivityEncoder(r, order, nets, null, 0, size);
+        var enc = new ConnectivityEncoder(r, order, nets, null, size);
         var m = enc.Encode(7, edges);
         Assert.Equal(size, m.RoiCount);
         Assert.True(enc.IsDownsampled);
@@ -73,15 +75,22 @@ public sealed class ConnectivityEncoderTests
     }
 
     [Fact]
-    public void Encode_LinearModel_ContributionPerNetworkPairIsWeightTimesEdgeSum()
+    public void Encode_LinearModel_ContributionPerNetworkPairIsCentredWeightTimesEdgeSumAddingUpToTheEstimate()
     {
         const int r = 9, targets = 3;
         var nets = Enumerable.Range(0, r).Select(i => new[] { "C", "A", "B" }[i % 3]).ToArray();
         var edges = RandomEdges(r, 3);
+        edges[4] = double.NaN;
         int e = edges.Length;
         var rng = new Random(4);
         var w = Enumerable.Range(0, targets * e).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var m = new ConnectivityEncoder(r, Enumerable.Range(0, r).ToArray(), nets, w, targets, 400).Encode(0, edges);
+        var mean = Enumerable.Range(0, e).Select(_ => rng.NextDouble() * 0.4).ToArray();
+        var scale = Enumerable.Range(0, e).Select(_ => 0.5 + rng.NextDouble()).ToArray();
+        double[] intercept = [0.1, -0.2, 0.3];
+        var model = new DecodingModel(EstimatorKind.Ridge, new JsonObject(), new StandardScaler(mean, scale),
+            new LinearRegressor(["t0", "t1", "t2"], e, w, intercept));
+
+        var m = new ConnectivityEncoder(r, Enumerable.Range(0, r).ToArray(), nets, model, 400).Encode(0, edges);
 
         Assert.NotNull(m.Contributions);
         Assert.Equal(6, m.Contributions!.Length);
@@ -93,19 +102,25 @@ public sealed class ConnectivityEncoderTests
                     for (int j = i + 1; j < r; j++, k++)
                     {
                         var pair = string.CompareOrdinal(nets[i], nets[j]) <= 0 ? (nets[i], nets[j]) : (nets[j], nets[i]);
-                        if (pair == (c.NetworkA, c.NetworkB)) sum += w[t * e + k] * edges[k];
+                        var named = string.CompareOrdinal(c.NetworkA, c.NetworkB) <= 0 ? (c.NetworkA, c.NetworkB) : (c.NetworkB, c.NetworkA);
+                        if (pair == named && k != 4) sum += w[t * e + k] / scale[k] * (edges[k] - mean[k]);
                     }
                 Assert.Equal(sum, c.Values[t], 12);
             }
-        // The pairs together give the model's full linear term.
+
+        // With the NaN edge at its mean, the pairs and the intercept give the model's estimate.
+        var filled = (double[])edges.Clone();
+        filled[4] = mean[4];
+        var estimate = new double[targets];
+        model.Predict(filled, estimate);
         for (int t = 0; t < targets; t++)
-            Assert.Equal(Enumerable.Range(0, e).Sum(k => w[t * e + k] * edges[k]), m.Contributions.Sum(c => c.Values[t]), 12);
+            Assert.Equal(estimate[t], intercept[t] + m.Contributions.Sum(c => c.Values[t]), 12);
     }
 
     [Fact]
     public void Encode_WrongEdgeCount_Throws()
     {
-        var enc = new ConnectivityEncoder(5, [0, 1, 2, 3, 4], null, null, 0, 400);
+        var enc = new ConnectivityEncoder(5, [0, 1, 2, 3, 4], null, null, 400);
         Assert.Throws<ArgumentException>(() => enc.Encode(0, new double[9]));
     }
 }

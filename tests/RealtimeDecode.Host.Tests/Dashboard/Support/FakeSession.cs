@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Host.Session;
 
@@ -6,7 +8,7 @@ namespace RealtimeDecode.Host.Tests.Dashboard.Support;
 /// <summary>
 /// A synthetic session for dashboard tests: ROIs in interleaved networks (so ordering by network
 /// matters), smooth estimates per target, a structured connectivity matrix per window and a linear
-/// model's edge weights. Frames are built on demand (a 400-ROI window has 79,800 edges).
+/// model on the edges. Frames are built on demand (a 400-ROI window has 79,800 edges).
 /// </summary>
 public sealed class FakeSession
 {
@@ -21,16 +23,18 @@ public sealed class FakeSession
         string[] netNames = ["Visual", "SomMot", "DorsAttn", "SalVentAttn", "Limbic", "Cont", "Default", "TempPar", "Sub", "Cereb"];
         var nets = Enumerable.Range(0, rois).Select(i => netNames[i % networks % netNames.Length]).ToArray();
         int edges = rois * (rois - 1) / 2;
-        double[]? weights = null;
+        var targetNames = Enumerable.Range(0, targets).Select(t => $"target{t}").ToArray();
+        DecodingModel? model = null;
         if (edgeWeights)
         {
             var rng = new Random(7);
-            weights = new double[targets * edges];
+            var weights = new double[targets * edges];
             for (int i = 0; i < weights.Length; i++) weights[i] = (rng.NextDouble() - 0.5) * 1e-3;
+            model = new DecodingModel(EstimatorKind.Ridge, new JsonObject(), null, new LinearRegressor(targetNames, edges, weights, new double[targets]));
         }
         Context = new SessionContext("sub-01_task-movie_run-1", "emotion-ridge", new string('a', 64), "Schaefer400.nii.gz",
-            Enumerable.Range(0, targets).Select(t => $"target{t}").ToArray(), 2.0, window,
-            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, volumes, weights);
+            targetNames, 2.0, window,
+            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, volumes, model);
     }
 
     public SessionContext Context { get; }
