@@ -31,7 +31,9 @@ namespace RealtimeDecode.Engine.Ingest;
 /// marshalled onto it, so the scheduler must accept work from other threads (an
 /// <see cref="EventLoopScheduler"/> live; with <see cref="ExportWatcherOptions.UseFileSystemEvents"/>
 /// false, a <see cref="HistoricalScheduler"/> drives it in virtual time).
-/// Disposing the subscription flushes and completes the current run.
+/// Disposing the subscription flushes and completes the current run. To end a session without losing
+/// volumes, stop through <see cref="RunsUntil"/>'s token instead: the current run is flushed (its
+/// waiting volumes released after their gaps are declared missing) and completed, and then the runs.
 /// </summary>
 public sealed class ExportFolderWatcher
 {
@@ -53,14 +55,24 @@ public sealed class ExportFolderWatcher
     }
 
     /// <summary>The runs, one per series, in the order their first file was taken. Cold: each subscription watches anew.</summary>
-    public IObservable<ExportRun> Runs => Observable.Create<ExportRun>(observer =>
-    {
-        var session = new WatchSession(this, observer);
-        return session.Start();
-    });
+    public IObservable<ExportRun> Runs => RunsUntil(CancellationToken.None);
 
     /// <summary>All arrivals of all runs, run after run (use <see cref="Runs"/> to restart the stages per run).</summary>
-    public IObservable<VolumeArrival> Arrivals => Runs.Select(r => r.Volumes).Concat();
+    public IObservable<VolumeArrival> Arrivals => ArrivalsUntil(CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="Runs"/> that end when <paramref name="stop"/> is cancelled: the watch stops taking files,
+    /// the current run is flushed (every volume that arrived is released, the gaps before them declared
+    /// missing) and completed, then the sequence of runs completes.
+    /// </summary>
+    public IObservable<ExportRun> RunsUntil(CancellationToken stop) => Observable.Create<ExportRun>(observer =>
+    {
+        var session = new WatchSession(this, observer);
+        return session.Start(stop);
+    });
+
+    /// <summary>All arrivals of <see cref="RunsUntil"/>, run after run; completes once a stop has flushed the last run.</summary>
+    public IObservable<VolumeArrival> ArrivalsUntil(CancellationToken stop) => RunsUntil(stop).Select(r => r.Volumes).Concat();
 
     private sealed class WatchSession
     {
@@ -87,7 +99,7 @@ public sealed class ExportFolderWatcher
 
         private ExportWatcherOptions Options => _w._options;
 
-        public IDisposable Start()
+        public IDisposable Start(CancellationToken stop)
         {
             var d = new CompositeDisposable();
             // The initial listing happens now, before any event can be handled, so "existing at start"
@@ -128,6 +140,7 @@ public sealed class ExportFolderWatcher
 
             d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
             d.Add(_expiry);
+            if (stop.CanBeCanceled) d.Add(stop.Register(() => _w._scheduler.Schedule(Finish)));
             d.Add(Disposable.Create(() =>
             {
                 _disposed = true;
@@ -253,6 +266,15 @@ public sealed class ExportFolderWatcher
             if (_stopped) return;
             EndRun();
             _stopped = true;
+        }
+
+        /// <summary>A requested end: flush and complete the current run, then the runs.</summary>
+        private void Finish()
+        {
+            if (_stopped || _disposed) return;
+            Stop();
+            _w._log.Information("Watch of {Folder} stopped", Options.Folder);
+            _observer.OnCompleted();
         }
     }
 }

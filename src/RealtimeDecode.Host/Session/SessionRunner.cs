@@ -154,18 +154,25 @@ internal sealed class SessionRunner
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
                 }, watchScheduler!, _time, logger);
-                arrivals = watcher.Arrivals;
+                arrivals = watcher.ArrivalsUntil(ct);
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
             }
             _out.WriteLine($"recording: {recording}");
-            // Stop (Ctrl-C): first unsubscribe from the source (the watcher schedules its own teardown on its
-            // scheduler, which must still be alive), then end the pipeline's input so every frame in flight
-            // is still recorded; the schedulers are disposed only after that.
+            // Stop (Ctrl-C). Live: the watcher stops taking files, releases every volume that arrived (a
+            // volume waiting behind a gap is decoded, the gap recorded missing) and completes, which ends the
+            // pipeline's input; if it has not within a few seconds, the source is dropped as for a replay.
+            // Replay: unsubscribe from the source, then end the pipeline's input. Either way every frame in
+            // flight is still recorded; the schedulers are disposed only after that.
             var input = Subject.Synchronize(new Subject<VolumeArrival>());
             using (pipeline.Process(input).Subscribe(fanout))
             using (var source = new SingleAssignmentDisposable())
             {
-                using var stopping = ct.Register(() => { source.Dispose(); input.OnCompleted(); });
+                void Abandon() { source.Dispose(); input.OnCompleted(); }
+                using var stopping = ct.Register(() =>
+                {
+                    if (watcher is null) Abandon();
+                    else _ = Task.Delay(StopFlushTimeout, _time).ContinueWith(_ => Abandon(), TaskScheduler.Default);
+                });
                 source.Disposable = arrivals.Subscribe(input);
                 await fanout.Completion.ConfigureAwait(false);
             }
@@ -260,6 +267,9 @@ internal sealed class SessionRunner
             return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
         })).ToArray();
     }
+
+    /// <summary>How long a live stop waits for the watcher to flush before dropping it.</summary>
+    private static readonly TimeSpan StopFlushTimeout = TimeSpan.FromSeconds(5);
 
     private static IReadOnlyList<string>? Networks(Atlas atlas) =>
         atlas.Networks is { } n && n.All(x => x is not null) ? n.Select(x => x!).ToArray() : null;

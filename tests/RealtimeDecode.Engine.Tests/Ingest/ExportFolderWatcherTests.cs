@@ -89,6 +89,54 @@ public sealed class ExportFolderWatcherTests : IDisposable
     }
 
     [Fact]
+    public void RunsUntil_StopWhileVolumesWaitBehindAGap_FlushesThemThenCompletes()
+    {
+        using var stop = new CancellationTokenSource();
+        var seen = new Observed();
+        bool completed = false;
+        using var sub = new ExportFolderWatcher(Options() with { PollInterval = TimeSpan.FromSeconds(1) }, _scheduler, new SchedulerTimeProvider(_scheduler))
+            .RunsUntil(stop.Token).Subscribe(run =>
+            {
+                seen.Series.Add(run.Series);
+                run.Volumes.Subscribe(seen.Arrivals.Add, () => seen.CompletedRuns.Add(run.Series));
+            }, () => completed = true);
+        Write("vol_0000.nii");
+        Write("vol_0002.nii");
+        Write("vol_0003.nii");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Assert.Equal([0], seen.Arrivals.Select(a => a.Index)); // 2 and 3 wait for 1, which is not yet missing
+
+        stop.Cancel();
+        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+        Write("vol_0004.nii"); // after the stop: not taken
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([0, 1, 2, 3], seen.Arrivals.Select(a => a.Index));
+        Assert.Equal(VolumeStatus.Missing, seen.Arrivals[1].Status);
+        Assert.Equal([VolumeStatus.Ok, VolumeStatus.Ok], seen.Arrivals.Skip(2).Select(a => a.Status));
+        Assert.Equal([0], seen.CompletedRuns);
+        Assert.True(completed);
+    }
+
+    [Fact]
+    public void ArrivalsUntil_Stop_CompletesAfterTheFlushedVolumes()
+    {
+        using var stop = new CancellationTokenSource();
+        var arrivals = new List<int>();
+        bool completed = false;
+        using var sub = new ExportFolderWatcher(Options(), _scheduler, new SchedulerTimeProvider(_scheduler))
+            .ArrivalsUntil(stop.Token).Subscribe(a => arrivals.Add(a.Index), () => completed = true);
+        Write("vol_0001.nii");
+        _scheduler.AdvanceBy(Poll);
+
+        stop.Cancel();
+        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+
+        Assert.Equal([0, 1], arrivals);
+        Assert.True(completed);
+    }
+
+    [Fact]
     public void Runs_DuplicateFileForAnIndex_ReportedDuplicateNotReprocessed()
     {
         var (seen, sub) = Watch(Options());

@@ -102,6 +102,53 @@ public sealed class LiveTests
                           $"{liveEstimates.Count} estimates, {compared} with a complete window equal to replay");
     }
 
+    /// <remarks>
+    /// Volume 5 never comes and the gap would be declared missing only after 100 TRs; Ctrl-C comes first.
+    /// Volumes 6–14 arrived, so they are decoded and recorded, and 5 is recorded missing.
+    /// </remarks>
+    [Fact]
+    public async Task Live_CtrlCWhileVolumesWaitBehindAGap_RecordsThemAndTheGap()
+    {
+        using var s = new SmallSession(volumes: 20, seed: 2);
+        string export = s.Path("export-gap"), rec = s.Path("live-gap");
+        Directory.CreateDirectory(export);
+        var volumes = RealtimeDecode.Imaging.BoldRun.Open(s.Run2).ReadVolumes().Take(15).ToList();
+        foreach (var v in volumes.Where(v => v.Index != 5))
+            File.WriteAllBytes(Path.Combine(export, $"vol_{v.Index:D4}.nii"), RealtimeDecode.Imaging.Nifti.NiftiWriter.EncodeVolume(v));
+
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var output = new StringWriter();
+        var synchronized = TextWriter.Synchronized(output);
+        Console.SetOut(synchronized);
+        Console.SetError(synchronized);
+        int liveExit;
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--include-existing", "--missing-after", "100", "--tr", "2",
+                "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec], stop.Token);
+            using (var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100)))
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+                while (!Covered(rec, 4) && !live.IsCompleted)
+                    await poll.WaitForNextTickAsync(bound.Token);
+            Assert.False(live.IsCompleted, "live ended on its own: " + output);
+            Assert.False(Covered(rec, 5), "volume 5 recorded before the stop");
+            stop.Cancel();
+            liveExit = await live.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+
+        Assert.True(liveExit == 0, $"live exited {liveExit}: {output}");
+        Assert.True(Recording.Completed(rec), "session.json does not say completed after Ctrl-C");
+        var expected = Enumerable.Range(0, 15).Select(v => (v, v == 5 ? "missing" : "ok")).ToList();
+        Assert.Equal(expected, Recording.Volumes(rec).Order().ToList());
+        Assert.Contains(14, Recording.Estimates(rec).Keys);
+    }
+
     private static List<(int Volume, string Fault)> Faults(string export)
     {
         var t = TsvTable.Read(Path.Combine(export, "faults.tsv"));
