@@ -26,7 +26,7 @@ namespace RealtimeDecode.Engine.Decoding;
 ///     "arrays": {"coef": "coef.npy", "intercept": "intercept.npy"}                              (linear kinds)
 ///            or {"rows": "rows.npy", "dual_coef": "dual_coef.npy", "intercept": "intercept.npy"} (kernel kinds)
 ///   },
-///   "patterns": {"file": "patterns.npy", "rows": 744},                                          (optional)
+///   "patterns": {"file": "patterns.npy", "rows": 744, "split_half_r": [0.8, …]},                (optional)
 ///   "training": {…provenance…}, "cv_metrics": {…}
 /// }
 /// </code>
@@ -95,6 +95,9 @@ public sealed class ModelPackage
 
     /// <summary>Training samples <see cref="Patterns"/> were computed on (0 without patterns).</summary>
     public int PatternRows { get; init; }
+
+    /// <summary>Per target, the split-half reliability of <see cref="Patterns"/> (Pearson r between the patterns of the two halves of the training samples), or null.</summary>
+    public double[]? PatternSplitHalfR { get; init; }
 
     /// <summary>Where the package was loaded from, or null.</summary>
     public string? SourcePath { get; private init; }
@@ -262,6 +265,8 @@ public sealed class ModelPackage
         {
             files.Add(("patterns.npy", NpyArray.FromFloat64(Patterns, t, p)));
             root["patterns"] = new JsonObject { ["file"] = "patterns.npy", ["rows"] = PatternRows };
+            if (PatternSplitHalfR is { } r && r.Length == t)
+                root["patterns"]!["split_half_r"] = new JsonArray([.. r.Select(v => double.IsFinite(v) ? (JsonNode?)v : null)]);
         }
 
         root["training"] = Training.DeepClone();
@@ -455,6 +460,7 @@ public sealed class ModelPackage
 
         double[]? patterns = null;
         int patternRows = 0;
+        double[]? splitHalf = null;
         if (root.TryGetPropertyValue("patterns", out var patNode) && patNode is not null)
         {
             var po = patNode as JsonObject ?? throw new InputDataException(jsonName, "'patterns' must be an object or null");
@@ -462,12 +468,17 @@ public sealed class ModelPackage
             if (patterns.Any(v => !double.IsFinite(v)))
                 throw new InputDataException(Describe(package, r.String(po, "file")), "array contains infinity");
             patternRows = r.Int(po, "rows");
+            if (po.TryGetPropertyValue("split_half_r", out var shNode) && shNode is JsonArray sh)
+            {
+                if (sh.Count != t) throw new InputDataException(jsonName, $"patterns.split_half_r has {sh.Count} values for {t} targets");
+                splitHalf = sh.Select(v => v is JsonValue jv && jv.TryGetValue(out double d) ? d : double.NaN).ToArray();
+            }
         }
 
         var model = new DecodingModel(kind, hyper, scaler, estimator);
         var training = root.TryGetPropertyValue("training", out var tr) && tr is JsonObject tro ? (JsonObject)tro.DeepClone() : [];
         var cv = root.TryGetPropertyValue("cv_metrics", out var cvn) && cvn is JsonObject cvo ? (JsonObject)cvo.DeepClone() : [];
-        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows };
+        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf };
     }
 
     private static FeatureSpec ParseFeatures(JsonReader r, JsonObject f)

@@ -95,7 +95,7 @@ internal sealed class TrainCommand : ICliCommand
                 cvMetrics["mean_pearson_r"] = Num(result.Scores.Average(s => s.PearsonR));
                 cvMetrics["mean_r2"] = Num(result.Scores.Average(s => s.R2));
             }
-            var package = new ModelPackage(outcome.Model, spec, training, cvMetrics) { Patterns = outcome.Patterns, PatternRows = outcome.Patterns is null ? 0 : set.X.Rows };
+            var package = new ModelPackage(outcome.Model, spec, training, cvMetrics) { Patterns = outcome.Patterns, PatternRows = outcome.Patterns is null ? 0 : set.X.Rows, PatternSplitHalfR = outcome.PatternSplitHalfR };
             string outPath = parse.GetValue(output)!;
             package.Save(outPath);
 

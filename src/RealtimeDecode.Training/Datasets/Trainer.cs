@@ -21,6 +21,9 @@ public sealed record TrainOutcome(
 {
     /// <summary>Haufe activation patterns of a linear model on all training samples [targets × features], else null.</summary>
     public double[]? Patterns { get; init; }
+
+    /// <summary>Per target, the split-half reliability of <see cref="Patterns"/> over the training samples, else null.</summary>
+    public double[]? PatternSplitHalfR { get; init; }
 }
 
 /// <summary>
@@ -102,9 +105,13 @@ public static class Trainer
         var chosen = Options(req.Hyperparameters, chosenText);
         var model = EstimatorFactory.Fit(req.Kind, chosen, set.X, set.Y, set.Targets);
         // The interpretable map of a linear decoder, on the data it learnt from; explain reads it from the package.
-        double[]? patterns = model.Estimator is LinearRegressor && set.X.Rows >= 2
-            ? EdgeImportance.HaufePatterns(set.X.Data, set.X.Rows, EdgeImportance.RawCoefficients(model), model.TargetCount)
-            : null;
+        double[]? patterns = null, splitHalf = null;
+        if (model.Estimator is LinearRegressor && set.X.Rows >= 2)
+        {
+            var raw = EdgeImportance.RawCoefficients(model);
+            patterns = EdgeImportance.HaufePatterns(set.X.Data, set.X.Rows, raw, model.TargetCount);
+            if (set.X.Rows >= 8) splitHalf = EdgeImportance.SplitHalf(set.X.Data, set.X.Rows, raw, model.TargetCount).R;
+        }
         Step();
 
         PermutationResult? perm = null;
@@ -117,7 +124,7 @@ public static class Trainer
                 return r.Scores.Select(s => s.PearsonR).ToArray();
             }, set.Y, req.Permutations, req.Seed, set.Samples);
         }
-        return new TrainOutcome(model, chosen, chosenText, splitter, cv, perm, log) { Patterns = patterns };
+        return new TrainOutcome(model, chosen, chosenText, splitter, cv, perm, log) { Patterns = patterns, PatternSplitHalfR = splitHalf };
     }
 
     private static CvResult NestedCv(TrainingSet set, TrainRequest req, IReadOnlyList<string> grid, ICrossValidationSplitter outer, int span, List<string> log)

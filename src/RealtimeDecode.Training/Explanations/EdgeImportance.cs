@@ -101,6 +101,44 @@ public static class EdgeImportance
     }
 
     /// <summary>
+    /// Split-half reliability of <see cref="HaufePatterns"/>: the patterns computed on the first and on the
+    /// second half of the rows (in their order, so for a time series two separate stretches of time),
+    /// and per target the Pearson correlation of the two over the features. Near 1: the map does not
+    /// depend on which half of the data it was computed on; near 0: it is mostly noise.
+    /// </summary>
+    /// <param name="x">Data, row-major [<paramref name="rows"/> × p]; must be finite.</param>
+    /// <param name="rows">n ≥ 4.</param>
+    /// <param name="weights">W, row-major [T × p].</param>
+    /// <param name="targetCount">T.</param>
+    public static SplitHalfPatterns SplitHalf(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> weights, int targetCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 4);
+        int p = x.Length / rows, h = rows / 2;
+        var first = HaufePatterns(x[..(h * p)], h, weights, targetCount);
+        var second = HaufePatterns(x[(h * p)..], rows - h, weights, targetCount);
+        var r = new double[targetCount];
+        for (int t = 0; t < targetCount; t++)
+            r[t] = Pearson(first.AsSpan(t * p, p), second.AsSpan(t * p, p));
+        return new SplitHalfPatterns(first, second, r);
+    }
+
+    /// <summary>Pearson correlation of two equally long series (NaN when one is constant).</summary>
+    internal static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double ma = TensorPrimitives.Sum(a) / a.Length, mb = TensorPrimitives.Sum(b) / b.Length;
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double da = a[i] - ma, db = b[i] - mb;
+            sab += da * db;
+            saa += da * da;
+            sbb += db * db;
+        }
+
+        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : double.NaN;
+    }
+
+    /// <summary>
     /// Block permutation importance: for each block of feature columns, the rows of that block are
     /// shuffled together (one seeded permutation per block and repeat, the other columns untouched)
     /// and the model's R² and Pearson r per target are recomputed; the importance is the mean drop
@@ -182,6 +220,12 @@ public static class EdgeImportance
         return result;
     }
 }
+
+/// <summary>Result of <see cref="EdgeImportance.SplitHalf"/>.</summary>
+/// <param name="First">Patterns on the first half of the rows, row-major [T × p].</param>
+/// <param name="Second">Patterns on the second half, row-major [T × p].</param>
+/// <param name="R">Per target, the Pearson correlation of the two (NaN when one is constant).</param>
+public sealed record SplitHalfPatterns(double[] First, double[] Second, double[] R);
 
 /// <summary>Result of <see cref="EdgeImportance.Permutation"/>.</summary>
 /// <param name="BaselineR2">R² per target on the unshuffled data.</param>

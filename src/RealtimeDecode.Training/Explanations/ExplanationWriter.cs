@@ -74,6 +74,20 @@ public static class ExplanationWriter
             w.WriteStartObject();
             w.WriteString("name", t.Name);
             if (double.IsFinite(t.BaselineR2)) w.WriteNumber("baseline_r2", t.BaselineR2);
+            if (double.IsFinite(t.SplitHalfR) || t.SplitHalfTopPairs is not null)
+            {
+                w.WriteStartObject("split_half");
+                Number(w, "pattern_r", t.SplitHalfR);
+                if (double.IsFinite(t.SplitHalfPairR)) w.WriteNumber("pair_score_r", t.SplitHalfPairR);
+                if (t.SplitHalfTopPairs is { } hp)
+                {
+                    w.WriteString("top_pair_first_half", hp.FirstHalf);
+                    w.WriteString("top_pair_second_half", hp.SecondHalf);
+                }
+
+                w.WriteEndObject();
+            }
+
             if (t.Graph is { } g)
             {
                 w.WriteStartArray("mst_edges");
@@ -296,11 +310,20 @@ public static class ExplanationWriter
         sb.Append("</ul>\n");
         if (e.Targets.Any(t => t.NetworkPairs.Count > 0))
         {
-            sb.Append("<h2>Top network pairs</h2>\n<table><tr><th>target</th><th>1st</th><th>2nd</th><th>3rd</th></tr>\n");
+            bool stability = e.Targets.Any(t => double.IsFinite(t.SplitHalfR));
+            sb.Append("<h2>Top network pairs</h2>\n<table><tr><th>target</th><th>1st</th><th>2nd</th><th>3rd</th>")
+                .Append(stability ? "<th>split-half r</th>" : "").Append("</tr>\n");
             foreach (var t in e.Targets)
             {
                 sb.Append("<tr><td>").Append(H(t.Name)).Append("</td>");
                 foreach (var np in t.NetworkPairs.Take(3)) sb.Append(Inv($"<td>{H(np.NetworkA)}–{H(np.NetworkB)} ({np.Score:G3})</td>"));
+                if (stability)
+                {
+                    string pairR = double.IsFinite(t.SplitHalfPairR) ? Inv($"; pair scores {t.SplitHalfPairR:0.00}") : "";
+                    string halves = t.SplitHalfTopPairs is { } hp ? $"; first pair by half: {H(hp.FirstHalf)}, {H(hp.SecondHalf)}" : "";
+                    sb.Append(Inv($"<td>edges {t.SplitHalfR:0.00}{pairR}{halves}</td>"));
+                }
+
                 sb.Append("</tr>\n");
             }
 

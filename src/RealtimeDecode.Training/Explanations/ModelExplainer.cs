@@ -76,6 +76,8 @@ public static class ModelExplainer
         PermutationImportanceResult? perm = null;
         string[] blockNames = [];
         double[]? coefficients = null;
+        SplitHalfPatterns? halves = null;
+        double[]? splitHalfR = null;
         int patternRows = data?.Rows ?? 0;
         if (linear)
         {
@@ -84,6 +86,12 @@ public static class ModelExplainer
             {
                 importance = EdgeImportance.HaufePatterns(data.X, data.Rows, coefficients, t);
                 source = ImportanceSource.HaufePatterns;
+                if (data.Rows >= 8)
+                {
+                    halves = EdgeImportance.SplitHalf(data.X, data.Rows, coefficients, t);
+                    splitHalfR = halves.R;
+                    notes.Add($"Split-half reliability: the patterns on rows 1–{data.Rows / 2} and on rows {data.Rows / 2 + 1}–{data.Rows} of the data, correlated edge by edge per target.");
+                }
                 notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on {data.Rows} rows of the given data (each target's pattern with the other targets' estimates held fixed).");
             }
             else if (package.Patterns is { } stored)
@@ -91,6 +99,9 @@ public static class ModelExplainer
                 importance = stored;
                 patternRows = package.PatternRows;
                 source = ImportanceSource.HaufePatterns;
+                splitHalfR = package.PatternSplitHalfR;
+                if (splitHalfR is not null)
+                    notes.Add("Split-half reliability (from train): the patterns on the first and on the second half of the training samples, correlated edge by edge per target.");
                 notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on the model's {package.PatternRows} training samples, stored in the package by train (each target's pattern with the other targets' estimates held fixed); pass --data and --targets to compute them on other data.");
             }
             else
@@ -158,7 +169,29 @@ public static class ModelExplainer
                 else networkMeans = blockNames.Select((n, b) => new KeyValuePair<string, double>(n, drops[b])).ToArray();
             }
 
-            targets.Add(new TargetExplanation(model.Targets[k], imp, graph, top, ranked, networkMeans, perm?.BaselineR2[k] ?? double.NaN));
+            (string, string)? halfPairs = null;
+            double halfPairR = double.NaN;
+            if (halves is not null && pairs is not null && dfc)
+            {
+                var s1 = pairs.TopMeanAbsolute(halves.First.AsSpan(k * p, p), options.EdgesPerPair);
+                var s2 = pairs.TopMeanAbsolute(halves.Second.AsSpan(k * p, p), options.EdgesPerPair);
+                string Top(double[] scores)
+                {
+                    var first = Rank(pairs, scores)[0];
+                    return $"{first.NetworkA}–{first.NetworkB}";
+                }
+
+                halfPairs = (Top(s1), Top(s2));
+                var withEdges = Enumerable.Range(0, s1.Length).Where(q => pairs.EdgesPerPair[q] > 0).ToArray();
+                halfPairR = EdgeImportance.Pearson(withEdges.Select(q => s1[q]).ToArray(), withEdges.Select(q => s2[q]).ToArray());
+            }
+
+            targets.Add(new TargetExplanation(model.Targets[k], imp, graph, top, ranked, networkMeans, perm?.BaselineR2[k] ?? double.NaN)
+            {
+                SplitHalfR = splitHalfR?[k] ?? double.NaN,
+                SplitHalfTopPairs = halfPairs,
+                SplitHalfPairR = halfPairR,
+            });
         }
 
         double[,]? jaccard = null;

@@ -46,7 +46,17 @@ public sealed record TargetExplanation(
     IReadOnlyList<RankedEdge> TopEdges,
     IReadOnlyList<RankedNetworkPair> NetworkPairs,
     IReadOnlyList<KeyValuePair<string, double>> NetworkMeans,
-    double BaselineR2);
+    double BaselineR2)
+{
+    /// <summary>Split-half reliability of the Haufe patterns (Pearson r between halves of the data), or NaN when not computed.</summary>
+    public double SplitHalfR { get; init; } = double.NaN;
+
+    /// <summary>With data and network labels: the top-ranked network pair on each half of the data ("A–B"), else null.</summary>
+    public (string FirstHalf, string SecondHalf)? SplitHalfTopPairs { get; init; }
+
+    /// <summary>With data and network labels: Pearson r between the network-pair scores of the two halves of the data, else NaN.</summary>
+    public double SplitHalfPairR { get; init; } = double.NaN;
+}
 
 /// <summary>The explanation of a model package (<see cref="ModelExplainer"/>).</summary>
 /// <param name="FeatureKind">ROI or DFC features.</param>

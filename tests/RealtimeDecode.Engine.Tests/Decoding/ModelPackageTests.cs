@@ -67,12 +67,13 @@ public sealed class ModelPackageTests : IDisposable
         int p = loaded.Model.FeatureCount;
         var patterns = Enumerable.Range(0, 2 * p).Select(i => Math.Sin(i) * 1e3).ToArray();
         string path = Path.Combine(_dir, name);
-        new ModelPackage(loaded.Model, loaded.Features) { Patterns = patterns, PatternRows = 360 }.Save(path);
+        new ModelPackage(loaded.Model, loaded.Features) { Patterns = patterns, PatternRows = 360, PatternSplitHalfR = [0.75, double.NaN] }.Save(path);
 
         var back = ModelPackage.Load(path);
 
         Assert.Equal(patterns, back.Patterns);
         Assert.Equal(360, back.PatternRows);
+        Assert.Equal([0.75, double.NaN], back.PatternSplitHalfR!);
         Assert.Null(loaded.Patterns);
         Assert.Equal(0, loaded.PatternRows);
     }

@@ -67,6 +67,10 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(Rois - 1, target["mst_edges"]!.AsArray().Count);
         var best = target["network_pairs"]![0]!;
         Assert.Equal(("A", "B"), (best["network_a"]!.GetValue<string>(), best["network_b"]!.GetValue<string>()));
+        var halves = target["split_half"]!;
+        Assert.InRange(halves["pattern_r"]!.GetValue<double>(), 0.5, 1.0);
+        Assert.Equal("A–B", halves["top_pair_first_half"]!.GetValue<string>());
+        Assert.Equal("A–B", halves["top_pair_second_half"]!.GetValue<string>());
         foreach (var f in new[] { "top_edges.tsv", "network_pairs.tsv", "node_metrics.tsv", "index.html", "importance_y.png", "jaccard.png" })
             Assert.True(File.Exists(Path.Combine(output, f)), f);
     }

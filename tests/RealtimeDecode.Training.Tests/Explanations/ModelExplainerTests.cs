@@ -64,6 +64,28 @@ public sealed class ModelExplainerTests : IDisposable
     }
 
     [Fact]
+    public void SplitHalf_OddRowCount_PatternsOfEachHalfAndTheirCorrelation()
+    {
+        var rng = new Random(8);
+        int n = 41, p = 7, t = 2;
+        var x = Enumerable.Range(0, n * p).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var w = Enumerable.Range(0, t * p).Select(_ => rng.NextDouble() - 0.5).ToArray();
+
+        var s = EdgeImportance.SplitHalf(x, n, w, t);
+
+        Assert.Equal(EdgeImportance.HaufePatterns(x.AsSpan(0, 20 * p), 20, w, t), s.First);
+        Assert.Equal(EdgeImportance.HaufePatterns(x.AsSpan(20 * p), 21, w, t), s.Second);
+        for (int k = 0; k < t; k++)
+        {
+            var a = s.First.Skip(k * p).Take(p).ToArray();
+            var b = s.Second.Skip(k * p).Take(p).ToArray();
+            double ma = a.Average(), mb = b.Average();
+            double r = a.Zip(b).Sum(z => (z.First - ma) * (z.Second - mb)) / Math.Sqrt(a.Sum(v => (v - ma) * (v - ma)) * b.Sum(v => (v - mb) * (v - mb)));
+            Assert.Equal(r, s.R[k], 12);
+        }
+    }
+
+    [Fact]
     public void HaufePatterns_TargetWithConstantOutput_GetsZeroPatternOthersUnchanged()
     {
         var rng = new Random(3);
