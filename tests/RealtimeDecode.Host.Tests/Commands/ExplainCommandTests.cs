@@ -126,7 +126,7 @@ public sealed class ExplainCommandTests : IDisposable
     [Fact]
     public void Explain_BundledModel_RanksEachEmotionsCarrierBlocksFirst()
     {
-        string root = RepositoryRoot();
+        string root = RealtimeDecode.Host.Configuration.RepositoryPaths.Root ?? throw new InvalidOperationException("no folder with replay-data/ and configs/ found");
         string session = Path.Combine(root, "replay-data", "session");
         string output = _dir.File("bundled");
 
@@ -151,14 +151,6 @@ public sealed class ExplainCommandTests : IDisposable
         }
 
         Assert.True(misses.Count == 0, string.Join("; ", misses));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "replay-data")) && Directory.Exists(Path.Combine(d.FullName, "configs")))
-                return d.FullName;
-        throw new InvalidOperationException($"no folder with replay-data/ and configs/ above {AppContext.BaseDirectory}");
     }
 
     /// <summary>ROIs 0–3 in network A, 4–7 in B; the targets (y, z) depend on edges 0–4 and 1–5 (A–B).</summary>

@@ -10,13 +10,8 @@ public sealed class BundledReplayTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "replay-data")) && Directory.Exists(Path.Combine(d.FullName, "configs")))
-                return d.FullName;
-        throw new InvalidOperationException($"no folder with replay-data/ and configs/ above {AppContext.BaseDirectory}");
-    }
+    private static string RepositoryRoot() =>
+        RealtimeDecode.Host.Configuration.RepositoryPaths.Root ?? throw new InvalidOperationException("no folder with replay-data/ and configs/ found");
 
     private static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {

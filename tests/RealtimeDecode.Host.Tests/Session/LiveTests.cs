@@ -25,13 +25,8 @@ public sealed class LiveTests
         string export = s.Path("export"), rec = s.Path("live"), replayRec = s.Path("replay");
         Directory.CreateDirectory(export);
 
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
         var output = new StringWriter();
-        var synchronized = TextWriter.Synchronized(output);
-        Console.SetOut(synchronized);
-        Console.SetError(synchronized);
-        int liveExit, simExit;
-        try
+        var (liveExit, simExit) = await WithConsoleAsync(output, async () =>
         {
             using var stop = new CancellationTokenSource();
             var live = InvokeAsync(["live", "--watch", export, "--format", "dicom", "--include-existing", "--missing-after", "1",
@@ -43,7 +38,7 @@ public sealed class LiveTests
                     await ready.WaitForNextTickAsync(bound.Token);
             Assert.False(live.IsCompleted, "live ended before the simulator started: " + output);
 
-            simExit = await InvokeAsync(["simulate-scanner", "--run", s.Run2, "--out", export, "--format", "dicom",
+            int simExit = await InvokeAsync(["simulate-scanner", "--run", s.Run2, "--out", export, "--format", "dicom",
                 "--faults", "drop=0.05,duplicate=0.05,corrupt=0.05,reorder=0.05", "--seed", "11", "--speed", "10"], CancellationToken.None)
                 .WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -55,13 +50,8 @@ public sealed class LiveTests
                 while (!Covered(rec, last))
                     await poll.WaitForNextTickAsync(bound.Token);
             stop.Cancel();
-            liveExit = await live.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+            return (await live.WaitAsync(TimeSpan.FromSeconds(20)), simExit);
+        });
         Assert.True(simExit == 0, $"simulate-scanner exited {simExit}: {output}");
         Assert.True(liveExit == 0, $"live exited {liveExit}: {output}");
         Assert.True(Recording.Completed(rec), "session.json does not say completed after Ctrl-C");
@@ -116,13 +106,8 @@ public sealed class LiveTests
         foreach (var v in volumes.Where(v => v.Index != 5))
             File.WriteAllBytes(Path.Combine(export, $"vol_{v.Index:D4}.nii"), RealtimeDecode.Imaging.Nifti.NiftiWriter.EncodeVolume(v));
 
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
         var output = new StringWriter();
-        var synchronized = TextWriter.Synchronized(output);
-        Console.SetOut(synchronized);
-        Console.SetError(synchronized);
-        int liveExit;
-        try
+        int liveExit = await WithConsoleAsync(output, async () =>
         {
             using var stop = new CancellationTokenSource();
             var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--include-existing", "--missing-after", "100", "--tr", "2",
@@ -134,19 +119,32 @@ public sealed class LiveTests
             Assert.False(live.IsCompleted, "live ended on its own: " + output);
             Assert.False(Covered(rec, 5), "volume 5 recorded before the stop");
             stop.Cancel();
-            liveExit = await live.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+            return await live.WaitAsync(TimeSpan.FromSeconds(20));
+        });
 
         Assert.True(liveExit == 0, $"live exited {liveExit}: {output}");
         Assert.True(Recording.Completed(rec), "session.json does not say completed after Ctrl-C");
         var expected = Enumerable.Range(0, 15).Select(v => (v, v == 5 ? "missing" : "ok")).ToList();
         Assert.Equal(expected, Recording.Volumes(rec).Order().ToList());
         Assert.Contains(14, Recording.Estimates(rec).Keys);
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the console's output and error going to <paramref name="output"/>, restored afterwards.</summary>
+    private static async Task<T> WithConsoleAsync<T>(StringWriter output, Func<Task<T>> body)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var synchronized = TextWriter.Synchronized(output);
+        Console.SetOut(synchronized);
+        Console.SetError(synchronized);
+        try
+        {
+            return await body();
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
     }
 
     private static List<(int Volume, string Fault)> Faults(string export)
