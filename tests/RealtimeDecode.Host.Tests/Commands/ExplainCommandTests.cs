@@ -37,6 +37,34 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains($"labels.tsv: 2 ROIs are listed but the model has {Rois}", r.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--pair-edges", "0", "--pair-edges must be 1 or more, got 0")]
+    [InlineData("--top", "-1", "--top must be 0 or more, got -1")]
+    public void Explain_BadCount_OneLineExit2(string option, string value, string message)
+    {
+        var (model, _, _) = Write(EstimatorKind.Ridge);
+
+        var r = CliRunner.Run("explain", "--model", model, option, value, "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains(message, r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_DataWithWrongFeatureCount_OneLineExit2NamingTheFile()
+    {
+        var (model, _, targets) = Write(EstimatorKind.Ridge);
+        string features = _dir.File("narrow.tsv");
+        new NumericTable(["e0", "e1"], [20, 21, 22], [1, 2, 3, 4, 5, 6]).Write(features);
+
+        var r = CliRunner.Run("explain", "--model", model, "--data", features, "--targets", targets, "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains("narrow.tsv: 2 feature columns but the model expects 28", r.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Explain_KernelModelWithoutData_OneLineExit2()
     {
