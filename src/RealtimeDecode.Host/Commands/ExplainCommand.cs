@@ -21,13 +21,14 @@ internal sealed class ExplainCommand : ICliCommand
     private readonly Option<string?> _targets = new("--targets") { Description = "Targets TSV (volume, then one column per target) matched to --data by volume." };
     private readonly Option<int> _top = new("--top") { Description = "Edges listed per target.", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _pairEdges = new("--pair-edges") { Description = "Strongest edges per network pair whose mean |importance| ranks the pairs.", DefaultValueFactory = _ => ExplainOptions.DefaultEdgesPerPair };
+    private readonly Option<int> _repeats = new("--repeats") { Description = "Permutations per network block for kernel models; their mean is the importance.", DefaultValueFactory = _ => ExplainOptions.DefaultRepeats };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the permutations (kernel models).", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _out = new("--out") { Description = "Output folder.", Required = true };
 
     public Command Build()
     {
         var cmd = new Command("explain", "Graph-theoretic explanation of a trained model: edge importance, spanning trees, network pairs, figures.");
-        foreach (var o in new Option[] { _model, _labels, _data, _targets, _top, _pairEdges, _seed, _out }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { _model, _labels, _data, _targets, _top, _pairEdges, _repeats, _seed, _out }) cmd.Options.Add(o);
         cmd.SetAction(Run);
         return cmd;
     }
@@ -47,14 +48,17 @@ internal sealed class ExplainCommand : ICliCommand
         {
             foreach (var p in new[] { dataPath, targetsPath! })
                 if (!File.Exists(p)) throw new InputDataException(p, "file not found");
-            data = ExplainData.Match(NumericTable.Read(dataPath), dataPath, NumericTable.Read(targetsPath!), targetsPath!, package.Model.FeatureCount, package.Targets);
+            data = ExplainData.Match(NumericTable.Read(dataPath), dataPath, NumericTable.Read(targetsPath!), targetsPath!, package.Model.FeatureCount, package.Targets,
+                ModelInputs.Span(package), ModelInputs.Alignment(package));
         }
 
         int top = parse.GetValue(_top);
         if (top < 0) throw new InputDataException(null, $"--top must be 0 or more, got {top}");
         int pairEdges = parse.GetValue(_pairEdges);
         if (pairEdges < 1) throw new InputDataException(null, $"--pair-edges must be 1 or more, got {pairEdges}");
-        var explanation = ModelExplainer.Explain(package, labels, data, new ExplainOptions { TopEdges = top, EdgesPerPair = pairEdges, Seed = parse.GetValue(_seed) });
+        int repeats = parse.GetValue(_repeats);
+        if (repeats < 1) throw new InputDataException(null, $"--repeats must be 1 or more, got {repeats}");
+        var explanation = ModelExplainer.Explain(package, labels, data, new ExplainOptions { TopEdges = top, EdgesPerPair = pairEdges, Repeats = repeats, Seed = parse.GetValue(_seed) });
         var outDir = parse.GetValue(_out)!;
         var written = ExplanationWriter.Write(explanation, outDir);
         foreach (var note in explanation.Notes) Console.Error.WriteLine($"note: {note}");

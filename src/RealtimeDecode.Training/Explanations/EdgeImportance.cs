@@ -150,7 +150,15 @@ public static class EdgeImportance
     /// <param name="blocks">Feature column indices of each block.</param>
     /// <param name="seed">Seed of the permutations.</param>
     /// <param name="repeats">Permutations per block (≥ 1).</param>
-    public static PermutationImportanceResult Permutation(DecodingModel model, double[] x, double[] y, IReadOnlyList<int[]> blocks, int seed, int repeats = 1)
+    /// <remarks>A kernel model with disjoint blocks is scored through <see cref="KernelBlockPermutation"/>.</remarks>
+    public static PermutationImportanceResult Permutation(DecodingModel model, double[] x, double[] y, IReadOnlyList<int[]> blocks, int seed, int repeats = 1) =>
+        PermutationCore(model, x, y, blocks, seed, repeats, byPrediction: false);
+
+    /// <summary>The same as <see cref="Permutation"/>, with every permuted data set predicted by the model itself.</summary>
+    internal static PermutationImportanceResult PermutationByPrediction(DecodingModel model, double[] x, double[] y, IReadOnlyList<int[]> blocks, int seed, int repeats = 1) =>
+        PermutationCore(model, x, y, blocks, seed, repeats, byPrediction: true);
+
+    private static PermutationImportanceResult PermutationCore(DecodingModel model, double[] x, double[] y, IReadOnlyList<int[]> blocks, int seed, int repeats, bool byPrediction)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -161,10 +169,18 @@ public static class EdgeImportance
         if (x.Length % p != 0) throw new ArgumentException($"X has {x.Length} values, not a multiple of {p} features.", nameof(x));
         int n = x.Length / p;
         if (y.Length != n * t) throw new ArgumentException($"Y has {y.Length} values, expected {n} × {t}.", nameof(y));
-        var work = model.Clone();
-        var baseline = Score(work, x, y, n);
         var dropR2 = new double[blocks.Count * t];
         var dropR = new double[blocks.Count * t];
+        var pending = new List<(int Block, RegressionMetrics[] Score)>();
+        RegressionMetrics[] baseline;
+        if (!byPrediction && KernelBlockPermutation.Applies(model, blocks))
+        {
+            baseline = Score(KernelBlockPermutation.Run(model, x, n, blocks, seed, repeats, (b, pred) => pending.Add((b, Score(pred, y, n, t)))), y, n, t);
+            return Result();
+        }
+
+        var work = model.Clone();
+        baseline = Score(work.PredictMany(x, n), y, n, t);
         var shuffled = (double[])x.Clone();
         var rng = new Random(seed);
         var perm = new int[n];
@@ -181,12 +197,7 @@ public static class EdgeImportance
                     foreach (int c in cols) shuffled[dst + c] = x[src + c];
                 }
 
-                var score = Score(work, shuffled, y, n);
-                for (int k = 0; k < t; k++)
-                {
-                    dropR2[b * t + k] += (baseline[k].R2 - score[k].R2) / repeats;
-                    dropR[b * t + k] += (baseline[k].PearsonR - score[k].PearsonR) / repeats;
-                }
+                pending.Add((b, Score(work.PredictMany(shuffled, n), y, n, t)));
             }
 
             for (int i = 0; i < n; i++)
@@ -195,14 +206,27 @@ public static class EdgeImportance
             }
         }
 
-        return new PermutationImportanceResult(
-            baseline.Select(m => m.R2).ToArray(), baseline.Select(m => m.PearsonR).ToArray(), blocks.Count, t, dropR2, dropR);
+        return Result();
+
+        // The drops are taken once the baseline is known (the fast path gives it last).
+        PermutationImportanceResult Result()
+        {
+            foreach (var (b, score) in pending)
+            {
+                for (int k = 0; k < t; k++)
+                {
+                    dropR2[b * t + k] += (baseline[k].R2 - score[k].R2) / repeats;
+                    dropR[b * t + k] += (baseline[k].PearsonR - score[k].PearsonR) / repeats;
+                }
+            }
+
+            return new PermutationImportanceResult(
+                baseline.Select(m => m.R2).ToArray(), baseline.Select(m => m.PearsonR).ToArray(), blocks.Count, t, dropR2, dropR);
+        }
     }
 
-    private static RegressionMetrics[] Score(DecodingModel model, double[] x, double[] y, int n)
+    private static RegressionMetrics[] Score(double[] pred, double[] y, int n, int t)
     {
-        int t = model.TargetCount;
-        var pred = model.PredictMany(x, n);
         var result = new RegressionMetrics[t];
         var a = new double[n];
         var b = new double[n];

@@ -1,5 +1,6 @@
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Datasets;
 
 namespace RealtimeDecode.Training.Explanations;
 
@@ -13,13 +14,21 @@ namespace RealtimeDecode.Training.Explanations;
 /// <param name="Volumes">The matched volumes.</param>
 public sealed record ExplainData(double[] X, double[] Y, int Rows, int[] Volumes)
 {
+    /// <summary>How the targets were paired with the feature rows, in words, or null.</summary>
+    public string? Pairing { get; init; }
+
     /// <summary>
-    /// Matches <paramref name="features"/> and <paramref name="targets"/> rows by volume. Rows with a
-    /// missing (NaN) feature or target are dropped.
+    /// Pairs <paramref name="features"/> rows with <paramref name="targets"/> by volume as training
+    /// did: with <see cref="TargetAlignment.Window"/>, the mean of the targets over the
+    /// <paramref name="span"/> volumes a row summarises (v − span + 1 … v); with
+    /// <see cref="TargetAlignment.Last"/>, the row's own volume. Rows with a missing (NaN) feature or a
+    /// target volume absent or NaN are dropped.
     /// </summary>
     /// <exception cref="InputDataException">Wrong feature count, a model target missing from the targets table, or fewer than 3 matched rows.</exception>
-    public static ExplainData Match(NumericTable features, string featuresName, NumericTable targets, string targetsName, int featureCount, IReadOnlyList<string> targetNames)
+    public static ExplainData Match(NumericTable features, string featuresName, NumericTable targets, string targetsName, int featureCount, IReadOnlyList<string> targetNames,
+        int span = 1, TargetAlignment alignment = TargetAlignment.Window)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, 1);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(targetNames);
@@ -41,15 +50,23 @@ public sealed record ExplainData(double[] X, double[] Y, int Rows, int[] Volumes
         var yRow = new double[targetNames.Count];
         for (int i = 0; i < features.RowCount; i++)
         {
-            if (!rowOfVolume.TryGetValue(features.Volumes[i], out int ti)) continue;
+            int last = features.Volumes[i], first = alignment == TargetAlignment.Window ? last - span + 1 : last;
             var f = features.Row(i);
-            var tr = targets.Row(ti);
             bool finite = true;
-            for (int t = 0; t < yRow.Length; t++)
+            Array.Clear(yRow);
+            for (int v = first; v <= last && finite; v++)
             {
-                yRow[t] = tr[targetColumns[t]];
-                finite &= double.IsFinite(yRow[t]);
+                if (!rowOfVolume.TryGetValue(v, out int ti)) { finite = false; break; }
+                var tr = targets.Row(ti);
+                for (int t = 0; t < yRow.Length; t++)
+                {
+                    double value = tr[targetColumns[t]];
+                    finite &= double.IsFinite(value);
+                    yRow[t] += value / (last - first + 1);
+                }
             }
+
+            if (!finite) continue;
 
             foreach (double v in f) finite &= double.IsFinite(v);
             if (!finite) continue;
@@ -60,6 +77,11 @@ public sealed record ExplainData(double[] X, double[] Y, int Rows, int[] Volumes
 
         if (volumes.Count < 3)
             throw new InputDataException(targetsName, $"only {volumes.Count} volumes with complete values are in both {featuresName} and this table; at least 3 are needed");
-        return new ExplainData(x.ToArray(), y.ToArray(), volumes.Count, volumes.ToArray());
+        return new ExplainData(x.ToArray(), y.ToArray(), volumes.Count, volumes.ToArray())
+        {
+            Pairing = alignment == TargetAlignment.Window && span > 1
+                ? $"the targets averaged over the {span} volumes of each feature row's window, as in training"
+                : "the targets of each feature row's volume, as in training",
+        };
     }
 }

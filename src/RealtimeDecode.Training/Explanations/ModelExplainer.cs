@@ -12,8 +12,11 @@ public sealed record ExplainOptions
     /// <summary>Seed of the permutations (kernel models).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Permutations per block (kernel models).</summary>
-    public int Repeats { get; init; } = 1;
+    /// <summary>Default of <see cref="Repeats"/>.</summary>
+    public const int DefaultRepeats = 10;
+
+    /// <summary>Permutations per block (kernel models); their mean is the importance.</summary>
+    public int Repeats { get; init; } = DefaultRepeats;
 
     /// <summary>Default of <see cref="EdgesPerPair"/>.</summary>
     public const int DefaultEdgesPerPair = 3;
@@ -135,6 +138,7 @@ public static class ModelExplainer
             perm = EdgeImportance.Permutation(model, data.X, data.Y, blocks, options.Seed, options.Repeats);
             source = ImportanceSource.PermutationR2Drop;
             notes.Add($"Importance: drop in R² when a network block's features are permuted across {data.Rows} rows (seed {options.Seed}, {options.Repeats} repeat(s)); a kernel model has no per-edge importance, so graph metrics are skipped.");
+            if (data.Pairing is { } pairing) notes.Add($"R² is against {pairing}.");
         }
 
         if (pairs is not null && importance is not null)

@@ -108,10 +108,22 @@ public static class EstimatorFactory
                 {
                     var kernel = Kernel(options, x, GammaMode.Auto, KernelKind.Linear, defaultCoef0: 1.0);
                     gamma = kernel.Gamma;
-                    var dual = KernelRidgeFitter.Fit(x, y, kernel, options.Alpha ?? 1.0);
+                    // Without an intercept the ridge penalty pulls every estimate towards 0, not towards the targets' mean.
+                    var intercept = new double[y.Cols];
+                    var fitted = y;
+                    if (options.FitIntercept)
+                    {
+                        for (int t = 0; t < y.Cols; t++) intercept[t] = y.Column(t).Average();
+                        fitted = new RowMajorMatrix(y.Rows, y.Cols);
+                        for (int i = 0; i < y.Rows; i++)
+                            for (int t = 0; t < y.Cols; t++)
+                                fitted[i, t] = y[i, t] - intercept[t];
+                    }
+
+                    var dual = KernelRidgeFitter.Fit(x, fitted, kernel, options.Alpha ?? 1.0);
                     estimator = options.RowsAsFloat32
-                        ? new KernelExpansionRegressor(targets, p, kernel, ToFloat(x.Data), dual, new double[y.Cols])
-                        : new KernelExpansionRegressor(targets, p, kernel, (double[])x.Data.Clone(), dual, new double[y.Cols]);
+                        ? new KernelExpansionRegressor(targets, p, kernel, ToFloat(x.Data), dual, intercept)
+                        : new KernelExpansionRegressor(targets, p, kernel, (double[])x.Data.Clone(), dual, intercept);
                     break;
                 }
 

@@ -59,7 +59,11 @@ public sealed record EstimatorOptions
     /// <summary>Iteration cap: Lasso/ElasticNet 1000 epochs, LinearSVR 1000 epochs, SVR unlimited (libsvm's own cap).</summary>
     public int? MaxIter { get; init; }
 
-    /// <summary>Fit an intercept (default true; scikit-learn fit_intercept). Linear estimators only.</summary>
+    /// <summary>
+    /// Fit an intercept (default true; scikit-learn fit_intercept). Linear estimators, and kernel ridge,
+    /// which then fits the centred targets and takes their training mean as intercept (scikit-learn's
+    /// KernelRidge has no intercept: fit_intercept=false reproduces it).
+    /// </summary>
     public bool FitIntercept { get; init; } = true;
 
     /// <summary>LinearSVR intercept_scaling (default 1): the bias feature's value; its weight is regularised as liblinear does.</summary>
@@ -159,6 +163,7 @@ public sealed record EstimatorOptions
                 o["gamma"] = resolvedGamma;
                 o["degree"] = Degree ?? 3;
                 o["coef0"] = Coef0 ?? 1.0;
+                o["fit_intercept"] = FitIntercept;
                 break;
             case EstimatorKind.Svr:
                 o["C"] = C ?? 1.0;

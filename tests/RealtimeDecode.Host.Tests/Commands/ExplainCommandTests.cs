@@ -40,6 +40,7 @@ public sealed class ExplainCommandTests : IDisposable
     [Theory]
     [InlineData("--pair-edges", "0", "--pair-edges must be 1 or more, got 0")]
     [InlineData("--top", "-1", "--top must be 0 or more, got -1")]
+    [InlineData("--repeats", "0", "--repeats must be 1 or more, got 0")]
     public void Explain_BadCount_OneLineExit2(string option, string value, string message)
     {
         var (model, _, _) = Write(EstimatorKind.Ridge);
@@ -201,7 +202,9 @@ public sealed class ExplainCommandTests : IDisposable
             : new EstimatorOptions { Alpha = 0.01, Kernel = KernelKind.Rbf, Gamma = 0.02, Standardize = true };
         var model = EstimatorFactory.Fit(kind, options, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["y", "z"]);
         string dir = _dir.File("model-" + kind);
-        new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true }).Save(dir);
+        // The targets belong to each row's own volume: trained with --align last.
+        new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true },
+            new JsonObject { ["target_alignment"] = "last" }).Save(dir);
         var volumes = Enumerable.Range(20, n).ToArray();
         string features = _dir.File("features.tsv"), targets = _dir.File("targets.tsv");
         new NumericTable(Enumerable.Range(0, p).Select(k => $"e{k}").ToArray(), volumes, x).Write(features);

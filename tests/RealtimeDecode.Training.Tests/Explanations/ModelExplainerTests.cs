@@ -132,6 +132,32 @@ public sealed class ModelExplainerTests : IDisposable
         for (int k = 0; k < a.Length; k++) Assert.Equal(expected[k], a[k], 12);
     }
 
+    [Theory]
+    [InlineData(KernelKind.Linear, false, 1e-10)]
+    [InlineData(KernelKind.Rbf, false, 1e-10)]
+    [InlineData(KernelKind.Polynomial, false, 1e-10)]
+    [InlineData(KernelKind.Laplacian, false, 1e-10)]
+    [InlineData(KernelKind.Rbf, true, 1e-5)]
+    public void Permutation_KernelModel_FastPathEqualsPredictingEveryPermutation(KernelKind kernel, bool float32Rows, double tolerance)
+    {
+        int n = 60, p = 12, t = 2;
+        var (x, y, _, _) = Toy(seed: 4, rows: n, features: p, informative: [1, 6], targets: t);
+        var options = new EstimatorOptions { Alpha = 0.5, Kernel = kernel, GammaMode = GammaMode.Value, Gamma = 0.05, Degree = 2, Coef0 = 1, Standardize = true, RowsAsFloat32 = float32Rows };
+        var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, options, new RowMajorMatrix((double[])x.Clone(), n, p), new RowMajorMatrix(y, n, t), ["a", "b"]);
+        int[][] blocks = [[0, 1, 2], [3, 4], [5, 6, 7, 8], [10, 11]]; // column 9 in no block
+
+        var fast = EdgeImportance.Permutation(model, x, y, blocks, seed: 7, repeats: 2);
+        var slow = EdgeImportance.PermutationByPrediction(model, x, y, blocks, seed: 7, repeats: 2);
+
+        for (int k = 0; k < t; k++) Assert.Equal(slow.BaselineR2[k], fast.BaselineR2[k], tolerance);
+        for (int q = 0; q < slow.DropR2.Length; q++)
+        {
+            Assert.Equal(slow.DropR2[q], fast.DropR2[q], tolerance);
+            Assert.Equal(slow.DropR[q], fast.DropR[q], tolerance);
+        }
+        Assert.True(fast.DropR2[0 * t] > 0.05, "block 0 holds informative feature 1: permuting it must cost R²");
+    }
+
     [Fact]
     public void RawCoefficients_StandardizedModel_DivideByScaleAndReproducePredictions()
     {

@@ -63,6 +63,41 @@ public sealed class SyntheticExplanationTests(ITestOutputHelper output) : IDispo
         }
     }
 
+    /// <remarks>
+    /// A kernel model has no coefficients: its network pairs are ranked by the drop in R² when a pair's
+    /// block of edges is permuted across windows. Each emotion's first pair must be one of its carrier blocks.
+    /// </remarks>
+    [Theory]
+    [InlineData(KernelKind.Rbf, 1.0)]
+    [InlineData(KernelKind.Rbf, 0.1)]
+    [InlineData(KernelKind.Linear, 100.0)]
+    [InlineData(KernelKind.Linear, 1000.0)]
+    public void Explain_KernelRidgeBundledShapedSession_PermutationRanksACarrierBlockFirst(KernelKind kernelKind, double alpha)
+    {
+        var session = SyntheticSession.Write(_root, new SynthOptions { Nx = 20, Ny = 24, Nz = 18, Parcels = 100, Runs = 1, Seed = 1 });
+        var atlas = Atlas.Load(session.Atlas, session.Labels);
+        var settings = new FeatureSettings { Kind = FeatureKind.Dfc };
+        var features = FeatureTables.FromRun(BoldRun.Open(session.Runs[0]), atlas, settings);
+        var truth = NumericTable.Read(session.Truth[0]);
+        var targets = WindowMeans(truth, features.Volumes, settings.Window.Window);
+        var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, new EstimatorOptions { Alpha = alpha, Kernel = kernelKind, Standardize = true },
+            new RowMajorMatrix((double[])features.Values.Clone(), features.RowCount, features.ColumnCount), new RowMajorMatrix(targets, features.RowCount, truth.ColumnCount), truth.Columns);
+
+        var explanation = ModelExplainer.Explain(new ModelPackage(model, settings.ToSpec(atlas.LabelCount, atlas.Sha256)), RoiLabels.Read(session.Labels, atlas.LabelCount),
+            new ExplainData(features.Values, targets, features.RowCount, features.Volumes), new ExplainOptions { Seed = 1 });
+
+        Assert.Equal(ImportanceSource.PermutationR2Drop, explanation.Source);
+        var misses = new List<string>();
+        foreach (var e in Emotions())
+        {
+            var first = explanation.Targets.Single(t => t.Name == e.Name).NetworkPairs[0];
+            output.WriteLine($"{e.Name}: truth {string.Join(" ", e.Blocks)}; first {first.NetworkA}–{first.NetworkB} (R² drop {first.Score:G3})");
+            if (!e.Blocks.Contains(Block(first.NetworkA, first.NetworkB))) misses.Add($"{e.Name} ({first.NetworkA}–{first.NetworkB})");
+        }
+
+        Assert.True(misses.Count == 0, "first pair not a carrier block: " + string.Join("; ", misses));
+    }
+
     /// <summary>Fits a ridge DFC decoder on the session's only run and explains it with Haufe patterns on the same data.</summary>
     private static (ModelExplanation Explanation, int RoiCount) ExplainRidge(SynthResult session, double alpha)
     {

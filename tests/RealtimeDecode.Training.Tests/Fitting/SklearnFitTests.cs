@@ -98,6 +98,37 @@ public sealed class SklearnFitTests(SklearnFitFixture fx, ITestOutputHelper outp
         Assert.Equal(model.PredictMany(xt.Data, xt.Rows), back.Model.PredictMany(xt.Data, xt.Rows));
     }
 
+    /// <remarks>
+    /// With an intercept (the default), kernel ridge fits the centred targets and adds their mean back:
+    /// exactly scikit-learn's KernelRidge (checked above without the intercept) on y − mean(y), plus mean(y).
+    /// On targets far from 0 that is the difference between tracking them and being pulled to 0.
+    /// </remarks>
+    [Fact]
+    public void Fit_KernelRidgeWithIntercept_IsSklearnOnCentredTargetsPlusTheirMean()
+    {
+        var (x, y0, _) = fx.Data["tall"];
+        var y = new RowMajorMatrix(y0.Rows, y0.Cols);
+        for (int i = 0; i < y.Rows; i++) for (int t = 0; t < y.Cols; t++) y[i, t] = y0[i, t] + 50 * (t + 1);
+        var mean = Enumerable.Range(0, y.Cols).Select(t => y.Column(t).Average()).ToArray();
+        var centred = new RowMajorMatrix(y.Rows, y.Cols);
+        for (int i = 0; i < y.Rows; i++) for (int t = 0; t < y.Cols; t++) centred[i, t] = y[i, t] - mean[t];
+        var options = new EstimatorOptions { Alpha = 5, Kernel = KernelKind.Rbf, GammaMode = GammaMode.Value, Gamma = 0.1 };
+        var names = Enumerable.Range(0, y.Cols).Select(t => $"y{t}").ToArray();
+
+        var with = EstimatorFactory.Fit(EstimatorKind.KernelRidge, options, x, y, names);
+        var without = EstimatorFactory.Fit(EstimatorKind.KernelRidge, options with { FitIntercept = false }, x, centred, names);
+        var raw = EstimatorFactory.Fit(EstimatorKind.KernelRidge, options with { FitIntercept = false }, x, y, names);
+
+        var p1 = with.PredictMany(x.Data, x.Rows);
+        var p0 = without.PredictMany(x.Data, x.Rows);
+        for (int i = 0; i < x.Rows; i++)
+            for (int t = 0; t < y.Cols; t++)
+                Assert.Equal(p0[i * y.Cols + t] + mean[t], p1[i * y.Cols + t], 9);
+        Assert.True(with.Hyperparameters["fit_intercept"]!.GetValue<bool>());
+        double Mse(double[] p) => Enumerable.Range(0, p.Length).Average(k => Math.Pow(p[k] - y[k / y.Cols, k % y.Cols], 2));
+        Assert.True(Mse(p1) < Mse(raw.PredictMany(x.Data, x.Rows)) / 10, "the intercept should fit offset targets far better");
+    }
+
     [Fact]
     public void Fit_SvrMultiTarget_RowsAreUnionOfSupportSets()
     {
