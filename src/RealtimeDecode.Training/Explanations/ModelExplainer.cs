@@ -89,13 +89,13 @@ public static class ModelExplainer
             {
                 importance = EdgeImportance.HaufePatterns(data.X, data.Rows, coefficients, t);
                 source = ImportanceSource.HaufePatterns;
+                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on {data.Rows} rows of the given data (each target's pattern with the other targets' estimates held fixed).");
                 if (data.Rows >= 8)
                 {
                     halves = EdgeImportance.SplitHalf(data.X, data.Rows, coefficients, t);
                     splitHalfR = halves.R;
                     notes.Add($"Split-half reliability: the patterns on rows 1–{data.Rows / 2} and on rows {data.Rows / 2 + 1}–{data.Rows} of the data, correlated edge by edge per target.");
                 }
-                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on {data.Rows} rows of the given data (each target's pattern with the other targets' estimates held fixed).");
             }
             else if (package.Patterns is { } stored)
             {
@@ -103,9 +103,9 @@ public static class ModelExplainer
                 patternRows = package.PatternRows;
                 source = ImportanceSource.HaufePatterns;
                 splitHalfR = package.PatternSplitHalfR;
+                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on the model's {package.PatternRows} training samples, stored in the package by train (each target's pattern with the other targets' estimates held fixed); pass --data and --targets to compute them on other data.");
                 if (splitHalfR is not null)
                     notes.Add("Split-half reliability (from train): the patterns on the first and on the second half of the training samples, correlated edge by edge per target.");
-                notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on the model's {package.PatternRows} training samples, stored in the package by train (each target's pattern with the other targets' estimates held fixed); pass --data and --targets to compute them on other data.");
             }
             else
             {
