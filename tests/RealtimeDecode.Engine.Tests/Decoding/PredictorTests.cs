@@ -124,15 +124,13 @@ public sealed class PredictorTests
         }
 
         Assert.Equal(y1, y3);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            three.Predict(x, y3);
-        }
 
-        // The thread pool's queue and a contended wait may allocate a few bytes now and then; a scratch
-        // buffer per call would be ≥ 20 × 1.2 KB here.
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The thread pool's queue and a contended wait may allocate a few bytes now and then (the
+        // quietest of several rounds leaves that out); a scratch buffer per call would be ≥ 20 × 1.2 KB here.
+        long allocated = Allocations.SteadyState(() =>
+        {
+            for (int i = 0; i < 20; i++) three.Predict(x, y3);
+        });
         Assert.True(allocated < 1024, $"{allocated} bytes allocated by 20 predictions");
     }
 
