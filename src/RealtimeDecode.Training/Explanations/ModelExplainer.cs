@@ -94,7 +94,7 @@ public static class ModelExplainer
                 {
                     halves = EdgeImportance.SplitHalf(data.X, data.Rows, coefficients, t);
                     splitHalfR = halves.R;
-                    notes.Add($"Split-half reliability: the patterns on rows 1–{data.Rows / 2} and on rows {data.Rows / 2 + 1}–{data.Rows} of the data, correlated edge by edge per target.");
+                    notes.Add($"Split-half reliability: the patterns on rows 1–{data.Rows / 2} and on rows {data.Rows / 2 + 1}–{data.Rows} of the data, correlated feature by feature per target.");
                 }
             }
             else if (package.Patterns is { } stored)
@@ -105,7 +105,7 @@ public static class ModelExplainer
                 splitHalfR = package.PatternSplitHalfR;
                 notes.Add($"Importance: Haufe activation patterns Cov(X)·Wᵀ·Cov(estimates)⁻¹ on the model's {package.PatternRows} training samples, stored in the package by train (each target's pattern with the other targets' estimates held fixed); pass --data and --targets to compute them on other data.");
                 if (splitHalfR is not null)
-                    notes.Add("Split-half reliability (from train): the patterns on the first and on the second half of the training samples, correlated edge by edge per target.");
+                    notes.Add("Split-half reliability (from train): the patterns on the first and on the second half of the training samples, correlated feature by feature per target.");
             }
             else
             {
