@@ -9,7 +9,12 @@ internal static class ExplanationPlots
     public static IReadOnlyList<(string File, string Caption)> WriteAll(ModelExplanation e, string dir)
     {
         var figures = new List<(string, string)>();
-        string source = ExplanationWriter.SourceName(e.Source);
+        string source = e.Source switch
+        {
+            ImportanceSource.HaufePatterns => "Haufe pattern",
+            ImportanceSource.Coefficients => "coefficient",
+            _ => ExplanationWriter.SourceName(e.Source),
+        };
         for (int t = 0; t < e.Targets.Count; t++)
         {
             var target = e.Targets[t];
