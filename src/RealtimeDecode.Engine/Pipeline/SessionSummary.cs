@@ -58,7 +58,8 @@ public sealed record SessionSummary(
         sb.AppendJoin(", ", StatusCounts.Where(kv => kv.Value > 0 || kv.Key == VolumeStatus.Ok).Select(kv => $"{kv.Key.ToFileValue()} {kv.Value}"));
         sb.Append(")\n");
         sb.Append(ci, $"estimates: {Estimates} (warm-up {WarmUpVolumes})\n");
-        sb.Append(ci, $"latency: median {LatencyMedianMs:0.0} ms, p99 {LatencyP99Ms:0.0} ms");
+        if (Estimates > 0) sb.Append(ci, $"latency: median {LatencyMedianMs:0.0} ms, p99 {LatencyP99Ms:0.0} ms");
+        else sb.Append("latency: none yet (no estimate: the first window never filled)");
         return sb.ToString();
     }
 }

@@ -53,5 +53,7 @@ public sealed class SessionSummaryTests
         var s = SessionSummary.Compute([Estimate(0, 3, warm: true)]);
         Assert.True(double.IsNaN(s.LatencyMedianMs));
         Assert.Equal(1, s.Volumes);
+        Assert.DoesNotContain("NaN", s.ToString(), StringComparison.Ordinal);
+        Assert.Contains("latency: none yet", s.ToString(), StringComparison.Ordinal);
     }
 }
