@@ -87,20 +87,6 @@ public sealed class NetworkPairs
     public string Label(int pair) => $"{Networks[Pairs[pair].A]}–{Networks[Pairs[pair].B]}";
 
     /// <summary>
-    /// Mean |value| over the edges of each pair (NaN for a pair without edges); <paramref name="edgeValues"/>
-    /// has R(R−1)/2 values in edge-vector order.
-    /// </summary>
-    public double[] MeanAbsolute(ReadOnlySpan<double> edgeValues)
-    {
-        if (edgeValues.Length != _pairOfEdge.Length)
-            throw new ArgumentException($"Expected {_pairOfEdge.Length} edge values, got {edgeValues.Length}.", nameof(edgeValues));
-        var sums = new double[Pairs.Count];
-        for (int e = 0; e < edgeValues.Length; e++) sums[_pairOfEdge[e]] += Math.Abs(edgeValues[e]);
-        for (int p = 0; p < sums.Length; p++) sums[p] = EdgesPerPair[p] > 0 ? sums[p] / EdgesPerPair[p] : double.NaN;
-        return sums;
-    }
-
-    /// <summary>
     /// Mean of the <paramref name="k"/> largest |values| among the edges of each pair (all of them when the
     /// pair has fewer; NaN for a pair without edges). A pair counts as much as its strongest edges: the mean
     /// over a whole block would dilute a focal coupling in a large block and favour small blocks.
