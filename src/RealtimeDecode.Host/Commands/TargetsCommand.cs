@@ -16,12 +16,12 @@ internal sealed class TargetsCommand : ICliCommand
     private readonly Option<double> _tr = new("--tr") { Description = "Repetition time in seconds.", Required = true };
     private readonly Option<int> _volumes = new("--volumes") { Description = "Number of volumes in the run.", Required = true };
     private readonly Option<double?> _lag = new("--lag") { Description = "Haemodynamic lag in seconds: volume v takes the segment covering its acquisition time minus the lag." };
-    private readonly Option<string?> _hrf = new("--hrf") { Description = "spm: convolve with SPM's canonical double-gamma HRF (peak 6 s, undershoot 16 s, ratio 1/6), sampled at the TR, sum 1." };
+    private readonly Option<string?> _hrf = new("--hrf") { Description = "spm: convolve with SPM's canonical double-gamma HRF (peak 6 s, undershoot 16 s, ratio 1/6, integral 1) in continuous time, sampled at each volume's acquisition time." };
     private readonly Option<int> _smooth = new("--smooth") { Description = "Rolling mean over K volumes (1 = none).", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _smoothWindow = new("--smooth-window") { Description = "centered (default: no time shift) or trailing (causal).", DefaultValueFactory = _ => "centered" };
     private readonly Option<bool> _zscore = new("--zscore") { Description = "Standardise each target (mean 0, SD 1, N normaliser)." };
     private readonly Option<string> _fill = new("--fill") { Description = "Volumes no segment covers: hold (default: pauses keep the previous segment, outside the story 0), zero, or missing (n/a).", DefaultValueFactory = _ => "hold" };
-    private readonly Option<string> _acquisition = new("--acquisition") { Description = "When a volume counts as acquired: start (v·TR, default) or middle ((v+0.5)·TR).", DefaultValueFactory = _ => "start" };
+    private readonly Option<string> _acquisition = new("--acquisition") { Description = "When a volume counts as acquired: start (v·TR, default), middle ((v+0.5)·TR), or a slice-timing reference as a fraction f of the TR in [0, 1] ((v+f)·TR).", DefaultValueFactory = _ => "start" };
     private readonly Option<string> _out = new("--out") { Description = "Targets TSV to write.", Required = true };
 
     public Command Build()
@@ -70,8 +70,16 @@ internal sealed class TargetsCommand : ICliCommand
             SmoothWindow = Pick(parse.GetValue(_smoothWindow)!, "--smooth-window", ("centered", SmoothWindow.Centered), ("trailing", SmoothWindow.Trailing)),
             ZScore = parse.GetValue(_zscore),
             Fill = Pick(parse.GetValue(_fill)!, "--fill", ("hold", FillPolicy.Hold), ("zero", FillPolicy.Zero), ("missing", FillPolicy.Missing), ("nan", FillPolicy.Missing)),
-            Acquisition = Pick(parse.GetValue(_acquisition)!, "--acquisition", ("start", AcquisitionTime.Start), ("middle", AcquisitionTime.Middle)),
         };
+        var acquisition = parse.GetValue(_acquisition)!;
+        o = double.TryParse(acquisition, NumberStyles.Float, CultureInfo.InvariantCulture, out double f)
+            ? o with { SliceTimeReference = f }
+            : acquisition.Trim().ToLowerInvariant() switch
+            {
+                "start" => o with { Acquisition = AcquisitionTime.Start },
+                "middle" => o with { Acquisition = AcquisitionTime.Middle },
+                _ => throw new InputDataException(null, $"--acquisition '{acquisition}' is not start, middle or a fraction of the TR in [0, 1]"),
+            };
         try { o.Validate(); }
         catch (ArgumentOutOfRangeException e)
         {

@@ -13,20 +13,29 @@ public sealed record TargetResult(NumericTable Table, IReadOnlyList<string> Warn
 /// <summary>
 /// Turns segment ratings into per-volume regression targets, in this order:
 /// <list type="number">
-/// <item><b>Grid.</b> Volume v is acquired at t_v = v·TR (or (v + ½)·TR, see <see cref="AcquisitionTime"/>).
-/// Its stepwise score is that of the segment covering t_v − lag, a segment covering [onset, offset).
-/// Times no segment covers take the <see cref="FillPolicy"/> value. The lag is applied in seconds on
-/// the segments' own time line (not rounded to whole volumes).</item>
-/// <item><b>HRF</b> (instead of a lag). The stepwise scores, sampled at the TR on the same rule for
-/// the K − 1 volume times before the run too, are convolved causally with <see cref="CanonicalHrf"/>:
-/// y[v] = Σ_k h[k]·x[v − k], k = 0 … K − 1, with h summing to 1.</item>
+/// <item><b>Acquisition time.</b> Volume v is acquired at t_v = v·TR + o, o = 0 (start of the TR,
+/// default: nilearn's frame times, SPM's default microtime onset), TR/2 or f·TR for a slice-timing
+/// reference f (see <see cref="TargetOptions.AcquisitionOffsetSeconds"/>).</item>
+/// <item><b>Ratings in time.</b> The ratings are a step function of time: a segment's scores on
+/// [onset, offset); times no segment covers take the <see cref="FillPolicy"/> value (before the story
+/// and after it too).</item>
+/// <item><b>Lag</b> (no HRF): volume v takes the step function at t_v − lag, the lag in seconds on the
+/// segments' own time line (not rounded to whole volumes).</item>
+/// <item><b>HRF</b> (instead of a lag): the step function convolved in continuous time with
+/// <see cref="CanonicalHrf"/> and sampled at t_v: y(t_v) = ∫₀^32 h(s)·x(t_v − s) ds with ∫h = 1,
+/// computed exactly from the kernel's integral H (a piece [a, b) of value x adds x·(H(t_v − a) − H(t_v − b))).
+/// This is the limit of SPM's and nilearn's oversampled convolution (16 and 50 bins per TR) as the bin
+/// shrinks; segment boundaries off the TR grid and any TR are handled without rounding.</item>
 /// <item><b>Rolling mean</b> over K volumes (<see cref="SmoothWindow"/>); near the run's edges the
 /// window keeps only the volumes that exist and averages those.</item>
 /// <item><b>Z-score</b> per column: (y − mean) / SD, SD with the N normaliser, NaN ignored; a
 /// constant column (SD ≤ 1e-12 × its largest magnitude) becomes 0.</item>
 /// </list>
-/// NaN (a missing rating or the <see cref="FillPolicy.Missing"/> fill) propagates through every step.
+/// NaN (a missing rating or the <see cref="FillPolicy.Missing"/> fill) propagates: through the HRF any
+/// NaN piece overlapping (t_v − 32 s, t_v) makes y(t_v) NaN, and through the rolling mean.
 /// Output rows are volumes 0 … N − 1, one column per emotion, in the annotations' order.
+/// A story that starts after the run's last acquisition or runs past the end of the run
+/// (offset &gt; N·TR) is an <see cref="InputDataException"/>: wrong --tr or --volumes, or the wrong run.
 /// </summary>
 public static class TargetBuilder
 {
@@ -43,33 +52,82 @@ public static class TargetBuilder
         double runEnd = n * tr;
         if (segs[0].Onset >= runEnd)
             throw new InputDataException(name, $"the first segment starts at {F(segs[0].Onset)} s, after the run's {n} volumes × {F(tr)} s = {F(runEnd)} s: wrong --tr or --volumes?");
-        if (segs[^1].Offset > runEnd + 1e-9)
-            warnings.Add($"the story runs to {F(segs[^1].Offset)} s but {n} volumes × {F(tr)} s cover {F(runEnd)} s: later segments are not in the targets");
+        // A microsecond of slack absorbs times written in milliseconds or rounded decimals.
+        if (segs[^1].Offset > runEnd + 1e-6)
+            throw new InputDataException(name, $"the story runs to {F(segs[^1].Offset)} s but the run's {n} volumes × {F(tr)} s end at {F(runEnd)} s: wrong --tr or --volumes, or annotations of another run?");
 
-        double acq = options.Acquisition == AcquisitionTime.Middle ? 0.5 * tr : 0.0;
-        double lag = options.Hrf == HrfModel.None ? options.LagSeconds : 0.0;
+        double acq = options.AcquisitionOffsetSeconds;
         double[] kernel = options.Hrf == HrfModel.Spm ? CanonicalHrf.Kernel(tr) : [1.0];
-        int k = kernel.Length;
-
-        // Stepwise scores on the extended grid j = -(K-1) … N-1 (row j + K - 1).
-        var x = new double[(n + k - 1) * e];
-        for (int j = -(k - 1); j < n; j++)
-            Sample(annotations, j * tr + acq - lag, options.Fill, x.AsSpan((j + k - 1) * e, e));
-
         var y = new double[n * e];
-        for (int v = 0; v < n; v++)
-            for (int c = 0; c < e; c++)
-            {
-                double s = 0;
-                for (int q = 0; q < k; q++) s += kernel[q] * x[(v - q + k - 1) * e + c];
-                y[v * e + c] = s;
-            }
+        if (options.Hrf == HrfModel.Spm)
+            ConvolveContinuous(annotations, options.Fill, n, tr, acq, y);
+        else
+            for (int v = 0; v < n; v++)
+                Sample(annotations, v * tr + acq - options.LagSeconds, options.Fill, y.AsSpan(v * e, e));
 
         if (options.Smooth > 1) y = RollingMean(y, n, e, options.Smooth, options.SmoothWindow);
         if (options.ZScore) ZScore(y, n, e);
 
         var volumes = Enumerable.Range(0, n).ToArray();
         return new TargetResult(new NumericTable(annotations.Emotions.ToArray(), volumes, y), warnings, kernel);
+    }
+
+    /// <summary>
+    /// The step function of <paramref name="a"/> under <paramref name="fill"/> convolved with SPM's
+    /// canonical HRF, at t_v = v·<paramref name="tr"/> + <paramref name="acq"/>, into <paramref name="y"/> (volumes × emotions).
+    /// </summary>
+    internal static void ConvolveContinuous(AnnotationTable a, FillPolicy fill, int n, double tr, double acq, double[] y)
+    {
+        var pieces = Pieces(a, fill);
+        int e = a.Emotions.Count;
+        double length = CanonicalHrf.Length;
+        int first = 0;
+        for (int v = 0; v < n; v++)
+        {
+            double t = v * tr + acq;
+            // Pieces ending at or before t − L no longer contribute (times only grow with v).
+            while (first < pieces.Count - 1 && pieces[first].End <= t - length) first++;
+            var dest = y.AsSpan(v * e, e);
+            dest.Clear();
+            for (int p = first; p < pieces.Count && pieces[p].Start < t; p++)
+            {
+                var (start, end, values) = pieces[p];
+                if (end <= t - length) continue;
+                double w = CanonicalHrf.Cumulative(t - start) - CanonicalHrf.Cumulative(t - end);
+                for (int c = 0; c < e; c++)
+                {
+                    double x = values is null ? 0.0 : values[c];
+                    // A NaN stretch anywhere under the kernel makes the sample unknown, even where h crosses 0.
+                    dest[c] = double.IsNaN(x) || double.IsNaN(dest[c]) ? double.NaN : dest[c] + w * x;
+                }
+            }
+        }
+    }
+
+    /// <summary>The step function as contiguous pieces from −∞ to +∞ (values null = 0; NaN for missing).</summary>
+    private static List<(double Start, double End, double[]? Values)> Pieces(AnnotationTable a, FillPolicy fill)
+    {
+        var segs = a.Segments;
+        int e = a.Emotions.Count;
+        double[]? outside = fill == FillPolicy.Missing ? Enumerable.Repeat(double.NaN, e).ToArray() : null;
+        var list = new List<(double, double, double[]?)> { (double.NegativeInfinity, segs[0].Onset, outside) };
+        for (int i = 0; i < segs.Count; i++)
+        {
+            var values = a.Values.AsSpan(i * e, e).ToArray();
+            list.Add((segs[i].Onset, segs[i].Offset, values));
+            double next = i + 1 < segs.Count ? segs[i + 1].Onset : double.PositiveInfinity;
+            if (next > segs[i].Offset)
+            {
+                double[]? gap = i + 1 == segs.Count ? outside : fill switch
+                {
+                    FillPolicy.Hold => values,
+                    FillPolicy.Missing => outside,
+                    _ => null,
+                };
+                list.Add((segs[i].Offset, next, gap));
+            }
+        }
+        return list;
     }
 
     /// <summary>Writes the scores at time <paramref name="t"/> (seconds) into <paramref name="dest"/>.</summary>
@@ -145,9 +203,10 @@ public static class TargetBuilder
             ["annotations_sha256"] = File.Exists(annotationsPath) ? AnnotationProvenance.FileSha256(annotationsPath) : null,
             ["tr_s"] = o.Tr,
             ["volumes"] = o.Volumes,
-            ["acquisition_time"] = o.Acquisition == AcquisitionTime.Middle ? "middle of TR: (v + 0.5) * TR" : "start of TR: v * TR",
+            ["acquisition_time"] = o.AcquisitionDescription,
+            ["acquisition_offset_s"] = o.AcquisitionOffsetSeconds,
             ["lag_s"] = o.Hrf == HrfModel.None ? o.LagSeconds : null,
-            ["hrf"] = o.Hrf == HrfModel.Spm ? "spm canonical double gamma (6, 16, 1, 1, 6, 0, 32), sampled at TR, sum 1, causal" : null,
+            ["hrf"] = o.Hrf == HrfModel.Spm ? "spm canonical double gamma (6, 16, 1, 1, 6, 0, 32), integral 1, convolved in continuous time (exact for the step-function ratings) and sampled at each volume's acquisition time; hrf_kernel lists it at TR spacing for reference" : null,
             ["hrf_kernel"] = o.Hrf == HrfModel.Spm ? new JsonArray(result.Kernel.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()) : null,
             ["fill"] = o.Fill.ToString().ToLowerInvariant(),
             ["smooth_volumes"] = o.Smooth,

@@ -68,6 +68,20 @@ public sealed record TargetOptions
 
     public AcquisitionTime Acquisition { get; init; } = AcquisitionTime.Start;
 
+    /// <summary>
+    /// Slice-timing reference as a fraction of the TR in [0, 1] (fMRIPrep's <c>--slice-time-ref</c>,
+    /// SPM's microtime onset T0/T): volume v is acquired at (v + f)·TR. Overrides <see cref="Acquisition"/>; null = use it.
+    /// </summary>
+    public double? SliceTimeReference { get; init; }
+
+    /// <summary>Seconds from the start of a volume's TR to its acquisition time: 0, TR/2 or f·TR.</summary>
+    public double AcquisitionOffsetSeconds => SliceTimeReference is { } f ? f * Tr : Acquisition == AcquisitionTime.Middle ? 0.5 * Tr : 0.0;
+
+    /// <summary>The acquisition time in words, for sidecars and reports.</summary>
+    public string AcquisitionDescription => SliceTimeReference is { } f
+        ? string.Create(CultureInfo.InvariantCulture, $"slice-timing reference {f:0.####} of the TR: (v + {f:0.####}) * TR")
+        : Acquisition == AcquisitionTime.Middle ? "middle of TR: (v + 0.5) * TR" : "start of TR: v * TR";
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with a readable message for a bad option.</summary>
     public void Validate()
     {
@@ -75,6 +89,8 @@ public sealed record TargetOptions
         if (Volumes < 1) throw new ArgumentOutOfRangeException(nameof(Volumes), $"--volumes must be at least 1, got {Volumes}");
         if (!(LagSeconds >= 0) || !double.IsFinite(LagSeconds)) throw new ArgumentOutOfRangeException(nameof(LagSeconds), $"--lag must be a non-negative number of seconds, got {LagSeconds.ToString(CultureInfo.InvariantCulture)}");
         if (LagSeconds > 0 && Hrf != HrfModel.None) throw new ArgumentOutOfRangeException(nameof(LagSeconds), "--lag and --hrf exclude each other: the HRF already models the delay");
+        if (SliceTimeReference is { } f && !(f >= 0 && f <= 1))
+            throw new ArgumentOutOfRangeException(nameof(SliceTimeReference), $"--acquisition as a slice-timing reference must be a fraction of the TR in [0, 1], got {f.ToString(CultureInfo.InvariantCulture)}");
         if (Smooth < 1) throw new ArgumentOutOfRangeException(nameof(Smooth), $"--smooth must be at least 1 volume, got {Smooth}");
     }
 }

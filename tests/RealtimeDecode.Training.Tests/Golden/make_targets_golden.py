@@ -3,16 +3,22 @@
 
 Run with Debian's python (numpy, scipy):  /usr/bin/python3 make_targets_golden.py
 Writes targets/annotations.tsv (the input), targets/cases.json (the options per case),
-targets/<case>.tsv (expected targets) and targets/hrf_<tr>.tsv (SPM kernels).
+targets/<case>.tsv (expected targets) and targets/hrf_<tr>.tsv (SPM kernels); and, for the
+continuous-time check, targets/continuous/<case>_annotations.tsv with <case>.tsv: a brute-force
+convolution on a 0.01 s grid (np.convolve of the step function with the HRF sampled every 0.01 s),
+for TR 0.72, 1.5 and 2 s with segment boundaries on and off the TR grid (continuous.json lists them).
 
 Conventions (the same ones TargetBuilder documents):
 - volume v is acquired at v*TR ("start") or (v + 0.5)*TR ("middle");
 - a segment covers [onset, offset); volume v takes the segment covering t_v - lag;
 - fill: "hold" = gaps inside the story keep the preceding segment, outside the story 0;
   "zero" = 0 wherever no segment covers t; "missing" = NaN there;
-- HRF: SPM canonical, gamma.pdf(t, 6) - gamma.pdf(t, 16) / 6 at t = k*TR, k = 0..floor(32/TR),
-  normalised to sum 1 (spm_hrf's fine grid subsampled at the TR gives exactly these points);
-  causal convolution, the stepwise input sampled on the same rule before volume 0;
+- HRF kernel at the TR (hrf_<tr>.tsv): gamma.pdf(t, 6) - gamma.pdf(t, 16) / 6 at t = k*TR,
+  k = 0..floor(32/TR), normalised to sum 1 (spm_hrf's fine grid subsampled at the TR);
+- HRF targets: the step function (fill rules above, also before and after the story) convolved in
+  continuous time with h = gamma.pdf(t, 6) - gamma.pdf(t, 16) / 6 on [0, 32] s, integral 1, sampled at
+  t_v; computed here exactly with scipy's gamma.cdf (a piece [a, b) of value x adds
+  x * (H(t - a) - H(t - b))), NaN when a NaN piece overlaps (t - 32, t);
 - rolling mean over K volumes, window centred [v - K//2, v + ceil(K/2) - 1] or trailing
   [v - K + 1, v], truncated at the edges (mean of the volumes present);
 - z-score per column, ddof 0, NaN omitted; a constant column (SD <= 1e-12 * max |value|) becomes 0.
@@ -34,6 +40,37 @@ def spm_hrf(tr):
     return h / h.sum()
 
 
+def hrf_cum(t):
+    """Integral of the SPM canonical HRF from 0 to t, normalised to 1 over [0, 32] s."""
+    t = np.clip(np.asarray(t, dtype=float), 0.0, 32.0)
+    f = lambda u: stats.gamma.cdf(u, 6.0) - stats.gamma.cdf(u, 16.0) / 6.0
+    return f(t) / f(32.0)
+
+
+def pieces(onsets, offsets, values, fill):
+    e = values.shape[1]
+    out = np.full(e, np.nan) if fill == "missing" else np.zeros(e)
+    p = [(-np.inf, onsets[0], out)]
+    for i in range(len(onsets)):
+        p.append((onsets[i], offsets[i], values[i]))
+        nxt = onsets[i + 1] if i + 1 < len(onsets) else np.inf
+        if nxt > offsets[i]:
+            gap = out if i + 1 == len(onsets) else (values[i] if fill == "hold" else out)
+            p.append((offsets[i], nxt, gap))
+    return p
+
+
+def hrf_exact(onsets, offsets, values, times, fill):
+    y = np.zeros((len(times), values.shape[1]))
+    for a, b, x in pieces(onsets, offsets, values, fill):
+        for v, t in enumerate(times):
+            if a >= t or b <= t - 32.0:
+                continue
+            w = hrf_cum(t - a) - hrf_cum(t - b)
+            y[v] = np.where(np.isnan(x) | np.isnan(y[v]), np.nan, y[v] + w * x)
+    return y
+
+
 def sample(onsets, offsets, values, t, fill):
     e = values.shape[1]
     covered = np.nonzero((onsets <= t) & (t < offsets))[0]
@@ -50,14 +87,12 @@ def sample(onsets, offsets, values, t, fill):
 
 def build(onsets, offsets, values, tr, n, lag=0.0, hrf=False, smooth=1, window="centered",
           zscore=False, fill="hold", acq="start"):
-    a = 0.5 * tr if acq == "middle" else 0.0
-    kernel = spm_hrf(tr) if hrf else np.array([1.0])
-    k = len(kernel)
-    lag = 0.0 if hrf else lag
-    js = np.arange(-(k - 1), n)
-    x = np.array([sample(onsets, offsets, values, j * tr + a - lag, fill) for j in js])
-    # Causal: y[v] = sum_q h[q] x[v - q]; 'valid' part of the full convolution.
-    y = np.column_stack([np.convolve(x[:, c], kernel, mode="full")[k - 1:k - 1 + n] for c in range(x.shape[1])])
+    a = 0.5 * tr if acq == "middle" else (float(acq) * tr if not isinstance(acq, str) else 0.0)
+    times = np.arange(n) * tr + a
+    if hrf:
+        y = hrf_exact(onsets, offsets, values, times, fill)
+    else:
+        y = np.array([sample(onsets, offsets, values, t - lag, fill) for t in times])
     if smooth > 1:
         before = smooth // 2 if window == "centered" else smooth - 1
         after = smooth - 1 - before
@@ -104,6 +139,8 @@ cases = {
     "hrf_spm": dict(tr=2.0, n=40, hrf=True),
     "hrf_smooth3_z": dict(tr=2.0, n=40, hrf=True, smooth=3, zscore=True),
     "hrf_tr08_trailing4": dict(tr=0.8, n=80, hrf=True, smooth=4, window="trailing", acq="middle"),
+    "hrf_tr15_ref03_missing": dict(tr=1.5, n=40, hrf=True, acq=0.3, fill="missing"),
+    "hrf_tr2_zero": dict(tr=2.0, n=30, hrf=True, fill="zero"),
     "lag_smooth4_centered_z": dict(tr=1.0, n=60, lag=6.0, smooth=4, zscore=True, fill="zero"),
 }
 for name, c in cases.items():
@@ -116,3 +153,79 @@ for tr in (0.8, 1.5, 2.0, 2.5):
     h = spm_hrf(tr)
     write_table(os.path.join(HERE, f"hrf_{tr}.tsv"), ["h"], h[:, None])
 print("wrote", len(cases), "cases to", HERE)
+
+
+# Continuous-time check: brute force on a 0.01 s grid, independent of the closed form above.
+DT = 0.01
+CONT = os.path.join(HERE, "continuous")
+os.makedirs(CONT, exist_ok=True)
+
+
+def brute_force(onsets, offsets, values, tr, n, acq_offset):
+    """Step function on a 0.01 s grid from -32 s, convolved with h sampled every 0.01 s (sum * dt = 1)."""
+    steps = int(round(32.0 / DT))
+    h = stats.gamma.pdf(np.arange(steps + 1) * DT, 6.0) - stats.gamma.pdf(np.arange(steps + 1) * DT, 16.0) / 6.0
+    h = h / h.sum()
+    t0 = -32.0
+    m = int(round((n * tr + 1.0 - t0) / DT))
+    grid = t0 + (np.arange(m) + 0.5) * DT          # bin centres: the step function's value in each bin
+    x = np.zeros((m, values.shape[1]))
+    for on, off, val in zip(onsets, offsets, values):
+        x[(grid >= on) & (grid < off)] = val
+    y = np.column_stack([np.convolve(x[:, c], h)[:m] for c in range(x.shape[1])])
+    # y[i] integrates bins up to and including bin i, whose right edge is t0 + (i + 1) * dt.
+    idx = np.rint((np.arange(n) * tr + acq_offset - t0) / DT).astype(int) - 1
+    return y[idx]
+
+
+def tr_grid(onsets, offsets, values, tr, n):
+    """The older convolution on the TR grid, for the figures the script prints."""
+    k = spm_hrf(tr)
+    js = np.arange(-(len(k) - 1), n)
+    x = np.array([sample(onsets, offsets, values, j * tr, "zero") for j in js])
+    return np.column_stack([np.convolve(x[:, c], k)[len(k) - 1:len(k) - 1 + n] for c in range(x.shape[1])])
+
+
+cont_cases = {}
+crng = np.random.default_rng(20261204)
+for tr in (0.72, 1.5, 2.0):
+    for grid_kind in ("on", "off"):
+        n = int(np.ceil(150.0 / tr))
+        end = n * tr
+        # Segments of 2-12 s with short pauses, from 4 s to before the end of the run.
+        b, t = [], 4.0
+        while True:
+            d = crng.uniform(2.0, 12.0)
+            if grid_kind == "on":
+                t, d = np.round(t / tr) * tr, max(1, np.round(d / tr)) * tr
+            else:
+                t, d = np.round(t, 2), np.round(d, 2)
+            if t + d > end - 4.0:
+                break
+            b.append((round(t, 6), round(t + d, 6)))
+            t = round(t + d, 6) + (crng.uniform(0, 3) if crng.uniform() < 0.3 else 0.0)
+        on = np.array([x[0] for x in b])
+        off = np.array([x[1] for x in b])
+        vals = np.round(crng.uniform(0, 1, size=(len(b), 2)), 1)
+        for acq in ("start", "middle"):
+            name = f"tr{tr}_{grid_kind}grid_{acq}"
+            a = 0.5 * tr if acq == "middle" else 0.0
+            with open(os.path.join(CONT, name + "_annotations.tsv"), "w") as f:
+                f.write("onset\toffset\ttext\tjoy\tfear\n")
+                for i, (s0, s1) in enumerate(b):
+                    f.write(f"{s0!r}\t{s1!r}\tSegment {i + 1}.\t" + "\t".join(repr(float(x)) for x in vals[i]) + "\n")
+            ref = brute_force(on, off, vals, tr, n, a)
+            write_table(os.path.join(CONT, name + ".tsv"), ["joy", "fear"], ref)
+            cont_cases[name] = dict(tr=tr, n=n, acq=acq)
+            exact = hrf_exact(on, off, vals, np.arange(n) * tr + a, "zero")
+            rng_ = ref.max(axis=0) - ref.min(axis=0)
+            print(f"{name}: closed form vs 0.01 s: max |diff| / range {np.max(np.abs(exact - ref) / rng_):.2e}", end="")
+            if acq == "start":
+                old = tr_grid(on, off, vals, tr, n)
+                r = min(np.corrcoef(old[:, c], ref[:, c])[0, 1] for c in range(2))
+                print(f"; TR-grid convolution: min r {r:.4f}, max |diff| / range {np.max(np.abs(old - ref) / rng_):.3f}", end="")
+            print()
+with open(os.path.join(CONT, "continuous.json"), "w") as f:
+    json.dump(cont_cases, f, indent=1, sort_keys=True)
+    f.write("\n")
+print("wrote", len(cont_cases), "continuous-time cases to", CONT)

@@ -25,7 +25,7 @@ public sealed class TargetBuilderTests
     public void Build_LagInSeconds_ShiftsBySegmentTimeNotRoundedVolumes()
     {
         // Lag 3 s with TR 2: volume v looks at 2v − 3 s; rounding to volumes would shift by 2 (4 s) instead.
-        var t = Table((0, 5, 0.2), (5, 20, 0.8));
+        var t = Table((0, 5, 0.2), (5, 12, 0.8));
 
         var y = TargetBuilder.Build(t, new TargetOptions { Tr = 2, Volumes = 6, LagSeconds = 3, Fill = FillPolicy.Zero }).Table.Column(0);
 
@@ -72,7 +72,7 @@ public sealed class TargetBuilderTests
     [Fact]
     public void Build_ZScoreConstantColumn_GivesZeros()
     {
-        var y = TargetBuilder.Build(Table((0, 50, 0.4)), new TargetOptions { Tr = 2, Volumes = 10, ZScore = true }).Table.Column(0);
+        var y = TargetBuilder.Build(Table((0, 20, 0.4)), new TargetOptions { Tr = 2, Volumes = 10, ZScore = true }).Table.Column(0);
 
         Assert.All(y, v => Assert.Equal(0.0, v));
     }
@@ -110,12 +110,73 @@ public sealed class TargetBuilderTests
     }
 
     [Fact]
-    public void Build_StoryLongerThanRun_Warns()
+    public void Build_StoryLongerThanRun_ThrowsInputDataNamingFile()
     {
-        var r = TargetBuilder.Build(Table((0, 30, 0.5)), new TargetOptions { Tr = 2, Volumes = 10 });
+        var ex = Assert.Throws<InputDataException>(() =>
+            TargetBuilder.Build(Table((0, 30, 0.5)), new TargetOptions { Tr = 2, Volumes = 10 }, "A.tsv"));
 
-        Assert.Single(r.Warnings);
-        Assert.Contains("30 s", r.Warnings[0]);
+        Assert.StartsWith("A.tsv: ", ex.Message);
+        Assert.Contains("30 s", ex.Message);
+    }
+
+    [Fact]
+    public void Build_StoryEndingWithTheRun_IsAccepted()
+    {
+        var r = TargetBuilder.Build(Table((0, 20, 0.5)), new TargetOptions { Tr = 2, Volumes = 10, Hrf = HrfModel.Spm });
+
+        Assert.Empty(r.Warnings);
+    }
+
+    [Fact]
+    public void Build_HrfStepResponse_IsTheKernelIntegralAtEachAcquisition()
+    {
+        // One segment from 3.3 s (off the TR grid) to the end: y(t) = 0.8·H(t − 3.3).
+        var t = Table((3.3, 90, 0.8));
+
+        var y = TargetBuilder.Build(t, new TargetOptions { Tr = 1.5, Volumes = 60, Hrf = HrfModel.Spm, Fill = FillPolicy.Zero }).Table.Column(0);
+
+        for (int v = 0; v < 60; v++) Assert.Equal(0.8 * CanonicalHrf.Cumulative(v * 1.5 - 3.3), y[v], 12);
+        Assert.Equal(0.0, y[2]);                   // t = 3 s: before the onset
+        Assert.Equal(0.8, y[59], 12);              // 85 s: more than 32 s after the onset
+    }
+
+    [Fact]
+    public void Build_SliceTimeReference_EqualsStoryShiftedEarlierByThatTime()
+    {
+        // Acquiring at (v + 0.3)·TR sees the story as acquiring at v·TR sees it 0.6 s earlier.
+        var story = Table((2.0, 7.5, 0.2), (7.5, 15.1, 0.9), (16.0, 40.0, 0.4));
+        var earlier = Table((1.4, 6.9, 0.2), (6.9, 14.5, 0.9), (15.4, 39.4, 0.4));
+
+        var a = TargetBuilder.Build(story, new TargetOptions { Tr = 2, Volumes = 20, Hrf = HrfModel.Spm, SliceTimeReference = 0.3 }).Table.Column(0);
+        var b = TargetBuilder.Build(earlier, new TargetOptions { Tr = 2, Volumes = 20, Hrf = HrfModel.Spm }).Table.Column(0);
+
+        for (int v = 0; v < 20; v++) Assert.Equal(b[v], a[v], 12);
+        Assert.NotEqual(b[5], TargetBuilder.Build(story, new TargetOptions { Tr = 2, Volumes = 20, Hrf = HrfModel.Spm }).Table.Column(0)[5], 6);
+    }
+
+    [Fact]
+    public void Build_HrfMissingFill_NaNWhileAGapIsUnderTheKernel()
+    {
+        // Gap 10–12 s: NaN from just after 10 s until 32 s after 12 s; before the story NaN as well.
+        var t = Table((0, 10, 0.5), (12, 80, 0.7));
+
+        var y = TargetBuilder.Build(t, new TargetOptions { Tr = 2, Volumes = 40, Hrf = HrfModel.Spm, Fill = FillPolicy.Missing }).Table.Column(0);
+
+        Assert.True(double.IsNaN(y[3]));           // 6 s: the time before 0 s is still under the kernel
+        Assert.True(double.IsNaN(y[6]));           // 12 s: the gap is under the kernel
+        Assert.True(double.IsNaN(y[21]));          // 42 s: 42 − 32 = 10 s, the gap (10, 12) is still inside
+        Assert.Equal(0.7, y[22], 12);              // 44 s: only the 0.7 segment under the kernel
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Validate_SliceTimeReferenceOutsideUnitInterval_Throws(double f)
+    {
+        var o = new TargetOptions { Tr = 2, Volumes = 10, SliceTimeReference = f };
+
+        Assert.Throws<ArgumentOutOfRangeException>(o.Validate);
     }
 
     [Fact]
@@ -127,7 +188,7 @@ public sealed class TargetBuilderTests
             var ann = Path.Combine(dir.FullName, "A.tsv");
             var t = Table((0, 10, 0.25), (10, 40, 0.75));
             t.Write(ann);
-            var o = new TargetOptions { Tr = 2, Volumes = 15, Hrf = HrfModel.Spm, Smooth = 3 };
+            var o = new TargetOptions { Tr = 2, Volumes = 20, Hrf = HrfModel.Spm, Smooth = 3 };
             var r = TargetBuilder.Build(AnnotationTable.Read(ann), o);
             var outPath = Path.Combine(dir.FullName, "T.tsv");
 
@@ -140,6 +201,8 @@ public sealed class TargetBuilderTests
             Assert.Equal(17, side["hrf_kernel"]!.AsArray().Count);
             Assert.Equal(3, (int)side["smooth_volumes"]!);
             Assert.Equal(64, ((string)side["annotations_sha256"]!).Length);
+            Assert.Equal(0.0, (double)side["acquisition_offset_s"]!);
+            Assert.StartsWith("start of TR", (string)side["acquisition_time"]!);
         }
         finally { dir.Delete(true); }
     }
