@@ -35,6 +35,19 @@ public sealed class AnnotateAndTargetsCommandTests : IDisposable
         Assert.True(File.Exists(Path.ChangeExtension(outPath, ".json")));
     }
 
+    [Fact]
+    public void Targets_SliceTimeReference_RecordedInSidecar()
+    {
+        var outPath = Path.Combine(_dir.FullName, "T.tsv");
+
+        int rc = CommandLine.Run(["targets", "--annotations", Annotations(), "--tr", "2", "--volumes", "12", "--hrf", "spm", "--acquisition", "0.25", "--out", outPath]);
+
+        Assert.Equal(0, rc);
+        var side = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(outPath, ".json")))!;
+        Assert.Equal(0.5, (double)side["acquisition_offset_s"]!);
+        Assert.Contains("slice-timing reference 0.25", (string)side["acquisition_time"]!);
+    }
+
     [Theory]
     [InlineData("--lag", "4", "--hrf", "spm")]
     [InlineData("--hrf", "glover", "--smooth", "1")]
