@@ -27,6 +27,7 @@ namespace RealtimeDecode.Engine.Decoding;
 ///            or {"rows": "rows.npy", "dual_coef": "dual_coef.npy", "intercept": "intercept.npy"} (kernel kinds)
 ///   },
 ///   "patterns": {"file": "patterns.npy", "rows": 744, "split_half_r": [0.8, …]},                (optional)
+///   "estimate_lag": {"seconds": 12.2, "standard_error_s": 0.4, "ci95_s": [11.4, 13], "per_target": {…}}, (optional, <see cref="EstimateLag"/>)
 ///   "training": {…provenance…}, "cv_metrics": {…}
 /// }
 /// </code>
@@ -98,6 +99,9 @@ public sealed class ModelPackage
 
     /// <summary>Per target, the split-half reliability of <see cref="Patterns"/> (Pearson r between the patterns of the two halves of the training samples), or null.</summary>
     public double[]? PatternSplitHalfR { get; init; }
+
+    /// <summary>How old the model's estimates are (measured by <c>evaluate</c>), or null when not measured.</summary>
+    public EstimateLag? Lag { get; init; }
 
     /// <summary>Where the package was loaded from, or null.</summary>
     public string? SourcePath { get; private init; }
@@ -269,6 +273,7 @@ public sealed class ModelPackage
                 root["patterns"]!["split_half_r"] = new JsonArray([.. r.Select(v => double.IsFinite(v) ? (JsonNode?)v : null)]);
         }
 
+        if (Lag is not null) root["estimate_lag"] = Lag.ToJson();
         root["training"] = Training.DeepClone();
         root["cv_metrics"] = CvMetrics.DeepClone();
         string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -478,7 +483,10 @@ public sealed class ModelPackage
         var model = new DecodingModel(kind, hyper, scaler, estimator);
         var training = root.TryGetPropertyValue("training", out var tr) && tr is JsonObject tro ? (JsonObject)tro.DeepClone() : [];
         var cv = root.TryGetPropertyValue("cv_metrics", out var cvn) && cvn is JsonObject cvo ? (JsonObject)cvo.DeepClone() : [];
-        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf };
+        var lag = root.TryGetPropertyValue("estimate_lag", out var lagNode) && lagNode is not null
+            ? EstimateLag.FromJson(lagNode as JsonObject ?? throw new InputDataException(jsonName, "'estimate_lag' must be an object or absent"), model.Targets, jsonName)
+            : null;
+        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf, Lag = lag };
     }
 
     private static FeatureSpec ParseFeatures(JsonReader r, JsonObject f)

@@ -19,12 +19,23 @@ internal sealed class EvaluateCommand : ICliCommand
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
         var table = new Option<string[]>("--table") { Description = "Or feature table(s), one per run (one model only)" };
         var targets = new Option<string[]>("--targets") { Description = "Targets TSV of each run, in the runs' order", Required = true };
-        var report = new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, plots, index.html)", Required = true };
-        var cmd = new Command("evaluate", "Metrics and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report };
+        var report = new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, lag.tsv, plots, index.html)", Required = true };
+        var trOption = new Option<double?>("--tr") { Description = "Repetition time in seconds for the lag of the estimates (default: from the first --bold run)" };
+        var storeLag = new Option<bool>("--store-lag") { Description = "Write the measured lag into the first model package's model.json (package folder only), for the dashboard and LSL" };
+        var cmd = new Command("evaluate", "Metrics, lag of the estimates and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report, trOption, storeLag };
         cmd.SetAction(parse =>
         {
             var evaluations = new List<ModelEvaluation>();
             var models = parse.GetValue(model)!;
+            var boldRuns = parse.GetValue(bold) ?? [];
+            double? tr = parse.GetValue(trOption);
+            if (tr is { } given && (!(given > 0) || !double.IsFinite(given)))
+                throw new InputDataException(null, string.Create(CultureInfo.InvariantCulture, $"--tr must be a positive number of seconds, got {given}"));
+            tr ??= boldRuns.Length > 0 ? BoldRun.Open(boldRuns[0]).RepetitionTimeSeconds : null;
+            bool store = parse.GetValue(storeLag);
+            if (store && tr is null) throw new InputDataException(null, "--store-lag needs the TR: give --tr or --bold runs");
+            if (store && !Directory.Exists(models[0])) throw new InputDataException(models[0], "--store-lag writes into a package folder, not a .zip");
+            EstimateLag? stored = null;
             foreach (var m in models)
             {
                 if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
@@ -32,6 +43,7 @@ internal sealed class EvaluateCommand : ICliCommand
                 var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? []);
                 var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
                 var folds = new List<FoldPredictions>();
+                var lagRuns = new List<LagRun>();
                 foreach (var run in data)
                 {
                     var set = TrainingSet.Build([run], ModelInputs.Span(package), ModelInputs.Alignment(package));
@@ -46,16 +58,33 @@ internal sealed class EvaluateCommand : ICliCommand
                         for (int t = 0; t < row.Length; t++) { actual[r, t] = set.Y[r, t]; predicted[r, t] = row[t]; }
                     }
                     folds.Add(new FoldPredictions(run.Name, set.Samples.Select(s => s.LastVolume).ToArray(), actual, predicted));
+                    lagRuns.Add(new LagRun(set.Samples.Select(s => s.LastVolume).ToArray(), predicted, run.Targets));
                 }
                 string name = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(m))} ({(package.Features.Kind == FeatureKind.Dfc ? "DFC" : "ROI")} {EstimatorKinds.ToName(package.Model.Kind)})";
-                var evaluation = new ModelEvaluation(name, package.Targets, folds);
+                LagResult? lag = null;
+                if (tr is { } seconds)
+                {
+                    try { lag = LagAnalysis.Analyse(lagRuns, seconds, ModelInputs.Span(package)); }
+                    catch (ArgumentException e) { Console.Error.WriteLine($"note: {name}: no lag measured: {e.Message.Split(" (Parameter")[0]}"); }
+                }
+                else Console.Error.WriteLine("note: no TR (feature tables without --tr): the lag of the estimates is not measured");
+                var evaluation = new ModelEvaluation(name, package.Targets, folds) { Lag = lag };
                 evaluations.Add(evaluation);
                 var pt = evaluation.PerTarget();
                 Console.WriteLine($"{name} on {string.Join(", ", data.Select(d => d.Name))}:");
+                string LagText(int c) => lag is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                    $"  lag {lag.Peak[c],5:0.0} s ± {lag.StandardError[c]:0.0}{(lag.AtEdge[c] ? " (edge of the searched range)" : "")}");
                 for (int t = 0; t < pt.Length; t++)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {package.Targets[t],-14} r {pt[t].PearsonR,6:0.000}  R² {pt[t].R2,7:0.000}  MSE {pt[t].Mse:0.0000}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {package.Targets[t],-14} r {pt[t].PearsonR,6:0.000}  R² {pt[t].R2,7:0.000}  MSE {pt[t].Mse:0.0000}{LagText(t)}"));
                 var mean = evaluation.Mean();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {mean.PearsonR,6:0.000}  R² {mean.R2,7:0.000}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {mean.PearsonR,6:0.000}  R² {mean.R2,7:0.000}{LagText(pt.Length)}"));
+                if (store && evaluations.Count == 1 && lag is not null)
+                {
+                    int k = package.Targets.Count;
+                    stored = new EstimateLag(lag.Peak[k], lag.StandardError[k], lag.Low95[k], lag.High95[k], package.Targets,
+                        lag.Peak[..k], lag.StandardError[..k],
+                        $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: peak of the lag–correlation curve, block bootstrap");
+                }
             }
             string dir = parse.GetValue(report)!;
             EvaluationReport.Write(dir, evaluations, new JsonObject
@@ -65,6 +94,15 @@ internal sealed class EvaluateCommand : ICliCommand
                 ["runs"] = new JsonArray((parse.GetValue(bold) ?? parse.GetValue(table) ?? []).Select(r => (JsonNode)r).ToArray()),
             });
             Console.WriteLine($"report: {Path.Combine(dir, "index.html")}");
+            if (store)
+            {
+                if (stored is null) throw new InputDataException(models[0], "--store-lag: no lag could be measured, nothing stored");
+                var jsonPath = Path.Combine(models[0], "model.json");
+                var root = JsonNode.Parse(File.ReadAllText(jsonPath)) as JsonObject ?? throw new InputDataException(jsonPath, "not a JSON object");
+                root["estimate_lag"] = stored.ToJson();
+                File.WriteAllText(jsonPath, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine($"stored the lag in {jsonPath}: estimates {stored.Describe()}");
+            }
             return 0;
         });
         return cmd;

@@ -12,6 +12,9 @@ public sealed record FoldPredictions(string Name, int[] Volumes, double[,] Actua
 /// <summary>Metrics of one model over its folds, as written to metrics.json and metrics.tsv.</summary>
 public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets, IReadOnlyList<FoldPredictions> Folds)
 {
+    /// <summary>The lag at which the estimates best match the targets (<see cref="LagAnalysis"/>), or null when not measured.</summary>
+    public LagResult? Lag { get; init; }
+
     /// <summary>Metrics per fold and target.</summary>
     public RegressionMetrics[,] PerFold()
     {
@@ -87,6 +90,7 @@ public static class EvaluationReport
                     ["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)ToJson(perFold[fi, i])))),
                 }).ToArray()),
             };
+            if (m.Lag is { } lag) o["estimate_lag"] = LagJson(m, lag);
             jm.Add(o);
             for (int f = 0; f < m.Folds.Count; f++)
                 for (int t = 0; t < m.Targets.Count; t++)
@@ -97,6 +101,7 @@ public static class EvaluationReport
         json["models"] = jm;
         File.WriteAllText(Path.Combine(directory, "metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(directory, "metrics.tsv"), tsv.ToString());
+        if (models[0].Lag is { } mainLag) WriteLagCurves(Path.Combine(directory, "lag.tsv"), models[0], mainLag);
 
         var images = new List<(string File, string Caption)>();
         foreach (var m in models)
@@ -111,6 +116,33 @@ public static class EvaluationReport
             images.Insert(0, ("comparison.png", "Held-out Pearson r per target, " + string.Join(" vs ", models.Select(m => m.Model))));
         }
         WriteIndex(directory, models, images);
+    }
+
+    private static JsonObject LagJson(ModelEvaluation m, LagResult lag)
+    {
+        JsonObject One(int c) => new()
+        {
+            ["seconds"] = Num(lag.Peak[c]), ["standard_error_s"] = Num(lag.StandardError[c]),
+            ["ci95_s"] = new JsonArray(Num(lag.Low95[c]), Num(lag.High95[c])), ["peak_r"] = Num(lag.PeakR[c]), ["at_edge"] = lag.AtEdge[c],
+        };
+        var o = One(m.Targets.Count);
+        o["searched_s"] = new JsonArray(Num(lag.Lags[0]), Num(lag.Lags[^1]));
+        o["samples"] = lag.Samples;
+        o["bootstrap"] = $"circular moving blocks of {lag.BlockLength} estimates, {LagAnalysis.Replicates} replicates";
+        o["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)One(i))));
+        return o;
+    }
+
+    private static void WriteLagCurves(string path, ModelEvaluation m, LagResult lag)
+    {
+        var sb = new StringBuilder("lag_s\t" + string.Join('\t', m.Targets) + "\tmean\n");
+        for (int l = 0; l < lag.Lags.Length; l++)
+        {
+            sb.Append(lag.Lags[l].ToString("0.###", CultureInfo.InvariantCulture));
+            foreach (var c in lag.Curves) sb.Append('\t').Append(double.IsFinite(c[l]) ? c[l].ToString("R", CultureInfo.InvariantCulture) : "n/a");
+            sb.Append('\n');
+        }
+        File.WriteAllText(path, sb.ToString());
     }
 
     private static string Row(string model, string fold, string target, RegressionMetrics m) =>
@@ -136,10 +168,15 @@ public static class EvaluationReport
             var pt = m.PerTarget();
             var mean = m.Mean();
             h.Append(CultureInfo.InvariantCulture, $"<h2>{WebUtility.HtmlEncode(m.Model)}</h2><p>{m.Folds.Count} held-out fold(s). Metrics are means over folds.</p>");
-            h.Append("<table><tr><th>target</th><th>Pearson r</th><th>R²</th><th>MSE</th></tr>");
+            var lag = m.Lag;
+            string LagCell(int c) => lag is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                $"<td>{lag.Peak[c]:0.0} ± {lag.StandardError[c]:0.0}{(lag.AtEdge[c] ? " (edge)" : "")}</td>");
+            h.Append("<table><tr><th>target</th><th>Pearson r</th><th>R²</th><th>MSE</th>" + (lag is null ? "" : "<th>lag (s) ± SE</th>") + "</tr>");
             for (int t = 0; t < m.Targets.Count; t++)
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(m.Targets[t])}</td><td>{pt[t].PearsonR:0.000}</td><td>{pt[t].R2:0.000}</td><td>{pt[t].Mse:0.0000}</td></tr>");
-            h.Append(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{mean.PearsonR:0.000}</th><th>{mean.R2:0.000}</th><th>{mean.Mse:0.0000}</th></tr></table>");
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(m.Targets[t])}</td><td>{pt[t].PearsonR:0.000}</td><td>{pt[t].R2:0.000}</td><td>{pt[t].Mse:0.0000}</td>{LagCell(t)}</tr>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{mean.PearsonR:0.000}</th><th>{mean.R2:0.000}</th><th>{mean.Mse:0.0000}</th>{LagCell(m.Targets.Count)}</tr></table>");
+            if (lag is not null)
+                h.Append(CultureInfo.InvariantCulture, $"<p>Lag: the estimate of the window ending at volume v best matches the targets at t_v − lag (peak of the Pearson r over lags {lag.Lags[0]:0.#} to {lag.Lags[^1]:0.#} s; the mean row is the peak of the mean curve; SE from a circular block bootstrap, blocks of {lag.BlockLength} estimates). Curves in <a href=\"lag.tsv\">lag.tsv</a>.</p>");
         }
         foreach (var (file, caption) in images)
             h.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{file}\" alt=\"{WebUtility.HtmlEncode(caption)}\"><figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>");

@@ -79,6 +79,38 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public void SaveLoad_EstimateLag_RoundTripsAndIsOptional()
+    {
+        var loaded = ModelPackage.Load(SaveLinear());
+        string path = Path.Combine(_dir, "lag");
+        var lag = new EstimateLag(12.25, 0.75, 11.0, 13.5, ["a", "b"], [11.5, 13.0], [1.0, double.NaN], "evaluate on run 2");
+        new ModelPackage(loaded.Model, loaded.Features) { Lag = lag }.Save(path);
+
+        var back = ModelPackage.Load(path).Lag!;
+
+        Assert.Null(loaded.Lag);                  // a package without estimate_lag loads, with no lag
+        Assert.Equal(12.25, back.Seconds);
+        Assert.Equal(0.75, back.StandardError);
+        Assert.Equal((11.0, 13.5), (back.Low95, back.High95));
+        Assert.Equal([11.5, 13.0], back.PerTarget);
+        Assert.True(double.IsNaN(back.PerTargetStandardError[1]));
+        Assert.Equal("evaluate on run 2", back.Source);
+        Assert.Equal("describes about t − 12.3 s (± 0.8 s)", back.Describe());
+    }
+
+    [Fact]
+    public void Load_EstimateLagNotANumber_ThrowsNamingField()
+    {
+        string path = SaveLinear();
+        EditJson(path, o => o["estimate_lag"] = new JsonObject { ["seconds"] = "soon" });
+
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+
+        Assert.Contains("model.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("estimate_lag.seconds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_PatternsOfWrongShape_ThrowsNamingFileAndShapes()
     {
         var loaded = ModelPackage.Load(SaveLinear());
