@@ -37,7 +37,7 @@ public sealed record EstimateLag(
             ["seconds"] = Num(Seconds),
             ["standard_error_s"] = Num(StandardError),
             ["ci95_s"] = new JsonArray(Num(Low95), Num(High95)),
-            ["relative_to"] = "the targets at the acquisition time of the estimate's last volume",
+            ["relative_to"] = "the targets at the acquisition time of the last volume of the estimate window",
             ["per_target"] = per,
             ["source"] = Source,
         };

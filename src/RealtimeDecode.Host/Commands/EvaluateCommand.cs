@@ -83,7 +83,7 @@ internal sealed class EvaluateCommand : ICliCommand
                     int k = package.Targets.Count;
                     stored = new EstimateLag(lag.Peak[k], lag.StandardError[k], lag.Low95[k], lag.High95[k], package.Targets,
                         lag.Peak[..k], lag.StandardError[..k],
-                        $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: peak of the lag–correlation curve, block bootstrap");
+                        $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: centre of the peak of the lag-correlation curve, block bootstrap");
                 }
             }
             string dir = parse.GetValue(report)!;
@@ -101,7 +101,7 @@ internal sealed class EvaluateCommand : ICliCommand
                 var root = JsonNode.Parse(File.ReadAllText(jsonPath)) as JsonObject ?? throw new InputDataException(jsonPath, "not a JSON object");
                 root["estimate_lag"] = stored.ToJson();
                 File.WriteAllText(jsonPath, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-                Console.WriteLine($"stored the lag in {jsonPath}: estimates {stored.Describe()}");
+                Console.WriteLine($"stored the lag in {jsonPath}: each estimate {stored.Describe()}");
             }
             return 0;
         });

@@ -13,9 +13,12 @@ public static class DashboardEvents
 /// <param name="RoiNames">ROI names in the model's ROI order.</param>
 /// <param name="Networks">Network of each ROI, or null when the atlas has none.</param>
 /// <param name="RoiOrder">ROI indices ordered by network, for the heatmap.</param>
+/// <param name="LagSeconds">The estimates describe about t − this many seconds (model package's estimate_lag), or null when not measured.</param>
+/// <param name="LagStandardErrorSeconds">Its standard error, seconds, or null.</param>
 public sealed record SessionInfo(
     string Run, string Model, string Atlas, string[] Targets, double Tr, int Window,
-    string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes);
+    string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes,
+    double? LagSeconds = null, double? LagStandardErrorSeconds = null);
 
 /// <summary>One decoded volume: a value per target, the latency from file complete to published (ms), and when it was sent (Unix ms, for display-latency checks).</summary>
 public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0);

@@ -69,7 +69,8 @@ public sealed class DashboardSink : IFrameSink
         }
         else order = Enumerable.Range(0, n).ToArray();
         return new SessionInfo(s.Run, s.ModelName, s.Atlas, [.. s.Targets], s.Tr, s.Window, [.. s.RoiNames],
-            s.Networks is null ? null : [.. s.Networks], order, s.ExpectedVolumes);
+            s.Networks is null ? null : [.. s.Networks], order, s.ExpectedVolumes,
+            s.Lag?.Seconds, s.Lag is { StandardError: var se } && double.IsFinite(se) ? se : null);
     }
 
     /// <inheritdoc />

@@ -13,7 +13,7 @@ namespace RealtimeDecode.Host.Lsl;
 /// <list type="bullet">
 /// <item>Estimates: named <see cref="LslOptions.Name"/>, type <see cref="LslOptions.Type"/>, float32, one channel
 /// per target in the model's order (labels in <c>desc/channels/channel/label</c>), nominal rate 1/TR, source_id
-/// from <see cref="LslOptions.ResolveSourceId"/>; <c>desc/decoder</c> holds the model, its SHA-256, the atlas,
+/// from <see cref="LslOptions.ResolveSourceId"/>; <c>desc/decoder</c> holds the model, its SHA-256, the atlas, how old the estimates are (<c>estimate_lag</c>),
 /// the TR and the window. One sample per <see cref="EstimateFrame"/> that has estimates (warm-up and skipped
 /// volumes push nothing), each estimate converted to float32 (NaN stays NaN), pushed from a preallocated buffer:
 /// no allocation per sample.</item>
@@ -76,7 +76,8 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
             new XElement("model_sha256", session.ModelSha256),
             new XElement("atlas", session.Atlas),
             new XElement("tr_s", session.Tr.ToString("R", CultureInfo.InvariantCulture)),
-            new XElement("window", session.Window.ToString(CultureInfo.InvariantCulture))));
+            new XElement("window", session.Window.ToString(CultureInfo.InvariantCulture)),
+            EstimateLagElement(session)));
         var markers = StreamInfo.Create(options.MarkersName, MarkersType, 1, StreamInfo.IrregularRate, ChannelFormat.String, options.ResolveMarkersSourceId(session));
         markers.Desc.Add(new XElement("estimates_stream", options.Name));
 
@@ -92,6 +93,21 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
         }
         _log.Information("LSL outlets {Name} ({Type}, {Channels} channels at {Rate:0.###} Hz, source_id {SourceId}) and {Markers} on data ports {Port} and {MarkersPort}",
             info.Name, info.Type, info.ChannelCount, info.NominalSrate, info.SourceId, markers.Name, _estimates.Info.V4DataPort, _markers.Info.V4DataPort);
+    }
+
+    /// <summary>
+    /// <c>desc/decoder/estimate_lag</c>: each sample describes about t − <c>seconds</c> (t its volume's
+    /// acquisition), with the standard error and the source; "not measured" when the package has no lag.
+    /// </summary>
+    private static XElement EstimateLagElement(SessionContext session)
+    {
+        if (session.Lag is not { } lag) return new XElement("estimate_lag", new XElement("status", "not measured"));
+        static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
+        return new XElement("estimate_lag",
+            new XElement("seconds", F(lag.Seconds)),
+            new XElement("standard_error_s", F(lag.StandardError)),
+            new XElement("meaning", lag.Describe() + ", t = acquisition of the sample's volume"),
+            new XElement("source", lag.Source));
     }
 
     /// <inheritdoc />

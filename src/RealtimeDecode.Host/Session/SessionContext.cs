@@ -18,6 +18,7 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="ExpectedVolumes">Volumes in the run when known (replay), else null (live).</param>
 /// <param name="LinearModel">The model when it is linear, so outputs can show which network blocks drive each
 /// estimate (<see cref="Training.Explanations.NetworkContributions"/>); null otherwise.</param>
+/// <param name="Lag">How old the estimates are (from the model package, measured by <c>evaluate</c>), or null when not measured.</param>
 public sealed record SessionContext(
     string Run,
     string ModelName,
@@ -29,4 +30,5 @@ public sealed record SessionContext(
     IReadOnlyList<string> RoiNames,
     IReadOnlyList<string>? Networks,
     int? ExpectedVolumes,
-    DecodingModel? LinearModel = null);
+    DecodingModel? LinearModel = null,
+    EstimateLag? Lag = null);

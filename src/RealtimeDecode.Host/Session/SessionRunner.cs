@@ -77,7 +77,7 @@ internal sealed class SessionRunner
         string modelHash = ModelHash(r.Model);
         var context = new SessionContext(
             run?.Name ?? r.Watch!, Path.GetFileName(Path.TrimEndingDirectorySeparator(r.Model)), modelHash, Path.GetFileName(r.Atlas),
-            package.Targets, tr, settings.Span, atlas.Names, Networks(atlas), run?.VolumeCount, package.Model.Estimator is LinearRegressor ? package.Model : null);
+            package.Targets, tr, settings.Span, atlas.Names, Networks(atlas), run?.VolumeCount, package.Model.Estimator is LinearRegressor ? package.Model : null, package.Lag);
 
         string recording = r.Record ?? Path.Combine(r.RecordRoot,
             _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));

@@ -169,6 +169,9 @@
     state.session = s;
     $("run").textContent = s.run; $("model").textContent = s.model; $("atlas").textContent = s.atlas;
     $("tr").textContent = `${s.tr} s`; $("window").textContent = `${s.window} volumes`;
+    // How old the estimates are: measured by evaluate on held-out data and carried by the model package.
+    $("lag").textContent = s.lagSeconds == null ? "lag not measured (run evaluate --store-lag)"
+      : `describes about t − ${s.lagSeconds.toFixed(1)} s` + (s.lagStandardErrorSeconds == null ? "" : ` (± ${s.lagStandardErrorSeconds.toFixed(1)} s)`);
     if (changed) {
       state.targets = s.targets;
       if (state.ys.length !== s.targets.length) state.ys = s.targets.map(() => []);

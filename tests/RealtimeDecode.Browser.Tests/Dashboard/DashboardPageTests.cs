@@ -79,6 +79,21 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
     }
 
     [BrowserFact]
+    public async Task Dashboard_ModelWithLag_EstimatePlotSaysHowOldTheEstimatesAre()
+    {
+        var session = new FakeSession(rois: 20, targets: 2, volumes: 20, lagSeconds: 12.24);
+        await using var harness = await DashboardHarness.StartAsync(session);
+        await using var chromium = await ChromiumBrowser.LaunchAsync();
+        var page = await chromium.OpenAsync(harness.BaseUrl + "/");
+        await page.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);
+
+        await harness.PlayAsync(0, 12, Interval);
+        await page.WaitForAsync("() => document.getElementById('lag').textContent.length > 0", Wait);
+
+        Assert.Equal("describes about t − 12.2 s (± 0.8 s)", await page.Page.Locator("#lag").TextContentAsync());
+    }
+
+    [BrowserFact]
     public async Task Feedback_WeightedTargets_FollowsEveryEstimate()
     {
         var session = new FakeSession(rois: 100, targets: 8, volumes: 40);

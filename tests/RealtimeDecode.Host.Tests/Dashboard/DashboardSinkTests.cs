@@ -72,6 +72,21 @@ public sealed class DashboardSinkTests
     }
 
     [Fact]
+    public void CreateInfo_ModelLag_CarriedForTheEstimatePlotLabel()
+    {
+        var session = new FakeSession(rois: 6, targets: 2);
+        var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, session.Context.Targets, [12, 12.4], [1, 1], "evaluate");
+
+        var info = DashboardSink.CreateInfo(session.Context with { Lag = lag });
+        var none = DashboardSink.CreateInfo(session.Context);
+
+        Assert.Equal(12.2, info.LagSeconds);
+        Assert.Equal(0.8, info.LagStandardErrorSeconds);
+        Assert.Null(none.LagSeconds);
+        Assert.Null(none.LagStandardErrorSeconds);
+    }
+
+    [Fact]
     public async Task OnCompletedAsync_PipelineError_StatusFailedWithMessage()
     {
         var (b, _) = Broadcaster();

@@ -103,6 +103,36 @@ public sealed class LslEstimateSinkTests
     }
 
     [Fact]
+    public async Task Constructor_ModelWithLag_DescStatesHowOldTheEstimatesAre()
+    {
+        var options = Options();
+        var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, ["joy", "fear"], [12.1, 12.4], [1, 1], "evaluate on run 2");
+        var config = Config();
+        await using var sink = new LslEstimateSink(options, Context(["joy", "fear"]) with { Lag = lag }, config);
+        await using var inlet = await OpenInletAsync(options.Name, config);
+
+        var full = await inlet.GetFullInfoAsync(Timeout());
+
+        var e = full.Desc.Element("decoder")?.Element("estimate_lag");
+        Assert.Equal("12.2", e?.Element("seconds")?.Value);
+        Assert.Equal("0.8", e?.Element("standard_error_s")?.Value);
+        Assert.StartsWith("describes about t − 12.2 s", e?.Element("meaning")?.Value);
+    }
+
+    [Fact]
+    public async Task Constructor_ModelWithoutLag_DescSaysNotMeasured()
+    {
+        var options = Options();
+        var config = Config();
+        await using var sink = new LslEstimateSink(options, Context(["joy"]), config);
+        await using var inlet = await OpenInletAsync(options.Name, config);
+
+        var full = await inlet.GetFullInfoAsync(Timeout());
+
+        Assert.Equal("not measured", full.Desc.Element("decoder")?.Element("estimate_lag")?.Element("status")?.Value);
+    }
+
+    [Fact]
     public async Task Constructor_Session_StreamInfoHasLabelsRateTypeAndStableSourceId()
     {
         var options = Options();

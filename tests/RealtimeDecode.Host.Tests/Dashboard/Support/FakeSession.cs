@@ -15,7 +15,7 @@ public sealed class FakeSession
     private readonly TimeProvider _time;
 
     public FakeSession(int rois = 400, int targets = 8, int networks = 8, int window = 10, int volumes = 200,
-        bool edgeWeights = true, TimeProvider? time = null, int[]? missing = null)
+        bool edgeWeights = true, TimeProvider? time = null, int[]? missing = null, double? lagSeconds = null)
     {
         _time = time ?? TimeProvider.System;
         Rois = rois;
@@ -34,7 +34,8 @@ public sealed class FakeSession
         }
         Context = new SessionContext("sub-01_task-movie_run-1", "emotion-ridge", new string('a', 64), "Schaefer400.nii.gz",
             targetNames, 2.0, window,
-            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, volumes, model);
+            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, volumes, model,
+            lagSeconds is { } lag ? new EstimateLag(lag, 0.8, lag - 1.5, lag + 1.5, targetNames, targetNames.Select(_ => lag).ToArray(), targetNames.Select(_ => 1.0).ToArray(), "fake") : null);
     }
 
     public SessionContext Context { get; }
