@@ -50,7 +50,7 @@ public static class CanonicalHrf
 
     /// <summary>
     /// H(t) = ∫₀ᵗ h(s) ds / ∫₀^L h(s) ds with SPM's defaults (L = 32 s): 0 for t ≤ 0, 1 for t ≥ L,
-    /// rising to about 1.13 near t = 11 s (the undershoot then brings it back to 1). Exact through
+    /// rising to about 1.144 at t ≈ 12.1 s (the undershoot then brings it back to 1). Exact through
     /// the regularised lower incomplete gamma function (absolute error ≈ 1e-15).
     /// </summary>
     /// <param name="t">Time after the input's onset, seconds.</param>

@@ -52,7 +52,7 @@ public static class TargetBuilder
         double runEnd = n * tr;
         if (segs[0].Onset >= runEnd)
             throw new InputDataException(name, $"the first segment starts at {F(segs[0].Onset)} s, after the run's {n} volumes × {F(tr)} s = {F(runEnd)} s: wrong --tr or --volumes?");
-        // A microsecond of slack absorbs times written in milliseconds or rounded decimals.
+        // A microsecond of slack: the rounding of N·TR (0.72 × 372) must not turn a story that ends with the run into an error.
         if (segs[^1].Offset > runEnd + 1e-6)
             throw new InputDataException(name, $"the story runs to {F(segs[^1].Offset)} s but the run's {n} volumes × {F(tr)} s end at {F(runEnd)} s: wrong --tr or --volumes, or annotations of another run?");
 
