@@ -92,6 +92,10 @@ internal sealed class SessionRunner
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
             context.Run, context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, settings.ToString(), context.Atlas, atlas.LabelCount, tr);
         logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
+        if (package.Lag is { } lag)
+            logger.Information("Each estimate {Lag} ({Source})", lag.Describe(), lag.Source);
+        else
+            logger.Information("The model package carries no estimate lag: evaluate --store-lag measures how old the estimates are");
 
         DashboardServer? server = null;
         LslEstimateSink? lsl = null;
