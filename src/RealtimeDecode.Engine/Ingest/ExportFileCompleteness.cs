@@ -11,7 +11,7 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ExportWatcherOptions.Completeness"/>: no waiting, no size-stability delay.
 /// <list type="bullet">
 /// <item>NIfTI (<c>.nii</c>, <c>.nii.gz</c>): complete when the header parses and the file holds
-/// vox_offset + all voxel bytes; shorter (or a gzip stream that ends early) is incomplete; a first word
+/// vox_offset + all voxel bytes; shorter (or a gzip stream that ends early) is incomplete; damaged deflate data, a first word
 /// that is no NIfTI sizeof_hdr, or a header that does not parse (bad magic, datatype, dims), throws
 /// <see cref="InputDataException"/> (the watcher then takes the file as corrupt).</item>
 /// <item>Anything else is read as DICOM with <see cref="DicomFile.CheckCompleteness"/>: complete once
@@ -48,7 +48,8 @@ public static class ExportFileCompleteness
             using var gz = new GZipStream(fs, CompressionMode.Decompress);
             return CheckNiftiStream(gz, path, knownLength: null);
         }
-        catch (InvalidDataException) { return FileCompleteness.Incomplete; }
+        // a gzip stream cut anywhere decompresses to fewer bytes without an error: an error is damage, not a short file
+        catch (InvalidDataException e) { throw new InputDataException(path, $"bad gzip data: {e.Message}"); }
         catch (EndOfStreamException) { return FileCompleteness.Incomplete; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return FileCompleteness.Incomplete; }
     }
