@@ -89,6 +89,11 @@ public static class DicomFile
         {
             bytes = ReadAllBytes(path, allowPartialGzip: true);
         }
+        catch (InputDataException e) when (e.InnerException is FileTooLargeException)
+        {
+            // beyond the limit now, beyond it whatever is written later: never worth another look
+            return DicomCompleteness.Invalid;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
         {
             return DicomCompleteness.Incomplete;
@@ -109,6 +114,8 @@ public static class DicomFile
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (fs.Length > MaxFileBytes)
+                throw TooLarge(path, $"is {fs.Length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxFileBytes.ToString(CultureInfo.InvariantCulture)}-byte limit for one DICOM file");
             var ms = new MemoryStream();
             fs.CopyTo(ms);
             raw = ms.ToArray();
@@ -129,7 +136,7 @@ public static class DicomFile
             while ((got = gz.Read(chunk)) > 0)
             {
                 if (outMs.Length + got > MaxFileBytes)
-                    throw new InputDataException(path, $"decompresses to more than {MaxFileBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit for one DICOM file");
+                    throw TooLarge(path, $"decompresses to more than {MaxFileBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit for one DICOM file");
                 outMs.Write(chunk, 0, got);
             }
             return outMs.ToArray();
@@ -144,6 +151,11 @@ public static class DicomFile
     /// <summary>True when the bytes start like a DICOM file (Part 10 preamble and "DICM", or a raw dataset).</summary>
     internal static bool LooksLikeDicom(ReadOnlySpan<byte> span) =>
         (span.Length >= 132 && span.Slice(128, 4).SequenceEqual("DICM"u8)) || (span.Length >= 8 && LooksLikeRawDataset(span));
+
+    private static InputDataException TooLarge(string path, string problem) => new(path, problem, new FileTooLargeException());
+
+    /// <summary>Marks an <see cref="InputDataException"/> about a size limit (as opposed to a file still being written).</summary>
+    private sealed class FileTooLargeException : Exception;
 
     private sealed record ParseResult(DicomDataset? Dataset, DicomCompleteness Completeness, string? Problem);
 

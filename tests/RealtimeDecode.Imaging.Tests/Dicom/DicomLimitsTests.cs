@@ -48,4 +48,14 @@ public sealed class DicomLimitsTests : IDisposable
         Assert.False(DicomFile.TryParse(bytes.AsMemory(), out _, out var c));
         Assert.Equal(DicomCompleteness.Invalid, c);
     }
+
+    [Fact]
+    public void Read_FileBeyondTheSizeLimit_RefusedBeforeReadingAndInvalidForCompleteness()
+    {
+        var path = _dir.File("huge.dcm");
+        using (var fs = File.Create(path)) fs.SetLength(DicomFile.MaxFileBytes + 1); // sparse: no disk used
+        var ex = Assert.Throws<InputDataException>(() => DicomFile.Read(path));
+        Assert.Equal($"{path}: is 1073807361 bytes, more than the 1073807360-byte limit for one DICOM file", ex.Message);
+        Assert.Equal(DicomCompleteness.Invalid, DicomFile.CheckCompleteness(path));
+    }
 }
