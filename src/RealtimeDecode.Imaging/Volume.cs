@@ -8,6 +8,12 @@ namespace RealtimeDecode.Imaging;
 /// </summary>
 public sealed class Volume
 {
+    /// <summary>
+    /// Most voxels one volume may have: 2^28 (268,435,456, 1 GiB of float32; a 512×512×1024 grid).
+    /// Readers refuse larger images from their headers, before allocating anything for them.
+    /// </summary>
+    public const long MaxVoxels = 1L << 28;
+
     /// <summary>Creates a volume; <paramref name="data"/> must hold nx·ny·nz voxels.</summary>
     public Volume(int nx, int ny, int nz, float[] data, Affine affine, int index = 0, double onsetSeconds = 0)
     {

@@ -11,14 +11,16 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ExportWatcherOptions.Completeness"/>: no waiting, no size-stability delay.
 /// <list type="bullet">
 /// <item>NIfTI (<c>.nii</c>, <c>.nii.gz</c>): complete when the header parses and the file holds
-/// vox_offset + all voxel bytes; shorter (or a gzip stream that ends early) is incomplete; a first word
+/// vox_offset + all voxel bytes; shorter (or a gzip stream that ends early) is incomplete; damaged deflate data, a first word
 /// that is no NIfTI sizeof_hdr, or a header that does not parse (bad magic, datatype, dims), throws
 /// <see cref="InputDataException"/> (the watcher then takes the file as corrupt).</item>
 /// <item>Anything else is read as DICOM with <see cref="DicomFile.CheckCompleteness"/>: complete once
 /// the pixel data is there to its last declared byte; <see cref="DicomCompleteness.Invalid"/> throws
 /// <see cref="InputDataException"/>.</item>
 /// </list>
-/// A missing or locked file is incomplete.
+/// A missing or locked file is incomplete. Nothing is held in memory but the header and a 64 KiB
+/// buffer: a .nii.gz is decompressed as a stream up to the size its header declares, and a header
+/// declaring more than <see cref="NiftiHeader"/>'s limits is refused (corrupt) before any data are read.
 /// </summary>
 public static class ExportFileCompleteness
 {
@@ -39,32 +41,45 @@ public static class ExportFileCompleteness
 
     private static FileCompleteness CheckNifti(string path, bool gzip)
     {
-        byte[] bytes;
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var ms = new MemoryStream();
-            if (gzip)
-            {
-                try
-                {
-                    using var gz = new GZipStream(fs, CompressionMode.Decompress);
-                    gz.CopyTo(ms);
-                }
-                catch (InvalidDataException) { return FileCompleteness.Incomplete; }
-                catch (EndOfStreamException) { return FileCompleteness.Incomplete; }
-            }
-            else fs.CopyTo(ms);
-            bytes = ms.ToArray();
+            if (!gzip) return CheckNiftiStream(fs, path, knownLength: fs.Length);
+            using var gz = new GZipStream(fs, CompressionMode.Decompress);
+            return CheckNiftiStream(gz, path, knownLength: null);
         }
+        // a gzip stream cut anywhere decompresses to fewer bytes without an error: an error is damage, not a short file
+        catch (InvalidDataException e) { throw new InputDataException(path, $"bad gzip data: {e.Message}"); }
+        catch (EndOfStreamException) { return FileCompleteness.Incomplete; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return FileCompleteness.Incomplete; }
+    }
 
-        if (bytes.Length < 4) return FileCompleteness.Incomplete;
-        int le = BinaryPrimitives.ReadInt32LittleEndian(bytes), be = BinaryPrimitives.ReadInt32BigEndian(bytes);
+    /// <summary>
+    /// The header (the first 540 bytes at most), then the data counted through a 64 KiB buffer up to the
+    /// size the header declares (its limits are checked when it is parsed): never the whole file in memory,
+    /// never past the declared size, so a gzip bomb costs no more than the volume it claims to be.
+    /// </summary>
+    private static FileCompleteness CheckNiftiStream(Stream s, string path, long? knownLength)
+    {
+        var head = new byte[540];
+        int got = s.ReadAtLeast(head.AsSpan(0, 4), 4, throwOnEndOfStream: false);
+        if (got < 4) return FileCompleteness.Incomplete;
+        int le = BinaryPrimitives.ReadInt32LittleEndian(head), be = BinaryPrimitives.ReadInt32BigEndian(head);
         int size = le is 348 or 540 ? le : be is 348 or 540 ? be : 0;
         if (size == 0) throw new InputDataException(path, $"not a NIfTI file: sizeof_hdr is {le}");
-        if (bytes.Length < size) return FileCompleteness.Incomplete;
-        var header = NiftiHeader.Parse(bytes, path);
-        return bytes.LongLength >= header.ExpectedFileSize ? FileCompleteness.Complete : FileCompleteness.Incomplete;
+        got += s.ReadAtLeast(head.AsSpan(4, size - 4), size - 4, throwOnEndOfStream: false);
+        if (got < size) return FileCompleteness.Incomplete;
+        var header = NiftiHeader.Parse(head.AsSpan(0, size), path);
+        long need = header.ExpectedFileSize;
+        if (knownLength is { } length) return length >= need ? FileCompleteness.Complete : FileCompleteness.Incomplete;
+        long have = size;
+        var chunk = new byte[1 << 16];
+        while (have < need)
+        {
+            int n = s.Read(chunk, 0, (int)Math.Min(chunk.Length, need - have));
+            if (n == 0) return FileCompleteness.Incomplete;
+            have += n;
+        }
+        return FileCompleteness.Complete;
     }
 }

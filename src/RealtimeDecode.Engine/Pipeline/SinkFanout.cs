@@ -43,6 +43,9 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
         foreach (var r in _runners) r.Post(value);
     }
 
+    /// <summary>The pipeline's error when it ended by <see cref="OnError"/>; null while running or after a normal end.</summary>
+    public Exception? Error { get; private set; }
+
     /// <summary>Ends every sink after its buffered frames, passing the pipeline's error.</summary>
     public void OnError(Exception error) => Complete(error);
 
@@ -52,6 +55,7 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
     private void Complete(Exception? error)
     {
         if (Interlocked.Exchange(ref _completed, 1) != 0) return;
+        Error = error;
         if (error is not null) _log.Error(error, "Pipeline failed; completing the sinks");
         foreach (var r in _runners) r.Complete(error);
     }

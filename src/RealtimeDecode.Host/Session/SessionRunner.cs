@@ -185,6 +185,9 @@ internal sealed class SessionRunner
                 logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
             _out.WriteLine(result.ToString());
             logger.Information("Session ended: {Summary}", result.ToString().ReplaceLineEndings("; "));
+            // the recording is complete up to the failure; the session still ends as failed (exit 3, one line)
+            if (fanout.Error is { } failure)
+                throw new PipelineFailedException($"the pipeline failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}", failure);
             if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
             {
                 _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");

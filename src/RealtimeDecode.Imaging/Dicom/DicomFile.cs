@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -13,9 +14,22 @@ namespace RealtimeDecode.Imaging.Dicom;
 /// little endian syntaxes can be turned into voxels (see <see cref="DicomReader"/>).
 /// Files without preamble whose first element is a group 0002 or 0008 element are accepted too.
 /// Gzip-compressed files (.dcm.gz) are decompressed by <see cref="Read"/>.
+/// Limits, checked before anything is allocated for them: sequences nest at most
+/// <see cref="MaxSequenceDepth"/> levels (files in the wild nest a few), an element's declared
+/// length is at most <see cref="MaxElementLength"/> bytes, and a .dcm.gz decompresses to at most
+/// <see cref="MaxFileBytes"/> bytes; beyond them the file is refused as malformed.
 /// </summary>
 public static class DicomFile
 {
+    /// <summary>Deepest nesting of sequence items followed (an item inside a sequence inside an item ... counts one level per item).</summary>
+    public const int MaxSequenceDepth = 32;
+
+    /// <summary>Largest declared element length accepted, in bytes (1 GiB).</summary>
+    public const long MaxElementLength = 1L << 30;
+
+    /// <summary>Largest file accepted, in bytes, after gzip decompression (1 GiB + 64 KiB for the header elements).</summary>
+    public const long MaxFileBytes = MaxElementLength + (1 << 16);
+
     /// <summary>Implicit VR Little Endian.</summary>
     public const string ImplicitVRLittleEndian = "1.2.840.10008.1.2";
 
@@ -75,6 +89,11 @@ public static class DicomFile
         {
             bytes = ReadAllBytes(path, allowPartialGzip: true);
         }
+        catch (InputDataException e) when (e.InnerException is FileTooLargeException)
+        {
+            // beyond the limit now, beyond it whatever is written later: never worth another look
+            return DicomCompleteness.Invalid;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
         {
             return DicomCompleteness.Incomplete;
@@ -95,6 +114,8 @@ public static class DicomFile
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (fs.Length > MaxFileBytes)
+                throw TooLarge(path, $"is {fs.Length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxFileBytes.ToString(CultureInfo.InvariantCulture)}-byte limit for one DICOM file");
             var ms = new MemoryStream();
             fs.CopyTo(ms);
             raw = ms.ToArray();
@@ -110,7 +131,14 @@ public static class DicomFile
         {
             using var gz = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
             var outMs = new MemoryStream();
-            gz.CopyTo(outMs);
+            var chunk = new byte[1 << 16];
+            int got;
+            while ((got = gz.Read(chunk)) > 0)
+            {
+                if (outMs.Length + got > MaxFileBytes)
+                    throw TooLarge(path, $"decompresses to more than {MaxFileBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit for one DICOM file");
+                outMs.Write(chunk, 0, got);
+            }
             return outMs.ToArray();
         }
         catch (InvalidDataException e)
@@ -123,6 +151,11 @@ public static class DicomFile
     /// <summary>True when the bytes start like a DICOM file (Part 10 preamble and "DICM", or a raw dataset).</summary>
     internal static bool LooksLikeDicom(ReadOnlySpan<byte> span) =>
         (span.Length >= 132 && span.Slice(128, 4).SequenceEqual("DICM"u8)) || (span.Length >= 8 && LooksLikeRawDataset(span));
+
+    private static InputDataException TooLarge(string path, string problem) => new(path, problem, new FileTooLargeException());
+
+    /// <summary>Marks an <see cref="InputDataException"/> about a size limit (as opposed to a file still being written).</summary>
+    private sealed class FileTooLargeException : Exception;
 
     private sealed record ParseResult(DicomDataset? Dataset, DicomCompleteness Completeness, string? Problem);
 
@@ -213,6 +246,7 @@ public static class DicomFile
     {
         public int Pos;
         private DicomTag _context;
+        private int _depth;
 
         public int Remaining => buffer.Length - Pos;
 
@@ -275,16 +309,22 @@ public static class DicomFile
                 || (!explicitVr && vr == "UN" && length >= 8 && StartsWithItem(bigEndian));
             if (isSequence)
             {
+                if (_depth >= MaxSequenceDepth)
+                    throw new MalformedException($"sequence {tag} at byte {start} is nested deeper than {MaxSequenceDepth} levels");
                 // an explicit VR "UN" of undefined length is an implicit VR little endian sequence (PS3.5 6.2.2)
                 bool itemsExplicit = explicitVr && vr == "SQ";
+                _depth++;
                 var items = length == Undefined
                     ? ReadItemsUndefined(itemsExplicit, bigEndian)
                     : ReadItemsDefined(length, itemsExplicit, bigEndian);
+                _depth--;
                 _context = tag;
                 return new DicomElement(tag, "SQ", ReadOnlyMemory<byte>.Empty, items: items, undefinedLength: length == Undefined);
             }
             if (length == Undefined)
                 throw new MalformedException($"element {tag} ({vr}) at byte {start} has undefined length");
+            if (length > MaxElementLength)
+                throw new MalformedException($"element {tag} ({vr}) at byte {start} declares {length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxElementLength.ToString(CultureInfo.InvariantCulture)}-byte limit");
             int valueStart = Pos;
             Take(length);
             return new DicomElement(tag, vr, buffer.Slice(valueStart, (int)length));
@@ -302,6 +342,8 @@ public static class DicomFile
         private List<DicomDataset> ReadItemsDefined(uint length, bool explicitVr, bool be)
         {
             var seqTag = _context;
+            if (length > MaxElementLength)
+                throw new MalformedException($"sequence {seqTag} declares {length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxElementLength.ToString(CultureInfo.InvariantCulture)}-byte limit");
             long end = (long)Pos + length;
             if (end > buffer.Length) Take(length); // reports truncation
             var items = new List<DicomDataset>();
@@ -348,6 +390,8 @@ public static class DicomFile
                     item.Add(ReadElement(explicitVr, be, topLevel: false));
                 }
             }
+            if (length > MaxElementLength)
+                throw new MalformedException($"an item at byte {Pos - 8} declares {length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxElementLength.ToString(CultureInfo.InvariantCulture)}-byte limit");
             long end = (long)Pos + length;
             if (end > buffer.Length) Take(length);
             while (Pos < end) item.Add(ReadElement(explicitVr, be, topLevel: false));
@@ -373,6 +417,8 @@ public static class DicomFile
                 if (t == DicomTags.SequenceDelimitation) return fragments;
                 if (t != DicomTags.Item || len == Undefined)
                     throw new MalformedException($"encapsulated pixel data: expected a fragment item at byte {Pos - 8}, found {t}");
+                if (len > MaxElementLength)
+                    throw new MalformedException($"encapsulated pixel data: a fragment at byte {Pos - 8} declares {len.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxElementLength.ToString(CultureInfo.InvariantCulture)}-byte limit");
                 int start = Pos;
                 Take(len);
                 fragments.Add(buffer.Slice(start, (int)len));

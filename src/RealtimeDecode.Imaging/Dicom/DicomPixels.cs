@@ -23,6 +23,9 @@ internal sealed class DicomPixels
         if (spp != 1) throw new InputDataException(path, $"SamplesPerPixel {spp} is not supported (only 1: grey-scale)");
         if (BitsAllocated is not (8 or 16 or 32)) throw new InputDataException(path, $"BitsAllocated {BitsAllocated} is not supported (8, 16 or 32)");
         if (BitsStored <= 0 || BitsStored > BitsAllocated) BitsStored = BitsAllocated;
+        long voxels = (long)Rows * Columns * Frames;
+        if (voxels > Volume.MaxVoxels)
+            throw new InputDataException(path, $"{Frames} frame(s) of {Columns}×{Rows} are {voxels} voxels, more than the {Volume.MaxVoxels}-voxel limit");
 
         string ts = DicomFile.TransferSyntaxOf(ds);
         if (ts != DicomFile.ImplicitVRLittleEndian && ts != DicomFile.ExplicitVRLittleEndian)

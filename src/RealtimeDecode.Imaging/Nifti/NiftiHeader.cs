@@ -55,6 +55,12 @@ public enum NiftiTimeUnits
 /// </summary>
 public sealed class NiftiHeader
 {
+    /// <summary>Most bytes one volume may take in the file: 1 GiB (e.g. 2^28 float32 voxels). Larger headers are refused.</summary>
+    public const long MaxBytesPerVolume = 1L << 30;
+
+    /// <summary>Most bytes a file may declare, vox_offset + volumes × bytes per volume: 1 TiB. Larger headers are refused.</summary>
+    public const long MaxDataBytes = 1L << 40;
+
     private readonly long[] _dim;
     private readonly double[] _pixDim;
     private readonly double[] _srow;
@@ -365,9 +371,9 @@ public sealed class NiftiHeader
         var srow = new double[12];
         for (int i = 0; i < 12; i++) srow[i] = r.F32(280 + 4 * i);
         var dataType = CheckDataType(dt, path);
-        CheckDims(dim, dataType, path);
-        if (!double.IsFinite(voxOffset) || voxOffset < 0)
+        if (!double.IsFinite(voxOffset) || voxOffset < 0 || voxOffset > MaxDataBytes)
             throw new InputDataException(path, $"invalid vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)}");
+        CheckDims(dim, dataType, (long)voxOffset, path);
         return new NiftiHeader(NiftiVersion.Nifti1, be, magic, dataType, r.I16(72), dim, pix, (long)voxOffset,
             r.F32(112), CheckInter(r.F32(112), r.F32(116), path), r.I16(252), r.I16(254),
             r.F32(256), r.F32(260), r.F32(264), r.F32(268), r.F32(272), r.F32(276), srow,
@@ -387,9 +393,9 @@ public sealed class NiftiHeader
         var srow = new double[12];
         for (int i = 0; i < 12; i++) srow[i] = r.F64(400 + 8 * i);
         var dataType = CheckDataType(dt, path);
-        CheckDims(dim, dataType, path);
-        if (voxOffset < 0)
+        if (voxOffset < 0 || voxOffset > MaxDataBytes)
             throw new InputDataException(path, $"invalid vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)}");
+        CheckDims(dim, dataType, voxOffset, path);
         return new NiftiHeader(NiftiVersion.Nifti2, be, magic, dataType, r.I16(14), dim, pix, voxOffset,
             r.F64(176), CheckInter(r.F64(176), r.F64(184), path), r.I32(344), r.I32(348),
             r.F64(352), r.F64(360), r.F64(368), r.F64(376), r.F64(384), r.F64(392), srow,
@@ -434,7 +440,7 @@ public sealed class NiftiHeader
         return inter;
     }
 
-    private static void CheckDims(long[] dim, NiftiDataType type, string path)
+    private static void CheckDims(long[] dim, NiftiDataType type, long voxOffset, string path)
     {
         long nd = dim[0];
         if (nd is < 1 or > 7)
@@ -447,10 +453,16 @@ public sealed class NiftiHeader
                 throw new InputDataException(path,
                     $"unsupported {nd}D image: dim[{i}] = {dim[i]} (only 3D volumes and 4D runs are read)");
         long nx = dim[1], ny = nd >= 2 ? dim[2] : 1, nz = nd >= 3 ? dim[3] : 1, nt = nd >= 4 ? dim[4] : 1;
-        if (nx > int.MaxValue || ny > int.MaxValue || nz > int.MaxValue || nt > int.MaxValue
-            || (double)nx * ny * nz > Array.MaxLength / 2.0)
-            throw new InputDataException(path, $"dims {nx}×{ny}×{nz}×{nt} are too large for one volume in memory");
-        _ = type;
+        // Int128: four NIfTI-2 dims of up to 2^63 each cannot overflow it.
+        Int128 voxels = (Int128)nx * ny * nz;
+        string shape = nd >= 4 ? $"{nx}×{ny}×{nz}×{nt}" : $"{nx}×{ny}×{nz}";
+        if (voxels > Volume.MaxVoxels)
+            throw new InputDataException(path, $"dims {shape} are {voxels.ToString(CultureInfo.InvariantCulture)} voxels per volume, more than the limit of {Volume.MaxVoxels.ToString(CultureInfo.InvariantCulture)}");
+        Int128 volumeBytes = voxels * NiftiDataTypes.BytesPerVoxel(type);
+        if (volumeBytes > MaxBytesPerVolume)
+            throw new InputDataException(path, $"dims {shape} ({NiftiDataTypes.Name(type)}) are {volumeBytes.ToString(CultureInfo.InvariantCulture)} bytes per volume, more than the limit of {MaxBytesPerVolume.ToString(CultureInfo.InvariantCulture)}");
+        if (nt > int.MaxValue || volumeBytes * nt + voxOffset > MaxDataBytes)
+            throw new InputDataException(path, $"dims {shape} ({NiftiDataTypes.Name(type)}) from vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)} declare {(volumeBytes * nt + voxOffset).ToString(CultureInfo.InvariantCulture)} bytes, more than the limit of {MaxDataBytes.ToString(CultureInfo.InvariantCulture)}");
     }
 
     private static string Text(ReadOnlySpan<byte> b)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.IO.Compression;
+using RealtimeDecode.Imaging.Compression;
 
 namespace RealtimeDecode.Imaging.Nifti;
 
@@ -9,11 +9,18 @@ namespace RealtimeDecode.Imaging.Nifti;
 /// An uncompressed file seeks straight to <c>vox_offset + t·volumeBytes</c>; a gzip file is streamed
 /// and the position kept, so reading volumes in order decompresses each byte once (going backwards
 /// reopens the file). Values are float32 with scl_slope/scl_inter applied (see <see cref="NiftiHeader"/>).
+/// A gzip file must be one gzip member; reading its last volume reads on to the end of the stream
+/// and checks the gzip trailer (CRC-32 and length), so a corrupt file is refused rather than read,
+/// and at most <see cref="MaxTrailingBytes"/> decompressed bytes may follow the last volume.
+/// Header limits (voxels and bytes per volume, bytes per file) are those of <see cref="NiftiHeader"/>.
 /// Not thread-safe; the raw-byte buffer is reused, the float array of each <see cref="Volume"/> is new.
 /// </summary>
 public sealed class NiftiReader : IDisposable
 {
     private const int FileBufferSize = 1 << 16;
+
+    /// <summary>Most decompressed bytes a .nii.gz may hold after its last volume (1 MiB); more is refused as corrupt.</summary>
+    public const long MaxTrailingBytes = 1L << 20;
 
     private readonly Func<Stream> _openData;
     private readonly string _dataPath;
@@ -155,18 +162,48 @@ public sealed class NiftiReader : IDisposable
     private void ReadGzip(long start, Span<byte> raw, int index)
     {
         if (_stream is null || start < _pos) Reopen();
-        var s = _stream!;
+        var s = (CheckedGzipStream)_stream!;
         var skip = _buffer!.AsSpan();
-        while (_pos < start)
+        try
         {
-            int want = (int)Math.Min(skip.Length, start - _pos);
-            int got = s.Read(skip[..want]);
-            if (got == 0) throw Truncated(index, _pos);
-            _pos += got;
+            while (_pos < start)
+            {
+                int want = (int)Math.Min(skip.Length, start - _pos);
+                int got = s.Read(skip[..want]);
+                if (got == 0) throw Truncated(index, _pos);
+                _pos += got;
+            }
+            int total = 0;
+            while (total < raw.Length)
+            {
+                int got = s.Read(raw[total..]);
+                if (got == 0) break;
+                total += got;
+                _pos += got;
+            }
+            if (total < raw.Length) throw Truncated(index, _pos);
+            if (index == VolumeCount - 1) ReadToEnd(s);
         }
-        int total = s.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
-        _pos += total;
-        if (total < raw.Length) throw Truncated(index, _pos);
+        catch (InvalidDataException) when (s.EndReached && _pos < _dataBase + (long)VolumeCount * Header.BytesPerVolume)
+        {
+            // the stream ended before the data the header declares: the file was cut
+            throw Truncated(index, _pos);
+        }
+    }
+
+    /// <summary>Reads past the last volume to the end of the gzip stream, which checks its trailer.</summary>
+    private void ReadToEnd(CheckedGzipStream s)
+    {
+        long end = _dataBase + (long)VolumeCount * Header.BytesPerVolume;
+        var chunk = _buffer.AsSpan(0, Math.Min(_buffer!.Length, 1 << 16));
+        int got;
+        while ((got = s.Read(chunk)) > 0)
+        {
+            _pos += got;
+            if (_pos - end > MaxTrailingBytes)
+                throw new InputDataException(_dataPath,
+                    $"more than {MaxTrailingBytes.ToString(CultureInfo.InvariantCulture)} decompressed bytes follow the last volume (the header declares {end.ToString(CultureInfo.InvariantCulture)} bytes)");
+        }
     }
 
     private InputDataException Truncated(int index, long available)
@@ -181,7 +218,7 @@ public sealed class NiftiReader : IDisposable
     {
         Close();
         _raw = _openData();
-        _stream = new GZipStream(_raw, CompressionMode.Decompress);
+        _stream = new CheckedGzipStream(_raw);
         _pos = 0;
     }
 
@@ -221,7 +258,7 @@ public sealed class NiftiReader : IDisposable
             bool gz = IsGzip(raw);
             if (!gz && name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
                 throw new InputDataException(path, "bad gzip: the file is named .gz but has no gzip signature");
-            stream = gz ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+            stream = gz ? new CheckedGzipStream(raw) : raw;
 
             var head = new byte[540];
             int got = ReadHeaderBytes(stream, head, path);

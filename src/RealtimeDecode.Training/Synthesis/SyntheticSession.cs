@@ -31,9 +31,19 @@ public sealed record SynthOptions
     public string Task { get; init; } = "alice";
     public BrainModelOptions Brain { get; init; } = new();
 
+    /// <summary>
+    /// Most voxels a synthetic grid may have: 2^24 (16,777,216, e.g. 256×256×256). The brain model
+    /// keeps several per-voxel arrays, so larger grids would not fit in memory.
+    /// </summary>
+    public const long MaxVoxels = 1L << 24;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()
     {
         if (Nx < 4 || Ny < 4 || Nz < 4) throw new ArgumentOutOfRangeException(nameof(Nx), $"The grid must be at least 4×4×4, got {Nx}×{Ny}×{Nz}.");
+        long voxels = (long)Nx * Ny * Nz;
+        if (voxels > MaxVoxels)
+            throw new ArgumentOutOfRangeException(nameof(Nx), $"The grid must have at most {MaxVoxels.ToString(CultureInfo.InvariantCulture)} voxels (e.g. 256×256×256), got {Nx}×{Ny}×{Nz} = {voxels.ToString(CultureInfo.InvariantCulture)}.");
         if (Parcels < SyntheticAtlas.Yeo7.Length) throw new ArgumentOutOfRangeException(nameof(Parcels), $"At least {SyntheticAtlas.Yeo7.Length} parcels (one per network), got {Parcels}.");
         if (Runs < 1) throw new ArgumentOutOfRangeException(nameof(Runs), $"At least one run, got {Runs}.");
         if (Volumes < 20) throw new ArgumentOutOfRangeException(nameof(Volumes), $"At least 20 volumes per run, got {Volumes}.");
