@@ -52,6 +52,15 @@ public sealed class ModelPackage
     /// </remarks>
     public const double MaxArrayMagnitude = 1e150;
 
+    /// <summary>Bound on |standardized input| ((x − mean)/scale, or x without a scaler) under which a linear package must predict finite values.</summary>
+    public const double MaxStandardizedInput = 1e6;
+
+    /// <summary>
+    /// Largest |prediction| a linear package may reach for standardized inputs within ±<see cref="MaxStandardizedInput"/>:
+    /// Σ_j |coef[t, j]|·1e6 + |intercept[t]| ≤ 1e300 for every target t, so such inputs never overflow.
+    /// </summary>
+    public const double MaxPrediction = 1e300;
+
     /// <summary>Smallest |value| accepted in a scaler scale: a smaller divisor (e.g. a subnormal) turns ordinary inputs into infinity.</summary>
     public const double MinScalerScale = 1e-150;
 
@@ -487,6 +496,16 @@ public sealed class ModelPackage
         {
             var coef = LoadArray("coef", arraysObj, "estimator.arrays", t, p).ToFloat64();
             var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            for (int k = 0; k < t; k++)
+            {
+                double bound = Math.Abs(b[k]);
+                for (int j = 0; j < p; j++) bound += Math.Abs(coef[(long)k * p + j]) * MaxStandardizedInput;
+                if (!(bound <= MaxPrediction))
+                {
+                    throw new InputDataException(Describe(package, r.String(arraysObj, "coef")), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
+                }
+            }
+
             estimator = new LinearRegressor(targets, p, coef, b);
         }
         else
