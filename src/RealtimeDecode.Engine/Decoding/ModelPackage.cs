@@ -577,9 +577,11 @@ public sealed class ModelPackage
         }
 
         string? taper = f.TryGetPropertyValue("taper", out var tp) && tp is not null ? r.String(f, "taper") : null;
-        if (taper is not null && taper.Trim().ToLowerInvariant() is not ("rect" or "rectangular" or "boxcar" or "gaussian" or "gauss" or "exp" or "exponential"))
+        if (taper is not null)
         {
-            throw new InputDataException(r.File, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential");
+            // Stored under its canonical name, so that comparing with the live spec compares tapers, not spellings.
+            try { taper = RealtimeDecode.Engine.Features.FeatureSettings.TaperName(RealtimeDecode.Engine.Features.FeatureSettings.ParseTaper(taper)); }
+            catch (InputDataException) { throw new InputDataException(r.File, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential"); }
         }
 
         JsonObject? pre = null;
