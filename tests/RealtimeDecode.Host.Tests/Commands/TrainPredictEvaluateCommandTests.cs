@@ -136,12 +136,14 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     [InlineData("--alpha", "NaN", "alpha")]
     [InlineData("--C", "0", "C")]
     [InlineData("--params", "max_iter=-1", "max_iter")]
+    [InlineData("--cv", "blocked:1000", "--cv blocked:1000")]
     public void Train_OutOfRangeHyperparameter_RefusedInOneLineWithoutModel(string option, string value, string named)
     {
         var (f, t) = Tables();
         string estimator = option == "--C" ? "linear-svr" : option == "--params" ? "lasso" : "ridge";
-        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
-            "--estimator", estimator, option, value, "--cv", "none", "--out", _dir.File("model"));
+        string[] extra = option == "--cv" ? [option, value] : [option, value, "--cv", "none"];
+        var r = CliRunner.Run(["train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", estimator, "--out", _dir.File("model"), .. extra]);
         Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
         var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error:", line, StringComparison.Ordinal);
