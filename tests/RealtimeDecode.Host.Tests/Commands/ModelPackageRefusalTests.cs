@@ -171,6 +171,26 @@ public sealed class ModelPackageRefusalTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public void Predict_ZipDeclaringMoreThanTheLimitUnpacked_RefusedBeforeUnpacking()
+    {
+        string zip = _dir.File("big.zip");
+        using (var z = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using var w = new StreamWriter(z.CreateEntry("model.json").Open());
+            w.Write("{}");
+        }
+        byte[] bytes = File.ReadAllBytes(zip);
+        // The central directory says the entry unpacks to 3 GiB.
+        int central = FindSignature(bytes, [0x50, 0x4b, 0x01, 0x02]);
+        BitConverter.GetBytes(3u << 30).CopyTo(bytes, central + 24);
+        File.WriteAllBytes(zip, bytes);
+        string output = _dir.File("pred.tsv");
+        var r = CliRunner.Run("predict", "--model", zip, "--features", FeatureTable(), "--out", output);
+        AssertOneLineRefusal(r, "unpacks to 3221225472 bytes");
+        Assert.False(File.Exists(output));
+    }
+
     private static int FindSignature(byte[] bytes, byte[] sig)
     {
         for (int i = 0; i + sig.Length <= bytes.Length; i++)
