@@ -45,6 +45,44 @@ public sealed class ModelPackage
     /// <summary>The newest format version this code reads and the one it writes.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>Largest |value| accepted in a model array (coefficients, intercepts, scaler, kernel rows, patterns).</summary>
+    /// <remarks>
+    /// With standardized inputs bounded by 1e6 in magnitude and at most 10⁸ features, a linear
+    /// prediction is bounded by 1e150·1e6·1e8 + 1e150 ≈ 1e164, far from the float64 overflow at 1.8e308;
+    /// a package with larger values is refused rather than left to publish infinity.
+    /// </remarks>
+    public const double MaxArrayMagnitude = 1e150;
+
+    /// <summary>Bound on |standardized input| ((x − mean)/scale, or x without a scaler) under which a linear package must predict finite values.</summary>
+    public const double MaxStandardizedInput = 1e6;
+
+    /// <summary>
+    /// Largest |prediction| a linear package may reach for standardized inputs within ±<see cref="MaxStandardizedInput"/>:
+    /// Σ_j |coef[t, j]|·1e6 + |intercept[t]| ≤ 1e300 for every target t, so such inputs never overflow.
+    /// </summary>
+    public const double MaxPrediction = 1e300;
+
+    /// <summary>Smallest |value| accepted in a scaler scale: a smaller divisor (e.g. a subnormal) turns ordinary inputs into infinity.</summary>
+    public const double MinScalerScale = 1e-150;
+
+    /// <summary>Largest number of ROIs a feature spec may name.</summary>
+    public const int MaxRoiCount = 10_000;
+
+    /// <summary>Largest sliding window (volumes) a feature spec may name.</summary>
+    public const int MaxWindow = 10_000;
+
+    /// <summary>Largest number of targets in a package.</summary>
+    public const int MaxTargets = 1_000;
+
+    /// <summary>Most entries a zipped package may hold (checked before anything is unpacked).</summary>
+    public const int MaxZipEntries = 1_000;
+
+    /// <summary>Largest total uncompressed size (bytes) of a zipped package, from its zip directory, checked before anything is unpacked.</summary>
+    public const long MaxZipBytes = 2L << 30;
+
+    /// <summary>Longest target name (characters).</summary>
+    public const int MaxTargetNameLength = 64;
+
     /// <summary>Creates a package from a model and its feature spec.</summary>
     public ModelPackage(DecodingModel model, FeatureSpec features, JsonObject? training = null, JsonObject? cvMetrics = null)
     {
@@ -145,6 +183,17 @@ public sealed class ModelPackage
 
             using (zip)
             {
+                if (zip.Entries.Count > MaxZipEntries)
+                {
+                    throw new InputDataException(path, $"the zip archive has {zip.Entries.Count} entries, allowed at most {MaxZipEntries} for a model package");
+                }
+
+                long total = zip.Entries.Sum(e => e.Length);
+                if (total > MaxZipBytes)
+                {
+                    throw new InputDataException(path, $"the zip archive unpacks to {total} bytes, allowed at most {MaxZipBytes} for a model package");
+                }
+
                 var entries = zip.Entries.Where(e => e.Length > 0 || e.Name.Length > 0).ToList();
                 // Accept both flat archives and archives of a single top-level folder.
                 var modelEntry = entries.FirstOrDefault(e => e.FullName == "model.json")
@@ -165,9 +214,24 @@ public sealed class ModelPackage
 
                     // Copy to memory: deflate streams cannot seek and .npy reading checks the length.
                     var ms = new MemoryStream();
-                    using (var s = e.Open())
+                    try
                     {
-                        s.CopyTo(ms);
+                        using var s = e.Open();
+                        var buffer = new byte[81920];
+                        int n;
+                        while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+                        {
+                            if (ms.Length + n > e.Length)
+                            {
+                                throw new InputDataException(Describe(path, name), $"unpacks to more than the {e.Length} bytes the zip directory declares");
+                            }
+
+                            ms.Write(buffer, 0, n);
+                        }
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or IOException)
+                    {
+                        throw new InputDataException(Describe(path, name), $"cannot be unpacked: {ex.Message}", ex);
                     }
 
                     ms.Position = 0;
@@ -351,20 +415,17 @@ public sealed class ModelPackage
         var targets = new List<string>();
         foreach (var tn in targetsNode)
         {
-            targets.Add(tn is JsonValue v && v.TryGetValue(out string? name) && !string.IsNullOrWhiteSpace(name)
+            targets.Add(tn is JsonValue v && v.TryGetValue(out string? name)
                 ? name
-                : throw new InputDataException(jsonName, "'targets' must be a list of non-empty names"));
+                : throw new InputDataException(jsonName, "'targets' must be a list of names"));
         }
 
-        if (targets.Count == 0)
+        if (targets.Count == 0 || targets.Count > MaxTargets)
         {
-            throw new InputDataException(jsonName, "'targets' is empty");
+            throw new InputDataException(jsonName, $"'targets' has {targets.Count} names, allowed 1..{MaxTargets}");
         }
 
-        if (targets.Distinct(StringComparer.Ordinal).Count() != targets.Count)
-        {
-            throw new InputDataException(jsonName, "'targets' has duplicate names");
-        }
+        ValidateTargetNames(targets, jsonName);
 
         var features = ParseFeatures(r, r.Object(root, "features"));
         int p = r.Int(root, "feature_count");
@@ -402,9 +463,10 @@ public sealed class ModelPackage
                 throw new InputDataException(fname, $"array shape ({string.Join(", ", a.Shape)}) does not match the expected {want} for {t} targets and {p} features");
             }
 
-            if (a.ContainsNaN())
+            var (bad, value) = FirstBad(a, v => double.IsFinite(v) && Math.Abs(v) <= MaxArrayMagnitude);
+            if (bad >= 0)
             {
-                throw new InputDataException(fname, "array contains NaN");
+                throw new InputDataException(fname, $"element {bad} is {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; model arrays must be finite with |value| ≤ {MaxArrayMagnitude:0e0}");
             }
 
             return a;
@@ -416,9 +478,10 @@ public sealed class ModelPackage
             var sc = scNode as JsonObject ?? throw new InputDataException(jsonName, "'scaler' must be an object or null");
             var mean = LoadArray("mean", sc, "scaler", p).ToFloat64();
             var scale = LoadArray("scale", sc, "scaler", p).ToFloat64();
-            if (scale.Any(v => v == 0 || double.IsInfinity(v)))
+            int tiny = Array.FindIndex(scale, v => Math.Abs(v) < MinScalerScale);
+            if (tiny >= 0)
             {
-                throw new InputDataException(Describe(package, r.String(sc, "scale")), "scaler scale contains 0 or infinity");
+                throw new InputDataException(Describe(package, r.String(sc, "scale")), $"element {tiny} is {scale[tiny].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a scaler scale must have |value| ≥ {MinScalerScale:0e0}");
             }
 
             scaler = new StandardScaler(mean, scale);
@@ -438,6 +501,16 @@ public sealed class ModelPackage
         {
             var coef = LoadArray("coef", arraysObj, "estimator.arrays", t, p).ToFloat64();
             var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            for (int k = 0; k < t; k++)
+            {
+                double bound = Math.Abs(b[k]);
+                for (int j = 0; j < p; j++) bound += Math.Abs(coef[(long)k * p + j]) * MaxStandardizedInput;
+                if (!(bound <= MaxPrediction))
+                {
+                    throw new InputDataException(Describe(package, r.String(arraysObj, "coef")), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
+                }
+            }
+
             estimator = new LinearRegressor(targets, p, coef, b);
         }
         else
@@ -499,21 +572,115 @@ public sealed class ModelPackage
             _ => throw new InputDataException(r.File, $"features.kind is '{kind}', expected 'roi' or 'dfc'"),
         };
         int roi = r.Int(f, "roi_count");
-        if (roi <= 0 || (fk == FeatureKind.Dfc && roi < 2))
+        int minRoi = fk == FeatureKind.Dfc ? 2 : 1;
+        if (roi < minRoi || roi > MaxRoiCount)
         {
-            throw new InputDataException(r.File, $"features.roi_count is {roi}");
+            throw new InputDataException(r.File, $"features.roi_count is {roi}, allowed {minRoi}..{MaxRoiCount}");
+        }
+
+        int? window = f.TryGetPropertyValue("window", out var w) && w is not null ? r.Int(f, "window") : null;
+        if (fk == FeatureKind.Dfc && window is not (>= 2 and <= MaxWindow))
+        {
+            throw new InputDataException(r.File, $"features.window is {window?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, allowed 2..{MaxWindow} volumes for DFC features");
+        }
+
+        string? taper = f.TryGetPropertyValue("taper", out var tp) && tp is not null ? r.String(f, "taper") : null;
+        if (taper is not null)
+        {
+            // Stored under its canonical name, so that comparing with the live spec compares tapers, not spellings.
+            try { taper = RealtimeDecode.Engine.Features.FeatureSettings.TaperName(RealtimeDecode.Engine.Features.FeatureSettings.ParseTaper(taper)); }
+            catch (InputDataException) { throw new InputDataException(r.File, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential"); }
+        }
+
+        JsonObject? pre = null;
+        if (f.TryGetPropertyValue("preprocessing", out var pp) && pp is not null)
+        {
+            pre = pp as JsonObject ?? throw new InputDataException(r.File, "features.preprocessing must be an object");
+            if (pre.ContainsKey("detrend_order"))
+            {
+                int d = r.Int(pre, "detrend_order");
+                if (d < -1 || d > Preprocessing.OnlineDetrend.MaxOrder)
+                    throw new InputDataException(r.File, $"features.preprocessing.detrend_order is {d}, allowed -1 (none) or 0..{Preprocessing.OnlineDetrend.MaxOrder}");
+            }
+
+            if (pre.ContainsKey("zscore"))
+            {
+                r.Bool(pre, "zscore");
+            }
+
+            if (pre.ContainsKey("nuisance_count"))
+            {
+                int n = r.Int(pre, "nuisance_count");
+                if (n != 0)
+                    throw new InputDataException(r.File, $"features.preprocessing.nuisance_count is {n}, allowed 0 (no nuisance series are supplied with the volumes)");
+            }
+
+            pre = (JsonObject)pre.DeepClone();
         }
 
         return new FeatureSpec
         {
             Kind = fk,
             RoiCount = roi,
-            Window = f.TryGetPropertyValue("window", out var w) && w is not null ? r.Int(f, "window") : null,
-            Taper = f.TryGetPropertyValue("taper", out var tp) && tp is not null ? r.String(f, "taper") : null,
+            Window = window,
+            Taper = taper,
             FisherZ = f.TryGetPropertyValue("fisher_z", out var fz) && fz is not null ? r.Bool(f, "fisher_z") : null,
             AtlasSha256 = f.TryGetPropertyValue("atlas_sha256", out var h) && h is not null ? r.String(f, "atlas_sha256") : null,
-            Preprocessing = f.TryGetPropertyValue("preprocessing", out var pp) && pp is JsonObject ppo ? (JsonObject)ppo.DeepClone() : null,
+            Preprocessing = pre,
         };
+    }
+
+    /// <summary>A target name, or the reason it cannot be one (null when valid).</summary>
+    /// <remarks>Names head TSV columns, LSL channels and dashboard series: 1..<see cref="MaxTargetNameLength"/>
+    /// characters, no control characters (tab, newline, …), no leading or trailing white space.</remarks>
+    public static string? TargetNameProblem(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "is empty";
+        if (name.Length > MaxTargetNameLength) return $"is {name.Length} characters long, allowed 1..{MaxTargetNameLength}";
+        if (name.Any(char.IsControl)) return "contains a control character (tab, newline, …)";
+        if (name.Trim().Length != name.Length) return "starts or ends with white space";
+        return null;
+    }
+
+    /// <summary>
+    /// Refuses (InputDataException naming <paramref name="source"/>) target names that are empty, too long,
+    /// hold control characters or repeat; see <see cref="TargetNameProblem"/>.
+    /// </summary>
+    public static void ValidateTargetNames(IReadOnlyList<string?> names, string source)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (TargetNameProblem(names[i]) is { } problem)
+                throw new InputDataException(source, $"target name {i + 1} '{Printable(names[i] ?? "")}' {problem}");
+            if (!seen.Add(names[i]!))
+                throw new InputDataException(source, $"target name '{names[i]}' appears twice");
+        }
+    }
+
+    private static string Printable(string s)
+    {
+        var t = new string([.. s.Take(MaxTargetNameLength).Select(c => char.IsControl(c) ? '?' : c)]);
+        return s.Length > MaxTargetNameLength ? t + "…" : t;
+    }
+
+    /// <summary>Index and value of the first element outside the allowed range, or -1.</summary>
+    private static (long Index, double Value) FirstBad(NpyArray a, Func<double, bool> ok)
+    {
+        if (a.Float64 is { } d)
+        {
+            for (long i = 0; i < d.LongLength; i++)
+                if (!ok(d[i])) return (i, d[i]);
+        }
+        else
+        {
+            var f = a.Float32!;
+            for (long i = 0; i < f.LongLength; i++)
+                if (!ok(f[i])) return (i, f[i]);
+        }
+
+        return (-1, 0);
     }
 
     /// <summary>Typed access to model.json fields with one-line errors naming the file and field.</summary>

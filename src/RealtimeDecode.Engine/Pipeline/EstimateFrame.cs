@@ -3,7 +3,9 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <summary>
 /// A volume that was read and processed. While the connectivity window is still filling
 /// (<see cref="IsWarmingUp"/>) there is no connectivity and no estimate; afterwards
-/// <see cref="Estimates"/> holds one value per target, in the model's target order.
+/// <see cref="Estimates"/> holds one finite value per target, in the model's target order, unless the
+/// model produced NaN or infinity (<see cref="NotFinite"/>): then <see cref="Estimates"/> is null, so
+/// no sink publishes the values as numbers, and the recording marks the volume.
 /// </summary>
 public sealed record EstimateFrame(
     int Volume,
@@ -15,9 +17,12 @@ public sealed record EstimateFrame(
     double[]? Estimates)
     : PipelineFrame(Volume, OnsetSeconds, VolumeStatus.Ok, File, Timing)
 {
-    /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
-    public bool IsWarmingUp => Estimates is null;
+    /// <summary>True when the model's output for this volume held NaN or infinity (then <see cref="Estimates"/> is null).</summary>
+    public bool NotFinite { get; init; }
 
-    /// <summary><see cref="EstimateState.WarmingUp"/> or <see cref="EstimateState.Ready"/>.</summary>
-    public EstimateState State => IsWarmingUp ? EstimateState.WarmingUp : EstimateState.Ready;
+    /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
+    public bool IsWarmingUp => Estimates is null && !NotFinite;
+
+    /// <summary><see cref="EstimateState.WarmingUp"/>, <see cref="EstimateState.Ready"/> or <see cref="EstimateState.NotFinite"/>.</summary>
+    public EstimateState State => NotFinite ? EstimateState.NotFinite : IsWarmingUp ? EstimateState.WarmingUp : EstimateState.Ready;
 }

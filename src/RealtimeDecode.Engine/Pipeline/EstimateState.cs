@@ -7,4 +7,6 @@ public enum EstimateState
     WarmingUp,
     /// <summary>Estimates are present.</summary>
     Ready,
+    /// <summary>The model produced NaN or infinity: no estimate is published.</summary>
+    NotFinite,
 }

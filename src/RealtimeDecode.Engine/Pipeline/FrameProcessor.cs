@@ -83,6 +83,13 @@ internal sealed class FrameProcessor
             var roi = _stages.Clean(_stages.Roi(volume));
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
+            bool notFinite = estimates is not null && !estimates.All(double.IsFinite);
+            if (notFinite)
+            {
+                _log.Warning("Volume {Index}: the model produced a non-finite estimate; none is published", arrival.Index);
+                estimates = null;
+            }
+
             long decoded = _time.GetTimestamp();
             long published = _time.GetTimestamp();
             var timing = new FrameTiming(arrival.DetectedTimestamp, read, decoded, published, _frequency);
@@ -90,7 +97,7 @@ internal sealed class FrameProcessor
             var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
                 new RoiFrame(arrival.Index, onset, roi, timing),
                 edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
-                estimates);
+                estimates) { NotFinite = notFinite };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
                 _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
             frames.Add(frame);

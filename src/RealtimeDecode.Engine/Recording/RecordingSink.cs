@@ -16,7 +16,9 @@ namespace RealtimeDecode.Engine.Recording;
 /// <item><c>volumes.tsv</c>: one row per frame in publication order: every TR slot (ok, missing,
 /// corrupt) and every ignored extra file (late, duplicate). Warm-up volumes are <c>ok</c>.</item>
 /// <item><c>estimates.tsv</c>: one row per frame WITH estimates. Warm-up and skipped volumes are
-/// omitted (not written as n/a); session.json says so under <c>warmup_volumes</c>.</item>
+/// omitted (not written as n/a); session.json says so under <c>warmup_volumes</c>. A volume whose
+/// estimates were not finite (<see cref="EstimateFrame.NotFinite"/>) has a row of n/a, listed under
+/// <c>not_finite_volumes</c>.</item>
 /// <item><c>events.tsv</c>: one row per <see cref="RecordMarker"/>.</item>
 /// <item><c>session.json</c>: written at start and rewritten (atomically) at completion with the
 /// counts, the warm-up volumes and any pipeline error.</item>
@@ -37,6 +39,8 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private readonly double[] _row;
     private readonly Dictionary<VolumeStatus, int> _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
     private readonly List<int> _warmUp = [];
+    private readonly List<int> _notFinite = [];
+    private double[]? _nanEstimates;
     private int _estimateRows;
     private bool _closed;
 
@@ -113,6 +117,11 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _counts[frame.Status]++;
             if (frame is EstimateFrame { Estimates: { } values } e) WriteEstimate(e, values);
             else if (frame is EstimateFrame { IsWarmingUp: true }) _warmUp.Add(frame.Volume);
+            else if (frame is EstimateFrame { NotFinite: true } nf)
+            {
+                _notFinite.Add(frame.Volume);
+                WriteEstimate(nf, _nanEstimates ??= [.. Enumerable.Repeat(double.NaN, _options.TargetNames.Count)]);
+            }
 
             _volumesStream.Write(frame.Volume.ToString(CultureInfo.InvariantCulture));
             _volumesStream.Write('\t');
@@ -213,6 +222,12 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["status_in_volumes_tsv"] = "ok",
                 ["count"] = _warmUp.Count,
                 ["volumes"] = new JsonArray(_warmUp.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+            },
+            ["not_finite_volumes"] = new JsonObject
+            {
+                ["in_estimates_tsv"] = "n/a for every target",
+                ["count"] = _notFinite.Count,
+                ["volumes"] = new JsonArray(_notFinite.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             },
             ["counts"] = new JsonObject(_counts.Select(kv => KeyValuePair.Create(kv.Key.ToFileValue(), (JsonNode?)JsonValue.Create(kv.Value)))),
             ["estimate_rows"] = _estimateRows,

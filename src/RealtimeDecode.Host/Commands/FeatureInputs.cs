@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
@@ -96,11 +97,34 @@ internal sealed class FeatureInputs
         return r;
     }
 
+    /// <summary>Largest |target value| accepted in a targets table; larger values are refused before fitting.</summary>
+    public const double MaxTargetMagnitude = 1e12;
+
+    /// <summary>
+    /// Reads a targets table and refuses (InputDataException naming the file, row and column) target names that
+    /// cannot head a TSV column (<see cref="ModelPackage.TargetNameProblem"/>) and values that are infinite or
+    /// above <see cref="MaxTargetMagnitude"/> in magnitude (NaN stays: a volume without a target).
+    /// </summary>
+    public static NumericTable ReadTargets(string path)
+    {
+        var table = NumericTable.Read(path);
+        ModelPackage.ValidateTargetNames(table.Columns, path);
+        int cols = table.ColumnCount;
+        for (int k = 0; k < table.Values.Length; k++)
+        {
+            double v = table.Values[k];
+            if (double.IsInfinity(v) || Math.Abs(v) > MaxTargetMagnitude)
+                throw new InputDataException(path, string.Create(CultureInfo.InvariantCulture, $"row {k / cols + 1} (volume {table.Volumes[k / cols]}), column '{table.Columns[k % cols]}': {v:R} is not a usable target (finite, |value| ≤ {MaxTargetMagnitude:0e0})"));
+        }
+
+        return table;
+    }
+
     /// <summary>Reads the targets tables, one per run.</summary>
     public static List<RunData> Pair(List<(string Name, NumericTable Features, string Source)> runs, string[] targets)
     {
         if (targets.Length != runs.Count)
             throw new InputDataException(null, $"{runs.Count} run(s) of features but {targets.Length} --targets file(s): give one per run, in the same order");
-        return runs.Select((r, i) => new RunData(r.Name, r.Features, NumericTable.Read(targets[i]), r.Source, targets[i])).ToList();
+        return runs.Select((r, i) => new RunData(r.Name, r.Features, ReadTargets(targets[i]), r.Source, targets[i])).ToList();
     }
 }

@@ -33,9 +33,15 @@ internal sealed class TargetsCommand : ICliCommand
         return cmd;
     }
 
+    /// <summary>Largest run length (volumes) <c>--volumes</c> accepts.</summary>
+    internal const int MaxVolumes = 1_000_000;
+
     private int Run(ParseResult parse)
     {
         var annotationsPath = CliOptions.ExistingFile(parse, _annotations);
+        int volumes = parse.GetValue(_volumes);
+        if (volumes < 1 || volumes > MaxVolumes)
+            throw new InputDataException(null, $"--volumes {volumes} is out of range: allowed 1..{MaxVolumes}");
         var options = Options(parse);
         var annotations = AnnotationTable.Read(annotationsPath);
         var outPath = CliOptions.OutputFile(parse, _out);

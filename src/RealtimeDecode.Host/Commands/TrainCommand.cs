@@ -65,6 +65,11 @@ internal sealed class TrainCommand : ICliCommand
             var set = TrainingSet.Build(data, settings.Span, alignment);
             var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, parse.GetValue(permutations), parse.GetValue(seed));
             var splitter = Trainer.Splitter(request.Cv, settings.Span, set.Runs.Count, request.Seed);
+            // A blocked fold needs a test block and a gap of one window on each side of it.
+            int perFold = request.Cv.Trim().StartsWith("blocked", StringComparison.OrdinalIgnoreCase) ? 2 * settings.Span + 1 : 2;
+            if (splitter is not null and not LeaveRunOutSplitter && int.TryParse(request.Cv.Split(':')[^1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int folds)
+                && folds > set.X.Rows / perFold)
+                throw new InputDataException(null, $"--cv {request.Cv}: {set.X.Rows} samples allow at most {set.X.Rows / perFold} folds ({perFold} samples per fold)");
             if (splitter?.Leaks == true) Console.Error.WriteLine($"warning: {RandomKFoldSplitter.Warning}");
             Console.WriteLine($"training {EstimatorKinds.ToName(kind)} on {set.X.Rows} samples × {set.X.Cols} features ({settings}), {set.Targets.Count} targets, {set.Runs.Count} run(s); CV {splitter?.Name ?? "none"}");
 

@@ -78,7 +78,11 @@ public sealed record EstimatorOptions
     /// <summary>Seed of LinearSVR's coordinate order (default 0).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Parses "key=value" pairs (comma separated), e.g. "alpha=10,kernel=rbf,gamma=scale".</summary>
+    /// <summary>Largest magnitude accepted for a continuous hyperparameter (alpha, C, epsilon, gamma, coef0, intercept scaling).</summary>
+    public const double MaxMagnitude = 1e12;
+
+    /// <summary>Parses "key=value" pairs (comma separated), e.g. "alpha=10,kernel=rbf,gamma=scale"; a value out of its range is a FormatException naming the key and the range.</summary>
+
     public static EstimatorOptions Parse(string? text)
     {
         var o = new EstimatorOptions();
@@ -97,29 +101,43 @@ public sealed record EstimatorOptions
 
             string k = kv[0].ToLowerInvariant(), v = kv[1];
             double D() => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw new FormatException($"hyperparameter {kv[0]}='{v}' is not a number");
+            double In(double lo, double hi, bool loOpen, string allowed)
+            {
+                double d = D();
+                if (!double.IsFinite(d) || d > hi || (loOpen ? d <= lo : d < lo))
+                    throw new FormatException($"hyperparameter {kv[0]}={v} is out of range: allowed {allowed}");
+                return d;
+            }
+            int Whole(int lo, int hi)
+            {
+                double d = D();
+                if (!(d >= lo && d <= hi && d == Math.Floor(d)))
+                    throw new FormatException($"hyperparameter {kv[0]}={v} is out of range: allowed a whole number {lo}..{hi}");
+                return (int)d;
+            }
             bool B() => bool.TryParse(v, out bool b) ? b : throw new FormatException($"hyperparameter {kv[0]}='{v}' is not true/false");
             o = k switch
             {
-                "alpha" => o with { Alpha = D() },
-                "l1_ratio" => o with { L1Ratio = D() },
-                "c" => o with { C = D() },
-                "epsilon" => o with { Epsilon = D() },
+                "alpha" => o with { Alpha = In(0, MaxMagnitude, false, "0..1e12") },
+                "l1_ratio" => o with { L1Ratio = In(0, 1, false, "0..1") },
+                "c" => o with { C = In(0, MaxMagnitude, true, "above 0, up to 1e12") },
+                "epsilon" => o with { Epsilon = In(0, MaxMagnitude, false, "0..1e12") },
                 "kernel" => o with { Kernel = EstimatorKinds.TryParse(v, out KernelKind kk) ? kk : throw new FormatException($"unknown kernel '{v}'") },
                 "gamma" => v.ToLowerInvariant() switch
                 {
                     "scale" => o with { GammaMode = GammaMode.Scale },
                     "auto" => o with { GammaMode = GammaMode.Auto },
-                    _ => o with { GammaMode = GammaMode.Value, Gamma = D() },
+                    _ => o with { GammaMode = GammaMode.Value, Gamma = In(0, MaxMagnitude, true, "scale, auto, or above 0 up to 1e12") },
                 },
-                "degree" => o with { Degree = D() },
-                "coef0" => o with { Coef0 = D() },
-                "tol" => o with { Tol = D() },
-                "max_iter" => o with { MaxIter = (int)D() },
+                "degree" => o with { Degree = Whole(0, 20) },
+                "coef0" => o with { Coef0 = In(-MaxMagnitude, MaxMagnitude, false, "-1e12..1e12") },
+                "tol" => o with { Tol = In(0, 1e6, true, "above 0, up to 1e6") },
+                "max_iter" => o with { MaxIter = Whole(1, 10_000_000) },
                 "fit_intercept" => o with { FitIntercept = B() },
-                "intercept_scaling" => o with { InterceptScaling = D() },
+                "intercept_scaling" => o with { InterceptScaling = In(0, MaxMagnitude, true, "above 0, up to 1e12") },
                 "standardize" => o with { Standardize = B() },
                 "float32" => o with { RowsAsFloat32 = B() },
-                "seed" => o with { Seed = (int)D() },
+                "seed" => o with { Seed = Whole(int.MinValue + 1, int.MaxValue) },
                 _ => throw new FormatException($"unknown hyperparameter '{kv[0]}'"),
             };
         }

@@ -73,6 +73,32 @@ public sealed class RealtimePipelineTests
         });
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Process_NonFiniteEstimate_FrameMarkedNotFiniteWithoutValues(double bad)
+    {
+        var stages = new FakeStages { Window = 3 };
+        stages.NonFiniteDecodes[1] = bad;   // the second decoded volume: volume 3
+        var frames = Replay(stages, 6).Cast<EstimateFrame>().ToList();
+
+        var f = frames[3];
+        Assert.True(f.NotFinite);
+        Assert.Equal(EstimateState.NotFinite, f.State);
+        Assert.False(f.IsWarmingUp);
+        Assert.Null(f.Estimates);
+        Assert.NotNull(f.Connectivity);
+        Assert.All(frames.Where(x => x.Volume != 3 && x.Volume >= 2), x =>
+        {
+            Assert.Equal(EstimateState.Ready, x.State);
+            Assert.All(x.Estimates!, v => Assert.True(double.IsFinite(v)));
+        });
+        var summary = SessionSummary.Compute(frames);
+        Assert.Equal(2, summary.WarmUpVolumes);
+        Assert.Equal(3, summary.Estimates);
+    }
+
     [Fact]
     public void Process_CorruptVolume_SkippedFrameAndSessionContinues()
     {

@@ -107,6 +107,25 @@ public sealed class RecordingSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task OnFrame_NotFiniteEstimate_RowOfNaAndListedInSessionJson()
+    {
+        var sink = Sink();
+        await Feed(sink,
+            Estimate(0, [1, 2], Timing(0, 0, 0, 0)),
+            Estimate(1, null, Timing(0, 0, 0, 0)) with { NotFinite = true },
+            Estimate(2, [3, 4], Timing(0, 0, 0, 0)));
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+
+        var rows = Read(RecordingLayout.EstimatesFile).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith("1\t2\tn/a\tn/a\t", rows[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", string.Join("\n", rows), StringComparison.Ordinal);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Out, RecordingLayout.SessionFile)))!;
+        Assert.Equal([1], json["not_finite_volumes"]!["volumes"]!.AsArray().Select(n => (int)n!));
+        Assert.Equal(0, (int)json["warmup_volumes"]!["count"]!);
+    }
+
+    [Fact]
     public async Task OnFrame_BeforeCompletion_RowsAlreadyOnDiskAndSessionJsonSaysIncomplete()
     {
         var sink = Sink();

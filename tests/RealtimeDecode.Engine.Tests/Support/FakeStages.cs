@@ -25,6 +25,9 @@ public sealed class FakeStages
     public TimeSpan ReadCost { get; init; }
     public SchedulerTimeProvider? Clock { get; init; }
 
+    /// <summary>Decode calls (counted from 0) whose output holds the given non-finite value in its first target.</summary>
+    public Dictionary<int, double> NonFiniteDecodes { get; } = [];
+
     public List<int> Skipped { get; } = [];
     public int Created { get; private set; }
 
@@ -32,7 +35,7 @@ public sealed class FakeStages
     {
         Created++;
         var sums = new double[Rois];
-        int n = 0;
+        int n = 0, decodes = 0;
         var window = new Queue<double[]>();
         return new PipelineStages(
             Read: a =>
@@ -58,7 +61,9 @@ public sealed class FakeStages
             Decode: edges =>
             {
                 Clock?.Advance(DecodeCost);
-                return DecodeLinear(edges);
+                var y = DecodeLinear(edges);
+                if (NonFiniteDecodes.TryGetValue(decodes++, out double bad)) y[0] = bad;
+                return y;
             },
             Skip: i => Skipped.Add(i));
     }

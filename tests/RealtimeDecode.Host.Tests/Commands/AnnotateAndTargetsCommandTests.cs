@@ -4,6 +4,7 @@ using RealtimeDecode.Host.Commands;
 namespace RealtimeDecode.Host.Tests.Commands;
 
 /// <summary>The annotate and targets commands end to end through the real command line (no network beyond loopback).</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class AnnotateAndTargetsCommandTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("rtd-cli-annot-");
@@ -60,6 +61,22 @@ public sealed class AnnotateAndTargetsCommandTests : IDisposable
         int rc = CommandLine.Run(["targets", "--annotations", Annotations(), "--tr", "2", "--volumes", "12", o1, v1, o2, v2, "--out", outPath]);
 
         Assert.Equal(CommandLine.UserError, rc);
+        Assert.False(File.Exists(outPath));
+    }
+
+    [Theory]
+    [InlineData("2000000000")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void Targets_VolumesOutOfRange_RefusedInOneLineWithoutOutput(string volumes)
+    {
+        var outPath = Path.Combine(_dir.FullName, "T.tsv");
+
+        var r = CliRunner.Run("targets", "--annotations", Annotations(), "--tr", "2", "--volumes", volumes, "--out", outPath);
+
+        Assert.Equal(CommandLine.UserError, r.ExitCode);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--volumes", line, StringComparison.Ordinal);
         Assert.False(File.Exists(outPath));
     }
 

@@ -130,4 +130,45 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         Assert.Contains("model.json", r.Error);
         Assert.DoesNotContain("   at ", r.Error);
     }
+
+    [Theory]
+    [InlineData("--alpha", "-1", "alpha")]
+    [InlineData("--alpha", "NaN", "alpha")]
+    [InlineData("--C", "0", "C")]
+    [InlineData("--params", "max_iter=-1", "max_iter")]
+    [InlineData("--cv", "blocked:1000", "--cv blocked:1000")]
+    public void Train_OutOfRangeHyperparameter_RefusedInOneLineWithoutModel(string option, string value, string named)
+    {
+        var (f, t) = Tables();
+        string estimator = option == "--C" ? "linear-svr" : option == "--params" ? "lasso" : "ridge";
+        string[] extra = option == "--cv" ? [option, value] : [option, value, "--cv", "none"];
+        var r = CliRunner.Run(["train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", estimator, "--out", _dir.File("model"), .. extra]);
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error:", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(_dir.File("model")));
+    }
+
+    [Theory]
+    [InlineData("1e300", "column 'fear'")]
+    [InlineData("Infinity", "column 'fear'")]
+    public void Train_AbsurdTargetValue_RefusedNamingFileRowAndColumn(string value, string named)
+    {
+        var (f, t) = Tables();
+        var lines = File.ReadAllLines(t[1]);
+        var cells = lines[3].Split('\t');
+        cells[2] = value;
+        lines[3] = string.Join('\t', cells);
+        File.WriteAllLines(t[1], lines);
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", "ridge", "--cv", "none", "--out", _dir.File("model"));
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(Path.GetFileName(t[1]), line, StringComparison.Ordinal);
+        Assert.Contains("row 3", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.File("model")));
+    }
 }
