@@ -30,7 +30,12 @@ internal static class CommandLine
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // replay and live handle SIGINT/SIGTERM themselves and end with the recording complete, however
+            // long the outputs take to flush; System.CommandLine's own handler would return 130 after its
+            // timeout (2 s by default) and cut that short.
+            if (SessionOptions.HandlesTermination(parse.CommandResult.Command)) invocation.ProcessTerminationTimeout = null;
+            return parse.Invoke(invocation);
         }
         catch (Exception e) when (Unwrap(e) is InputDataException ide)
         {

@@ -57,7 +57,7 @@ internal sealed class EvaluateCommand : ICliCommand
                 var mean = evaluation.Mean();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {mean.PearsonR,6:0.000}  R² {mean.R2,7:0.000}"));
             }
-            string dir = parse.GetValue(report)!;
+            string dir = CliOptions.OutputFolder(parse, report);
             EvaluationReport.Write(dir, evaluations, new JsonObject
             {
                 ["command"] = "realtime-decode evaluate",

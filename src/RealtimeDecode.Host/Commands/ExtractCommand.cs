@@ -20,8 +20,8 @@ internal sealed class ExtractCommand : ICliCommand
         };
         cmd.SetAction(parse =>
         {
-            var run = BoldRun.Open(CliOptions.ExistingFile(parse, bold), parse.GetValue(tr));
-            var a = Atlas.Load(CliOptions.ExistingFile(parse, atlas), parse.GetValue(labels));
+            var run = BoldRun.Open(CliOptions.ExistingFile(parse, bold), CliOptions.RepetitionTime(parse.GetValue(tr)));
+            var a = CliOptions.WithRegions(Atlas.Load(CliOptions.ExistingFile(parse, atlas), parse.GetValue(labels)));
             string outPath = CliOptions.OutputFile(parse, output);
             var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p));
             table.Write(outPath);
