@@ -87,7 +87,7 @@ internal static class ConfigurationCheck
             if (!has) continue;
             return p switch
             {
-                JsonConfigurationProvider j => $"in {j.Source.Path}",
+                JsonConfigurationProvider j => $"in {(j.Source.FileProvider is Microsoft.Extensions.FileProviders.PhysicalFileProvider f ? Path.Combine(f.Root, j.Source.Path ?? "") : j.Source.Path)}",
                 EnvironmentVariablesConfigurationProvider => $"from environment variable RTDECODE_{path.Replace(":", "__", StringComparison.Ordinal)}",
                 _ => $"from {p}",
             };

@@ -49,7 +49,7 @@ internal sealed class SessionRunner
     public async Task<SessionSummary> RunAsync(CancellationToken ct)
     {
         var r = _request;
-        var atlas = Atlas.Load(r.Atlas, r.Labels);
+        var atlas = Commands.CliOptions.WithRegions(Atlas.Load(r.Atlas, r.Labels));
         if (!File.Exists(r.Model) && !Directory.Exists(r.Model)) throw new InputDataException(r.Model, "model package not found");
         var package = ModelPackage.Load(r.Model);
         var settings = FeatureSettings.FromSpec(package.Features, r.Model);
