@@ -68,13 +68,9 @@ internal sealed class SessionOptions
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
         var lsl = Bind<LslOptions>(config, "Lsl");
         Validate(live, "Live");
-        if (parse.GetValue(Urls) is { } urls)
-        {
-            dashboard.Urls = urls;
-            DashboardUrls.Parse(urls, "--urls");
-        }
-        else DashboardUrls.Parse(dashboard.Urls, "Dashboard:Urls");
+        if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
+        if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
         Validate(dashboard, "Dashboard");
         try { lsl.Validate(); }
