@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
@@ -6,6 +7,12 @@ namespace RealtimeDecode.Host.Commands;
 /// <summary>Small helpers shared by the commands' option handling.</summary>
 internal static class CliOptions
 {
+    /// <summary>Largest repetition time accepted (s).</summary>
+    public const double MaxTrSeconds = 60;
+
+    /// <summary>Largest <c>--missing-after</c> accepted (TRs).</summary>
+    public const double MaxMissingAfterTrs = 1000;
+
     /// <summary>A required file option whose file must exist.</summary>
     public static string ExistingFile(ParseResult parse, Option<string> option)
     {
@@ -15,13 +22,92 @@ internal static class CliOptions
         return path;
     }
 
-    /// <summary>Ensures the output file's folder exists.</summary>
+    /// <summary>
+    /// An output file: refused when it is an existing folder, when a part of its folder path is a file, or
+    /// when its folder cannot be written; the folder is created once these checks pass.
+    /// </summary>
     public static string OutputFile(ParseResult parse, Option<string> option)
+    {
+        var path = Required(parse, option);
+        if (Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) EnsureWritableFolder(option.Name, dir);
+        return path;
+    }
+
+    /// <summary>
+    /// An output folder: refused when it is an existing file, when a part of its path is a file, or when it
+    /// cannot be written; created (empty when new) once these checks pass.
+    /// </summary>
+    public static string OutputFolder(ParseResult parse, Option<string> option)
+    {
+        var path = Required(parse, option);
+        if (File.Exists(path)) throw new InputDataException(path, $"{option.Name} is an existing file; give a folder");
+        EnsureWritableFolder(option.Name, Path.GetFullPath(path));
+        return path;
+    }
+
+    /// <summary>Checks that <paramref name="dir"/> is, or can be made, a folder this process can write into, and makes it.</summary>
+    public static void EnsureWritableFolder(string optionName, string dir)
+    {
+        // The deepest part of the path that exists must be a folder (a file there makes every child impossible).
+        var existing = dir;
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing)) throw new InputDataException(existing, $"is a file, not a folder ({optionName})");
+            var parent = Path.GetDirectoryName(existing);
+            if (string.IsNullOrEmpty(parent)) break;
+            existing = parent;
+        }
+        if (!Directory.Exists(existing)) throw new InputDataException(dir, $"{optionName}: this folder cannot be made");
+        // Permission bits do not tell (root writes anywhere; read-only mounts refuse everyone): try.
+        var probe = Path.Combine(existing, $".rtdecode-write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDataException(existing, $"{optionName}: this folder is not writable ({e.Message.TrimEnd('.')})");
+        }
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDataException(dir, $"{optionName}: this folder cannot be made ({e.Message.TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>A repetition time given by <paramref name="name"/>: null passes; otherwise 0.001 ≤ TR ≤ <see cref="MaxTrSeconds"/> s.</summary>
+    public static double? RepetitionTime(double? tr, string name = "--tr")
+    {
+        if (tr is { } t && !(t >= 1e-3 && t <= MaxTrSeconds))
+            throw new InputDataException(null, $"{name} {Show(t)}: the TR must be a number of seconds from 0.001 to {Show(MaxTrSeconds)}");
+        return tr;
+    }
+
+    /// <summary>A <c>--missing-after</c> count: null passes; otherwise 0.001 ≤ n ≤ <see cref="MaxMissingAfterTrs"/> TRs.</summary>
+    public static double? MissingAfter(double? trs, string name = "--missing-after")
+    {
+        if (trs is { } n && !(n >= 1e-3 && n <= MaxMissingAfterTrs))
+            throw new InputDataException(null, $"{name} {Show(n)}: give a number of TRs from 0.001 to {Show(MaxMissingAfterTrs)}");
+        return trs;
+    }
+
+    /// <summary>Refuses an atlas without a region: every voxel 0 (background), or no labelled voxel at all.</summary>
+    public static Atlas WithRegions(Atlas atlas)
+    {
+        ArgumentNullException.ThrowIfNull(atlas);
+        if (atlas.LabelCount == 0 || atlas.Labels.All(l => l.VoxelCount == 0))
+            throw new InputDataException(atlas.Path, "the atlas has no non-zero label: every voxel is background (0), so there is no region to extract");
+        return atlas;
+    }
+
+    private static string Required(ParseResult parse, Option<string> option)
     {
         var path = parse.GetValue(option);
         if (string.IsNullOrWhiteSpace(path)) throw new InputDataException(null, $"{option.Name} is required");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         return path;
     }
+
+    private static string Show(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }

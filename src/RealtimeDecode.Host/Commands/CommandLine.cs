@@ -30,7 +30,7 @@ internal static class CommandLine
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(Invocation(parse));
         }
         catch (Exception e) when (Unwrap(e) is InputDataException ide)
         {
@@ -49,6 +49,18 @@ internal static class CommandLine
             if (Environment.GetEnvironmentVariable("RTDECODE_DEBUG") == "1") Console.Error.WriteLine(inner);
             return InternalError;
         }
+    }
+
+    /// <summary>
+    /// How <paramref name="parse"/> is invoked. replay and live handle SIGINT/SIGTERM themselves and end
+    /// with the recording complete however long the outputs take to flush, so System.CommandLine's own
+    /// handler (which returns 130 once its timeout, 2 s by default, has passed) is off for them.
+    /// </summary>
+    internal static InvocationConfiguration Invocation(ParseResult parse)
+    {
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (SessionOptions.HandlesTermination(parse.CommandResult.Command)) invocation.ProcessTerminationTimeout = null;
+        return invocation;
     }
 
     private static Exception Unwrap(Exception e)

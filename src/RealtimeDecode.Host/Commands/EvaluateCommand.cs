@@ -86,7 +86,7 @@ internal sealed class EvaluateCommand : ICliCommand
                         $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: centre of the peak of the lag-correlation curve, block bootstrap");
                 }
             }
-            string dir = parse.GetValue(report)!;
+            string dir = CliOptions.OutputFolder(parse, report);
             EvaluationReport.Write(dir, evaluations, new JsonObject
             {
                 ["command"] = "realtime-decode evaluate",

@@ -59,7 +59,7 @@ internal sealed class ExplainCommand : ICliCommand
         int repeats = parse.GetValue(_repeats);
         if (repeats < 1) throw new InputDataException(null, $"--repeats must be 1 or more, got {repeats}");
         var explanation = ModelExplainer.Explain(package, labels, data, new ExplainOptions { TopEdges = top, EdgesPerPair = pairEdges, Repeats = repeats, Seed = parse.GetValue(_seed) });
-        var outDir = parse.GetValue(_out)!;
+        var outDir = CliOptions.OutputFolder(parse, _out);
         var written = ExplanationWriter.Write(explanation, outDir);
         foreach (var note in explanation.Notes) Console.Error.WriteLine($"note: {note}");
         foreach (var t in explanation.Targets.Where(t => t.NetworkPairs.Count > 0))

@@ -20,8 +20,10 @@ internal sealed class ExtractCommand : ICliCommand
         };
         cmd.SetAction(parse =>
         {
-            var run = BoldRun.Open(CliOptions.ExistingFile(parse, bold), parse.GetValue(tr));
+            var run = BoldRun.Open(CliOptions.ExistingFile(parse, bold), CliOptions.RepetitionTime(parse.GetValue(tr)));
             var a = Atlas.Load(CliOptions.ExistingFile(parse, atlas), parse.GetValue(labels));
+            a.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name); // a wrong grid says more than an empty atlas on it
+            CliOptions.WithRegions(a);
             string outPath = CliOptions.OutputFile(parse, output);
             var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p));
             table.Write(outPath);

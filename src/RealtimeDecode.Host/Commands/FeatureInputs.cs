@@ -69,7 +69,7 @@ internal sealed class FeatureInputs
             return (result, null);
         }
         var atlasPath = parse.GetValue(Atlas) ?? throw new InputDataException(null, "--bold needs --atlas");
-        var atlas = Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels));
+        var atlas = CliOptions.WithRegions(Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels)));
         foreach (var b in bold)
         {
             var run = BoldRun.Open(b);

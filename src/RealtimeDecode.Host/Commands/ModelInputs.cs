@@ -28,7 +28,7 @@ internal static class ModelInputs
             return result;
         }
         if (atlasPath is null) throw new InputDataException(null, "--bold needs --atlas");
-        var atlas = Atlas.Load(atlasPath, labels);
+        var atlas = CliOptions.WithRegions(Atlas.Load(atlasPath, labels));
         var settings = FeatureSettings.FromSpec(package.Features, modelPath);
         var live = settings.ToSpec(atlas.LabelCount, atlas.Sha256);
         try { package.Validate(live); }

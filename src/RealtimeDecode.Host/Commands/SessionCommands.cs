@@ -24,11 +24,24 @@ internal sealed class SessionOptions
     public Option<bool> NoLsl { get; } = new("--no-lsl") { Description = "Do not publish on Lab Streaming Layer" };
     public Option<bool> KeepServing { get; } = new("--keep-serving") { Description = "Keep serving the dashboard after the run ends (until Ctrl-C)" };
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
-    public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say" };
+    public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say (0.001 to 60)" };
+    public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr];
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig];
 
-    public static IConfigurationRoot LoadConfiguration(string? extra)
+    /// <summary>
+    /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
+    /// and checks the result (<see cref="ConfigurationCheck"/>): unknown keys are warned about on
+    /// <paramref name="warnings"/> (refused when <paramref name="strict"/>), values of the wrong type refused.
+    /// </summary>
+    public static IConfigurationRoot LoadConfiguration(string? extra, bool strict = false, TextWriter? warnings = null)
+    {
+        var config = Build(extra);
+        ConfigurationCheck.Check(config, strict, warnings ?? Console.Error);
+        return config;
+    }
+
+    private static IConfigurationRoot Build(string? extra)
     {
         var b = new ConfigurationBuilder();
         var defaults = RepositoryPaths.Bundled("configs", "default.json");
@@ -48,40 +61,43 @@ internal sealed class SessionOptions
 
     public SessionRequest Request(ParseResult parse, string? run, string? watch, string? format)
     {
-        var config = LoadConfiguration(parse.GetValue(Config));
-        var session = config.GetSection("Session");
-        var live = config.GetSection("Live");
+        var config = LoadConfiguration(parse.GetValue(Config), parse.GetValue(StrictConfig));
+        var session = Bind<SessionSettings>(config, "Session");
+        var live = Bind<LiveOptions>(config, "Live");
         var dashboard = Bind<DashboardOptions>(config, "Dashboard");
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
         var lsl = Bind<LslOptions>(config, "Lsl");
+        Validate(live, "Live");
         if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
+        if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
         Validate(dashboard, "Dashboard");
         try { lsl.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
 
-        string? atlas = parse.GetValue(Atlas) ?? session["Atlas"];
-        string? labels = parse.GetValue(Labels) ?? session["Labels"];
-        string? model = parse.GetValue(Model) ?? session["Model"];
+        string? atlas = parse.GetValue(Atlas) ?? session.Atlas;
+        string? labels = parse.GetValue(Labels) ?? session.Labels;
+        string? model = parse.GetValue(Model) ?? session.Model;
         if (atlas is null) { atlas = BundledSession.Atlas; labels ??= BundledSession.Labels; }
         model ??= BundledSession.Model;
         return new SessionRequest
         {
             Run = run,
             Watch = watch,
-            Format = format ?? live["Format"] ?? "auto",
-            Tr = parse.GetValue(Tr) ?? (double.TryParse(live["Tr"], System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null),
+            Format = format ?? live.Format,
+            Tr = CliOptions.RepetitionTime(parse.GetValue(Tr)) ?? live.Tr,
             Atlas = atlas,
             Labels = labels,
             Model = model,
-            Speed = parse.GetValue(Speed) ?? session["Speed"] ?? "1",
+            Speed = parse.GetValue(Speed) ?? session.Speed,
             Record = parse.GetValue(Record),
-            RecordRoot = session["RecordRoot"] ?? "recordings",
-            KeepServing = parse.GetValue(KeepServing) || session.GetValue<bool>("KeepServing"),
-            MissingAfterTrs = live.GetValue("MissingAfterTrs", 3.0),
-            PollIntervalMs = live.GetValue("PollIntervalMs", 200),
-            IncludeExisting = live.GetValue<bool>("IncludeExisting"),
+            RecordRoot = session.RecordRoot,
+            KeepServing = parse.GetValue(KeepServing) || session.KeepServing,
+            MissingAfterTrs = live.MissingAfterTrs,
+            PollIntervalMs = live.PollIntervalMs,
+            IncludeExisting = live.IncludeExisting,
+            ConfiguredRun = session.Run,
             Dashboard = dashboard,
             Feedback = feedback,
             Lsl = lsl,
@@ -112,6 +128,9 @@ internal sealed class SessionOptions
         return o;
     }
 
+    /// <summary>True for the commands whose sessions end themselves on SIGINT/SIGTERM (see <see cref="RunAsync"/>).</summary>
+    public static bool HandlesTermination(Command command) => command.Name is "replay" or "live";
+
     public static async Task<int> RunAsync(SessionRequest request, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -136,8 +155,9 @@ internal sealed class ReplayCommand : ICliCommand
         foreach (var x in o.All) cmd.Options.Add(x);
         cmd.SetAction(async (parse, ct) =>
         {
-            string? path = parse.GetValue(run);
-            var request = o.Request(parse, path, null, null);
+            var request = o.Request(parse, parse.GetValue(run), null, null);
+            string? path = request.Run ?? request.ConfiguredRun;
+            request = request with { Run = path };
             if (path is null)
             {
                 BundledSession.EnsureRuns(Console.Out);
@@ -167,7 +187,7 @@ internal sealed class LiveCommand : ICliCommand
             if (fmt is not null and not ("auto" or "nifti" or "dicom")) throw new InputDataException(null, $"--format '{fmt}' is not auto, nifti or dicom");
             var request = o.Request(parse, null, parse.GetValue(watch), fmt);
             if (parse.GetValue(include)) request = request with { IncludeExisting = true };
-            if (parse.GetValue(missing) is { } m) request = request with { MissingAfterTrs = m };
+            if (CliOptions.MissingAfter(parse.GetValue(missing)) is { } m) request = request with { MissingAfterTrs = m };
             return await SessionOptions.RunAsync(request, ct);
         });
         return cmd;

@@ -47,12 +47,13 @@ internal sealed class SimulateScannerCommand : ICliCommand
             _ => throw new InputDataException(null, $"--format '{formatText}': use dicom or nifti"),
         };
         if (!ReplaySpeed.TryParse(speedText, out var speed)) throw new InputDataException(null, $"--speed '{speedText}': use a positive factor or max");
-        if (tr is { } t && !(t > 0 && double.IsFinite(t))) throw new InputDataException(null, $"--tr {t.ToString(CultureInfo.InvariantCulture)}: the TR must be a positive number of seconds");
+        CliOptions.RepetitionTime(tr);
         if (series is < 0 or > 999999) throw new InputDataException(null, $"--series {series}: use 0 to 999999");
         var faults = FaultSpec.Parse(faultText);
         var boldRun = BoldRun.Open(runPath, tr);
         if (format == ExportFormat.Dicom && !DicomWriter.CanRepresent(boldRun.Affine, out var why))
             throw new InputDataException(runPath, $"cannot be written as DICOM: the affine {why}");
+        CliOptions.EnsureWritableFolder("--out", Path.GetFullPath(outDir));
 
         using var reader = boldRun.Layout == BoldRunLayout.Folder3D ? null : NiftiReader.Open(boldRun.Files[0]);
         Func<int, Volume> volume = reader is not null ? reader.ReadVolume : i => NiftiReader.ReadVolume(boldRun.Files[i]);

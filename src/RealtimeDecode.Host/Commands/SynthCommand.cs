@@ -42,7 +42,7 @@ internal sealed class SynthCommand : ICliCommand
                 Parcels = parse.GetValue(parcels),
                 Runs = parse.GetValue(runs),
                 Volumes = parse.GetValue(volumes),
-                Tr = parse.GetValue(tr),
+                Tr = CliOptions.RepetitionTime(parse.GetValue(tr))!.Value,
                 Seed = parse.GetValue(seed),
                 Brain = new BrainModelOptions
                 {
@@ -57,7 +57,7 @@ internal sealed class SynthCommand : ICliCommand
             };
             try { o.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
-            string root = parse.GetValue(outOpt)!;
+            string root = CliOptions.OutputFolder(parse, outOpt);
             var result = ConsoleProgress.Run("synthesising", p => SyntheticSession.Write(root, o, p));
             Console.WriteLine($"wrote {result.Runs.Count} run(s) of {o.Volumes} volumes ({o.Nx}×{o.Ny}×{o.Nz}, TR {o.Tr.ToString(CultureInfo.InvariantCulture)} s) to {root}");
             Console.WriteLine($"atlas {result.Atlas}; annotations {result.Annotations}; truth {string.Join(", ", result.Truth.Select(Path.GetFileName))}");

@@ -101,7 +101,7 @@ internal sealed class TrainCommand : ICliCommand
                 cvMetrics["mean_r2"] = Num(result.Scores.Average(s => s.R2));
             }
             var package = new ModelPackage(outcome.Model, spec, training, cvMetrics) { Patterns = outcome.Patterns, PatternRows = outcome.Patterns is null ? 0 : set.X.Rows, PatternSplitHalfR = outcome.PatternSplitHalfR };
-            string outPath = parse.GetValue(output)!;
+            string outPath = parse.GetValue(output)!.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? CliOptions.OutputFile(parse, output) : CliOptions.OutputFolder(parse, output);
             package.Save(outPath);
 
             if (outcome.Cv is { } cvr)

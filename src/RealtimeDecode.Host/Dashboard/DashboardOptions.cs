@@ -15,6 +15,16 @@ public sealed class DashboardOptions
     /// <summary>Token that requests from other machines must present; generated at start when serving beyond loopback without one.</summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>
+    /// Further host names or addresses (';'-separated) that requests may name in Host and Origin, besides
+    /// those of <see cref="Urls"/>, localhost and, when listening on every interface, this machine's own.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>Most dashboard and display clients connected at once; more are refused (503) with the reason.</summary>
+    [Range(1, 10_000)]
+    public int MaxConnections { get; set; } = 200;
+
     /// <summary>Messages queued per client before the oldest are dropped.</summary>
     [Range(8, 100_000)]
     public int ClientQueue { get; set; } = 512;

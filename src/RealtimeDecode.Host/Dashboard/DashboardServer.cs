@@ -66,7 +66,10 @@ public sealed class DashboardServer : IAsyncDisposable
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
         string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
         configure?.Invoke(app);
+        var allowed = RequestOriginMiddleware.AllowedHosts(DashboardUrls.Parse(options.Urls, "Dashboard:Urls"), options.AllowedHosts);
+        app.Use(next => new RequestOriginMiddleware(next, allowed).InvokeAsync);
         app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);
+        app.Use(next => new ConnectionLimitMiddleware(next, app.Services.GetRequiredService<DashboardBroadcaster>(), options).InvokeAsync);
         app.UseDefaultFiles();
         var files = new PhysicalFileProvider(app.Environment.WebRootPath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
@@ -87,7 +90,8 @@ public sealed class DashboardServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Broadcaster.DisposeAsync();
-        await _app.StopAsync(TimeSpan.FromSeconds(2));
+        try { await _app.StopAsync(TimeSpan.FromSeconds(2)); }
+        catch (InvalidOperationException) { } // never started (its address could not be bound)
         await _app.DisposeAsync();
     }
 

@@ -7,13 +7,15 @@ namespace RealtimeDecode.Host.Dashboard;
 /// each client's own bounded queue; clients call <see cref="GetSession"/> once connected to receive the
 /// session so far, and drop live events whose volume they already have.
 /// </summary>
-public sealed class DecoderHub(DashboardBroadcaster broadcaster) : Hub
+public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOptions options) : Hub
 {
     /// <summary>The hub's URL path.</summary>
     public const string Path = "/hubs/decoder";
 
     public override Task OnConnectedAsync()
     {
+        if (broadcaster.ClientCount >= options.MaxConnections)
+            throw new HubException(ConnectionLimitMiddleware.LimitReached(options.MaxConnections));
         broadcaster.AddClient(Context.ConnectionId);
         return base.OnConnectedAsync();
     }

@@ -9,6 +9,9 @@ internal sealed record SessionRequest
     /// <summary>Run to replay (null for live).</summary>
     public string? Run { get; init; }
 
+    /// <summary>Run named by the configuration (<c>Session:Run</c>), replayed when no <c>--run</c> is given.</summary>
+    public string? ConfiguredRun { get; init; }
+
     /// <summary>Export folder to watch (live).</summary>
     public string? Watch { get; init; }
 

@@ -49,7 +49,7 @@ internal sealed class SessionRunner
     public async Task<SessionSummary> RunAsync(CancellationToken ct)
     {
         var r = _request;
-        var atlas = Atlas.Load(r.Atlas, r.Labels);
+        var atlas = Commands.CliOptions.WithRegions(Atlas.Load(r.Atlas, r.Labels));
         if (!File.Exists(r.Model) && !Directory.Exists(r.Model)) throw new InputDataException(r.Model, "model package not found");
         var package = ModelPackage.Load(r.Model);
         var settings = FeatureSettings.FromSpec(package.Features, r.Model);
@@ -82,13 +82,26 @@ internal sealed class SessionRunner
         string recording = r.Record ?? Path.Combine(r.RecordRoot,
             _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));
         RecordingDirectory = recording;
-        Directory.CreateDirectory(recording);
 
-        using var logger = new LoggerConfiguration()
-            .MinimumLevel.Debug()
-            .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
-            .CreateLogger();
+        // The dashboard binds before the recording folder exists: an address in use or not of this machine
+        // ends the session with nothing made.
+        DashboardServer? server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, ct).ConfigureAwait(false) : null;
+        Serilog.Core.Logger logger;
+        try
+        {
+            Directory.CreateDirectory(recording);
+            logger = new LoggerConfiguration()
+                .MinimumLevel.Debug()
+                .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
+                .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
+                .CreateLogger();
+        }
+        catch
+        {
+            if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        using var disposeLogger = logger;
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
             context.Run, context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, settings.ToString(), context.Atlas, atlas.LabelCount, tr);
         logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
@@ -97,7 +110,6 @@ internal sealed class SessionRunner
         else
             logger.Information("The model package carries no estimate lag: evaluate --store-lag measures how old the estimates are");
 
-        DashboardServer? server = null;
         LslEstimateSink? lsl = null;
         MarkerInletRecorder? markers = null;
         long start = _time.GetTimestamp();
@@ -114,10 +126,8 @@ internal sealed class SessionRunner
             var summary = new SummarySink();
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
-            if (r.Dashboard.Enabled)
+            if (server is not null)
             {
-                server = DashboardServer.Create(r.Dashboard, r.Feedback);
-                await server.StartAsync(ct);
                 DashboardUrl = server.Addresses.FirstOrDefault();
                 var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
                 _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
@@ -273,6 +283,23 @@ internal sealed class SessionRunner
             var v = NiftiReader.ReadVolume(f);
             return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
         })).ToArray();
+    }
+
+    /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>
+    private static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback, CancellationToken ct)
+    {
+        var server = DashboardServer.Create(options, feedback);
+        try
+        {
+            await server.StartAsync(ct).ConfigureAwait(false);
+            return server;
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            var why = (e.InnerException is System.Net.Sockets.SocketException se ? se.Message : e.Message).Split('\n')[0].TrimEnd('.');
+            throw new InputDataException(null, $"dashboard address {options.Urls} cannot be used ({why}): change Dashboard:Urls or --urls");
+        }
     }
 
     /// <summary>How long a live stop waits for the watcher to flush before dropping it.</summary>

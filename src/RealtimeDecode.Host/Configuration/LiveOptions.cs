@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RealtimeDecode.Host.Configuration;
+
+/// <summary>Live-session settings (section <c>Live</c>); <c>live</c>'s options override them.</summary>
+internal sealed class LiveOptions
+{
+    /// <summary>Export format: auto, nifti or dicom.</summary>
+    [RegularExpression("^(auto|nifti|dicom)$", ErrorMessage = "Format must be auto, nifti or dicom")]
+    public string Format { get; set; } = "auto";
+
+    /// <summary>Repetition time (s) when the data do not say; 0.001 ≤ TR ≤ <see cref="Commands.CliOptions.MaxTrSeconds"/>.</summary>
+    [Range(1e-3, Commands.CliOptions.MaxTrSeconds, ErrorMessage = "Tr must be a number of seconds from 0.001 to 60")]
+    public double? Tr { get; set; }
+
+    /// <summary>TRs to wait for a volume after a later one arrived before it is marked missing; 0.001 ≤ n ≤ <see cref="Commands.CliOptions.MaxMissingAfterTrs"/>.</summary>
+    [Range(1e-3, Commands.CliOptions.MaxMissingAfterTrs, ErrorMessage = "MissingAfterTrs must be a number of TRs from 0.001 to 1000")]
+    public double MissingAfterTrs { get; set; } = 3;
+
+    /// <summary>How often the export folder is listed besides its change events (ms); 1 to 60000.</summary>
+    [Range(1, 60_000, ErrorMessage = "PollIntervalMs must be a whole number of milliseconds from 1 to 60000")]
+    public int PollIntervalMs { get; set; } = 200;
+
+    /// <summary>Also process files already in the folder at start.</summary>
+    public bool IncludeExisting { get; set; }
+}
