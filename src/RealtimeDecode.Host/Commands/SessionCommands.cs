@@ -81,6 +81,7 @@ internal sealed class SessionOptions
             KeepServing = parse.GetValue(KeepServing) || session.GetValue<bool>("KeepServing"),
             MissingAfterTrs = live.GetValue("MissingAfterTrs", 3.0),
             PollIntervalMs = live.GetValue("PollIntervalMs", 200),
+            MaxGapTrs = live.GetValue("MaxGapTrs", 100),
             IncludeExisting = live.GetValue<bool>("IncludeExisting"),
             Dashboard = dashboard,
             Feedback = feedback,
@@ -112,6 +113,9 @@ internal sealed class SessionOptions
         return o;
     }
 
+    /// <summary>Exit code of a session whose recording could not be written completely.</summary>
+    public const int RecordingIncomplete = 4;
+
     public static async Task<int> RunAsync(SessionRequest request, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -120,7 +124,10 @@ internal sealed class SessionOptions
         void Stop(PosixSignalContext context) { context.Cancel = true; cts.Cancel(); }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var summary = await new SessionRunner(request).RunAsync(cts.Token).ConfigureAwait(false);
+        var runner = new SessionRunner(request);
+        var summary = await runner.RunAsync(cts.Token).ConfigureAwait(false);
+        // 4: the session ran to its end but its recording is incomplete (a file could not be written, e.g. disk full).
+        if (runner.RecordingFailures.Count > 0) return RecordingIncomplete;
         return summary.Volumes > 0 ? 0 : 1;
     }
 }
