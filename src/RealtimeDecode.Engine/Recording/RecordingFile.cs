@@ -54,13 +54,13 @@ internal sealed class RecordingFile : IDisposable
             RowsKept++;
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException || Tables.AtomicFile.IsWriteFailure(e))
         {
             Failure = e.Message;
             RowsLost++;
             // A short write may have left part of the row: cut the file back to its last complete row.
             try { _stream.SetLength(_complete); }
-            catch (Exception t) when (t is IOException or UnauthorizedAccessException or ObjectDisposedException) { /* the device is gone: nothing more can be done for this file */ }
+            catch (Exception t) when (t is ObjectDisposedException || Tables.AtomicFile.IsWriteFailure(t)) { /* the device is gone: nothing more can be done for this file */ }
             return false;
         }
         finally
@@ -73,6 +73,6 @@ internal sealed class RecordingFile : IDisposable
     public void Dispose()
     {
         try { _stream.Dispose(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Failure ??= e.Message; }
+        catch (Exception e) when (Tables.AtomicFile.IsWriteFailure(e)) { Failure ??= e.Message; }
     }
 }

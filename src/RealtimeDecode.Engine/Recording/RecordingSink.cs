@@ -285,7 +285,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             _sessionFailure = null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (AtomicFile.IsWriteFailure(e))
         {
             // The previous session.json stays as it was (it is replaced only when the new one is complete).
             if (_sessionFailure is null)

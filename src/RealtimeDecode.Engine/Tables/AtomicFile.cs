@@ -29,7 +29,7 @@ public static class AtomicFile
             using (var fs = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) fs.Flush(flushToDisk: true);
             File.Move(tmp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsWriteFailure(e))
         {
             TryDelete(tmp);
             throw new InputDataException(path, $"cannot write ({e.Message}); {(File.Exists(full) ? "the previous file is unchanged" : "nothing was written")}", e);
@@ -84,7 +84,7 @@ public static class AtomicFile
             if (Directory.Exists(full)) Directory.Move(full, old);
             Directory.Move(tmp, full);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsWriteFailure(e))
         {
             TryDeleteFolder(tmp);
             if (!Directory.Exists(full) && Directory.Exists(old)) Directory.Move(old, full);
@@ -97,6 +97,12 @@ public static class AtomicFile
         }
         TryDeleteFolder(old);
     }
+
+    /// <summary>An error of the file system rather than of the program: I/O errors, access denied, and EFBIG
+    /// (a file size limit), which .NET reports as an <see cref="ArgumentOutOfRangeException"/> on <c>value</c>.</summary>
+    internal static bool IsWriteFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException
+        || (e is ArgumentOutOfRangeException { ParamName: "value" } && e.StackTrace?.Contains("System.IO.", StringComparison.Ordinal) == true);
 
     private static void TryDelete(string path)
     {
