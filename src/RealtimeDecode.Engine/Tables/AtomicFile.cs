@@ -100,7 +100,7 @@ public static class AtomicFile
 
     /// <summary>An error of the file system rather than of the program: I/O errors, access denied, and EFBIG
     /// (a file size limit), which .NET reports as an <see cref="ArgumentOutOfRangeException"/> on <c>value</c>.</summary>
-    internal static bool IsWriteFailure(Exception e) =>
+    public static bool IsWriteFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException
         || (e is ArgumentOutOfRangeException { ParamName: "value" } && e.StackTrace?.Contains("System.IO.", StringComparison.Ordinal) == true);
 

@@ -8,6 +8,7 @@ using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Recording;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Lsl;
 using RealtimeDecode.Imaging;
@@ -87,7 +88,7 @@ internal sealed class SessionRunner
         RecordingDirectory = recording;
         Directory.CreateDirectory(recording);
 
-        using var logger = new LoggerConfiguration()
+        var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
             .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
@@ -197,7 +198,14 @@ internal sealed class SessionRunner
             markers?.Dispose();
             if (lsl is not null) await lsl.DisposeAsync();
             recorder.Dispose();
-            RecordingFailures = recorder.Failures;
+            var failures = recorder.Failures.ToList();
+            try { logger.Dispose(); }
+            catch (Exception e) when (AtomicFile.IsWriteFailure(e))
+            {
+                // The log file's last lines could not be written (disk full): part of the recording is incomplete.
+                failures.Add((Path.Combine(recording, RecordingLayout.LogFile), e.Message));
+            }
+            RecordingFailures = failures;
             if (RecordingFailures.Count > 0) _out.WriteLine($"recording incomplete: {string.Join("; ", RecordingFailures.Select(f => $"{f.File}: {f.Problem}"))}");
             if (server is not null) await server.DisposeAsync();
         }
