@@ -102,3 +102,49 @@ public sealed class FullDiskTests : IDisposable
                           $"{failure.GetProperty("rows_lost").GetInt32()} lost; exit {r.ExitCode}");
     }
 }
+
+/// <summary><c>live</c> as a child process under a file size limit, ended by SIGINT like Ctrl-C.</summary>
+public sealed class LiveFullDiskTests
+{
+    [Fact]
+    public void Live_RecordingHitsFileSizeLimit_CompleteRowsKeptSessionGoesOnAndFinalisesExit4()
+    {
+        const int limitKiB = 16, count = 120;
+        using var s = new SmallSession(volumes: count, seed: 8);
+        string export = s.Path("export"), rec = s.Path("live");
+        Directory.CreateDirectory(export);
+        foreach (var v in RealtimeDecode.Imaging.BoldRun.Open(s.Run2).ReadVolumes())
+            File.WriteAllBytes(Path.Combine(export, $"vol_{v.Index:D4}.nii"), RealtimeDecode.Imaging.Nifti.NiftiWriter.EncodeVolume(v));
+
+        string[] args = ["live", "--watch", export, "--format", "nifti", "--include-existing", "--tr", "2",
+            "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec];
+        using var p = LimitedCli.Start(limitKiB, args);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!Session.LiveTests.Covered(rec, count - 1) && !p.HasExited && DateTime.UtcNow < deadline)
+            Thread.Sleep(100); // a real child process: nothing to drive in virtual time
+        Assert.False(p.HasExited, "live ended on its own");
+        LimitedCli.Interrupt(p);
+        var r = LimitedCli.Wait(p, TimeSpan.FromMinutes(1), args);
+
+        Assert.True(r.ExitCode == 4, $"exit {r.ExitCode}\n{r.Out}\n{r.Error}");
+        Assert.DoesNotContain("   at ", r.Out + r.Error, StringComparison.Ordinal);
+        // The session went on decoding after the recording failed: the summary counts every volume.
+        Assert.Contains($"volumes: {count} (ok {count})", r.Out, StringComparison.Ordinal);
+        var errors = r.Error.Split('\n').Where(l => l.Contains("cannot write", StringComparison.Ordinal) && l.Contains("estimates.tsv", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors);
+
+        string text = File.ReadAllText(Path.Combine(rec, "estimates.tsv"));
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(rows, row => Assert.Equal(rows[0].Split('\t').Length, row.Split('\t').Length));
+        var kept = Session.Recording.Estimates(rec);
+        Assert.True(kept.Count > 10 && kept.Count < count - 12, $"{kept.Count} estimate rows kept");
+        Assert.Equal(Enumerable.Range(12, kept.Count), kept.Keys);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(rec, "session.json")));
+        Assert.True(doc.RootElement.GetProperty("completed").GetBoolean(), "session.json not finalised as completed after SIGINT");
+        var failure = doc.RootElement.GetProperty("write_failures").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "estimates.tsv");
+        Assert.Equal(kept.Count, failure.GetProperty("rows_kept").GetInt32());
+        Console.WriteLine($"live, limit {limitKiB} KiB: {kept.Count} estimate rows kept, {failure.GetProperty("rows_lost").GetInt32()} lost; exit {r.ExitCode}");
+    }
+}

@@ -14,6 +14,13 @@ internal static class LimitedCli
 
     public static Result Run(int fileSizeLimitKiB, TimeSpan timeout, params string[] args)
     {
+        using var p = Start(fileSizeLimitKiB, args);
+        return Wait(p, timeout, args);
+    }
+
+    /// <summary>Starts the CLI (the process is the CLI itself: bash execs it, so signals go straight to it).</summary>
+    public static Process Start(int fileSizeLimitKiB, params string[] args)
+    {
         string cli = Path.Combine(AppContext.BaseDirectory, "realtime-decode");
         Assert.True(File.Exists(cli), $"the CLI is not built at {cli}");
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -24,7 +31,19 @@ internal static class LimitedCli
         psi.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         // An internal error then prints its stack trace, which the tests assert never happens.
         psi.Environment["RTDECODE_DEBUG"] = "1";
-        using var p = Process.Start(psi)!;
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Sends SIGINT (Ctrl-C) to a process started by <see cref="Start"/>.</summary>
+    public static void Interrupt(Process p)
+    {
+        using var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for a process started by <see cref="Start"/> and collects its output.</summary>
+    public static Result Wait(Process p, TimeSpan timeout, params string[] args)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
