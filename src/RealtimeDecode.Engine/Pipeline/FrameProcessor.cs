@@ -40,7 +40,7 @@ internal sealed class FrameProcessor
                 VolumeStatus.Late => "arrived after it had been declared missing",
                 VolumeStatus.Stray => "does not fit the run (index far beyond the next expected one, or a series that has ended)",
                 _ => "another file for this volume was already seen",
-            }));
+            }, warn: arrival.Status != VolumeStatus.Stray)); // the watcher already said why, in one line
             return frames;
         }
         if (_series != arrival.Series)
@@ -117,10 +117,10 @@ internal sealed class FrameProcessor
         return frames;
     }
 
-    private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason)
+    private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason, bool warn = true)
     {
         var timing = new FrameTiming(arrival.DetectedTimestamp, null, null, _time.GetTimestamp(), _frequency);
-        _log.Warning("Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
+        _log.Write(warn ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Debug,"Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
         return new SkippedFrame(arrival.Index, Onset(arrival.Index), status, arrival.Path, reason, timing);
     }
 

@@ -28,6 +28,12 @@ public sealed class LiveFaultTests
         return new Affine(m);
     }
 
+    private static string State(StringWriter output, string rec)
+    {
+        string volumes = Path.Combine(rec, "volumes.tsv");
+        return output + "\nvolumes.tsv:\n" + (File.Exists(volumes) ? File.ReadAllText(volumes) : "(none)");
+    }
+
     [Fact]
     public async Task Live_StrayShiftedRegriddedAnd4DFiles_RecordedWithTheirStatusesAndTheSessionGoesOn()
     {
@@ -43,7 +49,8 @@ public sealed class LiveFaultTests
             using var stop = new CancellationTokenSource();
             var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--tr", "2",
                 "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec], stop.Token);
-            await LiveTests.UntilAsync(() => output.ToString().Contains("recording: ", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            // The watch has listed the folder once it says what it ignores: files written from now on are new.
+            await LiveTests.UntilAsync(() => output.ToString().Contains("Ignoring 3 files already in", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
             Assert.False(live.IsCompleted, "live ended before any volume: " + output);
             for (int i = 3; i < 20; i++)
             {
@@ -63,7 +70,7 @@ public sealed class LiveFaultTests
                 }
                 if (i == 5) WriteVolume(export, "localizer_20241203.nii", v);
             }
-            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 19) || live.IsCompleted, TimeSpan.FromSeconds(60));
+            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 19) || live.IsCompleted, TimeSpan.FromSeconds(60), () => State(output, rec));
             Assert.False(live.IsCompleted, "live ended on its own: " + output);
             stop.Cancel();
             return await live.WaitAsync(TimeSpan.FromSeconds(20));
@@ -89,6 +96,10 @@ public sealed class LiveFaultTests
         Assert.Contains("4D file (2 volumes) among 3D volumes", log, StringComparison.Ordinal);
         Assert.Contains("moved by up to 10 mm", log, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+        // One line each for the shifted volume and the stray file.
+        var lines = log.Split('\n');
+        Assert.Single(lines, l => l.Contains("Volume 8 ", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("localizer_20241203", StringComparison.Ordinal));
         // The run goes on after each of them: the last volume has its estimate.
         Assert.Contains(19, Recording.Estimates(rec).Keys);
         Assert.DoesNotContain(8, Recording.Estimates(rec).Keys);
@@ -106,20 +117,20 @@ public sealed class LiveFaultTests
         int exit = await LiveTests.WithConsoleAsync(output, async () =>
         {
             using var stop = new CancellationTokenSource();
-            var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--tr", "2",
+            var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--include-existing", "--tr", "2",
                 "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec], stop.Token);
-            await LiveTests.UntilAsync(() => output.ToString().Contains("recording: ", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            await LiveTests.UntilAsync(() => output.ToString().Contains("recording: ", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
             for (int i = 0; i < 4; i++) WriteVolume(export, $"vol_{i:D4}.nii", volumes[i]);
-            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 3) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 3) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
 
             Directory.Delete(export, recursive: true);
-            await LiveTests.UntilAsync(() => output.ToString().Contains("disappeared", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            await LiveTests.UntilAsync(() => output.ToString().Contains("disappeared", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
             // Many polls (200 ms each) while the folder is gone: none may add a line.
             await Task.Delay(TimeSpan.FromSeconds(2));
             Directory.CreateDirectory(export);
-            await LiveTests.UntilAsync(() => output.ToString().Contains("can be read again", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            await LiveTests.UntilAsync(() => output.ToString().Contains("can be read again", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
             for (int i = 4; i < 8; i++) WriteVolume(export, $"vol_{i:D4}.nii", volumes[i]);
-            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 7) || live.IsCompleted, TimeSpan.FromSeconds(30));
+            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 7) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
             Assert.False(live.IsCompleted, "live ended on its own: " + output);
             stop.Cancel();
             return await live.WaitAsync(TimeSpan.FromSeconds(20));

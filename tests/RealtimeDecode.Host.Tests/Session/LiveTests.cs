@@ -148,11 +148,18 @@ public sealed class LiveTests
     }
 
     /// <summary>Waits (polling every 100 ms) until <paramref name="done"/>, at most <paramref name="bound"/>.</summary>
-    internal static async Task UntilAsync(Func<bool> done, TimeSpan bound)
+    internal static async Task UntilAsync(Func<bool> done, TimeSpan bound, Func<string>? state = null)
     {
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         using var cts = new CancellationTokenSource(bound);
-        while (!done()) await poll.WaitForNextTickAsync(cts.Token);
+        try
+        {
+            while (!done()) await poll.WaitForNextTickAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"not done within {bound}: {state?.Invoke()}");
+        }
     }
 
     private static List<(int Volume, string Fault)> Faults(string export)
