@@ -94,6 +94,7 @@ internal sealed class FrameProcessor
                 return frames;
             }
             var roi = _stages.Clean(_stages.Roi(volume));
+            _geometry.Accept(volume);
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
             long decoded = _time.GetTimestamp();

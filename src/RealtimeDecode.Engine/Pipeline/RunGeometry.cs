@@ -3,7 +3,7 @@ using RealtimeDecode.Imaging;
 namespace RealtimeDecode.Engine.Pipeline;
 
 /// <summary>
-/// The grid and position of a run's first volume, against which each later volume is checked so that a
+/// The grid and position of a run's first decoded volume, against which each later volume is checked so that a
 /// scanner re-shim, a new localiser or a re-prescribed slab is never averaged in silently.
 /// <list type="bullet">
 /// <item>Grid: dimensions equal and voxel sizes (column norms of the affine's 3×3 part) within 1e-3 mm;
@@ -33,16 +33,20 @@ internal sealed class RunGeometry
     /// <summary>Forgets the reference (a new run starts).</summary>
     public void Reset() => _reference = null;
 
-    /// <summary>Null when <paramref name="volume"/> fits the run (the first volume always does and becomes
-    /// the reference); otherwise the status and a one-line reason.</summary>
+    /// <summary>Makes <paramref name="volume"/> the run's reference unless there is one already: call it once a
+    /// volume has been read and decoded, so an unreadable or mismatched first file never becomes the reference.</summary>
+    public void Accept(Volume volume)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        _reference ??= volume;
+    }
+
+    /// <summary>Null when <paramref name="volume"/> fits the run (any volume does while there is no reference);
+    /// otherwise the status and a one-line reason.</summary>
     public (VolumeStatus Status, string Reason)? Check(Volume volume)
     {
         ArgumentNullException.ThrowIfNull(volume);
-        if (_reference is not { } r)
-        {
-            _reference = volume;
-            return null;
-        }
+        if (_reference is not { } r) return null;
         var (rs, vs) = (VoxelSizes(r.Affine), VoxelSizes(volume.Affine));
         bool sameSizes = Math.Abs(rs.X - vs.X) <= VoxelSizeToleranceMm && Math.Abs(rs.Y - vs.Y) <= VoxelSizeToleranceMm && Math.Abs(rs.Z - vs.Z) <= VoxelSizeToleranceMm;
         if (volume.Nx != r.Nx || volume.Ny != r.Ny || volume.Nz != r.Nz || !sameSizes)

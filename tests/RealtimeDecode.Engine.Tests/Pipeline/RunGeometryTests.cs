@@ -18,6 +18,7 @@ public sealed class RunGeometryTests
     {
         var g = new RunGeometry(1.0);
         Assert.Null(g.Check(Vol(12, Affine.Diagonal(3, 3, 3))));
+        g.Accept(Vol(12, Affine.Diagonal(3, 3, 3)));
         Assert.Null(g.Check(Vol(12, Affine.Diagonal(3, 3, 3, tx: 0.9))));
     }
 
@@ -25,7 +26,7 @@ public sealed class RunGeometryTests
     public void Check_TranslationBeyondTolerance_AffineChangedWithTheShift()
     {
         var g = new RunGeometry(1.0);
-        g.Check(Vol(12, Affine.Diagonal(3, 3, 3)));
+        g.Accept(Vol(12, Affine.Diagonal(3, 3, 3)));
         var r = g.Check(Vol(12, Affine.Diagonal(3, 3, 3, tx: 6, ty: 8)));
         Assert.Equal(VolumeStatus.AffineChanged, r?.Status);
         Assert.Contains("10 mm", r?.Reason, StringComparison.Ordinal); // |(6, 8)| = 10
@@ -36,12 +37,12 @@ public sealed class RunGeometryTests
     {
         // 2° about z at the origin: the corner (11, 9) voxels × 3 mm = (33, 27) mm moves by 2·|r|·sin(1°) = 1.49 mm.
         var g = new RunGeometry(1.0);
-        g.Check(Vol(12, RotatedZ(0, 3)));
+        g.Accept(Vol(12, RotatedZ(0, 3)));
         var r = g.Check(Vol(12, RotatedZ(2, 3)));
         Assert.Equal(VolumeStatus.AffineChanged, r?.Status);
         Assert.Contains("1.49 mm", r?.Reason, StringComparison.Ordinal);
         var lenient = new RunGeometry(1.5);
-        lenient.Check(Vol(12, RotatedZ(0, 3)));
+        lenient.Accept(Vol(12, RotatedZ(0, 3)));
         Assert.Null(lenient.Check(Vol(12, RotatedZ(2, 3))));
     }
 
@@ -49,10 +50,13 @@ public sealed class RunGeometryTests
     public void Check_OtherDimensionsOrVoxelSize_GridChanged()
     {
         var g = new RunGeometry(1.0);
-        g.Check(Vol(12, Affine.Diagonal(3, 3, 3)));
+        g.Accept(Vol(12, Affine.Diagonal(3, 3, 3)));
         Assert.Equal(VolumeStatus.GridChanged, g.Check(Vol(13, Affine.Diagonal(3, 3, 3)))?.Status);
         Assert.Equal(VolumeStatus.GridChanged, g.Check(Vol(12, Affine.Diagonal(3, 3, 3.5)))?.Status);
         g.Reset();
         Assert.Null(g.Check(Vol(13, Affine.Diagonal(3, 3, 3))));
+        g.Accept(Vol(13, Affine.Diagonal(3, 3, 3)));
+        g.Accept(Vol(12, Affine.Diagonal(3, 3, 3))); // the first accepted volume stays the reference
+        Assert.Equal(VolumeStatus.GridChanged, g.Check(Vol(12, Affine.Diagonal(3, 3, 3)))?.Status);
     }
 }
