@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Engine.Decoding;
@@ -350,27 +351,33 @@ public sealed class ModelPackage
                 Directory.CreateDirectory(parent);
             }
 
-            using var fs = File.Create(path);
-            using var zip = new ZipArchive(fs, ZipArchiveMode.Create);
-            using (var w = new StreamWriter(zip.CreateEntry("model.json").Open()))
+            // Complete or not at all: a full disk never leaves a truncated package in place of a good one.
+            AtomicFile.Write(path, fs =>
             {
-                w.Write(json);
-            }
+                using var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true);
+                using (var w = new StreamWriter(zip.CreateEntry("model.json").Open()))
+                {
+                    w.Write(json);
+                }
 
-            foreach (var (name, arr) in files)
-            {
-                using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-                arr.Write(s);
-            }
+                foreach (var (name, arr) in files)
+                {
+                    using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                    arr.Write(s);
+                }
+            });
         }
         else
         {
+            // Each file complete or not at all; model.json last, so a package whose arrays could not all be
+            // written keeps its previous model.json (the folder may hold other outputs, so it is not swapped whole).
             Directory.CreateDirectory(path);
-            File.WriteAllText(Path.Combine(path, "model.json"), json);
             foreach (var (name, arr) in files)
             {
-                arr.Write(Path.Combine(path, name));
+                AtomicFile.Write(Path.Combine(path, name), arr.Write);
             }
+
+            AtomicFile.WriteAllText(Path.Combine(path, "model.json"), json);
         }
     }
 

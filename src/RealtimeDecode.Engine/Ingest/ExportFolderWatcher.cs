@@ -23,7 +23,13 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ExportWatcherOptions.MissingAfterTrs"/> TRs on the scheduler's clock and reports
 /// duplicates and late files.</item>
 /// <item>Files present at start are ignored unless <see cref="ExportWatcherOptions.IncludeExisting"/>; a series
-/// that already has ignored files then starts at the index after its last one.
+/// that already has ignored files then starts at the index after its last one, and when its run starts they
+/// are reported first, in index order, as <see cref="VolumeStatus.SkippedExisting"/>.</item>
+/// <item>A file whose index lies more than <see cref="ExportWatcherOptions.MaxGapTrs"/> beyond the next expected
+/// one, or whose series has already ended, is reported as <see cref="VolumeStatus.Stray"/> (in the current run,
+/// or the next one to start) and ignored, so a gap is never larger than that bound.</item>
+/// <item>When the folder disappears, one warning is logged and polling goes on quietly; when it is back,
+/// one line says so and file system events are listened to again.
 /// A new series ends the current run (its waiting volumes are flushed) and starts a new one; files of
 /// an earlier series that come afterwards are logged and ignored.</item>
 /// </list>
@@ -84,6 +90,10 @@ public sealed class ExportFolderWatcher
         private readonly HashSet<int> _finishedSeries = [];
         private readonly Dictionary<int, int> _resumeAt = [];
         private readonly SerialDisposable _expiry = new();
+        private readonly SerialDisposable _events = new();
+        private readonly Dictionary<int, SortedSet<(int Index, string Path)>> _existing = [];
+        private readonly List<VolumeArrival> _strays = [];
+        private string? _listingProblem;
         private ReorderBuffer? _buffer;
         private ReplaySubject<VolumeArrival>? _run;
         private int _series;
@@ -110,10 +120,21 @@ public sealed class ExportFolderWatcher
                 foreach (var f in existing)
                 {
                     _known.Add(f);
-                    // A series already under way when the watch starts resumes after its last exported volume
-                    // instead of waiting for (and declaring missing) the volumes that were deliberately ignored.
                     if (TryKey(f) is { } key)
-                        _resumeAt[key.Series] = Math.Max(_resumeAt.GetValueOrDefault(key.Series), key.Index + 1);
+                    {
+                        if (!_existing.TryGetValue(key.Series, out var files)) _existing[key.Series] = files = [];
+                        files.Add((key.Index, f));
+                    }
+                }
+                // A series already under way when the watch starts resumes after its last exported volume
+                // instead of waiting for (and declaring missing) the volumes that were deliberately ignored;
+                // a stray among them (an index far beyond the others) does not move that start.
+                foreach (var (series, files) in _existing)
+                {
+                    int next = 0;
+                    foreach (var (index, _) in files)
+                        if (index - next <= Options.MaxGapTrs) next = Math.Max(next, index + 1);
+                    _resumeAt[series] = next;
                 }
                 if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
             }
@@ -122,7 +143,22 @@ public sealed class ExportFolderWatcher
                 d.Add(_w._scheduler.Schedule(() => { foreach (var f in existing) Consider(f); }));
             }
 
-            if (Options.UseFileSystemEvents)
+            if (Options.UseFileSystemEvents) ListenToEvents();
+            d.Add(_events);
+            d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
+            d.Add(_expiry);
+            if (stop.CanBeCanceled) d.Add(stop.Register(() => _w._scheduler.Schedule(Finish)));
+            d.Add(Disposable.Create(() =>
+            {
+                _disposed = true;
+                _w._scheduler.Schedule(Stop);
+            }));
+            return d;
+        }
+
+        private void ListenToEvents()
+        {
+            try
             {
                 var fsw = new FileSystemWatcher(Options.Folder, Options.Filter)
                 {
@@ -133,20 +169,15 @@ public sealed class ExportFolderWatcher
                 fsw.Created += onChange;
                 fsw.Changed += onChange;
                 fsw.Renamed += (_, e) => _w._scheduler.Schedule(() => Consider(e.FullPath));
-                fsw.Error += (_, e) => _w._log.Warning(e.GetException(), "File system events lost in {Folder}; polling continues", Options.Folder);
+                // One line, no stack trace: polling goes on whatever the cause (the folder may have been deleted).
+                fsw.Error += (_, e) => _w._log.Warning("File system events lost in {Folder} ({Problem}); polling continues", Options.Folder, e.GetException().Message);
                 fsw.EnableRaisingEvents = true;
-                d.Add(fsw);
+                _events.Disposable = fsw;
             }
-
-            d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
-            d.Add(_expiry);
-            if (stop.CanBeCanceled) d.Add(stop.Register(() => _w._scheduler.Schedule(Finish)));
-            d.Add(Disposable.Create(() =>
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
             {
-                _disposed = true;
-                _w._scheduler.Schedule(Stop);
-            }));
-            return d;
+                _w._log.Warning("Cannot listen to file system events in {Folder} ({Problem}); polling continues", Options.Folder, e.Message);
+            }
         }
 
         private VolumeKey? TryKey(string path)
@@ -161,11 +192,23 @@ public sealed class ExportFolderWatcher
             {
                 var files = Directory.GetFiles(Options.Folder, Options.Filter, SearchOption.TopDirectoryOnly);
                 Array.Sort(files, StringComparer.Ordinal);
+                if (_listingProblem is not null)
+                {
+                    _listingProblem = null;
+                    _w._log.Information("Export folder {Folder} can be read again; watching resumes", Options.Folder);
+                    if (Options.UseFileSystemEvents && !_stopped && !_disposed) ListenToEvents();
+                }
                 return [.. files];
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _w._log.Warning(e, "Cannot list {Folder}", Options.Folder);
+                // Said once, not at every poll: a deleted or unmounted folder stays so for many polls.
+                string problem = e is DirectoryNotFoundException ? "it has disappeared" : e.Message;
+                if (_listingProblem != problem)
+                {
+                    _listingProblem = problem;
+                    _w._log.Warning("Cannot list export folder {Folder}: {Problem}; waiting for it to come back", Options.Folder, problem);
+                }
                 return [];
             }
         }
@@ -226,19 +269,52 @@ public sealed class ExportFolderWatcher
             {
                 if (_finishedSeries.Contains(key.Series))
                 {
-                    _w._log.Warning("Ignoring {File}: series {Series} has already ended", path, key.Series);
+                    Stray(path, key, "its series has already ended");
+                    return;
+                }
+                int first = _resumeAt.GetValueOrDefault(key.Series);
+                if (key.Index - first > Options.MaxGapTrs)
+                {
+                    Stray(path, key, $"volume {key.Index} is more than {Options.MaxGapTrs} beyond the first expected volume {first} of series {key.Series}");
                     return;
                 }
                 EndRun();
                 _series = key.Series;
-                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity,
-                    _resumeAt.GetValueOrDefault(key.Series)), _w._scheduler, _w._time);
+                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity, first),
+                    _w._scheduler, _w._time);
                 _run = new ReplaySubject<VolumeArrival>();
                 _w._log.Information("Run of series {Series} starts with {File}", key.Series, path);
                 _observer.OnNext(new ExportRun(key.Series, _run));
+                ReportExisting(key.Series);
+            }
+            else if (key.Index - _buffer!.NextIndex > Options.MaxGapTrs)
+            {
+                Stray(path, key, $"volume {key.Index} is more than {Options.MaxGapTrs} beyond the next expected volume {_buffer.NextIndex}");
+                return;
             }
             var arrival = new VolumeArrival(key.Index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, key.Series);
             Publish(_buffer!.Add(arrival));
+        }
+
+        /// <summary>Reports the files of <paramref name="series"/> that were there at start, before the run's first volume.</summary>
+        private void ReportExisting(int series)
+        {
+            foreach (var s in _strays) _run!.OnNext(s with { Series = series });
+            _strays.Clear();
+            if (!_existing.Remove(series, out var files)) return;
+            int first = _resumeAt.GetValueOrDefault(series);
+            long now = _w._time.GetTimestamp();
+            foreach (var (index, path) in files)
+                _run!.OnNext(new VolumeArrival(index, path, now, index < first ? VolumeStatus.SkippedExisting : VolumeStatus.Stray, null, series));
+        }
+
+        /// <summary>A file that does not fit: one line, a report in the current run (or the next to start), never a slot.</summary>
+        private void Stray(string path, VolumeKey key, string why)
+        {
+            _w._log.Warning("Ignoring stray file {File}: {Reason}", path, why);
+            var arrival = new VolumeArrival(key.Index, path, _w._time.GetTimestamp(), VolumeStatus.Stray, null, _run is null ? key.Series : _series);
+            if (_run is null) _strays.Add(arrival);
+            else _run.OnNext(arrival);
         }
 
         private void Publish(IReadOnlyList<VolumeArrival> released)

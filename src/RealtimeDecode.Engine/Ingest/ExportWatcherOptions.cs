@@ -15,6 +15,13 @@ public sealed record ExportWatcherOptions
     /// <summary>Most volumes that wait behind a gap before it is declared missing regardless (default 32).</summary>
     public int ReorderCapacity { get; init; } = 32;
 
+    /// <summary>Largest jump (in volumes, i.e. TRs) of a file's index beyond the next expected one of its run
+    /// (default 100). A file further ahead, such as <c>localizer_20241203.nii</c> read as volume 20,241,203, is a
+    /// <see cref="Pipeline.VolumeStatus.Stray"/>: recorded and ignored, so a gap never spans more than this many
+    /// volumes. The first file of a series counts from its first expected index (0, or after the files already
+    /// there at start).</summary>
+    public int MaxGapTrs { get; init; } = 100;
+
     /// <summary>Polling interval of the fallback scan (default 250 ms): catches events the file system
     /// watcher lost and re-checks files that were incomplete.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -50,6 +57,8 @@ public sealed record ExportWatcherOptions
             throw new ArgumentOutOfRangeException(nameof(MissingAfterTrs), $"The missing timeout must be a positive number of TRs, got {MissingAfterTrs}.");
         if (ReorderCapacity <= 0)
             throw new ArgumentOutOfRangeException(nameof(ReorderCapacity), $"The reorder capacity must be at least 1, got {ReorderCapacity}.");
+        if (MaxGapTrs <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxGapTrs), $"The largest gap must be at least 1 TR, got {MaxGapTrs}.");
         if (PollInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(PollInterval), $"The polling interval must be positive, got {PollInterval.TotalMilliseconds} ms.");
         ArgumentNullException.ThrowIfNull(KeyFromFile);

@@ -15,6 +15,7 @@ internal sealed class FrameProcessor
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly long _frequency;
+    private readonly RunGeometry _geometry;
     private int _next;
     private int? _series;
 
@@ -25,23 +26,29 @@ internal sealed class FrameProcessor
         _time = time;
         _log = log;
         _frequency = time.TimestampFrequency;
+        _geometry = new RunGeometry(options.AffineToleranceMm);
     }
 
     public IEnumerable<PipelineFrame> Process(VolumeArrival arrival)
     {
         var frames = new List<PipelineFrame>(1);
+        if (!arrival.Status.OccupiesSlot())
+        {
+            // Before the series check: an extra file (a stray from another series above all) never starts a run.
+            frames.Add(Skipped(arrival, arrival.Status, arrival.Status switch
+            {
+                VolumeStatus.Late => "arrived after it had been declared missing",
+                VolumeStatus.Stray => "does not fit the run (index far beyond the next expected one, or a series that has ended)",
+                _ => "another file for this volume was already seen",
+            }, warn: arrival.Status != VolumeStatus.Stray)); // the watcher already said why, in one line
+            return frames;
+        }
         if (_series != arrival.Series)
         {
             // A new series is a new run: its volumes count from 0 again (the stages reset their kernels).
             _series = arrival.Series;
             _next = 0;
-        }
-        if (!arrival.Status.OccupiesSlot())
-        {
-            frames.Add(Skipped(arrival, arrival.Status, arrival.Status == VolumeStatus.Late
-                ? "arrived after it had been declared missing"
-                : "another file for this volume was already seen"));
-            return frames;
+            _geometry.Reset();
         }
 
         if (arrival.Index < _next)
@@ -63,16 +70,15 @@ internal sealed class FrameProcessor
         }
         _next = arrival.Index + 1;
 
-        if (arrival.Status == VolumeStatus.Missing)
+        if (arrival.Status != VolumeStatus.Ok)
         {
             _stages.Skip?.Invoke(arrival.Index);
-            frames.Add(Skipped(arrival, VolumeStatus.Missing, "not received in time"));
-            return frames;
-        }
-        if (arrival.Status == VolumeStatus.Corrupt)
-        {
-            _stages.Skip?.Invoke(arrival.Index);
-            frames.Add(Skipped(arrival, VolumeStatus.Corrupt, "reported corrupt by the source"));
+            frames.Add(Skipped(arrival, arrival.Status, arrival.Status switch
+            {
+                VolumeStatus.Missing => "not received in time",
+                VolumeStatus.SkippedExisting => "already in the export folder when the watch started",
+                _ => "reported " + arrival.Status.ToFileValue() + " by the source",
+            }));
             return frames;
         }
 
@@ -80,7 +86,15 @@ internal sealed class FrameProcessor
         {
             var volume = _stages.Read(arrival);
             long read = _time.GetTimestamp();
+            if (_geometry.Check(volume) is { } rejected)
+            {
+                // Never averaged in: a changed grid or position would put other anatomy under the atlas.
+                _stages.Skip?.Invoke(arrival.Index);
+                frames.Add(Skipped(arrival, rejected.Status, rejected.Reason));
+                return frames;
+            }
             var roi = _stages.Clean(_stages.Roi(volume));
+            _geometry.Accept(volume);
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
             bool notFinite = estimates is not null && !estimates.All(double.IsFinite);
@@ -111,10 +125,10 @@ internal sealed class FrameProcessor
         return frames;
     }
 
-    private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason)
+    private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason, bool warn = true)
     {
         var timing = new FrameTiming(arrival.DetectedTimestamp, null, null, _time.GetTimestamp(), _frequency);
-        _log.Warning("Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
+        _log.Write(warn ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Debug,"Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
         return new SkippedFrame(arrival.Index, Onset(arrival.Index), status, arrival.Path, reason, timing);
     }
 

@@ -50,7 +50,7 @@ public sealed class LogSink : IFrameSink
                 _log.Debug("Volume {Index} warming up in {LatencyMs:0.0} ms", w.Volume, w.Timing.LatencyMs);
                 break;
             case SkippedFrame s:
-                _log.Warning("Volume {Index} skipped: {Status} ({Reason})", s.Volume, s.Status.ToFileValue(), s.Reason);
+                _log.Debug("Volume {Index} skipped: {Status} ({Reason})", s.Volume, s.Status.ToFileValue(), s.Reason);
                 break;
         }
         return ValueTask.CompletedTask;

@@ -19,4 +19,18 @@ public sealed record PipelineOptions
     /// (true, default) so that every index has one slot; a source with a <c>ReorderBuffer</c> never jumps.
     /// </summary>
     public bool FillGaps { get; init; } = true;
+
+    /// <summary>
+    /// Largest displacement (mm) of the grid's corners from the run's first volume still decoded as the
+    /// same position (default 1 mm); beyond it a volume is <see cref="VolumeStatus.AffineChanged"/>, and a
+    /// different grid is <see cref="VolumeStatus.GridChanged"/>, neither decoded. Positive.
+    /// </summary>
+    public double AffineToleranceMm
+    {
+        get => _affineToleranceMm;
+        init => _affineToleranceMm = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(AffineToleranceMm), $"The affine tolerance must be a positive number of mm, got {value}.");
+    }
+
+    private readonly double _affineToleranceMm = 1.0;
 }

@@ -10,7 +10,8 @@ public static class RecordingLayout
     /// <c>decoded_ms</c>, <c>published_ms</c> (ms since session start, monotonic clock) and <c>latency_ms</c>.</summary>
     public const string EstimatesFile = "estimates.tsv";
 
-    /// <summary><c>volume</c>, <c>status</c> (ok, missing, corrupt, late, duplicate), <c>file</c>.</summary>
+    /// <summary><c>volume</c>, <c>status</c> (ok, missing, corrupt, grid-changed, affine-changed, skipped-existing,
+    /// late, duplicate, stray: see <see cref="Pipeline.VolumeStatus"/>), <c>file</c>.</summary>
     public const string VolumesFile = "volumes.tsv";
 
     /// <summary><c>onset_s</c>, <c>value</c>, <c>source</c>: markers received during the session.</summary>

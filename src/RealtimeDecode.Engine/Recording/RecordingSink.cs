@@ -7,6 +7,8 @@ using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
+using Serilog;
+using Serilog.Core;
 
 namespace RealtimeDecode.Engine.Recording;
 
@@ -23,8 +25,11 @@ namespace RealtimeDecode.Engine.Recording;
 /// <item><c>session.json</c>: written at start and rewritten (atomically) at completion with the
 /// counts, the warm-up volumes and any pipeline error.</item>
 /// </list>
-/// Every row is flushed to the operating system as it is written, so a crash of the process loses
-/// nothing already recorded. Register it with <see cref="SinkRegistration.Unbounded"/>: the recorder
+/// Every row is handed to the operating system whole, in one write, as it comes, so a crash of the process
+/// loses nothing already recorded. A file that cannot be written (disk full, file size limit) is cut back
+/// to its last complete row and written no more; that is logged in one line, the frames keep coming (the
+/// session goes on decoding and publishing), <see cref="Failures"/> lists it and session.json, if it can
+/// still be written, says so under <c>write_failures</c>. Register it with <see cref="SinkRegistration.Unbounded"/>: the recorder
 /// must never drop a frame. Thread-safe: markers may come from any thread.
 /// </summary>
 public sealed class RecordingSink : IFrameSink, IDisposable
@@ -34,8 +39,12 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private readonly long _origin;
     private readonly DateTimeOffset _startedUtc;
     private readonly object _gate = new();
-    private readonly StreamWriter _estimatesStream, _volumesStream, _eventsStream;
+    private readonly RecordingFile _estimatesFile, _volumesFile, _eventsFile;
+    private readonly StringWriter _line = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
     private readonly TsvRowWriter _estimates;
+    private readonly ILogger _log;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private string? _sessionFailure;
     private readonly double[] _row;
     private readonly Dictionary<VolumeStatus, int> _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
     private readonly List<int> _warmUp = [];
@@ -46,8 +55,9 @@ public sealed class RecordingSink : IFrameSink, IDisposable
 
     /// <summary>Creates the directory and its files (headers and a first session.json).</summary>
     /// <exception cref="InputDataException">The directory already holds a recording, or cannot be written.</exception>
-    public RecordingSink(RecordingOptions options, TimeProvider time)
+    public RecordingSink(RecordingOptions options, TimeProvider time, ILogger? log = null)
     {
+        _log = (log ?? Logger.None).ForContext<RecordingSink>();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _origin = options.SessionStartTimestamp ?? time.GetTimestamp();
@@ -55,28 +65,30 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         var dir = options.Directory;
         if (File.Exists(Path.Combine(dir, RecordingLayout.EstimatesFile)) || File.Exists(Path.Combine(dir, RecordingLayout.SessionFile)))
             throw new InputDataException(dir, "already holds a recording; choose a new directory");
+        var columns = new List<string>(options.TargetNames.Count + 6) { "onset_s" };
+        columns.AddRange(options.TargetNames);
+        columns.AddRange(RecordingLayout.TimingColumns);
+        _row = new double[columns.Count];
         try
         {
             System.IO.Directory.CreateDirectory(dir);
-            _estimatesStream = Open(RecordingLayout.EstimatesFile);
-            _volumesStream = Open(RecordingLayout.VolumesFile);
-            _eventsStream = Open(RecordingLayout.EventsFile);
+            _estimatesFile = new RecordingFile(Path.Combine(dir, RecordingLayout.EstimatesFile));
+            _volumesFile = new RecordingFile(Path.Combine(dir, RecordingLayout.VolumesFile));
+            _eventsFile = new RecordingFile(Path.Combine(dir, RecordingLayout.EventsFile));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputDataException(dir, $"cannot write the recording: {e.Message}", e);
         }
-
-        var columns = new List<string>(options.TargetNames.Count + 6) { "onset_s" };
-        columns.AddRange(options.TargetNames);
-        columns.AddRange(RecordingLayout.TimingColumns);
-        _row = new double[columns.Count];
-        _estimates = new TsvRowWriter(_estimatesStream, columns, flushEachRow: true);
-        _estimatesStream.Flush();
-        _volumesStream.Write("volume\tstatus\tfile\n");
-        _volumesStream.Flush();
-        _eventsStream.Write("onset_s\tvalue\tsource\n");
-        _eventsStream.Flush();
+        _estimates = new TsvRowWriter(_line, columns);
+        Append(_estimatesFile);
+        _line.Write("volume\tstatus\tfile\n");
+        Append(_volumesFile);
+        _line.Write("onset_s\tvalue\tsource\n");
+        Append(_eventsFile);
+        var failed = Failures;
+        if (failed.Count == 3)
+            throw new InputDataException(dir, $"cannot write the recording: {failed[0].Problem}");
         WriteSession(ended: false, error: null);
     }
 
@@ -97,13 +109,13 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         lock (_gate)
         {
             if (_closed) return;
-            _eventsStream.Write(FormatNumber(onsetSeconds));
-            _eventsStream.Write('\t');
-            _eventsStream.Write(Clean(value));
-            _eventsStream.Write('\t');
-            _eventsStream.Write(Clean(source));
-            _eventsStream.Write('\n');
-            _eventsStream.Flush();
+            _line.Write(FormatNumber(onsetSeconds));
+            _line.Write('\t');
+            _line.Write(Clean(value));
+            _line.Write('\t');
+            _line.Write(Clean(source));
+            _line.Write('\n');
+            Append(_eventsFile);
         }
     }
 
@@ -123,13 +135,13 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 WriteEstimate(nf, _nanEstimates ??= [.. Enumerable.Repeat(double.NaN, _options.TargetNames.Count)]);
             }
 
-            _volumesStream.Write(frame.Volume.ToString(CultureInfo.InvariantCulture));
-            _volumesStream.Write('\t');
-            _volumesStream.Write(frame.Status.ToFileValue());
-            _volumesStream.Write('\t');
-            _volumesStream.Write(string.IsNullOrEmpty(frame.File) ? "n/a" : Clean(frame.File));
-            _volumesStream.Write('\n');
-            _volumesStream.Flush();
+            _line.Write(frame.Volume.ToString(CultureInfo.InvariantCulture));
+            _line.Write('\t');
+            _line.Write(frame.Status.ToFileValue());
+            _line.Write('\t');
+            _line.Write(string.IsNullOrEmpty(frame.File) ? "n/a" : Clean(frame.File));
+            _line.Write('\n');
+            Append(_volumesFile);
         }
         return ValueTask.CompletedTask;
     }
@@ -160,7 +172,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _row[k++] = t.MillisecondsSince(_origin, t.PublishedTimestamp);
         _row[k] = t.LatencyMs;
         _estimates.WriteRow(frame.Volume, _row);
-        _estimateRows++;
+        if (Append(_estimatesFile)) _estimateRows++;
     }
 
     private void Close(bool ended, Exception? error)
@@ -169,16 +181,55 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         {
             if (_closed) return;
             _closed = true;
-            _estimates.Dispose();
-            _estimatesStream.Dispose();
-            _volumesStream.Dispose();
-            _eventsStream.Dispose();
+            _estimatesFile.Dispose();
+            _volumesFile.Dispose();
+            _eventsFile.Dispose();
+            foreach (var f in new[] { _estimatesFile, _volumesFile, _eventsFile }) Report(f);
             WriteSession(ended, error);
         }
     }
 
-    private StreamWriter Open(string name) =>
-        new(new FileStream(Path.Combine(_options.Directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+    /// <summary>The files that could not be written completely (file name and the first error), in layout order;
+    /// session.json is among them when its last rewrite failed.</summary>
+    public IReadOnlyList<(string File, string Problem)> Failures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var list = new List<(string, string)>();
+                foreach (var f in new[] { _estimatesFile, _volumesFile, _eventsFile })
+                    if (f.Failure is { } p) list.Add((Path.GetFileName(f.Path), p));
+                if (_sessionFailure is { } s) list.Add((RecordingLayout.SessionFile, s));
+                return list;
+            }
+        }
+    }
+
+    /// <summary>Writes the row in <see cref="_line"/> to <paramref name="file"/> in one piece and clears it.</summary>
+    private bool Append(RecordingFile file)
+    {
+        var sb = _line.GetStringBuilder();
+        bool ok;
+        if (sb.Length <= 4096)
+        {
+            Span<char> row = stackalloc char[sb.Length];
+            sb.CopyTo(0, row, sb.Length);
+            ok = file.TryAppend(row);
+        }
+        else ok = file.TryAppend(sb.ToString());
+        sb.Clear();
+        if (!ok) Report(file);
+        return ok;
+    }
+
+    /// <summary>One line per file, the first time it fails.</summary>
+    private void Report(RecordingFile file)
+    {
+        if (file.Failure is { } problem && _reported.Add(file.Path))
+            _log.Error("Recording: cannot write {File} ({Problem}); its {Rows} complete rows are kept, no more are written to it, the session goes on",
+                file.Path, problem, file.RowsKept - 1);
+    }
 
     /// <summary><c>completed</c> is true only when the pipeline ended without error; <c>ended_utc</c> is set
     /// when the pipeline ended at all (with or without error).</summary>
@@ -232,10 +283,30 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             ["counts"] = new JsonObject(_counts.Select(kv => KeyValuePair.Create(kv.Key.ToFileValue(), (JsonNode?)JsonValue.Create(kv.Value)))),
             ["estimate_rows"] = _estimateRows,
         };
+        var failures = new JsonArray();
+        foreach (var f in new[] { _estimatesFile, _volumesFile, _eventsFile })
+            if (f.Failure is { } problem)
+                failures.Add(new JsonObject
+                {
+                    ["file"] = Path.GetFileName(f.Path),
+                    ["error"] = problem,
+                    ["rows_kept"] = f.RowsKept - 1,
+                    ["rows_lost"] = f.RowsLost,
+                });
+        json["write_failures"] = failures;
         var path = Path.Combine(_options.Directory, RecordingLayout.SessionFile);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
-        File.Move(tmp, path, overwrite: true);
+        try
+        {
+            AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            _sessionFailure = null;
+        }
+        catch (Exception e) when (AtomicFile.IsWriteFailure(e))
+        {
+            // The previous session.json stays as it was (it is replaced only when the new one is complete).
+            if (_sessionFailure is null)
+                _log.Error("Recording: cannot write {File} ({Problem}); the previous version is kept", path, e.Message);
+            _sessionFailure = e.Message;
+        }
     }
 
     private static JsonObject Versions()

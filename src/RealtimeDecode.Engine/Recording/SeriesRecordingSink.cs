@@ -7,14 +7,15 @@ namespace RealtimeDecode.Engine.Recording;
 /// The recording of a live session in which the scanner may start new series: the first series is
 /// recorded in the session's folder, each later one in a folder of its own beside the first's files
 /// (<c>series-&lt;number&gt;/</c>), with the same layout. The series of a frame is read from its file name
-/// (<see cref="ExportFileNames.Parse"/>); a frame without a file (a missing volume) belongs to the
-/// series being recorded. Markers go to the series being recorded.
+/// (<see cref="ExportFileNames.Parse"/>); a frame without a file (a missing volume) or that reports an
+/// extra file (late, duplicate, stray) belongs to the series being recorded. Markers go to the series being recorded.
 /// </summary>
 public sealed class SeriesRecordingSink : IFrameSink, IDisposable
 {
     private readonly Func<string, RecordingSink> _create;
     private readonly string _root;
     private readonly object _gate = new();
+    private readonly List<RecordingSink> _all = [];
     private RecordingSink _current;
     private int? _series;
 
@@ -25,6 +26,16 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
         _root = root;
         _create = create;
         _current = create(root);
+        _all.Add(_current);
+    }
+
+    /// <summary>Files of any series that could not be written completely (path and the first error).</summary>
+    public IReadOnlyList<(string File, string Problem)> Failures
+    {
+        get
+        {
+            lock (_gate) return [.. _all.SelectMany(s => s.Failures.Select(f => (Path.Combine(s.Directory, f.File), f.Problem)))];
+        }
     }
 
     /// <inheritdoc />
@@ -44,13 +55,15 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     {
         RecordingSink target;
         RecordingSink? finished = null;
-        int? series = frame.File is { } f ? ExportFileNames.Parse(f)?.Series : null;
+        // An extra file (late, duplicate, stray) never starts a series: a stray may carry any number in its name.
+        int? series = frame.File is { } f && frame.Status.OccupiesSlot() ? ExportFileNames.Parse(f)?.Series : null;
         lock (_gate)
         {
             if (series is int s && _series is int current && s != current)
             {
                 finished = _current;
                 _current = _create(Path.Combine(_root, $"series-{s}"));
+                _all.Add(_current);
                 SeriesCount++;
             }
             if (series is int first) _series = first;

@@ -114,13 +114,11 @@ public sealed class NumericTable
         return d;
     }
 
-    /// <summary>Writes the table; doubles in shortest round-trip form, NaN as <c>n/a</c>.</summary>
+    /// <summary>Writes the table (through <see cref="AtomicFile"/>); doubles in shortest round-trip form, NaN as <c>n/a</c>.</summary>
     public void Write(string path)
     {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
-        Write(w);
+        // Complete or not at all: a full disk never replaces a good table with a truncated one.
+        AtomicFile.WriteText(path, Write);
     }
 
     /// <summary>Writes the table to <paramref name="writer"/>.</summary>

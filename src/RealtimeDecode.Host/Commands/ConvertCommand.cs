@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
 using RealtimeDecode.Imaging.Nifti;
@@ -57,7 +58,7 @@ internal sealed class ConvertCommand : ICliCommand
 
         bool integers = volumes.All(v => v.Data.All(x => x == MathF.Round(x) && x >= short.MinValue && x <= short.MaxValue));
         var type = integers ? NiftiDataType.Int16 : NiftiDataType.Float32;
-        NiftiWriter.Write(output, volumes, new NiftiWriteOptions { DataType = type, RepetitionTimeSeconds = tr > 0 && double.IsFinite(tr) ? tr : 0 });
+        AtomicFile.WriteVia(output, tmp => NiftiWriter.Write(tmp, volumes, new NiftiWriteOptions { DataType = type, RepetitionTimeSeconds = tr > 0 && double.IsFinite(tr) ? tr : 0 }));
         string shape = volumes.Count > 1 ? $"{first.Shape}×{volumes.Count}" : first.Shape;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"convert: {input} -> {output} ({shape}, {NiftiDataTypes.Name(type)}{(tr > 0 ? $", TR {tr:0.####} s" : "")})"));

@@ -96,6 +96,7 @@ internal sealed class SessionOptions
             KeepServing = parse.GetValue(KeepServing) || session.KeepServing,
             MissingAfterTrs = live.MissingAfterTrs,
             PollIntervalMs = live.PollIntervalMs,
+            MaxGapTrs = live.MaxGapTrs,
             IncludeExisting = live.IncludeExisting,
             ConfiguredRun = session.Run,
             Dashboard = dashboard,
@@ -131,6 +132,9 @@ internal sealed class SessionOptions
     /// <summary>True for the commands whose sessions end themselves on SIGINT/SIGTERM (see <see cref="RunAsync"/>).</summary>
     public static bool HandlesTermination(Command command) => command.Name is "replay" or "live";
 
+    /// <summary>Exit code of a session whose recording could not be written completely.</summary>
+    public const int RecordingIncomplete = 4;
+
     public static async Task<int> RunAsync(SessionRequest request, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -139,7 +143,10 @@ internal sealed class SessionOptions
         void Stop(PosixSignalContext context) { context.Cancel = true; cts.Cancel(); }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var summary = await new SessionRunner(request).RunAsync(cts.Token).ConfigureAwait(false);
+        var runner = new SessionRunner(request);
+        var summary = await runner.RunAsync(cts.Token).ConfigureAwait(false);
+        // 4: the session ran to its end but its recording is incomplete (a file could not be written, e.g. disk full).
+        if (runner.RecordingFailures.Count > 0) return RecordingIncomplete;
         return summary.Volumes > 0 ? 0 : 1;
     }
 }

@@ -21,6 +21,10 @@ internal sealed class LiveOptions
     [Range(1, 60_000, ErrorMessage = "PollIntervalMs must be a whole number of milliseconds from 1 to 60000")]
     public int PollIntervalMs { get; set; } = 200;
 
+    /// <summary>A file numbered more than this many volumes beyond the next expected one is recorded <c>stray</c> and ignored; 1 to 100000.</summary>
+    [Range(1, 100_000, ErrorMessage = "MaxGapTrs must be a whole number of volumes from 1 to 100000")]
+    public int MaxGapTrs { get; set; } = 100;
+
     /// <summary>Also process files already in the folder at start.</summary>
     public bool IncludeExisting { get; set; }
 }

@@ -26,6 +26,7 @@ internal sealed record SessionRequest
     public bool KeepServing { get; init; }
     public double MissingAfterTrs { get; init; } = 3;
     public int PollIntervalMs { get; init; } = 200;
+    public int MaxGapTrs { get; init; } = 100;
     public bool IncludeExisting { get; init; }
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }

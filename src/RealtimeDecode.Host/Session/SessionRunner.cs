@@ -8,6 +8,7 @@ using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Recording;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Lsl;
 using RealtimeDecode.Imaging;
@@ -42,6 +43,9 @@ internal sealed class SessionRunner
 
     /// <summary>The recording folder of the (last) run.</summary>
     public string? RecordingDirectory { get; private set; }
+
+    /// <summary>Recording files that could not be written completely (empty when the recording is whole); set when <see cref="RunAsync"/> returns.</summary>
+    public IReadOnlyList<(string File, string Problem)> RecordingFailures { get; private set; } = [];
 
     /// <summary>Raised once the dashboard listens, with its URL (tests use it to attach a browser).</summary>
     public event Action<string>? DashboardStarted;
@@ -101,7 +105,6 @@ internal sealed class SessionRunner
             if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        using var disposeLogger = logger;
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
             context.Run, context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, settings.ToString(), context.Atlas, atlas.LabelCount, tr);
         logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
@@ -119,7 +122,7 @@ internal sealed class SessionRunner
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
-        }, _time));
+        }, _time, logger));
         try
         {
             var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };
@@ -164,6 +167,7 @@ internal sealed class SessionRunner
                     Folder = r.Watch!,
                     RepetitionTime = TimeSpan.FromSeconds(tr),
                     MissingAfterTrs = r.MissingAfterTrs,
+                    MaxGapTrs = r.MaxGapTrs > 0 ? r.MaxGapTrs : throw new InputDataException(null, $"Live:MaxGapTrs must be at least 1, got {r.MaxGapTrs}"),
                     PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
@@ -210,6 +214,15 @@ internal sealed class SessionRunner
             markers?.Dispose();
             if (lsl is not null) await lsl.DisposeAsync();
             recorder.Dispose();
+            var failures = recorder.Failures.ToList();
+            try { logger.Dispose(); }
+            catch (Exception e) when (AtomicFile.IsWriteFailure(e))
+            {
+                // The log file's last lines could not be written (disk full): part of the recording is incomplete.
+                failures.Add((Path.Combine(recording, RecordingLayout.LogFile), e.Message));
+            }
+            RecordingFailures = failures;
+            if (RecordingFailures.Count > 0) _out.WriteLine($"recording incomplete: {string.Join("; ", RecordingFailures.Select(f => $"{f.File}: {f.Problem}"))}");
             if (server is not null) await server.DisposeAsync();
         }
     }
@@ -257,7 +270,11 @@ internal sealed class SessionRunner
             _ => path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ima", StringComparison.OrdinalIgnoreCase)
                  || !(path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase)),
         };
-        return dicom ? DicomReader.ReadVolume(path) : NiftiReader.ReadVolume(path);
+        if (dicom) return DicomReader.ReadVolume(path);
+        using var reader = NiftiReader.Open(path);
+        // A 4D file among a run's 3D volumes is not one TR: never decode its first volume as if it were.
+        if (reader.VolumeCount > 1) throw new InputDataException(path, $"a 4D file ({reader.VolumeCount} volumes) among 3D volumes");
+        return reader.ReadVolume(0);
     }
 
     private static IReadOnlyList<Func<Volume>> VolumeProviders(BoldRun run)

@@ -2,7 +2,7 @@
 // RealtimeDecode dashboard: live estimates, connectivity heatmap, ROI traces and QC from the hub at /hubs/decoder.
 (() => {
   const COLORS = ["#e6194b", "#f58231", "#ffe119", "#3cb44b", "#42d4f4", "#4363d8", "#911eb4", "#f032e6", "#9a6324", "#bfef45", "#469990", "#dcbeff"];
-  const STATUS_COLORS = { ok: "#3cb44b", missing: "#e6194b", corrupt: "#f032e6", late: "#f5a623", duplicate: "#4aa3ff" };
+  const STATUS_COLORS = { ok: "#3cb44b", missing: "#e6194b", corrupt: "#f032e6", late: "#f5a623", duplicate: "#4aa3ff", stray: "#9a6324", "grid-changed": "#911eb4", "affine-changed": "#bfef45", "skipped-existing": "#a9a9a9" };
   const params = new URLSearchParams(location.search);
   const token = params.get("token") || params.get("access_token");
   const $ = id => document.getElementById(id);
@@ -207,7 +207,8 @@
   }
 
   function onQc(m) {
-    if (m.status === "late" || m.status === "duplicate") { showCounts(m.counts); return; }
+    // Extra files take no TR slot (a stray may carry any number): counted, never drawn in the strip.
+    if (m.status === "late" || m.status === "duplicate" || m.status === "stray") { showCounts(m.counts); return; }
     if (state.qc.has(m.volume)) return;
     state.qc.set(m.volume, m);
     state.lastArrival = performance.now();

@@ -75,7 +75,7 @@ public static class AnnotationProvenance
     /// <summary>Writes the sidecar for <paramref name="tsvPath"/>.</summary>
     public static void Write(string tsvPath, JsonObject doc)
     {
-        File.WriteAllText(SidecarPath(tsvPath), doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        RealtimeDecode.Engine.Tables.AtomicFile.WriteAllText(SidecarPath(tsvPath), doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     internal static string FileSha256(string path)

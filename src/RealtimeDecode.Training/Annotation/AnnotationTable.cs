@@ -56,10 +56,7 @@ public sealed class AnnotationTable
     /// <summary>Writes the table, creating the folder if needed.</summary>
     public void Write(string path)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        Write(w);
+        RealtimeDecode.Engine.Tables.AtomicFile.WriteText(path, Write);
     }
 
     /// <summary>Writes the table to <paramref name="w"/>.</summary>

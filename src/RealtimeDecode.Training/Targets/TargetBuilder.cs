@@ -221,7 +221,7 @@ public static class TargetBuilder
     public static void Write(string path, TargetOptions o, TargetResult result, string annotationsPath)
     {
         result.Table.Write(path);
-        File.WriteAllText(Path.ChangeExtension(path, ".json"),
+        RealtimeDecode.Engine.Tables.AtomicFile.WriteAllText(Path.ChangeExtension(path, ".json"),
             Provenance(o, result, annotationsPath).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

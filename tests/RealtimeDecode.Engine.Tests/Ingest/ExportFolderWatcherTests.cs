@@ -182,8 +182,9 @@ public sealed class ExportFolderWatcherTests : IDisposable
             Write("001_000005_000003.dcm");
             _scheduler.AdvanceBy(Poll);
 
-            var a = Assert.Single(seen.Arrivals);
-            Assert.Equal((2, VolumeStatus.Ok), (a.Index, a.Status));
+            // The ignored files are reported (never processed) before the run's first volume.
+            Assert.Equal([(0, VolumeStatus.SkippedExisting), (1, VolumeStatus.SkippedExisting), (2, VolumeStatus.Ok)],
+                seen.Arrivals.Select(a => (a.Index, a.Status)));
         }
     }
 
@@ -198,12 +199,12 @@ public sealed class ExportFolderWatcherTests : IDisposable
             _scheduler.AdvanceBy(Poll);
             Write("001_000004_000001.dcm");
             _scheduler.AdvanceBy(Poll);
-            Write("001_000003_000002.dcm");   // the old series has ended: ignored
+            Write("001_000003_000002.dcm");   // the old series has ended: a stray, reported in the current run
             _scheduler.AdvanceBy(Poll);
 
             Assert.Equal([3, 4], seen.Series);
             Assert.Equal([3], seen.CompletedRuns);
-            Assert.Equal([(3, 0, VolumeStatus.Ok), (3, 1, VolumeStatus.Missing), (3, 2, VolumeStatus.Ok), (4, 0, VolumeStatus.Ok)],
+            Assert.Equal([(3, 0, VolumeStatus.Ok), (3, 1, VolumeStatus.Missing), (3, 2, VolumeStatus.Ok), (4, 0, VolumeStatus.Ok), (4, 1, VolumeStatus.Stray)],
                 seen.Arrivals.Select(a => (a.Series, a.Index, a.Status)));
         }
         _scheduler.AdvanceBy(Poll);

@@ -130,7 +130,7 @@ public sealed class LiveTests
     }
 
     /// <summary>Runs <paramref name="body"/> with the console's output and error going to <paramref name="output"/>, restored afterwards.</summary>
-    private static async Task<T> WithConsoleAsync<T>(StringWriter output, Func<Task<T>> body)
+    internal static async Task<T> WithConsoleAsync<T>(StringWriter output, Func<Task<T>> body)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         var synchronized = TextWriter.Synchronized(output);
@@ -147,6 +147,21 @@ public sealed class LiveTests
         }
     }
 
+    /// <summary>Waits (polling every 100 ms) until <paramref name="done"/>, at most <paramref name="bound"/>.</summary>
+    internal static async Task UntilAsync(Func<bool> done, TimeSpan bound, Func<string>? state = null)
+    {
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        using var cts = new CancellationTokenSource(bound);
+        try
+        {
+            while (!done()) await poll.WaitForNextTickAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"not done within {bound}: {state?.Invoke()}");
+        }
+    }
+
     private static List<(int Volume, string Fault)> Faults(string export)
     {
         var t = TsvTable.Read(Path.Combine(export, "faults.tsv"));
@@ -154,7 +169,7 @@ public sealed class LiveTests
         return t.Rows.Select(row => (int.Parse(row[v], CultureInfo.InvariantCulture), row[f])).ToList();
     }
 
-    private static bool Covered(string rec, int last)
+    internal static bool Covered(string rec, int last)
     {
         string path = Path.Combine(rec, "volumes.tsv");
         if (!File.Exists(path)) return false;

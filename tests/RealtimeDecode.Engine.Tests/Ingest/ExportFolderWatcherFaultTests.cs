@@ -1,0 +1,112 @@
+using System.Reactive.Concurrency;
+using RealtimeDecode.Engine.Ingest;
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Engine.Tests.Support;
+using Serilog.Events;
+
+namespace RealtimeDecode.Engine.Tests.Ingest;
+
+/// <summary>The watcher against a stray file with a huge number, files present at start and a folder that disappears (virtual time, polling only).</summary>
+public sealed class ExportFolderWatcherFaultTests : IDisposable
+{
+    private static readonly TimeSpan Tr = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private readonly TempDirectory _dir = new();
+    private readonly HistoricalScheduler _scheduler = new(DateTimeOffset.UnixEpoch);
+    private readonly CollectingLogSink _log = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private void Write(string name) => File.WriteAllBytes(_dir.File(name), [1, 2, 3, 4]);
+
+    private (List<VolumeArrival> Arrivals, IDisposable Subscription) Watch(int maxGap = 100)
+    {
+        var arrivals = new List<VolumeArrival>();
+        var options = new ExportWatcherOptions
+        {
+            Folder = _dir.Path, RepetitionTime = Tr, MissingAfterTrs = 3, PollInterval = Poll, MaxGapTrs = maxGap,
+            UseFileSystemEvents = false, Completeness = _ => FileCompleteness.Complete,
+        };
+        var sub = new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler), _log.CreateLogger())
+            .Arrivals.Subscribe(arrivals.Add);
+        return (arrivals, sub);
+    }
+
+    [Fact]
+    public void Arrivals_FileWithHugeIndex_IsOneStrayReportAndGapsStayBounded()
+    {
+        var (arrivals, sub) = Watch(maxGap: 100);
+        using (sub)
+        {
+            Write("vol_0000.nii");
+            _scheduler.AdvanceBy(Poll);
+            Write("localizer_20241203.nii");
+            _scheduler.AdvanceBy(Poll);
+            Write("vol_0001.nii");
+            Write("vol_0150.nii"); // 149 beyond the next expected volume: also stray
+            Write("vol_0050.nii"); // 48 beyond: a real gap, declared missing after 3 TRs
+            _scheduler.AdvanceBy(Tr * 4);
+        }
+        var stray = arrivals.Where(a => a.Status == VolumeStatus.Stray).Select(a => Path.GetFileName(a.Path)).Order().ToList();
+        Assert.Equal(["localizer_20241203.nii", "vol_0150.nii"], stray);
+        var slots = arrivals.Where(a => a.Status.OccupiesSlot()).ToList();
+        Assert.Equal(Enumerable.Range(0, 51), slots.Select(a => a.Index));
+        Assert.Equal(48, slots.Count(a => a.Status == VolumeStatus.Missing));
+        Assert.Equal(2, _log.Events.Count(e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("stray", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Arrivals_StrayIsTheFirstFile_RunStartsWithTheNextVolumeAndReportsIt()
+    {
+        var (arrivals, sub) = Watch();
+        using (sub)
+        {
+            Write("localizer_20241203.nii");
+            _scheduler.AdvanceBy(Poll);
+            Write("vol_0000.nii");
+            _scheduler.AdvanceBy(Poll);
+        }
+        Assert.Equal([(20241203, VolumeStatus.Stray), (0, VolumeStatus.Ok)], arrivals.Select(a => (a.Index, a.Status)));
+    }
+
+    [Fact]
+    public void Arrivals_FilesPresentAtStart_ReportedSkippedExistingBeforeTheRun()
+    {
+        Write("vol_0000.nii");
+        Write("vol_0001.nii");
+        Write("vol_0002.nii");
+        Write("localizer_20241203.nii");
+        var (arrivals, sub) = Watch();
+        using (sub)
+        {
+            _scheduler.AdvanceBy(Poll);
+            Write("vol_0003.nii");
+            _scheduler.AdvanceBy(Poll);
+        }
+        Assert.Equal([(0, VolumeStatus.SkippedExisting), (1, VolumeStatus.SkippedExisting), (2, VolumeStatus.SkippedExisting),
+            (20241203, VolumeStatus.Stray), (3, VolumeStatus.Ok)], arrivals.Select(a => (a.Index, a.Status)));
+    }
+
+    [Fact]
+    public void Arrivals_FolderDeletedAndBack_OneWarningOneLineAndWatchingResumes()
+    {
+        var (arrivals, sub) = Watch();
+        using (sub)
+        {
+            Write("vol_0000.nii");
+            _scheduler.AdvanceBy(Poll);
+            Directory.Delete(_dir.Path, recursive: true);
+            _scheduler.AdvanceBy(Poll * 50);
+            Directory.CreateDirectory(_dir.Path);
+            _scheduler.AdvanceBy(Poll * 5);
+            Write("vol_0001.nii");
+            _scheduler.AdvanceBy(Poll * 2);
+        }
+        Assert.Equal([0, 1], arrivals.Where(a => a.Status == VolumeStatus.Ok).Select(a => a.Index));
+        var folderLines = _log.Events.Where(e => e.MessageTemplate.Text.Contains("export folder", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(2, folderLines.Count);
+        Assert.Equal(LogEventLevel.Warning, folderLines[0].Level);
+        Assert.Equal(LogEventLevel.Information, folderLines[1].Level);
+        Assert.All(_log.Events, e => Assert.Null(e.Exception));
+    }
+}
