@@ -2,6 +2,7 @@ using System.Globalization;
 using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Synthesis;
+using Xunit.Abstractions;
 
 namespace RealtimeDecode.Training.Tests.Synthesis;
 
