@@ -25,8 +25,8 @@ public enum MotionLevel
 /// level's drift amplitude; jitter is white Gaussian; a jerk adds a random 6-vector scaled to the
 /// drawn FD at its onset, held for 1–3 volumes, then decays to a residual of 0–50 %. Totals are
 /// clipped to the level's limit (high: ±3 mm, ±3°; low: ±1.5 mm, ±1.5°). With a covariate, the jerk
-/// probability at volume v is 4·covariate[v] times the base rate and jitter is scaled by
-/// 1 + 2·covariate[v] (covariate in [0, 1]), so the participant moves while the covariate is high.
+/// probability at volume v is 3·covariate[v] times the base rate and jitter is scaled by
+/// 1 + covariate[v] (covariate in [0, 1]), so the participant moves while the covariate is high.
 /// </remarks>
 public static class MotionTrajectory
 {
@@ -41,7 +41,7 @@ public static class MotionTrajectory
         if (level == MotionLevel.None) return x;
         bool high = level == MotionLevel.High;
         double deg = Math.PI / 180;
-        double driftAmp = high ? 1.5 : 0.3, jitterSd = high ? 0.05 : 0.02, jerkRate = high ? 0.03 : 0.01;
+        double driftAmp = high ? 1.5 : 0.3, jitterSd = high ? 0.035 : 0.02, jerkRate = high ? 0.03 : 0.01;
         double fdMin = high ? 1.2 : 1.0, fdMax = high ? 4.0 : 1.6, limit = high ? 3.0 : 1.5;
         var rng = new SeededRandom(seed);
 
@@ -61,9 +61,9 @@ public static class MotionTrajectory
         for (int v = 0; v < volumes; v++)
         {
             double c = covariate is null ? 1 : Math.Clamp(covariate[v], 0, 1);
-            double jitter = jitterSd * (covariate is null ? 1 : 1 + 2 * c);
+            double jitter = jitterSd * (covariate is null ? 1 : 1 + c);
             for (int k = 0; k < p; k++) x[v * p + k] += (k < 3 ? 1 : deg) * jitter * rng.Normal();
-            double rate = jerkRate * (covariate is null ? 1 : 4 * c);
+            double rate = jerkRate * (covariate is null ? 1 : 3 * c);
             if (v == 0 || rng.Uniform() >= rate) continue;
 
             double l1 = 0;

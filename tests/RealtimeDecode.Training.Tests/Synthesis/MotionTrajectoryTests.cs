@@ -59,7 +59,7 @@ public class MotionTrajectoryTests
             for (int v = 1; v < t; v++) { if (c[v] > 0) on += fd[v]; else off += fd[v]; }
         }
 
-        Assert.True(on > 2 * off, $"FD while high {on}, while low {off}");
+        Assert.True(on > 1.5 * off, $"FD while high {on}, while low {off}");
     }
 
     [Theory]
