@@ -63,6 +63,10 @@ public sealed record SynthResult(string Root, string Atlas, string Labels, strin
 /// ground-truth targets: the annotation on the TR grid convolved with SPM's canonical HRF, exactly
 /// what <c>realtime-decode targets --hrf spm</c> makes of the annotation. Every run presents the same
 /// story with its own noise and latent sources. The same options give the same bytes.
+/// With <see cref="SynthOptions.Motion"/> above none, each generated volume (brain and noise alike) is
+/// moved along a <see cref="MotionTrajectory"/> by <see cref="CubicBSplineResampler"/>, and the true
+/// parameters of each run are written beside it (<see cref="WriteMotionTruth"/>); a still session's
+/// files, synth.json included, are the same bytes as without the option.
 /// </summary>
 public static class SyntheticSession
 {
@@ -215,7 +219,9 @@ public static class SyntheticSession
                 Subject = root["subject"]?.GetValue<string>() ?? "01",
                 Task = root["task"]?.GetValue<string>() ?? "alice",
                 Brain = root["brain_model"].Deserialize<BrainModelOptions>() ?? new BrainModelOptions(),
-                Motion = root["motion"] is { } m && MotionTrajectory.TryParse(m.GetValue<string>(), out var level) ? level : MotionLevel.None,
+                Motion = root["motion"] is not { } m ? MotionLevel.None
+                    : MotionTrajectory.TryParse(m.GetValue<string>(), out var level) ? level
+                    : throw new FormatException($"motion must be none, low or high, got '{m.GetValue<string>()}'"),
                 MotionCovaries = root["motion_covaries"]?.GetValue<string>(),
             };
         }

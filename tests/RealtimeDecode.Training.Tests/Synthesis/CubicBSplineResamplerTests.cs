@@ -38,8 +38,8 @@ public class CubicBSplineResamplerTests(ITestOutputHelper output)
 
         output.WriteLine($"interior voxels {compared}, largest |C# − scipy| {worst:E3}");
         Assert.True(compared > 300, $"only {compared} interior voxels");
-        // Values up to ~1300: the float32 input and output round at ~1e-4; the spline itself agrees to ~1e-10.
-        Assert.True(worst < 1e-3, $"largest |C# − scipy| on interior voxels {worst:E3}");
+        // Values up to ~1300: float32 input and output round at ~6e-5 (measured largest 6.1e-5).
+        Assert.True(worst < 2e-4, $"largest |C# − scipy| on interior voxels {worst:E3}");
     }
 
     [Fact]

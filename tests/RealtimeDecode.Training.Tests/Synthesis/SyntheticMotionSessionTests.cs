@@ -61,6 +61,21 @@ public class SyntheticMotionSessionTests
         finally { foreach (var d in new[] { still, moved }) if (Directory.Exists(d)) Directory.Delete(d, true); }
     }
 
+    [Fact]
+    public void ReadOptions_UnknownMotionLevel_IsInputDataException()
+    {
+        string dir = NewDir();
+        try
+        {
+            Directory.CreateDirectory(dir);
+            string json = Path.Combine(dir, "synth.json");
+            File.WriteAllText(json, """{ "grid": [14, 16, 12], "voxel_size_mm": 3.5, "parcels": 21, "runs": 1, "volumes": 30, "tr_s": 2, "seed": 5, "brain_model": {}, "motion": "medium" }""");
+            var e = Assert.Throws<RealtimeDecode.Imaging.InputDataException>(() => SyntheticSession.ReadOptions(json));
+            Assert.Contains("medium", e.Message);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData(MotionLevel.None, "joy")]
     [InlineData(MotionLevel.High, "laughter")]
