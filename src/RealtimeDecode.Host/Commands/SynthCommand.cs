@@ -26,15 +26,25 @@ internal sealed class SynthCommand : ICliCommand
         var physio = new Option<double>("--physiological-noise") { Description = "Global physiological noise sd (fraction of baseline)", DefaultValueFactory = _ => b.PhysiologicalNoise };
         var drift = new Option<double>("--drift") { Description = "Slow drift amplitude (fraction of baseline)", DefaultValueFactory = _ => b.Drift };
         var spikes = new Option<double>("--spike-rate") { Description = "Probability per volume of a motion-like spike", DefaultValueFactory = _ => b.SpikeRate };
+        var motion = new Option<string>("--motion") { Description = "Head motion of every volume: none, low or high (high: drift and jerks up to 3 mm and 3°); writes the true parameters as *_desc-truth_motion.tsv", DefaultValueFactory = _ => "none" };
+        var covaries = new Option<string?>("--motion-covaries") { Description = "An emotion the motion covaries with (e.g. joy: the participant moves while laughing)" };
         var signal = new Option<double>("--signal-change") { Description = "BOLD change per unit of parcel signal (fraction of baseline)", DefaultValueFactory = _ => b.SignalChange };
 
         var cmd = new Command("synth", "Write a synthetic session with known ground truth: atlas, story annotation, BOLD runs and true targets.")
         {
-            outOpt, seed, grid, voxel, parcels, runs, volumes, tr, coupling, background, thermal, physio, drift, spikes, signal,
+            outOpt, seed, grid, voxel, parcels, runs, volumes, tr, coupling, background, thermal, physio, drift, spikes, signal, motion, covaries,
         };
         cmd.SetAction(parse =>
         {
             var (nx, ny, nz) = ParseGrid(parse.GetValue(grid)!);
+            string motionName = parse.GetValue(motion)!;
+            if (!MotionTrajectory.TryParse(motionName, out var level))
+                throw new InputDataException(null, $"--motion must be none, low or high, got '{motionName}'");
+            string? covary = parse.GetValue(covaries);
+            if (covary is not null && !EmotionStoryGenerator.Plutchik8.Contains(covary))
+                throw new InputDataException(null, $"--motion-covaries must name one of {string.Join(", ", EmotionStoryGenerator.Plutchik8)}, got '{covary}'");
+            if (covary is not null && level == MotionLevel.None)
+                throw new InputDataException(null, "--motion-covaries needs --motion low or high");
             var o = new SynthOptions
             {
                 Nx = nx, Ny = ny, Nz = nz,
@@ -44,6 +54,8 @@ internal sealed class SynthCommand : ICliCommand
                 Volumes = parse.GetValue(volumes),
                 Tr = CliOptions.RepetitionTime(parse.GetValue(tr))!.Value,
                 Seed = parse.GetValue(seed),
+                Motion = level,
+                MotionCovaries = covary,
                 Brain = new BrainModelOptions
                 {
                     Coupling = parse.GetValue(coupling),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Nifti;
@@ -31,6 +32,12 @@ public sealed record SynthOptions
     public string Task { get; init; } = "alice";
     public BrainModelOptions Brain { get; init; } = new();
 
+    /// <summary>Head motion applied to every volume (<see cref="MotionLevel.None"/>: still, the volumes are unchanged).</summary>
+    public MotionLevel Motion { get; init; } = MotionLevel.None;
+
+    /// <summary>An emotion the motion covaries with (jerks and jitter follow its drive), or null.</summary>
+    public string? MotionCovaries { get; init; }
+
     /// <summary>
     /// Most voxels a synthetic grid may have: 2^24 (16,777,216, e.g. 256×256×256). The brain model
     /// keeps several per-voxel arrays, so larger grids would not fit in memory.
@@ -49,6 +56,10 @@ public sealed record SynthOptions
         if (Volumes < 20) throw new ArgumentOutOfRangeException(nameof(Volumes), $"At least 20 volumes per run, got {Volumes}.");
         if (!(Tr > 0)) throw new ArgumentOutOfRangeException(nameof(Tr), $"TR must be positive, got {Tr}.");
         if (!(Brain.Coupling is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(Brain), $"Coupling must be in (0, 1], got {Brain.Coupling}.");
+        if (MotionCovaries is not null && Motion == MotionLevel.None)
+            throw new ArgumentOutOfRangeException(nameof(MotionCovaries), $"Motion covarying with '{MotionCovaries}' needs a motion level of low or high.");
+        if (MotionCovaries is not null && !EmotionStoryGenerator.Plutchik8.Contains(MotionCovaries))
+            throw new ArgumentOutOfRangeException(nameof(MotionCovaries), $"Motion can covary with one of {string.Join(", ", EmotionStoryGenerator.Plutchik8)}, got '{MotionCovaries}'.");
     }
 }
 
@@ -62,6 +73,10 @@ public sealed record SynthResult(string Root, string Atlas, string Labels, strin
 /// ground-truth targets: the annotation on the TR grid convolved with SPM's canonical HRF, exactly
 /// what <c>realtime-decode targets --hrf spm</c> makes of the annotation. Every run presents the same
 /// story with its own noise and latent sources. The same options give the same bytes.
+/// With <see cref="SynthOptions.Motion"/> above none, each generated volume (brain and noise alike) is
+/// moved along a <see cref="MotionTrajectory"/> by <see cref="CubicBSplineResampler"/>, and the true
+/// parameters of each run are written beside it (<see cref="WriteMotionTruth"/>); a still session's
+/// files, synth.json included, are the same bytes as without the option.
 /// </summary>
 public static class SyntheticSession
 {
@@ -113,6 +128,19 @@ public static class SyntheticSession
             string stem = $"sub-{o.Subject}_task-{o.Task}_run-{r}";
             string bold = Path.Combine(func, stem + "_bold.nii.gz");
             var signals = model.ParcelSignals(drive, seed: o.Seed * 7919 + r);
+            double[]? motion = null;
+            CubicBSplineResampler? resampler = null;
+            float[] still = [];
+            if (o.Motion != MotionLevel.None)
+            {
+                int e = o.MotionCovaries is null ? -1 : Array.IndexOf(emotions, o.MotionCovaries);
+                var covariate = e < 0 ? null : Enumerable.Range(0, o.Volumes).Select(v => drive[v, e]).ToArray();
+                motion = MotionTrajectory.Generate(o.Motion, o.Volumes, o.Seed * 15485863 + r, covariate);
+                resampler = new CubicBSplineResampler(o.Nx, o.Ny, o.Nz, affine);
+                still = new float[atlas.Labels.Length];
+            }
+
+            var matrix = new double[16];
             using (var writer = NiftiWriter.Create(bold, o.Nx, o.Ny, o.Nz, o.Volumes, affine,
                        new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = o.Tr, XFormCode = 1 }))
             {
@@ -120,7 +148,17 @@ public static class SyntheticSession
                 int k = 0;
                 foreach (var vol in model.Volumes(signals, seed: o.Seed * 104729 + r))
                 {
-                    for (int i = 0; i < buffer.Length; i++) buffer[i] = vol[i];
+                    if (resampler is null)
+                    {
+                        for (int i = 0; i < buffer.Length; i++) buffer[i] = vol[i];
+                    }
+                    else
+                    {
+                        for (int i = 0; i < still.Length; i++) still[i] = vol[i];
+                        RigidTransform.ToMatrix(motion!.AsSpan(k * RigidTransform.ParameterCount, RigidTransform.ParameterCount), matrix);
+                        resampler.Move(still, matrix, buffer);
+                    }
+
                     writer.WriteVolume(buffer);
                     k++;
                     progress?.Report(((r - 1) * o.Volumes + k) / (double)(o.Runs * o.Volumes));
@@ -137,6 +175,7 @@ public static class SyntheticSession
             truth.Write(truthPath);
             runs.Add(bold);
             truths.Add(truthPath);
+            if (motion is not null) WriteMotionTruth(Path.Combine(func, stem + "_desc-truth_motion.tsv"), motion);
         }
 
         File.WriteAllText(Path.Combine(root, "dataset_description.json"),
@@ -190,6 +229,10 @@ public static class SyntheticSession
                 Subject = root["subject"]?.GetValue<string>() ?? "01",
                 Task = root["task"]?.GetValue<string>() ?? "alice",
                 Brain = root["brain_model"].Deserialize<BrainModelOptions>() ?? new BrainModelOptions(),
+                Motion = root["motion"] is not { } m ? MotionLevel.None
+                    : MotionTrajectory.TryParse(m.GetValue<string>(), out var level) ? level
+                    : throw new FormatException($"motion must be none, low or high, got '{m.GetValue<string>()}'"),
+                MotionCovaries = root["motion_covaries"]?.GetValue<string>(),
             };
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
@@ -228,7 +271,34 @@ public static class SyntheticSession
                     }).ToArray()),
             }).ToArray()),
         };
+        if (o.Motion != MotionLevel.None)
+        {
+            // Only moved sessions name their motion, so a still session keeps its bytes.
+            json["motion"] = o.Motion.ToString().ToLowerInvariant();
+            if (o.MotionCovaries is not null) json["motion_covaries"] = o.MotionCovaries;
+        }
+
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// Writes the true motion of a run in fMRIPrep's confounds layout: a header
+    /// <c>trans_x trans_y trans_z rot_x rot_y rot_z framewise_displacement</c>, one row per volume,
+    /// mm and radians in the <see cref="RigidTransform"/> convention, round-trip decimals; FD after
+    /// Power et al. (2012), 0 for the first volume.
+    /// </summary>
+    internal static void WriteMotionTruth(string path, double[] parameters)
+    {
+        const int p = RigidTransform.ParameterCount;
+        var fd = new double[parameters.Length / p];
+        FramewiseDisplacement.Compute(parameters, fd);
+        using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
+        w.Write("trans_x\ttrans_y\ttrans_z\trot_x\trot_y\trot_z\tframewise_displacement\n");
+        for (int v = 0; v < fd.Length; v++)
+        {
+            for (int k = 0; k < p; k++) w.Write(parameters[v * p + k].ToString("R", CultureInfo.InvariantCulture) + "\t");
+            w.Write(fd[v].ToString("R", CultureInfo.InvariantCulture) + "\n");
+        }
     }
 
     /// <summary>
