@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Preprocessing;
@@ -79,7 +80,11 @@ public sealed class FeatureExtractor
     public double[]? Features(double[] clean)
     {
         if (_dfc is null) return (double[])clean.Clone();
-        return _dfc.Push(clean, _edges) ? (double[])_edges!.Clone() : null;
+        if (!_dfc.Push(clean, _edges)) return null;
+        // A pooled array: the live fan-out gives it back when its last sink is done (FrameBufferPool).
+        var edges = FrameBufferPool.Shared.Rent(_edges!.Length);
+        _edges.CopyTo(edges, 0);
+        return edges;
     }
 
     /// <summary>All three steps for one volume.</summary>

@@ -123,7 +123,13 @@ public static class LatencyTool
         var time = TimeProvider.System;
         var collector = new TimingSink();
         var summary = new SummarySink();
-        var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(collector), SinkRegistration.Unbounded(summary) };
+        // Both keep no frame arrays (the summary strips them), so the fan-out recycles the edge arrays
+        // unless an extra sink (the dashboard keeps its latest frame) is added.
+        var sinks = new List<SinkRegistration>
+        {
+            SinkRegistration.Unbounded(collector) with { ReleasesArrays = true },
+            SinkRegistration.Unbounded(summary) with { ReleasesArrays = true },
+        };
         if (extra is not null) sinks.Add(SinkRegistration.Bounded(extra, 64));
 
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
