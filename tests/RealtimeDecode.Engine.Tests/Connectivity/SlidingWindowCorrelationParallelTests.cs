@@ -58,4 +58,29 @@ public class SlidingWindowCorrelationParallelTests
         for (int t = 0; t < 30; t++) { for (int i = 0; i < r; i++) f[i] = rng.NextDouble(); k.Push(f, e); }
         Assert.Equal(0, Allocations.SteadyState(() => { for (int t = 0; t < 20; t++) { f[t % r] += 1; k.Push(f, e); } }));
     }
+
+    [Theory]
+    [InlineData(WindowTaper.Rectangular)]
+    [InlineData(WindowTaper.Gaussian)]
+    [InlineData(WindowTaper.Exponential)]
+    public void Push_OutputArrayWithOldContents_OverwritesEveryEdge(WindowTaper taper)
+    {
+        // The pipeline pushes into recycled arrays: the output must not depend on what they held.
+        const int r = 23;
+        var opts = new SlidingWindowOptions { Window = 13, Taper = taper, FisherZ = true };
+        using var clean = new SlidingWindowCorrelation(r, opts);
+        using var dirty = new SlidingWindowCorrelation(r, opts);
+        var a = new double[clean.EdgeCount];
+        var b = new double[clean.EdgeCount];
+        var f = new double[r];
+        var rng = new Random(8);
+        for (int t = 0; t < 40; t++)
+        {
+            for (int i = 0; i < r; i++) f[i] = rng.NextDouble();
+            Array.Clear(a);
+            Array.Fill(b, t % 2 == 0 ? double.NaN : 1e300);
+            Assert.Equal(clean.Push(f, a), dirty.Push(f, b));
+            if (clean.IsReady) Assert.Equal(a, b);
+        }
+    }
 }
