@@ -13,8 +13,8 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// </summary>
 public sealed class FrameBufferPool
 {
-    /// <summary>Arrays kept per length: more than the frames a bounded sink buffers plus those in flight.</summary>
-    public const int MaxPerLength = 96;
+    /// <summary>Arrays kept per length: a paced session has one or two frames in flight; more only while sinks lag, and those extra arrays are left to the collector.</summary>
+    public const int MaxPerLength = 8;
 
     private readonly ConcurrentDictionary<int, ConcurrentBag<double[]>> _free = new();
     private long _rented, _reused, _returned;
