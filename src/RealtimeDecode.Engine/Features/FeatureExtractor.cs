@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Preprocessing;
@@ -22,7 +23,6 @@ public sealed class FeatureExtractor
     private readonly double[] _means;
     private readonly Preprocessor _pre;
     private readonly SlidingWindowCorrelation? _dfc;
-    private readonly double[]? _edges;
 
     public FeatureExtractor(Atlas atlas, FeatureSettings settings)
     {
@@ -36,7 +36,6 @@ public sealed class FeatureExtractor
         if (settings.Kind == FeatureKind.Dfc)
         {
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
-            _edges = new double[_dfc.EdgeCount];
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
     }
@@ -79,7 +78,12 @@ public sealed class FeatureExtractor
     public double[]? Features(double[] clean)
     {
         if (_dfc is null) return (double[])clean.Clone();
-        return _dfc.Push(clean, _edges) ? (double[])_edges!.Clone() : null;
+        // The kernel writes straight into a pooled array (its state lives elsewhere, so the array's old
+        // contents do not matter); the live fan-out gives it back when its last sink is done.
+        var edges = FrameBufferPool.Shared.Rent(_dfc.EdgeCount);
+        if (_dfc.Push(clean, edges)) return edges;
+        FrameBufferPool.Shared.Return(edges);
+        return null;
     }
 
     /// <summary>All three steps for one volume.</summary>

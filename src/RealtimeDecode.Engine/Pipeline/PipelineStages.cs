@@ -7,8 +7,8 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// (online preprocessing, the sliding window) keep their state in the objects these delegates close
 /// over, so <see cref="RealtimePipeline"/> asks its factory for a fresh set per subscription.
 /// All delegates are called on the pipeline's scheduler, one volume at a time, in volume order.
-/// Arrays returned by a stage are handed downstream and published: a stage must return a new array
-/// each call (never a reused buffer).
+/// Arrays returned by a stage are handed downstream and published: a stage must return an array no one
+/// else holds each call (a new one, or one rented from <see cref="FrameBufferPool"/>; never its own reused buffer).
 /// </summary>
 /// <param name="Read">Reads the volume of an arrival; throws <see cref="InputDataException"/> when the file is corrupt.</param>
 /// <param name="Roi">Mean per atlas label (ascending label value); may throw <see cref="InputDataException"/> on a grid mismatch.</param>

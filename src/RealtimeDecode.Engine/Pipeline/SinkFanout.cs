@@ -13,12 +13,17 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// and a sink that always fails only costs one log line per TR. It never affects the other sinks or
 /// the pipeline. A failure in <see cref="IFrameSink.OnCompletedAsync"/> is logged and counted too.</para>
 /// <para>Buffering: see <see cref="SinkRegistration"/> (bounded = drop oldest and count; unbounded = never drop).</para>
+/// <para>Recycling: when every registration has <see cref="SinkRegistration.ReleasesArrays"/>, each
+/// frame's edge array goes back to <see cref="FrameBufferPool.Shared"/> once every sink has handled it,
+/// dropped it, or failed on it (a count per frame, decremented by each sink's consumer). The fan-out must
+/// then be the frames' only receiver. Frames still buffered when the fan-out is disposed are not recycled.</para>
 /// </summary>
 public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
 {
     private readonly Runner[] _runners;
     private readonly CancellationTokenSource _cancel = new();
     private readonly ILogger _log;
+    private readonly bool _recycle;
     private int _completed;
 
     /// <summary>Starts one consumer task per sink.</summary>
@@ -26,7 +31,9 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
     {
         ArgumentNullException.ThrowIfNull(sinks);
         _log = (log ?? Logger.None).ForContext<SinkFanout>();
-        _runners = sinks.Select(s => new Runner(s, _log, _cancel.Token)).ToArray();
+        var registrations = sinks.ToArray();
+        _recycle = registrations.Length > 0 && registrations.All(s => s.ReleasesArrays);
+        _runners = registrations.Select(s => new Runner(s, _log, _cancel.Token)).ToArray();
         Completion = Task.WhenAll(_runners.Select(r => r.Completion));
     }
 
@@ -40,7 +47,8 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
     public void OnNext(PipelineFrame value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        foreach (var r in _runners) r.Post(value);
+        var lease = _recycle && value is EstimateFrame { Connectivity: { } c } ? new Lease(c.Edges, _runners.Length) : null;
+        foreach (var r in _runners) r.Post(new Item(value, lease));
     }
 
     /// <summary>The pipeline's error when it ended by <see cref="OnError"/>; null while running or after a normal end.</summary>
@@ -72,10 +80,23 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
         _cancel.Cancel();
     }
 
+    private readonly record struct Item(PipelineFrame Frame, Lease? Lease);
+
+    /// <summary>Sinks yet to finish with a frame; the last one gives its edge array back to the pool.</summary>
+    private sealed class Lease(double[] array, int holders)
+    {
+        private int _holders = holders;
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _holders) == 0) FrameBufferPool.Shared.Return(array);
+        }
+    }
+
     private sealed class Runner
     {
         private readonly IFrameSink _sink;
-        private readonly Channel<PipelineFrame> _channel;
+        private readonly Channel<Item> _channel;
         private readonly ILogger _log;
         private readonly CancellationToken _cancel;
         private Exception? _error;
@@ -87,13 +108,13 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
             _log = log;
             _cancel = cancel;
             _channel = registration.Capacity is int capacity
-                ? Channel.CreateBounded<PipelineFrame>(new BoundedChannelOptions(capacity)
+                ? Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity)
                 {
                     FullMode = BoundedChannelFullMode.DropOldest,
                     SingleReader = true,
                 }, OnDropped)
                 // Not SingleWriter: Dispose may complete the channel from another thread than the pipeline's.
-                : Channel.CreateUnbounded<PipelineFrame>(new UnboundedChannelOptions { SingleReader = true });
+                : Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
             Completion = Task.Run(ConsumeAsync, CancellationToken.None);
         }
 
@@ -101,7 +122,11 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
 
         public SinkStatistics Snapshot() => new(_sink.Name, Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped), Interlocked.Read(ref _failures));
 
-        public void Post(PipelineFrame frame) => _channel.Writer.TryWrite(frame);
+        public void Post(Item item)
+        {
+            // A completed channel refuses the frame: this sink is done with it at once.
+            if (!_channel.Writer.TryWrite(item)) item.Lease?.Release();
+        }
 
         public void Complete(Exception? error)
         {
@@ -109,8 +134,10 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
             _channel.Writer.TryComplete();
         }
 
-        private void OnDropped(PipelineFrame frame)
+        private void OnDropped(Item item)
         {
+            var frame = item.Frame;
+            item.Lease?.Release();
             long n = Interlocked.Increment(ref _dropped);
             // The first drop and then every hundredth: a stuck client must not flood the log.
             if (n == 1 || n % 100 == 0)
@@ -121,7 +148,7 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
         {
             try
             {
-                await foreach (var frame in _channel.Reader.ReadAllAsync(_cancel).ConfigureAwait(false))
+                await foreach (var (frame, lease) in _channel.Reader.ReadAllAsync(_cancel).ConfigureAwait(false))
                 {
                     try
                     {
@@ -132,6 +159,10 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
                     {
                         long n = Interlocked.Increment(ref _failures);
                         _log.Error(e, "Sink {Sink} failed on volume {Index} ({Failures} failures so far)", _sink.Name, frame.Volume, n);
+                    }
+                    finally
+                    {
+                        lease?.Release();
                     }
                 }
                 await _sink.OnCompletedAsync(_error, _cancel).ConfigureAwait(false);

@@ -21,6 +21,14 @@ public sealed record SinkRegistration
     /// <summary>Buffer capacity in frames; null = unbounded (never drops).</summary>
     public int? Capacity { get; }
 
+    /// <summary>
+    /// The sink keeps no reference to a frame's arrays once its <see cref="IFrameSink.OnFrameAsync"/> has
+    /// returned (a sink that keeps something copies it). When every sink of a <see cref="SinkFanout"/>
+    /// says so, the fan-out gives each frame's edge array back to <see cref="FrameBufferPool.Shared"/> after
+    /// the last sink has handled (or dropped) the frame. Default false: nothing is recycled.
+    /// </summary>
+    public bool ReleasesArrays { get; init; }
+
     /// <summary>A sink with a buffer of <paramref name="capacity"/> frames that drops the oldest when full.</summary>
     public static SinkRegistration Bounded(IFrameSink sink, int capacity)
     {

@@ -1,6 +1,9 @@
 namespace RealtimeDecode.Engine.Pipeline;
 
-/// <summary>A sink that keeps the frames' statuses and latencies for <see cref="SessionSummary"/>. Register it unbounded.</summary>
+/// <summary>
+/// A sink that keeps the frames' statuses and latencies for <see cref="SessionSummary"/>. Register it unbounded.
+/// It keeps no frame arrays, so it can be registered with <see cref="SinkRegistration.ReleasesArrays"/>.
+/// </summary>
 public sealed class SummarySink : IFrameSink
 {
     private readonly List<PipelineFrame> _frames = [];

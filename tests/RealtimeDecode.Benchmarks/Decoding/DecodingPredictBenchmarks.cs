@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Engine.Decoding;
 
@@ -9,6 +10,9 @@ namespace RealtimeDecode.Benchmarks.Decoding;
 /// float16 case holds them as float16 in memory (RowPrecision.Float16); the two-thread case sets
 /// KernelExpansionRegressor.Parallelism = 2.
 /// SVR: 8 targets × 1,000 support vectors each over one training set, so the union is 1,000 rows.
+/// The read bounds are the same machine's sequential read of the same bytes in the same run: the sum of
+/// the 1,000 float32 rows (319 MB; one thread and two, as the kernel models use), and of the multiband
+/// ridge coefficients (8 × 499,500 float64, 32 MB, two threads as its prediction uses).
 /// </summary>
 [MemoryDiagnoser]
 public class DecodingPredictBenchmarks
@@ -22,7 +26,12 @@ public class DecodingPredictBenchmarks
     private DecodingModel _svr = null!;
     private DecodingModel _svrHalf = null!;
     private DecodingModel _svrTwoThreads = null!;
+    private const int MultibandFeatures = 499_500;
+    private DecodingModel _ridgeMultiband = null!;
+    private float[] _rows = null!;
+    private double[] _wMultiband = null!;
     private double[] _x = null!;
+    private double[] _xMultiband = null!;
     private readonly double[] _y = new double[Targets];
 
     [GlobalSetup]
@@ -58,6 +67,46 @@ public class DecodingPredictBenchmarks
         var two = svr.Clone();
         two.Parallelism = 2;
         _svrTwoThreads = new DecodingModel(EstimatorKind.Svr, null, scaler, two);
+        _rows = rows;
+
+        _xMultiband = [.. Enumerable.Range(0, MultibandFeatures).Select(_ => rng.NextDouble() - 0.5)];
+        _wMultiband = [.. Enumerable.Range(0, Targets * MultibandFeatures).Select(_ => rng.NextDouble() - 0.5)];
+        var scalerMb = new StandardScaler(new double[MultibandFeatures], [.. Enumerable.Repeat(1.0, MultibandFeatures)]);
+        _ridgeMultiband = new DecodingModel(EstimatorKind.Ridge, null, scalerMb, new LinearRegressor(Names, MultibandFeatures, _wMultiband, new double[Targets]));
+    }
+
+    [Benchmark]
+    public double RidgePredictMultiband()
+    {
+        _ridgeMultiband.Predict(_xMultiband, _y);
+        return _y[0];
+    }
+
+    [Benchmark]
+    public double ReadBoundRidgeMultibandTwoThreads()
+    {
+        var w = _wMultiband;
+        double a = 0, b = 0;
+        int half = w.Length / 2;
+        Parallel.Invoke(
+            () => a = TensorPrimitives.Sum<double>(w.AsSpan(0, half)),
+            () => b = TensorPrimitives.Sum<double>(w.AsSpan(half)));
+        return a + b;
+    }
+
+    [Benchmark]
+    public double ReadBoundKernelRows() => TensorPrimitives.Sum<float>(_rows);
+
+    [Benchmark]
+    public double ReadBoundKernelRowsTwoThreads()
+    {
+        var r = _rows;
+        double a = 0, b = 0;
+        int half = r.Length / 2;
+        Parallel.Invoke(
+            () => a = TensorPrimitives.Sum<float>(r.AsSpan(0, half)),
+            () => b = TensorPrimitives.Sum<float>(r.AsSpan(half)));
+        return a + b;
     }
 
     [Benchmark]

@@ -16,20 +16,20 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// and reports, from each frame's <see cref="FrameTiming"/>:
 /// <list type="bullet">
 /// <item>latency (detected → published) median / p99 / max of the frames with estimates, volumes delivered one
-/// per TR / speed (TR 2 s, speed 20 → one every 100 ms, so nothing queues), at both scales;</item>
+/// per TR / speed (TR 2 s, speed 20 → one every 100 ms, so nothing queues; multiband TR 0.72 s, run it
+/// paced at speed 1), at the bundled and published scales unless <c>--scale</c> names one;</item>
 /// <item>throughput at speed max over a 2,000-volume run (volumes/s), with the process working set sampled
-/// every 20 ms (start, peak, end) and the GC heap after a full collection before and after the run;</item>
+/// every 20 ms (start, peak, end), the GC heap after a full collection before and after the run and the
+/// gen-2 collections during it;</item>
 /// <item>the published-scale latency with a <see cref="DashboardSink"/> and <see cref="DashboardServer"/> on
 /// loopback with 0 and with 10 connected SignalR clients.</item>
 /// </list>
 /// Options: <c>--volumes N</c> (latency runs, default 200), <c>--memory-volumes N</c> (default 2000),
 /// <c>--speed S</c> (default 20), <c>--clients N</c> (default 10), <c>--only latency|throughput|dashboard</c>,
-/// <c>--scale published|bundled</c>.
+/// <c>--scale published|bundled|multiband</c>, <c>--model ridge|svr</c> (default ridge).
 /// </summary>
 public static class LatencyTool
 {
-    private const double Tr = 2.0;
-
     /// <summary>Runs the measurements selected by <paramref name="args"/> and prints one line per figure.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -43,10 +43,11 @@ public static class LatencyTool
             : [Enum.Parse<PipelineScale>(scaleArg, ignoreCase: true)];
         Console.WriteLine($"processors {Environment.ProcessorCount}, {Load()}");
 
+        bool svr = Arg(args, "--model") == "svr";
         foreach (var scale in scales)
         {
-            using var fixture = new PipelineFixture(scale);
-            string what = $"{scale} ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs, {fixture.Edges} edges, 8 targets)";
+            using var fixture = new PipelineFixture(scale, svr: svr);
+            string what = $"{scale} ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs, {fixture.Edges} edges, 8 targets, {(svr ? $"rbf SVR on {PipelineFixture.SvrRows} rows" : "ridge")})";
             if (only is null or "latency")
             {
                 await RunAsync(fixture, Math.Min(30, volumes), speed, null); // JIT and page cache warm-up
@@ -90,7 +91,7 @@ public static class LatencyTool
             connections.Add(conn);
         }
         var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
-        var context = new SessionContext("bench", "ridge", new string('0', 64), "atlas.nii.gz", PipelineFixture.TargetNames, Tr, 13,
+        var context = new SessionContext("bench", "ridge", new string('0', 64), "atlas.nii.gz", PipelineFixture.TargetNames, fixture.RepetitionTime, 13,
             Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes,
             fixture.Package.Model);
         var sink = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
@@ -122,24 +123,32 @@ public static class LatencyTool
         var time = TimeProvider.System;
         var collector = new TimingSink();
         var summary = new SummarySink();
-        var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(collector), SinkRegistration.Unbounded(summary) };
+        // Both keep no frame arrays (the summary strips them), so the fan-out recycles the edge arrays
+        // unless an extra sink (the dashboard keeps its latest frame) is added.
+        var sinks = new List<SinkRegistration>
+        {
+            SinkRegistration.Unbounded(collector) with { ReleasesArrays = true },
+            SinkRegistration.Unbounded(summary) with { ReleasesArrays = true },
+        };
         if (extra is not null) sinks.Add(SinkRegistration.Bounded(extra, 64));
 
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
-        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(Tr)), () => fixture.CreateStages(), scheduler, time);
+        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(fixture.RepetitionTime)), () => fixture.CreateStages(), scheduler, time);
         var files = fixture.VolumeFiles;
         using var clock = new EventLoopScheduler(start => new Thread(start) { Name = "arrivals", IsBackground = true });
         IObservable<VolumeArrival> arrivals = double.IsPositiveInfinity(speed)
             ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => new VolumeArrival(i, files[i % files.Length], time.GetTimestamp()))
-            : Observable.Interval(TimeSpan.FromSeconds(Tr / speed), clock).Take(volumes)
+            : Observable.Interval(TimeSpan.FromSeconds(fixture.RepetitionTime / speed), clock).Take(volumes)
                 .Select(i => new VolumeArrival((int)i, files[i % files.Length], time.GetTimestamp()));
 
         long heapStart = 0;
+        int gen2Start = 0;
         MemorySampler? sampler = null;
         if (sampleMemory)
         {
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             heapStart = GC.GetTotalMemory(true);
+            gen2Start = GC.CollectionCount(2);
             sampler = new MemorySampler();
         }
         long t0 = time.GetTimestamp();
@@ -151,9 +160,10 @@ public static class LatencyTool
         if (sampler is not null)
         {
             var (wsStart, wsPeak, wsEnd, heapPeak) = sampler.Stop();
+            int gen2 = GC.CollectionCount(2) - gen2Start;
             long heapEnd = GC.GetTotalMemory(true);
             memory = FormattableString.Invariant(
-                $"working set start {Mb(wsStart)} MB, peak {Mb(wsPeak)} MB, end {Mb(wsEnd)} MB; GC heap (after full GC) start {Mb(heapStart)} MB, end {Mb(heapEnd)} MB, peak sampled {Mb(heapPeak)} MB; Gen2 collections {GC.CollectionCount(2)}");
+                $"working set start {Mb(wsStart)} MB, peak {Mb(wsPeak)} MB, end {Mb(wsEnd)} MB; GC heap (after full GC) start {Mb(heapStart)} MB, end {Mb(heapEnd)} MB, peak sampled {Mb(heapPeak)} MB; gen-2 collections during the run {gen2}");
         }
         var s = await summary.Summary.ConfigureAwait(false);
         double seconds = (t1 - t0) / (double)time.TimestampFrequency;

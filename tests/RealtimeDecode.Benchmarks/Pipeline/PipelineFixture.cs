@@ -9,7 +9,7 @@ using RealtimeDecode.Imaging.Nifti;
 
 namespace RealtimeDecode.Benchmarks.Pipeline;
 
-/// <summary>The two scales the pipeline figures are quoted at.</summary>
+/// <summary>The scales the pipeline figures are quoted at.</summary>
 public enum PipelineScale
 {
     /// <summary>64×64×36 int16 volumes, 400 labels (79,800 edges), W = 13, 8 targets, ridge.</summary>
@@ -17,6 +17,9 @@ public enum PipelineScale
 
     /// <summary>The bundled demo session's grid: 32×38×28, 100 labels (4,950 edges), W = 13, 8 targets, ridge.</summary>
     Bundled,
+
+    /// <summary>Multiband EPI at 2 mm: 104×90×72 int16, TR 0.72 s, 1,000 labels (499,500 edges), W = 13, 8 targets, ridge.</summary>
+    Multiband,
 }
 
 /// <summary>
@@ -36,14 +39,24 @@ public sealed class PipelineFixture : IDisposable
     /// <param name="scale">Grid and atlas size.</param>
     /// <param name="distinctVolumes">Volume files written; arrivals cycle through them.</param>
     /// <param name="compress">Write .nii.gz instead of .nii.</param>
-    public PipelineFixture(PipelineScale scale, int distinctVolumes = 32, bool compress = false)
+    /// <param name="svr">An rbf SVR instead of ridge: 8 targets over one set of <see cref="SvrRows"/> float32
+    /// rows, each target with about 100 support vectors (a zero coefficient elsewhere), as a model package
+    /// trained here or exported from scikit-learn holds it.</param>
+    public PipelineFixture(PipelineScale scale, int distinctVolumes = 32, bool compress = false, bool svr = false)
     {
         Scale = scale;
-        (Nx, Ny, Nz, Rois) = scale == PipelineScale.Published ? (64, 64, 36, 400) : (32, 38, 28, 100);
+        (Nx, Ny, Nz, Rois) = scale switch
+        {
+            PipelineScale.Published => (64, 64, 36, 400),
+            PipelineScale.Multiband => (104, 90, 72, 1000),
+            _ => (32, 38, 28, 100),
+        };
+        RepetitionTime = scale == PipelineScale.Multiband ? 0.72 : 2.0;
+        (double dx, double dz) = scale == PipelineScale.Multiband ? (2.0, 2.0) : (3.0, 3.5);
         Directory = Path.Combine(Path.GetTempPath(), $"rtd-bench-pipeline-{scale}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(Directory);
         var rng = new Random(2026);
-        var affine = Affine.Diagonal(3, 3, 3.5, -1.5 * Nx, -1.5 * Ny, -1.75 * Nz);
+        var affine = Affine.Diagonal(dx, dx, dz, -dx / 2 * Nx, -dx / 2 * Ny, -dz / 2 * Nz);
 
         var labels = Parcellate(rng);
         string atlasPath = Path.Combine(Directory, "atlas.nii.gz");
@@ -52,7 +65,7 @@ public sealed class PipelineFixture : IDisposable
         Atlas = Atlas.Load(atlasPath);
         if (Atlas.LabelCount != Rois) throw new InvalidOperationException($"parcellation gave {Atlas.LabelCount} labels, expected {Rois}");
 
-        var options = new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = 2, Compress = compress };
+        var options = new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = RepetitionTime, Compress = compress };
         var phase = Enumerable.Range(0, Rois + 1).Select(_ => rng.NextDouble() * 2 * Math.PI).ToArray();
         VolumeBytes = new byte[distinctVolumes][];
         VolumeFiles = new string[distinctVolumes];
@@ -65,7 +78,7 @@ public sealed class PipelineFixture : IDisposable
                 double signal = l == 0 ? 20 : 900 + 40 * Math.Sin(t * 0.4 + phase[l]);
                 d[v] = (float)Math.Round(signal + rng.NextDouble() * 30);
             }
-            VolumeBytes[t] = NiftiWriter.EncodeVolume(new Volume(Nx, Ny, Nz, d, affine, t, 2.0 * t), options);
+            VolumeBytes[t] = NiftiWriter.EncodeVolume(new Volume(Nx, Ny, Nz, d, affine, t, RepetitionTime * t), options);
             VolumeFiles[t] = Path.Combine(Directory, $"vol{t:D5}.nii" + (compress ? ".gz" : ""));
             File.WriteAllBytes(VolumeFiles[t], VolumeBytes[t]);
         }
@@ -82,13 +95,31 @@ public sealed class PipelineFixture : IDisposable
         var mean = new double[features];
         var sd = new double[features];
         for (int j = 0; j < features; j++) { mean[j] = rng.NextDouble() * 0.2; sd[j] = 0.3 + rng.NextDouble() * 0.2; }
-        Model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, sd),
-            new LinearRegressor(TargetNames, features, w, new double[TargetNames.Length]));
+        if (svr)
+        {
+            var rows = new float[(long)SvrRows * features];
+            for (long i = 0; i < rows.LongLength; i++) rows[i] = (float)(rng.NextDouble() * 2 - 1);
+            var dual = new double[TargetNames.Length * SvrRows];
+            for (int i = 0; i < dual.Length; i++) dual[i] = rng.Next(6) == 0 ? 0 : rng.NextDouble() - 0.5;   // ~100 of 120 are SVs
+            Model = new DecodingModel(EstimatorKind.Svr, null, new StandardScaler(mean, sd),
+                new KernelExpansionRegressor(TargetNames, features, new KernelFunction(KernelKind.Rbf, 1.0 / features), rows, dual, new double[TargetNames.Length]));
+        }
+        else
+        {
+            Model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, sd),
+                new LinearRegressor(TargetNames, features, w, new double[TargetNames.Length]));
+        }
         Package = new ModelPackage(Model, Settings.ToSpec(Rois, Atlas.Sha256));
     }
 
+    /// <summary>Training rows of the SVR model (the union of its targets' support vectors).</summary>
+    public const int SvrRows = 120;
+
     /// <summary>The scale.</summary>
     public PipelineScale Scale { get; }
+
+    /// <summary>Repetition time (s): 2 s, or 0.72 s at multiband scale.</summary>
+    public double RepetitionTime { get; }
 
     /// <summary>Grid size along x.</summary>
     public int Nx { get; }
@@ -120,7 +151,7 @@ public sealed class PipelineFixture : IDisposable
     /// <summary>DFC, W = 13, rectangular, Fisher z, linear detrend + running z-score.</summary>
     public FeatureSettings Settings { get; }
 
-    /// <summary>Ridge over the DFC edges, 8 targets.</summary>
+    /// <summary>Ridge (or rbf SVR) over the DFC edges, 8 targets.</summary>
     public DecodingModel Model { get; }
 
     /// <summary>The model as a package, as the session runner receives it.</summary>

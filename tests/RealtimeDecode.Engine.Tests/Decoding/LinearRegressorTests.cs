@@ -1,0 +1,69 @@
+using RealtimeDecode.Engine.Decoding;
+
+namespace RealtimeDecode.Engine.Tests.Decoding;
+
+public sealed class LinearRegressorTests
+{
+    private static double[] Random(int n, int seed, double scale = 1)
+    {
+        var r = new Random(seed);
+        return [.. Enumerable.Range(0, n).Select(_ => (r.NextDouble() - 0.5) * scale)];
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(37, 1)]
+    [InlineData(LinearRegressor.BlockSize * 3 + 17, 1)]
+    [InlineData(LinearRegressor.BlockSize * 3 + 17, 2)]
+    [InlineData(LinearRegressor.BlockSize * 5, 3)]
+    [InlineData(LinearRegressor.BlockSize - 1, 2)]
+    public void Predict_OnePassBlockedAndSplit_EqualsScalarSum(int p, int parallelism)
+    {
+        const int t = 8;
+        var w = Random(t * p, 1);
+        var b = Random(t, 2, 10);
+        var x = Random(p, 3, 4);
+        var est = new LinearRegressor([.. Enumerable.Range(0, t).Select(i => $"t{i}")], p, w, b) { Parallelism = parallelism };
+        var y = new double[t];
+        est.Predict(x, y);
+        for (int k = 0; k < t; k++)
+        {
+            double s = b[k], mag = Math.Abs(b[k]);
+            for (int j = 0; j < p; j++)
+            {
+                s += w[(k * p) + j] * x[j];
+                mag += Math.Abs(w[(k * p) + j] * x[j]);
+            }
+
+            Assert.True(Math.Abs(y[k] - s) <= 1e-12 * mag, $"target {k}: {y[k]:R} vs scalar {s:R}");
+        }
+    }
+
+    [Fact]
+    public void Predict_TwoThreads_SameAsOneThreadToRoundingAndRepeatable()
+    {
+        int p = 250_000, t = 8;
+        var w = Random(t * p, 4);
+        var x = Random(p, 5);
+        var names = Enumerable.Range(0, t).Select(i => $"t{i}").ToArray();
+        var one = new LinearRegressor(names, p, w, new double[t]) { Parallelism = 1 };
+        var two = new LinearRegressor(names, p, w, new double[t]);
+        Assert.Equal(Environment.ProcessorCount >= 2 ? 2 : 1, two.Parallelism);
+        two.Parallelism = 2;
+        var a = new double[t];
+        var c = new double[t];
+        var d = new double[t];
+        one.Predict(x, a);
+        two.Predict(x, c);
+        two.Predict(x, d);
+        for (int k = 0; k < t; k++)
+        {
+            Assert.Equal(a[k], c[k], 1e-12 * p);
+            Assert.Equal(c[k], d[k]);
+        }
+
+        Assert.Equal(1, new LinearRegressor(names, 1000, new double[t * 1000], new double[t]).Parallelism);
+        Assert.Throws<ArgumentOutOfRangeException>(() => one.Parallelism = 0);
+        Assert.Throws<ArgumentException>(() => one.Predict(x, new double[t - 1]));
+    }
+}
