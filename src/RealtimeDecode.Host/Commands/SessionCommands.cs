@@ -26,7 +26,8 @@ internal sealed class SessionOptions
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
     public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr];
+    public Option<string?> Protocol { get; } = new("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" };
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, Protocol];
 
     public static IConfigurationRoot LoadConfiguration(string? extra)
     {
@@ -77,6 +78,7 @@ internal sealed class SessionOptions
             Model = model,
             Speed = parse.GetValue(Speed) ?? session["Speed"] ?? "1",
             Record = parse.GetValue(Record),
+            Protocol = parse.GetValue(Protocol),
             RecordRoot = session["RecordRoot"] ?? "recordings",
             KeepServing = parse.GetValue(KeepServing) || session.GetValue<bool>("KeepServing"),
             MissingAfterTrs = live.GetValue("MissingAfterTrs", 3.0),
