@@ -136,6 +136,7 @@ internal sealed class SessionRunner
                 lsl = new LslEstimateSink(r.Lsl, context, config, _time, logger);
                 sinks.Add(SinkRegistration.Bounded(lsl, 64));
                 _out.WriteLine($"LSL: stream '{lsl.EstimatesInfo.Name}' ({lsl.EstimatesInfo.Type}, {package.Targets.Count} channels, source_id {lsl.EstimatesInfo.SourceId}) and markers '{lsl.MarkersInfo.Name}'");
+                if (protocol is not null) sinks.Add(SinkRegistration.Bounded(new ConditionMarkerSink(protocol, tr, lsl.PushMarker), 64));
                 markers = MarkerInletRecorder.StartIfConfigured(r.Lsl, config, start, recorder.RecordMarker, _time, logger);
             }
 
