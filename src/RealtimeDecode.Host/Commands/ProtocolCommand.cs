@@ -19,6 +19,7 @@ internal sealed class ProtocolCommand : ICliCommand
         var cmd = new Command("protocol", "Neurofeedback protocols: check one, or compute feedback offline from recorded estimates.");
         cmd.Subcommands.Add(BuildCheck());
         cmd.Subcommands.Add(BuildFeedback());
+        cmd.Subcommands.Add(BuildImport());
         return cmd;
     }
 
@@ -44,6 +45,55 @@ internal sealed class ProtocolCommand : ICliCommand
         cmd.SetAction(parse => Feedback(parse.GetValue(file)!, CliOptions.ExistingFile(parse, estimates), parse.GetValue(tr),
             parse.GetValue(window), CliOptions.OutputFile(parse, output)));
         return cmd;
+    }
+
+    private static Command BuildImport()
+    {
+        var file = new Argument<string>("FILE") { Description = "A Turbo-BrainVoyager protocol (.prt)." };
+        var tr = new Option<double>("--tr") { Description = "Repetition time (s), for intervals in volumes.", Required = true };
+        var baseline = new Option<string?>("--baseline") { Description = "The baseline condition (default: the first, as in Turbo-BrainVoyager)." };
+        var target = new Option<string?>("--target") { Description = "Feedback source of the other conditions, which become regulate (up, continuous); without it they become rest." };
+        var output = new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true };
+        var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt protocol as an events table and sidecar.") { file, tr, baseline, target, output };
+        cmd.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(tr),
+            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output)));
+        return cmd;
+    }
+
+    private static int Import(string prt, double tr, string? baseline, string? target, string output)
+    {
+        CheckTiming(tr, null, 1);
+        if (!output.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)) throw new InputDataException(output, "--out must end in .tsv");
+        var content = PrtFile.Read(prt, tr);
+        baseline ??= content.Conditions[0];
+        if (!content.Conditions.Contains(baseline, StringComparer.Ordinal))
+            throw new InputDataException(prt, $"--baseline '{baseline}' is not one of its conditions ({string.Join(", ", content.Conditions)})");
+        var events = new StringBuilder("onset\tduration\ttrial_type\n");
+        foreach (var i in content.Intervals) events.Append(Invariant($"{i.Onset:R}\t{i.Duration:R}\t{i.Condition}\n"));
+        var conditions = new System.Text.Json.Nodes.JsonObject();
+        for (int c = 0; c < content.Conditions.Count; c++)
+        {
+            string name = content.Conditions[c];
+            var node = new System.Text.Json.Nodes.JsonObject();
+            if (name == baseline) node["Role"] = "baseline";
+            else if (target is not null) { node["Role"] = "regulate"; node["Target"] = target; node["Direction"] = "up"; node["Feedback"] = "continuous"; }
+            else node["Role"] = "rest";
+            node["Instruction"] = name;
+            if (content.Colours[c] is { } colour) node["Colour"] = colour;
+            conditions[name] = node;
+        }
+        var sidecar = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Conditions"] = conditions,
+            ["Normalisation"] = new System.Text.Json.Nodes.JsonObject { ["Method"] = "z", ["BaselineSkip"] = 6 },
+            ["Smoothing"] = 1,
+            ["HaemodynamicDelay"] = 6,
+        };
+        File.WriteAllText(output, events.ToString(), new UTF8Encoding(false));
+        File.WriteAllText(Path.ChangeExtension(output, ".json"), sidecar.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        var p = ProtocolFile.Read(output);
+        Console.WriteLine(Invariant($"protocol import: {prt} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
+        return 0;
     }
 
     private static int Check(string path, double? tr, int? volumes, int window)

@@ -56,3 +56,72 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.Contains("'joy', which model", r.Error);
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class ProtocolImportTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private const string Prt = """
+        FileVersion:        2
+
+        ResolutionOfTime:   Volumes
+
+        Experiment:         NF
+
+        NrOfConditions:  2
+
+        Rest
+        NrOfIntervals: 2
+           1   10
+          21   30
+        Color: 192 192 192
+
+        Happy
+        NrOfIntervals: 1
+          11   20
+        Color: 255 0 0
+        """;
+
+    [Fact]
+    public void Import_VolumePrt_BlocksAtTrTimesAndASidecarThatChecks()
+    {
+        File.WriteAllText(_dir.File("nf.prt"), Prt);
+        var r = CliRunner.Run("protocol", "import", _dir.File("nf.prt"), "--tr", "2", "--target", "joy", "--out", _dir.File("nf.tsv"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(["onset\tduration\ttrial_type", "0\t20\tRest", "20\t20\tHappy", "40\t20\tRest"], File.ReadAllLines(_dir.File("nf.tsv")));
+        var p = RealtimeDecode.Engine.Feedback.ProtocolFile.Read(_dir.File("nf.tsv"));
+        Assert.Equal(RealtimeDecode.Engine.Feedback.ConditionRole.Baseline, p.Blocks[0].Condition.Role);
+        Assert.Equal(RealtimeDecode.Engine.Feedback.ConditionRole.Regulate, p.Blocks[1].Condition.Role);
+        Assert.Equal(1.0, p.Blocks[1].Condition.Source["joy"]);
+        Assert.Equal("#ff0000", p.Blocks[1].Condition.Colour);
+        var check = CliRunner.Run("protocol", "check", _dir.File("nf.tsv"), "--tr", "2", "--volumes", "30");
+        Assert.Equal(0, check.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("NrOfIntervals: 1\n  11   20\nColor: 255 0 0", "NrOfIntervals: 2\n  11   20", "'Happy' ends after 1 of 2 intervals")]
+    [InlineData("  11   20", "  11   x", "is not two numbers")]
+    [InlineData("  11   20", "  20   11", "not 1 ≤ start ≤ end")]
+    [InlineData("NrOfConditions:  2", "NrOfConditions:  two", "NrOfConditions 'two'")]
+    [InlineData("ResolutionOfTime:   Volumes", "ResolutionOfTime:   Frames", "ResolutionOfTime 'Frames'")]
+    public void Import_MalformedPrt_OneLineExit2(string from, string to, string expected)
+    {
+        File.WriteAllText(_dir.File("bad.prt"), Prt.Replace(from, to));
+        var r = CliRunner.Run("protocol", "import", _dir.File("bad.prt"), "--tr", "2", "--out", _dir.File("bad.tsv"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Import_OverlappingIntervals_OneLineExit2()
+    {
+        File.WriteAllText(_dir.File("o.prt"), Prt.Replace("  11   20", "  9   20"));
+        var r = CliRunner.Run("protocol", "import", _dir.File("o.prt"), "--tr", "2", "--out", _dir.File("o.tsv"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("overlap", r.Error);
+    }
+}
