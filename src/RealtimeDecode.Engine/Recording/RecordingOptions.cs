@@ -34,4 +34,7 @@ public sealed record RecordingOptions
     /// <summary>Origin of the <c>*_ms</c> timing columns, a timestamp of the recorder's TimeProvider;
     /// null = the moment the recorder is created.</summary>
     public long? SessionStartTimestamp { get; init; }
+
+    /// <summary>The session's neurofeedback protocol (path, SHA-256 of its table and sidecar), written to session.json; null without one.</summary>
+    public System.Text.Json.Nodes.JsonNode? Protocol { get; init; }
 }

@@ -246,6 +246,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             ["repetition_time_s"] = _options.RepetitionTime?.TotalSeconds,
             ["targets"] = new JsonArray(_options.TargetNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["model_sha256"] = _options.ModelSha256,
+            ["protocol"] = _options.Protocol?.DeepClone(),
             ["configuration"] = _options.Configuration switch
             {
                 null => null,

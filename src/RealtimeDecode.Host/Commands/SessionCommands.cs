@@ -27,7 +27,8 @@ internal sealed class SessionOptions
     public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say (0.001 to 60)" };
     public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig];
+    public Option<string?> Protocol { get; } = new("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" };
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol];
 
     /// <summary>
     /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
@@ -92,6 +93,7 @@ internal sealed class SessionOptions
             Model = model,
             Speed = parse.GetValue(Speed) ?? session.Speed,
             Record = parse.GetValue(Record),
+            Protocol = parse.GetValue(Protocol),
             RecordRoot = session.RecordRoot,
             KeepServing = parse.GetValue(KeepServing) || session.KeepServing,
             MissingAfterTrs = live.MissingAfterTrs,

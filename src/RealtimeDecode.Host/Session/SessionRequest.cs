@@ -22,6 +22,10 @@ internal sealed record SessionRequest
     public required string Model { get; init; }
     public string Speed { get; init; } = "1";
     public string? Record { get; init; }
+
+    /// <summary>Neurofeedback protocol (events table with its sidecar), or null.</summary>
+    public string? Protocol { get; init; }
+
     public string RecordRoot { get; init; } = "recordings";
     public bool KeepServing { get; init; }
     public double MissingAfterTrs { get; init; } = 3;

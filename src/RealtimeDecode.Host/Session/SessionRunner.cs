@@ -4,6 +4,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Feedback;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Engine.Pipeline;
@@ -78,6 +79,11 @@ internal sealed class SessionRunner
         }
         if (!ReplaySpeed.TryParse(r.Speed, out var speed)) throw new InputDataException(null, $"--speed '{r.Speed}' is not a positive factor or max");
 
+        // The protocol is checked against the model and the run before the first volume.
+        var protocol = r.Protocol is null ? null : ProtocolFile.Read(r.Protocol);
+        protocol?.CheckTargets(package.Targets, r.Model);
+        if (run is not null) protocol?.CheckRun(tr, run.VolumeCount);
+
         string modelHash = ModelHash(r.Model);
         var context = new SessionContext(
             run?.Name ?? r.Watch!, Path.GetFileName(Path.TrimEndingDirectorySeparator(r.Model)), modelHash, Path.GetFileName(r.Atlas),
@@ -122,6 +128,7 @@ internal sealed class SessionRunner
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
+            Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, _time, logger));
         try
         {
@@ -129,6 +136,8 @@ internal sealed class SessionRunner
             var summary = new SummarySink();
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
+            if (protocol is not null)
+                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start)));
             if (server is not null)
             {
                 DashboardUrl = server.Addresses.FirstOrDefault();
@@ -144,6 +153,7 @@ internal sealed class SessionRunner
                 lsl = new LslEstimateSink(r.Lsl, context, config, _time, logger);
                 sinks.Add(SinkRegistration.Bounded(lsl, 64));
                 _out.WriteLine($"LSL: stream '{lsl.EstimatesInfo.Name}' ({lsl.EstimatesInfo.Type}, {package.Targets.Count} channels, source_id {lsl.EstimatesInfo.SourceId}) and markers '{lsl.MarkersInfo.Name}'");
+                if (protocol is not null) sinks.Add(SinkRegistration.Bounded(new ConditionMarkerSink(protocol, tr, lsl.PushMarker), 64));
                 markers = MarkerInletRecorder.StartIfConfigured(r.Lsl, config, start, recorder.RecordMarker, _time, logger);
             }
 
@@ -337,6 +347,21 @@ internal sealed class SessionRunner
             sha.AppendData(File.ReadAllBytes(f));
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>The protocol as session.json records it: path, SHA-256 of the events table and of the sidecar.</summary>
+    private static System.Text.Json.Nodes.JsonObject ProtocolRecord(FeedbackProtocol protocol)
+    {
+        static string Hash(string f) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)));
+        string sidecar = Path.ChangeExtension(protocol.Path, ".json");
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["path"] = Path.GetFullPath(protocol.Path),
+            ["sha256"] = Hash(protocol.Path),
+            ["sidecar"] = Path.GetFullPath(sidecar),
+            ["sidecar_sha256"] = Hash(sidecar),
+            ["feedback"] = FeedbackTable.FileName,
+        };
     }
 
     private static string Sanitize(string s) => new(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());

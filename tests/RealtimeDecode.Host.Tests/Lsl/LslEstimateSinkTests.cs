@@ -218,6 +218,28 @@ public sealed class LslEstimateSinkTests
     }
 
     [Fact]
+    public async Task ConditionMarkerSink_ProtocolOnsets_PushedOnTheMarkerOutletAtTheirVolumes()
+    {
+        using var dir = new RealtimeDecode.Host.Tests.Commands.TempFolder();
+        string path = dir.File("p.tsv");
+        File.WriteAllText(path, "onset\tduration\ttrial_type\n0\t4\trest\n4\t4\tbase\n8\t4\tup\n");
+        File.WriteAllText(dir.File("p.json"), """{"Conditions": {"rest": {"Role": "rest"}, "base": {"Role": "baseline"}, "up": {"Role": "regulate", "Target": "a"}}}""");
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        var conditions = new ConditionMarkerSink(RealtimeDecode.Engine.Feedback.ProtocolFile.Read(path), 2, sink.PushMarker);
+        PipelineFrame[] frames = [Estimate(0, null), Estimate(1, null), Skipped(2, VolumeStatus.Missing), Estimate(3, Values(3, 3)), Estimate(4, Values(4, 3))];
+        foreach (var f in frames)
+        {
+            await sink.OnFrameAsync(f, CancellationToken.None);
+            await conditions.OnFrameAsync(f, CancellationToken.None);
+        }
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+        Assert.Equal(["condition:rest:1", "missing:2", "condition:base:2", "warmup-done:3", "condition:up:3", "session-end"], await PullMarkersAsync(markers, 6));
+    }
+
+    [Fact]
     public async Task OnCompletedAsync_PipelineFailed_MarksSessionEndError()
     {
         var (sink, inlet, markers, _) = await StartAsync();

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using RealtimeDecode.Engine.Feedback;
+using RealtimeDecode.Engine.Tables;
+using RealtimeDecode.Imaging;
+
+namespace RealtimeDecode.Host.Commands;
+
+/// <summary>
+/// <c>protocol check FILE [--tr S --volumes N --window W]</c>: validates a neurofeedback protocol and
+/// prints its timeline; <c>protocol feedback FILE --estimates TSV --tr S [--window W] --out TSV</c>: the
+/// offline path of the feedback rule, a recording's <c>estimates.tsv</c> to <c>feedback.tsv</c>.
+/// </summary>
+internal sealed class ProtocolCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var cmd = new Command("protocol", "Neurofeedback protocols: check one, or compute feedback offline from recorded estimates.");
+        cmd.Subcommands.Add(BuildCheck());
+        cmd.Subcommands.Add(BuildFeedback());
+        cmd.Subcommands.Add(BuildImport());
+        return cmd;
+    }
+
+    private static Command BuildCheck()
+    {
+        var file = new Argument<string>("FILE") { Description = "The protocol's events table (onset duration trial_type); its sidecar FILE.json beside it." };
+        var tr = new Option<double?>("--tr") { Description = "Repetition time (s): prints the volumes of each block." };
+        var volumes = new Option<int?>("--volumes") { Description = "Volumes in the run (needs --tr): onsets at or past the run's end are errors." };
+        var window = new Option<int>("--window") { Description = "The model's window length (volumes), for the estimates assigned to each block.", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("check", "Validate a protocol and print its timeline.") { file, tr, volumes, window };
+        cmd.SetAction(parse => Check(parse.GetValue(file)!, parse.GetValue(tr), parse.GetValue(volumes), parse.GetValue(window)));
+        return cmd;
+    }
+
+    private static Command BuildFeedback()
+    {
+        var file = new Argument<string>("FILE") { Description = "The protocol's events table; its sidecar FILE.json beside it." };
+        var estimates = new Option<string>("--estimates") { Description = "A recording's estimates.tsv.", Required = true };
+        var tr = new Option<double>("--tr") { Description = "Repetition time (s).", Required = true };
+        var window = new Option<int>("--window") { Description = "The model's window length (volumes; 1 for ROI models).", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "The feedback table to write.", Required = true };
+        var cmd = new Command("feedback", "Recompute feedback.tsv offline from a recording's estimates and a protocol.") { file, estimates, tr, window, output };
+        cmd.SetAction(parse => Feedback(parse.GetValue(file)!, CliOptions.ExistingFile(parse, estimates), parse.GetValue(tr),
+            parse.GetValue(window), CliOptions.OutputFile(parse, output)));
+        return cmd;
+    }
+
+    private static Command BuildImport()
+    {
+        var file = new Argument<string>("FILE") { Description = "A Turbo-BrainVoyager protocol (.prt)." };
+        var tr = new Option<double>("--tr") { Description = "Repetition time (s), for intervals in volumes.", Required = true };
+        var baseline = new Option<string?>("--baseline") { Description = "The baseline condition (default: the first, as in Turbo-BrainVoyager)." };
+        var target = new Option<string?>("--target") { Description = "Feedback source of the other conditions, which become regulate (up, continuous); without it they become rest." };
+        var output = new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true };
+        var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt protocol as an events table and sidecar.") { file, tr, baseline, target, output };
+        cmd.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(tr),
+            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output)));
+        return cmd;
+    }
+
+    private static int Import(string prt, double tr, string? baseline, string? target, string output)
+    {
+        CheckTiming(tr, null, 1);
+        if (!output.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)) throw new InputDataException(output, "--out must end in .tsv");
+        var content = PrtFile.Read(prt, tr);
+        baseline ??= content.Conditions[0];
+        if (!content.Conditions.Contains(baseline, StringComparer.Ordinal))
+            throw new InputDataException(prt, $"--baseline '{baseline}' is not one of its conditions ({string.Join(", ", content.Conditions)})");
+        var events = new StringBuilder("onset\tduration\ttrial_type\n");
+        foreach (var i in content.Intervals) events.Append(Invariant($"{i.Onset:R}\t{i.Duration:R}\t{i.Condition}\n"));
+        var conditions = new System.Text.Json.Nodes.JsonObject();
+        for (int c = 0; c < content.Conditions.Count; c++)
+        {
+            string name = content.Conditions[c];
+            var node = new System.Text.Json.Nodes.JsonObject();
+            if (name == baseline) node["Role"] = "baseline";
+            else if (target is not null) { node["Role"] = "regulate"; node["Target"] = target; node["Direction"] = "up"; node["Feedback"] = "continuous"; }
+            else node["Role"] = "rest";
+            node["Instruction"] = name;
+            if (content.Colours[c] is { } colour) node["Colour"] = colour;
+            conditions[name] = node;
+        }
+        var sidecar = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Conditions"] = conditions,
+            ["Normalisation"] = new System.Text.Json.Nodes.JsonObject { ["Method"] = "z", ["BaselineSkip"] = 6 },
+            ["Smoothing"] = 1,
+            ["HaemodynamicDelay"] = 6,
+        };
+        File.WriteAllText(output, events.ToString(), new UTF8Encoding(false));
+        File.WriteAllText(Path.ChangeExtension(output, ".json"), sidecar.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        var p = ProtocolFile.Read(output);
+        Console.WriteLine(Invariant($"protocol import: {prt} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
+        return 0;
+    }
+
+    private static int Check(string path, double? tr, int? volumes, int window)
+    {
+        CheckTiming(tr, volumes, window);
+        var p = ProtocolFile.Read(path);
+        if (tr is double t && volumes is int n) p.CheckRun(t, n);
+        var s = new StringBuilder();
+        s.Append(Invariant($"protocol {path}: {p.Blocks.Count} blocks, {p.Conditions.Count} conditions; normalisation {p.Normalisation.ToString().ToLowerInvariant()} "));
+        s.Append(Invariant($"(baseline skip {p.BaselineSkipSeconds:0.###} s), smoothing {p.Smoothing}, haemodynamic delay {p.HaemodynamicDelaySeconds:0.###} s, range [{p.RangeMin:0.###}, {p.RangeMax:0.###}]\n"));
+        s.Append("block\tonset_s\tend_s\tcondition\trole\tfeedback\tsource\tbaseline");
+        if (tr is not null) s.Append("\tvolumes\testimates");
+        s.Append('\n');
+        for (int k = 0; k < p.Blocks.Count; k++)
+        {
+            var b = p.Blocks[k];
+            var c = b.Condition;
+            string source = c.Source.Count == 0 ? "-"
+                : (c.Direction > 0 ? "up " : "down ") + string.Join("+", c.Source.Select(kv => kv.Value == 1 ? kv.Key : Invariant($"{kv.Value:0.###}·{kv.Key}")));
+            int baseline = p.BaselineOf(k);
+            string baselineText = c.Role == ConditionRole.Regulate ? Invariant($"block {p.Blocks[baseline].Number}") : "-";
+            s.Append(Invariant($"{b.Number}\t{b.Onset:0.###}\t{b.End:0.###}\t{c.Name}\t{c.Role.ToString().ToLowerInvariant()}\t{c.Feedback.ToString().ToLowerInvariant()}\t{source}\t{baselineText}"));
+            if (tr is double trs)
+            {
+                // Volumes acquired in [onset, end); estimates whose described time lies in it.
+                int a0 = (int)Math.Ceiling(b.Onset / trs - 1e-9), a1 = (int)Math.Ceiling(b.End / trs - 1e-9) - 1;
+                double shift = p.HaemodynamicDelaySeconds / trs + (window - 1) / 2.0;
+                int e0 = (int)Math.Ceiling(b.Onset / trs + shift - 1e-9), e1 = (int)Math.Ceiling(b.End / trs + shift - 1e-9) - 1;
+                if (volumes is int nv) { a1 = Math.Min(a1, nv - 1); e1 = Math.Min(e1, nv - 1); }
+                s.Append(Invariant($"\t{Range(a0, a1)}\t{Range(e0, e1)}"));
+            }
+            s.Append('\n');
+        }
+        if (tr is double trn) AppendScoreNotes(s, p, trn, window);
+        Console.Write(s.ToString());
+        return 0;
+    }
+
+    /// <summary>An intermittent block's score is released with the first estimate describing a time after the block;
+    /// a display block that ends before then shows no score, which the designer should hear of before the session.</summary>
+    private static void AppendScoreNotes(StringBuilder s, FeedbackProtocol p, double tr, int window)
+    {
+        double shift = p.HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
+        for (int k = 0; k < p.Blocks.Count; k++)
+        {
+            var b = p.Blocks[k];
+            if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
+            int release = (int)Math.Ceiling(b.End / tr + shift - 1e-9);
+            var display = p.Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);
+            if (display is null)
+                s.Append(Invariant($"note: block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s) and no display block follows it\n"));
+            else if (release * tr >= display.End)
+                s.Append(Invariant($"note: block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s), after display block {display.Number} ends ({display.End:0.###} s)\n"));
+        }
+    }
+
+    private static int Feedback(string path, string estimates, double tr, int window, string output)
+    {
+        CheckTiming(tr, null, window);
+        var p = ProtocolFile.Read(path);
+        var table = NumericTable.Read(estimates);
+        var lines = FeedbackTable.FromEstimates(p, table, estimates, tr, window);
+        File.WriteAllText(output, string.Join('\n', lines) + "\n", new UTF8Encoding(false));
+        Console.WriteLine(Invariant($"protocol feedback: {estimates} -> {output} ({lines.Count - 1} volumes)"));
+        return 0;
+    }
+
+    private static void CheckTiming(double? tr, int? volumes, int window)
+    {
+        if (tr is double t && (!(t > 0) || !double.IsFinite(t))) throw new InputDataException(null, "--tr must be > 0 s");
+        if (volumes is int n && n <= 0) throw new InputDataException(null, "--volumes must be > 0");
+        if (volumes is not null && tr is null) throw new InputDataException(null, "--volumes needs --tr");
+        if (window < 1) throw new InputDataException(null, "--window must be ≥ 1");
+    }
+
+    private static string Range(int a, int b) => b < a ? "-" : a == b ? Invariant($"{a}") : Invariant($"{a}-{b}");
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using RealtimeDecode.Host.Tests.Commands;
+using RealtimeDecode.Tests.Support;
+
+namespace RealtimeDecode.Host.Tests.Session;
+
+/// <summary><c>replay --protocol</c> on the real CLI: feedback.tsv equals an independent recomputation from the recording's estimates.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ProtocolReplayTests : IClassFixture<SmallSession>
+{
+    private readonly SmallSession _s;
+
+    public ProtocolReplayTests(SmallSession session) => _s = session;
+
+    private string WriteProtocol(string target)
+    {
+        string dir = _s.Path("protocol");
+        Directory.CreateDirectory(dir);
+        string path = System.IO.Path.Combine(dir, "nf.tsv");
+        File.WriteAllText(path, "onset\tduration\ttrial_type\n0\t6\trest\n6\t24\tbase\n30\t16\tup\n46\t14\tbase\n60\t12\tdown\n72\t8\tscore\n");
+        File.WriteAllText(System.IO.Path.ChangeExtension(path, ".json"), $$$"""
+            {"Conditions": {"rest": {"Role": "rest"}, "base": {"Role": "baseline"},
+              "up": {"Role": "regulate", "Target": "{{{target}}}", "Feedback": "continuous"},
+              "down": {"Role": "regulate", "Target": {"{{{target}}}": 1, "fear": -0.5}, "Direction": "down", "Feedback": "intermittent"},
+              "score": {"Role": "display"}},
+             "Normalisation": {"Method": "z", "BaselineSkip": 4}, "Smoothing": 2, "HaemodynamicDelay": 0}
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void Replay_WithProtocol_FeedbackEqualsRecomputationAndSessionRecordsTheProtocol()
+    {
+        string protocol = WriteProtocol("joy"), rec = _s.Path("rec");
+        var r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
+            "--speed", "max", "--no-dashboard", "--no-lsl", "--record", rec, "--protocol", protocol);
+        Assert.True(r.ExitCode == 0, $"replay exited {r.ExitCode}: {r.Error}");
+
+        string ours = System.IO.Path.Combine(rec, "feedback.tsv"), theirs = _s.Path("theirs.tsv");
+        PythonRunner.Run(PythonRunner.RepoFile("tests", "RealtimeDecode.Engine.Tests", "Feedback", "recompute_feedback.py"),
+            protocol, System.IO.Path.Combine(rec, "estimates.tsv"), "2", "13", theirs);
+        var a = File.ReadAllLines(ours);
+        var b = File.ReadAllLines(theirs);
+        Assert.Equal(b[0], a[0]);
+        Assert.Equal(1 + 40 - 12, a.Length);
+        Assert.Equal(b.Length, a.Length);
+        int shown = 0;
+        for (int i = 1; i < a.Length; i++)
+        {
+            var x = a[i].Split('\t');
+            var y = b[i].Split('\t');
+            for (int c = 0; c < x.Length; c++)
+            {
+                if (double.TryParse(y[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double yv)
+                    && double.TryParse(x[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double xv))
+                    Assert.True(Math.Abs(xv - yv) <= 1e-9 * Math.Max(1, Math.Abs(yv)), $"line {i + 1} column {c}: {x[c]} vs {y[c]}");
+                else Assert.True(x[c] == y[c], $"line {i + 1} column {c}: {x[c]} vs {y[c]}");
+            }
+            if (x[8] == "1") shown++;
+        }
+        Assert.True(shown > 0, "no feedback was shown");
+
+        using var session = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(rec, "session.json")));
+        var p = session.RootElement.GetProperty("protocol");
+        Assert.Equal(System.IO.Path.GetFullPath(protocol), p.GetProperty("path").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(protocol))), p.GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public void Replay_ProtocolSourceTheModelLacks_OneLineExit2BeforeTheFirstVolume()
+    {
+        string protocol = WriteProtocol("contentment"), rec = _s.Path("rec");
+        var r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
+            "--speed", "max", "--no-dashboard", "--no-lsl", "--record", rec, "--protocol", protocol);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("'contentment', which model", r.Error);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(rec), "the session started");
+    }
+}
