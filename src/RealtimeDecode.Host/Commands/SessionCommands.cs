@@ -26,7 +26,10 @@ internal sealed class SessionOptions
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
     public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr];
+    public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body) before the ROI means; the model must have been trained so" };
+    public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: each series' first volume)" };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, Realign, Reference];
 
     public static IConfigurationRoot LoadConfiguration(string? extra)
     {
@@ -77,6 +80,8 @@ internal sealed class SessionOptions
             Model = model,
             Speed = parse.GetValue(Speed) ?? session["Speed"] ?? "1",
             Record = parse.GetValue(Record),
+            Realign = parse.GetValue(Realign) || parse.GetValue(Reference) is not null,
+            Reference = parse.GetValue(Reference),
             RecordRoot = session["RecordRoot"] ?? "recordings",
             KeepServing = parse.GetValue(KeepServing) || session.GetValue<bool>("KeepServing"),
             MissingAfterTrs = live.GetValue("MissingAfterTrs", 3.0),
