@@ -37,6 +37,14 @@ public sealed class MotionTable : IDisposable
         if (_flushEachRow) _writer.Flush();
     }
 
+    /// <summary>Writes a row already formatted (tab-separated cells for <see cref="Columns"/>).</summary>
+    public void WriteRow(string cells)
+    {
+        _writer.Write(cells);
+        _writer.Write('\n');
+        if (_flushEachRow) _writer.Flush();
+    }
+
     /// <summary>A value as written in the table (<c>n/a</c> for NaN).</summary>
     public static string Format(double v) => double.IsNaN(v) ? "n/a" : v.ToString("R", CultureInfo.InvariantCulture);
 

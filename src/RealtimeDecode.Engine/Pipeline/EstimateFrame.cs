@@ -15,6 +15,9 @@ public sealed record EstimateFrame(
     double[]? Estimates)
     : PipelineFrame(Volume, OnsetSeconds, VolumeStatus.Ok, File, Timing)
 {
+    /// <summary>The volume's head motion when the session realigns, else null.</summary>
+    public Motion.MotionEstimate? Motion { get; init; }
+
     /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
     public bool IsWarmingUp => Estimates is null;
 

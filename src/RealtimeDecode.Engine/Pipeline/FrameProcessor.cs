@@ -81,6 +81,7 @@ internal sealed class FrameProcessor
             var volume = _stages.Read(arrival);
             long read = _time.GetTimestamp();
             var roi = _stages.Clean(_stages.Roi(volume));
+            var motion = _stages.Motion?.Invoke();
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
             long decoded = _time.GetTimestamp();
@@ -90,7 +91,7 @@ internal sealed class FrameProcessor
             var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
                 new RoiFrame(arrival.Index, onset, roi, timing),
                 edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
-                estimates);
+                estimates) { Motion = motion };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
                 _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
             frames.Add(frame);

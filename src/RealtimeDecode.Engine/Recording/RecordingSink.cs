@@ -33,6 +33,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private readonly DateTimeOffset _startedUtc;
     private readonly object _gate = new();
     private readonly StreamWriter _estimatesStream, _volumesStream, _eventsStream;
+    private readonly Motion.MotionTable? _motion;
     private readonly TsvRowWriter _estimates;
     private readonly double[] _row;
     private readonly Dictionary<VolumeStatus, int> _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
@@ -57,6 +58,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _estimatesStream = Open(RecordingLayout.EstimatesFile);
             _volumesStream = Open(RecordingLayout.VolumesFile);
             _eventsStream = Open(RecordingLayout.EventsFile);
+            if (options.Motion) _motion = new Motion.MotionTable(Open(RecordingLayout.MotionFile), flushEachRow: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,7 +71,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _row = new double[columns.Count];
         _estimates = new TsvRowWriter(_estimatesStream, columns, flushEachRow: true);
         _estimatesStream.Flush();
-        _volumesStream.Write("volume\tstatus\tfile\n");
+        _volumesStream.Write(options.Motion ? "volume\tstatus\tfile\t" + string.Join('\t', Motion.MotionTable.Columns) + "\n" : "volume\tstatus\tfile\n");
         _volumesStream.Flush();
         _eventsStream.Write("onset_s\tvalue\tsource\n");
         _eventsStream.Flush();
@@ -119,6 +121,14 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _volumesStream.Write(frame.Status.ToFileValue());
             _volumesStream.Write('\t');
             _volumesStream.Write(string.IsNullOrEmpty(frame.File) ? "n/a" : Clean(frame.File));
+            if (_motion is not null)
+            {
+                var m = (frame as EstimateFrame)?.Motion;
+                string row = MotionRow(m);
+                _volumesStream.Write('\t');
+                _volumesStream.Write(row);
+                _motion.WriteRow(row);
+            }
             _volumesStream.Write('\n');
             _volumesStream.Flush();
         }
@@ -154,12 +164,21 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _estimateRows++;
     }
 
+    // The motion columns of one volume: parameters, FD and status; n/a throughout without an estimate.
+    private static string MotionRow(Motion.MotionEstimate? m)
+    {
+        if (m is null) return string.Join('\t', Enumerable.Repeat("n/a", Motion.MotionTable.Columns.Count));
+        var cells = m.Parameters.Select(Motion.MotionTable.Format).Append(Motion.MotionTable.Format(m.FramewiseDisplacement)).Append(Motion.RealignStatusNames.Name(m.Status));
+        return string.Join('\t', cells);
+    }
+
     private void Close(bool ended, Exception? error)
     {
         lock (_gate)
         {
             if (_closed) return;
             _closed = true;
+            _motion?.Dispose();
             _estimates.Dispose();
             _estimatesStream.Dispose();
             _volumesStream.Dispose();

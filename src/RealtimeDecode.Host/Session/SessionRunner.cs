@@ -115,6 +115,7 @@ internal sealed class SessionRunner
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
+            Motion = settings.Realign,
         }, _time));
         try
         {
@@ -242,7 +243,8 @@ internal sealed class SessionRunner
                 var output = new double[targets];
                 model.Predict(features, output);
                 return output;
-            });
+            },
+            Motion: settings.Realign ? () => extractor.LastMotion : null);
     }
 
     /// <summary>Reads one exported volume: NIfTI or DICOM by content (format auto) or as told.</summary>

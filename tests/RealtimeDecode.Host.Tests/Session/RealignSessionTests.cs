@@ -82,6 +82,19 @@ public sealed class RealignSessionTests : IClassFixture<SmallSession>
         r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", model,
             "--realign", "--speed", "max", "--no-dashboard", "--no-lsl", "--record", record);
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Error}");
-        Assert.True(File.Exists(Path.Combine(record, "estimates.tsv")));
+        string motion = Directory.GetFiles(record, "motion.tsv", SearchOption.AllDirectories).Single();
+        string volumes = Path.Combine(Path.GetDirectoryName(motion)!, "volumes.tsv");
+
+        // the session's motion equals the offline realign command's, number for number
+        string offline = _s.Path("motion.tsv");
+        Assert.Equal(0, CliRunner.Run("realign", "--bold", _s.Run2, "--out", offline).ExitCode);
+        Assert.Equal(File.ReadAllText(offline), File.ReadAllText(motion));
+
+        // volumes.tsv carries the same columns after volume, status, file
+        var v = TsvTable.Read(volumes);
+        var m = TsvTable.Read(motion);
+        Assert.Equal(["volume", "status", "file", .. m.Header], v.Header);
+        Assert.Equal(m.Rows.Count, v.Rows.Count);
+        for (int i = 0; i < m.Rows.Count; i++) Assert.Equal(m.Rows[i], v.Rows[i][3..]);
     }
 }
