@@ -23,6 +23,7 @@ namespace RealtimeDecode.Engine.Motion;
 /// Buffers are allocated once in the constructor and in <see cref="SetReference"/>; one instance serves
 /// one thread at a time. All volumes share the grid and affine given to the constructor.
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed class RigidRealigner
 {
     private readonly int _nx, _ny, _nz, _n;
@@ -107,10 +108,14 @@ public sealed class RigidRealigner
         double threshold = c2 == 0 ? double.PositiveInfinity : _options.MaskFraction * s2 / c2;
 
         var spacings = _options.Spacings;
-        var levels = new Level[spacings.Length];
+        var levels = new List<Level>(spacings.Length);
+        int px = 0, py = 0, pz = 0;
         for (int l = 0; l < spacings.Length; l++)
         {
             int sx = Step(spacings[l], 0), sy = Step(spacings[l], 1), sz = Step(spacings[l], 2);
+            // a spacing that gives the previous level's lattice again would only repeat its work
+            if (sx == px && sy == py && sz == pz) continue;
+            (px, py, pz) = (sx, sy, sz);
             var xs = new List<double>(); var ys = new List<double>(); var zs = new List<double>(); var rs = new List<float>();
             for (int k = _margin[2]; k < _nz - _margin[2]; k += sz)
                 for (int j = _margin[1]; j < _ny - _margin[1]; j += sy)
@@ -125,9 +130,9 @@ public sealed class RigidRealigner
                     }
             if (rs.Count < 7)
                 throw new ArgumentException($"The reference has {rs.Count} voxels above its intensity mask at {spacings[l]} mm spacing; at least 7 are needed.", nameof(reference));
-            levels[l] = new Level { X = [.. xs], Y = [.. ys], Z = [.. zs], Ref = [.. rs] };
+            levels.Add(new Level { X = [.. xs], Y = [.. ys], Z = [.. zs], Ref = [.. rs] });
         }
-        _levels = levels;
+        _levels = [.. levels];
         _hasReference = true;
     }
 
