@@ -1,6 +1,7 @@
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Preprocessing;
 using RealtimeDecode.Engine.Roi;
 using RealtimeDecode.Imaging;
@@ -8,7 +9,9 @@ using RealtimeDecode.Imaging;
 namespace RealtimeDecode.Engine.Features;
 
 /// <summary>
-/// The per-run chain of kernels from a volume to a feature vector: ROI means over the atlas's labels
+/// The per-run chain of kernels from a volume to a feature vector: with
+/// <see cref="FeatureSettings.Realign"/>, rigid-body realignment to the run's reference
+/// (<see cref="VolumeRealignment"/>: the given reference volume, else the run's first volume), then ROI means over the atlas's labels
 /// (<see cref="RoiExtractor"/>, in the atlas's label order; a label with no voxels gives NaN),
 /// preprocessing (<see cref="Preprocessor"/>), then sliding-window connectivity
 /// (<see cref="SlidingWindowCorrelation"/>) for DFC features. The live pipeline calls the three steps
@@ -23,8 +26,10 @@ public sealed class FeatureExtractor
     private readonly double[] _means;
     private readonly Preprocessor _pre;
     private readonly SlidingWindowCorrelation? _dfc;
+    private readonly VolumeRealignment? _realignment;
 
-    public FeatureExtractor(Atlas atlas, FeatureSettings settings)
+    /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
+    public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
     {
         ArgumentNullException.ThrowIfNull(atlas);
         Settings = settings;
@@ -38,6 +43,7 @@ public sealed class FeatureExtractor
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
+        if (settings.Realign) _realignment = realignment ?? new VolumeRealignment();
     }
 
     public FeatureSettings Settings { get; }
@@ -53,6 +59,21 @@ public sealed class FeatureExtractor
 
     /// <summary>ROIs whose window was constant or not finite, summed over all frames (their edges were 0).</summary>
     public long DegenerateRoiTotal => _dfc?.DegenerateRoiTotal ?? 0;
+
+    /// <summary>The motion of the last volume passed to <see cref="Realign"/> (null without realignment).</summary>
+    public MotionEstimate? LastMotion { get; private set; }
+
+    /// <summary>
+    /// With realignment on, the volume resliced onto the reference grid (NaN where it has no data, all NaN
+    /// when the estimate failed) and its motion in <see cref="LastMotion"/>; otherwise the volume itself.
+    /// </summary>
+    public Volume Realign(Volume volume)
+    {
+        if (_realignment is null) return volume;
+        var (motion, resliced) = _realignment.Process(volume);
+        LastMotion = motion;
+        return new Volume(volume.Nx, volume.Ny, volume.Nz, resliced, volume.Affine, volume.Index, volume.OnsetSeconds);
+    }
 
     /// <summary>Mean of each atlas label in <paramref name="volume"/>, in the atlas's label order.</summary>
     public double[] Roi(Volume volume)
@@ -86,6 +107,6 @@ public sealed class FeatureExtractor
         return null;
     }
 
-    /// <summary>All three steps for one volume.</summary>
-    public double[]? Push(Volume volume) => Features(Clean(Roi(volume)));
+    /// <summary>All steps for one volume.</summary>
+    public double[]? Push(Volume volume) => Features(Clean(Roi(Realign(volume))));
 }

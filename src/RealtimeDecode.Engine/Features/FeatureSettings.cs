@@ -22,6 +22,13 @@ public sealed record FeatureSettings
 
     public PreprocessingOptions Preprocessing { get; init; } = PreprocessingOptions.None;
 
+    /// <summary>
+    /// Rigid-body realignment of every volume to its series' reference before the ROI means
+    /// (<see cref="Motion.VolumeRealignment"/>); recorded in the package's preprocessing as
+    /// <c>"realign": true</c> (absent means false).
+    /// </summary>
+    public bool Realign { get; init; }
+
     /// <summary>Volumes a feature row summarises: the window length for DFC, 1 for ROI amplitudes.</summary>
     public int Span => Kind == FeatureKind.Dfc ? Window.Window : 1;
 
@@ -34,19 +41,21 @@ public sealed record FeatureSettings
         Taper = Kind == FeatureKind.Dfc ? TaperName(Window.Taper) : null,
         FisherZ = Kind == FeatureKind.Dfc ? Window.FisherZ : null,
         AtlasSha256 = atlasSha256,
-        Preprocessing = PreprocessingJson(Preprocessing),
+        Preprocessing = PreprocessingJson(Preprocessing, Realign),
     };
 
     /// <summary>The settings a model package was trained with.</summary>
     public static FeatureSettings FromSpec(FeatureSpec spec, string packageName)
     {
         var pre = PreprocessingOptions.None;
+        bool realign = false;
         if (spec.Preprocessing is { } p)
         {
             int detrend = p["detrend_order"]?.GetValue<int>() ?? -1;
             bool z = p["zscore"]?.GetValue<bool>() ?? false;
             int nuisance = p["nuisance_count"]?.GetValue<int>() ?? 0;
             pre = new PreprocessingOptions(detrend, z, nuisance);
+            realign = p["realign"]?.GetValue<bool>() ?? false;
         }
         var window = new SlidingWindowOptions
         {
@@ -54,15 +63,21 @@ public sealed record FeatureSettings
             Taper = spec.Taper is null ? WindowTaper.Rectangular : ParseTaper(spec.Taper, packageName),
             FisherZ = spec.FisherZ ?? false,
         };
-        return new FeatureSettings { Kind = spec.Kind, Window = window, Preprocessing = pre };
+        return new FeatureSettings { Kind = spec.Kind, Window = window, Preprocessing = pre, Realign = realign };
     }
 
-    public static JsonObject PreprocessingJson(PreprocessingOptions p) => new()
+    public static JsonObject PreprocessingJson(PreprocessingOptions p, bool realign = false)
     {
-        ["detrend_order"] = p.DetrendOrder,
-        ["zscore"] = p.ZScore,
-        ["nuisance_count"] = p.NuisanceCount,
-    };
+        var json = new JsonObject
+        {
+            ["detrend_order"] = p.DetrendOrder,
+            ["zscore"] = p.ZScore,
+            ["nuisance_count"] = p.NuisanceCount,
+        };
+        // written only when on, so packages made without realignment keep their exact spec
+        if (realign) json["realign"] = true;
+        return json;
+    }
 
     public static string TaperName(WindowTaper t) => t switch
     {
@@ -85,7 +100,9 @@ public sealed record FeatureSettings
         ? $"ROI amplitudes, {Describe(Preprocessing)}"
         : string.Create(CultureInfo.InvariantCulture, $"DFC W={Window.Window} {TaperName(Window.Taper)}{(Window.FisherZ ? " Fisher z" : "")}, {Describe(Preprocessing)}");
 
-    private static string Describe(PreprocessingOptions p) =>
+    private string Describe(PreprocessingOptions p) => (Realign ? "realigned, " : "") + DescribeCleaning(p);
+
+    private static string DescribeCleaning(PreprocessingOptions p) =>
         p.DetrendOrder < 0 && !p.ZScore && p.NuisanceCount == 0 ? "no preprocessing"
         : string.Join(" + ", new[] { p.DetrendOrder >= 0 ? $"detrend order {p.DetrendOrder}" : null, p.NuisanceCount > 0 ? $"{p.NuisanceCount} nuisance" : null, p.ZScore ? "z-score" : null }.Where(s => s is not null));
 }

@@ -27,10 +27,12 @@ public static class FeatureTables
     /// Features of every volume of <paramref name="run"/> whose window is complete; the table's
     /// <c>volume</c> is the last volume of each window. Checks the atlas against the run first.
     /// </summary>
-    public static NumericTable FromRun(BoldRun run, Atlas atlas, FeatureSettings settings, IProgress<double>? progress = null)
+    public static NumericTable FromRun(BoldRun run, Atlas atlas, FeatureSettings settings, IProgress<double>? progress = null,
+        Motion.VolumeRealignment? realignment = null, Action<Motion.MotionEstimate>? motion = null)
     {
         atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
-        var extractor = new FeatureExtractor(atlas, settings);
+        realignment?.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+        var extractor = new FeatureExtractor(atlas, settings, realignment);
         if (settings.Kind == FeatureKind.Dfc && settings.Window.FramesToReady > run.VolumeCount)
             throw new InputDataException(run.Path, $"the run has {run.VolumeCount} volumes, fewer than the window of {settings.Window.FramesToReady}");
         var volumes = new List<int>();
@@ -39,6 +41,7 @@ public static class FeatureTables
         foreach (var v in run.ReadVolumes())
         {
             var f = extractor.Push(v);
+            if (extractor.LastMotion is { } m) motion?.Invoke(m);
             if (f is not null) { volumes.Add(v.Index); values.AddRange(f); }
             progress?.Report(++n / (double)run.VolumeCount);
         }
@@ -47,8 +50,9 @@ public static class FeatureTables
     }
 
     /// <summary>ROI mean table of a run (no preprocessing), as <c>realtime-decode extract</c> writes it.</summary>
-    public static NumericTable RoiTable(BoldRun run, Atlas atlas, IProgress<double>? progress = null) =>
-        FromRun(run, atlas, new FeatureSettings { Kind = FeatureKind.Roi }, progress);
+    public static NumericTable RoiTable(BoldRun run, Atlas atlas, IProgress<double>? progress = null,
+        Motion.VolumeRealignment? realignment = null, Action<Motion.MotionEstimate>? motion = null) =>
+        FromRun(run, atlas, new FeatureSettings { Kind = FeatureKind.Roi, Realign = realignment is not null }, progress, realignment, motion);
 
     /// <summary>Sliding-window connectivity of an ROI table, as <c>realtime-decode connectivity</c> writes it.</summary>
     public static NumericTable Connectivity(NumericTable roi, SlidingWindowOptions options, string name)

@@ -20,6 +20,9 @@ public sealed record EstimateFrame(
     /// <summary>True when the model's output for this volume held NaN or infinity (then <see cref="Estimates"/> is null).</summary>
     public bool NotFinite { get; init; }
 
+    /// <summary>The volume's head motion when the session realigns, else null.</summary>
+    public Motion.MotionEstimate? Motion { get; init; }
+
     /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
     public bool IsWarmingUp => Estimates is null && !NotFinite;
 

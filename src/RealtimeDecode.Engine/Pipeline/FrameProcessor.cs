@@ -95,6 +95,7 @@ internal sealed class FrameProcessor
             }
             var roi = _stages.Clean(_stages.Roi(volume));
             _geometry.Accept(volume);
+            var motion = _stages.Motion?.Invoke();
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
             bool notFinite = estimates is not null && !estimates.All(double.IsFinite);
@@ -111,7 +112,7 @@ internal sealed class FrameProcessor
             var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
                 new RoiFrame(arrival.Index, onset, roi, timing),
                 edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
-                estimates) { NotFinite = notFinite };
+                estimates) { NotFinite = notFinite, Motion = motion };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
                 _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
             frames.Add(frame);

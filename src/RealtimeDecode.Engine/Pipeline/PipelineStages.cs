@@ -18,13 +18,15 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <param name="Decode">Turns a connectivity vector into one estimate per target.</param>
 /// <param name="Skip">Called with the volume index when a TR slot has no data (missing or corrupt), so
 /// stateful stages can mark the gap; null = the gap is simply not pushed.</param>
+/// <param name="Motion">With realignment (done inside <paramref name="Roi"/>), the motion of the volume the roi stage just took; null = no realignment.</param>
 public sealed record PipelineStages(
     Func<VolumeArrival, Volume> Read,
     Func<Volume, double[]> Roi,
     Func<double[], double[]> Clean,
     Func<double[], double[]?> Connectivity,
     Func<double[], double[]> Decode,
-    Action<int>? Skip = null)
+    Action<int>? Skip = null,
+    Func<Motion.MotionEstimate?>? Motion = null)
 {
     /// <summary>
     /// A reader that uses the arrival's in-memory provider when it has one and otherwise reads its file

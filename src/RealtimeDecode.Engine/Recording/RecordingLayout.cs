@@ -14,6 +14,10 @@ public static class RecordingLayout
     /// late, duplicate, stray: see <see cref="Pipeline.VolumeStatus"/>), <c>file</c>.</summary>
     public const string VolumesFile = "volumes.tsv";
 
+    /// <summary>With realignment: one row per volume in fMRIPrep's confounds layout (<see cref="Motion.MotionTable"/>);
+    /// a volume with no estimate (skipped, or realignment failed) has <c>n/a</c>.</summary>
+    public const string MotionFile = "motion.tsv";
+
     /// <summary><c>onset_s</c>, <c>value</c>, <c>source</c>: markers received during the session.</summary>
     public const string EventsFile = "events.tsv";
 

@@ -25,6 +25,10 @@ public sealed record RecordingOptions
     /// (any object System.Text.Json can serialise, or a JsonNode).</summary>
     public object? Configuration { get; init; }
 
+    /// <summary>The session realigns volumes: volumes.tsv gains the six motion parameters,
+    /// framewise_displacement and realign_status, and motion.tsv is written beside it.</summary>
+    public bool Motion { get; init; }
+
     /// <summary>SHA-256 of the model package (hex), or null.</summary>
     public string? ModelSha256 { get; init; }
 

@@ -41,6 +41,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private readonly object _gate = new();
     private readonly RecordingFile _estimatesFile, _volumesFile, _eventsFile;
     private readonly StringWriter _line = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
+    private readonly Motion.MotionTable? _motion;
     private readonly TsvRowWriter _estimates;
     private readonly ILogger _log;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
@@ -75,6 +76,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _estimatesFile = new RecordingFile(Path.Combine(dir, RecordingLayout.EstimatesFile));
             _volumesFile = new RecordingFile(Path.Combine(dir, RecordingLayout.VolumesFile));
             _eventsFile = new RecordingFile(Path.Combine(dir, RecordingLayout.EventsFile));
+            if (options.Motion) _motion = new Motion.MotionTable(new StreamWriter(new FileStream(Path.Combine(dir, RecordingLayout.MotionFile), FileMode.CreateNew, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)), flushEachRow: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -82,7 +84,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         }
         _estimates = new TsvRowWriter(_line, columns);
         Append(_estimatesFile);
-        _line.Write("volume\tstatus\tfile\n");
+        _line.Write(options.Motion ? "volume\tstatus\tfile\t" + string.Join('\t', Motion.MotionTable.Columns) + "\n" : "volume\tstatus\tfile\n");
         Append(_volumesFile);
         _line.Write("onset_s\tvalue\tsource\n");
         Append(_eventsFile);
@@ -140,6 +142,13 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _line.Write(frame.Status.ToFileValue());
             _line.Write('\t');
             _line.Write(string.IsNullOrEmpty(frame.File) ? "n/a" : Clean(frame.File));
+            if (_motion is not null)
+            {
+                string row = MotionRow((frame as EstimateFrame)?.Motion);
+                _line.Write('\t');
+                _line.Write(row);
+                _motion.WriteRow(row);
+            }
             _line.Write('\n');
             Append(_volumesFile);
         }
@@ -175,12 +184,21 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         if (Append(_estimatesFile)) _estimateRows++;
     }
 
+    // The motion columns of one volume: parameters, FD and status; n/a throughout without an estimate.
+    private static string MotionRow(Motion.MotionEstimate? m)
+    {
+        if (m is null) return string.Join('\t', Enumerable.Repeat("n/a", Motion.MotionTable.Columns.Count));
+        var cells = m.Parameters.Select(Motion.MotionTable.Format).Append(Motion.MotionTable.Format(m.FramewiseDisplacement)).Append(Motion.RealignStatusNames.Name(m.Status));
+        return string.Join('\t', cells);
+    }
+
     private void Close(bool ended, Exception? error)
     {
         lock (_gate)
         {
             if (_closed) return;
             _closed = true;
+            _motion?.Dispose();
             _estimatesFile.Dispose();
             _volumesFile.Dispose();
             _eventsFile.Dispose();

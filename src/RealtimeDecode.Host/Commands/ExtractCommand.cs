@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
@@ -14,9 +15,12 @@ internal sealed class ExtractCommand : ICliCommand
         var labels = new Option<string?>("--labels") { Description = "Labels TSV (index, name, network); names the columns" };
         var tr = new Option<double?>("--tr") { Description = "Repetition time (s) when the run does not say" };
         var output = new Option<string>("--out") { Description = "ROI table to write (TSV: volume, one column per label)", Required = true };
+        var realign = new Option<bool>("--realign") { Description = "Realign every volume (rigid body) before the ROI means, as the live path does with --realign" };
+        var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: the run's first volume); implies --realign" };
+        var motion = new Option<string?>("--motion") { Description = "With realignment, also write the run's motion.tsv here" };
         var cmd = new Command("extract", "ROI mean time series of a run: one row per volume, one column per atlas label (ascending).")
         {
-            bold, atlas, labels, tr, output,
+            bold, atlas, labels, tr, output, realign, reference, motion,
         };
         cmd.SetAction(parse =>
         {
@@ -25,7 +29,16 @@ internal sealed class ExtractCommand : ICliCommand
             a.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name); // a wrong grid says more than an empty atlas on it
             CliOptions.WithRegions(a);
             string outPath = CliOptions.OutputFile(parse, output);
-            var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p));
+            bool realigned = parse.GetValue(realign) || parse.GetValue(reference) is not null;
+            var realignment = realigned ? RealignCommand.LoadRealignment(parse.GetValue(reference), new RealignOptions()) : null;
+            realignment?.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+            var estimates = new List<MotionEstimate>();
+            var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p, realignment, estimates.Add));
+            if (parse.GetValue(motion) is { } motionPath && realignment is not null)
+            {
+                using var m = new MotionTable(new StreamWriter(motionPath, false, new System.Text.UTF8Encoding(false)));
+                foreach (var e in estimates) m.Write(e);
+            }
             table.Write(outPath);
             Console.WriteLine($"{outPath}: {table.RowCount} volumes × {table.ColumnCount} ROIs from {run.Name} ({run.Shape}, TR {run.RepetitionTimeSeconds:0.###} s)");
             return 0;

@@ -26,9 +26,10 @@ internal sealed class FeatureInputs
     public Option<bool> Fisher { get; } = new("--fisher") { Description = "Fisher z-transform the correlations (use --fisher false to turn off)", DefaultValueFactory = _ => true };
     public Option<int> Detrend { get; } = new("--detrend") { Description = "Online polynomial detrend order of the ROI signals (-1: none)", DefaultValueFactory = _ => -1 };
     public Option<bool> ZScore { get; } = new("--zscore") { Description = "Online z-score of the ROI signals" };
+    public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body, to its run's first volume) before the ROI means (with --bold)" };
 
     public IEnumerable<Option> All(bool withSettings = true) => withSettings
-        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore]
+        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore, Realign]
         : [Bold, Atlas, Labels, Table];
 
     public FeatureSettings Settings(ParseResult parse)
@@ -49,6 +50,7 @@ internal sealed class FeatureInputs
                 FisherZ = parse.GetValue(Fisher),
             },
             Preprocessing = new PreprocessingOptions(parse.GetValue(Detrend), parse.GetValue(ZScore)),
+            Realign = parse.GetValue(Realign),
         };
         try { s.Window.Validate(); s.Preprocessing.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }

@@ -28,7 +28,10 @@ internal sealed class SessionOptions
     public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
 
     public Option<string?> Protocol { get; } = new("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" };
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol];
+    public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body) before the ROI means; the model must have been trained so" };
+    public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: each series' first volume)" };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference];
 
     /// <summary>
     /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
@@ -93,6 +96,8 @@ internal sealed class SessionOptions
             Model = model,
             Speed = parse.GetValue(Speed) ?? session.Speed,
             Record = parse.GetValue(Record),
+            Realign = parse.GetValue(Realign) || parse.GetValue(Reference) is not null,
+            Reference = parse.GetValue(Reference),
             Protocol = parse.GetValue(Protocol),
             RecordRoot = session.RecordRoot,
             KeepServing = parse.GetValue(KeepServing) || session.KeepServing,

@@ -32,6 +32,12 @@ internal sealed record SessionRequest
     public int PollIntervalMs { get; init; } = 200;
     public int MaxGapTrs { get; init; } = 100;
     public bool IncludeExisting { get; init; }
+
+    /// <summary>Realign every volume before the ROI means (must match the model package).</summary>
+    public bool Realign { get; init; }
+
+    /// <summary>3D NIfTI to realign to (default: each series' first volume).</summary>
+    public string? Reference { get; init; }
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }
     public required LslOptions Lsl { get; init; }

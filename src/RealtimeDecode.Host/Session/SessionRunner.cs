@@ -59,6 +59,17 @@ internal sealed class SessionRunner
         var package = ModelPackage.Load(r.Model);
         var settings = FeatureSettings.FromSpec(package.Features, r.Model);
         package.Validate(settings.ToSpec(atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
+        if (settings.Realign != r.Realign)
+            throw new InputDataException(r.Model, settings.Realign
+                ? "the model was trained on realigned volumes: run the session with --realign"
+                : "the model was trained without realignment: run the session without --realign");
+        var realignOptions = new Engine.Motion.RealignOptions();
+        // read the reference now, so that a bad one stops the session before the first volume
+        var realignment = r.Realign ? Commands.RealignCommand.LoadRealignment(r.Reference, realignOptions) : null;
+        Func<Engine.Motion.VolumeRealignment?> newRealignment = () =>
+            realignment is null ? null
+            : realignment.HasFixedReference ? Commands.RealignCommand.LoadRealignment(r.Reference, realignOptions)
+            : new Engine.Motion.VolumeRealignment(realignOptions);
 
         BoldRun? run = null;
         double tr;
@@ -66,6 +77,7 @@ internal sealed class SessionRunner
         {
             run = BoldRun.Open(r.Run, r.Tr);
             atlas.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+            realignment?.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
             if (run.VolumeCount < settings.Span)
                 throw new InputDataException(r.Run, $"{run.VolumeCount} volumes, fewer than the model's window of {settings.Span}: no estimate could be made");
             tr = run.RepetitionTimeSeconds > 0 ? run.RepetitionTimeSeconds
@@ -128,6 +140,7 @@ internal sealed class SessionRunner
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
+            Motion = settings.Realign,
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, _time, logger));
         try
@@ -158,7 +171,7 @@ internal sealed class SessionRunner
             }
 
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
-            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format), scheduler, _time, logger);
+            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format, newRealignment), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
             IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
@@ -239,11 +252,14 @@ internal sealed class SessionRunner
 
     /// <summary>
     /// The pipeline's stages: the shared feature chain and the model. A volume of a new series (a new run
-    /// in the export folder) starts fresh kernels, so no window or detrend spans two runs.
+    /// in the export folder) starts fresh kernels, so no window or detrend spans two runs, and, with
+    /// realignment, its own reference (its first volume) unless a reference file was given.
     /// </summary>
-    internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format)
+    internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format,
+        Func<Engine.Motion.VolumeRealignment?>? newRealignment = null)
     {
-        var extractor = new FeatureExtractor(atlas, settings);
+        newRealignment ??= () => null;
+        var extractor = new FeatureExtractor(atlas, settings, newRealignment());
         int series = int.MinValue;
         var model = package.Model.Clone();
         int targets = package.Targets.Count;
@@ -254,12 +270,12 @@ internal sealed class SessionRunner
                 var volume = read(arrival);
                 if (arrival.Series != series)
                 {
-                    if (series != int.MinValue) extractor = new FeatureExtractor(atlas, settings);
+                    if (series != int.MinValue) extractor = new FeatureExtractor(atlas, settings, newRealignment());
                     series = arrival.Series;
                 }
                 return volume;
             },
-            volume => extractor.Roi(volume),
+            volume => extractor.Roi(extractor.Realign(volume)),
             roi => extractor.Clean(roi),
             clean => extractor.Features(clean),
             features =>
@@ -267,7 +283,8 @@ internal sealed class SessionRunner
                 var output = new double[targets];
                 model.Predict(features, output);
                 return output;
-            });
+            },
+            Motion: settings.Realign ? () => extractor.LastMotion : null);
     }
 
     /// <summary>Reads one exported volume: NIfTI or DICOM by content (format auto) or as told.</summary>
