@@ -50,6 +50,8 @@ public sealed class AnnotationTable
     {
         var t = TimedTextTable.Read(reader, name, ["onset", "offset", "text"], numericColumns: null);
         if (t.NumericNames.Count == 0) throw new InputDataException(name, "no rating columns: expected onset, offset, text and one column per emotion");
+        // The emotion names become target names and TSV/LSL labels downstream: refuse what would break them.
+        Engine.Decoding.ModelPackage.ValidateTargetNames(t.NumericNames, name);
         return new AnnotationTable(t.Segments, t.NumericNames, t.Values);
     }
 

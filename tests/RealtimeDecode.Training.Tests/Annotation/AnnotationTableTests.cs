@@ -36,4 +36,15 @@ public sealed class AnnotationTableTests
 
         Assert.Equal("A.tsv: line 2, column 'joy': 'high' is not a number", ex.Message);
     }
+
+    [Theory]
+    [InlineData("onset\toffset\ttext\tjoy\x01\n0\t1\ta\t0.5\n", "control")]
+    [InlineData("onset\toffset\ttext\tjoy\tjoy\n0\t1\ta\t0.5\t0.1\n", "twice")]
+    public void Read_EmotionNameThatWouldBreakTables_ThrowsNamingTheFile(string tsv, string problem)
+    {
+        var ex = Assert.Throws<InputDataException>(() => AnnotationTable.Read(new StringReader(tsv), "A.tsv"));
+
+        Assert.StartsWith("A.tsv", ex.Message);
+        Assert.Contains(problem, ex.Message);
+    }
 }
