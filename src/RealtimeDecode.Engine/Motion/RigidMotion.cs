@@ -14,7 +14,7 @@ namespace RealtimeDecode.Engine.Motion;
 public static class RigidMotion
 {
     /// <summary>Number of parameters.</summary>
-    public const int ParameterCount = 6;
+    public const int ParameterCount = RigidTransform.ParameterCount;
 
     /// <summary>Column names in fMRIPrep's confounds layout, in parameter order.</summary>
     public static IReadOnlyList<string> ParameterNames { get; } = ["trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z"];
@@ -44,17 +44,8 @@ public static class RigidMotion
         Mul3(rx, ry, t); Mul3(t, drz, d.Slice(18, 9));
     }
 
-    /// <summary>The 4×4 matrix M (row-major, 16 values) of <paramref name="p"/>.</summary>
-    public static void Matrix(ReadOnlySpan<double> p, Span<double> m)
-    {
-        Span<double> r = stackalloc double[9];
-        Rotation(p, r);
-        for (int i = 0; i < 3; i++)
-        {
-            m[i * 4] = r[i * 3]; m[i * 4 + 1] = r[i * 3 + 1]; m[i * 4 + 2] = r[i * 3 + 2]; m[i * 4 + 3] = p[i];
-        }
-        m[12] = 0; m[13] = 0; m[14] = 0; m[15] = 1;
-    }
+    /// <summary>The 4×4 matrix M (row-major, 16 values) of <paramref name="p"/>; see <see cref="RigidTransform.ToMatrix"/>.</summary>
+    public static void Matrix(ReadOnlySpan<double> p, Span<double> m) => RigidTransform.ToMatrix(p, m);
 
     private static void RotX(double a, Span<double> m) { double c = Math.Cos(a), s = Math.Sin(a); Set(m, 1, 0, 0, 0, c, -s, 0, s, c); }
     private static void RotY(double a, Span<double> m) { double c = Math.Cos(a), s = Math.Sin(a); Set(m, c, 0, s, 0, 1, 0, -s, 0, c); }
