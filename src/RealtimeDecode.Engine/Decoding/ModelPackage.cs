@@ -274,6 +274,8 @@ public sealed class ModelPackage
     /// <summary>
     /// Writes the package: a directory, or a .zip when <paramref name="path"/> ends in .zip. Arrays are
     /// float64 except kernel rows, which are float64 when the model holds them in float64 and float32 otherwise.
+    /// Either form replaces a previous package only once complete (<see cref="AtomicFile"/>); a folder keeps the
+    /// entries that are not the package's own (anything but model.json and .npy files).
     /// </summary>
     public void Save(string path)
     {
@@ -369,17 +371,28 @@ public sealed class ModelPackage
         }
         else
         {
-            // Each file complete or not at all; model.json last, so a package whose arrays could not all be
-            // written keeps its previous model.json (the folder may hold other outputs, so it is not swapped whole).
-            Directory.CreateDirectory(path);
-            foreach (var (name, arr) in files)
+            // The package complete or not at all: written into a folder beside it and swapped in whole, so a
+            // full disk leaves the previous package as it was. What else the folder holds (a report, notes) is
+            // kept; its model.json and .npy arrays belong to the package and are replaced.
+            AtomicFile.WriteFolder(path, dir =>
             {
-                AtomicFile.Write(Path.Combine(path, name), arr.Write);
-            }
+                foreach (var (name, arr) in files)
+                {
+                    AtomicFile.WriteFlushed(Path.Combine(dir, name), arr.Write);
+                }
 
-            AtomicFile.WriteAllText(Path.Combine(path, "model.json"), json);
+                AtomicFile.WriteFlushed(Path.Combine(dir, "model.json"), s =>
+                {
+                    using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                    w.Write(json);
+                });
+            }, IsForeignEntry);
         }
     }
+
+    /// <summary>An entry of a package folder that is not part of the package (kept when it is rewritten).</summary>
+    private static bool IsForeignEntry(string name) =>
+        name != "model.json" && !name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
 
     private static string Describe(string package, string file) => package.TrimEnd('/', '\\') + "/" + file;
 

@@ -9,7 +9,8 @@ namespace RealtimeDecode.Engine.Tables;
 /// which is flushed to disk and then renamed over the target. A failed write (disk full, file size
 /// limit) deletes the temporary file and leaves a previous target byte for byte as it was; the failure
 /// becomes an <see cref="InputDataException"/> naming the target. A folder (a model package) is written
-/// to a temporary folder beside it and swapped in the same way.
+/// to a temporary folder beside it and swapped in the same way (<see cref="WriteFolder"/>); the files of
+/// one output that must change together go through an <see cref="AtomicFileSet"/>.
 /// </summary>
 public static class AtomicFile
 {
@@ -66,9 +67,15 @@ public static class AtomicFile
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> as UTF-8 (no byte order mark).</summary>
     public static void WriteAllText(string path, string text) => WriteText(path, w => w.Write(text));
 
-    /// <summary>Writes the folder <paramref name="path"/> through <paramref name="write"/>, which fills a temporary
-    /// folder beside it; the previous folder is replaced only once that succeeded.</summary>
-    public static void WriteFolder(string path, Action<string> write)
+    /// <summary>
+    /// Writes the folder <paramref name="path"/> (a model package) through <paramref name="write"/>, which fills a
+    /// temporary folder beside it (<c>.tmp-XXXXXXXX-&lt;name&gt;</c>); only once that succeeded is the previous
+    /// folder moved aside, the new one renamed into its place and the previous one deleted. Entries of the previous
+    /// folder that <paramref name="carryOver"/> accepts (by name) and the new one lacks, such as a report kept
+    /// inside a package folder, are moved into the new folder first (renames: no space needed). A failure at any
+    /// step deletes the temporary folder and leaves the previous folder, carried entries included, as it was.
+    /// </summary>
+    public static void WriteFolder(string path, Action<string> write, Func<string, bool>? carryOver = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -77,25 +84,58 @@ public static class AtomicFile
         var tag = Guid.NewGuid().ToString("N")[..8];
         var tmp = Path.Combine(parent, $".tmp-{tag}-{Path.GetFileName(full)}");
         var old = Path.Combine(parent, $".old-{tag}-{Path.GetFileName(full)}");
+        var carried = new List<string>();
         try
         {
+            Directory.CreateDirectory(parent);
             Directory.CreateDirectory(tmp);
             write(tmp);
-            if (Directory.Exists(full)) Directory.Move(full, old);
+            if (Directory.Exists(full))
+            {
+                foreach (var entry in Directory.GetFileSystemEntries(full))
+                {
+                    var name = Path.GetFileName(entry);
+                    if (carryOver?.Invoke(name) != true || Path.Exists(Path.Combine(tmp, name))) continue;
+                    MoveEntry(entry, Path.Combine(tmp, name));
+                    carried.Add(name);
+                }
+                Directory.Move(full, old);
+            }
             Directory.Move(tmp, full);
         }
-        catch (Exception e) when (IsWriteFailure(e))
+        catch (Exception e)
         {
+            Restore(full, tmp, old, carried);
             TryDeleteFolder(tmp);
-            if (!Directory.Exists(full) && Directory.Exists(old)) Directory.Move(old, full);
+            if (!IsWriteFailure(e)) throw;
             throw new InputDataException(path, $"cannot write ({e.Message}); {(Directory.Exists(full) ? "the previous package is unchanged" : "nothing was written")}", e);
         }
-        catch
-        {
-            TryDeleteFolder(tmp);
-            throw;
-        }
         TryDeleteFolder(old);
+    }
+
+    /// <summary>Writes a file of a folder being filled by <see cref="WriteFolder"/> and flushes it to disk.</summary>
+    internal static void WriteFlushed(string path, Action<Stream> write)
+    {
+        using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        write(fs);
+        fs.Flush(flushToDisk: true);
+    }
+
+    private static void Restore(string full, string tmp, string old, List<string> carried)
+    {
+        try
+        {
+            if (!Directory.Exists(full) && Directory.Exists(old)) Directory.Move(old, full);
+            if (Directory.Exists(tmp))
+                foreach (var name in carried) MoveEntry(Path.Combine(tmp, name), Path.Combine(full, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* what could not be moved back stays where it is */ }
+    }
+
+    private static void MoveEntry(string from, string to)
+    {
+        if (Directory.Exists(from)) Directory.Move(from, to);
+        else File.Move(from, to);
     }
 
     /// <summary>An error of the file system rather than of the program: I/O errors, access denied, and EFBIG

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Datasets;
 using RealtimeDecode.Training.Reports;
@@ -100,7 +101,7 @@ internal sealed class EvaluateCommand : ICliCommand
                 var jsonPath = Path.Combine(models[0], "model.json");
                 var root = JsonNode.Parse(File.ReadAllText(jsonPath)) as JsonObject ?? throw new InputDataException(jsonPath, "not a JSON object");
                 root["estimate_lag"] = stored.ToJson();
-                File.WriteAllText(jsonPath, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(jsonPath, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 Console.WriteLine($"stored the lag in {jsonPath}: each estimate {stored.Describe()}");
             }
             return 0;

@@ -5,8 +5,8 @@ namespace RealtimeDecode.Training.Explanations;
 /// <summary>PNG figures of a <see cref="ModelExplanation"/> (ScottPlot; no display needed).</summary>
 internal static class ExplanationPlots
 {
-    /// <summary>Writes every applicable figure into <paramref name="dir"/>; returns (file name, caption) pairs.</summary>
-    public static IReadOnlyList<(string File, string Caption)> WriteAll(ModelExplanation e, string dir)
+    /// <summary>Writes every applicable figure into <paramref name="dir"/> through <paramref name="files"/>; returns (file name, caption) pairs.</summary>
+    public static IReadOnlyList<(string File, string Caption)> WriteAll(ModelExplanation e, string dir, Engine.Tables.AtomicFileSet files)
     {
         var figures = new List<(string, string)>();
         string source = e.Source switch
@@ -22,14 +22,14 @@ internal static class ExplanationPlots
             if (target.Importance is { } imp && e.FeatureKind == Engine.Decoding.FeatureKind.Dfc)
             {
                 string f = $"importance_{stem}.png";
-                ImportanceMatrix(Path.Combine(dir, f), imp, e.Labels, $"{target.Name}: |{source}|, ROIs ordered by network");
+                files.WriteVia(Path.Combine(dir, f), tmp => ImportanceMatrix(tmp, imp, e.Labels, $"{target.Name}: |{source}|, ROIs ordered by network"));
                 figures.Add((f, $"{target.Name}: |importance| per edge, ROIs ordered by network (lines: network boundaries)."));
             }
 
             if (e.Pairs is { } pairs && target.NetworkPairs.Count > 0)
             {
                 string f = $"network_pairs_{stem}.png";
-                NetworkMatrix(Path.Combine(dir, f), pairs, target.NetworkPairs, $"{target.Name}: network × network {(e.Source == ImportanceSource.PermutationR2Drop ? "R² drop" : $"mean |importance| of the {e.EdgesPerPair} strongest edges")}");
+                files.WriteVia(Path.Combine(dir, f), tmp => NetworkMatrix(tmp, pairs, target.NetworkPairs, $"{target.Name}: network × network {(e.Source == ImportanceSource.PermutationR2Drop ? "R² drop" : $"mean |importance| of the {e.EdgesPerPair} strongest edges")}"));
                 figures.Add((f, $"{target.Name}: network-pair summary."));
             }
         }
@@ -37,14 +37,14 @@ internal static class ExplanationPlots
         if (e.Targets.All(x => x.Graph is { Networks.Count: > 0 }))
         {
             const string f = "degree_by_network.png";
-            DegreeBars(Path.Combine(dir, f), e);
+            files.WriteVia(Path.Combine(dir, f), tmp => DegreeBars(tmp, e));
             figures.Add((f, "Mean weighted degree on each target's maximum spanning tree, per network."));
         }
 
         if (e.Jaccard is { } jac)
         {
             const string f = "jaccard.png";
-            Jaccard(Path.Combine(dir, f), jac, e.Targets.Select(x => x.Name).ToArray());
+            files.WriteVia(Path.Combine(dir, f), tmp => Jaccard(tmp, jac, e.Targets.Select(x => x.Name).ToArray()));
             figures.Add((f, "Weighted Jaccard distance between the targets' maximum spanning trees."));
         }
 

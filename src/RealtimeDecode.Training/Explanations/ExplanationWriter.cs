@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Tables;
 
 namespace RealtimeDecode.Training.Explanations;
 
@@ -9,7 +10,8 @@ namespace RealtimeDecode.Training.Explanations;
 /// Writes a <see cref="ModelExplanation"/> to a folder: <c>explain.json</c>, TSV tables
 /// (<c>top_edges.tsv</c>, <c>network_pairs.tsv</c>, <c>node_metrics.tsv</c> or <c>roi_importance.tsv</c>),
 /// PNG figures and an <c>index.html</c> that shows them. ROI indices are 0-based; targets are in the
-/// package's order.
+/// package's order. The files replace a previous explanation's all together, once every one was written
+/// (<see cref="AtomicFileSet"/>): a full disk leaves the previous explanation as it was.
 /// </summary>
 public static class ExplanationWriter
 {
@@ -17,26 +19,31 @@ public static class ExplanationWriter
     public static IReadOnlyList<string> Write(ModelExplanation e, string outDir)
     {
         ArgumentNullException.ThrowIfNull(e);
-        Directory.CreateDirectory(outDir);
+        using var files = new AtomicFileSet("explanation");
         var written = new List<string>();
         string json = Path.Combine(outDir, "explain.json");
-        WriteJson(e, json);
+        files.WriteStream(json, s => WriteJson(e, s));
         written.Add(json);
-        written.AddRange(WriteTables(e, outDir));
-        written.AddRange(WriteArrays(e, outDir));
-        var figures = ExplanationPlots.WriteAll(e, outDir);
+        written.AddRange(WriteTables(e, outDir, files));
+        written.AddRange(WriteArrays(e, outDir, files));
+        var figures = ExplanationPlots.WriteAll(e, outDir, files);
         written.AddRange(figures.Select(f => Path.Combine(outDir, f.File)));
         string html = Path.Combine(outDir, "index.html");
-        WriteHtml(e, figures, html);
+        files.WriteAllText(html, Html(e, figures));
         written.Add(html);
+        files.Commit();
         return written;
     }
 
     /// <summary>Writes explain.json.</summary>
     public static void WriteJson(ModelExplanation e, string path)
     {
+        AtomicFile.Write(path, s => WriteJson(e, s));
+    }
+
+    private static void WriteJson(ModelExplanation e, Stream stream)
+    {
         ArgumentNullException.ThrowIfNull(e);
-        using var stream = File.Create(path);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteString("format", "rtdecode-explain");
@@ -211,7 +218,7 @@ public static class ExplanationWriter
         _ => "permutation_r2_drop",
     };
 
-    private static List<string> WriteTables(ModelExplanation e, string dir)
+    private static List<string> WriteTables(ModelExplanation e, string dir, AtomicFileSet files)
     {
         var written = new List<string>();
         var names = e.Labels.Names;
@@ -223,7 +230,7 @@ public static class ExplanationWriter
             foreach (var t in e.Targets)
                 foreach (var te in t.TopEdges)
                     sb.Append(Inv($"{t.Name}\t{te.Rank}\t{te.RoiA}\t{te.RoiB}\t{names[te.RoiA]}\t{names[te.RoiB]}\t{Net(te.RoiA)}\t{Net(te.RoiB)}\t{F(te.Importance)}\n"));
-            written.Add(Save(dir, "top_edges.tsv", sb));
+            written.Add(Save(files, dir, "top_edges.tsv", sb));
         }
 
         if (e.Targets.Any(t => t.NetworkPairs.Count > 0))
@@ -233,7 +240,7 @@ public static class ExplanationWriter
             foreach (var t in e.Targets)
                 foreach (var np in t.NetworkPairs)
                     sb.Append(Inv($"{t.Name}\t{np.Rank}\t{np.NetworkA}\t{np.NetworkB}\t{np.Edges}\t{F(np.Score)}\n"));
-            written.Add(Save(dir, "network_pairs.tsv", sb));
+            written.Add(Save(files, dir, "network_pairs.tsv", sb));
         }
 
         if (e.Targets.Any(t => t.NetworkMeans.Count > 0))
@@ -242,7 +249,7 @@ public static class ExplanationWriter
             foreach (var t in e.Targets)
                 foreach (var (k, v) in t.NetworkMeans)
                     sb.Append(Inv($"{t.Name}\t{k}\t{F(v)}\n"));
-            written.Add(Save(dir, "network_summary.tsv", sb));
+            written.Add(Save(files, dir, "network_summary.tsv", sb));
         }
 
         if (e.Targets.Any(t => t.Graph is not null))
@@ -255,7 +262,7 @@ public static class ExplanationWriter
                     sb.Append(Inv($"{t.Name}\t{i}\t{names[i]}\t{Net(i)}\t{F(g.Degree[i])}\t{F(g.Betweenness[i])}\t{g.CommunityOfNode[i]}\n"));
             }
 
-            written.Add(Save(dir, "node_metrics.tsv", sb));
+            written.Add(Save(files, dir, "node_metrics.tsv", sb));
         }
 
         if (e.FeatureKind == FeatureKind.Roi && e.Targets.Any(t => t.Importance is not null))
@@ -267,7 +274,7 @@ public static class ExplanationWriter
                 for (int i = 0; i < imp.Length; i++) sb.Append(Inv($"{t.Name}\t{i}\t{names[i]}\t{Net(i)}\t{F(imp[i])}\n"));
             }
 
-            written.Add(Save(dir, "roi_importance.tsv", sb));
+            written.Add(Save(files, dir, "roi_importance.tsv", sb));
         }
 
         return written;
@@ -277,29 +284,32 @@ public static class ExplanationWriter
     /// The per-feature arrays as .npy [targets × features], float64: coefficients.npy (a linear model's
     /// coefficients in raw feature units) and patterns.npy (Haufe patterns, when they are the importance).
     /// </summary>
-    private static IEnumerable<string> WriteArrays(ModelExplanation e, string dir)
+    private static List<string> WriteArrays(ModelExplanation e, string dir, AtomicFileSet files)
     {
         int t = e.Targets.Count;
+        var written = new List<string>();
         if (e.Coefficients is { } c)
         {
             string path = Path.Combine(dir, "coefficients.npy");
-            NpyArray.FromFloat64(c, t, c.Length / t).Write(path);
-            yield return path;
+            files.WriteStream(path, NpyArray.FromFloat64(c, t, c.Length / t).Write);
+            written.Add(path);
         }
 
         if (e.Source == ImportanceSource.HaufePatterns)
         {
             var a = e.Targets.SelectMany(x => x.Importance!).ToArray();
             string path = Path.Combine(dir, "patterns.npy");
-            NpyArray.FromFloat64(a, t, a.Length / t).Write(path);
-            yield return path;
+            files.WriteStream(path, NpyArray.FromFloat64(a, t, a.Length / t).Write);
+            written.Add(path);
         }
+
+        return written;
     }
 
     private static string ScoreColumn(ModelExplanation e) =>
         e.Source == ImportanceSource.PermutationR2Drop ? "r2_drop" : "mean_abs_importance";
 
-    private static void WriteHtml(ModelExplanation e, IReadOnlyList<(string File, string Caption)> figures, string path)
+    private static string Html(ModelExplanation e, IReadOnlyList<(string File, string Caption)> figures)
     {
         static string H(string s) => System.Net.WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
@@ -333,13 +343,13 @@ public static class ExplanationWriter
         foreach (var (file, caption) in figures)
             sb.Append(Inv($"<figure><img src=\"{H(file)}\" alt=\"{H(caption)}\"><figcaption>{H(caption)}</figcaption></figure>\n"));
         sb.Append("<p>Tables: top_edges.tsv, network_pairs.tsv, node_metrics.tsv (as present); per-feature arrays: coefficients.npy, patterns.npy (as present); all values in explain.json.</p>\n</body></html>\n");
-        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
+        return sb.ToString();
     }
 
-    private static string Save(string dir, string name, StringBuilder sb)
+    private static string Save(AtomicFileSet files, string dir, string name, StringBuilder sb)
     {
         string path = Path.Combine(dir, name);
-        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
+        files.WriteAllText(path, sb.ToString());
         return path;
     }
 

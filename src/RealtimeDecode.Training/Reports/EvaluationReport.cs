@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Tables;
 
 namespace RealtimeDecode.Training.Reports;
 
@@ -60,14 +61,16 @@ public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets
 /// Writes an evaluation report folder: metrics.json and metrics.tsv (Pearson r, R², MSE per target
 /// and their mean, per fold), one predicted-vs-actual time-course PNG per model, a comparison PNG when
 /// several models are given (for example DFC against ROI-amplitude features), and an index.html that
-/// shows them. The first model is the main one; the others are comparisons.
+/// shows them. The first model is the main one; the others are comparisons. The report's files replace
+/// a previous report's all together, once every one was written (<see cref="AtomicFileSet"/>): a full
+/// disk leaves the previous report as it was.
 /// </summary>
 public static class EvaluationReport
 {
     public static void Write(string directory, IReadOnlyList<ModelEvaluation> models, JsonObject? provenance = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(models.Count);
-        Directory.CreateDirectory(directory);
+        using var files = new AtomicFileSet("report");
         var json = new JsonObject();
         if (provenance is not null) json["provenance"] = provenance.DeepClone();
         var jm = new JsonArray();
@@ -99,23 +102,24 @@ public static class EvaluationReport
             tsv.Append(Row(m.Model, "mean", "mean", mean));
         }
         json["models"] = jm;
-        File.WriteAllText(Path.Combine(directory, "metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(directory, "metrics.tsv"), tsv.ToString());
-        if (models[0].Lag is { } mainLag) WriteLagCurves(Path.Combine(directory, "lag.tsv"), models[0], mainLag);
+        files.WriteAllText(Path.Combine(directory, "metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        files.WriteAllText(Path.Combine(directory, "metrics.tsv"), tsv.ToString());
+        if (models[0].Lag is { } mainLag) files.WriteAllText(Path.Combine(directory, "lag.tsv"), LagCurves(models[0], mainLag));
 
         var images = new List<(string File, string Caption)>();
         foreach (var m in models)
         {
             string file = $"timecourses_{Slug(m.Model)}.png";
-            ReportPlots.TimeCourses(Path.Combine(directory, file), m);
+            files.WriteVia(Path.Combine(directory, file), tmp => ReportPlots.TimeCourses(tmp, m));
             images.Add((file, $"{m.Model}: predicted (colour) and actual (black) per target, held-out data"));
         }
         if (models.Count > 1)
         {
-            ReportPlots.Comparison(Path.Combine(directory, "comparison.png"), models);
+            files.WriteVia(Path.Combine(directory, "comparison.png"), tmp => ReportPlots.Comparison(tmp, models));
             images.Insert(0, ("comparison.png", "Held-out Pearson r per target, " + string.Join(" vs ", models.Select(m => m.Model))));
         }
-        WriteIndex(directory, models, images);
+        files.WriteAllText(Path.Combine(directory, "index.html"), Index(models, images));
+        files.Commit();
     }
 
     private static JsonObject LagJson(ModelEvaluation m, LagResult lag)
@@ -133,7 +137,7 @@ public static class EvaluationReport
         return o;
     }
 
-    private static void WriteLagCurves(string path, ModelEvaluation m, LagResult lag)
+    private static string LagCurves(ModelEvaluation m, LagResult lag)
     {
         var sb = new StringBuilder("lag_s\t" + string.Join('\t', m.Targets) + "\tmean\n");
         for (int l = 0; l < lag.Lags.Length; l++)
@@ -142,7 +146,7 @@ public static class EvaluationReport
             foreach (var c in lag.Curves) sb.Append('\t').Append(double.IsFinite(c[l]) ? c[l].ToString("R", CultureInfo.InvariantCulture) : "n/a");
             sb.Append('\n');
         }
-        File.WriteAllText(path, sb.ToString());
+        return sb.ToString();
     }
 
     private static string Row(string model, string fold, string target, RegressionMetrics m) =>
@@ -157,7 +161,7 @@ public static class EvaluationReport
 
     internal static string Slug(string s) => new(s.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_').ToArray());
 
-    private static void WriteIndex(string directory, IReadOnlyList<ModelEvaluation> models, List<(string File, string Caption)> images)
+    private static string Index(IReadOnlyList<ModelEvaluation> models, List<(string File, string Caption)> images)
     {
         var h = new StringBuilder();
         h.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RealtimeDecode evaluation</title>");
@@ -181,6 +185,6 @@ public static class EvaluationReport
         foreach (var (file, caption) in images)
             h.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{file}\" alt=\"{WebUtility.HtmlEncode(caption)}\"><figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>");
         h.Append("<p>Files: <a href=\"metrics.json\">metrics.json</a>, <a href=\"metrics.tsv\">metrics.tsv</a>.</p></body></html>");
-        File.WriteAllText(Path.Combine(directory, "index.html"), h.ToString());
+        return h.ToString();
     }
 }

@@ -77,13 +77,15 @@ public sealed record SynthResult(string Root, string Atlas, string Labels, strin
 /// moved along a <see cref="MotionTrajectory"/> by <see cref="CubicBSplineResampler"/>, and the true
 /// parameters of each run are written beside it (<see cref="WriteMotionTruth"/>); a still session's
 /// files, synth.json included, are the same bytes as without the option.
+/// The session's files replace a previous session's all together, once every one was written
+/// (<see cref="AtomicFileSet"/>): a full disk leaves the previous session as it was.
 /// </summary>
 public static class SyntheticSession
 {
     public static SynthResult Write(string root, SynthOptions o, IProgress<double>? progress = null)
     {
         o.Validate();
-        Directory.CreateDirectory(root);
+        using var files = new AtomicFileSet("session");
         var rng = new SeededRandom(o.Seed);
         int atlasSeed = rng.Next(0, int.MaxValue), storySeed = rng.Next(0, int.MaxValue), modelSeed = rng.Next(0, int.MaxValue);
 
@@ -92,35 +94,32 @@ public static class SyntheticSession
         var affine = Affine.Diagonal(o.VoxelSize, o.VoxelSize, o.VoxelSize,
             -(o.Nx - 1) * half / 2, -(o.Ny - 1) * half / 2, -(o.Nz - 1) * half / 2);
         string atlasDir = Path.Combine(root, "atlas");
-        Directory.CreateDirectory(atlasDir);
         string atlasName = $"atlas-Synth{o.Parcels}Parcels7Networks";
         string atlasPath = Path.Combine(atlasDir, atlasName + "_dseg.nii.gz");
         string labelsPath = Path.Combine(atlasDir, atlasName + "_dseg.tsv");
         var labelVolume = new Volume(o.Nx, o.Ny, o.Nz, atlas.Labels.Select(l => (float)l).ToArray(), affine);
-        NiftiWriter.Write(atlasPath, [labelVolume], new NiftiWriteOptions { DataType = NiftiDataType.Int16, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal });
-        using (var w = new StreamWriter(labelsPath, false, new System.Text.UTF8Encoding(false)))
+        files.WriteVia(atlasPath, tmp => NiftiWriter.Write(tmp, [labelVolume], new NiftiWriteOptions { DataType = NiftiDataType.Int16, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal }));
+        files.WriteText(labelsPath, w =>
         {
             w.Write("index\tname\tnetwork\n");
             for (int p = 0; p < atlas.ParcelCount; p++) w.Write($"{p + 1}\t{atlas.Names[p]}\t{atlas.Networks[p]}\n");
-        }
+        });
 
         // The story and its annotation.
         var segments = new EmotionStoryGenerator(o.Tr).Generate(o.Volumes * o.Tr, storySeed);
         var emotions = EmotionStoryGenerator.Plutchik8;
         string stimDir = Path.Combine(root, "stimuli");
-        Directory.CreateDirectory(stimDir);
         string annotationsPath = Path.Combine(stimDir, $"task-{o.Task}_annotations.tsv");
         var values = segments.SelectMany(s => s.Ratings).ToArray();
         var annotations = new AnnotationTable(
             segments.Select((s, i) => new TranscriptSegment(i, s.Onset, s.Offset, s.Text)).ToArray(), emotions, values);
-        annotations.Write(annotationsPath);
+        files.WriteText(annotationsPath, annotations.Write);
 
         var truth = TargetBuilder.Build(annotations, new TargetOptions { Tr = o.Tr, Volumes = o.Volumes, Hrf = HrfModel.Spm }, annotationsPath).Table;
         var drive = Drive(truth);
         var model = new SyntheticBrainModel(atlas, emotions.Length, o.Brain, modelSeed);
 
         string func = Path.Combine(root, $"sub-{o.Subject}", "func");
-        Directory.CreateDirectory(func);
         var runs = new List<string>();
         var truths = new List<string>();
         for (int r = 1; r <= o.Runs; r++)
@@ -141,9 +140,10 @@ public static class SyntheticSession
             }
 
             var matrix = new double[16];
-            using (var writer = NiftiWriter.Create(bold, o.Nx, o.Ny, o.Nz, o.Volumes, affine,
-                       new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = o.Tr, XFormCode = 1 }))
+            files.WriteVia(bold, tmp =>
             {
+                using var writer = NiftiWriter.Create(tmp, o.Nx, o.Ny, o.Nz, o.Volumes, affine,
+                    new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = o.Tr, XFormCode = 1 });
                 var buffer = new float[atlas.Labels.Length];
                 int k = 0;
                 foreach (var vol in model.Volumes(signals, seed: o.Seed * 104729 + r))
@@ -164,23 +164,24 @@ public static class SyntheticSession
                     progress?.Report(((r - 1) * o.Volumes + k) / (double)(o.Runs * o.Volumes));
                 }
                 writer.Complete();
-            }
-            File.WriteAllText(Path.Combine(func, stem + "_bold.json"), JsonSerializer.Serialize(new SortedDictionary<string, object>
+            });
+            files.WriteAllText(Path.Combine(func, stem + "_bold.json"), JsonSerializer.Serialize(new SortedDictionary<string, object>
             {
                 ["RepetitionTime"] = o.Tr,
                 ["TaskName"] = o.Task,
                 ["Description"] = "Synthetic BOLD from realtime-decode synth: emotion-driven coupling of chosen networks; see the session's synth.json.",
             }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
             string truthPath = Path.Combine(func, stem + "_desc-truth_targets.tsv");
-            truth.Write(truthPath);
+            files.WriteText(truthPath, truth.Write);
             runs.Add(bold);
             truths.Add(truthPath);
-            if (motion is not null) WriteMotionTruth(Path.Combine(func, stem + "_desc-truth_motion.tsv"), motion);
+            if (motion is not null) files.WriteText(Path.Combine(func, stem + "_desc-truth_motion.tsv"), w => WriteMotionTruth(w, motion));
         }
 
-        File.WriteAllText(Path.Combine(root, "dataset_description.json"),
+        files.WriteAllText(Path.Combine(root, "dataset_description.json"),
             "{\n  \"Name\": \"RealtimeDecode synthetic session\",\n  \"BIDSVersion\": \"1.8.0\",\n  \"DatasetType\": \"raw\",\n  \"GeneratedBy\": [{ \"Name\": \"realtime-decode synth\" }]\n}\n");
-        WriteDescription(Path.Combine(root, "synth.json"), o, atlas, model, emotions);
+        files.WriteAllText(Path.Combine(root, "synth.json"), Description(o, atlas, model, emotions));
+        files.Commit();
         return new SynthResult(root, atlasPath, labelsPath, annotationsPath, runs, truths);
     }
 
@@ -241,7 +242,7 @@ public static class SyntheticSession
         }
     }
 
-    private static void WriteDescription(string path, SynthOptions o, SyntheticAtlas atlas, SyntheticBrainModel model, string[] emotions)
+    private static string Description(SynthOptions o, SyntheticAtlas atlas, SyntheticBrainModel model, string[] emotions)
     {
         var json = new JsonObject
         {
@@ -278,7 +279,7 @@ public static class SyntheticSession
             if (o.MotionCovaries is not null) json["motion_covaries"] = o.MotionCovaries;
         }
 
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
     /// <summary>
@@ -287,12 +288,11 @@ public static class SyntheticSession
     /// mm and radians in the <see cref="RigidTransform"/> convention, round-trip decimals; FD after
     /// Power et al. (2012), 0 for the first volume.
     /// </summary>
-    internal static void WriteMotionTruth(string path, double[] parameters)
+    private static void WriteMotionTruth(TextWriter w, double[] parameters)
     {
         const int p = RigidTransform.ParameterCount;
         var fd = new double[parameters.Length / p];
         FramewiseDisplacement.Compute(parameters, fd);
-        using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
         w.Write("trans_x\ttrans_y\ttrans_z\trot_x\trot_y\trot_z\tframewise_displacement\n");
         for (int v = 0; v < fd.Length; v++)
         {
