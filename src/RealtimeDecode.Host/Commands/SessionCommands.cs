@@ -104,6 +104,7 @@ internal sealed class SessionOptions
             MissingAfterTrs = live.MissingAfterTrs,
             PollIntervalMs = live.PollIntervalMs,
             MaxGapTrs = live.MaxGapTrs,
+            AffineToleranceMm = live.AffineToleranceMm,
             IncludeExisting = live.IncludeExisting,
             ConfiguredRun = session.Run,
             Dashboard = dashboard,

@@ -25,6 +25,16 @@ internal sealed class LiveOptions
     [Range(1, 100_000, ErrorMessage = "MaxGapTrs must be a whole number of volumes from 1 to 100000")]
     public int MaxGapTrs { get; set; } = 100;
 
+    /// <summary>
+    /// Largest shift (mm) of any corner of the grid from the run's first volume still decoded as the same position;
+    /// beyond it a volume is recorded <c>affine-changed</c> and not decoded. 0.001 to <see cref="MaxAffineToleranceMm"/>.
+    /// </summary>
+    [Range(1e-3, MaxAffineToleranceMm, ErrorMessage = "AffineToleranceMm must be a number of mm from 0.001 to 100")]
+    public double AffineToleranceMm { get; set; } = 1;
+
+    /// <summary>Largest <see cref="AffineToleranceMm"/> (mm): beyond it a re-prescribed slab would pass unnoticed.</summary>
+    public const double MaxAffineToleranceMm = 100;
+
     /// <summary>Also process files already in the folder at start.</summary>
     public bool IncludeExisting { get; set; }
 }

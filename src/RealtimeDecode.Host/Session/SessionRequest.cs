@@ -31,6 +31,9 @@ internal sealed record SessionRequest
     public double MissingAfterTrs { get; init; } = 3;
     public int PollIntervalMs { get; init; } = 200;
     public int MaxGapTrs { get; init; } = 100;
+
+    /// <summary>Largest corner shift (mm) from the run's first volume still decoded (<c>Live:AffineToleranceMm</c>).</summary>
+    public double AffineToleranceMm { get; init; } = 1;
     public bool IncludeExisting { get; init; }
 
     /// <summary>Realign every volume before the ROI means (must match the model package).</summary>

@@ -171,7 +171,7 @@ internal sealed class SessionRunner
             }
 
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
-            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)), () => Stages(atlas, settings, package, r.Format, newRealignment), scheduler, _time, logger);
+            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)) { AffineToleranceMm = r.AffineToleranceMm }, () => Stages(atlas, settings, package, r.Format, newRealignment), scheduler, _time, logger);
             var fanout = new SinkFanout(sinks, logger);
             IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
