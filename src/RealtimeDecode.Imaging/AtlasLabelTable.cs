@@ -14,7 +14,7 @@ internal sealed class AtlasLabelTable
     public static AtlasLabelTable Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
-        var lines = File.ReadAllLines(path);
+        var lines = BoundedLineReader.ReadAllLines(path);
         int first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
         if (first < 0) throw new InputDataException(path, "empty labels table (expected a header row with index and name)");
         var header = lines[first].TrimStart('\uFEFF').Split('\t').Select(c => c.Trim().ToLowerInvariant()).ToArray();

@@ -29,7 +29,7 @@ public sealed class StreamInfo
     /// <summary>Creates a stream description; the session, uid, host and ports are filled in by the outlet.</summary>
     /// <param name="name">Stream name (non-empty).</param>
     /// <param name="type">Content type, e.g. <c>EEG</c>, <c>Markers</c>, <c>Emotion</c>.</param>
-    /// <param name="channelCount">Channels per sample (&gt;= 0).</param>
+    /// <param name="channelCount">Channels per sample, 0 to <see cref="MaxChannelCount"/>.</param>
     /// <param name="nominalSrate">Samples per second, or <see cref="IrregularRate"/> (0).</param>
     /// <param name="channelFormat">Value type of every channel.</param>
     /// <param name="sourceId">Identifier that stays the same when the source restarts (used for recovery).</param>
@@ -39,6 +39,7 @@ public sealed class StreamInfo
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(sourceId);
         ArgumentOutOfRangeException.ThrowIfNegative(channelCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(channelCount, MaxChannelCount);
         if (!(nominalSrate >= 0) || double.IsInfinity(nominalSrate))
             throw new ArgumentOutOfRangeException(nameof(nominalSrate), nominalSrate, "The nominal rate must be finite and >= 0.");
         if (channelFormat is < ChannelFormat.Float32 or > ChannelFormat.Int64)
@@ -67,6 +68,12 @@ public sealed class StreamInfo
         var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
         return prefix + "-" + Convert.ToHexStringLower(hash)[..16];
     }
+
+    /// <summary>
+    /// Most channels a stream may have (2^20): an info document from the network claiming more is refused, so a
+    /// sample is never allocated beyond 2^20 values (8 MiB of int64 or double) before its bytes arrive.
+    /// </summary>
+    public const int MaxChannelCount = 1 << 20;
 
     /// <summary>Stream name.</summary>
     public string Name { get; }
@@ -211,7 +218,8 @@ public sealed class StreamInfo
 
         var name = Text("name");
         if (name.Length == 0) throw new FormatException("The stream info has an empty <name>.");
-        var channelCount = Int("channel_count", 0, int.MaxValue);
+        // Bounded, since every sample of the stream is allocated from it before its bytes arrive.
+        var channelCount = Int("channel_count", 0, MaxChannelCount);
         Int("nominal_srate", 0, int.MaxValue);
         var srate = Real("nominal_srate");
         if (!ChannelFormatExtensions.TryParse(Text("channel_format"), out var format))

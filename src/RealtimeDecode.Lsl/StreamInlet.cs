@@ -57,6 +57,12 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
     /// <summary>How many times the inlet reconnected after losing the stream.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
+    /// <summary>Longest string value (bytes, 16 MiB) a string sample may carry; a longer one ends the connection as corrupt.</summary>
+    public const int MaxStringBytes = 1 << 24;
+
+    /// <summary>Largest full info document (bytes, 16 MiB) read from an outlet.</summary>
+    public const int MaxFullInfoBytes = 1 << 24;
+
     /// <summary>Samples waiting to be pulled.</summary>
     public int Available => _queue.Reader.Count;
 
@@ -78,7 +84,8 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(DataEndPoint(info), cancellationToken).ConfigureAwait(false);
         await socket.SendAsync(Encoding.ASCII.GetBytes("LSL:fullinfo\r\n"), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var bytes = await new SocketReader(socket).ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = await new SocketReader(socket).ReadToEndAsync(MaxFullInfoBytes, cancellationToken).ConfigureAwait(false)
+            ?? throw new LslProtocolException($"{info.Name}: the full info is more than {MaxFullInfoBytes} bytes; refused.");
         var full = StreamInfo.FromXml(Encoding.UTF8.GetString(bytes));
         full.V4Address = info.V4Address;
         return full;
@@ -344,7 +351,8 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
                 4 => BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes),
                 _ => BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes),
             };
-            if (length > int.MaxValue) throw new LslProtocolException($"{info.Name}: string of {length} bytes is too long.");
+            if (length > MaxStringBytes)
+                throw new LslProtocolException($"{info.Name}: a string value of {length} bytes, more than the {MaxStringBytes}-byte limit; the stream is corrupted.");
             var text = new byte[(int)length];
             await reader.ReadExactAsync(text, ct).ConfigureAwait(false);
             strings[k] = Encoding.UTF8.GetString(text);

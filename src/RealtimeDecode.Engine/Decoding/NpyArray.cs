@@ -172,28 +172,45 @@ public sealed partial class NpyArray
             _ => throw new InputDataException(name, $"array dtype '{descr}' is not supported (little-endian '<f4' or '<f8' expected)"),
         };
 
+        // Sizes from the header are checked before anything is allocated: the element count in checked
+        // arithmetic against the largest array, the byte count against the data that really follow.
         long count = 1;
         foreach (int d in shape)
         {
+            if (d != 0 && count > Array.MaxLength / d)
+            {
+                throw new InputDataException(name, $".npy shape ({string.Join(", ", shape)}) is more than {Array.MaxLength} elements, the limit of one array");
+            }
+
             count *= d;
         }
 
-        if (count > Array.MaxLength)
+        int size = type == NpyElementType.Float64 ? sizeof(double) : sizeof(float);
+        byte[]? collected = null;
+        if (stream.CanSeek)
         {
-            throw new InputDataException(name, $"array of {count} elements is too large");
+            long left = stream.Length - stream.Position;
+            if (count * size > left)
+            {
+                throw new InputDataException(name, $"the .npy file is truncated: shape ({string.Join(", ", shape)}) needs {count * size} bytes of data, {left} follow the header");
+            }
+        }
+        else
+        {
+            collected = Collect(stream, count * size, shape, name);
         }
 
         NpyArray result;
         if (type == NpyElementType.Float64)
         {
             var data = new double[count];
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), name);
+            Fill(stream, collected, MemoryMarshal.AsBytes(data.AsSpan()), name);
             result = new NpyArray(shape, data, null);
         }
         else
         {
             var data = new float[count];
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), name);
+            Fill(stream, collected, MemoryMarshal.AsBytes(data.AsSpan()), name);
             result = new NpyArray(shape, null, data);
         }
 
@@ -325,6 +342,45 @@ public sealed partial class NpyArray
         }
 
         return (descr.Groups[1].Value, fortran.Groups[1].Value == "True", [.. dims]);
+    }
+
+    private static void Fill(Stream s, byte[]? collected, Span<byte> destination, string name)
+    {
+        if (collected is null)
+        {
+            ReadExactly(s, destination, name);
+        }
+        else
+        {
+            collected.AsSpan(0, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>
+    /// The data bytes of a stream whose length is unknown (a zip entry), gathered as they arrive: a header that
+    /// claims more than the stream holds is refused after allocating no more than what the stream held.
+    /// </summary>
+    private static byte[] Collect(Stream s, long bytes, int[] shape, string name)
+    {
+        if (bytes > Array.MaxLength)
+        {
+            throw new InputDataException(name, $".npy shape ({string.Join(", ", shape)}) is {bytes} bytes, more than {Array.MaxLength}, the limit of one array");
+        }
+
+        var ms = new MemoryStream();
+        var chunk = new byte[(int)Math.Min(bytes, 1 << 20)];
+        while (ms.Length < bytes)
+        {
+            int got = s.Read(chunk, 0, (int)Math.Min(chunk.Length, bytes - ms.Length));
+            if (got == 0)
+            {
+                throw new InputDataException(name, $"the .npy file is truncated: shape ({string.Join(", ", shape)}) needs {bytes} bytes of data, {ms.Length} follow the header");
+            }
+
+            ms.Write(chunk, 0, got);
+        }
+
+        return ms.GetBuffer();
     }
 
     private static void ReadExactly(Stream s, Span<byte> buffer, string name)

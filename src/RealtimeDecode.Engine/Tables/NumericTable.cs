@@ -66,7 +66,8 @@ public sealed class NumericTable
     /// <summary>Reads a table from <paramref name="reader"/>; <paramref name="name"/> is used in messages.</summary>
     public static NumericTable Read(TextReader reader, string name)
     {
-        string? header = reader.ReadLine();
+        var lines = new BoundedLineReader(reader, name);
+        string? header = lines.ReadLine();
         if (string.IsNullOrWhiteSpace(header)) throw new InputDataException(name, "empty table: no header row");
         var names = header.TrimEnd('\r').Split('\t');
         if (names[0] != "volume")
@@ -77,7 +78,7 @@ public sealed class NumericTable
         var values = new List<double>();
         int lineNo = 1;
         string? line;
-        while ((line = reader.ReadLine()) != null)
+        while ((line = lines.ReadLine()) != null)
         {
             lineNo++;
             if (line.Length == 0 || (line.Length == 1 && line[0] == '\r')) continue;

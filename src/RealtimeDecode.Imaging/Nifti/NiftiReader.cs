@@ -108,28 +108,46 @@ public sealed class NiftiReader : IDisposable
     /// </summary>
     public Volume ReadVolume(int index)
     {
+        // The voxels are allocated only once the file has delivered all of the volume's bytes, so a small
+        // .nii.gz whose header claims a gigabyte is refused as truncated without allocating it.
+        var raw = ReadRaw(index);
         var data = GC.AllocateUninitializedArray<float>(checked((int)Header.VoxelsPerVolume));
-        ReadVolume(index, data);
+        Convert(raw, data);
         return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
     }
 
     /// <summary>Reads volume <paramref name="index"/> into <paramref name="destination"/> (nx·ny·nz floats).</summary>
     public void ReadVolume(int index, Span<float> destination)
     {
+        if (destination.Length != Header.VoxelsPerVolume)
+            throw new ArgumentException($"A {Header.Nx}×{Header.Ny}×{Header.Nz} volume needs {Header.VoxelsPerVolume} floats, got {destination.Length}.", nameof(destination));
+        Convert(ReadRaw(index), destination);
+    }
+
+    private void Convert(Span<byte> raw, Span<float> destination) =>
+        NiftiVoxelConverter.ToFloat(raw, Header.DataType, Header.IsBigEndian == BitConverter.IsLittleEndian,
+            Header.HasScaling, Header.SclSlope, Header.SclInter, destination);
+
+    /// <summary>
+    /// The stored bytes of volume <paramref name="index"/> (in <see cref="_buffer"/>). An uncompressed file was
+    /// checked at open to hold them all; a gzip stream's buffer grows (doubling from 1 MiB) only as its data
+    /// arrive, so memory follows the bytes really there, not what the header claims.
+    /// </summary>
+    private Span<byte> ReadRaw(int index)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, VolumeCount);
-        if (destination.Length != Header.VoxelsPerVolume)
-            throw new ArgumentException($"A {Header.Nx}×{Header.Ny}×{Header.Nz} volume needs {Header.VoxelsPerVolume} floats, got {destination.Length}.", nameof(destination));
-
         int n = (int)Header.BytesPerVolume;
-        _buffer ??= new byte[Math.Max(n, 1 << 14)];
-        var raw = _buffer.AsSpan(0, n);
         long start = _dataBase + index * Header.BytesPerVolume;
         try
         {
-            if (_gzip) ReadGzip(start, raw, index);
-            else ReadPlain(start, raw, index);
+            if (_gzip) ReadGzip(start, n, index);
+            else
+            {
+                if (_buffer is null || _buffer.Length < n) _buffer = new byte[Math.Max(n, 1 << 14)];
+                ReadPlain(start, _buffer.AsSpan(0, n), index);
+            }
         }
         catch (InvalidDataException ex)
         {
@@ -141,8 +159,7 @@ public sealed class NiftiReader : IDisposable
             Close();
             throw new InputDataException(_dataPath, $"cannot read: {OneLine(ex.Message)}", ex);
         }
-        NiftiVoxelConverter.ToFloat(raw, Header.DataType, Header.IsBigEndian == BitConverter.IsLittleEndian,
-            Header.HasScaling, Header.SclSlope, Header.SclInter, destination);
+        return _buffer.AsSpan(0, n);
     }
 
     /// <summary>Reads all volumes in order (sequential, so a .nii.gz is decompressed once).</summary>
@@ -159,13 +176,14 @@ public sealed class NiftiReader : IDisposable
         if (got < raw.Length) throw Truncated(index, start + got);
     }
 
-    private void ReadGzip(long start, Span<byte> raw, int index)
+    private void ReadGzip(long start, int n, int index)
     {
         if (_stream is null || start < _pos) Reopen();
         var s = (CheckedGzipStream)_stream!;
-        var skip = _buffer!.AsSpan();
+        _buffer ??= new byte[Math.Clamp(n, 1 << 14, GrowFrom)];
         try
         {
+            var skip = _buffer.AsSpan();
             while (_pos < start)
             {
                 int want = (int)Math.Min(skip.Length, start - _pos);
@@ -174,14 +192,15 @@ public sealed class NiftiReader : IDisposable
                 _pos += got;
             }
             int total = 0;
-            while (total < raw.Length)
+            while (total < n)
             {
-                int got = s.Read(raw[total..]);
+                if (total == _buffer.Length) Array.Resize(ref _buffer, (int)Math.Min(n, 2L * _buffer.Length));
+                int got = s.Read(_buffer.AsSpan(total, Math.Min(n, _buffer.Length) - total));
                 if (got == 0) break;
                 total += got;
                 _pos += got;
             }
-            if (total < raw.Length) throw Truncated(index, _pos);
+            if (total < n) throw Truncated(index, _pos);
             if (index == VolumeCount - 1) ReadToEnd(s);
         }
         catch (InvalidDataException) when (s.EndReached && _pos < _dataBase + (long)VolumeCount * Header.BytesPerVolume)
@@ -190,6 +209,9 @@ public sealed class NiftiReader : IDisposable
             throw Truncated(index, _pos);
         }
     }
+
+    /// <summary>First size (bytes) of the buffer a compressed volume is read into; it doubles as data arrive.</summary>
+    private const int GrowFrom = 1 << 20;
 
     /// <summary>Reads past the last volume to the end of the gzip stream, which checks its trailer.</summary>
     private void ReadToEnd(CheckedGzipStream s)

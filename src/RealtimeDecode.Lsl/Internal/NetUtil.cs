@@ -112,17 +112,18 @@ internal sealed class SocketReader(Socket socket, int bufferSize = 65536)
         return _buffer[_start++];
     }
 
-    /// <summary>Reads everything until the peer closes the connection.</summary>
-    public async Task<byte[]> ReadToEndAsync(CancellationToken ct)
+    /// <summary>Reads everything until the peer closes the connection; null once more than <paramref name="maxBytes"/> arrived.</summary>
+    public async Task<byte[]?> ReadToEndAsync(int maxBytes, CancellationToken ct)
     {
         var ms = new MemoryStream();
         ms.Write(_buffer, _start, _end - _start);
         _start = _end = 0;
-        while (true)
+        while (ms.Length <= maxBytes)
         {
             var n = await socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
             if (n == 0) return ms.ToArray();
             ms.Write(_buffer, 0, n);
         }
+        return null;
     }
 }

@@ -28,7 +28,8 @@ internal sealed class TimedTextTable
     /// </summary>
     public static TimedTextTable Read(TextReader reader, string name, string[] required, string[]? numericColumns)
     {
-        string? header = reader.ReadLine();
+        var lines = new BoundedLineReader(reader, name);
+        string? header = lines.ReadLine();
         if (header is null || header.Trim().Length == 0) throw new InputDataException(name, "empty file: no header row");
         var cols = header.TrimEnd('\r').Split('\t');
         for (int i = 0; i < cols.Length; i++) cols[i] = cols[i].Trim();
@@ -65,7 +66,7 @@ internal sealed class TimedTextTable
         var values = new List<double>();
         int lineNo = 1;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
             lineNo++;
             line = line.TrimEnd('\r');

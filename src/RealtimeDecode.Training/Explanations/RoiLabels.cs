@@ -29,7 +29,7 @@ public sealed record RoiLabels(IReadOnlyList<string> Names, IReadOnlyList<string
     public static RoiLabels Read(string path, int roiCount)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
-        var lines = File.ReadAllLines(path);
+        var lines = BoundedLineReader.ReadAllLines(path);
         int first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
         if (first < 0) throw new InputDataException(path, "empty labels table (expected a header row with index and name)");
         var header = lines[first].TrimStart('\uFEFF').Split('\t').Select(c => c.Trim().ToLowerInvariant()).ToArray();
