@@ -26,7 +26,8 @@ public sealed record EstimateFrame(
     /// <summary>True when the window of this estimate holds a high-motion volume (FD above the session's threshold).</summary>
     public bool Censored { get; init; }
 
-    /// <summary>The latest high-motion volume in the window when <see cref="Censored"/>, else null.</summary>
+    /// <summary>The latest high-motion volume among the last window-length volumes (the estimate's window), or null;
+    /// set on warm-up volumes too, so a volume's own high motion shows on its frame.</summary>
     public int? HighMotionVolume { get; init; }
 
     /// <summary>True when the censor policy says the participant display and LSL must not get this estimate.</summary>

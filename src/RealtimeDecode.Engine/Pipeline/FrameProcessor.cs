@@ -121,9 +121,10 @@ internal sealed class FrameProcessor
             {
                 NotFinite = notFinite,
                 Motion = motion,
-                // only an estimate is censored or withheld; a warm-up or failed volume has none
+                // only an estimate is censored or withheld; a warm-up or failed volume has none, but its
+                // window may already hold a high-motion volume
                 Censored = estimates is not null && censor is { Censored: true },
-                HighMotionVolume = estimates is not null ? censor?.HighMotionVolume : null,
+                HighMotionVolume = censor?.HighMotionVolume,
                 Withheld = estimates is not null && censor is { Withheld: true },
             };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
