@@ -15,7 +15,7 @@ import numpy as np
 
 OUT = sys.argv[1]
 W = 13
-CONDITIONS = ["still", "still-corrected", "uncorrected", "realigned", "regressed", "censored", "censored-fd1", "censored-fd1.5"]
+CONDITIONS = ["still", "still-realigned", "still-corrected", "uncorrected", "realigned", "regressed6", "regressed", "censored", "censored-fd1", "censored-fd1.5"]
 func = os.path.join(OUT, "moving", "sub-01", "func", "sub-01_task-alice_run-2_")
 motion = np.genfromtxt(func + "desc-truth_motion.tsv", names=True, delimiter="\t")
 fd = np.nan_to_num(motion["framewise_displacement"])
@@ -56,7 +56,7 @@ for c, d in rows.items():
           + f" | {d['mean']:.3f} | {d['joy_fd']:.3f} | {d['joy_fd_partial']:.3f} |")
 if "still" in rows:
     for c in rows:
-        if c in ("still", "still-corrected", "uncorrected"):
+        if c.startswith("still") or c == "uncorrected":
             continue
         d, s, u = rows[c], rows["still"], rows.get("uncorrected")
         ok_still = abs(d["mean"] - s["mean"]) <= 0.05

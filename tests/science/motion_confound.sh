@@ -26,9 +26,11 @@ run() {
 }
 
 run still still "$SEARCH"
+run still-realigned still "$SEARCH" --realign
 run still-corrected still "$SEARCH" --realign --motion-regressors 24
 run uncorrected moving "$SEARCH"
 run realigned moving "$SEARCH" --realign
+run regressed6 moving "$SEARCH" --realign --motion-regressors 6
 run regressed moving "$SEARCH" --realign --motion-regressors 24
 run censored moving "$FIXED" --realign --motion-regressors 24 --censor withhold
 run censored-fd1 moving "$FIXED" --realign --motion-regressors 24 --censor withhold --fd-threshold 1
