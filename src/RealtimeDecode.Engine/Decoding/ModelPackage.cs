@@ -635,6 +635,24 @@ public sealed class ModelPackage
                     throw new InputDataException(r.File, $"features.preprocessing.nuisance_count is {n}, allowed 0 (no nuisance series are supplied with the volumes)");
             }
 
+            if (pre.ContainsKey("realign")) r.Bool(pre, "realign");
+            if (pre.ContainsKey("motion_regressors"))
+            {
+                int m = r.Int(pre, "motion_regressors");
+                if (m is not (0 or 6 or 12 or 24))
+                    throw new InputDataException(r.File, $"features.preprocessing.motion_regressors is {m}, allowed 0, 6, 12 or 24");
+            }
+
+            if (pre.ContainsKey("fd_threshold_mm"))
+            {
+                double fd = r.Double(pre, "fd_threshold_mm");
+                if (!(fd >= 0))
+                    throw new InputDataException(r.File, $"features.preprocessing.fd_threshold_mm is {fd.ToString(System.Globalization.CultureInfo.InvariantCulture)}, allowed a number of mm ≥ 0");
+            }
+
+            if (pre.ContainsKey("censor") && !Motion.CensorPolicyNames.TryParse(r.String(pre, "censor"), out _))
+                throw new InputDataException(r.File, $"features.preprocessing.censor is '{Printable(r.String(pre, "censor"))}', allowed publish, flag or withhold");
+
             pre = (JsonObject)pre.DeepClone();
         }
 

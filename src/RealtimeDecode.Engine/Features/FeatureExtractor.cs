@@ -14,7 +14,12 @@ namespace RealtimeDecode.Engine.Features;
 /// (<see cref="VolumeRealignment"/>: the given reference volume, else the run's first volume), then ROI means over the atlas's labels
 /// (<see cref="RoiExtractor"/>, in the atlas's label order; a label with no voxels gives NaN),
 /// preprocessing (<see cref="Preprocessor"/>), then sliding-window connectivity
-/// (<see cref="SlidingWindowCorrelation"/>) for DFC features. The live pipeline calls the three steps
+/// (<see cref="SlidingWindowCorrelation"/>) for DFC features. With realignment, the motion regressors of
+/// <see cref="PreprocessingOptions.MotionRegressors"/> come from each volume's own estimate, each volume's
+/// FD feeds a <see cref="MotionCensor"/> over the feature span (<see cref="LastCensor"/>), and a volume whose
+/// estimate failed (<see cref="MotionEstimate.IsValid"/> false: blank, no overlap, not converged, poor fit)
+/// is left out of the preprocessing and the window, as a missing volume is: its cleaned values (and ROI
+/// features) are NaN and it yields no connectivity, so no NaN enters the window. The live pipeline calls the three steps
 /// as its roi, clean and dfc stages; the offline commands call <see cref="Push"/>; both therefore
 /// give the same numbers. State is per run: make a new extractor for each run. Every returned array
 /// is new and belongs to the caller.
@@ -27,6 +32,7 @@ public sealed class FeatureExtractor
     private readonly Preprocessor _pre;
     private readonly SlidingWindowCorrelation? _dfc;
     private readonly VolumeRealignment? _realignment;
+    private readonly MotionCensor? _censor;
 
     /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
     public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
@@ -43,7 +49,15 @@ public sealed class FeatureExtractor
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
-        if (settings.Realign) _realignment = realignment ?? new VolumeRealignment();
+        if (settings.Realign)
+        {
+            _realignment = realignment ?? new VolumeRealignment();
+            _censor = new MotionCensor(settings.FdThresholdMm, settings.Span);
+        }
+        else if (settings.Preprocessing.MotionRegressors > 0)
+        {
+            throw new ArgumentException("Motion regressors need realignment.", nameof(settings));
+        }
     }
 
     public FeatureSettings Settings { get; }
@@ -63,6 +77,15 @@ public sealed class FeatureExtractor
     /// <summary>The motion of the last volume passed to <see cref="Realign"/> (null without realignment).</summary>
     public MotionEstimate? LastMotion { get; private set; }
 
+    /// <summary>The censoring of the window ending at the last volume passed to <see cref="Realign"/> (null without realignment).</summary>
+    public CensorVerdict? LastCensor { get; private set; }
+
+    /// <summary>High-motion volumes so far (0 without realignment).</summary>
+    public int HighMotionCount => _censor?.HighMotionCount ?? 0;
+
+    /// <summary>True when the last volume's realignment failed: it is left out of the preprocessing and the window.</summary>
+    public bool LastFailed => LastMotion is { IsValid: false };
+
     /// <summary>
     /// With realignment on, the volume resliced onto the reference grid (NaN where it has no data, all NaN
     /// when the estimate failed) and its motion in <see cref="LastMotion"/>; otherwise the volume itself.
@@ -72,6 +95,10 @@ public sealed class FeatureExtractor
         if (_realignment is null) return volume;
         var (motion, resliced) = _realignment.Process(volume);
         LastMotion = motion;
+        bool high = motion.IsValid && _censor!.Push(volume.Index, motion.FramewiseDisplacement);
+        bool censored = _censor!.IsCensored(volume.Index);
+        LastCensor = new CensorVerdict(censored, censored ? _censor.LastHighMotionVolume : null, high,
+            censored && Settings.Censor == CensorPolicy.Withhold);
         return new Volume(volume.Nx, volume.Ny, volume.Nz, resliced, volume.Affine, volume.Index, volume.OnsetSeconds);
     }
 
@@ -87,18 +114,24 @@ public sealed class FeatureExtractor
         return roi;
     }
 
-    /// <summary>The ROI values after preprocessing over the run so far.</summary>
+    /// <summary>The ROI values after preprocessing over the run so far (all NaN, not pushed, for a failed volume).</summary>
     public double[] Clean(double[] roi)
     {
         var clean = new double[RoiCount];
-        _pre.Push(roi, clean);
+        if (LastFailed)
+        {
+            Array.Fill(clean, double.NaN);
+            return clean;
+        }
+        _pre.Push(roi, [], Settings.Preprocessing.MotionRegressors > 0 ? LastMotion!.Parameters : [], clean);
         return clean;
     }
 
-    /// <summary>The feature vector of the newest volume, or null while the window is still filling.</summary>
+    /// <summary>The feature vector of the newest volume, or null while the window is still filling (or, for DFC, when the volume's realignment failed).</summary>
     public double[]? Features(double[] clean)
     {
         if (_dfc is null) return (double[])clean.Clone();
+        if (LastFailed) return null;
         // The kernel writes straight into a pooled array (its state lives elsewhere, so the array's old
         // contents do not matter); the live fan-out gives it back when its last sink is done.
         var edges = FrameBufferPool.Shared.Rent(_dfc.EdgeCount);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Preprocessing;
 using RealtimeDecode.Imaging;
 
@@ -29,6 +30,57 @@ public sealed record FeatureSettings
     /// </summary>
     public bool Realign { get; init; }
 
+    /// <summary>
+    /// FD (mm, Power 2012) above which a volume is high-motion (<see cref="Motion.MotionCensor"/>); with
+    /// <see cref="Realign"/> recorded as <c>"fd_threshold_mm"</c> (absent: 0.5). ≥ 0.
+    /// </summary>
+    public double FdThresholdMm { get; init; } = DefaultFdThresholdMm;
+
+    /// <summary>
+    /// What becomes of an estimate whose window holds a high-motion volume; with <see cref="Realign"/> recorded
+    /// as <c>"censor"</c> (absent: flag). Under <see cref="Motion.CensorPolicy.Withhold"/> offline feature
+    /// tables leave such windows out, as the live session withholds them.
+    /// </summary>
+    public Motion.CensorPolicy Censor { get; init; } = Motion.CensorPolicy.Flag;
+
+    /// <summary>Default of <see cref="FdThresholdMm"/> (mm), the conventional Power et al. (2012) threshold.</summary>
+    public const double DefaultFdThresholdMm = 0.5;
+
+    /// <summary>
+    /// Throws <see cref="InputDataException"/> (naming <paramref name="source"/>) when motion regressors or
+    /// censoring settings are given without realignment, or are out of range.
+    /// </summary>
+    public void ValidateMotion(string? source = null)
+    {
+        if (Preprocessing.MotionRegressors is not (0 or 6 or 12 or 24))
+            throw new InputDataException(source, $"motion regressors must be 0, 6, 12 or 24, got {Preprocessing.MotionRegressors}");
+        if (Preprocessing.MotionRegressors > 0 && !Realign)
+            throw new InputDataException(source, $"{Preprocessing.MotionRegressors} motion regressors need realignment (--realign)");
+        if (!(FdThresholdMm >= 0) || !double.IsFinite(FdThresholdMm))
+            throw new InputDataException(source, string.Create(CultureInfo.InvariantCulture, $"the FD threshold must be a finite number of mm ≥ 0, got {FdThresholdMm}"));
+    }
+
+    /// <summary>
+    /// The first difference between the motion handling of a model package (<paramref name="package"/>) and a
+    /// session or command (this), as one sentence naming the option to change, or null when they agree.
+    /// </summary>
+    public string? MotionMismatch(FeatureSettings package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        if (package.Realign != Realign)
+            return package.Realign
+                ? "the model was trained on realigned volumes: run the session with --realign"
+                : "the model was trained without realignment: run the session without --realign";
+        if (!Realign) return null;
+        if (package.Preprocessing.MotionRegressors != Preprocessing.MotionRegressors)
+            return $"the model was trained with {package.Preprocessing.MotionRegressors} motion regressors, the session has {Preprocessing.MotionRegressors}: give --motion-regressors {package.Preprocessing.MotionRegressors}";
+        if (package.FdThresholdMm != FdThresholdMm)
+            return string.Create(CultureInfo.InvariantCulture, $"the model was trained with an FD threshold of {package.FdThresholdMm} mm, the session has {FdThresholdMm} mm: give --fd-threshold {package.FdThresholdMm}");
+        if (package.Censor != Censor)
+            return $"the model was trained with censoring '{package.Censor.Name()}', the session has '{Censor.Name()}': give --censor {package.Censor.Name()}";
+        return null;
+    }
+
     /// <summary>Volumes a feature row summarises: the window length for DFC, 1 for ROI amplitudes.</summary>
     public int Span => Kind == FeatureKind.Dfc ? Window.Window : 1;
 
@@ -41,7 +93,7 @@ public sealed record FeatureSettings
         Taper = Kind == FeatureKind.Dfc ? TaperName(Window.Taper) : null,
         FisherZ = Kind == FeatureKind.Dfc ? Window.FisherZ : null,
         AtlasSha256 = atlasSha256,
-        Preprocessing = PreprocessingJson(Preprocessing, Realign),
+        Preprocessing = PreprocessingJson(Preprocessing, Realign, FdThresholdMm, Censor),
     };
 
     /// <summary>The settings a model package was trained with.</summary>
@@ -49,13 +101,20 @@ public sealed record FeatureSettings
     {
         var pre = PreprocessingOptions.None;
         bool realign = false;
+        double fd = DefaultFdThresholdMm;
+        var censor = Motion.CensorPolicy.Flag;
         if (spec.Preprocessing is { } p)
         {
             int detrend = p["detrend_order"]?.GetValue<int>() ?? -1;
             bool z = p["zscore"]?.GetValue<bool>() ?? false;
             int nuisance = p["nuisance_count"]?.GetValue<int>() ?? 0;
-            pre = new PreprocessingOptions(detrend, z, nuisance);
+            int motion = p["motion_regressors"]?.GetValue<int>() ?? 0;
+            pre = new PreprocessingOptions(detrend, z, nuisance, motion);
             realign = p["realign"]?.GetValue<bool>() ?? false;
+            fd = p["fd_threshold_mm"]?.GetValue<double>() ?? DefaultFdThresholdMm;
+            string? policy = p["censor"]?.GetValue<string>();
+            if (policy is not null && !Motion.CensorPolicyNames.TryParse(policy, out censor))
+                throw new InputDataException(packageName, $"unknown censor policy '{policy}' in the feature spec (publish, flag or withhold)");
         }
         var window = new SlidingWindowOptions
         {
@@ -63,10 +122,17 @@ public sealed record FeatureSettings
             Taper = spec.Taper is null ? WindowTaper.Rectangular : ParseTaper(spec.Taper, packageName),
             FisherZ = spec.FisherZ ?? false,
         };
-        return new FeatureSettings { Kind = spec.Kind, Window = window, Preprocessing = pre, Realign = realign };
+        var settings = new FeatureSettings { Kind = spec.Kind, Window = window, Preprocessing = pre, Realign = realign, FdThresholdMm = fd, Censor = censor };
+        settings.ValidateMotion(packageName);
+        return settings;
     }
 
-    public static JsonObject PreprocessingJson(PreprocessingOptions p, bool realign = false)
+    /// <summary>
+    /// The package's <c>preprocessing</c> object. Realignment, motion regressors and censoring are written only
+    /// with realignment on, so packages made without it keep their exact spec.
+    /// </summary>
+    public static JsonObject PreprocessingJson(PreprocessingOptions p, bool realign = false,
+        double fdThresholdMm = DefaultFdThresholdMm, Motion.CensorPolicy censor = Motion.CensorPolicy.Flag)
     {
         var json = new JsonObject
         {
@@ -74,8 +140,13 @@ public sealed record FeatureSettings
             ["zscore"] = p.ZScore,
             ["nuisance_count"] = p.NuisanceCount,
         };
-        // written only when on, so packages made without realignment keep their exact spec
-        if (realign) json["realign"] = true;
+        if (realign)
+        {
+            json["realign"] = true;
+            json["motion_regressors"] = p.MotionRegressors;
+            json["fd_threshold_mm"] = fdThresholdMm;
+            json["censor"] = censor.Name();
+        }
         return json;
     }
 
@@ -100,9 +171,12 @@ public sealed record FeatureSettings
         ? $"ROI amplitudes, {Describe(Preprocessing)}"
         : string.Create(CultureInfo.InvariantCulture, $"DFC W={Window.Window} {TaperName(Window.Taper)}{(Window.FisherZ ? " Fisher z" : "")}, {Describe(Preprocessing)}");
 
-    private string Describe(PreprocessingOptions p) => (Realign ? "realigned, " : "") + DescribeCleaning(p);
+    private string Describe(PreprocessingOptions p) => (Realign
+        ? string.Create(CultureInfo.InvariantCulture, $"realigned (FD > {FdThresholdMm} mm censored: {Censor.Name()}), ")
+        : "") + DescribeCleaning(p);
 
     private static string DescribeCleaning(PreprocessingOptions p) =>
-        p.DetrendOrder < 0 && !p.ZScore && p.NuisanceCount == 0 ? "no preprocessing"
-        : string.Join(" + ", new[] { p.DetrendOrder >= 0 ? $"detrend order {p.DetrendOrder}" : null, p.NuisanceCount > 0 ? $"{p.NuisanceCount} nuisance" : null, p.ZScore ? "z-score" : null }.Where(s => s is not null));
+        !p.Regresses && !p.ZScore ? "no preprocessing"
+        : string.Join(" + ", new[] { p.DetrendOrder >= 0 ? $"detrend order {p.DetrendOrder}" : null, p.NuisanceCount > 0 ? $"{p.NuisanceCount} nuisance" : null,
+            p.MotionRegressors > 0 ? $"{p.MotionRegressors} motion regressors" : null, p.ZScore ? "z-score" : null }.Where(s => s is not null));
 }

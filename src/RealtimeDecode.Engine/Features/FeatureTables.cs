@@ -25,7 +25,9 @@ public static class FeatureTables
 
     /// <summary>
     /// Features of every volume of <paramref name="run"/> whose window is complete; the table's
-    /// <c>volume</c> is the last volume of each window. Checks the atlas against the run first.
+    /// <c>volume</c> is the last volume of each window. Checks the atlas against the run first. As in the
+    /// live session, a volume whose realignment failed has no connectivity row (its ROI row is NaN), and under
+    /// <see cref="Motion.CensorPolicy.Withhold"/> neither has a window holding a high-motion volume.
     /// </summary>
     public static NumericTable FromRun(BoldRun run, Atlas atlas, FeatureSettings settings, IProgress<double>? progress = null,
         Motion.VolumeRealignment? realignment = null, Action<Motion.MotionEstimate>? motion = null)
@@ -42,7 +44,7 @@ public static class FeatureTables
         {
             var f = extractor.Push(v);
             if (extractor.LastMotion is { } m) motion?.Invoke(m);
-            if (f is not null) { volumes.Add(v.Index); values.AddRange(f); }
+            if (f is not null && extractor.LastCensor is not { Withheld: true }) { volumes.Add(v.Index); values.AddRange(f); }
             progress?.Report(++n / (double)run.VolumeCount);
         }
         var columns = settings.Kind == FeatureKind.Dfc ? EdgeColumns(atlas.Names) : RoiColumns(atlas);

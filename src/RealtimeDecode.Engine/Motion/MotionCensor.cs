@@ -30,6 +30,9 @@ public sealed class MotionCensor
     /// <summary>Volumes per estimate window.</summary>
     public int Window { get; }
 
+    /// <summary>The latest high-motion volume seen so far, or null.</summary>
+    public int? LastHighMotionVolume => _lastHigh == int.MinValue ? null : _lastHigh;
+
     /// <summary>High-motion volumes seen so far.</summary>
     public int HighMotionCount { get; private set; }
 

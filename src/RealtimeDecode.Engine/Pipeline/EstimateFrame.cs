@@ -23,9 +23,22 @@ public sealed record EstimateFrame(
     /// <summary>The volume's head motion when the session realigns, else null.</summary>
     public Motion.MotionEstimate? Motion { get; init; }
 
-    /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
-    public bool IsWarmingUp => Estimates is null && !NotFinite;
+    /// <summary>True when the window of this estimate holds a high-motion volume (FD above the session's threshold).</summary>
+    public bool Censored { get; init; }
 
-    /// <summary><see cref="EstimateState.WarmingUp"/>, <see cref="EstimateState.Ready"/> or <see cref="EstimateState.NotFinite"/>.</summary>
-    public EstimateState State => NotFinite ? EstimateState.NotFinite : IsWarmingUp ? EstimateState.WarmingUp : EstimateState.Ready;
+    /// <summary>The latest high-motion volume among the last window-length volumes (the estimate's window), or null;
+    /// set on warm-up volumes too, so a volume's own high motion shows on its frame.</summary>
+    public int? HighMotionVolume { get; init; }
+
+    /// <summary>True when the censor policy says the participant display and LSL must not get this estimate.</summary>
+    public bool Withheld { get; init; }
+
+    /// <summary>True when the volume's realignment failed: it has no estimate and was left out of the window.</summary>
+    public bool MotionFailed => Motion is { IsValid: false };
+
+    /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
+    public bool IsWarmingUp => Estimates is null && !NotFinite && !MotionFailed;
+
+    /// <summary><see cref="EstimateState.WarmingUp"/>, <see cref="EstimateState.Ready"/>, <see cref="EstimateState.NotFinite"/> or <see cref="EstimateState.MotionFailed"/>.</summary>
+    public EstimateState State => NotFinite ? EstimateState.NotFinite : MotionFailed ? EstimateState.MotionFailed : IsWarmingUp ? EstimateState.WarmingUp : EstimateState.Ready;
 }

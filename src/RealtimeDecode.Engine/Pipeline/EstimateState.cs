@@ -9,4 +9,7 @@ public enum EstimateState
     Ready,
     /// <summary>The model produced NaN or infinity: no estimate is published.</summary>
     NotFinite,
+    /// <summary>The volume's realignment failed (<see cref="Motion.MotionEstimate.IsValid"/> false): it was left
+    /// out of the preprocessing and the window, as a missing volume is, and has no estimate.</summary>
+    MotionFailed,
 }

@@ -96,6 +96,11 @@ internal sealed class FrameProcessor
             var roi = _stages.Clean(_stages.Roi(volume));
             _geometry.Accept(volume);
             var motion = _stages.Motion?.Invoke();
+            var censor = _stages.Censor?.Invoke();
+            if (motion is { IsValid: false })
+                _log.Warning("Volume {Index}: realignment {RealignStatus}; the volume is left out of the window", arrival.Index, Motion.RealignStatusNames.Name(motion.Status));
+            else if (censor is { HighMotion: true })
+                _log.Warning("Volume {Index}: high motion, framewise displacement {Fd:0.00} mm", arrival.Index, motion?.FramewiseDisplacement);
             var edges = _stages.Connectivity(roi);
             var estimates = edges is null ? null : _stages.Decode(edges);
             bool notFinite = estimates is not null && !estimates.All(double.IsFinite);
@@ -112,7 +117,16 @@ internal sealed class FrameProcessor
             var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
                 new RoiFrame(arrival.Index, onset, roi, timing),
                 edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
-                estimates) { NotFinite = notFinite, Motion = motion };
+                estimates)
+            {
+                NotFinite = notFinite,
+                Motion = motion,
+                // only an estimate is censored or withheld; a warm-up or failed volume has none, but its
+                // window may already hold a high-motion volume
+                Censored = estimates is not null && censor is { Censored: true },
+                HighMotionVolume = censor?.HighMotionVolume,
+                Withheld = estimates is not null && censor is { Withheld: true },
+            };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
                 _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
             frames.Add(frame);

@@ -19,6 +19,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <param name="Skip">Called with the volume index when a TR slot has no data (missing or corrupt), so
 /// stateful stages can mark the gap; null = the gap is simply not pushed.</param>
 /// <param name="Motion">With realignment (done inside <paramref name="Roi"/>), the motion of the volume the roi stage just took; null = no realignment.</param>
+/// <param name="Censor">With realignment, the censoring of the window ending at the volume the roi stage just took; null = none.</param>
 public sealed record PipelineStages(
     Func<VolumeArrival, Volume> Read,
     Func<Volume, double[]> Roi,
@@ -26,7 +27,8 @@ public sealed record PipelineStages(
     Func<double[], double[]?> Connectivity,
     Func<double[], double[]> Decode,
     Action<int>? Skip = null,
-    Func<Motion.MotionEstimate?>? Motion = null)
+    Func<Motion.MotionEstimate?>? Motion = null,
+    Func<Motion.CensorVerdict?>? Censor = null)
 {
     /// <summary>
     /// A reader that uses the arrival's in-memory provider when it has one and otherwise reads its file

@@ -31,7 +31,7 @@ public sealed record SessionSummary(
             if (f is EstimateFrame e)
             {
                 if (e.IsWarmingUp) warm++;
-                else if (!e.NotFinite) latencies.Add(e.Timing.LatencyMs);
+                else if (!e.NotFinite && !e.MotionFailed) latencies.Add(e.Timing.LatencyMs);
             }
         }
         int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];

@@ -5,12 +5,15 @@ namespace RealtimeDecode.Engine.Preprocessing;
 /// <summary>
 /// The preprocessing chain applied to each ROI frame, online and offline alike, in this order:
 /// <list type="number">
-/// <item>Regression (when <see cref="PreprocessingOptions.DetrendOrder"/> ≥ 0 or
-/// <see cref="PreprocessingOptions.NuisanceCount"/> &gt; 0): ONE cumulative GLM per ROI with an
-/// intercept, the time powers t¹..t^order (t = frame index in volumes) and the frame's nuisance
-/// values; the output is the residual of the current frame from the fit over all frames so far
-/// (the joint fit equals <c>np.linalg.lstsq([1, t, …, t^p, N], Y)</c> on the frames so far, which is
-/// what detrending both the data and the nuisances before regression gives).</item>
+/// <item>Regression (when <see cref="PreprocessingOptions.Regresses"/>): ONE cumulative GLM per ROI with an
+/// intercept, the time powers t¹..t^order (t = frame index in volumes), the frame's nuisance
+/// values and, with <see cref="PreprocessingOptions.MotionRegressors"/> = 6, 12 or 24, the
+/// <see cref="MotionRegressors"/> expansion of the frame's six rigid parameters (column order: time
+/// powers, nuisances, motion); the output is the residual of the current frame from the fit over all
+/// frames so far (the joint fit equals <c>np.linalg.lstsq([1, t, …, t^p, N, M], Y)</c> on the frames so
+/// far, which is what detrending both the data and the nuisances before regression gives). A frame
+/// whose motion parameters are not all finite (a failed realignment) gives NaN for every ROI, is left
+/// out of the fit and does not become the previous volume of the motion derivatives.</item>
 /// <item>Z-score (when <see cref="PreprocessingOptions.ZScore"/>): <see cref="RunningZScore"/> over
 /// the stage-1 outputs so far (N−1; 0 while N &lt; 2 or the variance is 0).</item>
 /// </list>
@@ -21,6 +24,7 @@ public sealed class Preprocessor
 {
     private readonly CumulativeGlm? _glm;
     private readonly RunningZScore? _z;
+    private readonly MotionRegressors? _motion;
     private readonly double[] _x;
     private readonly int _order;
     private long _frame;
@@ -35,7 +39,8 @@ public sealed class Preprocessor
         Options = options;
         Channels = channels;
         _order = Math.Max(options.DetrendOrder, 0);
-        _x = new double[_order + options.NuisanceCount];
+        _x = new double[_order + options.NuisanceCount + options.MotionRegressors];
+        if (options.MotionRegressors > 0) _motion = new MotionRegressors(options.MotionRegressors);
         if (options.Regresses) _glm = new CumulativeGlm(channels, _x.Length);
         if (options.ZScore) _z = new RunningZScore(channels);
     }
@@ -52,18 +57,35 @@ public sealed class Preprocessor
     /// <summary>Processes a frame without nuisance values (only when <see cref="PreprocessingOptions.NuisanceCount"/> is 0).</summary>
     public void Push(ReadOnlySpan<double> frame, Span<double> output) => Push(frame, ReadOnlySpan<double>.Empty, output);
 
-    /// <summary>Processes one frame; <paramref name="output"/> may alias <paramref name="frame"/>.</summary>
+    /// <summary>Processes one frame without motion parameters (only when <see cref="PreprocessingOptions.MotionRegressors"/> is 0).</summary>
     /// <exception cref="ArgumentException">A span length differs from the channel or nuisance count.</exception>
-    public void Push(ReadOnlySpan<double> frame, ReadOnlySpan<double> nuisance, Span<double> output)
+    public void Push(ReadOnlySpan<double> frame, ReadOnlySpan<double> nuisance, Span<double> output) =>
+        Push(frame, nuisance, ReadOnlySpan<double>.Empty, output);
+
+    /// <summary>
+    /// Processes one frame with its nuisance values and its six rigid motion parameters (trans mm, rot rad;
+    /// empty when <see cref="PreprocessingOptions.MotionRegressors"/> is 0); <paramref name="output"/> may alias <paramref name="frame"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span length differs from the channel, nuisance or parameter count.</exception>
+    public void Push(ReadOnlySpan<double> frame, ReadOnlySpan<double> nuisance, ReadOnlySpan<double> motion, Span<double> output)
     {
         Check.Length(frame.Length, Channels, nameof(frame), "channels");
         Check.Length(nuisance.Length, Options.NuisanceCount, nameof(nuisance), "nuisance series");
+        Check.Length(motion.Length, _motion is null ? 0 : Motion.RigidTransform.ParameterCount, nameof(motion), "motion parameters");
         Check.Length(output.Length, Channels, nameof(output), "channels");
         long t = _frame++;
         if (_glm is not null)
         {
             OnlineDetrend.FillTime(_x.AsSpan(0, _order), t);
             nuisance.CopyTo(_x.AsSpan(_order));
+            if (_motion is not null)
+            {
+                var m = _x.AsSpan(_order + Options.NuisanceCount);
+                // A failed volume's NaN parameters must not become the previous volume of the derivatives:
+                // the GLM skips the frame on its NaN regressors, the next volume is differenced against the last valid one.
+                if (AllFinite(motion)) _motion.Push(motion, m);
+                else m.Fill(double.NaN);
+            }
             _glm.Push(_x, frame, output);
             frame = output;
         }
@@ -76,6 +98,7 @@ public sealed class Preprocessor
     {
         _glm?.Reset();
         _z?.Reset();
+        _motion?.Reset();
         _frame = 0;
     }
 
@@ -85,7 +108,14 @@ public sealed class Preprocessor
     /// row-major with <see cref="PreprocessingOptions.NuisanceCount"/> columns (empty when 0).
     /// Returns a new row-major array of the same shape.
     /// </summary>
-    public static double[] Run(ReadOnlySpan<double> frames, int channels, ReadOnlySpan<double> nuisance, PreprocessingOptions options)
+    public static double[] Run(ReadOnlySpan<double> frames, int channels, ReadOnlySpan<double> nuisance, PreprocessingOptions options) =>
+        Run(frames, channels, nuisance, ReadOnlySpan<double>.Empty, options);
+
+    /// <summary>
+    /// As <see cref="Run(ReadOnlySpan{double}, int, ReadOnlySpan{double}, PreprocessingOptions)"/> with the six
+    /// motion parameters of each frame, row-major (empty when <see cref="PreprocessingOptions.MotionRegressors"/> is 0).
+    /// </summary>
+    public static double[] Run(ReadOnlySpan<double> frames, int channels, ReadOnlySpan<double> nuisance, ReadOnlySpan<double> motion, PreprocessingOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentNullException.ThrowIfNull(options);
@@ -95,10 +125,13 @@ public sealed class Preprocessor
         int k = options.NuisanceCount;
         if (nuisance.Length != (long)rows * k)
             throw new ArgumentException($"The nuisance table has {nuisance.Length} values, {rows} frames × {k} series need {(long)rows * k}.", nameof(nuisance));
+        int m = options.MotionRegressors > 0 ? Motion.RigidTransform.ParameterCount : 0;
+        if (motion.Length != (long)rows * m)
+            throw new ArgumentException($"The motion table has {motion.Length} values, {rows} frames × {m} parameters need {(long)rows * m}.", nameof(motion));
         var p = new Preprocessor(channels, options);
         var result = new double[frames.Length];
         for (int r = 0; r < rows; r++)
-            p.Push(frames.Slice(r * channels, channels), nuisance.Slice(r * k, k), result.AsSpan(r * channels, channels));
+            p.Push(frames.Slice(r * channels, channels), nuisance.Slice(r * k, k), motion.Slice(r * m, m), result.AsSpan(r * channels, channels));
         return result;
     }
 
@@ -124,5 +157,11 @@ public sealed class Preprocessor
         }
         var values = Run(roi.Values, roi.ColumnCount, nuisance is null ? ReadOnlySpan<double>.Empty : nuisance.Values, options);
         return new NumericTable(roi.Columns, (int[])roi.Volumes.Clone(), values);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values) if (!double.IsFinite(v)) return false;
+        return true;
     }
 }

@@ -28,5 +28,8 @@ public static class RecordingLayout
     public const string LogFile = "session.log";
 
     /// <summary>Timing columns of <see cref="EstimatesFile"/>, in order, after the targets.</summary>
+    /// <summary>Column of <c>estimates.tsv</c> (with realignment) that is 1 for an estimate whose window holds a high-motion volume.</summary>
+    public const string CensoredColumn = "censored";
+
     public static readonly IReadOnlyList<string> TimingColumns = ["detected_ms", "read_ms", "decoded_ms", "published_ms", "latency_ms"];
 }

@@ -29,6 +29,12 @@ public sealed record RecordingOptions
     /// framewise_displacement and realign_status, and motion.tsv is written beside it.</summary>
     public bool Motion { get; init; }
 
+    /// <summary>FD (mm) above which a volume is counted high-motion in session.json (with <see cref="Motion"/>).</summary>
+    public double FdThresholdMm { get; init; } = Features.FeatureSettings.DefaultFdThresholdMm;
+
+    /// <summary>The session's censor policy, recorded in session.json (with <see cref="Motion"/>).</summary>
+    public Engine.Motion.CensorPolicy Censor { get; init; } = Engine.Motion.CensorPolicy.Flag;
+
     /// <summary>SHA-256 of the model package (hex), or null.</summary>
     public string? ModelSha256 { get; init; }
 

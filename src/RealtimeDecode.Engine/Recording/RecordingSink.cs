@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
@@ -21,6 +22,11 @@ namespace RealtimeDecode.Engine.Recording;
 /// omitted (not written as n/a); session.json says so under <c>warmup_volumes</c>. A volume whose
 /// estimates were not finite (<see cref="EstimateFrame.NotFinite"/>) has a row of n/a, listed under
 /// <c>not_finite_volumes</c>.</item>
+/// With <see cref="RecordingOptions.Motion"/>, <c>estimates.tsv</c> has a <c>censored</c> column (1 when the
+/// estimate's window holds a high-motion volume, else 0) between the targets and the timing columns; a
+/// withheld estimate is recorded all the same. A volume whose realignment failed has no estimate row and
+/// is listed under <c>motion_failed_volumes</c>; session.json counts the high-motion volumes
+/// (<c>motion.high_motion</c>) and names them.
 /// <item><c>events.tsv</c>: one row per <see cref="RecordMarker"/>.</item>
 /// <item><c>session.json</c>: written at start and rewritten (atomically) at completion with the
 /// counts, the warm-up volumes and any pipeline error.</item>
@@ -50,6 +56,9 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private readonly Dictionary<VolumeStatus, int> _counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
     private readonly List<int> _warmUp = [];
     private readonly List<int> _notFinite = [];
+    private readonly List<int> _motionFailed = [];
+    private readonly List<int> _highMotion = [];
+    private int _censoredRows;
     private double[]? _nanEstimates;
     private int _estimateRows;
     private bool _closed;
@@ -68,6 +77,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             throw new InputDataException(dir, "already holds a recording; choose a new directory");
         var columns = new List<string>(options.TargetNames.Count + 6) { "onset_s" };
         columns.AddRange(options.TargetNames);
+        if (options.Motion) columns.Add(RecordingLayout.CensoredColumn);
         columns.AddRange(RecordingLayout.TimingColumns);
         _row = new double[columns.Count];
         try
@@ -131,6 +141,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _counts[frame.Status]++;
             if (frame is EstimateFrame { Estimates: { } values } e) WriteEstimate(e, values);
             else if (frame is EstimateFrame { IsWarmingUp: true }) _warmUp.Add(frame.Volume);
+            else if (frame is EstimateFrame { MotionFailed: true }) _motionFailed.Add(frame.Volume);
             else if (frame is EstimateFrame { NotFinite: true } nf)
             {
                 _notFinite.Add(frame.Volume);
@@ -144,7 +155,9 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _line.Write(string.IsNullOrEmpty(frame.File) ? "n/a" : Clean(frame.File));
             if (_motion is not null)
             {
-                string row = MotionRow((frame as EstimateFrame)?.Motion);
+                var m = (frame as EstimateFrame)?.Motion;
+                if (m is { IsValid: true } && m.FramewiseDisplacement > _options.FdThresholdMm) _highMotion.Add(frame.Volume);
+                string row = MotionRow(m);
                 _line.Write('\t');
                 _line.Write(row);
                 _motion.WriteRow(row);
@@ -175,6 +188,11 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _row[0] = frame.OnsetSeconds;
         values.CopyTo(_row, 1);
         int k = 1 + targets;
+        if (_options.Motion)
+        {
+            _row[k++] = frame.Censored ? 1 : 0;
+            if (frame.Censored) _censoredRows++;
+        }
         _row[k++] = t.MillisecondsSince(_origin, t.DetectedTimestamp);
         _row[k++] = t.ReadTimestamp is long r ? t.MillisecondsSince(_origin, r) : double.NaN;
         _row[k++] = t.DecodedTimestamp is long d ? t.MillisecondsSince(_origin, d) : double.NaN;
@@ -298,6 +316,22 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["in_estimates_tsv"] = "n/a for every target",
                 ["count"] = _notFinite.Count,
                 ["volumes"] = new JsonArray(_notFinite.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+            },
+            ["motion"] = !_options.Motion ? null : new JsonObject
+            {
+                ["fd_threshold_mm"] = _options.FdThresholdMm,
+                ["censor"] = _options.Censor.Name(),
+                ["high_motion"] = _highMotion.Count,
+                ["high_motion_volumes"] = new JsonArray(_highMotion.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+                ["censored_estimates"] = _censoredRows,
+                ["censored_in_estimates_tsv"] = RecordingLayout.CensoredColumn + " = 1",
+            },
+            ["motion_failed_volumes"] = !_options.Motion ? null : new JsonObject
+            {
+                ["in_estimates_tsv"] = "omitted",
+                ["status_in_volumes_tsv"] = "ok, with realign_status saying why",
+                ["count"] = _motionFailed.Count,
+                ["volumes"] = new JsonArray(_motionFailed.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             },
             ["counts"] = new JsonObject(_counts.Select(kv => KeyValuePair.Create(kv.Key.ToFileValue(), (JsonNode?)JsonValue.Create(kv.Value)))),
             ["estimate_rows"] = _estimateRows,

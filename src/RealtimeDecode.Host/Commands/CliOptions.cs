@@ -93,6 +93,27 @@ internal static class CliOptions
         return trs;
     }
 
+    /// <summary>Largest <c>--fd-threshold</c> (mm).</summary>
+    public const double MaxFdThresholdMm = 100;
+
+    /// <summary>
+    /// Checks the motion settings of a session or command: regressors 0, 6, 12 or 24 (not 0 only with
+    /// realignment), an FD threshold from 0 to <see cref="MaxFdThresholdMm"/> mm and a censor policy
+    /// (publish, flag or withhold); each refused in one line naming its option.
+    /// </summary>
+    public static (int Regressors, double FdThresholdMm, Engine.Motion.CensorPolicy Censor) MotionSettings(int regressors, double fdThresholdMm, string censor, bool realign)
+    {
+        if (regressors is not (0 or 6 or 12 or 24))
+            throw new InputDataException(null, $"--motion-regressors {regressors}: give 0, 6, 12 (with derivatives) or 24 (Friston 24)");
+        if (regressors > 0 && !realign)
+            throw new InputDataException(null, $"--motion-regressors {regressors} needs --realign: the regressors are the realignment's parameters");
+        if (!(fdThresholdMm >= 0 && fdThresholdMm <= MaxFdThresholdMm))
+            throw new InputDataException(null, $"--fd-threshold {Show(fdThresholdMm)}: give a number of mm from 0 to {Show(MaxFdThresholdMm)}");
+        if (!Engine.Motion.CensorPolicyNames.TryParse(censor, out var policy))
+            throw new InputDataException(null, $"--censor '{censor}': give publish, flag or withhold");
+        return (regressors, fdThresholdMm, policy);
+    }
+
     /// <summary>Refuses an atlas without a region: every voxel 0 (background), or no labelled voxel at all.</summary>
     public static Atlas WithRegions(Atlas atlas)
     {

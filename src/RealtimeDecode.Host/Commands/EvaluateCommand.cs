@@ -23,7 +23,10 @@ internal sealed class EvaluateCommand : ICliCommand
         var report = new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, lag.tsv, plots, index.html)", Required = true };
         var trOption = new Option<double?>("--tr") { Description = "Repetition time in seconds for the lag of the estimates (default: from the first --bold run)" };
         var storeLag = new Option<bool>("--store-lag") { Description = "Write the measured lag into the first model package's model.json (package folder only), for the dashboard and LSL" };
-        var cmd = new Command("evaluate", "Metrics, lag of the estimates and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report, trOption, storeLag };
+        var realign = new Option<bool>("--realign") { Description = "Realign the runs as the model was trained (the package says so; refused for a model trained without)" };
+        var motion = new MotionCliOptions();
+        var cmd = new Command("evaluate", "Metrics, lag of the estimates and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report, trOption, storeLag, realign };
+        foreach (var o in motion.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var evaluations = new List<ModelEvaluation>();
@@ -41,6 +44,7 @@ internal sealed class EvaluateCommand : ICliCommand
             {
                 if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
                 var package = ModelPackage.Load(m);
+                motion.Check(parse, parse.GetValue(realign), Engine.Features.FeatureSettings.FromSpec(package.Features, m), m);
                 var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? []);
                 var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
                 var folds = new List<FoldPredictions>();

@@ -27,9 +27,10 @@ internal sealed class FeatureInputs
     public Option<int> Detrend { get; } = new("--detrend") { Description = "Online polynomial detrend order of the ROI signals (-1: none)", DefaultValueFactory = _ => -1 };
     public Option<bool> ZScore { get; } = new("--zscore") { Description = "Online z-score of the ROI signals" };
     public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body, to its run's first volume) before the ROI means (with --bold)" };
+    public MotionCliOptions Motion { get; } = new();
 
     public IEnumerable<Option> All(bool withSettings = true) => withSettings
-        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore, Realign]
+        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore, Realign, .. Motion.All]
         : [Bold, Atlas, Labels, Table];
 
     public FeatureSettings Settings(ParseResult parse)
@@ -52,6 +53,7 @@ internal sealed class FeatureInputs
             Preprocessing = new PreprocessingOptions(parse.GetValue(Detrend), parse.GetValue(ZScore)),
             Realign = parse.GetValue(Realign),
         };
+        s = Motion.Apply(parse, s);
         try { s.Window.Validate(); s.Preprocessing.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
         return s;

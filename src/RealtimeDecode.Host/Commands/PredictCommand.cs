@@ -16,11 +16,15 @@ internal sealed class PredictCommand : ICliCommand
         var atlas = new Option<string?>("--atlas") { Description = "Label NIfTI for --bold" };
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
         var output = new Option<string>("--out") { Description = "Predictions TSV (volume, one column per target)", Required = true };
-        var cmd = new Command("predict", "Batch predictions from a model package.") { model, features, bold, atlas, labels, output };
+        var realign = new Option<bool>("--realign") { Description = "Realign the run as the model was trained (the package says so; refused for a model trained without)" };
+        var motion = new MotionCliOptions();
+        var cmd = new Command("predict", "Batch predictions from a model package.") { model, features, bold, atlas, labels, output, realign };
+        foreach (var o in motion.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             string modelPath = CliOptions.ExistingFile(parse, model);
             var package = ModelPackage.Load(modelPath);
+            motion.Check(parse, parse.GetValue(realign), Engine.Features.FeatureSettings.FromSpec(package.Features, modelPath), modelPath);
             var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? []);
             if (runs.Count != 1) throw new InputDataException(null, "predict takes one feature table or one run");
             var table = runs[0].Features;

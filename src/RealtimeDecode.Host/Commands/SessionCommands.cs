@@ -31,7 +31,11 @@ internal sealed class SessionOptions
     public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body) before the ROI means; the model must have been trained so" };
     public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: each series' first volume)" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference];
+    public Option<int?> MotionRegressors { get; } = new("--motion-regressors") { Description = "Motion regressors in the online regression: 0, 6, 12 (with derivatives) or 24 (Friston 24); needs --realign; must match the model (config Motion:Regressors)" };
+    public Option<double?> FdThreshold { get; } = new("--fd-threshold") { Description = "Framewise displacement (mm) above which a volume is high-motion (default 0.5; config Motion:FdThresholdMm); must match the model" };
+    public Option<string?> Censor { get; } = new("--censor") { Description = "An estimate whose window holds a high-motion volume is: publish, flag (default) or withhold (not sent to the participant display and LSL); config Motion:Censor; must match the model" };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference, MotionRegressors, FdThreshold, Censor];
 
     /// <summary>
     /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
@@ -71,7 +75,12 @@ internal sealed class SessionOptions
         var dashboard = Bind<DashboardOptions>(config, "Dashboard");
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
         var lsl = Bind<LslOptions>(config, "Lsl");
+        var motion = Bind<MotionOptions>(config, "Motion");
         Validate(live, "Live");
+        Validate(motion, "Motion");
+        var (regressors, fdThreshold, censor) = CliOptions.MotionSettings(
+            parse.GetValue(MotionRegressors) ?? motion.Regressors, parse.GetValue(FdThreshold) ?? motion.FdThresholdMm, parse.GetValue(Censor) ?? motion.Censor,
+            realign: parse.GetValue(Realign) || parse.GetValue(Reference) is not null);
         if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
@@ -98,6 +107,9 @@ internal sealed class SessionOptions
             Record = parse.GetValue(Record),
             Realign = parse.GetValue(Realign) || parse.GetValue(Reference) is not null,
             Reference = parse.GetValue(Reference),
+            MotionRegressors = regressors,
+            FdThresholdMm = fdThreshold,
+            Censor = censor,
             Protocol = parse.GetValue(Protocol),
             RecordRoot = session.RecordRoot,
             KeepServing = parse.GetValue(KeepServing) || session.KeepServing,

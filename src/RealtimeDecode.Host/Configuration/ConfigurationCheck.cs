@@ -22,6 +22,7 @@ internal static class ConfigurationCheck
     {
         ["Session"] = typeof(SessionSettings),
         ["Live"] = typeof(LiveOptions),
+        ["Motion"] = typeof(MotionOptions),
         ["Dashboard"] = typeof(Dashboard.DashboardOptions),
         ["Feedback"] = typeof(Dashboard.FeedbackOptions),
         ["Lsl"] = typeof(Lsl.LslOptions),

@@ -14,13 +14,14 @@ namespace RealtimeDecode.Host.Lsl;
 /// <item>Estimates: named <see cref="LslOptions.Name"/>, type <see cref="LslOptions.Type"/>, float32, one channel
 /// per target in the model's order (labels in <c>desc/channels/channel/label</c>), nominal rate 1/TR, source_id
 /// from <see cref="LslOptions.ResolveSourceId"/>; <c>desc/decoder</c> holds the model, its SHA-256, the atlas, how old the estimates are (<c>estimate_lag</c>),
-/// the TR and the window. One sample per <see cref="EstimateFrame"/> that has estimates (warm-up and skipped
-/// volumes push nothing), each estimate converted to float32 (NaN stays NaN), pushed from a preallocated buffer:
+/// the TR and the window. One sample per <see cref="EstimateFrame"/> that has estimates and is not
+/// <see cref="EstimateFrame.Withheld"/> (warm-up, skipped and withheld volumes push nothing), each estimate converted to float32 (NaN stays NaN), pushed from a preallocated buffer:
 /// no allocation per sample.</item>
 /// <item>Markers: named <see cref="LslOptions.MarkersName"/>, type <c>Markers</c>, one string channel, irregular rate,
 /// source_id of the estimates plus <c>-markers</c>: <c>warmup-done:&lt;volume&gt;</c> with the first estimate,
 /// <c>missing:&lt;volume&gt;</c>, <c>corrupt:&lt;volume&gt;</c>, <c>late:&lt;volume&gt;</c>,
-/// <c>duplicate:&lt;volume&gt;</c> for skipped frames, and <c>session-end</c> when the pipeline completes
+/// <c>duplicate:&lt;volume&gt;</c> for skipped frames, <c>motion:&lt;volume&gt;</c> once for each high-motion
+/// volume (<see cref="EstimateFrame.HighMotionVolume"/>, on that volume's own frame), and <c>session-end</c> when the pipeline completes
 /// (<c>session-end:error</c> when it failed).</item>
 /// </list>
 /// Timestamps are on the LSL local clock (<see cref="LslClock"/> of the given <see cref="TimeProvider"/>, the
@@ -44,6 +45,7 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
     private readonly string[] _marker = new string[1];
     private readonly object _markerLock = new();
     private readonly ILogger _log;
+    private int _lastHighMotion = -1;
     private bool _warmedUp;
     private int _disposed;
     private long _samples, _markerCount, _ignored;
@@ -148,8 +150,16 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
         {
             switch (frame)
             {
-                case EstimateFrame { Estimates: { } values } e:
-                    PushEstimates(e, values);
+                case EstimateFrame e:
+                    // motion:V once per high-motion volume, on the frame of the volume itself (warm-up included)
+                    if (e.HighMotionVolume is int high && high != _lastHighMotion)
+                    {
+                        _lastHighMotion = high;
+                        PushMarker("motion:" + high.ToString(CultureInfo.InvariantCulture));
+                    }
+                    if (e.Estimates is not { } values) break;
+                    // a withheld estimate never reaches the estimate stream; the marker above says why
+                    if (!e.Withheld) PushEstimates(e, values);
                     if (!_warmedUp)
                     {
                         _warmedUp = true;

@@ -41,6 +41,15 @@ internal sealed record SessionRequest
 
     /// <summary>3D NIfTI to realign to (default: each series' first volume).</summary>
     public string? Reference { get; init; }
+
+    /// <summary>Motion regressors in the online regression (0, 6, 12 or 24; must match the model package).</summary>
+    public int MotionRegressors { get; init; }
+
+    /// <summary>FD (mm) above which a volume is high-motion (must match the model package).</summary>
+    public double FdThresholdMm { get; init; } = Engine.Features.FeatureSettings.DefaultFdThresholdMm;
+
+    /// <summary>What becomes of an estimate whose window holds a high-motion volume (must match the model package).</summary>
+    public Engine.Motion.CensorPolicy Censor { get; init; } = Engine.Motion.CensorPolicy.Flag;
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }
     public required LslOptions Lsl { get; init; }

@@ -59,10 +59,14 @@ internal sealed class SessionRunner
         var package = ModelPackage.Load(r.Model);
         var settings = FeatureSettings.FromSpec(package.Features, r.Model);
         package.Validate(settings.ToSpec(atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
-        if (settings.Realign != r.Realign)
-            throw new InputDataException(r.Model, settings.Realign
-                ? "the model was trained on realigned volumes: run the session with --realign"
-                : "the model was trained without realignment: run the session without --realign");
+        var requested = settings with
+        {
+            Realign = r.Realign,
+            Preprocessing = settings.Preprocessing with { MotionRegressors = r.MotionRegressors },
+            FdThresholdMm = r.FdThresholdMm,
+            Censor = r.Censor,
+        };
+        if (requested.MotionMismatch(settings) is { } mismatch) throw new InputDataException(r.Model, mismatch);
         var realignOptions = new Engine.Motion.RealignOptions();
         // read the reference now, so that a bad one stops the session before the first volume
         var realignment = r.Realign ? Commands.RealignCommand.LoadRealignment(r.Reference, realignOptions) : null;
@@ -141,6 +145,8 @@ internal sealed class SessionRunner
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,
             Motion = settings.Realign,
+            FdThresholdMm = settings.FdThresholdMm,
+            Censor = settings.Censor,
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, _time, logger));
         try
@@ -284,7 +290,8 @@ internal sealed class SessionRunner
                 model.Predict(features, output);
                 return output;
             },
-            Motion: settings.Realign ? () => extractor.LastMotion : null);
+            Motion: settings.Realign ? () => extractor.LastMotion : null,
+            Censor: settings.Realign ? () => extractor.LastCensor : null);
     }
 
     /// <summary>Reads one exported volume: NIfTI or DICOM by content (format auto) or as told.</summary>

@@ -38,6 +38,10 @@ public sealed class ModelPackageRefusalTests : IDisposable
             case "detrend=99": pre["detrend_order"] = 99; break;
             case "detrend=-7": pre["detrend_order"] = -7; break;
             case "nuisance=3": pre["nuisance_count"] = 3; break;
+            case "motion=7": pre["realign"] = true; pre["motion_regressors"] = 7; break;
+            case "motion-no-realign": pre["motion_regressors"] = 24; break;
+            case "fd=-1": pre["realign"] = true; pre["fd_threshold_mm"] = -1; break;
+            case "censor=hide": pre["realign"] = true; pre["censor"] = "hide"; break;
             case "target-tab": root["targets"]![1] = "jo\ty"; break;
             case "target-newline": root["targets"]![1] = "jo\ny"; break;
             case "target-duplicate": root["targets"]![1] = "anticipation"; break;
@@ -66,6 +70,10 @@ public sealed class ModelPackageRefusalTests : IDisposable
         { "detrend=99", "detrend_order is 99" },
         { "detrend=-7", "detrend_order is -7" },
         { "nuisance=3", "nuisance_count is 3" },
+        { "motion=7", "motion_regressors is 7" },
+        { "motion-no-realign", "24 motion regressors need realignment" },
+        { "fd=-1", "fd_threshold_mm is -1" },
+        { "censor=hide", "censor is 'hide'" },
         { "target-tab", "control character" },
         { "target-newline", "control character" },
         { "target-duplicate", "appears twice" },

@@ -218,6 +218,37 @@ public sealed class LslEstimateSinkTests
     }
 
     [Fact]
+    public async Task OnFrameAsync_HighMotionAndWithheld_MarkerNamesTheVolumeOnceAndWithheldEstimatesNeverReachTheStream()
+    {
+        var (sink, inlet, markers, _) = await StartAsync();
+        await using var _ = sink;
+        await using var __ = inlet;
+        await using var ___ = markers;
+        // volume 1 moved during warm-up; 4 moved with the window full; windows 4..6 hold volume 4 and are withheld
+        PipelineFrame[] frames =
+        [
+            Estimate(0, null), Estimate(1, null) with { HighMotionVolume = 1 }, Estimate(2, Values(2, 3)) with { HighMotionVolume = 1, Censored = true },
+            Estimate(3, Values(3, 3)),
+            Estimate(4, Values(4, 3)) with { HighMotionVolume = 4, Censored = true, Withheld = true },
+            Estimate(5, Values(5, 3)) with { HighMotionVolume = 4, Censored = true, Withheld = true },
+            Estimate(6, Values(6, 3)),
+        ];
+        foreach (var f in frames) await sink.OnFrameAsync(f, CancellationToken.None);
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+
+        Assert.Equal(["motion:1", "warmup-done:2", "motion:4", "session-end"], await PullMarkersAsync(markers, 4));
+        Assert.True(await NothingMoreAsync(markers), "one marker per high-motion volume");
+        Assert.Equal(3, sink.SamplesPushed);
+        var received = new float[3];
+        foreach (int v in new[] { 2, 3, 6 })
+        {
+            await inlet.PullSampleAsync(received, Timeout());
+            Assert.Equal(Values(v, 3).Select(x => (float)x).ToArray(), received);
+        }
+        Assert.Null(await inlet.PullSampleAsync(received, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
     public async Task ConditionMarkerSink_ProtocolOnsets_PushedOnTheMarkerOutletAtTheirVolumes()
     {
         using var dir = new RealtimeDecode.Host.Tests.Commands.TempFolder();
