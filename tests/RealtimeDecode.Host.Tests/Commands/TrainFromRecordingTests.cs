@@ -18,7 +18,7 @@ public sealed class TrainFromRecordingTests : IClassFixture<TrainFromRecordingTe
     {
         public Recorded()
         {
-            Session = new SmallSession(volumes: 60, seed: 4, train: false);
+            Session = new SmallSession(volumes: 100, seed: 4, train: false);
             Model = Session.Path("preprocessing-model");
             var t = CliRunner.Run("train", "--bold", Session.Run1, "--atlas", Session.Atlas, "--labels", Session.Labels, "--targets", Session.Synth.Truth[0],
                 "--detrend", "1", "--zscore", "--alpha", "100", "--cv", "none", "--out", Model);

@@ -25,12 +25,12 @@ public sealed class ClosedLoopTests
     [Fact]
     public async Task Session_Run1RecordedTrainedRun2WithProtocol_FeedbackEqualsRecomputationOnEveryVolume()
     {
-        using var s = new SmallSession(volumes: 60, seed: 1);
+        using var s = new SmallSession(volumes: 120, seed: 1);
         string export1 = s.Path("export-1"), export2 = s.Path("export-2"), rec1 = s.Path("run-1"), rec2 = s.Path("run-2");
         string model2 = s.Path("model-from-run-1"), dir = s.Path("protocol");
         Directory.CreateDirectory(dir);
         string protocol = Path.Combine(dir, "nf.tsv");
-        File.WriteAllText(protocol, "onset\tduration\ttrial_type\n0\t10\trest\n10\t30\tbase\n40\t20\tup\n60\t20\tbase\n80\t20\tdown\n100\t10\tscore\n");
+        File.WriteAllText(protocol, "onset\tduration\ttrial_type\n0\t10\trest\n10\t30\tbase\n40\t30\tup\n70\t20\tbase\n90\t30\tdown\n120\t10\tscore\n130\t30\tbase\n160\t30\tup\n190\t10\trest\n");
         File.WriteAllText(Path.ChangeExtension(protocol, ".json"), """
             {"Conditions": {"rest": {"Role": "rest", "Instruction": "Rest"}, "base": {"Role": "baseline", "Instruction": "Count backwards"},
               "up": {"Role": "regulate", "Target": "joy", "Instruction": "Feel joyful"},
@@ -41,7 +41,7 @@ public sealed class ClosedLoopTests
 
         // Run 1: no protocol, the session's pretrained model.
         await RunLiveAsync(export1, rec1, s.Run1, faults: null, "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model);
-        Assert.Equal(60, File.ReadLines(Path.Combine(rec1, "roi.tsv")).Count() - 1);
+        Assert.Equal(120, File.ReadLines(Path.Combine(rec1, "roi.tsv")).Count() - 1);
         Assert.False(File.Exists(Path.Combine(rec1, "feedback.tsv")));
 
         // Between runs: a model from run 1's recording, with the story's targets of run 1.
@@ -89,7 +89,7 @@ public sealed class ClosedLoopTests
 
     /// <summary>
     /// Starts <c>live</c> on an empty export folder, lets <c>simulate-scanner</c> write <paramref name="run"/> into it
-    /// at 10× real time, waits until every volume up to the last one written is recorded, then stops the session
+    /// at 20× real time, waits until every volume up to the last one written is recorded, then stops the session
     /// with SIGTERM. Returns the volumes the scanner dropped.
     /// </summary>
     private static async Task<HashSet<int>> RunLiveAsync(string export, string record, string run, string? faults, params string[] model)
@@ -111,7 +111,7 @@ public sealed class ClosedLoopTests
         {
             while (!p.HasExited && !Output().Contains("recording: ", StringComparison.Ordinal)) await Task.Delay(50, cts.Token);
             Assert.False(p.HasExited, $"live ended before the scanner started: {Output()}");
-            var sim = CliProcess.Run(["simulate-scanner", "--run", run, "--out", export, "--format", "dicom", "--speed", "10",
+            var sim = CliProcess.Run(["simulate-scanner", "--run", run, "--out", export, "--format", "dicom", "--speed", "20",
                 .. faults is null ? Array.Empty<string>() : ["--faults", faults, "--seed", "11"]]);
             Assert.True(sim.ExitCode == 0, $"simulate-scanner exited {sim.ExitCode}: {sim.Error}");
             var dropped = File.ReadAllLines(Path.Combine(export, "faults.tsv")).Skip(1).Select(l => l.Split('\t'))
