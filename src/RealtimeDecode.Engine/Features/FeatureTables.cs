@@ -51,6 +51,22 @@ public static class FeatureTables
         return new NumericTable(columns, volumes.ToArray(), values.ToArray());
     }
 
+    /// <summary>
+    /// Features of a run from its preprocessed ROI series (rows in the order they entered the window, as a recording's
+    /// roi.tsv holds them): the series itself for ROI features, else the sliding-window connectivity of its rows by a
+    /// fresh <see cref="SlidingWindowCorrelation"/>, as <see cref="FeatureExtractor"/> computes it from volumes; so the
+    /// same series gives the same doubles. <c>volume</c> is the last volume of each window.
+    /// </summary>
+    public static NumericTable FromRoiSeries(NumericTable cleanRoi, FeatureSettings settings, string name)
+    {
+        ArgumentNullException.ThrowIfNull(cleanRoi);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Kind == FeatureKind.Roi) return cleanRoi;
+        if (settings.Window.FramesToReady > cleanRoi.RowCount)
+            throw new InputDataException(name, $"has {cleanRoi.RowCount} volumes, fewer than the window of {settings.Window.FramesToReady}");
+        return Connectivity(cleanRoi, settings.Window, name);
+    }
+
     /// <summary>ROI mean table of a run (no preprocessing), as <c>realtime-decode extract</c> writes it.</summary>
     public static NumericTable RoiTable(BoldRun run, Atlas atlas, IProgress<double>? progress = null,
         Motion.VolumeRealignment? realignment = null, Action<Motion.MotionEstimate>? motion = null) =>

@@ -18,6 +18,13 @@ public static class RecordingLayout
     /// a volume with no estimate (skipped, or realignment failed) has <c>n/a</c>.</summary>
     public const string MotionFile = "motion.tsv";
 
+    /// <summary>The ROI series after the live path's preprocessing (what entered the sliding window): <c>volume</c>, then one
+    /// column per atlas label; one row per volume read, skipped volumes omitted (<see cref="RoiRecordingSink"/>).</summary>
+    public const string RoiFile = "roi.tsv";
+
+    /// <summary>Sidecar of <see cref="RoiFile"/>: atlas, SHA-256, ROI count, preprocessing, TR (<see cref="RoiSeriesInfo"/>).</summary>
+    public const string RoiSidecarFile = "roi.json";
+
     /// <summary><c>onset_s</c>, <c>value</c>, <c>source</c>: markers received during the session.</summary>
     public const string EventsFile = "events.tsv";
 

@@ -55,14 +55,13 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     {
         RecordingSink target;
         RecordingSink? finished = null;
-        // An extra file (late, duplicate, stray) never starts a series: a stray may carry any number in its name.
-        int? series = frame.File is { } f && frame.Status.OccupiesSlot() ? ExportFileNames.Parse(f)?.Series : null;
+        int? series = SeriesOf(frame);
         lock (_gate)
         {
             if (series is int s && _series is int current && s != current)
             {
                 finished = _current;
-                _current = _create(Path.Combine(_root, $"series-{s}"));
+                _current = _create(FolderOf(_root, s));
                 _all.Add(_current);
                 SeriesCount++;
             }
@@ -76,6 +75,14 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
         }
         await target.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The series a frame's file names, or null when the frame belongs to the series being recorded:
+    /// a frame without a file (a missing volume) or an extra file (late, duplicate, stray; a stray may carry any number in its name).</summary>
+    internal static int? SeriesOf(PipelineFrame frame) =>
+        frame.File is { } f && frame.Status.OccupiesSlot() ? ExportFileNames.Parse(f)?.Series : null;
+
+    /// <summary>The folder of a later series inside the session's recording folder.</summary>
+    internal static string FolderOf(string root, int series) => Path.Combine(root, $"series-{series}");
 
     /// <inheritdoc />
     public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Preprocessing;
+using RealtimeDecode.Engine.Recording;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Datasets;
@@ -21,6 +22,7 @@ internal sealed class FeatureInputs
     public Option<string?> Atlas { get; } = new("--atlas") { Description = "Label NIfTI on the runs' grid" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "Labels TSV (index, name, network)" };
     public Option<string[]> Table { get; } = new("--table") { Description = "Ready-made feature table(s) instead of --bold/--atlas; repeat per run" };
+    public Option<string[]> Recording { get; } = new("--recording") { Description = "Recording folder of a live or replay run (its roi.tsv: the ROI series after the live path's preprocessing) instead of --bold; repeat per run. Atlas and preprocessing come from the recording" };
     public Option<int> Window { get; } = new("--window") { Description = "DFC window length (volumes)", DefaultValueFactory = _ => 13 };
     public Option<string> Taper { get; } = new("--taper") { Description = "DFC taper: rect, gaussian or exp", DefaultValueFactory = _ => "rect" };
     public Option<bool> Fisher { get; } = new("--fisher") { Description = "Fisher z-transform the correlations (use --fisher false to turn off)", DefaultValueFactory = _ => true };
@@ -30,7 +32,7 @@ internal sealed class FeatureInputs
     public MotionCliOptions Motion { get; } = new();
 
     public IEnumerable<Option> All(bool withSettings = true) => withSettings
-        ? [Kind, Bold, Atlas, Labels, Table, Window, Taper, Fisher, Detrend, ZScore, Realign, .. Motion.All]
+        ? [Kind, Bold, Atlas, Labels, Table, Recording, Window, Taper, Fisher, Detrend, ZScore, Realign, .. Motion.All]
         : [Bold, Atlas, Labels, Table];
 
     public FeatureSettings Settings(ParseResult parse)
@@ -65,7 +67,7 @@ internal sealed class FeatureInputs
         var bold = parse.GetValue(Bold) ?? [];
         var tables = parse.GetValue(Table) ?? [];
         if (bold.Length > 0 == tables.Length > 0)
-            throw new InputDataException(null, "give either --bold (with --atlas) or --table, once per run");
+            throw new InputDataException(null, "give either --bold (with --atlas), --table or --recording, once per run");
         var result = new List<(string, NumericTable, string)>();
         if (tables.Length > 0)
         {
@@ -81,6 +83,61 @@ internal sealed class FeatureInputs
             result.Add((run.Name, table, b));
         }
         return (result, atlas);
+    }
+
+    /// <summary>Runs read from recordings (<see cref="LoadRecordings"/>): features, the settings they were computed with, the package's spec.</summary>
+    public sealed record RecordedRuns(List<(string Name, NumericTable Features, string Source)> Runs, List<NumericTable> RoiSeries, FeatureSettings Settings, FeatureSpec Spec);
+
+    /// <summary>
+    /// Features of the runs recorded in the <c>--recording</c> folders, computed from their ROI series (roi.tsv, already
+    /// preprocessed by the live path) with the requested kind and window, by the same kernel as from volumes. The
+    /// preprocessing and realignment are the recordings' own (a recording cannot be preprocessed otherwise): an option
+    /// given explicitly that asks for another, recordings of different atlases or preprocessing, and an <c>--atlas</c>
+    /// that is not the recorded one are refused in one line.
+    /// </summary>
+    public RecordedRuns LoadRecordings(ParseResult parse, FeatureSettings requested)
+    {
+        var folders = parse.GetValue(Recording) ?? [];
+        if (folders.Length == 0) throw new InputDataException(null, "--recording is required");
+        if ((parse.GetValue(Bold) ?? []).Length > 0 || (parse.GetValue(Table) ?? []).Length > 0)
+            throw new InputDataException(null, "give either --bold (with --atlas), --table or --recording, once per run");
+        var series = folders.Select(RecordedRoiSeries.Read).ToList();
+        var first = series[0];
+        foreach (var s in series.Skip(1))
+        {
+            if (s.Info.AtlasSha256 != first.Info.AtlasSha256 || s.Info.RoiCount != first.Info.RoiCount)
+                throw new InputDataException(s.Directory, $"was recorded over another atlas ({s.Info.Atlas}, {s.Info.RoiCount} ROIs) than {first.Directory} ({first.Info.Atlas}, {first.Info.RoiCount} ROIs): train on runs of one atlas");
+            if (s.Info.Preprocessing != first.Info.Preprocessing || s.Info.Realign != first.Info.Realign)
+                throw new InputDataException(s.Directory, $"was preprocessed with {s.Info.DescribePreprocessing()}, {first.Directory} with {first.Info.DescribePreprocessing()}: train on runs preprocessed alike");
+            if (!s.Table.Columns.SequenceEqual(first.Table.Columns))
+                throw new InputDataException(s.TablePath, $"its ROI columns differ from those of {first.TablePath}");
+        }
+        if (parse.GetValue(Atlas) is { } atlasPath)
+        {
+            var atlas = Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels));
+            if (first.Info.AtlasSha256 is { } recordedSha && !string.Equals(atlas.Sha256, recordedSha, StringComparison.OrdinalIgnoreCase))
+                throw new InputDataException(atlasPath, $"is not the atlas {first.Directory} was recorded over ({first.Info.Atlas}, SHA-256 {recordedSha[..12]}…, this one {atlas.Sha256[..12]}…)");
+            if (atlas.LabelCount != first.Info.RoiCount)
+                throw new InputDataException(atlasPath, $"has {atlas.LabelCount} labels, {first.Directory} was recorded with {first.Info.RoiCount} ROIs");
+        }
+        var pre = first.Info.Preprocessing;
+        string recorded = first.Info.DescribePreprocessing();
+        void Refuse(Option option, string value) => throw new InputDataException(first.Directory,
+            $"holds ROI series recorded with {recorded}; {option.Name} {value} asks for other preprocessing, which a recording cannot give: leave the option out, or train from the run's volumes with --bold");
+        if (parse.GetResult(Detrend) is { Implicit: false } && requested.Preprocessing.DetrendOrder != pre.DetrendOrder)
+            Refuse(Detrend, requested.Preprocessing.DetrendOrder.ToString(CultureInfo.InvariantCulture));
+        if (parse.GetResult(ZScore) is { Implicit: false } && requested.Preprocessing.ZScore != pre.ZScore)
+            Refuse(ZScore, requested.Preprocessing.ZScore ? "true" : "false");
+        if (parse.GetResult(Realign) is { Implicit: false } && requested.Realign != first.Info.Realign)
+            Refuse(Realign, requested.Realign ? "true" : "false");
+        var settings = requested with { Preprocessing = pre, Realign = first.Info.Realign };
+        var runs = new List<(string, NumericTable, string)>();
+        foreach (var s in series)
+        {
+            string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(s.Directory)));
+            runs.Add((name, FeatureTables.FromRoiSeries(s.Table, settings, s.TablePath), s.Directory));
+        }
+        return new RecordedRuns(runs, series.Select(s => s.Table).ToList(), settings, settings.ToSpec(first.Info.RoiCount, first.Info.AtlasSha256));
     }
 
     /// <summary>The feature spec of tables or an atlas; for tables the ROI count follows from the columns.</summary>

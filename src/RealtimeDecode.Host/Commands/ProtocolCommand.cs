@@ -49,12 +49,12 @@ internal sealed class ProtocolCommand : ICliCommand
 
     private static Command BuildImport()
     {
-        var file = new Argument<string>("FILE") { Description = "A Turbo-BrainVoyager protocol (.prt)." };
+        var file = new Argument<string>("FILE") { Description = "A Turbo-BrainVoyager protocol (.prt) or an OpenNFT protocol (.json)." };
         var tr = new Option<double>("--tr") { Description = "Repetition time (s), for intervals in volumes.", Required = true };
-        var baseline = new Option<string?>("--baseline") { Description = "The baseline condition (default: the first, as in Turbo-BrainVoyager)." };
+        var baseline = new Option<string?>("--baseline") { Description = "The baseline condition (default for .prt: the first, as in Turbo-BrainVoyager; for OpenNFT .json: BaselineName, else BAS, else the volumes no condition lists)." };
         var target = new Option<string?>("--target") { Description = "Feedback source of the other conditions, which become regulate (up, continuous); without it they become rest." };
         var output = new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true };
-        var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt protocol as an events table and sidecar.") { file, tr, baseline, target, output };
+        var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt or an OpenNFT .json protocol as an events table and sidecar.") { file, tr, baseline, target, output };
         cmd.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(tr),
             parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output)));
         return cmd;
@@ -64,6 +64,7 @@ internal sealed class ProtocolCommand : ICliCommand
     {
         CheckTiming(tr, null, 1);
         if (!output.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)) throw new InputDataException(output, "--out must end in .tsv");
+        if (prt.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return ImportOpenNft(prt, tr, baseline, target, output);
         var content = PrtFile.Read(prt, tr);
         baseline ??= content.Conditions[0];
         if (!content.Conditions.Contains(baseline, StringComparer.Ordinal))
@@ -89,10 +90,51 @@ internal sealed class ProtocolCommand : ICliCommand
             ["Smoothing"] = 1,
             ["HaemodynamicDelay"] = 6,
         };
+        return WriteImported(prt, output, events, sidecar, baseline);
+    }
+
+    /// <summary>
+    /// An OpenNFT protocol (.json): the baseline condition stays baseline; with <paramref name="target"/> the regulation
+    /// condition becomes regulate (up) on it, intermittent when the protocol has a feedback display condition (which then
+    /// shows the block's score) and continuous otherwise; every other condition, and all of them without a target, rest.
+    /// </summary>
+    private static int ImportOpenNft(string path, double tr, string? baseline, string? target, string output)
+    {
+        var content = OpenNftProtocolFile.Read(path, tr, baseline);
+        var events = new StringBuilder("onset\tduration\ttrial_type\n");
+        foreach (var i in content.Intervals) events.Append(Invariant($"{i.Onset:R}\t{i.Duration:R}\t{i.Condition}\n"));
+        bool intermittent = content.Display is not null;
+        var conditions = new System.Text.Json.Nodes.JsonObject();
+        foreach (var name in content.Conditions)
+        {
+            var node = new System.Text.Json.Nodes.JsonObject();
+            if (name == content.Baseline) node["Role"] = "baseline";
+            else if (name == content.Regulation && target is not null)
+            {
+                node["Role"] = "regulate"; node["Target"] = target; node["Direction"] = "up";
+                node["Feedback"] = intermittent ? "intermittent" : "continuous";
+            }
+            else if (name == content.Display && content.Regulation is not null && target is not null) node["Role"] = "display";
+            else node["Role"] = "rest";
+            node["Instruction"] = name;
+            conditions[name] = node;
+        }
+        var sidecar = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Conditions"] = conditions,
+            ["Normalisation"] = new System.Text.Json.Nodes.JsonObject { ["Method"] = "z", ["BaselineSkip"] = 6 },
+            ["Smoothing"] = 1,
+            ["HaemodynamicDelay"] = 6,
+        };
+        return WriteImported(path, output, events, sidecar, content.Baseline);
+    }
+
+    private static int WriteImported(string source, string output, StringBuilder events, System.Text.Json.Nodes.JsonObject sidecar, string baseline)
+    {
         File.WriteAllText(output, events.ToString(), new UTF8Encoding(false));
         File.WriteAllText(Path.ChangeExtension(output, ".json"), sidecar.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
         var p = ProtocolFile.Read(output);
-        Console.WriteLine(Invariant($"protocol import: {prt} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
+        Console.WriteLine(Invariant($"protocol import: {source} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
         return 0;
     }
 

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Datasets;
 using RealtimeDecode.Training.Fitting;
@@ -59,8 +60,20 @@ internal sealed class TrainCommand : ICliCommand
             string hyper = string.Join(",", hp);
             Trainer.Options(hyper, ""); // validates the names and values before any work
 
-            var (runs, atlas) = inputs.Load(parse, settings);
-            var spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
+            List<(string Name, NumericTable Features, string Source)> runs;
+            Atlas? atlas = null;
+            FeatureSpec spec;
+            List<NumericTable>? recordedRoi = null;
+            if ((parse.GetValue(inputs.Recording) ?? []).Length > 0)
+            {
+                var recorded = inputs.LoadRecordings(parse, settings);
+                (runs, recordedRoi, settings, spec) = (recorded.Runs, recorded.RoiSeries, recorded.Settings, recorded.Spec);
+            }
+            else
+            {
+                (runs, atlas) = inputs.Load(parse, settings);
+                spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
+            }
             var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
             var set = TrainingSet.Build(data, settings.Span, alignment);
             var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, parse.GetValue(permutations), parse.GetValue(seed));
@@ -117,14 +130,17 @@ internal sealed class TrainCommand : ICliCommand
             {
                 var evaluations = new List<ModelEvaluation>();
                 if (outcome.Cv is { } r1) evaluations.Add(Trainer.ToEvaluation($"{KindName(settings)} {EstimatorKinds.ToName(kind)}", set, r1));
-                if (parse.GetValue(compareRoi) && settings.Kind == FeatureKind.Dfc && atlas is not null && outcome.Splitter is not null)
+                if (parse.GetValue(compareRoi) && settings.Kind == FeatureKind.Dfc && (atlas is not null || recordedRoi is not null) && outcome.Splitter is not null)
                 {
                     var roiSettings = settings with { Kind = FeatureKind.Roi };
-                    var roiRuns = (parse.GetValue(inputs.Bold) ?? []).Select(b =>
-                    {
-                        var run = BoldRun.Open(b);
-                        return (run.Name, ConsoleProgress.Run($"ROI features of {run.Name}", p => FeatureTables.FromRun(run, atlas, roiSettings, p)), b);
-                    }).ToList();
+                    // From a recording the ROI features are its series itself (already preprocessed by the live path).
+                    var roiRuns = recordedRoi is not null
+                        ? runs.Select((r, i) => (r.Name, recordedRoi[i], r.Source)).ToList()
+                        : (parse.GetValue(inputs.Bold) ?? []).Select(b =>
+                        {
+                            var run = BoldRun.Open(b);
+                            return (run.Name, ConsoleProgress.Run($"ROI features of {run.Name}", p => FeatureTables.FromRun(run, atlas!, roiSettings, p)), b);
+                        }).ToList();
                     var roiSet = TrainingSet.Build(FeatureInputs.Pair(roiRuns, parse.GetValue(targets)!), roiSettings.Span, alignment);
                     var roiReq = request with { Permutations = 0 };
                     var roiOutcome = ConsoleProgress.Run("fitting ROI comparison", p => Trainer.Train(roiSet, roiReq, settings.Span, p));

@@ -149,9 +149,14 @@ internal sealed class SessionRunner
             Censor = settings.Censor,
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, _time, logger));
+        RoiRecordingSink? roiRecorder = null;
         try
         {
             var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };
+            // The cleaned ROI series beside the estimates, so that a model can be trained on this run (train --recording).
+            roiRecorder = new RoiRecordingSink(recording, atlas.Names,
+                new RoiSeriesInfo(atlas.LabelCount, Path.GetFileName(r.Atlas), atlas.Sha256, settings.Preprocessing, settings.Realign, tr), logger);
+            sinks.Add(SinkRegistration.Unbounded(roiRecorder));
             var summary = new SummarySink();
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
@@ -243,7 +248,9 @@ internal sealed class SessionRunner
             markers?.Dispose();
             if (lsl is not null) await lsl.DisposeAsync();
             recorder.Dispose();
+            roiRecorder?.Dispose();
             var failures = recorder.Failures.ToList();
+            if (roiRecorder is not null) failures.AddRange(roiRecorder.Failures);
             try { logger.Dispose(); }
             catch (Exception e) when (AtomicFile.IsWriteFailure(e))
             {

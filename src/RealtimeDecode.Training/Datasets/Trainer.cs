@@ -160,9 +160,9 @@ public static class Trainer
     {
         string best = grid[0];
         double bestScore = double.NegativeInfinity;
-        foreach (var point in grid)
+        var results = CrossValidation.RunGrid(req.Kind, [.. grid.Select(point => Options(req.Hyperparameters, point))], x, y, targets, samples, splitter);
+        foreach (var (point, r) in grid.Zip(results))
         {
-            var r = CrossValidation.Run(req.Kind, Options(req.Hyperparameters, point), x, y, targets, samples, splitter);
             double score = r.Scores.Select(s => s.PearsonR).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Average();
             log.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: {point} → mean r {score:0.000}"));
             if (score > bestScore) { bestScore = score; best = point; }

@@ -48,7 +48,42 @@ public static class CrossValidation
             }
         }
 
-        var tested = Enumerable.Range(0, x.Rows).Where(i => !double.IsNaN(pred[i, 0])).ToArray();
+        return Score(splitter, folds, y, targets, pred, foldR2);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> for each point of a search grid, on the same folds. A ridge grid over alpha alone with
+    /// more features than training samples per fold takes one Gram matrix per fold for all alphas
+    /// (<see cref="RidgeAlphaPath"/>); the predictions equal those of <see cref="Run"/> to rounding.
+    /// </summary>
+    public static IReadOnlyList<CvResult> RunGrid(EstimatorKind kind, IReadOnlyList<EstimatorOptions> grid, RowMajorMatrix x, RowMajorMatrix y,
+        IReadOnlyList<string> targets, IReadOnlyList<SampleWindow> samples, ICrossValidationSplitter splitter)
+    {
+        var folds = splitter.Split(samples);
+        if (samples.Count != x.Rows || y.Rows != x.Rows || !RidgeAlphaPath.Applies(kind, grid, x.Cols, folds))
+        {
+            return [.. grid.Select(o => Run(kind, o, x, y, targets, samples, splitter))];
+        }
+
+        var path = RidgeAlphaPath.Predict(x, y, folds, [.. grid.Select(o => o.Alpha ?? 1.0)], grid[0].Standardize, grid[0].FitIntercept);
+        return [.. path.Select(pred =>
+        {
+            var foldR2 = new double[folds.Count, y.Cols];
+            foreach (var f in folds)
+            {
+                for (int t = 0; t < y.Cols; t++)
+                {
+                    foldR2[f.Index, t] = Metrics.R2([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]);
+                }
+            }
+
+            return Score(splitter, folds, y, targets, pred, foldR2);
+        })];
+    }
+
+    private static CvResult Score(ICrossValidationSplitter splitter, IReadOnlyList<CvFold> folds, RowMajorMatrix y, IReadOnlyList<string> targets, RowMajorMatrix pred, double[,] foldR2)
+    {
+        var tested = Enumerable.Range(0, y.Rows).Where(i => !double.IsNaN(pred[i, 0])).ToArray();
         var scores = new TargetScore[y.Cols];
         for (int t = 0; t < y.Cols; t++)
         {
