@@ -23,6 +23,15 @@ public sealed record EstimateFrame(
     /// <summary>The volume's head motion when the session realigns, else null.</summary>
     public Motion.MotionEstimate? Motion { get; init; }
 
+    /// <summary>True when the estimate's window holds a high-motion volume (FD above the session's threshold).</summary>
+    public bool Censored { get; init; }
+
+    /// <summary>The newest high-motion volume in the estimate's window, or null.</summary>
+    public int? HighMotionVolume { get; init; }
+
+    /// <summary>True when the participant display must not show this estimate's value.</summary>
+    public bool Withheld { get; init; }
+
     /// <summary>True until the first window is full: no connectivity, no estimate.</summary>
     public bool IsWarmingUp => Estimates is null && !NotFinite;
 

@@ -71,7 +71,10 @@ internal sealed class SessionOptions
         var dashboard = Bind<DashboardOptions>(config, "Dashboard");
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
         var lsl = Bind<LslOptions>(config, "Lsl");
+        var motion = Bind<MotionThresholdOptions>(config, "Motion");
         Validate(live, "Live");
+        Validate(feedback, "Feedback");
+        Validate(motion, "Motion");
         if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
@@ -108,6 +111,7 @@ internal sealed class SessionOptions
             ConfiguredRun = session.Run,
             Dashboard = dashboard,
             Feedback = feedback,
+            FdThresholdMm = motion.FdThresholdMm,
             Lsl = lsl,
             Configuration = Snapshot(config),
         };

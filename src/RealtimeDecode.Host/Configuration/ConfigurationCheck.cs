@@ -25,6 +25,7 @@ internal static class ConfigurationCheck
         ["Dashboard"] = typeof(Dashboard.DashboardOptions),
         ["Feedback"] = typeof(Dashboard.FeedbackOptions),
         ["Lsl"] = typeof(Lsl.LslOptions),
+        ["Motion"] = typeof(Dashboard.MotionThresholdOptions),
         ["Serilog"] = null,
     };
 

@@ -40,6 +40,9 @@ internal sealed record SessionRequest
     public string? Reference { get; init; }
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }
+
+    /// <summary>Framewise displacement (mm) above which the dashboard counts a volume as high-motion (<c>Motion:FdThresholdMm</c>).</summary>
+    public double FdThresholdMm { get; init; } = 0.5;
     public required LslOptions Lsl { get; init; }
 
     /// <summary>The merged configuration, recorded in session.json.</summary>
