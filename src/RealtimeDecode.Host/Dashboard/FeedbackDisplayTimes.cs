@@ -92,26 +92,30 @@ public sealed class FeedbackDisplayTimes : IFeedbackDisplayTimes
 
     /// <inheritdoc />
     /// <remarks>Waits until the display has published every volume up to <paramref name="lastVolume"/> and each is
-    /// acknowledged, or <see cref="Wait"/> has passed since the call.</remarks>
+    /// acknowledged or past its <see cref="Wait"/>; at most <see cref="Wait"/> for a volume not yet published.</remarks>
     public async Task WhenSettledAsync(int lastVolume, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timeout = Task.Delay(Wait, _time, cts.Token);
-        try
+        long start = _time.GetTimestamp();
+        while (true)
         {
-            while (true)
+            Task changed;
+            TimeSpan next;
+            lock (_gate)
             {
-                Task changed;
-                lock (_gate)
-                {
-                    if (_lastRegistered >= lastVolume && _entries.All(kv => kv.Key > lastVolume || !double.IsNaN(kv.Value.DisplayedMs))) return;
-                    changed = _changed.Task;
-                }
-                if (await Task.WhenAny(changed, timeout).ConfigureAwait(false) == timeout) break;
+                var open = _entries.Where(kv => kv.Key <= lastVolume && double.IsNaN(kv.Value.DisplayedMs))
+                    .Select(kv => Wait - _time.GetElapsedTime(kv.Value.Published)).Where(left => left > TimeSpan.Zero).ToList();
+                bool published = _lastRegistered >= lastVolume;
+                if (published && open.Count == 0) return;
+                next = published ? open.Min() : Wait - _time.GetElapsedTime(start);
+                if (next <= TimeSpan.Zero) return;
+                changed = _changed.Task;
             }
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(next, _time, cts.Token);
+            await Task.WhenAny(changed, delay).ConfigureAwait(false);
+            cts.Cancel();
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        finally { cts.Cancel(); }
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private void Changed()
