@@ -161,10 +161,11 @@
     m.motionParameters.forEach((v, i) => { const x = num(v); state.headY[i].push(Number.isFinite(x) ? (i < 3 ? x : x * 180 / Math.PI) : null); });
     const fd = num(m.fd);
     state.fdY.push(Number.isFinite(fd) ? fd : null);
-    if (m.highMotion && !state.highMotion.has(m.volume)) {
+    if (m.highMotion) {
       state.highMotion.add(m.volume);
       $("highmotion-count").textContent = state.highMotion.size;
-      raiseAlarm(m.volume, Number.isFinite(fd) ? fd : null);
+      // The estimate naming this volume may have raised the alarm already, without its FD.
+      if (!state.alarm || state.alarm.volume < m.volume || (state.alarm.volume === m.volume && state.alarm.fd == null)) raiseAlarm(m.volume, Number.isFinite(fd) ? fd : null);
     }
   }
 

@@ -28,7 +28,7 @@
   const $ = id => document.getElementById(id);
   $("min").textContent = String(min); $("max").textContent = String(max);
   const recent = [];
-  window.rtfeedback = { values: [], frames: [], current: null, protocol: null, connected: false, acks: 0 };
+  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0 };
 
   if (zone.length === 2 && zone.every(Number.isFinite)) {
     const lo = (zone[0] - min) / (max - min), hi = (zone[1] - min) / (max - min);
@@ -44,6 +44,7 @@
   // ---------- without a protocol: the estimates themselves ----------
   function show(m) {
     document.body.classList.toggle("keepstill", keepStillOn && !!m.censored);
+    window.rtfeedback.cues.push({ volume: m.volume, keepStill: document.body.classList.contains("keepstill"), withheld: !!m.withheld });
     if (m.withheld) return; // the host withholds this estimate from the participant
     if (!weights) weights = { [m.targets[0]]: 1 };
     let v = 0;
