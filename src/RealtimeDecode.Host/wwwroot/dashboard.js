@@ -125,7 +125,7 @@
     const el = $("learning-chart");
     learnChart = new uPlot({ width: width(el), height: 160, scales: { x: { time: false } },
       series: [{ label: "regulation block" }, { label: "mean feedback", stroke: "#ffd166", width: 2, points: { show: true, size: 8 } }],
-      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" }, incrs: [1, 2, 5, 10, 20, 50, 100] }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
       learningData(), el);
   }
 
