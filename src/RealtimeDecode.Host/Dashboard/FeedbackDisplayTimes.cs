@@ -10,7 +10,8 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <remarks>
 /// displayed_ms = (host's monotonic time when the acknowledgement arrives − the volume's file-complete
 /// timestamp <see cref="Engine.Pipeline.FrameTiming.DetectedTimestamp"/>) − the page's own delay between its draw
-/// (the animation frame in which the new screen is painted) and sending the acknowledgement. The page's delay
+/// (the start of the animation frame in which the new screen is painted, or the update if that frame started earlier) and
+/// sending the acknowledgement. The page's delay
 /// is a difference of its own clock, so no clock offset enters; what remains unmeasured is the one-way transit
 /// of the acknowledgement (under 1 ms on loopback). The first acknowledgement of a frame counts (several open
 /// displays: the first to draw). A frame not acknowledged within <see cref="Wait"/> of its publication is

@@ -88,10 +88,14 @@
       thermometer: shown, value: shown ? Number(m.value) : null, score: !!m.score, keepStill: !!m.keepStill, drawnAt: null };
     window.rtfeedback.frames.push(frame);
     window.rtfeedback.current = frame;
-    // The frame is painted right after this animation frame's callbacks: acknowledge it with the delay since then.
+    // The new screen is painted in the next animation frame: the draw time is that frame's start, or the DOM
+    // update if the frame started before it (a frame's timestamp may precede its callbacks). Acknowledge it with
+    // the delay since then.
+    const updated = performance.now();
     requestAnimationFrame(ts => {
-      frame.drawnAt = performance.timeOrigin + ts;
-      conn.send("FeedbackDrawn", m.run, m.volume, Math.max(0, performance.now() - ts))
+      const drawn = Math.max(ts, updated);
+      frame.drawnAt = performance.timeOrigin + drawn;
+      conn.send("FeedbackDrawn", m.run, m.volume, Math.max(0, performance.now() - drawn))
         .then(() => { window.rtfeedback.acks++; }, () => {});
     });
   }
