@@ -58,13 +58,16 @@ public sealed class MotionDisplayTests(ITestOutputHelper output) : IDisposable
         await using var chromium = await ChromiumBrowser.LaunchAsync();
         var page = await chromium.OpenAsync(harness.BaseUrl + "/");
         var display = await chromium.OpenAsync(harness.BaseUrl + "/feedback?target=target0&smooth=1", 1280, 800);
+        var noCue = await chromium.OpenAsync(harness.BaseUrl + "/feedback?target=target0&smooth=1&keepstill=0", 640, 400);
         await page.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);
         await display.WaitForAsync("() => window.rtfeedback && window.rtfeedback.connected", Wait);
+        await noCue.WaitForAsync("() => window.rtfeedback && window.rtfeedback.connected", Wait);
 
         await harness.PlayAsync(0, volumes, Interval, change: Move);
         await harness.EndAsync();
         await page.WaitForAsync($"() => window.rtdecode.motionPoints() === {volumes} && window.rtdecode.points() === {volumes - Window + 1}", Wait);
         await display.WaitForAsync($"() => window.rtfeedback.cues.length === {volumes - Window + 1}", Wait);
+        await noCue.WaitForAsync($"() => window.rtfeedback.cues.length === {volumes - Window + 1}", Wait);
 
         // Six traces: translations in mm, rotations in degrees; FD with its threshold line.
         var traces = await page.Page.EvaluateAsync<double[][]>("() => window.rtdecode.state.headY");
@@ -90,6 +93,10 @@ public sealed class MotionDisplayTests(ITestOutputHelper output) : IDisposable
         var expected = Enumerable.Range(Window - 1, volumes - Window + 1).Where(v => !Censored(v)).Select(v => FakeSession.Estimate(v, 0));
         Assert.Equal(expected, values, new Tolerance(1e-9));
         Assert.False(await display.Page.EvaluateAsync<bool>("() => document.body.classList.contains('keepstill')")); // the last window is clean
+        Assert.Contains(cues.EnumerateArray(), c => c.GetProperty("keepStill").GetBoolean());
+        // The cue switched off (?keepstill=0, or Feedback:KeepStill false): never shown; withheld values still hidden.
+        Assert.False(await noCue.Page.EvaluateAsync<bool>("() => window.rtfeedback.cues.some(c => c.keepStill)"));
+        Assert.Equal(expected, await noCue.Page.EvaluateAsync<double[]>("() => window.rtfeedback.values"), new Tolerance(1e-9));
 
         output.WriteLine($"screenshots: {await page.ScreenshotAsync("dashboard-motion")}, {await display.ScreenshotAsync("feedback-motion")}");
         Assert.True(page.Errors.Count == 0 && display.Errors.Count == 0, string.Join("\n", page.Errors.Concat(display.Errors)));
