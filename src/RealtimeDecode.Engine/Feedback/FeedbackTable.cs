@@ -15,7 +15,8 @@ public static class FeedbackTable
     /// <summary>The file name in a recording directory.</summary>
     public const string FileName = "feedback.tsv";
 
-    /// <summary>The columns, in order. Times in ms are since session start (monotonic clock); n/a where a value does not apply.</summary>
+    /// <summary>The columns, in order. <c>published_ms</c> is since session start (monotonic clock); <c>displayed_ms</c> is from the
+    /// volume's file complete to the participant display's draw (host clock); n/a where a value does not apply.</summary>
     public static readonly IReadOnlyList<string> Columns =
     [
         "volume", "time_s", "condition", "block", "estimate", "baseline_mean", "baseline_sd", "feedback", "shown",

@@ -8,10 +8,14 @@ namespace RealtimeDecode.Engine.Recording;
 /// Writes <c>feedback.tsv</c> (<see cref="FeedbackTable"/>) of a session run with a protocol: each
 /// estimate through the one <see cref="FeedbackKernel"/>, in volume order. Volumes between two estimates
 /// that have none (missing, corrupt, late, duplicate) get a row with a NaN estimate, as the offline
-/// <see cref="FeedbackTable.FromEstimates"/> gives them; warm-up volumes have no row. Rows are flushed as written.
+/// <see cref="FeedbackTable.FromEstimates"/> gives them, and so does an estimate withheld for head motion (censor
+/// policy withhold); warm-up volumes have no row. Rows are flushed as written.
 /// </summary>
-/// <remarks><c>published_ms</c> is the estimate's publication time since the session start (monotonic clock);
-/// <c>displayed_ms</c> stays n/a until a participant page acknowledges drawing the frame.</remarks>
+/// <remarks><c>published_ms</c> is the estimate's publication time since the session start (monotonic clock).
+/// <c>displayed_ms</c> comes from <see cref="IFeedbackDisplayTimes"/> when a participant display is served: a row
+/// is then held until its volume's display time is settled (acknowledged, or given up by the display's wait), so
+/// rows are still written in volume order, each once; at the end the sink waits for the last ones. Without a
+/// display, rows are written at once with <c>displayed_ms</c> n/a.</remarks>
 public sealed class FeedbackRecordingSink : IFrameSink, IDisposable
 {
     private readonly FeedbackKernel _kernel;
@@ -19,6 +23,8 @@ public sealed class FeedbackRecordingSink : IFrameSink, IDisposable
     private readonly long _origin;
     private readonly double[] _missing;
     private readonly Action<FeedbackSample>? _onSample;
+    private readonly IFeedbackDisplayTimes? _display;
+    private readonly Queue<(FeedbackSample Sample, double PublishedMs)> _pending = new();
     private int _next = -1;
 
     /// <summary>Creates <c>feedback.tsv</c> in <paramref name="directory"/>.</summary>
@@ -26,9 +32,12 @@ public sealed class FeedbackRecordingSink : IFrameSink, IDisposable
     /// <param name="kernel">The kernel of this run.</param>
     /// <param name="targets">Number of targets per estimate.</param>
     /// <param name="sessionStart">Monotonic timestamp the recording's ms columns count from.</param>
-    /// <param name="onSample">Called with each sample after it is written (e.g. to the participant display).</param>
-    public FeedbackRecordingSink(string directory, FeedbackKernel kernel, int targets, long sessionStart, Action<FeedbackSample>? onSample = null)
+    /// <param name="onSample">Called with each sample after it is written.</param>
+    /// <param name="display">Display times of the participant display, or null when none is served.</param>
+    public FeedbackRecordingSink(string directory, FeedbackKernel kernel, int targets, long sessionStart, Action<FeedbackSample>? onSample = null,
+        IFeedbackDisplayTimes? display = null)
     {
+        _display = display;
         _kernel = kernel;
         _origin = sessionStart;
         _missing = new double[targets];
@@ -47,25 +56,42 @@ public sealed class FeedbackRecordingSink : IFrameSink, IDisposable
     {
         if (frame is not EstimateFrame { Estimates: { } values } e || (_next >= 0 && e.Volume < _next)) return ValueTask.CompletedTask;
         if (_next >= 0)
-            for (int v = _next; v < e.Volume; v++) Write(_kernel.Push(v, _missing), double.NaN);
-        Write(_kernel.Push(e.Volume, values), e.Timing.MillisecondsSince(_origin, e.Timing.PublishedTimestamp));
+            for (int v = _next; v < e.Volume; v++) _pending.Enqueue((_kernel.Push(v, _missing), double.NaN));
+        _pending.Enqueue((_kernel.Push(e.Volume, e.Withheld ? _missing : values), e.Timing.MillisecondsSince(_origin, e.Timing.PublishedTimestamp)));
         _next = e.Volume + 1;
+        WriteSettled(final: false);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
+    public async ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
     {
+        if (_display is not null && _next > 0)
+        {
+            try { await _display.WhenSettledAsync(_next - 1, cancellationToken).ConfigureAwait(false); }
+            catch (OperationCanceledException) { } // stopped: the rows are written with what is known
+        }
+        WriteSettled(final: true);
         Dispose();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose() => _writer.Dispose();
 
-    private void Write(FeedbackSample s, double publishedMs)
+    private void WriteSettled(bool final)
     {
-        _writer.Write(FeedbackTable.FormatRow(s, publishedMs, double.NaN) + "\n");
+        while (_pending.TryPeek(out var row))
+        {
+            double displayed = double.NaN;
+            if (_display is not null && !_display.TryGetDisplayedMs(row.Sample.Volume, out displayed) && !final) return;
+            _pending.Dequeue();
+            Write(row.Sample, row.PublishedMs, displayed);
+        }
+    }
+
+    private void Write(FeedbackSample s, double publishedMs, double displayedMs)
+    {
+        _writer.Write(FeedbackTable.FormatRow(s, publishedMs, displayedMs) + "\n");
         _writer.Flush();
         _onSample?.Invoke(s);
     }

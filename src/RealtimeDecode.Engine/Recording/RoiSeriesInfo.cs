@@ -48,7 +48,8 @@ public sealed record RoiSeriesInfo(int RoiCount, string? Atlas, string? AtlasSha
             int rois = o["roi_count"]?.GetValue<int>() ?? throw new InputDataException(path, "has no roi_count");
             if (rois < 1) throw new InputDataException(path, string.Create(CultureInfo.InvariantCulture, $"roi_count {rois} must be at least 1"));
             if (o["preprocessing"] is not JsonObject p) throw new InputDataException(path, "has no preprocessing object");
-            var pre = new PreprocessingOptions(p["detrend_order"]?.GetValue<int>() ?? -1, p["zscore"]?.GetValue<bool>() ?? false, p["nuisance_count"]?.GetValue<int>() ?? 0);
+            var pre = new PreprocessingOptions(p["detrend_order"]?.GetValue<int>() ?? -1, p["zscore"]?.GetValue<bool>() ?? false, p["nuisance_count"]?.GetValue<int>() ?? 0,
+                p["motion_regressors"]?.GetValue<int>() ?? 0);
             try { pre.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(path, "preprocessing: " + e.Message.Split(" (Parameter")[0].Split(Environment.NewLine)[0]); }
             return new RoiSeriesInfo(rois, o["atlas"]?.GetValue<string>(), o["atlas_sha256"]?.GetValue<string>(), pre,

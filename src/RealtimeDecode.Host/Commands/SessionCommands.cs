@@ -77,6 +77,7 @@ internal sealed class SessionOptions
         var lsl = Bind<LslOptions>(config, "Lsl");
         var motion = Bind<MotionOptions>(config, "Motion");
         Validate(live, "Live");
+        Validate(feedback, "Feedback");
         Validate(motion, "Motion");
         var (regressors, fdThreshold, censor) = CliOptions.MotionSettings(
             parse.GetValue(MotionRegressors) ?? motion.Regressors, parse.GetValue(FdThreshold) ?? motion.FdThresholdMm, parse.GetValue(Censor) ?? motion.Censor,

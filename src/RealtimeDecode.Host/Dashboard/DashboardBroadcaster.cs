@@ -21,6 +21,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private ConnectivityMessage? _connectivity;
     private StatusMessage _status = new("starting", null, 0, 0, 0, null);
     private long _dropped;
+    private ProtocolInfo? _protocol;
+    private FeedbackDisplayMessage? _feedback;
+    private readonly List<BlockFeedback> _learning = [];
 
     public DashboardBroadcaster(IHubContext<DecoderHub> hub, DashboardOptions options)
     {
@@ -57,6 +60,29 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         m = m with { DroppedMessages = DroppedMessages };
         lock (_gate) _status = m;
         Offer(DashboardEvents.Status, m);
+    }
+
+    /// <summary>The session's protocol, for displays and dashboards that connect (<see cref="FeedbackSnapshot"/>).</summary>
+    public void SetProtocol(ProtocolInfo protocol)
+    {
+        lock (_gate) _protocol = protocol;
+    }
+
+    /// <summary>Publishes a frame of the participant display; kept as the current frame, its completed block added to the learning curve.</summary>
+    public void Publish(FeedbackDisplayMessage m)
+    {
+        lock (_gate)
+        {
+            _feedback = m;
+            if (m.Completed is { } c) _learning.Add(c);
+        }
+        Offer(DashboardEvents.Feedback, m);
+    }
+
+    /// <summary>The protocol, the current display frame and the learning curve of every run so far (not cleared by <see cref="Reset"/>).</summary>
+    public FeedbackState FeedbackSnapshot()
+    {
+        lock (_gate) return new FeedbackState(_protocol, _feedback, [.. _learning]);
     }
 
     /// <summary>A new run begins: the backlog is cleared.</summary>

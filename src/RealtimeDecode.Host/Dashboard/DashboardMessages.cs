@@ -7,6 +7,9 @@ public static class DashboardEvents
     public const string Connectivity = "connectivity";
     public const string Qc = "qc";
     public const string Status = "status";
+
+    /// <summary>One frame of the participant display under a protocol (<see cref="FeedbackDisplayMessage"/>).</summary>
+    public const string Feedback = "feedback";
 }
 
 /// <summary>Facts of the session shown on the dashboard.</summary>
@@ -15,13 +18,18 @@ public static class DashboardEvents
 /// <param name="RoiOrder">ROI indices ordered by network, for the heatmap.</param>
 /// <param name="LagSeconds">The estimates describe about t − this many seconds (model package's estimate_lag), or null when not measured.</param>
 /// <param name="LagStandardErrorSeconds">Its standard error, seconds, or null.</param>
+/// <param name="FdThresholdMm">Framewise displacement (mm) above which a volume is high-motion, or null when not set.</param>
 public sealed record SessionInfo(
     string Run, string Model, string Atlas, string[] Targets, double Tr, int Window,
     string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes,
-    double? LagSeconds = null, double? LagStandardErrorSeconds = null);
+    double? LagSeconds = null, double? LagStandardErrorSeconds = null, double? FdThresholdMm = null);
 
 /// <summary>One decoded volume: a value per target, the latency from file complete to published (ms), and when it was sent (Unix ms, for display-latency checks).</summary>
-public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0);
+/// <param name="Censored">The estimate's window holds a high-motion volume.</param>
+/// <param name="HighMotionVolume">The newest high-motion volume in the window, or null.</param>
+/// <param name="Withheld">The participant display must not show this estimate's value.</param>
+public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0,
+    bool Censored = false, int? HighMotionVolume = null, bool Withheld = false);
 
 /// <summary>
 /// The connectivity matrix of one window: the upper triangle (i &lt; j, row-major in the model's ROI
@@ -40,8 +48,12 @@ public sealed record NetworkContribution(string NetworkA, string NetworkB, doubl
 /// <summary>Quality of one volume: its status, the running counts, latency, a motion proxy and its ROI means.</summary>
 /// <param name="Motion">DVARS-style proxy over ROIs: RMS over ROIs of the change of the cleaned ROI values from the
 /// previous read volume (units of the cleaned signals); null for skipped volumes and the first volume after a gap.</param>
+/// <param name="MotionParameters">With realignment: trans_x trans_y trans_z (mm) rot_x rot_y rot_z (radians) of the volume,
+/// NaN where the estimate failed; null without realignment or for skipped volumes.</param>
+/// <param name="Fd">Framewise displacement (mm, Power 2012; 0 for the first volume of a series), or null.</param>
+/// <param name="HighMotion">FD above the session's threshold (<see cref="SessionInfo.FdThresholdMm"/>).</param>
 public sealed record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
-    double? Latency, double? Motion, float[]? Roi);
+    double? Latency, double? Motion, float[]? Roi, double[]? MotionParameters = null, double? Fd = null, bool HighMotion = false);
 
 /// <summary>Session state: starting, warming-up, running, ended; with the session facts and drop counts.</summary>
 public sealed record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);

@@ -17,6 +17,14 @@ public sealed class FeedbackOptions
     public double Max { get; set; } = 1;
     public string? Zone { get; set; }
     public string? Label { get; set; }
+
+    /// <summary>Show "keep still" on the participant display while the current window is censored for motion.</summary>
+    public bool KeepStill { get; set; } = true;
+
+    /// <summary>How long (ms) after a display frame is published the page's acknowledgement still counts for <c>displayed_ms</c>;
+    /// rows of <c>feedback.tsv</c> wait for it at most this long.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 600_000)]
+    public int AckWaitMs { get; set; } = 5000;
 }
 
 /// <summary>
@@ -33,9 +41,13 @@ public sealed class DashboardServer : IAsyncDisposable
         _app = app;
         Broadcaster = broadcaster;
         AccessToken = token;
+        DisplayTimes = app.Services.GetRequiredService<FeedbackDisplayTimes>();
     }
 
     public DashboardBroadcaster Broadcaster { get; }
+
+    /// <summary>Display times acknowledged by participant pages (hub method <c>FeedbackDrawn</c>), on the session's clock.</summary>
+    public FeedbackDisplayTimes DisplayTimes { get; }
 
     /// <summary>The token remote clients must present (null when serving loopback only).</summary>
     public string? AccessToken { get; }
@@ -44,9 +56,12 @@ public sealed class DashboardServer : IAsyncDisposable
     public IReadOnlyList<string> Addresses =>
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
 
-    /// <summary>Builds the server; <paramref name="configure"/> lets tests add middleware before the gate.</summary>
-    public static DashboardServer Create(DashboardOptions options, FeedbackOptions? feedback = null, Action<WebApplication>? configure = null)
+    /// <summary>Builds the server; <paramref name="configure"/> lets tests add middleware before the gate;
+    /// <paramref name="time"/> is the session's clock (for display times).</summary>
+    public static DashboardServer Create(DashboardOptions options, FeedbackOptions? feedback = null, Action<WebApplication>? configure = null,
+        TimeProvider? time = null)
     {
+        var fb = feedback ?? new FeedbackOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
@@ -61,6 +76,7 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DashboardBroadcaster>();
+        builder.Services.AddSingleton(new FeedbackDisplayTimes(time ?? TimeProvider.System, TimeSpan.FromMilliseconds(fb.AckWaitMs)));
         var app = builder.Build();
 
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
@@ -74,11 +90,10 @@ public sealed class DashboardServer : IAsyncDisposable
         var files = new PhysicalFileProvider(app.Environment.WebRootPath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapGet("/feedback", () => Results.File(Path.Combine(app.Environment.WebRootPath, "feedback.html"), "text/html"));
-        var fb = feedback ?? new FeedbackOptions();
         app.MapGet("/api/feedback", () => Results.Json(new Dictionary<string, object?>
         {
             ["target"] = fb.Target, ["weights"] = fb.Weights, ["smooth"] = fb.Smooth, ["min"] = fb.Min,
-            ["max"] = fb.Max, ["zone"] = fb.Zone, ["label"] = fb.Label,
+            ["max"] = fb.Max, ["zone"] = fb.Zone, ["label"] = fb.Label, ["keepStill"] = fb.KeepStill,
         }.Where(kv => kv.Value is not null).ToDictionary()));
         app.MapGet("/api/session", (DashboardBroadcaster b) => Results.Json(b.Snapshot().Status));
         app.MapHub<DecoderHub>(DecoderHub.Path);

@@ -25,16 +25,24 @@ public sealed class DashboardSink : IFrameSink
     private double[]? _previousRoi;
     private int _okSeen, _volumesSeen, _lastWarmupRemaining = -1;
     private string _state = "starting";
+    private readonly double? _fdThreshold;
 
     /// <summary>Creates the sink and announces the session (state <c>starting</c>) after clearing the previous run's backlog.</summary>
-    public DashboardSink(DashboardBroadcaster broadcaster, SessionContext session, DashboardOptions options, TimeProvider? time = null)
+    /// <param name="broadcaster">The hub's broadcaster.</param>
+    /// <param name="session">The session.</param>
+    /// <param name="options">Dashboard settings.</param>
+    /// <param name="time">The session's clock.</param>
+    /// <param name="fdThresholdMm">FD (mm) above which a volume is high-motion, shown on the motion plot; null: none.</param>
+    public DashboardSink(DashboardBroadcaster broadcaster, SessionContext session, DashboardOptions options, TimeProvider? time = null,
+        double? fdThresholdMm = null)
     {
         ArgumentNullException.ThrowIfNull(broadcaster);
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
         _broadcaster = broadcaster;
         _time = time ?? TimeProvider.System;
-        _info = CreateInfo(session);
+        _fdThreshold = fdThresholdMm;
+        _info = CreateInfo(session) with { FdThresholdMm = fdThresholdMm };
         _targets = [.. session.Targets];
         _window = Math.Max(1, session.Window);
         _roiCount = session.RoiNames.Count;
@@ -99,10 +107,12 @@ public sealed class DashboardSink : IFrameSink
 
         // The estimate goes first: it is what the feedback display waits for; the matrix is the heaviest message.
         double latency = frame.Timing.LatencyMs;
-        if (frame is EstimateFrame { Estimates: { } first })
-            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs()));
+        if (frame is EstimateFrame { Estimates: { } first } est)
+            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs(),
+                est.Censored, est.HighMotionVolume, est.Withheld));
+        var (parameters, fd, high) = HeadMotion(frame as EstimateFrame);
         _broadcaster.Publish(new QcMessage(frame.Volume, frame.OnsetSeconds, status,
-            new Dictionary<string, int>(_counts), latency, motion, roi));
+            new Dictionary<string, int>(_counts), latency, motion, roi, parameters, fd, high));
 
         if (frame is EstimateFrame ef)
         {
@@ -133,6 +143,14 @@ public sealed class DashboardSink : IFrameSink
         _state = state;
         _lastWarmupRemaining = warmupRemaining;
         _broadcaster.Publish(new StatusMessage(state, _info, _volumesSeen, warmupRemaining, 0, message));
+    }
+
+    /// <summary>The six parameters and FD of a realigned volume, and whether FD exceeds the threshold; nulls without realignment.</summary>
+    private (double[]? Parameters, double? Fd, bool High) HeadMotion(EstimateFrame? frame)
+    {
+        if (frame?.Motion is not { } m) return (null, null, false);
+        double fd = m.FramewiseDisplacement;
+        return ([.. m.Parameters], fd, _fdThreshold is { } t && fd > t);
     }
 
     private double UnixMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;

@@ -28,4 +28,14 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
 
     /// <summary>The session so far: status, all estimates and QC of the run, the latest matrix.</summary>
     public SessionSnapshot GetSession() => broadcaster.Snapshot();
+
+    /// <summary>The participant display's state: the protocol (null without one), the current frame, the learning curve.</summary>
+    public FeedbackState GetFeedbackState() => broadcaster.FeedbackSnapshot();
+
+    /// <summary>
+    /// A participant display drew the frame of <paramref name="volume"/> of <paramref name="run"/>,
+    /// <paramref name="sinceDrawMs"/> ms (its own clock) before sending this; the first acknowledgement of a frame counts.
+    /// </summary>
+    public void FeedbackDrawn(int run, int volume, double sinceDrawMs, FeedbackDisplayTimes times) =>
+        times.Acknowledge(run, volume, sinceDrawMs);
 }

@@ -111,7 +111,7 @@ internal sealed class SessionRunner
 
         // The dashboard binds before the recording folder exists: an address in use or not of this machine
         // ends the session with nothing made.
-        DashboardServer? server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, ct).ConfigureAwait(false) : null;
+        DashboardServer? server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, ct).ConfigureAwait(false) : null;
         Serilog.Core.Logger logger;
         try
         {
@@ -161,14 +161,18 @@ internal sealed class SessionRunner
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
             if (protocol is not null)
-                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start)));
+                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
+                    display: server?.DisplayTimes)));
             if (server is not null)
             {
                 DashboardUrl = server.Addresses.FirstOrDefault();
                 var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
                 _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
                 if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
-                sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, context, r.Dashboard, _time), 64));
+                sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, context, r.Dashboard, _time, r.FdThresholdMm), 64));
+                // The participant display under a protocol: every frame, never dropped (its kernel must see every volume).
+                if (protocol is not null)
+                    sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(server.Broadcaster, server.DisplayTimes, protocol, package.Targets, tr, settings.Span, r.Feedback.KeepStill)));
                 DashboardStarted?.Invoke(DashboardUrl!);
             }
             if (r.Lsl.Enabled)
@@ -344,9 +348,9 @@ internal sealed class SessionRunner
     }
 
     /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>
-    private static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback, CancellationToken ct)
+    private static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback, TimeProvider time, CancellationToken ct)
     {
-        var server = DashboardServer.Create(options, feedback);
+        var server = DashboardServer.Create(options, feedback, time: time);
         try
         {
             await server.StartAsync(ct).ConfigureAwait(false);

@@ -12,6 +12,8 @@
     qc: new Map(), latX: [], latY: [], motY: [], roiX: [], roiRows: [],
     connectivity: null, lastArrival: null, heatmapDraws: 0,
     displayLatencies: [], pending: null, dirty: false, justReceived: [],
+    protocol: null, blocks: [], condition: null, learning: [],
+    headX: [], headY: [[], [], [], [], [], []], fdY: [], highMotion: new Set(), censored: new Set(), alarm: null,
   };
   window.rtdecode = {
     state,
@@ -20,10 +22,18 @@
     heatmapDraws: () => state.heatmapDraws,
     displayLatencies: () => state.displayLatencies.slice(),
     connected: () => state.connected,
+    protocol: () => state.protocol,
+    shadedBlocks: () => state.blocks.slice(),
+    condition: () => state.condition,
+    learning: () => state.learning.slice(),
+    motionPoints: () => state.headX.length,
+    highMotionCount: () => state.highMotion.size,
+    censoredCount: () => state.censored.size,
+    alarm: () => state.alarm,
   };
 
   // ---------- charts ----------
-  let estChart = null, latChart = null, roiChart = null;
+  let estChart = null, latChart = null, roiChart = null, motChart = null, fdChart = null, learnChart = null;
   const width = el => Math.max(300, el.clientWidth || el.parentElement.clientWidth - 24);
 
   function makeEstimateChart(targets) {
@@ -32,7 +42,7 @@
     const series = [{ label: "volume" }].concat(targets.map((t, i) => ({ label: t, stroke: COLORS[i % COLORS.length], width: 2 })));
     estChart = new uPlot({ width: width(el), height: 420, series, scales: { x: { time: false } },
       axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }],
-      legend: { live: true } }, [state.xs, ...state.ys], el);
+      legend: { live: true }, hooks: { drawClear: [shadeBlocks] } }, [state.xs, ...state.ys], el);
     const values = $("values");
     values.innerHTML = "";
     targets.forEach((t, i) => {
@@ -52,6 +62,111 @@
       axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { scale: "ms", stroke: "#4aa3ff", grid: { stroke: "#262c3a" } },
         { scale: "mot", side: 1, stroke: "#f5a623", grid: { show: false } }] },
       [state.latX, state.latY, state.motY], el);
+  }
+
+  // ---------- protocol ----------
+  const ROLE_SHADES = { baseline: "#8a93a6" };
+
+  // The estimates of block b are those whose described time (v − (W − 1)/2)·TR − delay lies in the block:
+  // v in [(onset + delay)/TR + (W − 1)/2, (end + delay)/TR + (W − 1)/2), the feedback kernel's assignment.
+  function useProtocol(p) {
+    state.protocol = p;
+    if (!p) { state.blocks = []; $("shading-note").textContent = ""; return; }
+    const roles = Object.fromEntries(p.conditions.map(c => [c.name, c]));
+    const shift = (p.window - 1) / 2;
+    state.blocks = p.blocks.map(b => {
+      const c = roles[b.condition] || {};
+      return { block: b.number, condition: b.condition, role: c.role,
+        from: (b.onset + p.haemodynamicDelay) / p.tr + shift, to: (b.onset + b.duration + p.haemodynamicDelay) / p.tr + shift,
+        colour: c.role === "regulate" ? (c.colour || "#ffd166") : ROLE_SHADES[c.role] || null };
+    });
+    $("shading-note").textContent = "shaded: baseline (grey) and regulation blocks, by the estimates assigned to them";
+    if (estChart) estChart.redraw(false);
+  }
+
+  function shadeBlocks(u) {
+    if (!state.blocks.length) return;
+    const ctx = u.ctx, { left, top, width: w, height: h } = u.bbox;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top, w, h); ctx.clip();
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui`;
+    for (const b of state.blocks) {
+      if (!b.colour) continue;
+      const x0 = u.valToPos(b.from, "x", true), x1 = u.valToPos(b.to, "x", true);
+      if (x1 < left || x0 > left + w) continue;
+      ctx.globalAlpha = 0.16; ctx.fillStyle = b.colour; ctx.fillRect(x0, top, x1 - x0, h);
+      ctx.globalAlpha = 0.8; ctx.fillText(b.condition, Math.max(x0, left) + 3, top + 12 * devicePixelRatio);
+    }
+    ctx.restore();
+  }
+
+  function onFeedback(m) {
+    state.condition = m.condition ? { run: m.run, volume: m.volume, block: m.block, condition: m.condition } : { run: m.run, volume: m.volume, block: 0, condition: null };
+    $("condition").textContent = m.condition ? `${m.condition} (block ${m.block})` : "between blocks";
+    if (m.completed) addLearning(m.completed);
+  }
+
+  function addLearning(p) {
+    if (state.learning.some(q => q.run === p.run && q.block === p.block)) return;
+    state.learning.push(p);
+    const list = $("learning-list");
+    const span = document.createElement("span");
+    span.textContent = `run ${p.run} block ${p.block} ${p.condition}: ${Number.isFinite(num(p.mean)) ? num(p.mean).toFixed(2) : "n/a"}`;
+    list.appendChild(span);
+    if (!learnChart) makeLearningChart();
+    learnChart.setData(learningData());
+  }
+
+  function learningData() {
+    return [state.learning.map((_, i) => i + 1), state.learning.map(p => Number.isFinite(num(p.mean)) ? num(p.mean) : null)];
+  }
+
+  function makeLearningChart() {
+    const el = $("learning-chart");
+    learnChart = new uPlot({ width: width(el), height: 160, scales: { x: { time: false } },
+      series: [{ label: "regulation block" }, { label: "mean feedback", stroke: "#ffd166", width: 2, points: { show: true, size: 8 } }],
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" }, incrs: [1, 2, 5, 10, 20, 50, 100] }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
+      learningData(), el);
+  }
+
+  // ---------- head motion ----------
+  function makeMotionCharts() {
+    const el = $("motion-chart"), names = ["trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z"];
+    motChart = new uPlot({ width: width(el), height: 170, scales: { x: { time: false } },
+      series: [{ label: "volume" }].concat(names.map((n, i) => ({ label: i < 3 ? `${n} (mm)` : `${n} (deg)`, stroke: COLORS[i], width: 1.5, scale: i < 3 ? "mm" : "deg" }))),
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { scale: "mm", stroke: "#8a93a6", grid: { stroke: "#262c3a" } },
+        { scale: "deg", side: 1, stroke: "#8a93a6", grid: { show: false } }] },
+      [state.headX, ...state.headY], el);
+    const fd = $("fd-chart");
+    fdChart = new uPlot({ width: width(fd), height: 130, scales: { x: { time: false } },
+      series: [{ label: "volume" }, { label: "FD (mm)", stroke: "#f5a623", width: 1.5 }, { label: "threshold", stroke: "#e6194b", width: 1, dash: [6, 4] }],
+      axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
+      fdData(), fd);
+  }
+
+  function fdThreshold() { return state.session && state.session.fdThresholdMm != null ? state.session.fdThresholdMm : null; }
+  function fdData() { const t = fdThreshold(); return [state.headX, state.fdY, state.headX.map(() => t)]; }
+
+  function raiseAlarm(volume, fd) {
+    state.alarm = { volume, fd };
+    const el = $("motion-alarm");
+    el.textContent = `high motion at volume ${volume}` + (fd == null ? "" : ` (FD ${fd.toFixed(2)} mm)`) + ` · ${state.highMotion.size} so far`;
+    el.hidden = false;
+    el.classList.remove("fresh"); void el.offsetWidth; el.classList.add("fresh");
+  }
+
+  function onMotion(m) {
+    if (!m.motionParameters) return;
+    state.headX.push(m.volume);
+    m.motionParameters.forEach((v, i) => { const x = num(v); state.headY[i].push(Number.isFinite(x) ? (i < 3 ? x : x * 180 / Math.PI) : null); });
+    const fd = num(m.fd);
+    state.fdY.push(Number.isFinite(fd) ? fd : null);
+    if (m.highMotion) {
+      state.highMotion.add(m.volume);
+      $("highmotion-count").textContent = state.highMotion.size;
+      // The estimate naming this volume may have raised the alarm already, without its FD.
+      if (!state.alarm || state.alarm.volume < m.volume || (state.alarm.volume === m.volume && state.alarm.fd == null)) raiseAlarm(m.volume, Number.isFinite(fd) ? fd : null);
+    }
   }
 
   // The legends show the newest values unless the cursor is over the chart.
@@ -203,6 +318,12 @@
     values.forEach((v, i) => state.ys[i].push(Number.isFinite(v) ? v : null));
     document.querySelectorAll("#values .num").forEach(el => { const v = values[+el.dataset.target]; el.textContent = v === undefined ? "–" : Number.isFinite(v) ? v.toFixed(3) : "n/a"; });
     if (receivedAt !== undefined && m.sentUnixMs) state.justReceived.push(m.sentUnixMs);
+    if (m.censored) { state.censored.add(m.volume); $("censored-count").textContent = state.censored.size; }
+    if (m.highMotionVolume !== null && m.highMotionVolume !== undefined && !state.highMotion.has(m.highMotionVolume)) {
+      state.highMotion.add(m.highMotionVolume);
+      $("highmotion-count").textContent = state.highMotion.size;
+      raiseAlarm(m.highMotionVolume, null);
+    }
     schedule();
   }
 
@@ -215,6 +336,7 @@
     $("volume").textContent = m.volume;
     if (m.latency !== null && m.latency !== undefined) { state.latX.push(m.volume); state.latY.push(num(m.latency)); state.motY.push(m.motion === null || m.motion === undefined ? null : num(m.motion)); }
     if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi.map(num)); }
+    onMotion(m);
     showCounts(m.counts);
     schedule();
   }
@@ -229,6 +351,8 @@
       if (estChart) { estChart.setData([state.xs, ...state.ys]); showLast(estChart, state.xs.length); }
       if (latChart) { latChart.setData([state.latX, state.latY, state.motY]); showLast(latChart, state.latX.length); }
       if (roiChart) { roiChart.setData(roiData()); showLast(roiChart, state.roiX.length); }
+      if (motChart) { motChart.setData([state.headX, ...state.headY]); showLast(motChart, state.headX.length); }
+      if (fdChart) { fdChart.setData(fdData()); showLast(fdChart, state.headX.length); }
       drawStrip();
       if (state.heatPending && state.connectivity) { state.heatPending = false; drawHeatmap(state.connectivity); }
       const now = performance.timeOrigin + performance.now();
@@ -240,6 +364,7 @@
   function resetData() {
     state.xs = []; state.ys = state.targets.map(() => []); state.lastVolume = -1;
     state.qc = new Map(); state.latX = []; state.latY = []; state.motY = []; state.roiX = []; state.roiRows = []; state.connectivity = null;
+    state.headX = []; state.headY = [[], [], [], [], [], []]; state.fdY = []; state.highMotion = new Set(); state.censored = new Set();
   }
 
   function live(fn) { if (state.pending) state.pending.push(fn); else fn(); }
@@ -253,6 +378,7 @@
   conn.on("qc", m => live(() => onQc(m)));
   conn.on("connectivity", m => live(() => onConnectivity(m)));
   conn.on("status", m => live(() => applyStatus(m)));
+  conn.on("feedback", m => live(() => onFeedback(m)));
 
   function setConnection(text, cls) { const el = $("connection"); el.textContent = text; el.className = "pill " + cls; }
 
@@ -265,6 +391,11 @@
       for (const q of snap.qc) onQc(q);
       for (const e of snap.estimates) onEstimate(e);
       if (snap.connectivity) onConnectivity(snap.connectivity);
+      const fb = await conn.invoke("GetFeedbackState");
+      useProtocol(fb.protocol);
+      state.learning = []; $("learning-list").textContent = "";
+      for (const p of fb.learningCurve) addLearning(p);
+      if (fb.current) onFeedback(fb.current);
     } finally {
       const queued = state.pending; state.pending = null;
       for (const f of queued) f();
@@ -298,7 +429,11 @@
     if (estChart) estChart.setSize({ width: width($("estimates")), height: 420 });
     if (latChart) latChart.setSize({ width: width($("latency-chart")), height: 150 });
     if (roiChart) roiChart.setSize({ width: width($("roi-chart")), height: 180 });
+    if (motChart) motChart.setSize({ width: width($("motion-chart")), height: 170 });
+    if (fdChart) fdChart.setSize({ width: width($("fd-chart")), height: 130 });
+    if (learnChart) learnChart.setSize({ width: width($("learning-chart")), height: 160 });
   });
   makeLatencyChart();
+  makeMotionCharts();
   start();
 })();

@@ -1,8 +1,14 @@
 "use strict";
-// Participant feedback: one target, or a weighted combination, as a high-contrast thermometer.
+// Participant feedback display.
+// With a protocol (replay/live --protocol) the host sends one frame per volume (hub event "feedback"):
+// the condition's instruction screen, the thermometer only when the frame carries a value, the block
+// score after an intermittent block, and "keep still" while the window is censored. Each drawn frame is
+// acknowledged to the host (hub method FeedbackDrawn), which records the display time in feedback.tsv.
+// Without a protocol: one target, or a weighted combination, as a high-contrast thermometer.
 // Settings come from the server's Feedback configuration; URL parameters override them:
 //   ?target=joy  or  ?weights=joy:1,fear:-0.5   &smooth=3 (mean of the last N estimates)
-//   &min=0&max=1 (display range)  &zone=0.6-0.8 (target zone)  &label=Joy  &token=...
+//   &min=0&max=1 (display range)  &zone=0.6-0.8 (target zone)  &label=Joy  &keepstill=0  &token=...
+// Every label (targets, conditions, instructions) is set as text, never as markup.
 (async () => {
   const params = new URLSearchParams(location.search);
   const token = params.get("token") || params.get("access_token");
@@ -14,34 +20,84 @@
   if (w) weights = Object.fromEntries(String(w).split(",").map(p => { const [k, v] = p.split(":"); return [k.trim(), +(v ?? 1)]; }));
   else if (target) weights = { [target]: 1 };
   const smooth = Math.max(1, +get("smooth", 3));
-  const min = +get("min", 0), max = +get("max", 1);
+  let min = +get("min", 0), max = +get("max", 1);
   const zone = String(get("zone", "")).split("-").map(Number);
   const label = get("label", null);
-  $id("min").textContent = String(min); $id("max").textContent = String(max);
-  const recent = [];
-  function $id(id) { return document.getElementById(id); }
+  const ks = String(params.get("keepstill") ?? cfg.keepStill ?? true);
+  const keepStillOn = !(ks === "0" || ks === "false");
   const $ = id => document.getElementById(id);
-  window.rtfeedback = { values: [], connected: false };
+  $("min").textContent = String(min); $("max").textContent = String(max);
+  const recent = [];
+  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0 };
 
   if (zone.length === 2 && zone.every(Number.isFinite)) {
     const lo = (zone[0] - min) / (max - min), hi = (zone[1] - min) / (max - min);
     Object.assign($("zone").style, { bottom: `${Math.max(0, lo) * 100}%`, height: `${Math.max(0, Math.min(1, hi) - Math.max(0, lo)) * 100}%` });
   } else $("zone").style.display = "none";
 
+  function setFill(v) {
+    const f = Math.max(0, Math.min(1, (v - min) / (max - min)));
+    $("fill").style.height = `${f * 100}%`;
+    $("value").textContent = v.toFixed(2);
+  }
+
+  // ---------- without a protocol: the estimates themselves ----------
   function show(m) {
+    document.body.classList.toggle("keepstill", keepStillOn && !!m.censored);
+    window.rtfeedback.cues.push({ volume: m.volume, keepStill: document.body.classList.contains("keepstill"), withheld: !!m.withheld });
+    if (m.withheld) return; // the host withholds this estimate from the participant
     if (!weights) weights = { [m.targets[0]]: 1 };
     let v = 0;
     for (const [k, wk] of Object.entries(weights)) { const i = m.targets.indexOf(k); if (i >= 0) v += wk * Number(m.values[i]); }
     if (!Number.isFinite(v)) return; // a volume without a usable estimate leaves the display as it was
     recent.push(v); if (recent.length > smooth) recent.shift();
     const s = recent.reduce((a, b) => a + b, 0) / recent.length;
-    const f = Math.max(0, Math.min(1, (s - min) / (max - min)));
-    $("fill").style.height = `${f * 100}%`;
-    $("value").textContent = s.toFixed(2);
+    setFill(s);
     $("label").textContent = label ?? Object.keys(weights).join(" + ");
     $("wait").textContent = "";
     document.body.classList.toggle("inzone", zone.length === 2 && s >= zone[0] && s <= zone[1]);
     window.rtfeedback.values.push(s);
+  }
+
+  // ---------- with a protocol: the host's frames ----------
+  let protocol = null, lastRun = 0, lastFrame = -1;
+  function useProtocol(p) {
+    protocol = p; window.rtfeedback.protocol = p;
+    min = p.rangeMin; max = p.rangeMax;
+    $("min").textContent = String(min); $("max").textContent = String(max);
+    $("zone").style.display = "none";
+    $("wait").textContent = "";
+    document.body.classList.add("protocol", "nothermo");
+  }
+
+  function draw(m) {
+    if (m.run < lastRun || (m.run === lastRun && m.volume <= lastFrame)) return;
+    lastRun = m.run; lastFrame = m.volume;
+    const screen = $("screen");
+    screen.textContent = m.instruction ?? "";
+    screen.style.color = m.colour || "#ffffff";
+    const shown = m.value !== null && m.value !== undefined && Number.isFinite(Number(m.value));
+    document.body.classList.toggle("nothermo", !shown);
+    if (shown) {
+      setFill(Number(m.value));
+      $("label").textContent = m.score ? "Score" : (m.condition ?? "");
+      window.rtfeedback.values.push(Number(m.value));
+    }
+    document.body.classList.toggle("keepstill", keepStillOn && !!m.keepStill);
+    const frame = { run: m.run, volume: m.volume, block: m.block, condition: m.condition, instruction: screen.textContent,
+      thermometer: shown, value: shown ? Number(m.value) : null, score: !!m.score, keepStill: !!m.keepStill, drawnAt: null };
+    window.rtfeedback.frames.push(frame);
+    window.rtfeedback.current = frame;
+    // The new screen is painted in the next animation frame: the draw time is that frame's start, or the DOM
+    // update if the frame started before it (a frame's timestamp may precede its callbacks). Acknowledge it with
+    // the delay since then.
+    const updated = performance.now();
+    requestAnimationFrame(ts => {
+      const drawn = Math.max(ts, updated);
+      frame.drawnAt = performance.timeOrigin + drawn;
+      conn.send("FeedbackDrawn", m.run, m.volume, Math.max(0, performance.now() - drawn))
+        .then(() => { window.rtfeedback.acks++; }, () => {});
+    });
   }
 
   let last = -1;
@@ -49,16 +105,32 @@
     .withUrl("/hubs/decoder", token ? { accessTokenFactory: () => token } : {})
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
-  conn.on("estimate", m => { if (m.volume > last) { last = m.volume; show(m); } });
+  conn.on("estimate", m => { if (!protocol && m.volume > last) { last = m.volume; show(m); } });
+  let early = null; // frames that arrive while the state is being fetched
+  conn.on("feedback", m => { if (early) early.push(m); else if (protocol) draw(m); });
+  async function resume() {
+    early = [];
+    let state;
+    try { state = await conn.invoke("GetFeedbackState"); }
+    finally { var queued = early; early = null; }
+    if (state.protocol) {
+      useProtocol(state.protocol);
+      if (state.current) draw(state.current); // a reload resumes at the current condition
+      for (const m of queued) draw(m);
+      return;
+    }
+    const snap = await conn.invoke("GetSession");
+    const tail = snap.estimates.slice(-smooth);
+    for (const m of tail) if (m.volume > last) { last = m.volume; show(m); }
+  }
   async function start() {
     try {
       await conn.start();
-      const snap = await conn.invoke("GetSession");
-      const tail = snap.estimates.slice(-smooth);
-      for (const m of tail) if (m.volume > last) { last = m.volume; show(m); }
+      await resume();
       window.rtfeedback.connected = true;
     } catch { setTimeout(start, 2000); }
   }
+  conn.onreconnected(() => resume());
   conn.onclose(() => setTimeout(start, 2000));
   start();
 })();
