@@ -27,6 +27,8 @@ public sealed class FeatureExtractor
     private readonly Preprocessor _pre;
     private readonly SlidingWindowCorrelation? _dfc;
     private readonly VolumeRealignment? _realignment;
+    private readonly int[] _atlasVoxels;   // voxels with a label, ascending
+    private float[]? _resliced;            // RealignedRoi's buffer, reused from volume to volume
 
     /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
     public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
@@ -43,6 +45,10 @@ public sealed class FeatureExtractor
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
+        var labels = atlas.LabelPerVoxel;
+        var voxels = new List<int>();
+        for (int v = 0; v < labels.Length; v++) if (labels[v] != 0) voxels.Add(v);
+        _atlasVoxels = [.. voxels];
         if (settings.Realign) _realignment = realignment ?? new VolumeRealignment();
     }
 
@@ -75,12 +81,33 @@ public sealed class FeatureExtractor
         return new Volume(volume.Nx, volume.Ny, volume.Nz, resliced, volume.Affine, volume.Index, volume.OnsetSeconds);
     }
 
+    /// <summary>
+    /// <c>Roi(Realign(volume))</c>, number for number, without the resliced copy: with realignment on, only
+    /// the voxels that carry a label are resliced, into a buffer this extractor keeps (so nothing of the
+    /// size of a volume is allocated per volume); the motion goes to <see cref="LastMotion"/>.
+    /// </summary>
+    public double[] RealignedRoi(Volume volume)
+    {
+        if (_realignment is null) return Roi(volume);
+        ArgumentNullException.ThrowIfNull(volume);
+        if (volume.VoxelCount != VoxelCount)
+            throw new InputDataException(null, $"volume {volume.Index} has {volume.Shape} = {volume.VoxelCount} voxels, the atlas {VoxelCount}");
+        _resliced ??= new float[VoxelCount];
+        LastMotion = _realignment.Process(volume, _resliced, _atlasVoxels);
+        return Means(_resliced);
+    }
+
     /// <summary>Mean of each atlas label in <paramref name="volume"/>, in the atlas's label order.</summary>
     public double[] Roi(Volume volume)
     {
         if (volume.VoxelCount != VoxelCount)
             throw new InputDataException(null, $"volume {volume.Index} has {volume.Shape} = {volume.VoxelCount} voxels, the atlas {VoxelCount}");
-        _roi.Extract(volume.Data, _means);
+        return Means(volume.Data);
+    }
+
+    private double[] Means(ReadOnlySpan<float> voxels)
+    {
+        _roi.Extract(voxels, _means);
         var roi = new double[RoiCount];
         Array.Fill(roi, double.NaN);
         for (int k = 0; k < _means.Length; k++) roi[_slot[k]] = _means[k];
@@ -108,5 +135,5 @@ public sealed class FeatureExtractor
     }
 
     /// <summary>All steps for one volume.</summary>
-    public double[]? Push(Volume volume) => Features(Clean(Roi(Realign(volume))));
+    public double[]? Push(Volume volume) => Features(Clean(RealignedRoi(volume)));
 }

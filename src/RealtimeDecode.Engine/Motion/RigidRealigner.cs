@@ -67,6 +67,8 @@ public sealed class RigidRealigner
     private readonly ManualResetEventSlim _done = new(false);
     private Level? _jobLevel;
     private unsafe float* _jobIn, _jobOut;
+    private unsafe int* _jobVoxels;
+    private int _jobVoxelCount;
     private bool _jobReslice, _jobCubic;
     private int _next = int.MaxValue / 2, _finished;
 
@@ -330,11 +332,75 @@ public sealed class RigidRealigner
         {
             fixed (float* pin = volume, pout = output)
             {
-                _jobIn = pin; _jobOut = pout; _jobReslice = true; _jobCubic = cubic;
+                _jobIn = pin; _jobOut = pout; _jobVoxels = null; _jobReslice = true; _jobCubic = cubic;
                 RunParts();
                 _jobIn = null; _jobOut = null;
             }
         }
+    }
+
+    /// <summary>
+    /// As <see cref="Reslice(ReadOnlySpan{float}, ReadOnlySpan{double}, Span{float})"/>, for the voxels
+    /// listed in <paramref name="voxels"/> only (indices into the grid, x fastest); the other voxels of
+    /// <paramref name="output"/> are left as they are. A listed voxel gets exactly the value the full
+    /// reslice gives it.
+    /// </summary>
+    public void Reslice(ReadOnlySpan<float> volume, ReadOnlySpan<double> parameters, Span<float> output, ReadOnlySpan<int> voxels)
+    {
+        CheckLength(volume.Length, nameof(volume));
+        CheckLength(output.Length, nameof(output));
+        foreach (int v in voxels)
+            if ((uint)v >= (uint)_n) throw new ArgumentOutOfRangeException(nameof(voxels), $"Voxel index {v} is outside the {_n} voxels of the grid.");
+        if (voxels.IsEmpty) return;
+        foreach (double v in parameters)
+            if (!double.IsFinite(v)) { foreach (int o in voxels) output[o] = float.NaN; return; }
+        Span<double> m = stackalloc double[16], am = stackalloc double[16], q = stackalloc double[16];
+        RigidMotion.Matrix(parameters, m);
+        Mul4(m, _a, am);
+        Mul4(_ainv, am, q);
+
+        bool cubic = _coef is not null;
+        if (cubic) SplineCoefficients(volume, _coef!);
+        q[..12].CopyTo(_jobQ);
+        unsafe
+        {
+            fixed (float* pin = volume, pout = output)
+            fixed (int* pv = voxels)
+            {
+                _jobIn = pin; _jobOut = pout; _jobVoxels = pv; _jobVoxelCount = voxels.Length; _jobReslice = true; _jobCubic = cubic;
+                RunParts();
+                _jobIn = null; _jobOut = null; _jobVoxels = null;
+            }
+        }
+    }
+
+    // Listed voxels [start, end) of the resliced volume.
+    private unsafe void ResliceVoxels(int start, int end)
+    {
+        var q = _jobQ;
+        var volume = new ReadOnlySpan<float>(_jobIn, _n);
+        var output = new Span<float>(_jobOut, _n);
+        var voxels = new ReadOnlySpan<int>(_jobVoxels, _jobVoxelCount);
+        int sxy = _nx * _ny;
+        for (int n = start; n < end; n++)
+        {
+            int v = voxels[n];
+            int k = v / sxy, rest = v - k * sxy, j = rest / _nx, i = rest - j * _nx;
+            output[v] = Sample(volume, q, i, j, k);
+        }
+    }
+
+    // Volume (or its spline) at P·(i, j, k) for the reference voxel (i, j, k); the same arithmetic as ResliceRange.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float Sample(ReadOnlySpan<float> volume, double[] q, int i, int j, int k)
+    {
+        const double eps = 1e-4;
+        double ux = q[1] * j + q[2] * k + q[3] + q[0] * i;
+        double uy = q[5] * j + q[6] * k + q[7] + q[4] * i;
+        double uz = q[9] * j + q[10] * k + q[11] + q[8] * i;
+        if (ux < -eps || uy < -eps || uz < -eps || ux > _nx - 1 + eps || uy > _ny - 1 + eps || uz > _nz - 1 + eps) return float.NaN;
+        double cx = Math.Clamp(ux, 0, _nx - 1), cy = Math.Clamp(uy, 0, _ny - 1), cz = Math.Clamp(uz, 0, _nz - 1);
+        return _jobCubic ? (float)Cubic(_coef!, cx, cy, cz) : (float)Trilinear(volume, cx, cy, cz);
     }
 
     // Planes [k0, k1) of the resliced volume.
@@ -343,23 +409,11 @@ public sealed class RigidRealigner
         var q = _jobQ;
         var volume = new ReadOnlySpan<float>(_jobIn, _n);
         var output = new Span<float>(_jobOut, _n);
-        bool cubic = _jobCubic;
-        const double eps = 1e-4;
-        double hx = _nx - 1 + eps, hy = _ny - 1 + eps, hz = _nz - 1 + eps;
         int o = k0 * _nx * _ny;
         for (int k = k0; k < k1; k++)
             for (int j = 0; j < _ny; j++)
-            {
-                double ux = q[1] * j + q[2] * k + q[3];
-                double uy = q[5] * j + q[6] * k + q[7];
-                double uz = q[9] * j + q[10] * k + q[11];
-                for (int i = 0; i < _nx; i++, o++, ux += q[0], uy += q[4], uz += q[8])
-                {
-                    if (ux < -eps || uy < -eps || uz < -eps || ux > hx || uy > hy || uz > hz) { output[o] = float.NaN; continue; }
-                    double cx = Math.Clamp(ux, 0, _nx - 1), cy = Math.Clamp(uy, 0, _ny - 1), cz = Math.Clamp(uz, 0, _nz - 1);
-                    output[o] = cubic ? (float)Cubic(_coef!, cx, cy, cz) : (float)Trilinear(volume, cx, cy, cz);
-                }
-            }
+                for (int i = 0; i < _nx; i++, o++)
+                    output[o] = Sample(volume, q, i, j, k);
     }
 
     // ---- parts on two threads ------------------------------------------------------------------------
@@ -396,7 +450,11 @@ public sealed class RigidRealigner
     {
         if (_jobReslice)
         {
-            ResliceRange(_nz * part / Parts, _nz * (part + 1) / Parts);
+            unsafe
+            {
+                if (_jobVoxels is null) ResliceRange(_nz * part / Parts, _nz * (part + 1) / Parts);
+                else ResliceVoxels(_jobVoxelCount * part / Parts, _jobVoxelCount * (part + 1) / Parts);
+            }
             return;
         }
         int count = _jobLevel!.Count;

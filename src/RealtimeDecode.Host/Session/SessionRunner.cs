@@ -275,7 +275,7 @@ internal sealed class SessionRunner
                 }
                 return volume;
             },
-            volume => extractor.Roi(extractor.Realign(volume)),
+            extractor.RealignedRoi,
             roi => extractor.Clean(roi),
             clean => extractor.Features(clean),
             features =>
