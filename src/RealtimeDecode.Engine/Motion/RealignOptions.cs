@@ -7,7 +7,7 @@ namespace RealtimeDecode.Engine.Motion;
 /// <param name="SampleSpacingsMm">Coarse-to-fine sample spacings (mm) of the reference points used by the estimate; a spacing below the voxel size takes every voxel.</param>
 /// <param name="MaskFraction">Reference points are those whose smoothed intensity exceeds this fraction of the mean intensity of the voxels above one eighth of the global mean.</param>
 /// <param name="MaxIterations">Gauss-Newton iterations per level at most.</param>
-/// <param name="ToleranceMm">Convergence: the last step moves no point of a 50 mm sphere by more than this (|Δt|₁ + 50·|Δr|₁, mm).</param>
+/// <param name="ToleranceMm">Convergence: the last step, or the steps still expected from the ratio of the last two when it is below one half, moves no point of a 50 mm sphere by more than this (|Δt|₁ + 50·|Δr|₁, mm).</param>
 /// <param name="MinOverlap">Fraction of the reference points that must fall inside the volume's field of view.</param>
 /// <param name="MinCorrelation">Pearson correlation between realigned volume and reference (smoothed, at the sample points) below which the fit is poor.</param>
 /// <param name="Interpolation">Interpolation of the resliced volume.</param>
