@@ -25,9 +25,11 @@ public sealed record RealignOptions(
     /// Threads an estimate and a reslice may use (at most 4): the calling thread and <c>Threads − 1</c>
     /// thread-pool helpers take the four fixed quarters of the points (or planes) in turn, so a helper that
     /// does not get a core in time leaves its share to the caller. Results are the same, bit for bit, for
-    /// any value. Default: 2, or 1 on one core.
+    /// any value. Default 1: a second thread pays on an idle machine, but on a busy one a helper that
+    /// loses its core in the middle of its share holds the estimate up until it gets one back, which is
+    /// what a live session's worst-case latency sees (see the benchmarks' RESULTS.md).
     /// </summary>
-    public int Threads { get; init; } = Math.Min(2, Environment.ProcessorCount);
+    public int Threads { get; init; } = 1;
 
     /// <summary>Spacings actually used (the default is 8 mm, then 4 mm, then every voxel).</summary>
     public double[] Spacings => SampleSpacingsMm ?? [8, 4, 0];
