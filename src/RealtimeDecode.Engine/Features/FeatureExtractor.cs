@@ -33,6 +33,8 @@ public sealed class FeatureExtractor
     private readonly SlidingWindowCorrelation? _dfc;
     private readonly VolumeRealignment? _realignment;
     private readonly MotionCensor? _censor;
+    private readonly int[] _atlasVoxels;   // voxels with a label, ascending
+    private float[]? _resliced;            // RealignedRoi's buffer, reused from volume to volume
 
     /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
     public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
@@ -49,6 +51,10 @@ public sealed class FeatureExtractor
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
+        var labels = atlas.LabelPerVoxel;
+        var voxels = new List<int>();
+        for (int v = 0; v < labels.Length; v++) if (labels[v] != 0) voxels.Add(v);
+        _atlasVoxels = [.. voxels];
         if (settings.Realign)
         {
             _realignment = realignment ?? new VolumeRealignment();
@@ -77,7 +83,7 @@ public sealed class FeatureExtractor
     /// <summary>The motion of the last volume passed to <see cref="Realign"/> (null without realignment).</summary>
     public MotionEstimate? LastMotion { get; private set; }
 
-    /// <summary>The censoring of the window ending at the last volume passed to <see cref="Realign"/> (null without realignment).</summary>
+    /// <summary>The censoring of the window ending at the last volume passed to <see cref="Realign"/> or <see cref="RealignedRoi"/> (null without realignment).</summary>
     public CensorVerdict? LastCensor { get; private set; }
 
     /// <summary>High-motion volumes so far (0 without realignment).</summary>
@@ -94,12 +100,34 @@ public sealed class FeatureExtractor
     {
         if (_realignment is null) return volume;
         var (motion, resliced) = _realignment.Process(volume);
+        Note(volume.Index, motion);
+        return new Volume(volume.Nx, volume.Ny, volume.Nz, resliced, volume.Affine, volume.Index, volume.OnsetSeconds);
+    }
+
+    /// <summary>
+    /// <c>Roi(Realign(volume))</c>, number for number, without the resliced copy: with realignment on, only
+    /// the voxels that carry a label are resliced, into a buffer this extractor keeps (so nothing of the
+    /// size of a volume is allocated per volume); the motion goes to <see cref="LastMotion"/>.
+    /// </summary>
+    public double[] RealignedRoi(Volume volume)
+    {
+        if (_realignment is null) return Roi(volume);
+        ArgumentNullException.ThrowIfNull(volume);
+        if (volume.VoxelCount != VoxelCount)
+            throw new InputDataException(null, $"volume {volume.Index} has {volume.Shape} = {volume.VoxelCount} voxels, the atlas {VoxelCount}");
+        _resliced ??= new float[VoxelCount];
+        Note(volume.Index, _realignment.Process(volume, _resliced, _atlasVoxels));
+        return Means(_resliced);
+    }
+
+    /// <summary>Keeps volume <paramref name="index"/>'s motion and the censoring of the window ending at it.</summary>
+    private void Note(int index, MotionEstimate motion)
+    {
         LastMotion = motion;
-        bool high = motion.IsValid && _censor!.Push(volume.Index, motion.FramewiseDisplacement);
-        bool censored = _censor!.IsCensored(volume.Index);
+        bool high = motion.IsValid && _censor!.Push(index, motion.FramewiseDisplacement);
+        bool censored = _censor!.IsCensored(index);
         LastCensor = new CensorVerdict(censored, censored ? _censor.LastHighMotionVolume : null, high,
             censored && Settings.Censor == CensorPolicy.Withhold);
-        return new Volume(volume.Nx, volume.Ny, volume.Nz, resliced, volume.Affine, volume.Index, volume.OnsetSeconds);
     }
 
     /// <summary>Mean of each atlas label in <paramref name="volume"/>, in the atlas's label order.</summary>
@@ -107,7 +135,12 @@ public sealed class FeatureExtractor
     {
         if (volume.VoxelCount != VoxelCount)
             throw new InputDataException(null, $"volume {volume.Index} has {volume.Shape} = {volume.VoxelCount} voxels, the atlas {VoxelCount}");
-        _roi.Extract(volume.Data, _means);
+        return Means(volume.Data);
+    }
+
+    private double[] Means(ReadOnlySpan<float> voxels)
+    {
+        _roi.Extract(voxels, _means);
         var roi = new double[RoiCount];
         Array.Fill(roi, double.NaN);
         for (int k = 0; k < _means.Length; k++) roi[_slot[k]] = _means[k];
@@ -141,5 +174,5 @@ public sealed class FeatureExtractor
     }
 
     /// <summary>All steps for one volume.</summary>
-    public double[]? Push(Volume volume) => Features(Clean(Roi(Realign(volume))));
+    public double[]? Push(Volume volume) => Features(Clean(RealignedRoi(volume)));
 }

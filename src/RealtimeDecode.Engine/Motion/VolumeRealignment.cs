@@ -9,7 +9,7 @@ namespace RealtimeDecode.Engine.Motion;
 /// and <c>extract --realign</c> commands, so both give the same numbers for the same volumes.
 /// </summary>
 /// <remarks>
-/// <see cref="Process"/> returns the estimate and a newly allocated resliced copy of the volume on the
+/// <see cref="Process(Volume)"/> returns the estimate and a newly allocated resliced copy of the volume on the
 /// reference grid (NaN where the volume's field of view does not reach; all NaN when the estimate
 /// failed, so a failed volume never feeds made-up ROI means downstream).
 /// Every volume must be on the grid of the first one (or of the reference); a volume on another grid
@@ -75,6 +75,27 @@ public sealed class VolumeRealignment
     /// <summary>Estimates the motion of <paramref name="volume"/> and reslices it onto the reference grid.</summary>
     public (MotionEstimate Estimate, float[] Resliced) Process(Volume volume)
     {
+        var estimate = EstimateMotion(volume);
+        var resliced = new float[volume.VoxelCount];
+        _realigner!.Reslice(volume.Data, estimate.Parameters, resliced);
+        return (estimate, resliced);
+    }
+
+    /// <summary>
+    /// As <see cref="Process(Volume)"/>, reslicing into <paramref name="resliced"/> only the voxels listed in
+    /// <paramref name="voxels"/> (for instance those of an atlas's labels); the other voxels of
+    /// <paramref name="resliced"/> are left as they are, and the listed ones get the values
+    /// <see cref="Process(Volume)"/> gives them.
+    /// </summary>
+    public MotionEstimate Process(Volume volume, Span<float> resliced, ReadOnlySpan<int> voxels)
+    {
+        var estimate = EstimateMotion(volume);
+        _realigner!.Reslice(volume.Data, estimate.Parameters, resliced, voxels);
+        return estimate;
+    }
+
+    private MotionEstimate EstimateMotion(Volume volume)
+    {
         ArgumentNullException.ThrowIfNull(volume);
         if (_realigner is null)
         {
@@ -101,8 +122,6 @@ public sealed class VolumeRealignment
         var status = _realigner.Estimate(volume.Data, p, out int iterations);
         if (status == RealignStatus.Converged) p.CopyTo(_start, 0);
         double fd = _fd.Push(p);
-        var resliced = new float[volume.VoxelCount];
-        _realigner.Reslice(volume.Data, p, resliced);
-        return (new MotionEstimate(volume.Index, p, fd, status, iterations), resliced);
+        return new MotionEstimate(volume.Index, p, fd, status, iterations);
     }
 }

@@ -292,7 +292,7 @@ internal sealed class SessionRunner
                 }
                 return volume;
             },
-            volume => extractor.Roi(extractor.Realign(volume)),
+            volume => extractor.RealignedRoi(volume),
             roi => extractor.Clean(roi),
             clean => extractor.Features(clean),
             features =>

@@ -26,7 +26,8 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// </list>
 /// Options: <c>--volumes N</c> (latency runs, default 200), <c>--memory-volumes N</c> (default 2000),
 /// <c>--speed S</c> (default 20), <c>--clients N</c> (default 10), <c>--only latency|throughput|dashboard</c>,
-/// <c>--scale published|bundled|multiband</c>, <c>--model ridge|svr</c> (default ridge).
+/// <c>--scale published|bundled|multiband</c>, <c>--model ridge|svr</c> (default ridge), <c>--realign</c> (rigid
+/// realignment of every volume before the ROI means, on volumes that move; see <see cref="PipelineFixture"/>).
 /// </summary>
 public static class LatencyTool
 {
@@ -44,10 +45,11 @@ public static class LatencyTool
         Console.WriteLine($"processors {Environment.ProcessorCount}, {Load()}");
 
         bool svr = Arg(args, "--model") == "svr";
+        bool realign = args.Contains("--realign");
         foreach (var scale in scales)
         {
-            using var fixture = new PipelineFixture(scale, svr: svr);
-            string what = $"{scale} ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs, {fixture.Edges} edges, 8 targets, {(svr ? $"rbf SVR on {PipelineFixture.SvrRows} rows" : "ridge")})";
+            using var fixture = new PipelineFixture(scale, svr: svr, realign: realign);
+            string what = $"{scale} ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs, {fixture.Edges} edges, 8 targets, {(svr ? $"rbf SVR on {PipelineFixture.SvrRows} rows" : "ridge")}{(realign ? ", realigned" : "")})";
             if (only is null or "latency")
             {
                 await RunAsync(fixture, Math.Min(30, volumes), speed, null); // JIT and page cache warm-up

@@ -42,7 +42,10 @@ public sealed class PipelineFixture : IDisposable
     /// <param name="svr">An rbf SVR instead of ridge: 8 targets over one set of <see cref="SvrRows"/> float32
     /// rows, each target with about 100 support vectors (a zero coefficient elsewhere), as a model package
     /// trained here or exported from scikit-learn holds it.</param>
-    public PipelineFixture(PipelineScale scale, int distinctVolumes = 32, bool compress = false, bool svr = false)
+    /// <param name="realign">Realign every volume (<see cref="FeatureSettings.Realign"/>); the volumes then move along a
+    /// smooth rigid trajectory (a drift to 1 mm and 1° over the cycle, with 0.05 mm jitter), written through the
+    /// realigner's own trilinear reslice (voxels that leave the grid are 0).</param>
+    public PipelineFixture(PipelineScale scale, int distinctVolumes = 32, bool compress = false, bool svr = false, bool realign = false)
     {
         Scale = scale;
         (Nx, Ny, Nz, Rois) = scale switch
@@ -67,6 +70,8 @@ public sealed class PipelineFixture : IDisposable
 
         var options = new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = RepetitionTime, Compress = compress };
         var phase = Enumerable.Range(0, Rois + 1).Select(_ => rng.NextDouble() * 2 * Math.PI).ToArray();
+        var mover = realign ? new RealtimeDecode.Engine.Motion.RigidRealigner(Nx, Ny, Nz, affine) : null;
+        var moved = realign ? new float[labels.Length] : null;
         VolumeBytes = new byte[distinctVolumes][];
         VolumeFiles = new string[distinctVolumes];
         for (int t = 0; t < distinctVolumes; t++)
@@ -78,6 +83,13 @@ public sealed class PipelineFixture : IDisposable
                 double signal = l == 0 ? 20 : 900 + 40 * Math.Sin(t * 0.4 + phase[l]);
                 d[v] = (float)Math.Round(signal + rng.NextDouble() * 30);
             }
+            if (mover is not null)
+            {
+                double s = Math.Sin(Math.PI * t / distinctVolumes), deg = Math.PI / 180;
+                double[] p = [s + 0.05 * (rng.NextDouble() - 0.5), -0.6 * s, 0.4 * s, 0.5 * s * deg, -s * deg, 0.3 * s * deg];
+                mover.Reslice(d, p, moved!);
+                for (int v = 0; v < d.Length; v++) d[v] = float.IsNaN(moved![v]) ? 0 : MathF.Round(moved[v]);
+            }
             VolumeBytes[t] = NiftiWriter.EncodeVolume(new Volume(Nx, Ny, Nz, d, affine, t, RepetitionTime * t), options);
             VolumeFiles[t] = Path.Combine(Directory, $"vol{t:D5}.nii" + (compress ? ".gz" : ""));
             File.WriteAllBytes(VolumeFiles[t], VolumeBytes[t]);
@@ -88,6 +100,7 @@ public sealed class PipelineFixture : IDisposable
             Kind = FeatureKind.Dfc,
             Window = new SlidingWindowOptions { Window = 13, FisherZ = true },
             Preprocessing = new PreprocessingOptions(DetrendOrder: 1, ZScore: true),
+            Realign = realign,
         };
         int features = Rois * (Rois - 1) / 2;
         var w = new double[TargetNames.Length * features];

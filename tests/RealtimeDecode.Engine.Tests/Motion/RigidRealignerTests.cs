@@ -105,6 +105,42 @@ public sealed class RigidRealignerTests
         }
     }
 
+    // The points (and planes) are cut into four fixed parts whatever the threads, so one thread, two
+    // threads or four give the same estimate and the same resliced voxels, bit for bit.
+    [Theory]
+    [InlineData(ResliceInterpolation.Trilinear)]
+    [InlineData(ResliceInterpolation.CubicSpline)]
+    public void EstimateAndReslice_AnyThreadCount_GiveIdenticalNumbers(ResliceInterpolation interpolation)
+    {
+        var vols = Run();
+        (double[][] Estimates, float[][] Resliced) With(int threads)
+        {
+            var r = new RigidRealigner(vols[0].Nx, vols[0].Ny, vols[0].Nz, vols[0].Affine, new RealignOptions(Interpolation: interpolation) { Threads = threads });
+            r.SetReference(vols[0].Data);
+            var p = new double[6];
+            var est = new double[vols.Count][];
+            var res = new float[vols.Count][];
+            for (int t = 0; t < vols.Count; t++)
+            {
+                Assert.Equal(RealignStatus.Converged, r.Estimate(vols[t].Data, p));
+                est[t] = (double[])p.Clone();
+                res[t] = new float[vols[t].VoxelCount];
+                r.Reslice(vols[t].Data, p, res[t]);
+            }
+            return (est, res);
+        }
+        var one = With(1);
+        foreach (int threads in new[] { 2, 4 })
+        {
+            var other = With(threads);
+            for (int t = 0; t < vols.Count; t++)
+            {
+                Assert.Equal(one.Estimates[t], other.Estimates[t]);
+                Assert.Equal(one.Resliced[t], other.Resliced[t]);
+            }
+        }
+    }
+
     [Fact]
     public void Estimate_BlankVolume_IsBlankWithNaNParameters()
     {
