@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Imaging;
 
@@ -220,7 +221,7 @@ public static class ModelExplainer
         var result = new List<RankedEdge>();
         for (int r = 0; r < Math.Min(count, order.Length); r++)
         {
-            var (i, j) = EdgeVector.Endpoints(order[r], roiCount);
+            var (i, j) = EdgeLayout.Endpoints(order[r], roiCount);
             result.Add(new RankedEdge(r + 1, i, j, edgeImportance[order[r]]));
         }
 
