@@ -1,6 +1,7 @@
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Reports;
 
 namespace RealtimeDecode.Training.Explanations;
 
@@ -188,7 +189,7 @@ public static class ModelExplainer
 
                 halfPairs = (Top(s1), Top(s2));
                 var withEdges = Enumerable.Range(0, s1.Length).Where(q => pairs.EdgesPerPair[q] > 0).ToArray();
-                halfPairR = EdgeImportance.Pearson(withEdges.Select(q => s1[q]).ToArray(), withEdges.Select(q => s2[q]).ToArray());
+                halfPairR = RegressionMetrics.Pearson(withEdges.Select(q => s1[q]).ToArray(), withEdges.Select(q => s2[q]).ToArray());
             }
 
             targets.Add(new TargetExplanation(model.Targets[k], imp, graph, top, ranked, networkMeans, perm?.BaselineR2[k] ?? double.NaN)
