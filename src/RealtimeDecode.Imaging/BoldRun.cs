@@ -120,7 +120,7 @@ public sealed partial class BoldRun
             var func = System.IO.Path.Combine(dir, "func");
             if (Directory.Exists(func))
                 found.AddRange(Directory.EnumerateFiles(func).Where(f =>
-                    f.EndsWith("_bold.nii.gz", StringComparison.Ordinal) || f.EndsWith("_bold.nii", StringComparison.Ordinal)));
+                    VolumeFormat.IsNifti(f) && VolumeFormat.StripNiftiExtension(f).EndsWith("_bold", StringComparison.Ordinal)));
         }
         void Subject(string dir)
         {

@@ -18,7 +18,7 @@ public enum VolumeFileFormat
 /// </summary>
 public static class VolumeFormat
 {
-    private const string Nii = ".nii", NiiGz = ".nii.gz", AnalyzeHeader = ".hdr";
+    private const string Nii = ".nii", NiiGz = ".nii.gz", PairHeader = ".hdr", PairHeaderGz = ".hdr.gz";
 
     /// <summary>The format <paramref name="path"/>'s name says.</summary>
     public static VolumeFileFormat Detect(string path) => IsNifti(path) ? VolumeFileFormat.Nifti : VolumeFileFormat.Dicom;
@@ -41,11 +41,11 @@ public static class VolumeFormat
         return path.EndsWith(Nii, StringComparison.OrdinalIgnoreCase) || path.EndsWith(NiiGz, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Whether the name is the header of a NIfTI/Analyze pair (<c>.hdr</c>, any case).</summary>
+    /// <summary>Whether the name is the header of a NIfTI pair (<c>.hdr</c> or <c>.hdr.gz</c>, any case).</summary>
     public static bool IsNiftiPairHeader(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return path.EndsWith(AnalyzeHeader, StringComparison.OrdinalIgnoreCase);
+        return path.EndsWith(PairHeader, StringComparison.OrdinalIgnoreCase) || path.EndsWith(PairHeaderGz, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether the name says the file is gzip-compressed NIfTI (<c>.nii.gz</c>, any case).</summary>

@@ -24,4 +24,11 @@ public sealed class VolumeFormatTests
     [InlineData("v.NII", "v")]
     [InlineData("v.dcm", "v.dcm")]
     public void StripNiftiExtension(string name, string stem) => Assert.Equal(stem, VolumeFormat.StripNiftiExtension(name));
+
+    [Theory]
+    [InlineData("pair.hdr", true)]
+    [InlineData("PAIR.HDR.GZ", true)]
+    [InlineData("pair.img", false)]
+    [InlineData("vol.nii", false)]
+    public void IsNiftiPairHeader(string path, bool expected) => Assert.Equal(expected, VolumeFormat.IsNiftiPairHeader(path));
 }

@@ -267,8 +267,7 @@ public sealed class NiftiReader : IDisposable
 
             if (header.IsPair)
             {
-                if (!knownLength.HasValue && (path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase)
-                    || path.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase)))
+                if (!knownLength.HasValue && VolumeFormat.IsNiftiPairHeader(path))
                 {
                     stream.Dispose();
                     if (!ReferenceEquals(stream, raw)) raw.Dispose();

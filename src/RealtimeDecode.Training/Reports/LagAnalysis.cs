@@ -148,7 +148,7 @@ public static class LagAnalysis
                 double sum = 0; int n = 0;
                 for (int r = 0; r < data.Count; r++)
                 {
-                    double rr = Pearson(data[r].P[t], data[r].Y[l][t], idx[r]);
+                    double rr = PearsonAt(data[r].P[t], data[r].Y[l][t], idx[r]);
                     if (double.IsFinite(rr)) { sum += rr * idx[r].Length; n += idx[r].Length; }
                 }
                 curves[t][l] = n > 0 ? sum / n : double.NaN;
@@ -160,7 +160,7 @@ public static class LagAnalysis
     }
 
     // Pearson r of x and y at the positions idx (gathered into pooled buffers: the bootstrap calls this per replicate).
-    private static double Pearson(double[] x, double[] y, int[] idx)
+    private static double PearsonAt(double[] x, double[] y, int[] idx)
     {
         var gx = System.Buffers.ArrayPool<double>.Shared.Rent(idx.Length);
         var gy = System.Buffers.ArrayPool<double>.Shared.Rent(idx.Length);
