@@ -133,7 +133,7 @@ public sealed class Atlas
             if (!rows.Rows.ContainsKey(label))
                 throw new InputDataException(labelsTsvPath,
                     $"atlas {niftiPath} has label {label} ({counts[label]} voxels) that this labels table does not list");
-        var keys = rows.Rows.Keys.Order().ToArray();
+        var keys = rows.Labels.ToArray();
         var labelList = keys.Select(k => new AtlasLabel(k, rows.Rows[k].Name, rows.Rows[k].Network, counts.GetValueOrDefault(k))).ToArray();
         return new Atlas(niftiPath, labelsTsvPath, h, labels, keys, labelList, sha)
         {

@@ -3,14 +3,33 @@ using System.Globalization;
 namespace RealtimeDecode.Imaging;
 
 /// <summary>
-/// Parses an atlas labels TSV: a header row naming <c>index</c> and <c>name</c> (any order, case
-/// ignored) and optionally <c>network</c>; other columns are ignored; blank lines are skipped.
+/// An atlas labels TSV, the one reader of that format (the atlas and the explanations both read it
+/// here): a header row naming <c>index</c> and <c>name</c> (any order, case ignored) and optionally
+/// <c>network</c>; other columns are ignored; blank lines are skipped. Label 0 (background) is skipped;
+/// an index outside 0 … <see cref="Atlas.MaxLabel"/>, a label listed twice or a short row is an
+/// <see cref="InputDataException"/> naming the file and line. An empty name becomes the label number;
+/// an empty network is null.
 /// </summary>
-internal sealed class AtlasLabelTable
+public sealed class AtlasLabelTable
 {
-    public required Dictionary<int, (string Name, string? Network)> Rows { get; init; }
-    public bool HasNetwork { get; init; }
+    private AtlasLabelTable(Dictionary<int, (string Name, string? Network)> rows, bool hasNetwork)
+    {
+        Rows = rows;
+        HasNetwork = hasNetwork;
+        Labels = rows.Keys.Order().ToArray();
+    }
 
+    /// <summary>Name and network (null when not given) of each listed label value.</summary>
+    public IReadOnlyDictionary<int, (string Name, string? Network)> Rows { get; }
+
+    /// <summary>The listed label values, ascending: the ROI order of every feature table.</summary>
+    public IReadOnlyList<int> Labels { get; }
+
+    /// <summary>Whether the header names a <c>network</c> column.</summary>
+    public bool HasNetwork { get; }
+
+    /// <summary>Reads and checks a labels TSV.</summary>
+    /// <exception cref="InputDataException">The file is missing, empty or malformed.</exception>
     public static AtlasLabelTable Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
@@ -42,6 +61,6 @@ internal sealed class AtlasLabelTable
             rows[index] = (name, network);
         }
         if (rows.Count == 0) throw new InputDataException(path, "the labels table lists no label other than 0");
-        return new AtlasLabelTable { Rows = rows, HasNetwork = iNet >= 0 };
+        return new AtlasLabelTable(rows, iNet >= 0);
     }
 }

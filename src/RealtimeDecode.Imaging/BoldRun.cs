@@ -96,7 +96,7 @@ public sealed partial class BoldRun
         if (File.Exists(path)) return OpenFile(path, path, BoldRunLayout.File4D, null, repetitionTimeSeconds);
         if (!Directory.Exists(path)) throw new InputDataException(path, "run not found (no such file or folder)");
 
-        var direct = Directory.EnumerateFiles(path).Where(IsNifti).ToList();
+        var direct = Directory.EnumerateFiles(path).Where(VolumeFormat.IsNifti).ToList();
         if (direct.Count > 0) return OpenFolder(path, direct, repetitionTimeSeconds);
 
         var runs = FindBidsRuns(path);
@@ -120,7 +120,7 @@ public sealed partial class BoldRun
             var func = System.IO.Path.Combine(dir, "func");
             if (Directory.Exists(func))
                 found.AddRange(Directory.EnumerateFiles(func).Where(f =>
-                    f.EndsWith("_bold.nii.gz", StringComparison.Ordinal) || f.EndsWith("_bold.nii", StringComparison.Ordinal)));
+                    VolumeFormat.IsNifti(f) && VolumeFormat.StripNiftiExtension(f).EndsWith("_bold", StringComparison.Ordinal)));
         }
         void Subject(string dir)
         {
@@ -134,27 +134,53 @@ public sealed partial class BoldRun
         return found;
     }
 
-    /// <summary>Reads the volumes in order. Each enumeration opens the file(s) again.</summary>
+    /// <summary>
+    /// Reads the volumes in order. Each enumeration opens the file(s) again. A 3D file whose grid
+    /// differs from the first volume's is an <see cref="InputDataException"/> naming it.
+    /// </summary>
     public IEnumerable<Volume> ReadVolumes()
     {
-        double tr = RepetitionTimeSeconds;
         if (Layout == BoldRunLayout.Folder3D)
         {
-            for (int t = 0; t < Files.Count; t++)
-            {
-                var v = NiftiReader.ReadVolume(Files[t]);
-                CheckGrid(Files[t], v.Nx, v.Ny, v.Nz);
-                yield return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, t, t * tr);
-            }
+            for (int t = 0; t < Files.Count; t++) yield return ReadFile(t);
             yield break;
         }
         using var reader = NiftiReader.Open(Files[0]);
-        for (int t = 0; t < reader.VolumeCount; t++)
-        {
-            var v = reader.ReadVolume(t);
-            yield return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, t, t * tr);
-        }
+        for (int t = 0; t < reader.VolumeCount; t++) yield return Stamp(reader.ReadVolume(t), t);
     }
+
+    /// <summary>
+    /// One reader per volume, for a replayer that reads volume t only when it is due: the same volumes,
+    /// index, onset and grid check as <see cref="ReadVolumes"/>. A 4D file is read through one reader
+    /// kept open between calls (cheap for .nii.gz when read in order) and closed after the last volume.
+    /// </summary>
+    public IReadOnlyList<Func<Volume>> VolumeReaders()
+    {
+        if (Layout == BoldRunLayout.Folder3D)
+            return Enumerable.Range(0, Files.Count).Select(t => (Func<Volume>)(() => ReadFile(t))).ToArray();
+        var gate = new object();
+        NiftiReader? reader = null;
+        return Enumerable.Range(0, VolumeCount).Select(t => (Func<Volume>)(() =>
+        {
+            lock (gate)
+            {
+                reader ??= NiftiReader.Open(Files[0]);
+                var v = reader.ReadVolume(t);
+                if (t == VolumeCount - 1) { reader.Dispose(); reader = null; }
+                return Stamp(v, t);
+            }
+        })).ToArray();
+    }
+
+    // Volume t of a run of 3D files, checked against the first volume's grid.
+    private Volume ReadFile(int t)
+    {
+        var v = NiftiReader.ReadVolume(Files[t]);
+        CheckGrid(Files[t], v.Nx, v.Ny, v.Nz);
+        return Stamp(v, t);
+    }
+
+    private Volume Stamp(Volume v, int t) => new(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, t, t * RepetitionTimeSeconds);
 
     private void CheckGrid(string file, int nx, int ny, int nz)
     {
@@ -162,18 +188,11 @@ public sealed partial class BoldRun
             throw new InputDataException(file, $"grid {nx}×{ny}×{nz} differs from the run's first volume ({Shape}, {Files[0]})");
     }
 
-    private static bool IsNifti(string f) =>
-        f.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
-
-    private static string StripNifti(string fileName) =>
-        fileName.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) ? fileName[..^7]
-        : fileName.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) ? fileName[..^4] : fileName;
-
     private static BoldRun OpenFile(string file, string opened, BoldRunLayout layout, string? bidsRoot, double? given)
     {
         var header = NiftiReader.ReadHeader(file);
         var (tr, source) = ChooseTr(file, header, bidsRoot, given);
-        return new BoldRun(opened, layout, StripNifti(System.IO.Path.GetFileName(file)), [file], header, header.VolumeCount, tr, source);
+        return new BoldRun(opened, layout, VolumeFormat.StripNiftiExtension(System.IO.Path.GetFileName(file)), [file], header, header.VolumeCount, tr, source);
     }
 
     private static BoldRun OpenFolder(string folder, List<string> files, double? given)
@@ -181,7 +200,7 @@ public sealed partial class BoldRun
         var keyed = new List<(long Key, string File)>();
         foreach (var f in files)
         {
-            var stem = StripNifti(System.IO.Path.GetFileName(f));
+            var stem = VolumeFormat.StripNiftiExtension(System.IO.Path.GetFileName(f));
             var m = LastNumber().Match(stem);
             if (!m.Success)
                 throw new InputDataException(f, "cannot order the folder's volumes: this file name has no volume number");
@@ -226,7 +245,7 @@ public sealed partial class BoldRun
     private static IEnumerable<string> SidecarCandidates(string file, string? bidsRoot)
     {
         var dir = System.IO.Path.GetDirectoryName(file) ?? ".";
-        var stem = StripNifti(System.IO.Path.GetFileName(file));
+        var stem = VolumeFormat.StripNiftiExtension(System.IO.Path.GetFileName(file));
         yield return System.IO.Path.Combine(dir, stem + ".json");
         var task = TaskEntity().Match(stem);
         if (task.Success)

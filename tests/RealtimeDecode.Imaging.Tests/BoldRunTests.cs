@@ -81,6 +81,45 @@ public sealed class BoldRunTests : IDisposable
         Assert.Contains("grid 2×2×2 differs", ex.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_FileReplacedByAnotherGridAfterOpen_RefusedNamingIt_InBothReaders(bool perVolumeReaders)
+    {
+        var vols = Volumes(2);
+        WriteRun("swap/v1.nii", [vols[0]], 2);
+        var second = WriteRun("swap/v2.nii", [vols[1]], 2);
+        var run = BoldRun.Open(System.IO.Path.Combine(_dir.Root, "swap"));
+        WriteRun("swap/v2.nii", [new Volume(2, 2, 2, new float[8], Affine.Identity)], 2);
+
+        var ex = Assert.Throws<InputDataException>(() =>
+        {
+            if (perVolumeReaders) run.VolumeReaders()[1]();
+            else _ = run.ReadVolumes().ToList();
+        });
+
+        Assert.Equal(second, ex.Path);
+        Assert.Contains("grid 2×2×2 differs", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VolumeReaders_4DFile_SameVolumesAsReadVolumes()
+    {
+        var run = BoldRun.Open(WriteRun("four.nii.gz", Volumes(4), 1.5));
+
+        var readers = run.VolumeReaders();
+        var sequential = run.ReadVolumes().ToList();
+
+        Assert.Equal(4, readers.Count);
+        foreach (int t in new[] { 0, 1, 3, 2 })
+        {
+            var v = readers[t]();
+            Assert.Equal(t, v.Index);
+            Assert.Equal(t * 1.5, v.OnsetSeconds);
+            Assert.Equal(sequential[t].Data, v.Data);
+        }
+    }
+
     [Fact]
     public void Open_BidsRoot_TrFromSidecarJson()
     {

@@ -96,7 +96,7 @@ public sealed unsafe class SlidingWindowCorrelation : IDisposable
         _r = roiCount;
         _w = options.Window;
         _ready = options.FramesToReady;
-        EdgeCount = checked(roiCount * (roiCount - 1) / 2);
+        EdgeCount = EdgeLayout.EdgeCount(roiCount);
         _ring = new double[_w * _r];
         _nonFinite = new int[_r];
         _run = new int[_r];
@@ -159,8 +159,8 @@ public sealed unsafe class SlidingWindowCorrelation : IDisposable
         _bounds = [0, _r - 1];
     }
 
-    // Output position of the first edge of row i: Σ_{k<i} (R − 1 − k).
-    private long RowStart(int i) => (long)i * (2 * _r - i - 1) / 2;
+    // Output position of the first edge of row i.
+    private long RowStart(int i) => EdgeLayout.RowStart(i, _r);
 
     // Runs one row pass over all rows, split into the parts of Parallelism.
     private void Rows(RowPass pass, bool update, bool output, Span<double> edges)
@@ -215,14 +215,6 @@ public sealed unsafe class SlidingWindowCorrelation : IDisposable
 
     /// <summary>Sum of <see cref="DegenerateRoiCount"/> over all outputs since construction or <see cref="Reset"/>.</summary>
     public long DegenerateRoiTotal { get; private set; }
-
-    /// <summary>Index of edge (i, j), i &lt; j, in the output of a kernel for <paramref name="roiCount"/> ROIs.</summary>
-    public static int EdgeIndex(int i, int j, int roiCount)
-    {
-        if (i < 0 || j <= i || j >= roiCount)
-            throw new ArgumentOutOfRangeException(nameof(j), $"Edge ({i}, {j}) is not i < j < {roiCount}.");
-        return i * (2 * roiCount - i - 1) / 2 + (j - i - 1);
-    }
 
     /// <summary>Forgets all frames.</summary>
     public void Reset()
@@ -602,12 +594,8 @@ public sealed unsafe class SlidingWindowCorrelation : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         int r = roiTable.ColumnCount;
         var values = ComputeAll(roiTable.Values, r, options);
-        int e = r * (r - 1) / 2;
-        int rows = e == 0 ? 0 : values.Length / e;
-        var names = new string[e];
-        for (int i = 0, p = 0; i < r; i++)
-            for (int j = i + 1; j < r; j++)
-                names[p++] = roiTable.Columns[i] + "~" + roiTable.Columns[j];
+        var names = EdgeLayout.Names(roiTable.Columns);
+        int rows = names.Length == 0 ? 0 : values.Length / names.Length;
         var volumes = new int[rows];
         for (int t = 0; t < rows; t++) volumes[t] = roiTable.Volumes[options.FramesToReady - 1 + t];
         return new NumericTable(names, volumes, values);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Connectivity;
 
 namespace RealtimeDecode.Engine.Decoding;
 
@@ -40,7 +41,7 @@ public sealed record FeatureSpec
     public JsonObject? Preprocessing { get; init; }
 
     /// <summary>Number of features this spec produces: R for ROI, R(R−1)/2 for DFC.</summary>
-    public int FeatureCount => Kind == FeatureKind.Roi ? RoiCount : RoiCount * (RoiCount - 1) / 2;
+    public int FeatureCount => Kind == FeatureKind.Roi ? RoiCount : EdgeLayout.EdgeCount(RoiCount);
 
     /// <summary>The model.json "features" object.</summary>
     public JsonObject ToJson()

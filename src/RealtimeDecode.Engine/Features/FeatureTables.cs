@@ -11,18 +11,6 @@ public static class FeatureTables
     /// <summary>Column names of the ROI table: the atlas's label names.</summary>
     public static string[] RoiColumns(Atlas atlas) => atlas.Names.ToArray();
 
-    /// <summary>Column names of the connectivity table: <c>roiA~roiB</c> for i &lt; j, row-major.</summary>
-    public static string[] EdgeColumns(IReadOnlyList<string> roiNames)
-    {
-        int r = roiNames.Count;
-        var names = new string[r * (r - 1) / 2];
-        int k = 0;
-        for (int i = 0; i < r; i++)
-            for (int j = i + 1; j < r; j++)
-                names[k++] = roiNames[i] + "~" + roiNames[j];
-        return names;
-    }
-
     /// <summary>
     /// Features of every volume of <paramref name="run"/> whose window is complete; the table's
     /// <c>volume</c> is the last volume of each window. Checks the atlas against the run first. As in the
@@ -47,7 +35,7 @@ public static class FeatureTables
             if (f is not null && extractor.LastCensor is not { Withheld: true }) { volumes.Add(v.Index); values.AddRange(f); }
             progress?.Report(++n / (double)run.VolumeCount);
         }
-        var columns = settings.Kind == FeatureKind.Dfc ? EdgeColumns(atlas.Names) : RoiColumns(atlas);
+        var columns = settings.Kind == FeatureKind.Dfc ? EdgeLayout.Names(atlas.Names) : RoiColumns(atlas);
         return new NumericTable(columns, volumes.ToArray(), values.ToArray());
     }
 

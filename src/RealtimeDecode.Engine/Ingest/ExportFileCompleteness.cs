@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
@@ -29,8 +28,7 @@ public static class ExportFileCompleteness
     public static FileCompleteness Check(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        bool gz = path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
-        if (gz || path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)) return CheckNifti(path, gz);
+        if (VolumeFormat.Detect(path) == VolumeFileFormat.Nifti) return CheckNifti(path, VolumeFormat.IsCompressedNifti(path));
         return DicomFile.CheckCompleteness(path) switch
         {
             DicomCompleteness.Complete => FileCompleteness.Complete,
@@ -61,12 +59,10 @@ public static class ExportFileCompleteness
     /// </summary>
     private static FileCompleteness CheckNiftiStream(Stream s, string path, long? knownLength)
     {
-        var head = new byte[540];
+        var head = new byte[NiftiHeader.MaxHeaderSize];
         int got = s.ReadAtLeast(head.AsSpan(0, 4), 4, throwOnEndOfStream: false);
         if (got < 4) return FileCompleteness.Incomplete;
-        int le = BinaryPrimitives.ReadInt32LittleEndian(head), be = BinaryPrimitives.ReadInt32BigEndian(head);
-        int size = le is 348 or 540 ? le : be is 348 or 540 ? be : 0;
-        if (size == 0) throw new InputDataException(path, $"not a NIfTI file: sizeof_hdr is {le}");
+        int size = NiftiHeader.SizeOf(NiftiHeader.DetectVersion(head, path, out _));
         got += s.ReadAtLeast(head.AsSpan(4, size - 4), size - 4, throwOnEndOfStream: false);
         if (got < size) return FileCompleteness.Incomplete;
         var header = NiftiHeader.Parse(head.AsSpan(0, size), path);

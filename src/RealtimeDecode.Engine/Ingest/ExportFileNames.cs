@@ -1,3 +1,4 @@
+using RealtimeDecode.Imaging;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -41,10 +42,8 @@ public static partial class ExportFileNames
             return new VolumeKey(series, number - 1);
         }
 
-        string stem;
-        if (name.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase)) stem = name[..^".nii.gz".Length];
-        else if (name.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)) stem = name[..^".nii".Length];
-        else return null;
+        if (!VolumeFormat.IsNifti(name)) return null;
+        string stem = VolumeFormat.StripNiftiExtension(name);
         // BIDS file names end in a suffix such as _bold; the index is the last digit group anyway.
         var digits = LastDigits().Match(stem);
         if (!digits.Success || !int.TryParse(digits.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int index)) return null;

@@ -324,7 +324,7 @@ public sealed class ScannerSimulator
         {
             if (O.Format == ExportFormat.Nifti)
             {
-                "XXXX"u8.CopyTo(bytes.AsSpan(344));
+                "XXXX"u8.CopyTo(bytes.AsSpan(NiftiHeader.Nifti1MagicOffset));
                 return "magic: NIfTI magic at byte 344 garbled";
             }
             if (kind == 0)

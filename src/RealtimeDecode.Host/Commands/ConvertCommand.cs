@@ -28,7 +28,7 @@ internal sealed class ConvertCommand : ICliCommand
     {
         if (string.IsNullOrWhiteSpace(input)) throw new InputDataException(null, "INPUT is required");
         if (!File.Exists(input) && !Directory.Exists(input)) throw new InputDataException(input, "file not found");
-        if (!output.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase))
+        if (!VolumeFormat.IsNifti(output))
             throw new InputDataException(output, "--out must end in .nii or .nii.gz");
 
         IReadOnlyList<Volume> volumes;
@@ -65,9 +65,7 @@ internal sealed class ConvertCommand : ICliCommand
         return 0;
     }
 
-    private static bool IsNifti(string path) =>
-        path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) ||
-        path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase);
+    private static bool IsNifti(string path) => VolumeFormat.IsNifti(path) || VolumeFormat.IsNiftiPairHeader(path);
 
     private static double SeriesTr(string folder)
     {

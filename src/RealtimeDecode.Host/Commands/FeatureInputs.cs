@@ -153,8 +153,8 @@ internal sealed class FeatureInputs
     public static int RoiCountOf(FeatureKind kind, int columns, string source)
     {
         if (kind == FeatureKind.Roi) return columns;
-        int r = (int)Math.Round((1 + Math.Sqrt(1 + 8.0 * columns)) / 2);
-        if (r * (r - 1) / 2 != columns) throw new InputDataException(source, $"{columns} columns is not R(R−1)/2 edges for any R: not a connectivity table?");
+        int r = EdgeLayout.TryNodeCount(columns);
+        if (r < 0) throw new InputDataException(source, $"{columns} columns is not R(R−1)/2 edges for any R: not a connectivity table?");
         return r;
     }
 

@@ -4,7 +4,6 @@ using System.Reactive.Concurrency;
 using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
-using RealtimeDecode.Imaging.Nifti;
 
 namespace RealtimeDecode.Host.Commands;
 
@@ -55,8 +54,8 @@ internal sealed class SimulateScannerCommand : ICliCommand
             throw new InputDataException(runPath, $"cannot be written as DICOM: the affine {why}");
         CliOptions.EnsureWritableFolder("--out", Path.GetFullPath(outDir));
 
-        using var reader = boldRun.Layout == BoldRunLayout.Folder3D ? null : NiftiReader.Open(boldRun.Files[0]);
-        Func<int, Volume> volume = reader is not null ? reader.ReadVolume : i => NiftiReader.ReadVolume(boldRun.Files[i]);
+        var readers = boldRun.VolumeReaders();
+        Func<int, Volume> volume = i => readers[i]();
         var options = new ScannerSimulatorOptions
         {
             Folder = outDir,

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Explanations;
 
@@ -47,7 +48,7 @@ public sealed class ConnectivityEncoder
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMatrixSize, 2);
         if (roiOrder.Count != roiCount) throw new ArgumentException("The ROI order must list every ROI once.", nameof(roiOrder));
         _rois = roiCount;
-        _edges = roiCount * (roiCount - 1) / 2;
+        _edges = EdgeLayout.EdgeCount(roiCount);
         _fixedScale = fixedScale is > 0 ? fixedScale : null;
 
         if (roiCount > maxMatrixSize)
@@ -55,7 +56,7 @@ public sealed class ConnectivityEncoder
             _size = maxMatrixSize;
             var block = new int[roiCount];
             for (int p = 0; p < roiCount; p++) block[roiOrder[p]] = (int)((long)p * maxMatrixSize / roiCount);
-            int blockPairs = _size * (_size - 1) / 2;
+            int blockPairs = EdgeLayout.EdgeCount(_size);
             _blockEdge = new int[_edges];
             _blockSum = new double[blockPairs];
             _blockCount = new int[blockPairs];
@@ -66,7 +67,7 @@ public sealed class ConnectivityEncoder
                     int a = block[i], b = block[j];
                     if (a == b) { _blockEdge[k] = -1; continue; }
                     if (a > b) (a, b) = (b, a);
-                    _blockEdge[k] = UpperIndex(a, b, _size);
+                    _blockEdge[k] = EdgeLayout.Index(a, b, _size);
                 }
             BlockNetworks = networks is null ? null
                 : Enumerable.Range(0, _size).Select(b => networks[roiOrder[(int)(((long)b * roiCount + maxMatrixSize - 1) / maxMatrixSize)]]).ToArray();
@@ -75,7 +76,7 @@ public sealed class ConnectivityEncoder
         {
             _size = roiCount;
         }
-        int sent = _size * (_size - 1) / 2;
+        int sent = EdgeLayout.EdgeCount(_size);
         _matrix = new double[sent];
 
         if (linearModel is { Estimator: LinearRegressor } && networks is not null && linearModel.FeatureCount == _edges)
@@ -153,7 +154,4 @@ public sealed class ConnectivityEncoder
         }
         return m;
     }
-
-    /// <summary>Index of (i, j), i &lt; j, in the row-major upper triangle of an n × n matrix.</summary>
-    internal static int UpperIndex(int i, int j, int n) => i * (2 * n - i - 1) / 2 + (j - i - 1);
 }

@@ -116,7 +116,7 @@ public sealed class DashboardSink : IFrameSink
 
         if (frame is EstimateFrame ef)
         {
-            if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == _roiCount * (_roiCount - 1) / 2)
+            if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == Engine.Connectivity.EdgeLayout.EdgeCount(_roiCount))
                 _broadcaster.Publish(_encoder.Encode(c.Volume, c.Edges));
             if (ef.Estimates is not null)
             {

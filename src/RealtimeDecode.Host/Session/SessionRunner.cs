@@ -194,7 +194,7 @@ internal sealed class SessionRunner
             using var watchScheduler = run is null ? new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode watcher", IsBackground = true }) : null;
             if (run is not null)
             {
-                var volumes = VolumeProviders(run);
+                var volumes = run.VolumeReaders();
                 arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
                 _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
             }
@@ -305,46 +305,14 @@ internal sealed class SessionRunner
             Censor: settings.Realign ? () => extractor.LastCensor : null);
     }
 
-    /// <summary>Reads one exported volume: NIfTI or DICOM by content (format auto) or as told.</summary>
+    /// <summary>Reads one exported volume: NIfTI or DICOM as told, or by its name (<see cref="VolumeFormat"/>).</summary>
     internal static Volume ReadFile(string path, string format)
     {
-        bool dicom = format switch
-        {
-            "dicom" => true,
-            "nifti" => false,
-            _ => path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ima", StringComparison.OrdinalIgnoreCase)
-                 || !(path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase)),
-        };
-        if (dicom) return DicomReader.ReadVolume(path);
+        if (VolumeFormat.Resolve(path, format) == VolumeFileFormat.Dicom) return DicomReader.ReadVolume(path);
         using var reader = NiftiReader.Open(path);
         // A 4D file among a run's 3D volumes is not one TR: never decode its first volume as if it were.
         if (reader.VolumeCount > 1) throw new InputDataException(path, $"a 4D file ({reader.VolumeCount} volumes) among 3D volumes");
         return reader.ReadVolume(0);
-    }
-
-    private static IReadOnlyList<Func<Volume>> VolumeProviders(BoldRun run)
-    {
-        if (run.Files.Count == 1 && run.VolumeCount > 1)
-        {
-            // One 4D file: a single reader, read in order (cheap for .nii.gz), reopened only to go back.
-            var gate = new object();
-            NiftiReader? reader = null;
-            return Enumerable.Range(0, run.VolumeCount).Select(i => (Func<Volume>)(() =>
-            {
-                lock (gate)
-                {
-                    reader ??= NiftiReader.Open(run.Files[0]);
-                    var v = reader.ReadVolume(i);
-                    if (i == run.VolumeCount - 1) { reader.Dispose(); reader = null; }
-                    return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
-                }
-            })).ToArray();
-        }
-        return run.Files.Select((f, i) => (Func<Volume>)(() =>
-        {
-            var v = NiftiReader.ReadVolume(f);
-            return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, i, i * run.RepetitionTimeSeconds);
-        })).ToArray();
     }
 
     /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using V1 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V1;
+using V2 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V2;
 
 namespace RealtimeDecode.Imaging.Nifti;
 
@@ -113,7 +115,7 @@ public sealed class NiftiHeader
     public bool IsBigEndian { get; }
 
     /// <summary>Header size in bytes: 348 (NIfTI-1) or 540 (NIfTI-2).</summary>
-    public int HeaderSize => Version == NiftiVersion.Nifti1 ? 348 : 540;
+    public int HeaderSize => SizeOf(Version);
 
     /// <summary>The magic string without its NUL terminator: "n+1", "ni1", "n+2" or "ni2".</summary>
     public string Magic { get; }
@@ -323,20 +325,29 @@ public sealed class NiftiHeader
             0, 0, 0, 1]);
     }
 
+    /// <summary>Byte offset of NIfTI-1's 4-byte magic (<c>n+1\0</c> or <c>ni1\0</c>).</summary>
+    public const int Nifti1MagicOffset = V1.Magic;
+
+    /// <summary>The largest header, NIfTI-2's 540 bytes: a buffer this long holds either version's header.</summary>
+    public const int MaxHeaderSize = V2.HeaderSize;
+
+    /// <summary>Header size in bytes of a version: 348 (NIfTI-1) or 540 (NIfTI-2).</summary>
+    public static int SizeOf(NiftiVersion version) => version == NiftiVersion.Nifti1 ? V1.HeaderSize : V2.HeaderSize;
+
     /// <summary>
     /// Reads <c>sizeof_hdr</c> from the first four bytes and tells the version and byte order.
     /// </summary>
     /// <exception cref="InputDataException">Neither byte order gives 348 or 540.</exception>
-    internal static NiftiVersion DetectVersion(ReadOnlySpan<byte> first4, string path, out bool bigEndian)
+    public static NiftiVersion DetectVersion(ReadOnlySpan<byte> first4, string path, out bool bigEndian)
     {
         int le = BinaryPrimitives.ReadInt32LittleEndian(first4);
         int be = BinaryPrimitives.ReadInt32BigEndian(first4);
         bigEndian = false;
-        if (le == 348) return NiftiVersion.Nifti1;
-        if (le == 540) return NiftiVersion.Nifti2;
+        if (le == V1.HeaderSize) return NiftiVersion.Nifti1;
+        if (le == V2.HeaderSize) return NiftiVersion.Nifti2;
         bigEndian = true;
-        if (be == 348) return NiftiVersion.Nifti1;
-        if (be == 540) return NiftiVersion.Nifti2;
+        if (be == V1.HeaderSize) return NiftiVersion.Nifti1;
+        if (be == V2.HeaderSize) return NiftiVersion.Nifti2;
         throw new InputDataException(path,
             $"not a NIfTI file: sizeof_hdr is {le.ToString(CultureInfo.InvariantCulture)} (expected 348 for NIfTI-1 or 540 for NIfTI-2, in either byte order)");
     }
@@ -350,7 +361,7 @@ public sealed class NiftiHeader
         if (header.Length < 4)
             throw new InputDataException(path, $"truncated file: {header.Length} bytes, shorter than a NIfTI header");
         var version = DetectVersion(header, path, out bool be);
-        int size = version == NiftiVersion.Nifti1 ? 348 : 540;
+        int size = SizeOf(version);
         if (header.Length < size)
             throw new InputDataException(path,
                 $"truncated file: the NIfTI-{(int)version} header needs {size} bytes, the file has {header.Length}");
@@ -361,45 +372,47 @@ public sealed class NiftiHeader
     private static NiftiHeader ParseNifti1(ReadOnlySpan<byte> h, bool be, string path)
     {
         var r = new EndianReader(h, be);
-        string magic = CheckMagic(h.Slice(344, 4), 1, path);
-        short dt = r.I16(70);
+        string magic = CheckMagic(h.Slice(V1.Magic, 4), 1, path);
+        short dt = r.I16(V1.Datatype);
         var dim = new long[8];
-        for (int i = 0; i < 8; i++) dim[i] = r.I16(40 + 2 * i);
+        for (int i = 0; i < 8; i++) dim[i] = r.I16(V1.Dim + 2 * i);
         var pix = new double[8];
-        for (int i = 0; i < 8; i++) pix[i] = r.F32(76 + 4 * i);
-        double voxOffset = r.F32(108);
+        for (int i = 0; i < 8; i++) pix[i] = r.F32(V1.PixDim + V1.FieldSize * i);
+        double voxOffset = r.F32(V1.VoxOffset);
         var srow = new double[12];
-        for (int i = 0; i < 12; i++) srow[i] = r.F32(280 + 4 * i);
+        for (int i = 0; i < 12; i++) srow[i] = r.F32(V1.SrowX + V1.FieldSize * i);
         var dataType = CheckDataType(dt, path);
         if (!double.IsFinite(voxOffset) || voxOffset < 0 || voxOffset > MaxDataBytes)
             throw new InputDataException(path, $"invalid vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)}");
         CheckDims(dim, dataType, (long)voxOffset, path);
-        return new NiftiHeader(NiftiVersion.Nifti1, be, magic, dataType, r.I16(72), dim, pix, (long)voxOffset,
-            r.F32(112), CheckInter(r.F32(112), r.F32(116), path), r.I16(252), r.I16(254),
-            r.F32(256), r.F32(260), r.F32(264), r.F32(268), r.F32(272), r.F32(276), srow,
-            h[123], r.I16(68), Text(h.Slice(328, 16)), Text(h.Slice(148, 80)), h.ToArray());
+        const int f = V1.FieldSize;
+        return new NiftiHeader(NiftiVersion.Nifti1, be, magic, dataType, r.I16(V1.Bitpix), dim, pix, (long)voxOffset,
+            r.F32(V1.SclSlope), CheckInter(r.F32(V1.SclSlope), r.F32(V1.SclInter), path), r.I16(V1.QformCode), r.I16(V1.SformCode),
+            r.F32(V1.QuaternB), r.F32(V1.QuaternB + f), r.F32(V1.QuaternB + 2 * f), r.F32(V1.QoffsetX), r.F32(V1.QoffsetX + f), r.F32(V1.QoffsetX + 2 * f), srow,
+            h[V1.XyztUnits], r.I16(V1.IntentCode), Text(h.Slice(V1.IntentName, 16)), Text(h.Slice(V1.Descrip, 80)), h.ToArray());
     }
 
     private static NiftiHeader ParseNifti2(ReadOnlySpan<byte> h, bool be, string path)
     {
         var r = new EndianReader(h, be);
-        string magic = CheckMagic(h.Slice(4, 8), 2, path);
-        short dt = r.I16(12);
+        string magic = CheckMagic(h.Slice(V2.Magic, 8), 2, path);
+        short dt = r.I16(V2.Datatype);
         var dim = new long[8];
-        for (int i = 0; i < 8; i++) dim[i] = r.I64(16 + 8 * i);
+        for (int i = 0; i < 8; i++) dim[i] = r.I64(V2.Dim + 8 * i);
         var pix = new double[8];
-        for (int i = 0; i < 8; i++) pix[i] = r.F64(104 + 8 * i);
-        long voxOffset = r.I64(168);
+        for (int i = 0; i < 8; i++) pix[i] = r.F64(V2.PixDim + V2.FieldSize * i);
+        long voxOffset = r.I64(V2.VoxOffset);
         var srow = new double[12];
-        for (int i = 0; i < 12; i++) srow[i] = r.F64(400 + 8 * i);
+        for (int i = 0; i < 12; i++) srow[i] = r.F64(V2.SrowX + V2.FieldSize * i);
         var dataType = CheckDataType(dt, path);
         if (voxOffset < 0 || voxOffset > MaxDataBytes)
             throw new InputDataException(path, $"invalid vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)}");
         CheckDims(dim, dataType, voxOffset, path);
-        return new NiftiHeader(NiftiVersion.Nifti2, be, magic, dataType, r.I16(14), dim, pix, voxOffset,
-            r.F64(176), CheckInter(r.F64(176), r.F64(184), path), r.I32(344), r.I32(348),
-            r.F64(352), r.F64(360), r.F64(368), r.F64(376), r.F64(384), r.F64(392), srow,
-            r.I32(500), r.I32(504), Text(h.Slice(508, 16)), Text(h.Slice(240, 80)), h.ToArray());
+        const int f = V2.FieldSize;
+        return new NiftiHeader(NiftiVersion.Nifti2, be, magic, dataType, r.I16(V2.Bitpix), dim, pix, voxOffset,
+            r.F64(V2.SclSlope), CheckInter(r.F64(V2.SclSlope), r.F64(V2.SclInter), path), r.I32(V2.QformCode), r.I32(V2.SformCode),
+            r.F64(V2.QuaternB), r.F64(V2.QuaternB + f), r.F64(V2.QuaternB + 2 * f), r.F64(V2.QoffsetX), r.F64(V2.QoffsetX + f), r.F64(V2.QoffsetX + 2 * f), srow,
+            r.I32(V2.XyztUnits), r.I32(V2.IntentCode), Text(h.Slice(V2.IntentName, 16)), Text(h.Slice(V2.Descrip, 80)), h.ToArray());
     }
 
     private static string CheckMagic(ReadOnlySpan<byte> m, int version, string path)

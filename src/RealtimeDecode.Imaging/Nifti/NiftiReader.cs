@@ -282,15 +282,14 @@ public sealed class NiftiReader : IDisposable
                 throw new InputDataException(path, "bad gzip: the file is named .gz but has no gzip signature");
             stream = gz ? new CheckedGzipStream(raw) : raw;
 
-            var head = new byte[540];
+            var head = new byte[NiftiHeader.MaxHeaderSize];
             int got = ReadHeaderBytes(stream, head, path);
             var header = NiftiHeader.Parse(head.AsSpan(0, got), path);
             long pos = header.HeaderSize;
 
             if (header.IsPair)
             {
-                if (!knownLength.HasValue && (path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase)
-                    || path.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase)))
+                if (!knownLength.HasValue && VolumeFormat.IsNiftiPairHeader(path))
                 {
                     stream.Dispose();
                     if (!ReferenceEquals(stream, raw)) raw.Dispose();
@@ -357,7 +356,7 @@ public sealed class NiftiReader : IDisposable
         if (got < 4)
             throw new InputDataException(path, $"truncated file: {got} bytes, shorter than a NIfTI header");
         var version = NiftiHeader.DetectVersion(head, path, out _);
-        int size = version == NiftiVersion.Nifti1 ? 348 : 540;
+        int size = NiftiHeader.SizeOf(version);
         got += s.ReadAtLeast(head.AsSpan(4, size - 4), size - 4, throwOnEndOfStream: false);
         if (got < size)
             throw new InputDataException(path,

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using V1 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V1;
+using V2 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V2;
 
 namespace RealtimeDecode.Imaging.Nifti;
 
@@ -16,10 +18,10 @@ namespace RealtimeDecode.Imaging.Nifti;
 public sealed class NiftiWriter : IDisposable
 {
     /// <summary>Bytes before the first voxel of a NIfTI-1 file: the 348-byte header plus the 4-byte extension flag.</summary>
-    public const int Nifti1DataOffset = 352;
+    public const int Nifti1DataOffset = V1.HeaderSize + NiftiHeaderLayout.ExtensionFlagSize;
 
     /// <summary>Bytes before the first voxel of a NIfTI-2 file: the 540-byte header plus the 4-byte extension flag.</summary>
-    public const int Nifti2DataOffset = 544;
+    public const int Nifti2DataOffset = V2.HeaderSize + NiftiHeaderLayout.ExtensionFlagSize;
 
     private readonly Stream _file;
     private readonly Stream _out;
@@ -177,23 +179,24 @@ public sealed class NiftiWriter : IDisposable
             void I32(int o, int v) => BinaryPrimitives.WriteInt32LittleEndian(h2.AsSpan(o), v);
             void I64(int o, long v) => BinaryPrimitives.WriteInt64LittleEndian(h2.AsSpan(o), v);
             void F64(int o, double v) => BinaryPrimitives.WriteDoubleLittleEndian(h2.AsSpan(o), v);
-            I32(0, 540);
-            "n+2\0\r\n\u001a\n"u8.CopyTo(h2.AsSpan(4));
-            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(12), datatype);
-            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(14), bitpix);
-            for (int i = 0; i < 8; i++) { I64(16 + 8 * i, dim[i]); F64(104 + 8 * i, pixdim[i]); }
-            I64(168, Nifti2DataOffset);
-            F64(176, options.ScaleSlope);
-            F64(184, options.ScaleIntercept);
-            descrip.CopyTo(h2.AsSpan(240));
-            I32(344, code);
-            I32(348, code);
-            F64(352, q.B); F64(360, q.C); F64(368, q.D);
-            F64(376, affine[0, 3]); F64(384, affine[1, 3]); F64(392, affine[2, 3]);
+            const int f2 = V2.FieldSize;
+            I32(V2.SizeofHdr, V2.HeaderSize);
+            "n+2\0\r\n\u001a\n"u8.CopyTo(h2.AsSpan(V2.Magic));
+            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(V2.Datatype), datatype);
+            BinaryPrimitives.WriteInt16LittleEndian(h2.AsSpan(V2.Bitpix), bitpix);
+            for (int i = 0; i < 8; i++) { I64(V2.Dim + 8 * i, dim[i]); F64(V2.PixDim + f2 * i, pixdim[i]); }
+            I64(V2.VoxOffset, Nifti2DataOffset);
+            F64(V2.SclSlope, options.ScaleSlope);
+            F64(V2.SclInter, options.ScaleIntercept);
+            descrip.CopyTo(h2.AsSpan(V2.Descrip));
+            I32(V2.QformCode, code);
+            I32(V2.SformCode, code);
+            F64(V2.QuaternB, q.B); F64(V2.QuaternB + f2, q.C); F64(V2.QuaternB + 2 * f2, q.D);
+            F64(V2.QoffsetX, affine[0, 3]); F64(V2.QoffsetX + f2, affine[1, 3]); F64(V2.QoffsetX + 2 * f2, affine[2, 3]);
             for (int r = 0; r < 3; r++)
                 for (int c = 0; c < 4; c++)
-                    F64(400 + 32 * r + 8 * c, affine[r, c]);
-            I32(500, units);
+                    F64(V2.SrowX + 4 * f2 * r + f2 * c, affine[r, c]);
+            I32(V2.XyztUnits, units);
             return h2;
         }
 
@@ -202,23 +205,24 @@ public sealed class NiftiWriter : IDisposable
         void F32(int o, double v) => BinaryPrimitives.WriteSingleLittleEndian(h.AsSpan(o), (float)v);
         if (nx > short.MaxValue || ny > short.MaxValue || nz > short.MaxValue || volumeCount > short.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(volumeCount), "NIfTI-1 dims are at most 32767: write NIfTI-2 (options.Version).");
-        BinaryPrimitives.WriteInt32LittleEndian(h, 348);
-        for (int i = 0; i < 8; i++) { I16(40 + 2 * i, dim[i]); F32(76 + 4 * i, pixdim[i]); }
-        I16(70, datatype);
-        I16(72, bitpix);
-        F32(108, Nifti1DataOffset);
-        F32(112, options.ScaleSlope);
-        F32(116, options.ScaleIntercept);
-        h[123] = units;
-        descrip.CopyTo(h.AsSpan(148));
-        I16(252, code);
-        I16(254, code);
-        F32(256, q.B); F32(260, q.C); F32(264, q.D);
-        F32(268, affine[0, 3]); F32(272, affine[1, 3]); F32(276, affine[2, 3]);
+        const int f1 = V1.FieldSize;
+        BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(V1.SizeofHdr), V1.HeaderSize);
+        for (int i = 0; i < 8; i++) { I16(V1.Dim + 2 * i, dim[i]); F32(V1.PixDim + f1 * i, pixdim[i]); }
+        I16(V1.Datatype, datatype);
+        I16(V1.Bitpix, bitpix);
+        F32(V1.VoxOffset, Nifti1DataOffset);
+        F32(V1.SclSlope, options.ScaleSlope);
+        F32(V1.SclInter, options.ScaleIntercept);
+        h[V1.XyztUnits] = units;
+        descrip.CopyTo(h.AsSpan(V1.Descrip));
+        I16(V1.QformCode, code);
+        I16(V1.SformCode, code);
+        F32(V1.QuaternB, q.B); F32(V1.QuaternB + f1, q.C); F32(V1.QuaternB + 2 * f1, q.D);
+        F32(V1.QoffsetX, affine[0, 3]); F32(V1.QoffsetX + f1, affine[1, 3]); F32(V1.QoffsetX + 2 * f1, affine[2, 3]);
         for (int r = 0; r < 3; r++)
             for (int c = 0; c < 4; c++)
-                F32(280 + 16 * r + 4 * c, affine[r, c]);
-        "n+1\0"u8.CopyTo(h.AsSpan(344));
+                F32(V1.SrowX + 4 * f1 * r + f1 * c, affine[r, c]);
+        "n+1\0"u8.CopyTo(h.AsSpan(V1.Magic));
         return h;
     }
 }

@@ -144,15 +144,7 @@ public static class Trainer
             foreach (int i in f.Test) model.Predict(set.X.Row(i), pred.Row(i));
         }
         // Score the nested out-of-fold predictions as CrossValidation does.
-        var tested = Enumerable.Range(0, set.X.Rows).Where(i => !double.IsNaN(pred[i, 0])).ToArray();
-        var scores = new TargetScore[set.Y.Cols];
-        for (int t = 0; t < set.Y.Cols; t++)
-        {
-            double[] y = [.. tested.Select(i => set.Y[i, t])], p = [.. tested.Select(i => pred[i, t])];
-            double meanFold = folds.Average(f => Metrics.R2([.. f.Test.Select(i => set.Y[i, t])], [.. f.Test.Select(i => pred[i, t])]));
-            scores[t] = new TargetScore(set.Targets[t], Metrics.R2(y, p), meanFold, Metrics.Pearson(y, p), Metrics.Mse(y, p));
-        }
-        return new CvResult("nested " + outer.Name, outer.Leaks, folds, pred, scores);
+        return new CvResult("nested " + outer.Name, outer.Leaks, folds, pred, CrossValidation.Score(folds, set.Y, pred, set.Targets));
     }
 
     private static string Choose(RowMajorMatrix x, RowMajorMatrix y, IReadOnlyList<string> targets, IReadOnlyList<SampleWindow> samples,

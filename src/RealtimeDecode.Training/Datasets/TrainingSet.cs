@@ -40,10 +40,10 @@ public sealed class TrainingSet
     public IReadOnlyList<string> Runs { get; }
 
     /// <summary>
-    /// Pairs every feature row with its targets. <paramref name="span"/> is the number of volumes a
-    /// feature row summarises (the window for DFC, 1 for ROI). Every run must have the same feature
-    /// columns and the same target columns; a feature row whose target volumes are missing or not
-    /// finite is an error naming the targets file.
+    /// Pairs every feature row with its targets by <see cref="TargetPairing"/> (duplicate volumes,
+    /// missing or NaN targets and non-finite features are refused, naming the file and row).
+    /// <paramref name="span"/> is the number of volumes a feature row summarises (the window for DFC, 1
+    /// for ROI). Every run must have the same feature columns and the same target columns.
     /// </summary>
     public static TrainingSet Build(IReadOnlyList<RunData> runs, int span, TargetAlignment alignment)
     {
@@ -52,11 +52,7 @@ public sealed class TrainingSet
         var features = runs[0].Features.Columns;
         var targets = runs[0].Targets.Columns;
         if (targets.Count == 0) throw new InputDataException(runs[0].TargetsSource, "no target columns");
-        int rows = runs.Sum(r => r.Features.RowCount);
-        var x = new RowMajorMatrix(rows, features.Count);
-        var y = new RowMajorMatrix(rows, targets.Count);
-        var samples = new SampleWindow[rows];
-        int row = 0;
+        var paired = new PairedRows[runs.Count];
         for (int ri = 0; ri < runs.Count; ri++)
         {
             var run = runs[ri];
@@ -64,33 +60,21 @@ public sealed class TrainingSet
                 throw new InputDataException(run.FeaturesSource, $"its {run.Features.ColumnCount} feature columns differ from those of {runs[0].FeaturesSource} ({features.Count})");
             if (!run.Targets.Columns.SequenceEqual(targets))
                 throw new InputDataException(run.TargetsSource, $"target columns ({string.Join(", ", run.Targets.Columns)}) differ from those of {runs[0].TargetsSource} ({string.Join(", ", targets)})");
-            var byVolume = new Dictionary<int, int>();
-            for (int i = 0; i < run.Targets.RowCount; i++) byVolume[run.Targets.Volumes[i]] = i;
-            int maxTarget = run.Targets.RowCount == 0 ? -1 : run.Targets.Volumes.Max();
-            for (int i = 0; i < run.Features.RowCount; i++, row++)
-            {
-                int v = run.Features.Volumes[i];
-                run.Features.Row(i).CopyTo(x.Row(row));
-                samples[row] = new SampleWindow(ri, v);
-                int from = alignment == TargetAlignment.Window ? v - span + 1 : v;
-                var yr = y.Row(row);
-                yr.Clear();
-                for (int u = from; u <= v; u++)
-                {
-                    if (!byVolume.TryGetValue(u, out int ti))
-                        throw new InputDataException(run.TargetsSource, $"no targets for volume {u} (features go to volume {run.Features.Volumes[^1]}, targets to {maxTarget}): targets shorter than features?");
-                    var t = run.Targets.Row(ti);
-                    for (int k = 0; k < t.Length; k++)
-                    {
-                        if (!double.IsFinite(t[k])) throw new InputDataException(run.TargetsSource, $"target '{targets[k]}' of volume {u} is not a number");
-                        yr[k] += t[k];
-                    }
-                }
-                int count = v - from + 1;
-                for (int k = 0; k < yr.Length; k++) yr[k] /= count;
-                foreach (var f in x.Row(row))
-                    if (!double.IsFinite(f)) throw new InputDataException(run.FeaturesSource, $"a feature of volume {v} is not a number");
-            }
+            paired[ri] = TargetPairing.Pair(run.Features, run.FeaturesSource, run.Targets, run.TargetsSource, targets, span, alignment);
+        }
+
+        int rows = paired.Sum(p => p.Rows);
+        var x = new RowMajorMatrix(rows, features.Count);
+        var y = new RowMajorMatrix(rows, targets.Count);
+        var samples = new SampleWindow[rows];
+        int row = 0;
+        for (int ri = 0; ri < runs.Count; ri++)
+        {
+            var p = paired[ri];
+            p.X.CopyTo(x.Data, (long)row * features.Count);
+            p.Y.CopyTo(y.Data, (long)row * targets.Count);
+            for (int i = 0; i < p.Rows; i++) samples[row + i] = new SampleWindow(ri, p.Volumes[i]);
+            row += p.Rows;
         }
         return new TrainingSet(x, y, samples, features, targets, runs.Select(r => r.Name).ToArray());
     }

@@ -118,24 +118,8 @@ public static class EdgeImportance
         var second = HaufePatterns(x[(h * p)..], rows - h, weights, targetCount);
         var r = new double[targetCount];
         for (int t = 0; t < targetCount; t++)
-            r[t] = Pearson(first.AsSpan(t * p, p), second.AsSpan(t * p, p));
+            r[t] = RegressionMetrics.Pearson(first.AsSpan(t * p, p), second.AsSpan(t * p, p));
         return new SplitHalfPatterns(first, second, r);
-    }
-
-    /// <summary>Pearson correlation of two equally long series (NaN when one is constant).</summary>
-    internal static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double ma = TensorPrimitives.Sum(a) / a.Length, mb = TensorPrimitives.Sum(b) / b.Length;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double da = a[i] - ma, db = b[i] - mb;
-            sab += da * db;
-            saa += da * da;
-            sbb += db * db;
-        }
-
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : double.NaN;
     }
 
     /// <summary>

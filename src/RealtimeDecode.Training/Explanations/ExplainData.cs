@@ -18,66 +18,23 @@ public sealed record ExplainData(double[] X, double[] Y, int Rows, int[] Volumes
     public string? Pairing { get; init; }
 
     /// <summary>
-    /// Pairs <paramref name="features"/> rows with <paramref name="targets"/> by volume as training
-    /// did: with <see cref="TargetAlignment.Window"/>, the mean of the targets over the
-    /// <paramref name="span"/> volumes a row summarises (v − span + 1 … v); with
-    /// <see cref="TargetAlignment.Last"/>, the row's own volume. Rows with a missing (NaN) feature or a
-    /// target volume absent or NaN are dropped.
+    /// Pairs <paramref name="features"/> rows with <paramref name="targets"/> by
+    /// <see cref="TargetPairing"/>, the rule training uses: with <see cref="TargetAlignment.Window"/>,
+    /// the mean of the targets over the <paramref name="span"/> volumes a row summarises
+    /// (v − span + 1 … v); with <see cref="TargetAlignment.Last"/>, the row's own volume. A duplicate
+    /// volume, a missing or NaN target and a non-finite feature are refused, naming the file and row.
     /// </summary>
-    /// <exception cref="InputDataException">Wrong feature count, a model target missing from the targets table, or fewer than 3 matched rows.</exception>
+    /// <exception cref="InputDataException">Wrong feature count, a model target missing from the targets table, a refusal of the pairing rule, or fewer than 3 rows.</exception>
     public static ExplainData Match(NumericTable features, string featuresName, NumericTable targets, string targetsName, int featureCount, IReadOnlyList<string> targetNames,
         int span = 1, TargetAlignment alignment = TargetAlignment.Window)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(span, 1);
         ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(targetNames);
         if (features.ColumnCount != featureCount)
             throw new InputDataException(featuresName, $"{features.ColumnCount} feature columns but the model expects {featureCount}");
-        var targetColumns = new int[targetNames.Count];
-        for (int t = 0; t < targetNames.Count; t++)
-        {
-            targetColumns[t] = targets.IndexOf(targetNames[t]);
-            if (targetColumns[t] < 0)
-                throw new InputDataException(targetsName, $"no column '{targetNames[t]}' (the model's targets are {string.Join(", ", targetNames)})");
-        }
-
-        var rowOfVolume = new Dictionary<int, int>();
-        for (int i = 0; i < targets.RowCount; i++) rowOfVolume.TryAdd(targets.Volumes[i], i);
-        var x = new List<double>();
-        var y = new List<double>();
-        var volumes = new List<int>();
-        var yRow = new double[targetNames.Count];
-        for (int i = 0; i < features.RowCount; i++)
-        {
-            int last = features.Volumes[i], first = alignment == TargetAlignment.Window ? last - span + 1 : last;
-            var f = features.Row(i);
-            bool finite = true;
-            Array.Clear(yRow);
-            for (int v = first; v <= last && finite; v++)
-            {
-                if (!rowOfVolume.TryGetValue(v, out int ti)) { finite = false; break; }
-                var tr = targets.Row(ti);
-                for (int t = 0; t < yRow.Length; t++)
-                {
-                    double value = tr[targetColumns[t]];
-                    finite &= double.IsFinite(value);
-                    yRow[t] += value / (last - first + 1);
-                }
-            }
-
-            if (!finite) continue;
-
-            foreach (double v in f) finite &= double.IsFinite(v);
-            if (!finite) continue;
-            x.AddRange(f.ToArray());
-            y.AddRange(yRow);
-            volumes.Add(features.Volumes[i]);
-        }
-
-        if (volumes.Count < 3)
-            throw new InputDataException(targetsName, $"only {volumes.Count} volumes with complete values are in both {featuresName} and this table; at least 3 are needed");
-        return new ExplainData(x.ToArray(), y.ToArray(), volumes.Count, volumes.ToArray())
+        var paired = TargetPairing.Pair(features, featuresName, targets, targetsName, targetNames, span, alignment);
+        if (paired.Rows < 3)
+            throw new InputDataException(featuresName, $"only {paired.Rows} feature rows; at least 3 are needed");
+        return new ExplainData(paired.X, paired.Y, paired.Rows, paired.Volumes)
         {
             Pairing = alignment == TargetAlignment.Window && span > 1
                 ? $"the targets averaged over the {span} volumes of each feature row's window, as in training"

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using ScottPlot;
 
 namespace RealtimeDecode.Training.Explanations;
@@ -57,7 +58,7 @@ internal static class ExplanationPlots
         int[] order = labels.Networks is { } nets
             ? Enumerable.Range(0, n).OrderBy(i => FirstIndex(nets, nets[i])).ThenBy(i => i).ToArray()
             : Enumerable.Range(0, n).ToArray();
-        var full = EdgeVector.ToSymmetricMatrix(edges, n);
+        var full = EdgeLayout.ToSymmetricMatrix(edges, n);
         var m = new double[n, n];
         for (int a = 0; a < n; a++)
             for (int b = 0; b < n; b++)

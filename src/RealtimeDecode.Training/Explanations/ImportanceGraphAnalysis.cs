@@ -1,3 +1,5 @@
+using RealtimeDecode.Engine.Connectivity;
+
 namespace RealtimeDecode.Training.Explanations;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// </summary>
 /// <remarks>
 /// <para><b>Input.</b> R(R−1)/2 coefficients in edge-vector order (upper triangle i &lt; j,
-/// row-major; see <see cref="EdgeVector"/>), one per connectivity feature.</para>
+/// row-major; see <see cref="EdgeLayout"/>), one per connectivity feature.</para>
 /// <para><b>Importance graph.</b> The complete graph on the R ROIs; edge (i, j) weighs
 /// |coefficient(i, j)|, the magnitude of the decoder's use of that connection whatever its sign.
 /// Every pair is an edge, zero weights included, so the tree below always spans all R ROIs even for a

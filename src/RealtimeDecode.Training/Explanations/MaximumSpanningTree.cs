@@ -1,8 +1,10 @@
+using RealtimeDecode.Engine.Connectivity;
+
 namespace RealtimeDecode.Training.Explanations;
 
 /// <summary>
 /// Maximum spanning tree of the complete graph on R nodes whose edge weights are given as an
-/// edge vector (<see cref="EdgeVector"/> layout). Every pair is an edge, zero weights included, so
+/// edge vector (<see cref="EdgeLayout"/> layout). Every pair is an edge, zero weights included, so
 /// the result always spans all R nodes (R − 1 edges).
 /// </summary>
 /// <remarks>
@@ -32,7 +34,7 @@ public sealed class MaximumSpanningTree
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodeCount, 1);
         NodeCount = nodeCount;
-        EdgeCount = EdgeVector.EdgeCount(nodeCount);
+        EdgeCount = EdgeLayout.EdgeCount(nodeCount);
         _bestWeight = new double[nodeCount];
         _bestIndex = new int[nodeCount];
         _bestFrom = new int[nodeCount];
@@ -41,7 +43,7 @@ public sealed class MaximumSpanningTree
         for (int i = 0; i < nodeCount; i++)
         {
             // Index of pair (i, i+1); pair (i, j) sits at _rowStart[i] + j - i - 1.
-            _rowStart[i] = (int)((long)i * (2L * nodeCount - i - 1) / 2);
+            _rowStart[i] = (int)EdgeLayout.RowStart(i, nodeCount);
         }
     }
 
@@ -68,7 +70,7 @@ public sealed class MaximumSpanningTree
         {
             if (!double.IsFinite(edgeWeights[k]))
             {
-                var (i, j) = EdgeVector.Endpoints(k, NodeCount);
+                var (i, j) = EdgeLayout.Endpoints(k, NodeCount);
                 throw new ArgumentException($"Edge ({i}, {j}) has non-finite weight {edgeWeights[k]}.", nameof(edgeWeights));
             }
         }

@@ -1,5 +1,7 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Imaging;
+using RealtimeDecode.Training.Reports;
 
 namespace RealtimeDecode.Training.Explanations;
 
@@ -187,7 +189,7 @@ public static class ModelExplainer
 
                 halfPairs = (Top(s1), Top(s2));
                 var withEdges = Enumerable.Range(0, s1.Length).Where(q => pairs.EdgesPerPair[q] > 0).ToArray();
-                halfPairR = EdgeImportance.Pearson(withEdges.Select(q => s1[q]).ToArray(), withEdges.Select(q => s2[q]).ToArray());
+                halfPairR = RegressionMetrics.Pearson(withEdges.Select(q => s1[q]).ToArray(), withEdges.Select(q => s2[q]).ToArray());
             }
 
             targets.Add(new TargetExplanation(model.Targets[k], imp, graph, top, ranked, networkMeans, perm?.BaselineR2[k] ?? double.NaN)
@@ -220,7 +222,7 @@ public static class ModelExplainer
         var result = new List<RankedEdge>();
         for (int r = 0; r < Math.Min(count, order.Length); r++)
         {
-            var (i, j) = EdgeVector.Endpoints(order[r], roiCount);
+            var (i, j) = EdgeLayout.Endpoints(order[r], roiCount);
             result.Add(new RankedEdge(r + 1, i, j, edgeImportance[order[r]]));
         }
 

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using System.Numerics.Tensors;
 using RealtimeDecode.Engine.Decoding;
 
@@ -36,8 +37,8 @@ public sealed class NetworkContributions
         if (model.Estimator is not LinearRegressor lin)
             throw new ArgumentException($"{model.Kind} is not a linear model: contributions are defined for linear models only.", nameof(model));
         int p = model.FeatureCount;
-        if (EdgeVector.TryNodeCount(p) != networkOfRoi.Count)
-            throw new ArgumentException($"The model has {p} features, not the {EdgeVector.EdgeCount(networkOfRoi.Count)} edges of {networkOfRoi.Count} ROIs.", nameof(networkOfRoi));
+        if (EdgeLayout.TryNodeCount(p) != networkOfRoi.Count)
+            throw new ArgumentException($"The model has {p} features, not the {EdgeLayout.EdgeCount(networkOfRoi.Count)} edges of {networkOfRoi.Count} ROIs.", nameof(networkOfRoi));
         var pairs = new NetworkPairs(networkOfRoi);
         int t = model.TargetCount;
         int pc = pairs.Pairs.Count;

@@ -1,3 +1,5 @@
+using RealtimeDecode.Engine.Connectivity;
+
 namespace RealtimeDecode.Training.Explanations;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class NetworkPairs
 
         Pairs = pairs;
         RoiCount = r;
-        _pairOfEdge = new int[EdgeVector.EdgeCount(r)];
+        _pairOfEdge = new int[EdgeLayout.EdgeCount(r)];
         EdgesPerPair = new int[pairs.Count];
         int e = 0;
         for (int i = 0; i < r; i++)
@@ -74,7 +76,7 @@ public sealed class NetworkPairs
     /// <summary>Number of edges in each pair (0 for a within-network pair of a one-ROI network).</summary>
     public int[] EdgesPerPair { get; }
 
-    /// <summary>Pair index of edge <paramref name="edge"/> (edge-vector order, see <see cref="EdgeVector"/>).</summary>
+    /// <summary>Pair index of edge <paramref name="edge"/> (edge-vector order, see <see cref="EdgeLayout"/>).</summary>
     public int PairOfEdge(int edge) => _pairOfEdge[edge];
 
     /// <summary>Pair index of edge i–j's networks.</summary>

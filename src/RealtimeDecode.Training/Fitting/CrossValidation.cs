@@ -1,14 +1,23 @@
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Training.Reports;
 
 namespace RealtimeDecode.Training.Fitting;
 
-/// <summary>Scores of one target.</summary>
+/// <summary>Cross-validated scores of one target.</summary>
 /// <param name="Target">Target name.</param>
-/// <param name="R2">Coefficient of determination 1 − SS_res/SS_tot over all out-of-fold predictions (SS_tot about their mean; NaN when y is constant).</param>
+/// <param name="OutOfFold">The metrics over all out-of-fold predictions.</param>
 /// <param name="MeanFoldR2">Mean over folds of each fold's R².</param>
-/// <param name="PearsonR">Pearson correlation of out-of-fold predictions and targets.</param>
-/// <param name="Mse">Mean squared error.</param>
-public sealed record TargetScore(string Target, double R2, double MeanFoldR2, double PearsonR, double Mse);
+public sealed record TargetScore(string Target, RegressionMetrics OutOfFold, double MeanFoldR2)
+{
+    /// <summary>Coefficient of determination over all out-of-fold predictions (see <see cref="RegressionMetrics.CoefficientOfDetermination(ReadOnlySpan{double}, ReadOnlySpan{double})"/>).</summary>
+    public double R2 => OutOfFold.R2;
+
+    /// <summary>Pearson correlation of out-of-fold predictions and targets.</summary>
+    public double PearsonR => OutOfFold.PearsonR;
+
+    /// <summary>Mean squared error of the out-of-fold predictions.</summary>
+    public double Mse => OutOfFold.Mse;
+}
 
 /// <summary>Result of <see cref="CrossValidation.Run"/>.</summary>
 /// <param name="Splitter">Splitter name.</param>
@@ -33,7 +42,6 @@ public static class CrossValidation
         var folds = splitter.Split(samples);
         var pred = new RowMajorMatrix(x.Rows, y.Cols);
         Array.Fill(pred.Data, double.NaN);
-        var foldR2 = new double[folds.Count, y.Cols];
         foreach (var f in folds)
         {
             var model = EstimatorFactory.Fit(kind, options, x.SelectRows(f.Train), y.SelectRows(f.Train), targets);
@@ -41,14 +49,9 @@ public static class CrossValidation
             {
                 model.Predict(x.Row(i), pred.Row(i));
             }
-
-            for (int t = 0; t < y.Cols; t++)
-            {
-                foldR2[f.Index, t] = Metrics.R2([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]);
-            }
         }
 
-        return Score(splitter, folds, y, targets, pred, foldR2);
+        return new CvResult(splitter.Name, splitter.Leaks, folds, pred, Score(folds, y, pred, targets));
     }
 
     /// <summary>
@@ -66,96 +69,23 @@ public static class CrossValidation
         }
 
         var path = RidgeAlphaPath.Predict(x, y, folds, [.. grid.Select(o => o.Alpha ?? 1.0)], grid[0].Standardize, grid[0].FitIntercept);
-        return [.. path.Select(pred =>
-        {
-            var foldR2 = new double[folds.Count, y.Cols];
-            foreach (var f in folds)
-            {
-                for (int t = 0; t < y.Cols; t++)
-                {
-                    foldR2[f.Index, t] = Metrics.R2([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]);
-                }
-            }
-
-            return Score(splitter, folds, y, targets, pred, foldR2);
-        })];
+        return [.. path.Select(pred => new CvResult(splitter.Name, splitter.Leaks, folds, pred, Score(folds, y, pred, targets)))];
     }
 
-    private static CvResult Score(ICrossValidationSplitter splitter, IReadOnlyList<CvFold> folds, RowMajorMatrix y, IReadOnlyList<string> targets, RowMajorMatrix pred, double[,] foldR2)
+    /// <summary>
+    /// Per-target scores of out-of-fold predictions: the metrics over every sample some fold tested
+    /// (rows of <paramref name="pred"/> that are not NaN) and the mean over folds of each fold's R².
+    /// </summary>
+    public static TargetScore[] Score(IReadOnlyList<CvFold> folds, RowMajorMatrix y, RowMajorMatrix pred, IReadOnlyList<string> targets)
     {
         var tested = Enumerable.Range(0, y.Rows).Where(i => !double.IsNaN(pred[i, 0])).ToArray();
         var scores = new TargetScore[y.Cols];
         for (int t = 0; t < y.Cols; t++)
         {
             double[] yt = [.. tested.Select(i => y[i, t])], pt = [.. tested.Select(i => pred[i, t])];
-            double mean = 0;
-            for (int f = 0; f < folds.Count; f++)
-            {
-                mean += foldR2[f, t];
-            }
-
-            scores[t] = new TargetScore(targets[t], Metrics.R2(yt, pt), mean / folds.Count, Metrics.Pearson(yt, pt), Metrics.Mse(yt, pt));
+            double meanFold = folds.Average(f => RegressionMetrics.CoefficientOfDetermination([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]));
+            scores[t] = new TargetScore(targets[t], RegressionMetrics.Compute(yt, pt), meanFold);
         }
-
-        return new CvResult(splitter.Name, splitter.Leaks, folds, pred, scores);
-    }
-}
-
-/// <summary>Regression metrics (scikit-learn's definitions).</summary>
-public static class Metrics
-{
-    /// <summary>1 − Σ(y − ŷ)² / Σ(y − ȳ)²; NaN when y is constant.</summary>
-    public static double R2(ReadOnlySpan<double> y, ReadOnlySpan<double> pred)
-    {
-        double m = 0;
-        foreach (double v in y)
-        {
-            m += v;
-        }
-
-        m /= y.Length;
-        double res = 0, tot = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            res += (y[i] - pred[i]) * (y[i] - pred[i]);
-            tot += (y[i] - m) * (y[i] - m);
-        }
-
-        return tot == 0 ? double.NaN : 1 - (res / tot);
-    }
-
-    /// <summary>Pearson correlation; NaN when either side is constant.</summary>
-    public static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double ma = 0, mb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            ma += a[i];
-            mb += b[i];
-        }
-
-        ma /= a.Length;
-        mb /= a.Length;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-
-        return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
-    }
-
-    /// <summary>Mean squared error.</summary>
-    public static double Mse(ReadOnlySpan<double> y, ReadOnlySpan<double> pred)
-    {
-        double s = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            s += (y[i] - pred[i]) * (y[i] - pred[i]);
-        }
-
-        return s / y.Length;
+        return scores;
     }
 }

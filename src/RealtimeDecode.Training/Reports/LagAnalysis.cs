@@ -148,7 +148,7 @@ public static class LagAnalysis
                 double sum = 0; int n = 0;
                 for (int r = 0; r < data.Count; r++)
                 {
-                    double rr = Pearson(data[r].P[t], data[r].Y[l][t], idx[r]);
+                    double rr = PearsonAt(data[r].P[t], data[r].Y[l][t], idx[r]);
                     if (double.IsFinite(rr)) { sum += rr * idx[r].Length; n += idx[r].Length; }
                 }
                 curves[t][l] = n > 0 ? sum / n : double.NaN;
@@ -159,17 +159,16 @@ public static class LagAnalysis
         return curves;
     }
 
-    private static double Pearson(double[] x, double[] y, int[] idx)
+    // Pearson r of x and y at the positions idx (gathered into pooled buffers: the bootstrap calls this per replicate).
+    private static double PearsonAt(double[] x, double[] y, int[] idx)
     {
-        double sx = 0, sy = 0;
-        foreach (int i in idx) { sx += x[i]; sy += y[i]; }
-        double mx = sx / idx.Length, my = sy / idx.Length, sxy = 0, sxx = 0, syy = 0;
-        foreach (int i in idx)
-        {
-            double dx = x[i] - mx, dy = y[i] - my;
-            sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
-        }
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+        var gx = System.Buffers.ArrayPool<double>.Shared.Rent(idx.Length);
+        var gy = System.Buffers.ArrayPool<double>.Shared.Rent(idx.Length);
+        for (int k = 0; k < idx.Length; k++) { gx[k] = x[idx[k]]; gy[k] = y[idx[k]]; }
+        double r = RegressionMetrics.Pearson(gx.AsSpan(0, idx.Length), gy.AsSpan(0, idx.Length));
+        System.Buffers.ArrayPool<double>.Shared.Return(gx);
+        System.Buffers.ArrayPool<double>.Shared.Return(gy);
+        return r;
     }
 
     /// <summary>Fraction of the highest r that delimits the peak's band (<see cref="Peak"/>).</summary>

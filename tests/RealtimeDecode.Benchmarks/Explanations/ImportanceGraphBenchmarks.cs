@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Training.Explanations;
 
@@ -23,7 +24,7 @@ public class ImportanceGraphBenchmarks
     public void Setup()
     {
         var rng = new Random(42);
-        int edges = EdgeVector.EdgeCount(Rois);
+        int edges = EdgeLayout.EdgeCount(Rois);
         _coefficients = new double[edges];
         for (int k = 0; k < edges; k++)
         {

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Explanations;
@@ -28,7 +29,7 @@ public class ModelExplainerBenchmarks
     public void Setup()
     {
         var rng = new Random(1);
-        int p = EdgeVector.EdgeCount(Rois);
+        int p = EdgeLayout.EdgeCount(Rois);
         var w = new double[Targets * p];
         for (int k = 0; k < w.Length; k++) w[k] = rng.NextDouble() * 2 - 1;
         var mean = Enumerable.Range(0, p).Select(_ => rng.NextDouble() * 0.2).ToArray();

@@ -54,7 +54,7 @@ public sealed class DashboardHarness : IAsyncDisposable
     /// Pushes volumes [from, to) through the sinks, one every <paramref name="interval"/> of wall time;
     /// <paramref name="change"/> may alter each frame first (motion, censoring).
     /// </summary>
-    public async Task PlayAsync(int from, int to, TimeSpan interval, CancellationToken ct = default, Func<PipelineFrame, PipelineFrame>? change = null)
+    public async Task PlayAsync(int from, int to, TimeSpan interval, Func<PipelineFrame, PipelineFrame>? change = null, CancellationToken ct = default)
     {
         using var timer = new PeriodicTimer(interval);
         for (int v = from; v < to; v++)

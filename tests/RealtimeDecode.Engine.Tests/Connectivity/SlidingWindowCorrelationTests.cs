@@ -125,8 +125,8 @@ public class SlidingWindowCorrelationTests
             if (!k.Push(f, edges)) continue;
             Assert.Equal(1, k.DegenerateRoiCount);
             for (int j = 0; j < 4; j++)
-                if (j != 1) Assert.Equal(0.0, edges[SlidingWindowCorrelation.EdgeIndex(Math.Min(1, j), Math.Max(1, j), 4)]);
-            Assert.NotEqual(0.0, edges[SlidingWindowCorrelation.EdgeIndex(0, 2, 4)]);
+                if (j != 1) Assert.Equal(0.0, edges[EdgeLayout.Index(Math.Min(1, j), Math.Max(1, j), 4)]);
+            Assert.NotEqual(0.0, edges[EdgeLayout.Index(0, 2, 4)]);
             Assert.All(edges, e => Assert.False(double.IsNaN(e)));
         }
         Assert.Equal(16, k.DegenerateRoiTotal);
@@ -176,8 +176,8 @@ public class SlidingWindowCorrelationTests
             if (k.DegenerateRoiCount == 0) continue;
             affected++;
             Assert.Equal(1, k.DegenerateRoiCount);
-            Assert.Equal(0.0, edges[SlidingWindowCorrelation.EdgeIndex(0, 3, 4)]);
-            Assert.Equal(0.0, edges[SlidingWindowCorrelation.EdgeIndex(2, 3, 4)]);
+            Assert.Equal(0.0, edges[EdgeLayout.Index(0, 3, 4)]);
+            Assert.Equal(0.0, edges[EdgeLayout.Index(2, 3, 4)]);
         }
         Assert.Equal(framesAffected, affected);
         Assert.Equal(framesAffected, k.DegenerateRoiTotal);
@@ -257,15 +257,6 @@ public class SlidingWindowCorrelationTests
         var ex2 = Assert.Throws<ArgumentException>(() => k.Push(new double[5], new double[9]));
         Assert.Contains("9", ex2.Message);
         Assert.Contains("10 edges", ex2.Message);
-    }
-
-    [Fact]
-    public void EdgeIndex_RowMajorUpperTriangle()
-    {
-        var order = new List<(int, int)>();
-        for (int i = 0; i < 5; i++) for (int j = i + 1; j < 5; j++) order.Add((i, j));
-        for (int e = 0; e < order.Count; e++) Assert.Equal(e, SlidingWindowCorrelation.EdgeIndex(order[e].Item1, order[e].Item2, 5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SlidingWindowCorrelation.EdgeIndex(2, 2, 5));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Tables;
@@ -185,11 +186,11 @@ public sealed class ExplainCommandTests : IDisposable
     /// <summary>ROIs 0–3 in network A, 4–7 in B; the targets (y, z) depend on edges 0–4 and 1–5 (A–B).</summary>
     private (string Model, string Features, string Targets) Write(EstimatorKind kind)
     {
-        int p = EdgeVector.EdgeCount(Rois), n = 150;
+        int p = EdgeLayout.EdgeCount(Rois), n = 150;
         var rng = new Random(11);
         var x = new double[n * p];
         for (int k = 0; k < x.Length; k++) x[k] = rng.NextDouble() * 2 - 1;
-        int e1 = EdgeVector.Index(0, 4, Rois), e2 = EdgeVector.Index(1, 5, Rois);
+        int e1 = EdgeLayout.Index(0, 4, Rois), e2 = EdgeLayout.Index(1, 5, Rois);
         var y = new double[n * 2];
         for (int i = 0; i < n; i++)
         {

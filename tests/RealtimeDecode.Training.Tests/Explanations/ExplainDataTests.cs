@@ -6,10 +6,10 @@ namespace RealtimeDecode.Training.Tests.Explanations;
 
 public sealed class ExplainDataTests
 {
-    /// <summary>Targets "a" = volume and "b" = −volume for volumes 0–20; two features per row for volumes 10–20.</summary>
+    /// <summary>Targets "a" = volume and "b" = −volume for volumes 0–20; two features per row for volumes 12–20.</summary>
     private static (NumericTable Features, NumericTable Targets) Tables()
     {
-        var fv = Enumerable.Range(10, 11).ToArray();
+        var fv = Enumerable.Range(12, 9).ToArray();
         var features = new NumericTable(["f0", "f1"], fv, fv.SelectMany(v => new[] { v * 0.5, 1.0 }).ToArray());
         var tv = Enumerable.Range(0, 21).ToArray();
         var targets = new NumericTable(["b", "a"], tv, tv.SelectMany(v => new[] { -(double)v, v }).ToArray());
@@ -23,7 +23,7 @@ public sealed class ExplainDataTests
 
         var data = ExplainData.Match(features, "f.tsv", targets, "t.tsv", 2, ["a", "b"], span: 13, alignment: TargetAlignment.Window);
 
-        Assert.Equal([12, 13, 14, 15, 16, 17, 18, 19, 20], data.Volumes); // 10 and 11 lack volumes −2 and −1
+        Assert.Equal([12, 13, 14, 15, 16, 17, 18, 19, 20], data.Volumes);
         for (int i = 0; i < data.Rows; i++)
         {
             Assert.Equal(data.Volumes[i] - 6.0, data.Y[i * 2], 12);
@@ -40,7 +40,7 @@ public sealed class ExplainDataTests
 
         var data = ExplainData.Match(features, "f.tsv", targets, "t.tsv", 2, ["a", "b"], span: 13, alignment: TargetAlignment.Last);
 
-        Assert.Equal(Enumerable.Range(10, 11), data.Volumes);
+        Assert.Equal(Enumerable.Range(12, 9), data.Volumes);
         for (int i = 0; i < data.Rows; i++) Assert.Equal(data.Volumes[i], data.Y[i * 2]);
     }
 }

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Training.Explanations;
 
 namespace RealtimeDecode.Training.Tests.Explanations;
@@ -118,7 +119,7 @@ public sealed class GraphGoldenTests
         {
             if (w[k] != 0)
             {
-                var (i, j) = EdgeVector.Endpoints(k, c.N);
+                var (i, j) = EdgeLayout.Endpoints(k, c.N);
                 edges.Add(new WeightedEdge(i, j, w[k]));
             }
         }

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using System.Diagnostics;
 using RealtimeDecode.Training.Explanations;
 
@@ -9,7 +10,7 @@ public sealed class ImportanceGraphAnalysisTests
     public void Analyze_SignFlippedCoefficients_SameResultBecauseWeightsAreMagnitudes()
     {
         var rng = new Random(5);
-        var coef = Enumerable.Range(0, EdgeVector.EdgeCount(12)).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var coef = Enumerable.Range(0, EdgeLayout.EdgeCount(12)).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var analysis = new ImportanceGraphAnalysis(12);
 
         var a = analysis.Analyze(coef);
@@ -38,7 +39,7 @@ public sealed class ImportanceGraphAnalysisTests
     {
         const int n = 30;
         var rng = new Random(9);
-        var coef = Enumerable.Range(0, EdgeVector.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var coef = Enumerable.Range(0, EdgeLayout.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var labels = Enumerable.Range(0, n).Select(v => v % 3 == 0 ? "Default" : "Vis").ToArray();
 
         var r = new ImportanceGraphAnalysis(n, labels).Analyze(coef);
@@ -95,7 +96,7 @@ public sealed class ImportanceGraphAnalysisTests
         const int n = 400;
         var rng = new Random(1);
         var targets = Enumerable.Range(0, 8)
-            .Select(_ => Enumerable.Range(0, EdgeVector.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 1).ToArray())
+            .Select(_ => Enumerable.Range(0, EdgeLayout.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 1).ToArray())
             .ToArray();
         var labels = Enumerable.Range(0, n).Select(v => $"net{v * 7 / n}").ToArray();
         var analysis = new ImportanceGraphAnalysis(n, labels);

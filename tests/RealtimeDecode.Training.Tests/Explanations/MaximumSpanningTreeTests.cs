@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Training.Explanations;
 
 namespace RealtimeDecode.Training.Tests.Explanations;
@@ -12,7 +13,7 @@ public sealed class MaximumSpanningTreeTests
         var mst = new MaximumSpanningTree(n);
         for (int trial = 0; trial < 20; trial++)
         {
-            var w = Enumerable.Range(0, EdgeVector.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 0.5).ToArray();
+            var w = Enumerable.Range(0, EdgeLayout.EdgeCount(n)).Select(_ => rng.NextDouble() * 2 - 0.5).ToArray();
 
             var tree = mst.Compute(w);
 
@@ -29,7 +30,7 @@ public sealed class MaximumSpanningTreeTests
         {
             int n = rng.Next(2, 45);
             int levels = 1 + trial % 4;
-            var w = Enumerable.Range(0, EdgeVector.EdgeCount(n))
+            var w = Enumerable.Range(0, EdgeLayout.EdgeCount(n))
                 .Select(_ => rng.NextDouble() < 0.5 ? 0.0 : rng.Next(levels) * (rng.NextDouble() < 0.5 ? 1.0 : -0.0))
                 .ToArray();
 
@@ -52,8 +53,8 @@ public sealed class MaximumSpanningTreeTests
     public void Compute_OneStrongEdgeAmongZeros_KeepsItFirst()
     {
         const int n = 5;
-        var w = new double[EdgeVector.EdgeCount(n)];
-        w[EdgeVector.Index(2, 4, n)] = 3;
+        var w = new double[EdgeLayout.EdgeCount(n)];
+        w[EdgeLayout.Index(2, 4, n)] = 3;
 
         var tree = new MaximumSpanningTree(n).Compute(w);
 
@@ -65,7 +66,7 @@ public sealed class MaximumSpanningTreeTests
     public void Compute_NaNWeight_ThrowsNamingTheEdge()
     {
         var w = new double[6];
-        w[EdgeVector.Index(1, 3, 4)] = double.NaN;
+        w[EdgeLayout.Index(1, 3, 4)] = double.NaN;
 
         var ex = Assert.Throws<ArgumentException>(() => new MaximumSpanningTree(4).Compute(w));
         Assert.Contains("(1, 3)", ex.Message);
@@ -82,7 +83,7 @@ public sealed class MaximumSpanningTreeTests
     {
         const int n = 400;
         var rng = new Random(3);
-        var w = Enumerable.Range(0, EdgeVector.EdgeCount(n)).Select(_ => rng.NextDouble()).ToArray();
+        var w = Enumerable.Range(0, EdgeLayout.EdgeCount(n)).Select(_ => rng.NextDouble()).ToArray();
 
         var tree = new MaximumSpanningTree(n).Compute(w);
 
@@ -98,7 +99,7 @@ public sealed class MaximumSpanningTreeTests
                 {
                     if (side[i] != side[j])
                     {
-                        heaviest = Math.Max(heaviest, w[EdgeVector.Index(i, j, n)]);
+                        heaviest = Math.Max(heaviest, w[EdgeLayout.Index(i, j, n)]);
                     }
                 }
             }
@@ -115,7 +116,7 @@ public sealed class MaximumSpanningTreeTests
         var accepted = new List<(int, int)>();
         foreach (int k in order)
         {
-            var (i, j) = EdgeVector.Endpoints(k, n);
+            var (i, j) = EdgeLayout.Endpoints(k, n);
             int ci = component[i];
             int cj = component[j];
             if (ci != cj)
@@ -182,14 +183,14 @@ public sealed class MaximumSpanningTreeTests
             foreach (int s in seq)
             {
                 int leaf = Array.FindIndex(degree, d => d == 1);
-                total += w[EdgeVector.Index(leaf, s, n)];
+                total += w[EdgeLayout.Index(leaf, s, n)];
                 degree[leaf]--;
                 degree[s]--;
             }
 
             int u = Array.FindIndex(degree, d => d == 1);
             int v = Array.FindLastIndex(degree, d => d == 1);
-            total += w[EdgeVector.Index(u, v, n)];
+            total += w[EdgeLayout.Index(u, v, n)];
             best = Math.Max(best, total);
         }
 

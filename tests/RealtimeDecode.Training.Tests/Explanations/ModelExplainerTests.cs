@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Tests.Support;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
@@ -202,7 +203,7 @@ public sealed class ModelExplainerTests : IDisposable
     {
         int rois = 12;
         var networks = Enumerable.Range(0, rois).Select(i => $"N{i % 4}").ToArray();
-        int p = EdgeVector.EdgeCount(rois);
+        int p = EdgeLayout.EdgeCount(rois);
         var (x, y, n, _) = Toy(seed: 3, rows: 80, features: p, informative: [0, 5, 20], targets: 2);
         var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 10, Standardize = true }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["a", "b"]);
         var contributions = new NetworkContributions(model, networks);
@@ -237,13 +238,13 @@ public sealed class ModelExplainerTests : IDisposable
     {
         int rois = 10;
         var networks = Enumerable.Range(0, rois).Select(i => i < 5 ? "A" : "B").ToArray();
-        int p = EdgeVector.EdgeCount(rois);
+        int p = EdgeLayout.EdgeCount(rois);
         // Target "ab" reads only between-network edges, "aa" only within A.
         var w = new double[2 * p];
         for (int i = 0; i < rois; i++)
             for (int j = i + 1; j < rois; j++)
             {
-                int e = EdgeVector.Index(i, j, rois);
+                int e = EdgeLayout.Index(i, j, rois);
                 w[e] = networks[i] != networks[j] ? 1 + 0.01 * e : 0.001;
                 w[p + e] = networks[i] == "A" && networks[j] == "A" ? -2 : 0.001;
             }

@@ -1,11 +1,14 @@
-namespace RealtimeDecode.Training.Explanations;
+namespace RealtimeDecode.Engine.Connectivity;
 
 /// <summary>
 /// The layout shared by connectivity features and model coefficients: one value per unordered ROI
 /// pair, the strict upper triangle <c>i &lt; j</c> of an R×R matrix in row-major order
-/// (0-1, 0-2, …, 0-(R-1), 1-2, …, (R-2)-(R-1)), R(R−1)/2 values.
+/// (0-1, 0-2, …, 0-(R-1), 1-2, …, (R-2)-(R-1)), R(R−1)/2 values. The connectivity kernel writes
+/// its output in this order, connectivity tables name their columns in it, model packages store
+/// coefficients in it and the dashboard and explanations read it back; this class is the only place
+/// that knows the arithmetic.
 /// </summary>
-public static class EdgeVector
+public static class EdgeLayout
 {
     /// <summary>The number of unordered pairs, R(R−1)/2.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodeCount"/> is negative or so large the count overflows.</exception>
@@ -58,9 +61,32 @@ public static class EdgeVector
             (i, j) = (j, i);
         }
 
-        // Rows 0..i-1 hold (R-1) + (R-2) + ... + (R-i) entries.
-        return (int)((long)i * (2L * nodeCount - i - 1) / 2) + (j - i - 1);
+        return (int)RowStart(i, nodeCount) + (j - i - 1);
     }
+
+    /// <summary>
+    /// The position of the first edge of row <paramref name="i"/>, (i, i + 1): rows 0 … i − 1 hold
+    /// (R − 1) + (R − 2) + … + (R − i) = i(2R − i − 1)/2 edges. No range check (kernels call it per row).
+    /// </summary>
+    public static long RowStart(int i, int nodeCount) => (long)i * (2L * nodeCount - i - 1) / 2;
+
+    /// <summary>
+    /// Edge names <c>&lt;a&gt;~&lt;b&gt;</c> in layout order, as connectivity tables and model packages
+    /// name their features.
+    /// </summary>
+    public static string[] Names(IReadOnlyList<string> nodeNames)
+    {
+        ArgumentNullException.ThrowIfNull(nodeNames);
+        int r = nodeNames.Count;
+        var names = new string[EdgeCount(r)];
+        for (int i = 0, k = 0; i < r; i++)
+            for (int j = i + 1; j < r; j++)
+                names[k++] = Name(nodeNames[i], nodeNames[j]);
+        return names;
+    }
+
+    /// <summary>The name of the edge between nodes named <paramref name="a"/> and <paramref name="b"/>: <c>a~b</c>.</summary>
+    public static string Name(string a, string b) => a + "~" + b;
 
     /// <summary>The pair (i, j), i &lt; j, stored at <paramref name="index"/>.</summary>
     public static (int I, int J) Endpoints(int index, int nodeCount)
