@@ -31,7 +31,9 @@ internal sealed class SessionOptions
     public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body) before the ROI means; the model must have been trained so" };
     public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: each series' first volume)" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference];
+    public Option<string?> Session { get; } = new("--session") { Description = "Session id that dashboard clients join with ?session= (default: host name and start time); letters, digits, - _ ." };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference, Session];
 
     /// <summary>
     /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
@@ -77,6 +79,8 @@ internal sealed class SessionOptions
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
         Validate(dashboard, "Dashboard");
+        if (dashboard.Enabled && dashboard.Redis is { } redis) Dashboard.Redis.RedisConnection.Parse(redis, ConfigurationCheck.Source(config, "Dashboard:Redis") is var src ? $"Dashboard:Redis ({src})" : "Dashboard:Redis");
+        string? sessionId = parse.GetValue(Session) is { } sid ? SessionIds.Check(sid, "--session") : null;
         try { lsl.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
 
@@ -107,6 +111,7 @@ internal sealed class SessionOptions
             IncludeExisting = live.IncludeExisting,
             ConfiguredRun = session.Run,
             Dashboard = dashboard,
+            SessionId = sessionId,
             Feedback = feedback,
             Lsl = lsl,
             Configuration = Snapshot(config),
@@ -131,7 +136,8 @@ internal sealed class SessionOptions
     private static JsonObject Snapshot(IConfiguration config)
     {
         var o = new JsonObject();
-        foreach (var kv in config.AsEnumerable(makePathsRelative: false).Where(kv => kv.Value is not null && !kv.Key.Contains("Token", StringComparison.OrdinalIgnoreCase)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var kv in config.AsEnumerable(makePathsRelative: false).Where(kv => kv.Value is not null && !kv.Key.Contains("Token", StringComparison.OrdinalIgnoreCase)
+            && !kv.Key.Equals("Dashboard:Redis", StringComparison.OrdinalIgnoreCase)).OrderBy(kv => kv.Key, StringComparer.Ordinal)) // a connection string may hold a password
             o[kv.Key] = kv.Value;
         return o;
     }

@@ -15,13 +15,13 @@ public static class DashboardEvents
 /// <param name="RoiOrder">ROI indices ordered by network, for the heatmap.</param>
 /// <param name="LagSeconds">The estimates describe about t − this many seconds (model package's estimate_lag), or null when not measured.</param>
 /// <param name="LagStandardErrorSeconds">Its standard error, seconds, or null.</param>
-public sealed record SessionInfo(
+public sealed partial record SessionInfo(
     string Run, string Model, string Atlas, string[] Targets, double Tr, int Window,
     string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes,
     double? LagSeconds = null, double? LagStandardErrorSeconds = null);
 
 /// <summary>One decoded volume: a value per target, the latency from file complete to published (ms), and when it was sent (Unix ms, for display-latency checks).</summary>
-public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0);
+public sealed partial record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0);
 
 /// <summary>
 /// The connectivity matrix of one window: the upper triangle (i &lt; j, row-major in the model's ROI
@@ -31,7 +31,7 @@ public sealed record EstimateMessage(int Volume, double Onset, string[] Targets,
 /// network order: <see cref="RoiCount"/> is then the block count and <see cref="BlockNetworks"/> the
 /// network of each block. See <see cref="ConnectivityEncoder"/> for the numeric contract.
 /// </summary>
-public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
+public sealed partial record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
     string[]? BlockNetworks = null);
 
 /// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>
@@ -40,11 +40,11 @@ public sealed record NetworkContribution(string NetworkA, string NetworkB, doubl
 /// <summary>Quality of one volume: its status, the running counts, latency, a motion proxy and its ROI means.</summary>
 /// <param name="Motion">DVARS-style proxy over ROIs: RMS over ROIs of the change of the cleaned ROI values from the
 /// previous read volume (units of the cleaned signals); null for skipped volumes and the first volume after a gap.</param>
-public sealed record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
+public sealed partial record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
     double? Latency, double? Motion, float[]? Roi);
 
 /// <summary>Session state: starting, warming-up, running, ended; with the session facts and drop counts.</summary>
-public sealed record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);
+public sealed partial record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);
 
 /// <summary>Everything a client that connects late needs before live events: the session so far.</summary>
-public sealed record SessionSnapshot(StatusMessage Status, EstimateMessage[] Estimates, QcMessage[] Qc, ConnectivityMessage? Connectivity);
+public sealed partial record SessionSnapshot(StatusMessage Status, EstimateMessage[] Estimates, QcMessage[] Qc, ConnectivityMessage? Connectivity);

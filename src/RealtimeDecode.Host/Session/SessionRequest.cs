@@ -38,6 +38,9 @@ internal sealed record SessionRequest
 
     /// <summary>3D NIfTI to realign to (default: each series' first volume).</summary>
     public string? Reference { get; init; }
+    /// <summary>The session's id (<c>--session</c>); null: host name and start time.</summary>
+    public string? SessionId { get; init; }
+
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }
     public required LslOptions Lsl { get; init; }
