@@ -118,7 +118,7 @@ internal sealed class SessionOptions
         };
     }
 
-    private static T Bind<T>(IConfiguration config, string section) where T : new()
+    internal static T Bind<T>(IConfiguration config, string section) where T : new()
     {
         var o = new T();
         try { config.GetSection(section).Bind(o); }
@@ -126,7 +126,7 @@ internal sealed class SessionOptions
         return o;
     }
 
-    private static void Validate(object o, string section)
+    internal static void Validate(object o, string section)
     {
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(o, new ValidationContext(o), results, validateAllProperties: true))

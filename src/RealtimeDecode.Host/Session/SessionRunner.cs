@@ -345,8 +345,8 @@ internal sealed class SessionRunner
     }
 
     /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>
-    private static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback,
-        RedisConnection? redis, string sessionId, CancellationToken ct)
+    internal static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback,
+        RedisConnection? redis, string? sessionId, CancellationToken ct)
     {
         var server = DashboardServer.Create(options, feedback, redis: redis, sessionId: sessionId);
         try
