@@ -9,8 +9,8 @@ namespace RealtimeDecode.Host.Dashboard;
 /// connection, so the hub's connections, groups and broadcasts span every host joined to that Redis.
 /// Session events do not depend on it: they travel through each session's stream
 /// (<see cref="RedisSessionPublisher"/>, <see cref="RedisSessionFollower"/>), which a host that joins late or
-/// was cut off can read from where it stopped. The backplane is added only when Redis answered at start:
-/// a host whose Redis is away serves its own clients alone rather than making each of them wait for it.
+/// was cut off can read from where it stopped. While Redis is away, a client that connects is served by
+/// this host alone (<see cref="ResilientHubLifetimeManager{THub}"/>) rather than refused.
 /// </summary>
 internal static class RedisBackplane
 {
@@ -18,11 +18,13 @@ internal static class RedisBackplane
     {
         if (redis is null) return;
         services.AddSingleton(redis);
-        if (!redis.IsConnected) return;
         signalR.AddStackExchangeRedis(o =>
         {
             o.Configuration.ChannelPrefix = RedisChannel.Literal("rtdecode:signalr");
             o.ConnectionFactory = _ => Task.FromResult(redis.Multiplexer);
         });
+        services.AddSingleton<HubLifetimeManager<DecoderHub>>(sp => new ResilientHubLifetimeManager<DecoderHub>(
+            ActivatorUtilities.CreateInstance<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisHubLifetimeManager<DecoderHub>>(sp),
+            Serilog.Log.Logger));
     }
 }

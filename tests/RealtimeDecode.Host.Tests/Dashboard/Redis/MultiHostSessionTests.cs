@@ -35,13 +35,7 @@ public sealed class MultiHostSessionTests : IClassFixture<SmallSession>
             await decoderA.UrlAsync(Wait), await decoderB.UrlAsync(Wait), await serve1.UrlAsync(Wait), await serve2.UrlAsync(Wait),
         };
         // Both sessions are listed (published) before the viewers ask for them by name.
-        using var http = new HttpClient();
-        for (int i = 0; i < 200; i++)
-        {
-            var list = await http.GetStringAsync(hosts[2] + "/api/sessions");
-            if (list.Contains("\"session\":\"A\"", StringComparison.Ordinal) && list.Contains("\"session\":\"B\"", StringComparison.Ordinal)) break;
-            await Task.Delay(50);
-        }
+        await Sessions.WaitListedAsync(hosts[2], ["A", "B"], Wait);
 
         var viewers = new List<(string Session, SessionViewer Viewer)>();
         foreach (var host in hosts)
