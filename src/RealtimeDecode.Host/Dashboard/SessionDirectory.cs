@@ -89,7 +89,7 @@ public sealed class SessionDirectory : IAsyncDisposable
             foreach (var info in infos)
                 if (!info.IsNull && EventCodec.DecodeListing((byte[])info!) is { } l && l.Session != Own.SessionId) list.Add(l);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.Debug("Redis unreachable while listing sessions: {Error}", e.Message);
         }
@@ -104,14 +104,14 @@ public sealed class SessionDirectory : IAsyncDisposable
             var ids = await _redis.Multiplexer.GetDatabase().SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 0, Order.Descending).ConfigureAwait(false);
             return ids.Length == 0 ? null : (string?)ids[0];
         }
-        catch (Exception e) when (e is RedisException or TimeoutException) { return null; }
+        catch (Exception e) when (e is not OperationCanceledException) { return null; }
     }
 
     private async Task<bool> ExistsAsync(string id)
     {
         if (!_redis!.IsConnected) return false;
         try { return await _redis.Multiplexer.GetDatabase().KeyExistsAsync(RedisKeys.Info(id)).ConfigureAwait(false); }
-        catch (Exception e) when (e is RedisException or TimeoutException) { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { return false; }
     }
 
     private DashboardBroadcaster Follow(string id)
@@ -143,12 +143,12 @@ public sealed class SessionDirectory : IAsyncDisposable
                     }).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException)
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // followers poll meanwhile; try again
                     await Task.Delay(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
                 }
-                catch (ObjectDisposedException) { return; }
             }
         });
     }

@@ -60,7 +60,7 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
                 if (failing) _log.Debug("Redis reachable again: following session {Session}", _session);
                 failing = false;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 if (!failing) _log.Debug("Redis unreachable while following session {Session}: {Error}", _session, e.Message);
                 failing = true;

@@ -88,8 +88,9 @@ public sealed class RedisSessionPublisher : IAsyncDisposable
                     if (_behind) await CatchUpAsync().ConfigureAwait(false);
                     await WriteAsync(batch.Where(m => m.Seq > Written).ToList()).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Whatever Redis or its client throws stays here: the events count as dropped and are caught up later.
                     Lost(batch.Count(m => m.Seq > Written));
                     _log.Debug(e, "Redis write failed");
                 }
@@ -190,7 +191,9 @@ public sealed class RedisSessionPublisher : IAsyncDisposable
         _own.Published = null;
         _queue.Writer.TryComplete();
         if (await Task.WhenAny(_loop, Task.Delay(timeout, _time)).ConfigureAwait(false) != _loop) await _stop.CancelAsync().ConfigureAwait(false);
-        try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await _loop.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        catch (Exception e) { _log.Warning(e, "Redis publisher of session {Session} failed", _session); } // never the session's failure
         return Math.Max(0, _own.LastSeq - Written);
     }
 

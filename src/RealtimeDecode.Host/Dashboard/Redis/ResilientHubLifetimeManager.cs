@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using StackExchange.Redis;
 
 namespace RealtimeDecode.Host.Dashboard.Redis;
 
@@ -19,7 +18,7 @@ internal sealed class ResilientHubLifetimeManager<THub>(HubLifetimeManager<THub>
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         try { await inner.OnConnectedAsync(connection).ConfigureAwait(false); }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             log.Debug("Redis unreachable: connection {Connection} served by this host alone ({Error})", connection.ConnectionId, e.Message);
             _local.Add(connection);
@@ -30,7 +29,7 @@ internal sealed class ResilientHubLifetimeManager<THub>(HubLifetimeManager<THub>
     {
         _local.Remove(connection);
         try { await inner.OnDisconnectedAsync(connection).ConfigureAwait(false); }
-        catch (Exception e) when (e is RedisException or TimeoutException) { }
+        catch (Exception e) when (e is not OperationCanceledException) { }
     }
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
