@@ -35,7 +35,9 @@ internal sealed class SessionOptions
     public Option<double?> FdThreshold { get; } = new("--fd-threshold") { Description = "Framewise displacement (mm) above which a volume is high-motion (default 0.5; config Motion:FdThresholdMm); must match the model" };
     public Option<string?> Censor { get; } = new("--censor") { Description = "An estimate whose window holds a high-motion volume is: publish, flag (default) or withhold (not sent to the participant display and LSL); config Motion:Censor; must match the model" };
 
-    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference, MotionRegressors, FdThreshold, Censor];
+    public Option<string?> Session { get; } = new("--session") { Description = "Session id that dashboard clients join with ?session= (default: host name and start time); letters, digits, - _ ." };
+
+    public IEnumerable<Option> All => [Atlas, Labels, Model, Speed, Record, Urls, NoDashboard, NoLsl, KeepServing, Config, Tr, StrictConfig, Protocol, Realign, Reference, MotionRegressors, FdThreshold, Censor, Session];
 
     /// <summary>
     /// Loads configs/default.json, then <paramref name="extra"/>, then <c>RTDECODE_</c> environment variables,
@@ -87,6 +89,8 @@ internal sealed class SessionOptions
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
         Validate(dashboard, "Dashboard");
+        if (dashboard.Enabled && dashboard.Redis is { } redis) Dashboard.Redis.RedisConnection.Parse(redis, ConfigurationCheck.Source(config, "Dashboard:Redis") is var src ? $"Dashboard:Redis ({src})" : "Dashboard:Redis");
+        string? sessionId = parse.GetValue(Session) is { } sid ? SessionIds.Check(sid, "--session") : null;
         try { lsl.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
 
@@ -121,13 +125,14 @@ internal sealed class SessionOptions
             IncludeExisting = live.IncludeExisting,
             ConfiguredRun = session.Run,
             Dashboard = dashboard,
+            SessionId = sessionId,
             Feedback = feedback,
             Lsl = lsl,
             Configuration = Snapshot(config),
         };
     }
 
-    private static T Bind<T>(IConfiguration config, string section) where T : new()
+    internal static T Bind<T>(IConfiguration config, string section) where T : new()
     {
         var o = new T();
         try { config.GetSection(section).Bind(o); }
@@ -135,7 +140,7 @@ internal sealed class SessionOptions
         return o;
     }
 
-    private static void Validate(object o, string section)
+    internal static void Validate(object o, string section)
     {
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(o, new ValidationContext(o), results, validateAllProperties: true))
@@ -145,7 +150,8 @@ internal sealed class SessionOptions
     private static JsonObject Snapshot(IConfiguration config)
     {
         var o = new JsonObject();
-        foreach (var kv in config.AsEnumerable(makePathsRelative: false).Where(kv => kv.Value is not null && !kv.Key.Contains("Token", StringComparison.OrdinalIgnoreCase)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var kv in config.AsEnumerable(makePathsRelative: false).Where(kv => kv.Value is not null && !kv.Key.Contains("Token", StringComparison.OrdinalIgnoreCase)
+            && !kv.Key.Equals("Dashboard:Redis", StringComparison.OrdinalIgnoreCase)).OrderBy(kv => kv.Key, StringComparer.Ordinal)) // a connection string may hold a password
             o[kv.Key] = kv.Value;
         return o;
     }

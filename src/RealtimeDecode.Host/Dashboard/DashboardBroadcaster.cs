@@ -8,7 +8,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// Keeps the session so far for late joiners and pushes live events to every connected client through
 /// a bounded queue of its own: a slow client loses its oldest messages (counted) and never slows the
 /// pipeline or the other clients. Publishing never blocks: it appends to the backlog and offers the
-/// message to each queue.
+/// message to each queue. One broadcaster serves one session (<see cref="SessionId"/>): every message
+/// it publishes is stamped with the session and the next sequence number; a session decoded elsewhere
+/// is fed through <see cref="Ingest"/> with the numbers its decoder gave.
 /// </summary>
 public sealed class DashboardBroadcaster : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private ProtocolInfo? _protocol;
     private FeedbackDisplayMessage? _feedback;
     private readonly List<BlockFeedback> _learning = [];
+    private long _seq;
 
     public DashboardBroadcaster(IHubContext<DecoderHub> hub, DashboardOptions options)
     {
@@ -37,28 +40,33 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>Connected clients.</summary>
     public int ClientCount => _clients.Count;
 
+    /// <summary>The session this broadcaster serves; set before the first message (null: none named).</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>Called with every message once stamped and kept, in sequence order (the Redis publisher); must not block.</summary>
+    internal Action<string, ISessionEvent>? Published { get; set; }
+
     public void Publish(EstimateMessage m)
     {
-        lock (_gate) _estimates.Add(m);
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _estimates.Add(m); }
         Offer(DashboardEvents.Estimate, m);
     }
 
     public void Publish(QcMessage m)
     {
-        lock (_gate) _qc.Add(m);
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _qc.Add(m); }
         Offer(DashboardEvents.Qc, m);
     }
 
     public void Publish(ConnectivityMessage m)
     {
-        lock (_gate) _connectivity = m;
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _connectivity = m; }
         Offer(DashboardEvents.Connectivity, m);
     }
 
     public void Publish(StatusMessage m)
     {
-        m = m with { DroppedMessages = DroppedMessages };
-        lock (_gate) _status = m;
+        lock (_gate) { m = m with { DroppedMessages = DroppedMessages, Session = m.Session is { } i ? i with { Id = SessionId } : null, Seq = ++_seq }; _status = m; }
         Offer(DashboardEvents.Status, m);
     }
 
@@ -85,6 +93,34 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         lock (_gate) return new FeedbackState(_protocol, _feedback, [.. _learning]);
     }
 
+    /// <summary>
+    /// Adds a message of a session decoded elsewhere, keeping its session and sequence number; a message
+    /// whose number is not above the last one taken (a repeat after a reconnection) is ignored.
+    /// </summary>
+    /// <returns>False when the message was a repeat or of an unknown kind.</returns>
+    internal bool Ingest(ISessionEvent message)
+    {
+        string evt;
+        lock (_gate)
+        {
+            if (message.Seq <= _seq) return false;
+            switch (message)
+            {
+                case EstimateMessage e: _estimates.Add(e); evt = DashboardEvents.Estimate; break;
+                case QcMessage q: _qc.Add(q); evt = DashboardEvents.Qc; break;
+                case ConnectivityMessage c: _connectivity = c; evt = DashboardEvents.Connectivity; break;
+                case StatusMessage st: _status = st; evt = DashboardEvents.Status; break;
+                default: return false;
+            }
+            _seq = message.Seq;
+        }
+        Offer(evt, message);
+        return true;
+    }
+
+    /// <summary>The last sequence number published or taken.</summary>
+    public long LastSeq { get { lock (_gate) return _seq; } }
+
     /// <summary>A new run begins: the backlog is cleared.</summary>
     public void Reset()
     {
@@ -94,7 +130,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     public SessionSnapshot Snapshot()
     {
         lock (_gate)
-            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, [.. _estimates], [.. _qc], _connectivity);
+            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, [.. _estimates], [.. _qc], _connectivity)
+            { Session = SessionId, Seq = _seq };
     }
 
     internal void AddClient(string connectionId)
@@ -118,6 +155,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     private void Offer(string evt, object message)
     {
+        // Session events go on to Redis; the participant display's frames stay with this host's pages.
+        if (message is ISessionEvent e) Published?.Invoke(evt, e);
         foreach (var c in _clients.Values) c.Channel.Writer.TryWrite((evt, message));
     }
 

@@ -19,7 +19,7 @@ public static class DashboardEvents
 /// <param name="LagSeconds">The estimates describe about t − this many seconds (model package's estimate_lag), or null when not measured.</param>
 /// <param name="LagStandardErrorSeconds">Its standard error, seconds, or null.</param>
 /// <param name="FdThresholdMm">Framewise displacement (mm) above which a volume is high-motion, or null when not set.</param>
-public sealed record SessionInfo(
+public sealed partial record SessionInfo(
     string Run, string Model, string Atlas, string[] Targets, double Tr, int Window,
     string[] RoiNames, string[]? Networks, int[] RoiOrder, int? ExpectedVolumes,
     double? LagSeconds = null, double? LagStandardErrorSeconds = null, double? FdThresholdMm = null);
@@ -28,7 +28,7 @@ public sealed record SessionInfo(
 /// <param name="Censored">The estimate's window holds a high-motion volume.</param>
 /// <param name="HighMotionVolume">The newest high-motion volume in the window, or null.</param>
 /// <param name="Withheld">The participant display must not show this estimate's value.</param>
-public sealed record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0,
+public sealed partial record EstimateMessage(int Volume, double Onset, string[] Targets, double[] Values, double Latency, double SentUnixMs = 0,
     bool Censored = false, int? HighMotionVolume = null, bool Withheld = false);
 
 /// <summary>
@@ -39,7 +39,7 @@ public sealed record EstimateMessage(int Volume, double Onset, string[] Targets,
 /// network order: <see cref="RoiCount"/> is then the block count and <see cref="BlockNetworks"/> the
 /// network of each block. See <see cref="ConnectivityEncoder"/> for the numeric contract.
 /// </summary>
-public sealed record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
+public sealed partial record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
     string[]? BlockNetworks = null);
 
 /// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>
@@ -52,11 +52,11 @@ public sealed record NetworkContribution(string NetworkA, string NetworkB, doubl
 /// NaN where the estimate failed; null without realignment or for skipped volumes.</param>
 /// <param name="Fd">Framewise displacement (mm, Power 2012; 0 for the first volume of a series), or null.</param>
 /// <param name="HighMotion">FD above the session's threshold (<see cref="SessionInfo.FdThresholdMm"/>).</param>
-public sealed record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
+public sealed partial record QcMessage(int Volume, double Onset, string Status, IReadOnlyDictionary<string, int> Counts,
     double? Latency, double? Motion, float[]? Roi, double[]? MotionParameters = null, double? Fd = null, bool HighMotion = false);
 
 /// <summary>Session state: starting, warming-up, running, ended; with the session facts and drop counts.</summary>
-public sealed record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);
+public sealed partial record StatusMessage(string State, SessionInfo? Session, int VolumesSeen, int WarmupRemaining, long DroppedMessages, string? Message);
 
 /// <summary>Everything a client that connects late needs before live events: the session so far.</summary>
-public sealed record SessionSnapshot(StatusMessage Status, EstimateMessage[] Estimates, QcMessage[] Qc, ConnectivityMessage? Connectivity);
+public sealed partial record SessionSnapshot(StatusMessage Status, EstimateMessage[] Estimates, QcMessage[] Qc, ConnectivityMessage? Connectivity);

@@ -36,4 +36,18 @@ public sealed class DashboardOptions
     /// <summary>Fixed colour scale of the heatmap (± this value), e.g. 1.5 for Fisher-z edges; null scales each window to its max |edge|.</summary>
     [Range(1e-6, 1e6)]
     public double? MatrixScale { get; set; }
+
+    /// <summary>
+    /// StackExchange.Redis connection string (e.g. <c>redis1:6379,password=…,ssl=true</c>) of the Redis that joins
+    /// decoders and <c>serve</c> hosts: sessions are published there and every host serves every session. Null: this host alone.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Most events kept per session in Redis (approximate cap of its stream); a late joiner gets at most these.</summary>
+    [Range(100, 10_000_000)]
+    public int RedisStreamLength { get; set; } = 20_000;
+
+    /// <summary>Minutes a session stays in Redis after its last event (then it expires and is no longer listed).</summary>
+    [Range(1, 525_600)]
+    public double RedisExpiryMinutes { get; set; } = 1440;
 }

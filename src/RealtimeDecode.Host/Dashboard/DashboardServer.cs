@@ -49,6 +49,9 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>Display times acknowledged by participant pages (hub method <c>FeedbackDrawn</c>), on the session's clock.</summary>
     public FeedbackDisplayTimes DisplayTimes { get; }
 
+    /// <summary>Every session this host serves (its own and, with Redis, those published there).</summary>
+    public SessionDirectory Sessions { get; private init; } = null!;
+
     /// <summary>The token remote clients must present (null when serving loopback only).</summary>
     public string? AccessToken { get; }
 
@@ -58,8 +61,10 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>Builds the server; <paramref name="configure"/> lets tests add middleware before the gate;
     /// <paramref name="time"/> is the session's clock (for display times).</summary>
+    /// <param name="redis">The Redis that joins hosts (see <see cref="RedisBackplane"/>), or null for this host alone.</param>
+    /// <param name="sessionId">The id of the session this host decodes, or null for a host that decodes none (<c>serve</c>).</param>
     public static DashboardServer Create(DashboardOptions options, FeedbackOptions? feedback = null, Action<WebApplication>? configure = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, Redis.RedisConnection? redis = null, string? sessionId = null)
     {
         var fb = feedback ?? new FeedbackOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -71,11 +76,13 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         // Estimates and ROI values may be NaN: sent as "NaN" rather than failing the message.
-        builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
+        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        RedisBackplane.Add(signalR, builder.Services, redis);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<DashboardBroadcaster>();
+        builder.Services.AddSingleton(sp => new DashboardBroadcaster(sp.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<DecoderHub>>(), options) { SessionId = sessionId });
+        builder.Services.AddSingleton<SessionDirectory>();
         builder.Services.AddSingleton(new FeedbackDisplayTimes(time ?? TimeProvider.System, TimeSpan.FromMilliseconds(fb.AckWaitMs)));
         var app = builder.Build();
 
@@ -85,7 +92,9 @@ public sealed class DashboardServer : IAsyncDisposable
         var allowed = RequestOriginMiddleware.AllowedHosts(DashboardUrls.Parse(options.Urls, "Dashboard:Urls"), options.AllowedHosts);
         app.Use(next => new RequestOriginMiddleware(next, allowed).InvokeAsync);
         app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);
-        app.Use(next => new ConnectionLimitMiddleware(next, app.Services.GetRequiredService<DashboardBroadcaster>(), options).InvokeAsync);
+        var sessions = app.Services.GetRequiredService<SessionDirectory>();
+        app.Use(next => new ConnectionLimitMiddleware(next, sessions, options).InvokeAsync);
+        app.Use(next => new SessionRouteMiddleware(next, sessions).InvokeAsync);
         app.UseDefaultFiles();
         var files = new PhysicalFileProvider(app.Environment.WebRootPath);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
@@ -95,9 +104,10 @@ public sealed class DashboardServer : IAsyncDisposable
             ["target"] = fb.Target, ["weights"] = fb.Weights, ["smooth"] = fb.Smooth, ["min"] = fb.Min,
             ["max"] = fb.Max, ["zone"] = fb.Zone, ["label"] = fb.Label, ["keepStill"] = fb.KeepStill,
         }.Where(kv => kv.Value is not null).ToDictionary()));
-        app.MapGet("/api/session", (DashboardBroadcaster b) => Results.Json(b.Snapshot().Status));
+        app.MapGet("/api/session", (HttpContext c) => Results.Json(((DashboardBroadcaster)c.Items[typeof(DashboardBroadcaster)]!).Snapshot().Status));
+        app.MapGet("/api/sessions", async () => Results.Json(await sessions.ListAsync()));
         app.MapHub<DecoderHub>(DecoderHub.Path);
-        return new DashboardServer(app, app.Services.GetRequiredService<DashboardBroadcaster>(), token);
+        return new DashboardServer(app, app.Services.GetRequiredService<DashboardBroadcaster>(), token) { Sessions = sessions };
     }
 
     public Task StartAsync(CancellationToken ct = default) => _app.StartAsync(ct);
@@ -105,6 +115,7 @@ public sealed class DashboardServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Broadcaster.DisposeAsync();
+        await Sessions.DisposeAsync();
         try { await _app.StopAsync(TimeSpan.FromSeconds(2)); }
         catch (InvalidOperationException) { } // never started (its address could not be bound)
         await _app.DisposeAsync();

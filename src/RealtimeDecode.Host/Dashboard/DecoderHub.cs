@@ -5,32 +5,37 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <summary>
 /// The dashboard hub. Server-to-client events are sent by <see cref="DashboardBroadcaster"/> through
 /// each client's own bounded queue; clients call <see cref="GetSession"/> once connected to receive the
-/// session so far, and drop live events whose volume they already have.
+/// session so far, and drop live events whose volume they already have (or, exactly, whose seq is not
+/// above the snapshot's). A client joins one session, named by <c>?session=ID</c> on the hub URL
+/// (see <see cref="SessionDirectory"/>); <paramref name="broadcaster"/> is this host's own session.
 /// </summary>
-public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOptions options) : Hub
+public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOptions options, SessionDirectory sessions) : Hub
 {
     /// <summary>The hub's URL path.</summary>
     public const string Path = "/hubs/decoder";
 
     public override Task OnConnectedAsync()
     {
-        if (broadcaster.ClientCount >= options.MaxConnections)
+        if (sessions.ClientCount >= options.MaxConnections)
             throw new HubException(ConnectionLimitMiddleware.LimitReached(options.MaxConnections));
-        broadcaster.AddClient(Context.ConnectionId);
+        var feed = sessions.Find(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault())
+            ?? throw new HubException(SessionRouteMiddleware.Unknown(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault()));
+        Context.Items[typeof(DashboardBroadcaster)] = feed;
+        feed.AddClient(Context.ConnectionId);
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        broadcaster.RemoveClient(Context.ConnectionId);
+        Feed.RemoveClient(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>The session so far: status, all estimates and QC of the run, the latest matrix.</summary>
-    public SessionSnapshot GetSession() => broadcaster.Snapshot();
+    public SessionSnapshot GetSession() => Feed.Snapshot();
 
     /// <summary>The participant display's state: the protocol (null without one), the current frame, the learning curve.</summary>
-    public FeedbackState GetFeedbackState() => broadcaster.FeedbackSnapshot();
+    public FeedbackState GetFeedbackState() => Feed.FeedbackSnapshot();
 
     /// <summary>
     /// A participant display drew the frame of <paramref name="volume"/> of <paramref name="run"/>,
@@ -38,4 +43,7 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
     /// </summary>
     public void FeedbackDrawn(int run, int volume, double sinceDrawMs, FeedbackDisplayTimes times) =>
         times.Acknowledge(run, volume, sinceDrawMs);
+
+    /// <summary>The session this client joined.</summary>
+    private DashboardBroadcaster Feed => Context.Items.TryGetValue(typeof(DashboardBroadcaster), out var f) && f is DashboardBroadcaster b ? b : broadcaster;
 }

@@ -50,6 +50,9 @@ internal sealed record SessionRequest
 
     /// <summary>What becomes of an estimate whose window holds a high-motion volume (must match the model package).</summary>
     public Engine.Motion.CensorPolicy Censor { get; init; } = Engine.Motion.CensorPolicy.Flag;
+
+    /// <summary>The session's id (<c>--session</c>); null: host name and start time.</summary>
+    public string? SessionId { get; init; }
     public required DashboardOptions Dashboard { get; init; }
     public required FeedbackOptions Feedback { get; init; }
     public required LslOptions Lsl { get; init; }

@@ -11,6 +11,7 @@ using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Recording;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Dashboard.Redis;
 using RealtimeDecode.Host.Lsl;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
@@ -111,7 +112,16 @@ internal sealed class SessionRunner
 
         // The dashboard binds before the recording folder exists: an address in use or not of this machine
         // ends the session with nothing made.
-        DashboardServer? server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, ct).ConfigureAwait(false) : null;
+        string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
+        var redis = r.Dashboard.Enabled ? await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false) : null;
+        DashboardServer? server;
+        try { server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, redis, sessionId, ct).ConfigureAwait(false) : null; }
+        catch
+        {
+            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        RedisSessionPublisher? publisher = null;
         Serilog.Core.Logger logger;
         try
         {
@@ -125,6 +135,7 @@ internal sealed class SessionRunner
         catch
         {
             if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
+            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
@@ -169,10 +180,12 @@ internal sealed class SessionRunner
                 var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
                 _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
                 if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
+                _out.WriteLine($"session: {sessionId}");
                 sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, context, r.Dashboard, _time, r.FdThresholdMm), 64));
                 // The participant display under a protocol: every frame, never dropped (its kernel must see every volume).
                 if (protocol is not null)
                     sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(server.Broadcaster, server.DisplayTimes, protocol, package.Targets, tr, settings.Span, r.Feedback.KeepStill)));
+                if (redis is not null) publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
                 DashboardStarted?.Invoke(DashboardUrl!);
             }
             if (r.Lsl.Enabled)
@@ -263,7 +276,9 @@ internal sealed class SessionRunner
             }
             RecordingFailures = failures;
             if (RecordingFailures.Count > 0) _out.WriteLine($"recording incomplete: {string.Join("; ", RecordingFailures.Select(f => $"{f.File}: {f.Problem}"))}");
+            if (publisher is not null) await RedisLink.FlushAsync(publisher, redis!, sessionId, _out, logger);
             if (server is not null) await server.DisposeAsync();
+            if (redis is not null) await redis.DisposeAsync();
         }
     }
 
@@ -316,9 +331,10 @@ internal sealed class SessionRunner
     }
 
     /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>
-    private static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback, TimeProvider time, CancellationToken ct)
+    internal static async Task<DashboardServer> StartDashboardAsync(DashboardOptions options, FeedbackOptions feedback, TimeProvider time,
+        RedisConnection? redis, string? sessionId, CancellationToken ct)
     {
-        var server = DashboardServer.Create(options, feedback, time: time);
+        var server = DashboardServer.Create(options, feedback, time: time, redis: redis, sessionId: sessionId);
         try
         {
             await server.StartAsync(ct).ConfigureAwait(false);

@@ -102,7 +102,7 @@
 
   let last = -1;
   const conn = new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/decoder", token ? { accessTokenFactory: () => token } : {})
+    .withUrl("/hubs/decoder" + (params.get("session") ? `?session=${encodeURIComponent(params.get("session"))}` : ""), token ? { accessTokenFactory: () => token } : {})
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
   conn.on("estimate", m => { if (!protocol && m.volume > last) { last = m.volume; show(m); } });

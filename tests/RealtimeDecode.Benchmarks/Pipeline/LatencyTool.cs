@@ -120,7 +120,7 @@ public static class LatencyTool
             await Task.Delay(100);
     }
 
-    private static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
+    internal static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
     {
         var time = TimeProvider.System;
         var collector = new TimingSink();
@@ -174,7 +174,7 @@ public static class LatencyTool
 
     private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
 
-    private static string Load()
+    internal static string Load()
     {
         try { return "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "load average n/a"; }
@@ -189,7 +189,7 @@ public static class LatencyTool
     private static int IntArg(string[] args, string name, int fallback) =>
         Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
-    private sealed record RunResult(SessionSummary Summary, double[] Latencies, double[] ReadMs, double[] ComputeMs, double Throughput, string Memory, string Extra)
+    internal sealed record RunResult(SessionSummary Summary, double[] Latencies, double[] ReadMs, double[] ComputeMs, double Throughput, string Memory, string Extra)
     {
         public int Estimates => Summary.Estimates;
 
@@ -199,7 +199,7 @@ public static class LatencyTool
     }
 
     /// <summary>The <paramref name="p"/>-th percentile with the session summary's interpolation (numpy's default).</summary>
-    private static double Percentile(double[] values, double p) => SessionSummary.Percentile(values.Order().ToArray(), p / 100);
+    internal static double Percentile(double[] values, double p) => SessionSummary.Percentile(values.Order().ToArray(), p / 100);
 
     /// <summary>Collects the timing of the frames that carry estimates.</summary>
     private sealed class TimingSink : IFrameSink

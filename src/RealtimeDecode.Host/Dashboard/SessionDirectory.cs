@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using RealtimeDecode.Host.Dashboard.Redis;
+using Serilog;
+using StackExchange.Redis;
+
+namespace RealtimeDecode.Host.Dashboard;
+
+/// <summary>
+/// The sessions this host serves: its own (the session it decodes, if any) and, with Redis, every session a
+/// decoder publishes there, each fed into a <see cref="DashboardBroadcaster"/> of its own by a
+/// <see cref="RedisSessionFollower"/> started when a client first asks for it. A client names its session with
+/// <c>?session=ID</c>; without it, it gets the host's own session, or on a host that decodes none the session
+/// that published last.
+/// </summary>
+public sealed class SessionDirectory : IAsyncDisposable
+{
+    /// <summary>The query parameter that names a session.</summary>
+    public const string QueryKey = "session";
+
+    private readonly IHubContext<DecoderHub> _hub;
+    private readonly DashboardOptions _options;
+    private readonly RedisConnection? _redis;
+    private readonly ConcurrentDictionary<string, (DashboardBroadcaster Feed, RedisSessionFollower Follower)> _remote = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private int _subscribed;
+
+    public SessionDirectory(DashboardBroadcaster own, IHubContext<DecoderHub> hub, DashboardOptions options, RedisConnection? redis = null, TimeProvider? time = null)
+    {
+        Own = own;
+        _time = time ?? TimeProvider.System;
+        _hub = hub;
+        _options = options;
+        _redis = redis;
+    }
+
+    /// <summary>The session this host decodes (its <see cref="DashboardBroadcaster.SessionId"/> is null on a host that decodes none).</summary>
+    public DashboardBroadcaster Own { get; }
+
+    /// <summary>True when this host serves the sessions published in Redis.</summary>
+    public bool HasRedis => _redis is not null;
+
+    /// <summary>Clients connected over all sessions.</summary>
+    public int ClientCount => Own.ClientCount + _remote.Values.Sum(r => r.Feed.ClientCount);
+
+    /// <summary>
+    /// The broadcaster of session <paramref name="id"/> (null or empty: the default session), starting to
+    /// follow it when it is published in Redis; null when no such session is known (or, without an id, none exists yet).
+    /// </summary>
+    public async Task<DashboardBroadcaster?> ResolveAsync(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            if (Own.SessionId is not null || _redis is null) return Own;
+            id = await NewestAsync().ConfigureAwait(false);
+            if (id is null) return null;
+        }
+        if (!SessionIds.IsValid(id)) return null;
+        if (id == Own.SessionId) return Own;
+        if (_remote.TryGetValue(id, out var known)) return known.Feed;
+        if (_redis is null || !await ExistsAsync(id).ConfigureAwait(false)) return null;
+        return Follow(id);
+    }
+
+    /// <summary>The broadcaster of a session already resolved (<see cref="ResolveAsync"/>), or null.</summary>
+    public DashboardBroadcaster? Find(string? id) =>
+        string.IsNullOrEmpty(id) || id == Own.SessionId ? Own : _remote.TryGetValue(id, out var r) ? r.Feed : null;
+
+    /// <summary>Live and recent sessions: this host's own first, then those in Redis, the most recently active first.</summary>
+    public async Task<IReadOnlyList<SessionListing>> ListAsync()
+    {
+        var list = new List<SessionListing>();
+        if (Own.SessionId is { } own)
+        {
+            var s = Own.Snapshot().Status;
+            list.Add(new SessionListing(own, s.State, s.Session?.Run, s.Session?.Model, s.Session?.Targets, s.Session?.Tr,
+                s.VolumesSeen, s.Session?.ExpectedVolumes, 0, 0, null));
+        }
+        if (_redis is null || !_redis.IsConnected) return list;
+        try
+        {
+            var db = _redis.Multiplexer.GetDatabase();
+            double oldest = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds - _options.RedisExpiryMinutes * 60_000;
+            await db.SortedSetRemoveRangeByScoreAsync(RedisKeys.Sessions, double.NegativeInfinity, oldest).ConfigureAwait(false);
+            var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
+            if (ids.Length == 0) return list;
+            var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
+            foreach (var info in infos)
+                if (!info.IsNull && EventCodec.DecodeListing((byte[])info!) is { } l && l.Session != Own.SessionId) list.Add(l);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Debug("Redis unreachable while listing sessions: {Error}", e.Message);
+        }
+        return list;
+    }
+
+    private async Task<string?> NewestAsync()
+    {
+        if (_redis is null || !_redis.IsConnected) return null;
+        try
+        {
+            var ids = await _redis.Multiplexer.GetDatabase().SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 0, Order.Descending).ConfigureAwait(false);
+            return ids.Length == 0 ? null : (string?)ids[0];
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { return null; }
+    }
+
+    private async Task<bool> ExistsAsync(string id)
+    {
+        if (!_redis!.IsConnected) return false;
+        try { return await _redis.Multiplexer.GetDatabase().KeyExistsAsync(RedisKeys.Info(id)).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { return false; }
+    }
+
+    private DashboardBroadcaster Follow(string id)
+    {
+        lock (_gate)
+        {
+            if (_remote.TryGetValue(id, out var known)) return known.Feed;
+            var feed = new DashboardBroadcaster(_hub, _options) { SessionId = id };
+            var follower = new RedisSessionFollower(id, feed, _redis!, Log.Logger);
+            _remote[id] = (feed, follower);
+            Subscribe();
+            return feed;
+        }
+    }
+
+    /// <summary>One subscription per host to the channel on which decoders announce new events (restored by the connection after an outage).</summary>
+    private void Subscribe()
+    {
+        if (Interlocked.Exchange(ref _subscribed, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    await _redis!.Multiplexer.GetSubscriber().SubscribeAsync(RedisKeys.Notify, (_, value) =>
+                    {
+                        if (_remote.TryGetValue((string?)value ?? "", out var r)) r.Follower.Signal();
+                    }).ConfigureAwait(false);
+                    return;
+                }
+                catch (ObjectDisposedException) { return; }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // followers poll meanwhile; try again
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (feed, follower) in _remote.Values)
+        {
+            await follower.DisposeAsync().ConfigureAwait(false);
+            await feed.DisposeAsync().ConfigureAwait(false);
+        }
+        _remote.Clear();
+    }
+}

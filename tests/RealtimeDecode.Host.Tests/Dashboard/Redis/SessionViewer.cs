@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using RealtimeDecode.Host.Dashboard;
+
+namespace RealtimeDecode.Host.Tests.Dashboard.Redis;
+
+/// <summary>
+/// A hub client that joins one session on one host the way the README tells third-party clients to: live
+/// events are collected from the moment it connects, then <c>GetSession</c> gives the backlog, and the
+/// session is the backlog followed by the live events whose <c>seq</c> is above the backlog's.
+/// </summary>
+internal sealed class SessionViewer : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SessionViewer(string hostUrl, string? session, string? token = null)
+    {
+        Host = hostUrl;
+        _connection = new HubConnectionBuilder()
+            .WithUrl(hostUrl + DecoderHub.Path + (session is null ? "" : "?session=" + Uri.EscapeDataString(session)),
+                o => { if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token); })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
+            .Build();
+        _connection.On<EstimateMessage>(DashboardEvents.Estimate, m => Live.Enqueue(m));
+        _connection.On<QcMessage>(DashboardEvents.Qc, m => Live.Enqueue(m));
+        _connection.On<ConnectivityMessage>(DashboardEvents.Connectivity, m => Live.Enqueue(m));
+        _connection.On<StatusMessage>(DashboardEvents.Status, m =>
+        {
+            Live.Enqueue(m);
+            if (m.State == "ended") _ended.TrySetResult();
+        });
+    }
+
+    public string Host { get; }
+    public ConcurrentQueue<ISessionEvent> Live { get; } = new();
+    public SessionSnapshot? Snapshot { get; private set; }
+
+    public async Task StartAsync()
+    {
+        await _connection.StartAsync();
+        Snapshot = await _connection.InvokeAsync<SessionSnapshot>(nameof(DecoderHub.GetSession));
+        if (Snapshot.Status.State == "ended") _ended.TrySetResult();
+    }
+
+    public Task WaitEndedAsync(TimeSpan timeout) => _ended.Task.WaitAsync(timeout);
+
+    /// <summary>Live events after the backlog, in arrival order.</summary>
+    public List<ISessionEvent> After => Live.Where(m => m.Seq > Snapshot!.Seq).ToList();
+
+    /// <summary>The session's estimates: the backlog's, then the live ones after it.</summary>
+    public List<EstimateMessage> Estimates => [.. Snapshot!.Estimates, .. After.OfType<EstimateMessage>()];
+
+    /// <summary>Every session id this viewer was sent (backlog and live, all events).</summary>
+    public HashSet<string?> SessionsSeen()
+    {
+        var all = Live.Concat(Snapshot!.Estimates).Concat(Snapshot.Qc).Append(Snapshot.Status)
+            .Concat(Snapshot.Connectivity is null ? [] : [Snapshot.Connectivity]);
+        var ids = all.Select(m => m is StatusMessage s ? s.Session?.Id : m.Session).ToHashSet();
+        ids.Add(Snapshot.Session);
+        return ids;
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}
