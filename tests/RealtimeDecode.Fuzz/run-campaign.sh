@@ -5,7 +5,8 @@
 # $FUZZ_BIN (default artifacts/fuzz/bin), instruments the project's own assemblies there with the
 # sharpfuzz tool of .config/dotnet-tools.json, and fuzzes from corpus/TARGET at the lowest CPU priority.
 # FUZZ_NO_BUILD=1 reuses an instrumented $FUZZ_BIN (campaigns in parallel share one). Findings stay in
-# artifacts/fuzz/TARGET/out; every crash and hang is replayed at the end with its stack trace.
+# artifacts/fuzz/TARGET/out; every crash and hang is replayed at the end, uninstrumented, with its stack
+# trace (a hang that replays quickly was a timeout of the loaded machine).
 # New crashers worth keeping go to crashers/TARGET/ (the replay test runs them).
 set -euo pipefail
 target=${1:?usage: run-campaign.sh TARGET MINUTES}
@@ -26,6 +27,8 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
   # The parsers live in the project's assemblies. The harness's entry point must stay uninstrumented (it
   # runs in the fork server, which has no coverage map), but its target classes may be: the hub target's
   # parser is SignalR's JSON protocol in the shared framework, so its coverage is that of its harness.
+  # An uninstrumented copy replays the findings (instrumented code needs afl-fuzz's coverage map).
+  rm -rf "$bin.plain" && cp -r "$bin" "$bin.plain"
   instrument() { (cd "$root" && dotnet sharpfuzz "$@" >/dev/null) || { echo "instrumenting $1 failed" >&2; exit 1; }; }
   for dll in RealtimeDecode.Imaging RealtimeDecode.Engine RealtimeDecode.Lsl RealtimeDecode.Training realtime-decode; do
     instrument "$bin/$dll.dll"
@@ -51,5 +54,5 @@ echo "target $target: $(get run_time) s, $(get execs_done) executions ($(get exe
 for f in "$work"/out/default/crashes/id:* "$work"/out/default/hangs/id:*; do
   [ -e "$f" ] || continue
   echo "--- $f"
-  timeout 60 dotnet "$bin/realtime-decode-fuzz.dll" "$target" "$f" 2>&1 | head -15 || echo "(timed out or crashed: exit $?)"
+  timeout 60 dotnet "$bin.plain/realtime-decode-fuzz.dll" "$target" "$f" 2>&1 | head -15 || echo "(timed out or crashed: exit $?)"
 done
