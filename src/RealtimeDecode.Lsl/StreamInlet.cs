@@ -29,6 +29,12 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
     private int _disposed;
     private long _reconnects;
 
+    /// <summary>
+    /// The longest string value accepted from an outlet (16 MiB): a longer length prefix fails the stream
+    /// before anything is allocated for it.
+    /// </summary>
+    public const int MaxStringBytes = 16 << 20;
+
     /// <summary>Creates an inlet for a resolved stream; call <see cref="OpenAsync"/> to connect.</summary>
     /// <param name="info">A stream info from <see cref="StreamResolver"/> (address and data port set).</param>
     /// <param name="config">Network settings (liblsl defaults when null).</param>
@@ -344,7 +350,8 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
                 4 => BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes),
                 _ => BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes),
             };
-            if (length > int.MaxValue) throw new LslProtocolException($"{info.Name}: string of {length} bytes is too long.");
+            if (length > MaxStringBytes)
+                throw new LslProtocolException($"{info.Name}: a string of {length} bytes is longer than the limit of {MaxStringBytes}; the stream is corrupted.");
             var text = new byte[(int)length];
             await reader.ReadExactAsync(text, ct).ConfigureAwait(false);
             strings[k] = Encoding.UTF8.GetString(text);
