@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Reflection;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -11,9 +13,11 @@ namespace RealtimeDecode.Fuzz.Targets;
 /// <summary>
 /// What the dashboard hub deserialises from a client: the handshake, then hub messages in the JSON
 /// protocol configured as the dashboard server configures it, bound against <see cref="DecoderHub"/>'s
-/// methods as the server's dispatcher binds them. Documented: <see cref="InvalidDataException"/>
-/// (the server closes that connection); an invocation of an unknown method or with wrong arguments
-/// parses into a binding-failure message.
+/// methods as the server's dispatcher binds them. An invocation of an unknown method or with wrong
+/// arguments parses into a binding-failure message. Documented: what SignalR's parser throws for a
+/// malformed message, <see cref="InvalidDataException"/>, <see cref="JsonException"/> (the handshake's
+/// reader) and <see cref="InvalidOperationException"/> for text that is not UTF-8; the server's handshake
+/// and its per-connection loop catch every exception, answer or close that one connection and go on.
 /// </summary>
 internal sealed class HubMessageTarget : IFuzzTarget
 {
@@ -40,7 +44,8 @@ internal sealed class HubMessageTarget : IFuzzTarget
         }
     }
 
-    public bool IsDocumented(Exception exception) => exception is InvalidDataException;
+    public bool IsDocumented(Exception exception) => exception is InvalidDataException or JsonException
+        || exception is InvalidOperationException { InnerException: DecoderFallbackException };
 
     private sealed class HubBinder : IInvocationBinder
     {
