@@ -398,7 +398,7 @@ public sealed class ModelPackage
             s.Position = 0;
             try
             {
-                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
                     ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
             }
             catch (JsonException e)

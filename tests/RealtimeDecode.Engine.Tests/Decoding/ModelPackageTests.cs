@@ -220,6 +220,17 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public void Load_DuplicateProperty_ThrowsNamingModelJson()
+    {
+        string path = SaveLinear();
+        var json = File.ReadAllText(Path.Combine(path, "model.json"));
+        File.WriteAllText(Path.Combine(path, "model.json"), json.Replace("\"version\"", "\"format\": \"again\", \"version\"", StringComparison.Ordinal));
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+        Assert.EndsWith("model.json", e.Path);
+        Assert.Contains("malformed JSON", e.Message);
+    }
+
+    [Fact]
     public void Load_ShapeMismatch_ThrowsWithShapes()
     {
         string path = SaveLinear();
