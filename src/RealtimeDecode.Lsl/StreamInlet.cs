@@ -29,6 +29,12 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
     private int _disposed;
     private long _reconnects;
 
+    /// <summary>
+    /// The longest string value accepted from an outlet (16 MiB): a longer length prefix fails the stream
+    /// before anything is allocated for it.
+    /// </summary>
+    public const int MaxStringBytes = 16 << 20;
+
     /// <summary>Creates an inlet for a resolved stream; call <see cref="OpenAsync"/> to connect.</summary>
     /// <param name="info">A stream info from <see cref="StreamResolver"/> (address and data port set).</param>
     /// <param name="config">Network settings (liblsl defaults when null).</param>
@@ -56,9 +62,6 @@ public sealed class StreamInlet : IDisposable, IAsyncDisposable
 
     /// <summary>How many times the inlet reconnected after losing the stream.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
-
-    /// <summary>Longest string value (bytes, 16 MiB) a string sample may carry; a longer one ends the connection as corrupt.</summary>
-    public const int MaxStringBytes = 1 << 24;
 
     /// <summary>Largest full info document (bytes, 16 MiB) read from an outlet.</summary>
     public const int MaxFullInfoBytes = 1 << 24;

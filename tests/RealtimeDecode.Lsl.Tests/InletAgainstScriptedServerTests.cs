@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using RealtimeDecode.Lsl.Internal;
 using RealtimeDecode.Lsl.Tests.Support;
 
 namespace RealtimeDecode.Lsl.Tests;
@@ -8,9 +9,12 @@ namespace RealtimeDecode.Lsl.Tests;
 /// <summary>Our inlet against a scripted server that sends the python golden bytes (not our outlet's encoder).</summary>
 public class InletAgainstScriptedServerTests
 {
-    private static async Task<(StreamInfo Info, Task<string> Request)> ServeOnceAsync(TcpListener listener, byte[] reply, string uid)
+    private static async Task<(StreamInfo Info, Task<string> Request)> ServeOnceAsync(TcpListener listener, byte[] reply, string uid,
+        ChannelFormat format = ChannelFormat.Float32, int channels = 3)
     {
-        var info = StreamInfo.FromXml(LoopbackLsl.GoldenText("shortinfo.xml").Replace("0a1b2c3d-0000-4000-8000-123456789abc", uid));
+        var info = StreamInfo.FromXml(LoopbackLsl.GoldenText("shortinfo.xml").Replace("0a1b2c3d-0000-4000-8000-123456789abc", uid)
+            .Replace("<channel_format>float32</channel_format>", $"<channel_format>{format.XmlName()}</channel_format>")
+            .Replace("<channel_count>3</channel_count>", $"<channel_count>{channels}</channel_count>"));
         info.V4Address = "127.0.0.1";
         info.V4DataPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         var requestText = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,6 +79,30 @@ public class InletAgainstScriptedServerTests
             Assert.Contains("Value-Size: 4\r\n", sent);
             Assert.Contains("Max-Buffer-Length: ", sent);
             Assert.EndsWith("\r\n\r\n", sent);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task PullSampleAsync_StringLengthOverTheLimit_FailsTheStreamWithoutAllocatingIt()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var uid = Guid.NewGuid().ToString();
+            // A string sample claiming 2^30 bytes (4-byte length prefix), followed by nothing.
+            byte[] huge = [SampleCodec.TagTimestamp, .. BitConverter.GetBytes(1.0), 4, .. BitConverter.GetBytes(1u << 30)];
+            var reply = Reply(uid, SampleCodec.EncodeTestPattern(ChannelFormat.String, 1, 4), SampleCodec.EncodeTestPattern(ChannelFormat.String, 1, 2), huge);
+            var (info, _) = await ServeOnceAsync(listener, reply, uid, ChannelFormat.String, 1);
+            await using var inlet = new StreamInlet(info, LoopbackLsl.Config(), recover: false);
+            await inlet.OpenAsync(LoopbackLsl.Timeout());
+            var e = await Assert.ThrowsAsync<IOException>(async () => await inlet.PullSampleAsync(new string[1], LoopbackLsl.Timeout()));
+            var protocol = Assert.IsType<LslProtocolException>(e.InnerException);
+            Assert.Contains($"a string value of {1 << 30} bytes, more than the {StreamInlet.MaxStringBytes}-byte limit", protocol.Message);
         }
         finally
         {

@@ -400,11 +400,18 @@ public sealed class ModelPackage
     {
         string jsonName = Describe(package, "model.json");
         JsonObject root;
-        using (var s = open("model.json") ?? throw new InputDataException(jsonName, "missing from the model package"))
+        using (var file = open("model.json") ?? throw new InputDataException(jsonName, "missing from the model package"))
         {
+            // JsonNode transcodes strings only when they are read, so invalid UTF-8 would surface later as an
+            // InvalidOperationException from any field: check the whole text first.
+            using var s = new MemoryStream();
+            file.CopyTo(s);
+            if (!System.Text.Unicode.Utf8.IsValid(s.GetBuffer().AsSpan(0, (int)s.Length)))
+                throw new InputDataException(jsonName, "malformed JSON: the text is not valid UTF-8");
+            s.Position = 0;
             try
             {
-                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
                     ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
             }
             catch (JsonException e)

@@ -105,7 +105,8 @@ public sealed class CsaHeader
 
     private static void Need(ReadOnlySpan<byte> b, int pos, int n)
     {
-        if (pos + n > b.Length) throw new FormatException("CSA header ends inside an element");
+        // Subtracting, not adding: an item length near int.MaxValue must not wrap the sum past the check.
+        if (n < 0 || pos > b.Length - n) throw new FormatException("CSA header ends inside an element");
     }
 
     private static uint ReadU32(ReadOnlySpan<byte> b, ref int pos)

@@ -402,7 +402,8 @@ public static class DicomReader
         int h = int.Parse(whole[..2], CultureInfo.InvariantCulture);
         int m = whole.Length >= 4 ? int.Parse(whole[2..4], CultureInfo.InvariantCulture) : 0;
         int sec = whole.Length >= 6 ? int.Parse(whole[4..6], CultureInfo.InvariantCulture) : 0;
-        double frac = dot >= 0 && double.TryParse("0" + s[dot..], NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : 0;
+        // The fraction of a second only: "0.9E5000" parses, to infinity, and must not reach the TimeSpan.
+        double frac = dot >= 0 && double.TryParse("0" + s[dot..], NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and < 1 ? f : 0;
         return new TimeSpan(h, m, sec) + TimeSpan.FromTicks((long)Math.Round(frac * TimeSpan.TicksPerSecond));
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using V1 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V1;
 using V2 = RealtimeDecode.Imaging.Nifti.NiftiHeaderLayout.V2;
@@ -466,12 +467,13 @@ public sealed class NiftiHeader
                 throw new InputDataException(path,
                     $"unsupported {nd}D image: dim[{i}] = {dim[i]} (only 3D volumes and 4D runs are read)");
         long nx = dim[1], ny = nd >= 2 ? dim[2] : 1, nz = nd >= 3 ? dim[3] : 1, nt = nd >= 4 ? dim[4] : 1;
-        // Int128: four NIfTI-2 dims of up to 2^63 each cannot overflow it.
-        Int128 voxels = (Int128)nx * ny * nz;
+        // BigInteger: NIfTI-2 dims are int64, and three near 2^63 overflow even Int128 (wrapping to a small,
+        // accepted product).
+        BigInteger voxels = (BigInteger)nx * ny * nz;
         string shape = nd >= 4 ? $"{nx}×{ny}×{nz}×{nt}" : $"{nx}×{ny}×{nz}";
         if (voxels > Volume.MaxVoxels)
             throw new InputDataException(path, $"dims {shape} are {voxels.ToString(CultureInfo.InvariantCulture)} voxels per volume, more than the limit of {Volume.MaxVoxels.ToString(CultureInfo.InvariantCulture)}");
-        Int128 volumeBytes = voxels * NiftiDataTypes.BytesPerVoxel(type);
+        BigInteger volumeBytes = voxels * NiftiDataTypes.BytesPerVoxel(type);
         if (volumeBytes > MaxBytesPerVolume)
             throw new InputDataException(path, $"dims {shape} ({NiftiDataTypes.Name(type)}) are {volumeBytes.ToString(CultureInfo.InvariantCulture)} bytes per volume, more than the limit of {MaxBytesPerVolume.ToString(CultureInfo.InvariantCulture)}");
         if (nt > int.MaxValue || volumeBytes * nt + voxOffset > MaxDataBytes)

@@ -207,6 +207,30 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public void Load_InvalidUtf8InAString_ThrowsNamingModelJson()
+    {
+        string path = SaveLinear();
+        var json = File.ReadAllBytes(Path.Combine(path, "model.json"));
+        var at = json.AsSpan().IndexOf("rtdecode-model"u8);
+        json[at] = 0xB1; // a UTF-8 continuation byte with no lead byte
+        File.WriteAllBytes(Path.Combine(path, "model.json"), json);
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+        Assert.EndsWith("model.json", e.Path);
+        Assert.Contains("not valid UTF-8", e.Message);
+    }
+
+    [Fact]
+    public void Load_DuplicateProperty_ThrowsNamingModelJson()
+    {
+        string path = SaveLinear();
+        var json = File.ReadAllText(Path.Combine(path, "model.json"));
+        File.WriteAllText(Path.Combine(path, "model.json"), json.Replace("\"version\"", "\"format\": \"again\", \"version\"", StringComparison.Ordinal));
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+        Assert.EndsWith("model.json", e.Path);
+        Assert.Contains("malformed JSON", e.Message);
+    }
+
+    [Fact]
     public void Load_ShapeMismatch_ThrowsWithShapes()
     {
         string path = SaveLinear();

@@ -65,6 +65,31 @@ public class CsaHeaderTests
     }
 
     [Fact]
+    public void TryParse_ItemLengthNearIntMax_NotACsaHeader()
+    {
+        // One tag with one item whose length is int.MaxValue: pos + length wraps a 32-bit sum.
+        var bytes = new byte[8 + 8 + 84 + 16 + 8];
+        "SV10\u0004\u0003\u0002\u0001"u8.CopyTo(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), 77);
+        "EchoTime"u8.CopyTo(bytes.AsSpan(16));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16 + 64), 1);
+        "DS"u8.CopyTo(bytes.AsSpan(16 + 68));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16 + 76), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16 + 84 + 4), int.MaxValue);
+        Assert.Null(CsaHeader.TryParse(bytes));
+    }
+
+    [Theory]
+    [InlineData("132653.9E5000", 13, 26, 53, 0.0)]
+    [InlineData("132653.5E-1", 13, 26, 53, 0.05)]
+    [InlineData("13:26:53.656", 13, 26, 53, 0.656)]
+    public void ParseTime_FractionThatIsNotAFractionOfASecond_Ignored(string tm, int h, int m, int s, double frac)
+    {
+        Assert.Equal(new TimeSpan(h, m, s) + TimeSpan.FromTicks((long)Math.Round(frac * TimeSpan.TicksPerSecond)), DicomReader.ParseTime(tm));
+    }
+
+    [Fact]
     public void Parse_Garbage_Throws()
     {
         Assert.Throws<FormatException>(() => CsaHeader.Parse(new byte[] { 0, 0, 0, 0, 77, 0, 0, 0 }));

@@ -131,6 +131,15 @@ public sealed class NiftiLimitsTests : IDisposable
     }
 
     [Fact]
+    public void Open_Nifti2DimsWhoseProductIsAMultipleOf2To128_RefusedNotReadAsEmpty()
+    {
+        // 2^34 · 2^50 · 3·2^48 = 3·2^132: 128-bit arithmetic wraps it to 0 voxels.
+        var path = Save("wrap.nii", CraftedFiles.OverflowingNifti2(1L << 34, 1L << 50, 3L << 48, 1));
+        var ex = Assert.Throws<InputDataException>(() => NiftiReader.Open(path));
+        Assert.Equal($"{path}: dims 17179869184×1125899906842624×844424930131968×1 are 16333553612205046246241981156724874149888 voxels per volume, more than the limit of 268435456", ex.Message);
+    }
+
+    [Fact]
     public void Open_VolumeWithinVoxelLimitButOver1GiB_Refused()
     {
         // 2^27 float64 voxels = 1 GiB exactly is allowed; 2^27 + 512·512 voxels are not
