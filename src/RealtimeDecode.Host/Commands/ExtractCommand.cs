@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Motion;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
@@ -36,8 +37,11 @@ internal sealed class ExtractCommand : ICliCommand
             var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p, realignment, estimates.Add));
             if (parse.GetValue(motion) is { } motionPath && realignment is not null)
             {
-                using var m = new MotionTable(new StreamWriter(motionPath, false, new System.Text.UTF8Encoding(false)));
-                foreach (var e in estimates) m.Write(e);
+                AtomicFile.WriteText(motionPath, w =>
+                {
+                    var m = new MotionTable(w);
+                    foreach (var e in estimates) m.Write(e);
+                });
             }
             table.Write(outPath);
             Console.WriteLine($"{outPath}: {table.RowCount} volumes × {table.ColumnCount} ROIs from {run.Name} ({run.Shape}, TR {run.RepetitionTimeSeconds:0.###} s)");

@@ -131,8 +131,13 @@ internal sealed class ProtocolCommand : ICliCommand
 
     private static int WriteImported(string source, string output, StringBuilder events, System.Text.Json.Nodes.JsonObject sidecar, string baseline)
     {
-        File.WriteAllText(output, events.ToString(), new UTF8Encoding(false));
-        File.WriteAllText(Path.ChangeExtension(output, ".json"), sidecar.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        // The table and its sidecar replace a previous protocol together or not at all.
+        using (var set = new AtomicFileSet("protocol"))
+        {
+            set.WriteAllText(output, events.ToString());
+            set.WriteAllText(Path.ChangeExtension(output, ".json"), sidecar.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+            set.Commit();
+        }
         var p = ProtocolFile.Read(output);
         Console.WriteLine(Invariant($"protocol import: {source} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
         return 0;
@@ -198,7 +203,7 @@ internal sealed class ProtocolCommand : ICliCommand
         var p = ProtocolFile.Read(path);
         var table = NumericTable.Read(estimates);
         var lines = FeedbackTable.FromEstimates(p, table, estimates, tr, window);
-        File.WriteAllText(output, string.Join('\n', lines) + "\n", new UTF8Encoding(false));
+        AtomicFile.WriteAllText(output, string.Join('\n', lines) + "\n");
         Console.WriteLine(Invariant($"protocol feedback: {estimates} -> {output} ({lines.Count - 1} volumes)"));
         return 0;
     }

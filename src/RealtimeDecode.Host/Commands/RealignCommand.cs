@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RealtimeDecode.Engine.Motion;
+using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Nifti;
 
@@ -67,31 +68,49 @@ internal sealed class RealignCommand : ICliCommand
 
     private static int Execute(BoldRun run, VolumeRealignment realignment, string outPath, string? reslicedPath)
     {
-        NiftiWriter? writer = null;
         int failed = 0;
         double maxFd = 0, sumFd = 0;
         int n = 0;
-        try
+        var estimates = new List<MotionEstimate>();
+        void Realign(NiftiWriter? writer)
         {
-            if (!string.IsNullOrWhiteSpace(reslicedPath))
-                writer = NiftiWriter.Create(reslicedPath, run.Nx, run.Ny, run.Nz, run.VolumeCount, run.Affine,
-                    new NiftiWriteOptions { DataType = NiftiDataType.Float32, RepetitionTimeSeconds = run.RepetitionTimeSeconds });
-            using var table = new MotionTable(new StreamWriter(outPath, false, new System.Text.UTF8Encoding(false)));
             foreach (var volume in run.ReadVolumes())
             {
                 var (estimate, resliced) = realignment.Process(volume);
-                table.Write(estimate);
+                estimates.Add(estimate);
                 writer?.WriteVolume(resliced);
                 n++;
                 if (!estimate.IsValid) failed++;
                 else { maxFd = Math.Max(maxFd, estimate.FramewiseDisplacement); sumFd += estimate.FramewiseDisplacement; }
             }
-            writer?.Complete();
         }
-        finally
+
+        // The parameters and the resliced run replace previous outputs together, once both are complete.
+        using (var set = new AtomicFileSet("realignment"))
         {
-            writer?.Dispose();
+            if (!string.IsNullOrWhiteSpace(reslicedPath))
+            {
+                set.WriteVia(reslicedPath, tmp =>
+                {
+                    using var writer = NiftiWriter.Create(tmp, run.Nx, run.Ny, run.Nz, run.VolumeCount, run.Affine,
+                        new NiftiWriteOptions { DataType = NiftiDataType.Float32, RepetitionTimeSeconds = run.RepetitionTimeSeconds });
+                    Realign(writer);
+                    writer.Complete();
+                });
+            }
+            else
+            {
+                Realign(null);
+            }
+
+            set.WriteText(outPath, w =>
+            {
+                var table = new MotionTable(w);
+                foreach (var e in estimates) table.Write(e);
+            });
+            set.Commit();
         }
+
         string resliceNote = string.IsNullOrWhiteSpace(reslicedPath) ? "" : $"; resliced run in {reslicedPath}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{outPath}: {n} volumes of {run.Name} ({run.Shape}) realigned, {failed} failed; FD mean {(n - failed > 0 ? sumFd / (n - failed) : 0):0.###} mm, max {maxFd:0.###} mm{resliceNote}"));

@@ -5,8 +5,8 @@ namespace RealtimeDecode.Host.Tests.Commands;
 
 /// <summary>
 /// The real CLI under a file size limit (a full disk) for the commands whose output is several files: the
-/// reports of <c>evaluate</c> and <c>train</c>, the folder of <c>explain</c>, a model package folder and the
-/// session of <c>synth</c>. A good previous output survives byte for byte, the exit is 2 with one
+/// reports of <c>evaluate</c> and <c>train</c>, the folder of <c>explain</c>, a model package folder, the
+/// session of <c>synth</c> and the parameters with the resliced run of <c>realign</c>. A good previous output survives byte for byte, the exit is 2 with one
 /// <c>error:</c> line, and no temporary file or folder is left. Each test also writes the second output
 /// without the limit, to show that it differs from the first (so "unchanged" means something).
 /// </summary>
@@ -70,6 +70,25 @@ public sealed class FullDiskOutputSetTests : IClassFixture<SmallSession>, IDispo
         Assert.Equal(before, Snapshot(_dir.Path));
         Ok(CliRunner.Run(second));
         Assert.NotEqual(before[Path.Combine("report", "metrics.json")], Snapshot(_dir.Path)[Path.Combine("report", "metrics.json")]);
+    }
+
+    [Fact]
+    public void Realign_ReslicedRunOverLimit_PreviousParametersAndRunByteIdenticalNoTemporary()
+    {
+        string folder = _dir.File("realigned");
+        Directory.CreateDirectory(folder);
+        string motion = Path.Combine(folder, "motion.tsv"), resliced = Path.Combine(folder, "resliced.nii.gz");
+        Ok(CliRunner.Run("realign", "--bold", _s.Run2, "--out", motion, "--resliced", resliced));
+        AssertLargestOver(folder);
+        var before = Snapshot(_dir.Path);
+        string[] second = ["realign", "--bold", _s.Run1, "--out", motion, "--resliced", resliced];
+
+        var r = LimitedCli.Run(LimitKiB, Bound, second);
+
+        AssertOneLineError(r, "no file of the realignment was changed");
+        Assert.Equal(before, Snapshot(_dir.Path));
+        Ok(CliRunner.Run(second));
+        Assert.NotEqual(before[Path.Combine("realigned", "motion.tsv")], Snapshot(_dir.Path)[Path.Combine("realigned", "motion.tsv")]);
     }
 
     [Fact]
