@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Recomputes feedback.tsv from a recording's estimates.tsv and a protocol, from the README's rule alone.
 
-Usage: /usr/bin/python3 recompute_feedback.py PROTOCOL.tsv ESTIMATES.tsv TR WINDOW OUT.tsv
+Usage: /usr/bin/python3 recompute_feedback.py PROTOCOL.tsv ESTIMATES.tsv TR WINDOW OUT.tsv [CENSOR]
+
+CENSOR is the session's censor policy (publish, flag or withhold; default flag): under withhold an estimate
+whose `censored` column is 1 counts as missing, as the README says.
 
 Written against the documented format (README, "Neurofeedback protocols"), not the C# code: whole-array
 numpy over the run (block assignment by comparison with every block, baseline statistics by np.mean and
@@ -12,7 +15,7 @@ import sys
 
 import numpy as np
 
-TIMING = {"onset_s", "detected_ms", "read_ms", "decoded_ms", "published_ms", "latency_ms"}
+TIMING = {"onset_s", "detected_ms", "read_ms", "decoded_ms", "published_ms", "latency_ms", "censored"}
 
 
 def read_tsv(path):
@@ -25,7 +28,7 @@ def num(s):
     return np.nan if s in ("n/a", "NaN", "") else float(s)
 
 
-def main(protocol, estimates, tr, window, out):
+def main(protocol, estimates, tr, window, out, censor="flag"):
     tr, window = float(tr), int(window)
     with open(protocol[:-4] + ".json") as f:
         side = json.load(f)
@@ -62,8 +65,9 @@ def main(protocol, estimates, tr, window, out):
     pub = np.full(len(vols), np.nan)
     for r in erows:
         i = int(r[0]) - ev[0]
+        withheld = censor == "withhold" and "censored" in eh and r[eh.index("censored")] == "1"
         for c in targets:
-            vals[c][i] = num(r[eh.index(c)])
+            vals[c][i] = np.nan if withheld else num(r[eh.index(c)])
         if "published_ms" in eh:
             pub[i] = num(r[eh.index("published_ms")])
 
@@ -152,4 +156,4 @@ def main(protocol, estimates, tr, window, out):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])

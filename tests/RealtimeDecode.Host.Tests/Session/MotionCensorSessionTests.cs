@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RealtimeDecode.Host.Tests.Commands;
+using RealtimeDecode.Tests.Support;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Nifti;
 
@@ -125,6 +126,57 @@ public sealed class MotionCensorSessionTests : IClassFixture<MotionSession>
         foreach (var (v, values) in offline)
             for (int k = 0; k < targets.Length; k++)
                 Assert.True(Math.Abs(values[k] - online[v][k]) <= 1e-12, $"volume {v} {targets[k]}: offline {values[k]:R} online {online[v][k]:R}");
+    }
+
+    [Fact]
+    public void Replay_WithholdUnderAProtocol_WithheldEstimatesCountAsMissingInFeedbackAsRecomputed()
+    {
+        string model = _s.Path("model-withhold-protocol");
+        var t = CliRunner.Run("train", "--bold", _s.Run1, "--atlas", _s.Atlas, "--labels", _s.Labels, "--targets", _s.Synth.Truth[0],
+            "--estimator", "ridge", "--cv", "none", "--realign", "--motion-regressors", "24", "--censor", "withhold", "--fd-threshold", "1", "--out", model);
+        Assert.True(t.ExitCode == 0, $"train exited {t.ExitCode}: {t.Error}");
+        string dir = _s.Path("protocol");
+        Directory.CreateDirectory(dir);
+        string protocol = Path.Combine(dir, "nf.tsv");
+        File.WriteAllText(protocol, "onset\tduration\ttrial_type\n0\t20\tbase\n20\t40\tup\n60\t20\tbase\n80\t40\tup\n");
+        File.WriteAllText(Path.ChangeExtension(protocol, ".json"), """
+            {"Conditions": {"base": {"Role": "baseline"}, "up": {"Role": "regulate", "Target": "joy", "Feedback": "continuous"}},
+             "Normalisation": {"Method": "z", "BaselineSkip": 4}, "HaemodynamicDelay": 0}
+            """);
+
+        string record = _s.Path("rec");
+        var r = CliRunner.Run(Replay(_s.Run2, model, record, "--realign", "--motion-regressors", "24", "--censor", "withhold", "--fd-threshold", "1", "--protocol", protocol));
+        Assert.True(r.ExitCode == 0, $"replay exited {r.ExitCode}: {r.Error}");
+
+        string estimates = Path.Combine(record, "estimates.tsv"), theirs = _s.Path("theirs.tsv");
+        PythonRunner.Run(PythonRunner.RepoFile("tests", "RealtimeDecode.Engine.Tests", "Feedback", "recompute_feedback.py"),
+            protocol, estimates, "2", Window.ToString(CultureInfo.InvariantCulture), theirs, "withhold");
+        var ours = File.ReadAllLines(Path.Combine(record, "feedback.tsv"));
+        var expected = File.ReadAllLines(theirs);
+        Assert.Equal(expected[0], ours[0]);
+        Assert.Equal(expected.Length, ours.Length);
+        for (int i = 1; i < ours.Length; i++)
+        {
+            var x = ours[i].Split('\t');
+            var y = expected[i].Split('\t');
+            for (int c = 0; c < x.Length; c++)
+            {
+                if (c == 10) continue; // displayed_ms: no display in this session
+                if (double.TryParse(y[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double yv)
+                    && double.TryParse(x[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double xv))
+                    Assert.True(Math.Abs(xv - yv) <= 1e-9 * Math.Max(1, Math.Abs(yv)), $"line {i + 1} column {c}: {x[c]} vs {y[c]}");
+                else Assert.True(x[c] == y[c], $"line {i + 1} column {c}: {x[c]} vs {y[c]}");
+            }
+        }
+
+        // Withheld windows were censored in the recording, and their feedback rows have no estimate and show nothing.
+        var table = TsvTable.Read(estimates);
+        int censoredColumn = table.Column("censored");
+        var withheld = table.Rows.Where(row => row[censoredColumn] == "1").Select(row => row[0]).ToHashSet();
+        Assert.NotEmpty(withheld);
+        var rows = ours.Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.All(rows.Where(x => withheld.Contains(x[0])), x => Assert.Equal(("n/a", "0"), (x[4], x[8])));
+        Assert.Contains(rows, x => !withheld.Contains(x[0]) && x[8] == "1");
     }
 
     [Fact]
