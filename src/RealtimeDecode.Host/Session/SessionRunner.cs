@@ -172,7 +172,7 @@ internal sealed class SessionRunner
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
             if (protocol is not null)
-                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
+                sinks.Add(SinkRegistration.Unbounded(new SeriesFeedbackRecordingSink(recording, () => new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
                     display: server?.DisplayTimes)));
             if (server is not null)
             {

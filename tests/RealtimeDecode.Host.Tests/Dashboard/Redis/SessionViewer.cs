@@ -56,7 +56,10 @@ internal sealed class SessionViewer : IAsyncDisposable
     /// <summary>Every session id this viewer was sent (backlog and live, all events).</summary>
     public HashSet<string?> SessionsSeen()
     {
-        var all = Live.Concat(Snapshot!.Estimates).Concat(Snapshot.Qc).Append(Snapshot.Status)
+        // A snapshot taken before the decoder's first status holds the host's initial "starting" status, which
+        // describes no session yet and is never sent as an event; the snapshot itself names the session.
+        var status = Snapshot!.Status is { State: "starting", Session: null } ? Array.Empty<StatusMessage>() : [Snapshot.Status];
+        var all = Live.Concat(Snapshot.Estimates).Concat(Snapshot.Qc).Concat(status)
             .Concat(Snapshot.Connectivity is null ? [] : [Snapshot.Connectivity]);
         var ids = all.Select(m => m is StatusMessage s ? s.Session?.Id : m.Session).ToHashSet();
         ids.Add(Snapshot.Session);
