@@ -133,6 +133,9 @@ public sealed class AccessGateTests
         await using var _s = server;
         var clients = new[] { Client(url), Client(url) };
         foreach (var c in clients) await c.StartAsync();
+        // The hub registers a client once its handshake is answered, which may come just after StartAsync returns.
+        using (var registered = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (server.Broadcaster.ClientCount < 2) await Task.Delay(10, registered.Token);
         Assert.Equal(2, server.Broadcaster.ClientCount);
 
         var third = Client(url);
