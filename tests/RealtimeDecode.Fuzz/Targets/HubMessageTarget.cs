@@ -16,7 +16,9 @@ namespace RealtimeDecode.Fuzz.Targets;
 /// methods as the server's dispatcher binds them. An invocation of an unknown method or with wrong
 /// arguments parses into a binding-failure message. Documented: what SignalR's parser throws for a
 /// malformed message, <see cref="InvalidDataException"/>, <see cref="JsonException"/> (the handshake's
-/// reader) and <see cref="InvalidOperationException"/> for text that is not UTF-8; the server's handshake
+/// reader), <see cref="FormatException"/> for an integer field out of the range of Int32 (a handshake
+/// version or message type of twenty digits) and <see cref="InvalidOperationException"/> for text that is
+/// not UTF-8; the server's handshake
 /// and its per-connection loop catch every exception, answer or close that one connection and go on.
 /// </summary>
 internal sealed class HubMessageTarget : IFuzzTarget
@@ -44,7 +46,7 @@ internal sealed class HubMessageTarget : IFuzzTarget
         }
     }
 
-    public bool IsDocumented(Exception exception) => exception is InvalidDataException or JsonException
+    public bool IsDocumented(Exception exception) => exception is InvalidDataException or JsonException or FormatException
         || exception is InvalidOperationException { InnerException: DecoderFallbackException };
 
     private sealed class HubBinder : IInvocationBinder
