@@ -15,7 +15,7 @@ import numpy as np
 
 OUT = sys.argv[1]
 W = 13
-CONDITIONS = ["still", "still-realigned", "still-corrected", "uncorrected", "realigned", "regressed6", "regressed", "censored", "censored-fd1", "censored-fd1.5"]
+CONDITIONS = ["still", "still-realigned", "still-corrected", "uncorrected", "realigned", "regressed6", "regressed", "censored", "censored-fd1", "censored-fd1.5", "censored6-fd1"]
 func = os.path.join(OUT, "moving", "sub-01", "func", "sub-01_task-alice_run-2_")
 motion = np.genfromtxt(func + "desc-truth_motion.tsv", names=True, delimiter="\t")
 fd = np.nan_to_num(motion["framewise_displacement"])

@@ -3,6 +3,7 @@
 # realignment, motion regression and censoring recover. Two sessions with the same seed (same brain,
 # same story, same targets): one still, one with high motion that covaries with joy.
 # Usage: tests/science/motion_confound.sh OUT_FOLDER [realtime-decode command]
+# ONLY="realigned regressed" limits the run to those conditions (they can run in parallel, one call each).
 # Then: /usr/bin/python3 tests/science/motion_confound.py OUT_FOLDER
 set -eu
 OUT=${1:?output folder}
@@ -18,6 +19,7 @@ FIXED="--estimator ridge --alpha 100 --cv none"
 # name session fit train-options
 run() {
   name=$1; s=$OUT/$2; FIT=$3; shift 3
+  case " ${ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
   A="--atlas $s/atlas/atlas-Synth100Parcels7Networks_dseg.nii.gz --labels $s/atlas/atlas-Synth100Parcels7Networks_dseg.tsv"
   F=$s/sub-01/func/sub-01_task-alice
   [ -f "$OUT/$name/model/model.json" ] || $R train --bold ${F}_run-1_bold.nii.gz $A --targets ${F}_run-1_desc-truth_targets.tsv $FIT "$@" --out "$OUT/$name/model"
@@ -35,3 +37,4 @@ run regressed moving "$SEARCH" --realign --motion-regressors 24
 run censored moving "$FIXED" --realign --motion-regressors 24 --censor withhold
 run censored-fd1 moving "$FIXED" --realign --motion-regressors 24 --censor withhold --fd-threshold 1
 run censored-fd1.5 moving "$FIXED" --realign --motion-regressors 24 --censor withhold --fd-threshold 1.5
+run censored6-fd1 moving "$FIXED" --realign --motion-regressors 6 --censor withhold --fd-threshold 1

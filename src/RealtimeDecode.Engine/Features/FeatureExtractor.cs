@@ -12,7 +12,8 @@ namespace RealtimeDecode.Engine.Features;
 /// The per-run chain of kernels from a volume to a feature vector: with
 /// <see cref="FeatureSettings.Realign"/>, rigid-body realignment to the run's reference
 /// (<see cref="VolumeRealignment"/>: the given reference volume, else the run's first volume), then ROI means over the atlas's labels
-/// (<see cref="RoiExtractor"/>, in the atlas's label order; a label with no voxels gives NaN),
+/// (<see cref="RoiExtractor"/>, in the atlas's label order; a label with no voxels gives NaN; with realignment over
+/// the voxels inside the head's interior, <see cref="VolumeRealignment.HeadInterior"/>, where a label has any),
 /// preprocessing (<see cref="Preprocessor"/>), then sliding-window connectivity
 /// (<see cref="SlidingWindowCorrelation"/>) for DFC features. With realignment, the motion regressors of
 /// <see cref="PreprocessingOptions.MotionRegressors"/> come from each volume's own estimate, each volume's
@@ -35,6 +36,9 @@ public sealed class FeatureExtractor
     private readonly MotionCensor? _censor;
     private readonly int[] _atlasVoxels;   // voxels with a label, ascending
     private float[]? _resliced;            // RealignedRoi's buffer, reused from volume to volume
+    private readonly int[] _labels;        // label per voxel
+    private RoiExtractor? _interiorRoi;    // ROI means over the head's interior, for _interiorOf
+    private bool[]? _interiorOf;           // the realignment's HeadInterior _interiorRoi was built for
 
     /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
     public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
@@ -52,6 +56,7 @@ public sealed class FeatureExtractor
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
         var labels = atlas.LabelPerVoxel;
+        _labels = labels;
         var voxels = new List<int>();
         for (int v = 0; v < labels.Length; v++) if (labels[v] != 0) voxels.Add(v);
         _atlasVoxels = [.. voxels];
@@ -140,11 +145,32 @@ public sealed class FeatureExtractor
 
     private double[] Means(ReadOnlySpan<float> voxels)
     {
-        _roi.Extract(voxels, _means);
+        (InteriorRoi() ?? _roi).Extract(voxels, _means);
         var roi = new double[RoiCount];
         Array.Fill(roi, double.NaN);
         for (int k = 0; k < _means.Length; k++) roi[_slot[k]] = _means[k];
         return roi;
+    }
+
+    /// <summary>
+    /// With realignment, the ROI means over the voxels of each label inside the head's interior
+    /// (<see cref="VolumeRealignment.HeadInterior"/>), or over all of its voxels when none of them is inside; null
+    /// without realignment or before the reference is known. Every label keeps voxels, so the ROI order is the atlas's.
+    /// </summary>
+    private RoiExtractor? InteriorRoi()
+    {
+        if (_realignment?.HeadInterior is not { } interior) return null;
+        if (!ReferenceEquals(interior, _interiorOf))
+        {
+            var inside = new HashSet<int>();
+            for (int v = 0; v < _labels.Length; v++) if (_labels[v] != 0 && interior[v]) inside.Add(_labels[v]);
+            var masked = new int[_labels.Length];
+            for (int v = 0; v < _labels.Length; v++)
+                masked[v] = _labels[v] != 0 && (interior[v] || !inside.Contains(_labels[v])) ? _labels[v] : 0;
+            _interiorRoi = new RoiExtractor(masked);
+            _interiorOf = interior;
+        }
+        return _interiorRoi;
     }
 
     /// <summary>The ROI values after preprocessing over the run so far (all NaN, not pushed, for a failed volume).</summary>

@@ -47,6 +47,12 @@ public sealed class VolumeRealignment
     /// <summary>Settings.</summary>
     public RealignOptions Options => _options;
 
+    /// <summary>
+    /// The voxels at least one voxel inside the head of the current reference (<see cref="HeadInteriorMask"/>), set
+    /// when the reference is (at the first volume of a series); a new array for each reference, null before.
+    /// </summary>
+    public bool[]? HeadInterior { get; private set; }
+
     /// <summary>True when a reference file was given (not the first volume).</summary>
     public bool HasFixedReference => _fixedReference is not null;
 
@@ -105,6 +111,7 @@ public sealed class VolumeRealignment
             try
             {
                 _realigner.SetReference(_fixedReference ?? volume.Data);
+                HeadInterior = HeadInteriorMask.Compute(_fixedReference ?? volume.Data, volume.Nx, volume.Ny, volume.Nz, _options.MaskFraction);
             }
             catch (ArgumentException ex)
             {

@@ -114,6 +114,19 @@ internal static class CliOptions
         return (regressors, fdThresholdMm, policy);
     }
 
+    /// <summary>
+    /// Writes one <c>warning:</c> line on standard error when <c>--fd-threshold</c> or <c>--censor</c> was given
+    /// (<paramref name="fdGiven"/>, <paramref name="censorGiven"/>) but the volumes are not realigned: FD comes from
+    /// the realignment, so without it no volume is high-motion and the options change nothing. <paramref name="why"/>
+    /// says why there is no realignment (for instance that the model was trained without).
+    /// </summary>
+    public static void WarnMotionWithoutRealign(bool fdGiven, bool censorGiven, bool realign, string why = "give --realign")
+    {
+        if (realign || !(fdGiven || censorGiven)) return;
+        string options = fdGiven && censorGiven ? "--fd-threshold and --censor have" : fdGiven ? "--fd-threshold has" : "--censor has";
+        Console.Error.WriteLine($"warning: {options} no effect without realignment (framewise displacement comes from it): {why}");
+    }
+
     /// <summary>Refuses an atlas without a region: every voxel 0 (background), or no labelled voxel at all.</summary>
     public static Atlas WithRegions(Atlas atlas)
     {

@@ -24,8 +24,9 @@ internal sealed class EvaluateCommand : ICliCommand
         var trOption = new Option<double?>("--tr") { Description = "Repetition time in seconds for the lag of the estimates (default: from the first --bold run)" };
         var storeLag = new Option<bool>("--store-lag") { Description = "Write the measured lag into the first model package's model.json (package folder only), for the dashboard and LSL" };
         var realign = new Option<bool>("--realign") { Description = "Realign the runs as the model was trained (the package says so; refused for a model trained without)" };
+        var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the runs' grid to realign to, as the session did (default: each run's first volume); the model must be realigned" };
         var motion = new MotionCliOptions();
-        var cmd = new Command("evaluate", "Metrics, lag of the estimates and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report, trOption, storeLag, realign };
+        var cmd = new Command("evaluate", "Metrics, lag of the estimates and plots of model(s) on held-out runs.") { model, bold, atlas, labels, table, targets, report, trOption, storeLag, realign, reference };
         foreach (var o in motion.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
@@ -44,8 +45,9 @@ internal sealed class EvaluateCommand : ICliCommand
             {
                 if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
                 var package = ModelPackage.Load(m);
-                motion.Check(parse, parse.GetValue(realign), Engine.Features.FeatureSettings.FromSpec(package.Features, m), m);
-                var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? []);
+                motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, Engine.Features.FeatureSettings.FromSpec(package.Features, m), m,
+                    parse.GetValue(reference) is null ? "--realign" : "--reference");
+                var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? [], parse.GetValue(reference));
                 var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
                 var folds = new List<FoldPredictions>();
                 var lagRuns = new List<LagRun>();

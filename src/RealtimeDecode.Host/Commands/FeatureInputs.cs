@@ -29,10 +29,11 @@ internal sealed class FeatureInputs
     public Option<int> Detrend { get; } = new("--detrend") { Description = "Online polynomial detrend order of the ROI signals (-1: none)", DefaultValueFactory = _ => -1 };
     public Option<bool> ZScore { get; } = new("--zscore") { Description = "Online z-score of the ROI signals" };
     public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body, to its run's first volume) before the ROI means (with --bold)" };
+    public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the runs' grid to realign every run to (default: each run's first volume); implies --realign (with --bold)" };
     public MotionCliOptions Motion { get; } = new();
 
     public IEnumerable<Option> All(bool withSettings = true) => withSettings
-        ? [Kind, Bold, Atlas, Labels, Table, Recording, Window, Taper, Fisher, Detrend, ZScore, Realign, .. Motion.All]
+        ? [Kind, Bold, Atlas, Labels, Table, Recording, Window, Taper, Fisher, Detrend, ZScore, Realign, Reference, .. Motion.All]
         : [Bold, Atlas, Labels, Table];
 
     public FeatureSettings Settings(ParseResult parse)
@@ -53,7 +54,7 @@ internal sealed class FeatureInputs
                 FisherZ = parse.GetValue(Fisher),
             },
             Preprocessing = new PreprocessingOptions(parse.GetValue(Detrend), parse.GetValue(ZScore)),
-            Realign = parse.GetValue(Realign),
+            Realign = parse.GetValue(Realign) || parse.GetValue(Reference) is not null,
         };
         s = Motion.Apply(parse, s);
         try { s.Window.Validate(); s.Preprocessing.Validate(); }
@@ -71,16 +72,19 @@ internal sealed class FeatureInputs
         var result = new List<(string, NumericTable, string)>();
         if (tables.Length > 0)
         {
+            if (parse.GetValue(Reference) is not null) throw new InputDataException(null, "--reference realigns volumes: give it with --bold runs, not --table");
             foreach (var t in tables) result.Add((Path.GetFileName(t), NumericTable.Read(t), t));
             return (result, null);
         }
         var atlasPath = parse.GetValue(Atlas) ?? throw new InputDataException(null, "--bold needs --atlas");
         var atlas = CliOptions.WithRegions(Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels)));
-        foreach (var b in bold)
+        var opened = bold.Select(b => BoldRun.Open(b)).ToList();
+        var realignment = RealignCommand.RunRealignments(parse.GetValue(Reference), opened);
+        for (int i = 0; i < bold.Length; i++)
         {
-            var run = BoldRun.Open(b);
-            var table = ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p));
-            result.Add((run.Name, table, b));
+            var run = opened[i];
+            var table = ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p, realignment?.Invoke()));
+            result.Add((run.Name, table, bold[i]));
         }
         return (result, atlas);
     }
@@ -101,6 +105,8 @@ internal sealed class FeatureInputs
         if (folders.Length == 0) throw new InputDataException(null, "--recording is required");
         if ((parse.GetValue(Bold) ?? []).Length > 0 || (parse.GetValue(Table) ?? []).Length > 0)
             throw new InputDataException(null, "give either --bold (with --atlas), --table or --recording, once per run");
+        if (parse.GetValue(Reference) is { } reference)
+            throw new InputDataException(reference, "--reference realigns volumes, and a recording holds ROI series realigned (or not) as they were recorded: leave it out, or train from the run's volumes with --bold");
         var series = folders.Select(RecordedRoiSeries.Read).ToList();
         var first = series[0];
         foreach (var s in series.Skip(1))

@@ -9,12 +9,17 @@ namespace RealtimeDecode.Host.Commands;
 /// <summary>Features for a loaded model package: computed from runs with the package's own settings, or read from tables.</summary>
 internal static class ModelInputs
 {
-    /// <summary>One feature table per run, checked against the package (atlas hash, feature count).</summary>
+    /// <summary>
+    /// One feature table per run, checked against the package (atlas hash, feature count); a realigned package's runs
+    /// are realigned to <paramref name="reference"/> when given (<c>--reference</c>), else each to its first volume.
+    /// </summary>
     public static List<(string Name, NumericTable Features, string Source)> Features(
-        ModelPackage package, string modelPath, string[] bold, string? atlasPath, string? labels, string[] tables)
+        ModelPackage package, string modelPath, string[] bold, string? atlasPath, string? labels, string[] tables, string? reference = null)
     {
         if (bold.Length > 0 == tables.Length > 0)
             throw new InputDataException(null, "give either --bold (with --atlas) or --table");
+        if (reference is not null && tables.Length > 0)
+            throw new InputDataException(reference, "--reference realigns volumes: give it with --bold runs, not feature tables");
         var result = new List<(string, NumericTable, string)>();
         if (tables.Length > 0)
         {
@@ -33,10 +38,12 @@ internal static class ModelInputs
         var live = settings.ToSpec(atlas.LabelCount, atlas.Sha256);
         try { package.Validate(live); }
         catch (InputDataException e) { throw new InputDataException(modelPath, $"{e.Problem} (atlas {atlasPath})"); }
-        foreach (var b in bold)
+        var opened = bold.Select(b => BoldRun.Open(b)).ToList();
+        var realignment = RealignCommand.RunRealignments(reference, opened);
+        for (int i = 0; i < bold.Length; i++)
         {
-            var run = BoldRun.Open(b);
-            result.Add((run.Name, ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p)), b));
+            var run = opened[i];
+            result.Add((run.Name, ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p, realignment?.Invoke())), bold[i]));
         }
         return result;
     }

@@ -31,14 +31,20 @@ internal sealed class MotionCliOptions
         };
     }
 
+    /// <summary>A warning line when <c>--fd-threshold</c> or <c>--censor</c> was given but the volumes are not <paramref name="realign"/>ed (<see cref="CliOptions.WarnMotionWithoutRealign"/>).</summary>
+    public void WarnWithoutRealign(ParseResult parse, bool realign, string why = "give --realign") =>
+        CliOptions.WarnMotionWithoutRealign(parse.GetValue(FdThreshold) is not null, parse.GetValue(Censor) is not null, realign, why);
+
     /// <summary>
-    /// Refuses (one line naming the package) <paramref name="realign"/> or a motion option given with a value other
-    /// than the package's <paramref name="package"/> settings; options not given take the package's.
+    /// Refuses (one line naming the package) <paramref name="realign"/> (asked for by <paramref name="realignOption"/>) or a
+    /// motion option given with a value other than the package's <paramref name="package"/> settings; options not given take
+    /// the package's. Warns when <c>--fd-threshold</c> or <c>--censor</c> is given for a package trained without realignment.
     /// </summary>
-    public void Check(ParseResult parse, bool realign, FeatureSettings package, string modelPath)
+    public void Check(ParseResult parse, bool realign, FeatureSettings package, string modelPath, string realignOption = "--realign")
     {
         if (realign && !package.Realign)
-            throw new InputDataException(modelPath, "the model was trained without realignment: drop --realign");
+            throw new InputDataException(modelPath, $"the model was trained without realignment: drop {realignOption}");
+        WarnWithoutRealign(parse, package.Realign, $"the model {modelPath} was trained without it");
         var (regressors, fd, censor) = CliOptions.MotionSettings(parse.GetValue(Regressors) ?? package.Preprocessing.MotionRegressors,
             parse.GetValue(FdThreshold) ?? package.FdThresholdMm, parse.GetValue(Censor) ?? package.Censor.Name(), package.Realign);
         var given = package with

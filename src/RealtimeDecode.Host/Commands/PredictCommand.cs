@@ -17,15 +17,17 @@ internal sealed class PredictCommand : ICliCommand
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
         var output = new Option<string>("--out") { Description = "Predictions TSV (volume, one column per target)", Required = true };
         var realign = new Option<bool>("--realign") { Description = "Realign the run as the model was trained (the package says so; refused for a model trained without)" };
+        var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the runs' grid to realign to, as the session did (default: each run's first volume); the model must be realigned" };
         var motion = new MotionCliOptions();
-        var cmd = new Command("predict", "Batch predictions from a model package.") { model, features, bold, atlas, labels, output, realign };
+        var cmd = new Command("predict", "Batch predictions from a model package.") { model, features, bold, atlas, labels, output, realign, reference };
         foreach (var o in motion.All) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             string modelPath = CliOptions.ExistingFile(parse, model);
             var package = ModelPackage.Load(modelPath);
-            motion.Check(parse, parse.GetValue(realign), Engine.Features.FeatureSettings.FromSpec(package.Features, modelPath), modelPath);
-            var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? []);
+            motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, Engine.Features.FeatureSettings.FromSpec(package.Features, modelPath), modelPath,
+                parse.GetValue(reference) is null ? "--realign" : "--reference");
+            var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? [], parse.GetValue(reference));
             if (runs.Count != 1) throw new InputDataException(null, "predict takes one feature table or one run");
             var table = runs[0].Features;
             var values = new double[table.RowCount * package.Targets.Count];

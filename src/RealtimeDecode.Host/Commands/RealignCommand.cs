@@ -52,18 +52,30 @@ internal sealed class RealignCommand : ICliCommand
     /// The realignment of one session: to <paramref name="referencePath"/> when given (one 3D NIfTI volume,
     /// read now so that a bad file stops the command before the first volume), else to each series' first volume.
     /// </summary>
-    public static VolumeRealignment LoadRealignment(string? referencePath, RealignOptions options)
+    public static VolumeRealignment LoadRealignment(string? referencePath, RealignOptions options) =>
+        string.IsNullOrWhiteSpace(referencePath) ? new VolumeRealignment(options) : new VolumeRealignment(ReadReference(referencePath), referencePath, options);
+
+    /// <summary>
+    /// A fresh realignment per run to the <c>--reference</c> volume <paramref name="referencePath"/>, read once now (so that
+    /// a missing or unreadable file stops the command before the first volume) and checked against the grid of every run in
+    /// <paramref name="runs"/>; null when no reference was given (each run then realigns to its own first volume).
+    /// </summary>
+    public static Func<VolumeRealignment>? RunRealignments(string? referencePath, IEnumerable<BoldRun> runs, RealignOptions? options = null)
     {
-        if (string.IsNullOrWhiteSpace(referencePath)) return new VolumeRealignment(options);
+        if (string.IsNullOrWhiteSpace(referencePath)) return null;
+        var volume = ReadReference(referencePath);
+        var settings = options ?? new RealignOptions();
+        foreach (var run in runs) new VolumeRealignment(volume, referencePath, settings).CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
+        return () => new VolumeRealignment(volume, referencePath, settings);
+    }
+
+    private static Volume ReadReference(string referencePath)
+    {
         if (!File.Exists(referencePath)) throw new InputDataException(referencePath, "--reference: file not found");
-        Volume volume;
-        using (var reader = NiftiReader.Open(referencePath))
-        {
-            if (reader.VolumeCount != 1)
-                throw new InputDataException(referencePath, $"--reference must be one 3D volume, it holds {reader.VolumeCount}");
-            volume = reader.ReadVolume(0);
-        }
-        return new VolumeRealignment(volume, referencePath, options);
+        using var reader = NiftiReader.Open(referencePath);
+        if (reader.VolumeCount != 1)
+            throw new InputDataException(referencePath, $"--reference must be one 3D volume, it holds {reader.VolumeCount}");
+        return reader.ReadVolume(0);
     }
 
     private static int Execute(BoldRun run, VolumeRealignment realignment, string outPath, string? reslicedPath)

@@ -84,6 +84,8 @@ internal sealed class SessionOptions
         var (regressors, fdThreshold, censor) = CliOptions.MotionSettings(
             parse.GetValue(MotionRegressors) ?? motion.Regressors, parse.GetValue(FdThreshold) ?? motion.FdThresholdMm, parse.GetValue(Censor) ?? motion.Censor,
             realign: parse.GetValue(Realign) || parse.GetValue(Reference) is not null);
+        CliOptions.WarnMotionWithoutRealign(parse.GetValue(FdThreshold) is not null, parse.GetValue(Censor) is not null,
+            parse.GetValue(Realign) || parse.GetValue(Reference) is not null);
         if (parse.GetValue(Urls) is { } urls) dashboard.Urls = urls;
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");

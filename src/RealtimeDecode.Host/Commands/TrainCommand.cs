@@ -74,6 +74,7 @@ internal sealed class TrainCommand : ICliCommand
                 (runs, atlas) = inputs.Load(parse, settings);
                 spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
             }
+            inputs.Motion.WarnWithoutRealign(parse, settings.Realign);
             var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
             var set = TrainingSet.Build(data, settings.Span, alignment);
             var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, parse.GetValue(permutations), parse.GetValue(seed));

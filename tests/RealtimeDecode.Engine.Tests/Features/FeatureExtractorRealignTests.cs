@@ -49,4 +49,43 @@ public sealed class FeatureExtractorRealignTests
         }
         Assert.Equal(0, nanRois);
     }
+    [Fact]
+    public void RealignedRoi_GoldenRun_MeansOverTheReferencesHeadInteriorOnly()
+    {
+        var vols = NiftiReader.ReadAllVolumes(Path.Combine(AppContext.BaseDirectory, "Golden", "motion", "run.nii.gz")).ToList();
+        var v0 = vols[0];
+        using var dir = new TempDirectory();
+        // four slabs along z covering the whole grid: the outer ones hold the head's edge, and slab 4's voxels are
+        // only the top plane, none of them inside the head (its mean falls back to all of its voxels)
+        var labels = new float[v0.VoxelCount];
+        for (int v = 0; v < labels.Length; v++)
+        {
+            int k = v / (v0.Nx * v0.Ny);
+            labels[v] = k == v0.Nz - 1 ? 4 : 1 + Math.Min(2, k * 3 / (v0.Nz - 1));
+        }
+        string atlasPath = dir.File("atlas.nii.gz");
+        NiftiWriter.Write(atlasPath, [new Volume(v0.Nx, v0.Ny, v0.Nz, labels, v0.Affine, 0, 0)], new NiftiWriteOptions { DataType = NiftiDataType.Int16 });
+        var atlas = Atlas.Load(atlasPath);
+        var settings = new FeatureSettings { Kind = FeatureKind.Roi, Realign = true };
+        var extractor = new FeatureExtractor(atlas, settings, new VolumeRealignment());
+        var full = new VolumeRealignment();
+        var interior = HeadInteriorMask.Compute(v0.Data, v0.Nx, v0.Ny, v0.Nz, new RealignOptions().MaskFraction);
+        Assert.Contains(interior, b => !b);
+        Assert.Contains(interior, b => b);
+        foreach (var volume in vols)
+        {
+            var roi = extractor.RealignedRoi(volume);
+            var (_, resliced) = full.Process(volume);
+            for (int label = 1; label <= 4; label++)
+            {
+                bool anyInside = Enumerable.Range(0, labels.Length).Any(v => labels[v] == label && interior[v]);
+                var values = Enumerable.Range(0, labels.Length)
+                    .Where(v => labels[v] == label && (interior[v] || !anyInside) && !float.IsNaN(resliced[v]))
+                    .Select(v => (double)resliced[v]).ToArray();
+                Assert.Equal(label == 4, !anyInside);
+                if (values.Length == 0) Assert.True(double.IsNaN(roi[label - 1]), $"label {label}: {roi[label - 1]}");
+                else Assert.Equal(values.Average(), roi[label - 1], 1e-9 * Math.Abs(values.Average()) + 1e-9);
+            }
+        }
+    }
 }
