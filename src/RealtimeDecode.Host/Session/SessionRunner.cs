@@ -285,18 +285,20 @@ internal sealed class SessionRunner
     /// <summary>
     /// The pipeline's stages: the shared feature chain and the model. A volume of a new series (a new run
     /// in the export folder) starts fresh kernels, so no window or detrend spans two runs, and, with
-    /// realignment, its own reference (its first volume) unless a reference file was given.
+    /// realignment, its own reference (its first volume) unless a reference file was given. Volumes read from
+    /// files rent their voxels from <paramref name="voxels"/> (default <see cref="VoxelBufferPool.Shared"/>), and
+    /// the roi stage gives back every volume's voxels that came from that pool.
     /// </summary>
     internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format,
-        Func<Engine.Motion.VolumeRealignment?>? newRealignment = null)
+        Func<Engine.Motion.VolumeRealignment?>? newRealignment = null, VoxelBufferPool? voxels = null)
     {
         newRealignment ??= () => null;
         var extractor = new FeatureExtractor(atlas, settings, newRealignment());
         int series = int.MinValue;
         var model = package.Model.Clone();
         int targets = package.Targets.Count;
-        var voxels = VoxelBufferPool.Shared;
-        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format, voxels));
+        var pool = voxels ?? VoxelBufferPool.Shared;
+        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format, pool));
         return new PipelineStages(
             arrival =>
             {
@@ -313,7 +315,7 @@ internal sealed class SessionRunner
                 // The roi stage is the voxels' last user (the run's geometry check keeps only the grid and
                 // affine): the buffer goes back to the pool, which takes back only what it handed out.
                 try { return extractor.RealignedRoi(volume); }
-                finally { voxels.Return(volume.Data); }
+                finally { pool.Return(volume.Data); }
             },
             roi => extractor.Clean(roi),
             clean => extractor.Features(clean),
