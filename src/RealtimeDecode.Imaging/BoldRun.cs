@@ -153,11 +153,13 @@ public sealed partial class BoldRun
     /// One reader per volume, for a replayer that reads volume t only when it is due: the same volumes,
     /// index, onset and grid check as <see cref="ReadVolumes"/>. A 4D file is read through one reader
     /// kept open between calls (cheap for .nii.gz when read in order) and closed after the last volume.
+    /// With <paramref name="voxels"/>, each volume's voxels are rented from that pool, for the volume's last
+    /// user to give back.
     /// </summary>
-    public IReadOnlyList<Func<Volume>> VolumeReaders()
+    public IReadOnlyList<Func<Volume>> VolumeReaders(VoxelBufferPool? voxels = null)
     {
         if (Layout == BoldRunLayout.Folder3D)
-            return Enumerable.Range(0, Files.Count).Select(t => (Func<Volume>)(() => ReadFile(t))).ToArray();
+            return Enumerable.Range(0, Files.Count).Select(t => (Func<Volume>)(() => ReadFile(t, voxels))).ToArray();
         var gate = new object();
         NiftiReader? reader = null;
         return Enumerable.Range(0, VolumeCount).Select(t => (Func<Volume>)(() =>
@@ -165,7 +167,7 @@ public sealed partial class BoldRun
             lock (gate)
             {
                 reader ??= NiftiReader.Open(Files[0]);
-                var v = reader.ReadVolume(t);
+                var v = voxels is null ? reader.ReadVolume(t) : reader.ReadVolume(t, voxels);
                 if (t == VolumeCount - 1) { reader.Dispose(); reader = null; }
                 return Stamp(v, t);
             }
@@ -173,9 +175,11 @@ public sealed partial class BoldRun
     }
 
     // Volume t of a run of 3D files, checked against the first volume's grid.
-    private Volume ReadFile(int t)
+    private Volume ReadFile(int t, VoxelBufferPool? voxels = null)
     {
-        var v = NiftiReader.ReadVolume(Files[t]);
+        Volume v;
+        using (var reader = NiftiReader.Open(Files[t]))
+            v = voxels is null ? reader.ReadVolume(0) : reader.ReadVolume(0, voxels);
         CheckGrid(Files[t], v.Nx, v.Ny, v.Nz);
         return Stamp(v, t);
     }

@@ -207,7 +207,7 @@ internal sealed class SessionRunner
             using var watchScheduler = run is null ? new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode watcher", IsBackground = true }) : null;
             if (run is not null)
             {
-                var volumes = run.VolumeReaders();
+                var volumes = run.VolumeReaders(VoxelBufferPool.Shared);
                 arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
                 _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
             }
@@ -285,17 +285,20 @@ internal sealed class SessionRunner
     /// <summary>
     /// The pipeline's stages: the shared feature chain and the model. A volume of a new series (a new run
     /// in the export folder) starts fresh kernels, so no window or detrend spans two runs, and, with
-    /// realignment, its own reference (its first volume) unless a reference file was given.
+    /// realignment, its own reference (its first volume) unless a reference file was given. Volumes read from
+    /// files rent their voxels from <paramref name="voxels"/> (default <see cref="VoxelBufferPool.Shared"/>), and
+    /// the roi stage gives back every volume's voxels that came from that pool.
     /// </summary>
     internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format,
-        Func<Engine.Motion.VolumeRealignment?>? newRealignment = null)
+        Func<Engine.Motion.VolumeRealignment?>? newRealignment = null, VoxelBufferPool? voxels = null)
     {
         newRealignment ??= () => null;
         var extractor = new FeatureExtractor(atlas, settings, newRealignment());
         int series = int.MinValue;
         var model = package.Model.Clone();
         int targets = package.Targets.Count;
-        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format));
+        var pool = voxels ?? VoxelBufferPool.Shared;
+        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format, pool));
         return new PipelineStages(
             arrival =>
             {
@@ -307,7 +310,13 @@ internal sealed class SessionRunner
                 }
                 return volume;
             },
-            volume => extractor.RealignedRoi(volume),
+            volume =>
+            {
+                // The roi stage is the voxels' last user (the run's geometry check keeps only the grid and
+                // affine): the buffer goes back to the pool, which takes back only what it handed out.
+                try { return extractor.RealignedRoi(volume); }
+                finally { pool.Return(volume.Data); }
+            },
             roi => extractor.Clean(roi),
             clean => extractor.Features(clean),
             features =>
@@ -320,14 +329,18 @@ internal sealed class SessionRunner
             Censor: settings.Realign ? () => extractor.LastCensor : null);
     }
 
-    /// <summary>Reads one exported volume: NIfTI or DICOM as told, or by its name (<see cref="VolumeFormat"/>).</summary>
-    internal static Volume ReadFile(string path, string format)
+    /// <summary>
+    /// Reads one exported volume: NIfTI or DICOM as told, or by its name (<see cref="VolumeFormat"/>). With
+    /// <paramref name="voxels"/>, a NIfTI volume's voxels are rented from that pool (the file's bytes always
+    /// come from and go back to the shared byte pool).
+    /// </summary>
+    internal static Volume ReadFile(string path, string format, VoxelBufferPool? voxels = null)
     {
         if (VolumeFormat.Resolve(path, format) == VolumeFileFormat.Dicom) return DicomReader.ReadVolume(path);
         using var reader = NiftiReader.Open(path);
         // A 4D file among a run's 3D volumes is not one TR: never decode its first volume as if it were.
         if (reader.VolumeCount > 1) throw new InputDataException(path, $"a 4D file ({reader.VolumeCount} volumes) among 3D volumes");
-        return reader.ReadVolume(0);
+        return voxels is null ? reader.ReadVolume(0) : reader.ReadVolume(0, voxels);
     }
 
     /// <summary>Starts the dashboard; an address that cannot be bound is the user's error, named with the configured URLs.</summary>

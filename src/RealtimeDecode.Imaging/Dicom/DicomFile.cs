@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
@@ -84,10 +85,10 @@ public static class DicomFile
     /// </summary>
     public static DicomCompleteness CheckCompleteness(string path)
     {
-        byte[] bytes;
+        RentedBytes bytes;
         try
         {
-            bytes = ReadAllBytes(path, allowPartialGzip: true);
+            bytes = ReadRented(path, ArrayPool<byte>.Shared, allowPartialGzip: true);
         }
         catch (InputDataException e) when (e.InnerException is FileTooLargeException)
         {
@@ -98,7 +99,8 @@ public static class DicomFile
         {
             return DicomCompleteness.Incomplete;
         }
-        return ParseCore(bytes).Completeness;
+        // only the completeness leaves: the parsed dataset, which points into the rented bytes, is dropped
+        using (bytes) return ParseCore(bytes.Memory).Completeness;
     }
 
     /// <summary>True when <see cref="CheckCompleteness"/> says <see cref="DicomCompleteness.Complete"/>.</summary>
@@ -110,15 +112,27 @@ public static class DicomFile
 
     internal static byte[] ReadAllBytes(string path, bool allowPartialGzip = false)
     {
-        byte[] raw;
+        using var bytes = ReadRented(path, ArrayPool<byte>.Shared, allowPartialGzip);
+        return bytes.Memory.ToArray();
+    }
+
+    /// <summary>
+    /// The bytes of <paramref name="path"/> (decompressed when it is gzip), read into arrays rented from
+    /// <paramref name="pool"/>: no per-file growth of a MemoryStream and no final copy. Whatever is made from
+    /// <see cref="RentedBytes.Memory"/> (a parsed <see cref="DicomDataset"/> points into it) must not outlive the
+    /// <see cref="RentedBytes"/>, whose disposal gives the array back. Errors as <see cref="Read(string)"/>; every
+    /// rented array is given back on an error too.
+    /// </summary>
+    internal static RentedBytes ReadRented(string path, ArrayPool<byte> pool, bool allowPartialGzip = false)
+    {
+        RentedBytes raw;
         try
         {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
             if (fs.Length > MaxFileBytes)
                 throw TooLarge(path, $"is {fs.Length.ToString(CultureInfo.InvariantCulture)} bytes, more than the {MaxFileBytes.ToString(CultureInfo.InvariantCulture)}-byte limit for one DICOM file");
-            var ms = new MemoryStream();
-            fs.CopyTo(ms);
-            raw = ms.ToArray();
+            // A file still being written may grow while it is read: read to its end as it is then.
+            raw = RentedBytes.ReadToEnd(fs, pool, (int)Math.Max(fs.Length + 1, 1 << 12), path, "is more than the {0}-byte limit for one DICOM file");
         }
         catch (FileNotFoundException) { throw new InputDataException(path, "file not found"); }
         catch (DirectoryNotFoundException) { throw new InputDataException(path, "file not found"); }
@@ -126,25 +140,80 @@ public static class DicomFile
         {
             throw new InputDataException(path, $"cannot be read ({e.Message})");
         }
-        if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B) return raw;
-        try
+        var span = raw.Memory.Span;
+        if (span.Length < 2 || span[0] != 0x1F || span[1] != 0x8B) return raw;
+        using (raw)
         {
-            using var gz = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            var outMs = new MemoryStream();
-            var chunk = new byte[1 << 16];
-            int got;
-            while ((got = gz.Read(chunk)) > 0)
+            try
             {
-                if (outMs.Length + got > MaxFileBytes)
-                    throw TooLarge(path, $"decompresses to more than {MaxFileBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit for one DICOM file");
-                outMs.Write(chunk, 0, got);
+                using var gz = new GZipStream(new MemoryStream(raw.Array, 0, raw.Memory.Length, writable: false), CompressionMode.Decompress);
+                return RentedBytes.ReadToEnd(gz, pool, Math.Max(4 * raw.Memory.Length, 1 << 16), path, "decompresses to more than {0} bytes, the limit for one DICOM file");
             }
-            return outMs.ToArray();
+            catch (InvalidDataException e)
+            {
+                if (allowPartialGzip) throw new InputDataException(path, "gzip stream is incomplete");
+                throw new InputDataException(path, $"truncated or corrupt gzip stream ({e.Message})");
+            }
         }
-        catch (InvalidDataException e)
+    }
+
+    /// <summary>An array rented from a pool and the length of its content; disposing gives the array back (once).</summary>
+    internal sealed class RentedBytes : IDisposable
+    {
+        private readonly ArrayPool<byte> _pool;
+        private byte[]? _array;
+        private readonly int _length;
+
+        private RentedBytes(ArrayPool<byte> pool, byte[] array, int length)
         {
-            if (allowPartialGzip) throw new InputDataException(path, "gzip stream is incomplete");
-            throw new InputDataException(path, $"truncated or corrupt gzip stream ({e.Message})");
+            _pool = pool;
+            _array = array;
+            _length = length;
+        }
+
+        /// <summary>The rented array (longer than the content).</summary>
+        public byte[] Array => _array ?? throw new ObjectDisposedException(nameof(RentedBytes));
+
+        /// <summary>The content.</summary>
+        public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, _length);
+
+        /// <summary>
+        /// Reads <paramref name="source"/> to its end into arrays from <paramref name="pool"/>, starting with
+        /// <paramref name="initial"/> bytes and doubling; more than <see cref="MaxFileBytes"/> bytes is refused
+        /// with <paramref name="tooLarge"/> ({0} = the limit).
+        /// </summary>
+        public static RentedBytes ReadToEnd(Stream source, ArrayPool<byte> pool, int initial, string path, string tooLarge)
+        {
+            var a = pool.Rent((int)Math.Min(initial, MaxFileBytes + 1));
+            int length = 0;
+            try
+            {
+                int got;
+                while ((got = source.Read(a.AsSpan(length))) > 0)
+                {
+                    length += got;
+                    if (length > MaxFileBytes)
+                        throw TooLarge(path, string.Format(CultureInfo.InvariantCulture, tooLarge, MaxFileBytes));
+                    if (length == a.Length)
+                    {
+                        var next = pool.Rent((int)Math.Min(2L * a.Length, MaxFileBytes + 1));
+                        a.AsSpan(0, length).CopyTo(next);
+                        pool.Return(a);
+                        a = next;
+                    }
+                }
+                return new RentedBytes(pool, a, length);
+            }
+            catch
+            {
+                pool.Return(a);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _array, null) is { } a) _pool.Return(a);
         }
     }
 

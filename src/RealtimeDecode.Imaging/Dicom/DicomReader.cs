@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace RealtimeDecode.Imaging.Dicom;
@@ -21,7 +22,17 @@ public static class DicomReader
     /// point, a classic multi-frame file, or a single slice (a volume with nz = 1).
     /// </summary>
     public static Volume ReadVolume(string path, int index = 0, double onsetSeconds = 0) =>
-        ReadVolume(DicomFile.Read(path), path, index, onsetSeconds);
+        ReadVolume(path, ArrayPool<byte>.Shared, index, onsetSeconds);
+
+    /// <summary>
+    /// <see cref="ReadVolume(string, int, double)"/> with the file's bytes read into arrays rented from
+    /// <paramref name="bytes"/>, all given back before this returns: the volume's voxels are a copy.
+    /// </summary>
+    internal static Volume ReadVolume(string path, ArrayPool<byte> bytes, int index = 0, double onsetSeconds = 0)
+    {
+        using var file = DicomFile.ReadRented(path, bytes);
+        return ReadVolume(DicomFile.Parse(file.Memory, path), path, index, onsetSeconds);
+    }
 
     /// <summary>As <see cref="ReadVolume(string, int, double)"/> for a dataset already parsed (e.g. by <see cref="DicomFile.TryParse(ReadOnlyMemory{byte}, out DicomDataset?, out DicomCompleteness)"/>).</summary>
     public static Volume ReadVolume(DicomDataset dataset, string? path, int index = 0, double onsetSeconds = 0)

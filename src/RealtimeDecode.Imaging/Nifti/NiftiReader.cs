@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using RealtimeDecode.Imaging.Compression;
 
@@ -13,7 +14,11 @@ namespace RealtimeDecode.Imaging.Nifti;
 /// and checks the gzip trailer (CRC-32 and length), so a corrupt file is refused rather than read,
 /// and at most <see cref="MaxTrailingBytes"/> decompressed bytes may follow the last volume.
 /// Header limits (voxels and bytes per volume, bytes per file) are those of <see cref="NiftiHeader"/>.
-/// Not thread-safe; the raw-byte buffer is reused, the float array of each <see cref="Volume"/> is new.
+/// Not thread-safe. The raw-byte buffer (the stored bytes of one volume) comes from an
+/// <see cref="ArrayPool{T}"/> (<see cref="ArrayPool{T}.Shared"/> unless one is given to
+/// <see cref="Open(string, ArrayPool{byte})"/>), is reused from volume to volume and goes back to that pool
+/// on <see cref="Dispose"/>. The float array of each <see cref="Volume"/> is new, or rented from a
+/// <see cref="VoxelBufferPool"/> when one is passed to <see cref="ReadVolume(int, VoxelBufferPool)"/>.
 /// </summary>
 public sealed class NiftiReader : IDisposable
 {
@@ -26,6 +31,7 @@ public sealed class NiftiReader : IDisposable
     private readonly string _dataPath;
     private readonly bool _gzip;
     private readonly long _dataBase;
+    private readonly ArrayPool<byte> _bytes;
     private Stream? _raw;
     private Stream? _stream;
     private long _pos;
@@ -33,8 +39,9 @@ public sealed class NiftiReader : IDisposable
     private bool _disposed;
 
     private NiftiReader(string path, NiftiHeader header, string dataPath, Func<Stream> openData, bool gzip,
-        Stream? raw, Stream? stream, long pos, long dataBase)
+        Stream? raw, Stream? stream, long pos, long dataBase, ArrayPool<byte> bytes)
     {
+        _bytes = bytes;
         Path = path;
         Header = header;
         _dataPath = dataPath;
@@ -60,14 +67,22 @@ public sealed class NiftiReader : IDisposable
     /// file holds all the data the dims say.
     /// </summary>
     /// <exception cref="InputDataException">Missing file, truncated or malformed header, bad gzip, or too little data.</exception>
-    public static NiftiReader Open(string path)
+    public static NiftiReader Open(string path) => Open(path, ArrayPool<byte>.Shared);
+
+    /// <summary>
+    /// <see cref="Open(string)"/>, with the raw-byte buffer rented from <paramref name="bytes"/> and given back
+    /// to it on <see cref="Dispose"/>.
+    /// </summary>
+    /// <exception cref="InputDataException">Missing file, truncated or malformed header, bad gzip, or too little data.</exception>
+    public static NiftiReader Open(string path, ArrayPool<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(bytes);
         if (Directory.Exists(path))
             throw new InputDataException(path, "is a folder, not a NIfTI file");
         if (!File.Exists(path))
             throw new InputDataException(path, "file not found");
-        return OpenCore(path, () => OpenFile(path), path, null);
+        return OpenCore(path, () => OpenFile(path), path, null, bytes);
     }
 
     /// <summary>
@@ -78,7 +93,7 @@ public sealed class NiftiReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(fileBytes);
         ArgumentNullException.ThrowIfNull(name);
-        return OpenCore(name, () => new MemoryStream(fileBytes, writable: false), name, fileBytes.LongLength);
+        return OpenCore(name, () => new MemoryStream(fileBytes, writable: false), name, fileBytes.LongLength, ArrayPool<byte>.Shared);
     }
 
     /// <summary>Reads and parses only the header of <paramref name="path"/>.</summary>
@@ -116,6 +131,20 @@ public sealed class NiftiReader : IDisposable
         return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
     }
 
+    /// <summary>
+    /// <see cref="ReadVolume(int)"/> into an array rented from <paramref name="voxels"/>: the receiver of the
+    /// volume gives <see cref="Volume.Data"/> back to that pool when it is done with it (an array that is
+    /// not given back is collected as usual). The values are the same.
+    /// </summary>
+    public Volume ReadVolume(int index, VoxelBufferPool voxels)
+    {
+        ArgumentNullException.ThrowIfNull(voxels);
+        var raw = ReadRaw(index);
+        var data = voxels.Rent(checked((int)Header.VoxelsPerVolume));
+        Convert(raw, data);
+        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
+    }
+
     /// <summary>Reads volume <paramref name="index"/> into <paramref name="destination"/> (nx·ny·nz floats).</summary>
     public void ReadVolume(int index, Span<float> destination)
     {
@@ -145,7 +174,7 @@ public sealed class NiftiReader : IDisposable
             if (_gzip) ReadGzip(start, n, index);
             else
             {
-                if (_buffer is null || _buffer.Length < n) _buffer = new byte[Math.Max(n, 1 << 14)];
+                if (_buffer is null || _buffer.Length < n) Regrow(Math.Max(n, 1 << 14), 0);
                 ReadPlain(start, _buffer.AsSpan(0, n), index);
             }
         }
@@ -180,7 +209,7 @@ public sealed class NiftiReader : IDisposable
     {
         if (_stream is null || start < _pos) Reopen();
         var s = (CheckedGzipStream)_stream!;
-        _buffer ??= new byte[Math.Clamp(n, 1 << 14, GrowFrom)];
+        if (_buffer is null) Regrow(Math.Clamp(n, 1 << 14, GrowFrom), 0);
         try
         {
             var skip = _buffer.AsSpan();
@@ -194,8 +223,8 @@ public sealed class NiftiReader : IDisposable
             int total = 0;
             while (total < n)
             {
-                if (total == _buffer.Length) Array.Resize(ref _buffer, (int)Math.Min(n, 2L * _buffer.Length));
-                int got = s.Read(_buffer.AsSpan(total, Math.Min(n, _buffer.Length) - total));
+                if (total == _buffer!.Length) Regrow((int)Math.Min(n, 2L * _buffer.Length), total);
+                int got = s.Read(_buffer!.AsSpan(total, Math.Min(n, _buffer.Length) - total));
                 if (got == 0) break;
                 total += got;
                 _pos += got;
@@ -208,6 +237,19 @@ public sealed class NiftiReader : IDisposable
             // the stream ended before the data the header declares: the file was cut
             throw Truncated(index, _pos);
         }
+    }
+
+    /// <summary>Replaces the raw-byte buffer by one of at least <paramref name="length"/> bytes from the pool, keeping its first <paramref name="keep"/> bytes.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_buffer))]
+    private void Regrow(int length, int keep)
+    {
+        var next = _bytes.Rent(length);
+        if (_buffer is not null)
+        {
+            _buffer.AsSpan(0, keep).CopyTo(next);
+            _bytes.Return(_buffer);
+        }
+        _buffer = next;
     }
 
     /// <summary>First size (bytes) of the buffer a compressed volume is read into; it doubles as data arrive.</summary>
@@ -258,6 +300,11 @@ public sealed class NiftiReader : IDisposable
         if (_disposed) return;
         _disposed = true;
         Close();
+        if (_buffer is not null)
+        {
+            _bytes.Return(_buffer);
+            _buffer = null;
+        }
     }
 
     private static FileStream OpenFile(string path) =>
@@ -271,7 +318,7 @@ public sealed class NiftiReader : IDisposable
         return n == 2 && sig[0] == 0x1F && sig[1] == 0x8B;
     }
 
-    private static NiftiReader OpenCore(string path, Func<Stream> openRaw, string name, long? knownLength)
+    private static NiftiReader OpenCore(string path, Func<Stream> openRaw, string name, long? knownLength, ArrayPool<byte> bytes)
     {
         Stream raw = openRaw();
         Stream? stream = null;
@@ -293,7 +340,7 @@ public sealed class NiftiReader : IDisposable
                 {
                     stream.Dispose();
                     if (!ReferenceEquals(stream, raw)) raw.Dispose();
-                    return OpenPairData(path, header);
+                    return OpenPairData(path, header, bytes);
                 }
                 throw new InputDataException(path,
                     $"magic \"{header.Magic}\" says the voxels are in a separate .img file; open the .hdr file of the pair");
@@ -304,9 +351,9 @@ public sealed class NiftiReader : IDisposable
                 long length = knownLength ?? raw.Length;
                 CheckLength(path, header, length);
                 stream = raw;
-                return new NiftiReader(path, header, path, openRaw, false, raw, raw, 0, header.DataOffset);
+                return new NiftiReader(path, header, path, openRaw, false, raw, raw, 0, header.DataOffset, bytes);
             }
-            return new NiftiReader(path, header, path, openRaw, true, raw, stream, pos, header.DataOffset);
+            return new NiftiReader(path, header, path, openRaw, true, raw, stream, pos, header.DataOffset, bytes);
         }
         catch (InvalidDataException ex)
         {
@@ -320,7 +367,7 @@ public sealed class NiftiReader : IDisposable
         }
     }
 
-    private static NiftiReader OpenPairData(string hdrPath, NiftiHeader header)
+    private static NiftiReader OpenPairData(string hdrPath, NiftiHeader header, ArrayPool<byte> bytes)
     {
         string stem = hdrPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? hdrPath[..^7] : hdrPath[..^4];
         string? img = new[] { stem + ".img", stem + ".img.gz" }.FirstOrDefault(File.Exists);
@@ -334,10 +381,10 @@ public sealed class NiftiReader : IDisposable
         {
             try { CheckLength(img, header, raw.Length); }
             catch { raw.Dispose(); throw; }
-            return new NiftiReader(hdrPath, header, img, () => OpenFile(img), false, raw, raw, 0, header.VoxOffset);
+            return new NiftiReader(hdrPath, header, img, () => OpenFile(img), false, raw, raw, 0, header.VoxOffset, bytes);
         }
         raw.Dispose();
-        return new NiftiReader(hdrPath, header, img, () => OpenFile(img), true, null, null, 0, header.VoxOffset);
+        return new NiftiReader(hdrPath, header, img, () => OpenFile(img), true, null, null, 0, header.VoxOffset, bytes);
     }
 
     private static void CheckLength(string path, NiftiHeader header, long length)

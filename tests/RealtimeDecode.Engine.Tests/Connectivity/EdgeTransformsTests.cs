@@ -56,7 +56,7 @@ public class EdgeTransformsTests
     [Fact]
     public void FisherZ_ClipsAtOneMinusClipAndPropagatesNaN()
     {
-        double[] r = [1.0, -1.0, 0.9999999999, 5, double.NaN, 0.5, 0.25, -0.75, 0.1];
+        double[] r = [1.0, -1.0, 0.9999999999, 5, double.NaN, 0.5, 0.25, -0.75, 0.1, 0.999999, -0.999999, 0.0];
         var z = new double[r.Length];
         EdgeTransforms.FisherZ(r, z, 1e-7);
         double hi = Math.Atanh(1 - 1e-7);
@@ -66,6 +66,14 @@ public class EdgeTransformsTests
         Assert.Equal(hi, z[3], 1e-12 * hi);
         Assert.True(double.IsNaN(z[4]));
         for (int i = 5; i < r.Length; i++) Assert.Equal(Math.Atanh(r[i]), z[i], 1e-12 * Math.Abs(z[i]));
+        // the same values one by one: every one then goes through the scalar tail, which must agree too
+        for (int i = 0; i < r.Length; i++)
+        {
+            var one = new double[1];
+            EdgeTransforms.FisherZ(r.AsSpan(i, 1), one, 1e-7);
+            if (double.IsNaN(z[i])) Assert.True(double.IsNaN(one[0]));
+            else Assert.Equal(z[i], one[0], 1e-12 * Math.Abs(z[i]));
+        }
     }
 
     [Fact]
