@@ -28,6 +28,14 @@ public static partial class ExportFileNames
     [GeneratedRegex(@"(?:^|_)run-(\d+)(?:_|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BidsRun();
 
+    /// <summary>The number of a BIDS <c>run-NN</c> entity in <paramref name="name"/> (a file or run name), or null when it has none.</summary>
+    public static int? BidsRunNumber(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var r = BidsRun().Match(VolumeFormat.StripNiftiExtension(Path.GetFileName(name)));
+        return r.Success && int.TryParse(r.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
+    }
+
     /// <summary>The key of <paramref name="path"/>, or null when the name is not a volume name.</summary>
     public static VolumeKey? Parse(string path)
     {

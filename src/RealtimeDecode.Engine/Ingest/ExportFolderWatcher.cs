@@ -63,7 +63,8 @@ public sealed class ExportFolderWatcher
     /// <summary>The runs, one per series, in the order their first file was taken. Cold: each subscription watches anew.</summary>
     public IObservable<ExportRun> Runs => RunsUntil(CancellationToken.None);
 
-    /// <summary>All arrivals of all runs, run after run (use <see cref="Runs"/> to restart the stages per run).</summary>
+    /// <summary>All arrivals of all runs, run after run, each carrying its series: what
+    /// <see cref="RealtimePipeline.Process"/> takes (it starts fresh stages at each new series).</summary>
     public IObservable<VolumeArrival> Arrivals => ArrivalsUntil(CancellationToken.None);
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class RunReplayer
         _fileName = fileName ?? (_ => null);
     }
 
+    /// <summary>The run's series number, carried by every arrival (<see cref="VolumeArrival.Series"/>); default 0.</summary>
+    public int Series { get; init; }
+
     /// <summary>Number of volumes in the run.</summary>
     public int Count => _volumes.Count;
 
@@ -54,7 +57,7 @@ public sealed class RunReplayer
             ? Observable.Generate(0, i => i < _volumes.Count, i => i + 1, i => i, _scheduler)
             : PacedIndices(_scheduler.Now, _speed.Interval(_repetitionTime));
         // Select runs at emission time, so the detection timestamp is the paced moment.
-        return indices.Select(i => new VolumeArrival(i, _fileName(i), _time.GetTimestamp(), VolumeStatus.Ok, _volumes[i]));
+        return indices.Select(i => new VolumeArrival(i, _fileName(i), _time.GetTimestamp(), VolumeStatus.Ok, _volumes[i], Series));
     });
 
     private IObservable<int> PacedIndices(DateTimeOffset start, TimeSpan interval) =>

@@ -4,13 +4,17 @@ using Serilog;
 namespace RealtimeDecode.Engine.Pipeline;
 
 /// <summary>
-/// Per-subscription state of the pipeline: the stages of one run and the next expected index.
-/// Turns one arrival into its frames (usually one; gap slots and extra-file reports are frames too).
-/// Not thread-safe: the pipeline calls it from its one scheduler.
+/// Per-subscription state of the pipeline: the stages of the run being processed and its next expected index.
+/// Turns one arrival into its frames (usually one; gap slots and extra-file reports are frames too), each
+/// stamped with the arrival's series. The run boundary is the series: the first arrival of a new series
+/// (one that takes a TR slot) gets fresh stages from the factory, so no window, detrend or realignment
+/// reference spans two runs, and counts its volumes from 0 again. Not thread-safe: the pipeline calls it
+/// from its one scheduler.
 /// </summary>
 internal sealed class FrameProcessor
 {
-    private readonly PipelineStages _stages;
+    private readonly Func<PipelineStages> _newStages;
+    private PipelineStages? _stages;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -19,9 +23,9 @@ internal sealed class FrameProcessor
     private int _next;
     private int? _series;
 
-    public FrameProcessor(PipelineStages stages, PipelineOptions options, TimeProvider time, ILogger log)
+    public FrameProcessor(Func<PipelineStages> newStages, PipelineOptions options, TimeProvider time, ILogger log)
     {
-        _stages = stages;
+        _newStages = newStages;
         _options = options;
         _time = time;
         _log = log;
@@ -43,13 +47,16 @@ internal sealed class FrameProcessor
             }, warn: arrival.Status != VolumeStatus.Stray)); // the watcher already said why, in one line
             return frames;
         }
-        if (_series != arrival.Series)
+        if (_stages is null || _series != arrival.Series)
         {
-            // A new series is a new run: its volumes count from 0 again (the stages reset their kernels).
+            // A new series is a new run: fresh stages, and its volumes count from 0 again.
+            if (_stages is not null) _log.Information("Series {Series} starts a new run after series {Previous}", arrival.Series, _series);
             _series = arrival.Series;
+            _stages = _newStages();
             _next = 0;
             _geometry.Reset();
         }
+        var stages = _stages;
 
         if (arrival.Index < _next)
         {
@@ -63,7 +70,7 @@ internal sealed class FrameProcessor
         {
             for (int i = _next; i < arrival.Index; i++)
             {
-                _stages.Skip?.Invoke(i);
+                stages.Skip?.Invoke(i);
                 frames.Add(Skipped(arrival with { Index = i, Path = null, Status = VolumeStatus.Missing }, VolumeStatus.Missing,
                     "not received before a later volume"));
             }
@@ -72,7 +79,7 @@ internal sealed class FrameProcessor
 
         if (arrival.Status != VolumeStatus.Ok)
         {
-            _stages.Skip?.Invoke(arrival.Index);
+            stages.Skip?.Invoke(arrival.Index);
             frames.Add(Skipped(arrival, arrival.Status, arrival.Status switch
             {
                 VolumeStatus.Missing => "not received in time",
@@ -84,25 +91,25 @@ internal sealed class FrameProcessor
 
         try
         {
-            var volume = _stages.Read(arrival);
+            var volume = stages.Read(arrival);
             long read = _time.GetTimestamp();
             if (_geometry.Check(volume) is { } rejected)
             {
                 // Never averaged in: a changed grid or position would put other anatomy under the atlas.
-                _stages.Skip?.Invoke(arrival.Index);
+                stages.Skip?.Invoke(arrival.Index);
                 frames.Add(Skipped(arrival, rejected.Status, rejected.Reason));
                 return frames;
             }
-            var roi = _stages.Clean(_stages.Roi(volume));
+            var roi = stages.Clean(stages.Roi(volume));
             _geometry.Accept(volume);
-            var motion = _stages.Motion?.Invoke();
-            var censor = _stages.Censor?.Invoke();
+            var motion = stages.Motion?.Invoke();
+            var censor = stages.Censor?.Invoke();
             if (motion is { IsValid: false })
                 _log.Warning("Volume {Index}: realignment {RealignStatus}; the volume is left out of the window", arrival.Index, Motion.RealignStatusNames.Name(motion.Status));
             else if (censor is { HighMotion: true })
                 _log.Warning("Volume {Index}: high motion, framewise displacement {Fd:0.00} mm", arrival.Index, motion?.FramewiseDisplacement);
-            var edges = _stages.Connectivity(roi);
-            var estimates = edges is null ? null : _stages.Decode(edges);
+            var edges = stages.Connectivity(roi);
+            var estimates = edges is null ? null : stages.Decode(edges);
             bool notFinite = estimates is not null && !estimates.All(double.IsFinite);
             if (notFinite)
             {
@@ -111,14 +118,14 @@ internal sealed class FrameProcessor
             }
 
             long decoded = _time.GetTimestamp();
-            long published = _time.GetTimestamp();
-            var timing = new FrameTiming(arrival.DetectedTimestamp, read, decoded, published, _frequency);
+            var timing = new FrameTiming(arrival.DetectedTimestamp, read, decoded, _frequency);
             double onset = Onset(arrival.Index);
             var frame = new EstimateFrame(arrival.Index, onset, arrival.Path, timing,
                 new RoiFrame(arrival.Index, onset, roi, timing),
                 edges is null ? null : new ConnectivityFrame(arrival.Index, onset, edges, timing),
                 estimates)
             {
+                Series = arrival.Series,
                 NotFinite = notFinite,
                 Motion = motion,
                 // only an estimate is censored or withheld; a warm-up or failed volume has none, but its
@@ -128,13 +135,13 @@ internal sealed class FrameProcessor
                 Withheld = estimates is not null && censor is { Withheld: true },
             };
             if (_log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
-                _log.Debug("Volume {Index} {State} in {LatencyMs} ms", arrival.Index, frame.State, timing.LatencyMs);
+                _log.Debug("Volume {Index} {State} in {DecodedMs} ms", arrival.Index, frame.State, timing.MillisecondsSince(arrival.DetectedTimestamp, decoded));
             frames.Add(frame);
         }
         catch (Exception e) when (e is InputDataException or IOException)
         {
             // Bad data never stops a session: the slot becomes a skipped frame and the run goes on.
-            _stages.Skip?.Invoke(arrival.Index);
+            stages.Skip?.Invoke(arrival.Index);
             frames.Add(Skipped(arrival, VolumeStatus.Corrupt, e.Message));
         }
         return frames;
@@ -142,9 +149,11 @@ internal sealed class FrameProcessor
 
     private SkippedFrame Skipped(VolumeArrival arrival, VolumeStatus status, string reason, bool warn = true)
     {
-        var timing = new FrameTiming(arrival.DetectedTimestamp, null, null, _time.GetTimestamp(), _frequency);
+        var timing = new FrameTiming(arrival.DetectedTimestamp, null, null, _frequency);
         _log.Write(warn ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Debug,"Volume {Index} {Status} ({File}): {Reason}", arrival.Index, status.ToFileValue(), arrival.FileLabel, reason);
-        return new SkippedFrame(arrival.Index, Onset(arrival.Index), status, arrival.Path, reason, timing);
+        // an extra file is reported in the run being processed, whatever series its name or header says
+        int series = status.OccupiesSlot() ? arrival.Series : _series ?? arrival.Series;
+        return new SkippedFrame(arrival.Index, Onset(arrival.Index), status, arrival.Path, reason, timing) { Series = series };
     }
 
     private double Onset(int index) => index * _options.RepetitionTime.TotalSeconds;

@@ -4,7 +4,8 @@ using Serilog.Events;
 namespace RealtimeDecode.Engine.Pipeline;
 
 /// <summary>
-/// The "log" output: one structured event per frame (estimates at Information, warm-up at Debug,
+/// The "log" output (not a transport: it hands nothing off, so its times are to decoding, not publication):
+/// one structured event per frame (estimates at Information, warm-up at Debug,
 /// skipped volumes are already logged by the pipeline at Warning and are logged here at Debug only).
 /// </summary>
 public sealed class LogSink : IFrameSink
@@ -40,14 +41,14 @@ public sealed class LogSink : IFrameSink
                 {
                     var named = new Dictionary<string, double>(values.Length);
                     for (int i = 0; i < values.Length; i++) named[i < _targets.Count ? _targets[i] : $"target{i}"] = values[i];
-                    _log.Debug("Volume {Index} estimates {@Estimates}; read {ReadMs:0.00} ms, decoded {DecodedMs:0.00} ms, published {LatencyMs:0.00} ms after detection",
-                        e.Volume, named, Since(e.Timing, e.Timing.ReadTimestamp), Since(e.Timing, e.Timing.DecodedTimestamp), e.Timing.LatencyMs);
+                    _log.Debug("Volume {Index} estimates {@Estimates}; read {ReadMs:0.00} ms, decoded {DecodedMs:0.00} ms after detection",
+                        e.Volume, named, Since(e.Timing, e.Timing.ReadTimestamp), Since(e.Timing, e.Timing.DecodedTimestamp));
                 }
                 if (_decoded % ProgressEvery == 0)
-                    _log.Information("Volume {Index}: {Decoded} volumes decoded, latency {LatencyMs:0.0} ms", e.Volume, _decoded, e.Timing.LatencyMs);
+                    _log.Information("Volume {Index}: {Decoded} volumes decoded, {DecodedMs:0.0} ms after detection", e.Volume, _decoded, Since(e.Timing, e.Timing.DecodedTimestamp));
                 break;
             case EstimateFrame { IsWarmingUp: true } w:
-                _log.Debug("Volume {Index} warming up in {LatencyMs:0.0} ms", w.Volume, w.Timing.LatencyMs);
+                _log.Debug("Volume {Index} warming up in {DecodedMs:0.0} ms", w.Volume, Since(w.Timing, w.Timing.DecodedTimestamp));
                 break;
             case SkippedFrame s:
                 _log.Debug("Volume {Index} skipped: {Status} ({Reason})", s.Volume, s.Status.ToFileValue(), s.Reason);

@@ -11,4 +11,14 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <param name="Status">What became of the volume.</param>
 /// <param name="File">The file it came from, or null.</param>
 /// <param name="Timing">Monotonic timestamps of the milestones.</param>
-public abstract record PipelineFrame(int Volume, double OnsetSeconds, VolumeStatus Status, string? File, FrameTiming Timing);
+public abstract record PipelineFrame(int Volume, double OnsetSeconds, VolumeStatus Status, string? File, FrameTiming Timing)
+{
+    /// <summary>
+    /// The scanner series (run) the frame belongs to, as the source said once at ingest (the watcher: the
+    /// series of the file's key; a replay: its run number; 0 when unknown). Frames of one series are
+    /// consecutive; a new number is a run boundary: its volumes count from 0 again and its stages start fresh.
+    /// A report of an extra file (late, duplicate, stray) carries the series being processed. Sinks that
+    /// record or display per run take the boundary from here, never from file names.
+    /// </summary>
+    public int Series { get; init; }
+}

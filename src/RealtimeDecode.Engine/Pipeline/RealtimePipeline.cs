@@ -9,8 +9,8 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <summary>
 /// The real-time path: arrivals → read → roi → clean → dfc → decode → frames, on ONE scheduler so
 /// volumes are processed one at a time, in arrival order, and never dropped (the scheduler queues
-/// them while a volume is in progress). <see cref="Process"/> is cold: each subscription asks the
-/// stages factory for fresh stages (state per subscription), so one pipeline object can process
+/// them while a volume is in progress). <see cref="Process"/> is cold: each subscription, and within it each
+/// new series (run), asks the stages factory for fresh stages, so one pipeline object can process
 /// several runs one after another. Frames are published in order; hand them to a
 /// <see cref="SinkFanout"/> so a slow or failing output never holds the pipeline.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class RealtimePipeline
 
     /// <summary>Creates the pipeline.</summary>
     /// <param name="options">TR and gap policy.</param>
-    /// <param name="stagesFactory">Called once per subscription to build that run's stages (kernels with fresh state).</param>
+    /// <param name="stagesFactory">Called at the first volume of each run (series) to build that run's stages (kernels with fresh state).</param>
     /// <param name="scheduler">The one scheduler all stages run on: <see cref="CreateLiveScheduler"/> live, a
     /// <see cref="HistoricalScheduler"/> in tests.</param>
     /// <param name="time">Monotonic clock of the frame timing (same clock as the arrivals' detection timestamps).</param>
@@ -46,8 +46,11 @@ public sealed class RealtimePipeline
         new(start => new Thread(start) { Name = "realtime-decode pipeline", IsBackground = true });
 
     /// <summary>
-    /// Frames for the arrivals of one run, in order (one per arrival, plus Missing frames for index
-    /// gaps when <see cref="PipelineOptions.FillGaps"/>). Bad data (an <see cref="Imaging.InputDataException"/>
+    /// Frames for the arrivals of a session, in order (one per arrival, plus Missing frames for index
+    /// gaps when <see cref="PipelineOptions.FillGaps"/>), each carrying its arrival's
+    /// <see cref="PipelineFrame.Series"/>. Runs follow one another in the arrivals (e.g.
+    /// <see cref="ExportFolderWatcher.ArrivalsUntil"/>, series after series): the first arrival of a new series
+    /// gets stages fresh from the factory and its indices count from 0, so live and replay take this one path. Bad data (an <see cref="Imaging.InputDataException"/>
     /// or <see cref="IOException"/> from a stage) becomes a Corrupt <see cref="SkippedFrame"/>; any other
     /// exception is a bug and ends the sequence with OnError.
     /// </summary>
@@ -56,23 +59,8 @@ public sealed class RealtimePipeline
         ArgumentNullException.ThrowIfNull(arrivals);
         return Observable.Defer(() =>
         {
-            var processor = new FrameProcessor(_stagesFactory(), _options, _time, _log);
+            var processor = new FrameProcessor(_stagesFactory, _options, _time, _log);
             return arrivals.ObserveOn(_scheduler).SelectMany(processor.Process);
         });
-    }
-
-    /// <summary>
-    /// Frames of several runs one after another (e.g. <see cref="ExportFolderWatcher.Runs"/>): each run is
-    /// processed by its own subscription of <see cref="Process"/>, so the stages start fresh at every run
-    /// boundary (the window refills, warm-up starts again). Volume indices restart at each run.
-    /// </summary>
-    public IObservable<PipelineFrame> ProcessRuns(IObservable<ExportRun> runs)
-    {
-        ArgumentNullException.ThrowIfNull(runs);
-        return runs.Select(run =>
-        {
-            _log.Information("Processing the run of series {Series}", run.Series);
-            return Process(run.Volumes);
-        }).Concat();
     }
 }

@@ -6,7 +6,9 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <summary>
 /// End-of-session figures computed from the published frames: slots (one per volume index: ok,
 /// missing, corrupt), counts per status (late and duplicate count extra files), warm-up volumes,
-/// estimates, and the detection-to-publication latency of the estimate frames.
+/// estimates, and the detection-to-publication latency of the estimate frames (published = the first hand-off to a
+/// transport, <see cref="FrameTiming.PublishedTimestamp"/>; an estimate no sink handed off has no latency, so compute
+/// the summary once every sink is done, e.g. after <see cref="SinkFanout.Completion"/>).
 /// Percentiles interpolate linearly between order statistics (numpy's default): p = (n−1)·q.
 /// Latencies are NaN when there is no estimate.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed record SessionSummary(
     {
         ArgumentNullException.ThrowIfNull(frames);
         var counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
-        int warm = 0;
+        int warm = 0, estimates = 0;
         var latencies = new List<double>();
         foreach (var f in frames)
         {
@@ -31,12 +33,16 @@ public sealed record SessionSummary(
             if (f is EstimateFrame e)
             {
                 if (e.IsWarmingUp) warm++;
-                else if (!e.NotFinite && !e.MotionFailed) latencies.Add(e.Timing.LatencyMs);
+                else if (!e.NotFinite && !e.MotionFailed)
+                {
+                    estimates++;
+                    if (e.Timing.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
+                }
             }
         }
         int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];
         latencies.Sort();
-        return new SessionSummary(volumes, counts, warm, latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+        return new SessionSummary(volumes, counts, warm, estimates, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
     }
 
     /// <summary>Linear-interpolation percentile of sorted values (numpy default); NaN when empty.</summary>

@@ -12,6 +12,9 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// and KEEPS receiving frames; a dashboard that lost its connection for a moment recovers by itself,
 /// and a sink that always fails only costs one log line per TR. It never affects the other sinks or
 /// the pipeline. A failure in <see cref="IFrameSink.OnCompletedAsync"/> is logged and counted too.</para>
+/// <para>Hand-offs: a sink that hands a frame to its transport marks it (<see cref="FrameTiming.MarkHandedOff"/>);
+/// after the sink's <see cref="IFrameSink.OnFrameAsync"/> returns, the fan-out reports that sink's mark, if any, to the
+/// hand-off callback (e.g. <see cref="Recording.HandOffTable.Record"/>), from the sink's own consumer task.</para>
 /// <para>Buffering: see <see cref="SinkRegistration"/> (bounded = drop oldest and count; unbounded = never drop).</para>
 /// <para>Recycling: when every registration has <see cref="SinkRegistration.ReleasesArrays"/>, each
 /// frame's edge array goes back to <see cref="FrameBufferPool.Shared"/> once every sink has handled it,
@@ -27,13 +30,16 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
     private int _completed;
 
     /// <summary>Starts one consumer task per sink.</summary>
-    public SinkFanout(IEnumerable<SinkRegistration> sinks, ILogger? log = null)
+    /// <param name="sinks">The sinks and their buffers.</param>
+    /// <param name="log">Where sink failures and drops are logged.</param>
+    /// <param name="onHandOff">Called with each sink's hand-off of a frame, after the sink handled it; thread-safe (several sinks call it).</param>
+    public SinkFanout(IEnumerable<SinkRegistration> sinks, ILogger? log = null, Action<PipelineFrame, SinkHandOff>? onHandOff = null)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         _log = (log ?? Logger.None).ForContext<SinkFanout>();
         var registrations = sinks.ToArray();
         _recycle = registrations.Length > 0 && registrations.All(s => s.ReleasesArrays);
-        _runners = registrations.Select(s => new Runner(s, _log, _cancel.Token)).ToArray();
+        _runners = registrations.Select(s => new Runner(s, _log, onHandOff, _cancel.Token)).ToArray();
         Completion = Task.WhenAll(_runners.Select(r => r.Completion));
     }
 
@@ -98,14 +104,16 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
         private readonly IFrameSink _sink;
         private readonly Channel<Item> _channel;
         private readonly ILogger _log;
+        private readonly Action<PipelineFrame, SinkHandOff>? _onHandOff;
         private readonly CancellationToken _cancel;
         private Exception? _error;
         private long _delivered, _dropped, _failures;
 
-        public Runner(SinkRegistration registration, ILogger log, CancellationToken cancel)
+        public Runner(SinkRegistration registration, ILogger log, Action<PipelineFrame, SinkHandOff>? onHandOff, CancellationToken cancel)
         {
             _sink = registration.Sink;
             _log = log;
+            _onHandOff = onHandOff;
             _cancel = cancel;
             _channel = registration.Capacity is int capacity
                 ? Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity)
@@ -154,6 +162,8 @@ public sealed class SinkFanout : IObserver<PipelineFrame>, IDisposable
                     {
                         await _sink.OnFrameAsync(frame, _cancel).ConfigureAwait(false);
                         Interlocked.Increment(ref _delivered);
+                        if (_onHandOff is not null && frame.Timing.HandOffOf(_sink.Name) is long handedOff)
+                            _onHandOff(frame, new SinkHandOff(_sink.Name, handedOff));
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !_cancel.IsCancellationRequested)
                     {

@@ -12,8 +12,13 @@ public sealed class SummarySink : IFrameSink
     /// <inheritdoc />
     public string Name => "summary";
 
-    /// <summary>Completes with the summary once the pipeline has completed.</summary>
+    /// <summary>Completes with the summary once the pipeline has completed. Other sinks may still be handing the last
+    /// frames off then; <see cref="Compute"/> after the fan-out's completion has every latency.</summary>
     public Task<SessionSummary> Summary => _summary.Task;
+
+    /// <summary>The summary of the frames received so far, computed now: call it after every sink is done
+    /// (<see cref="SinkFanout.Completion"/>), so each estimate's publication (its first hand-off) is known.</summary>
+    public SessionSummary Compute() => SessionSummary.Compute(_frames);
 
     /// <inheritdoc />
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)

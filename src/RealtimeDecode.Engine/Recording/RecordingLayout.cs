@@ -7,8 +7,14 @@ namespace RealtimeDecode.Engine.Recording;
 public static class RecordingLayout
 {
     /// <summary><c>volume</c>, <c>onset_s</c>, one column per target, then <c>detected_ms</c>, <c>read_ms</c>,
-    /// <c>decoded_ms</c>, <c>published_ms</c> (ms since session start, monotonic clock) and <c>latency_ms</c>.</summary>
+    /// <c>decoded_ms</c>, <c>published_ms</c> (ms since session start, monotonic clock; published = the first hand-off
+    /// to a transport, <see cref="Pipeline.FrameTiming.PublishedTimestamp"/>) and <c>latency_ms</c> (published − detected).</summary>
     public const string EstimatesFile = "estimates.tsv";
+
+    /// <summary>In the session's folder: one row per estimate and sink that handed it to its transport, as it does
+    /// (<see cref="HandOffTable"/>): <c>volume</c>, <c>series</c>, <c>sink</c>, <c>handoff_ms</c> (ms since session start,
+    /// monotonic clock), <c>latency_ms</c> (hand-off − detected).</summary>
+    public const string HandOffsFile = "handoffs.tsv";
 
     /// <summary><c>volume</c>, <c>status</c> (ok, missing, corrupt, grid-changed, affine-changed, skipped-existing,
     /// late, duplicate, stray: see <see cref="Pipeline.VolumeStatus"/>), <c>file</c>.</summary>
@@ -34,9 +40,9 @@ public static class RecordingLayout
     /// <summary>The session log (written by the host's logger).</summary>
     public const string LogFile = "session.log";
 
-    /// <summary>Timing columns of <see cref="EstimatesFile"/>, in order, after the targets.</summary>
     /// <summary>Column of <c>estimates.tsv</c> (with realignment) that is 1 for an estimate whose window holds a high-motion volume.</summary>
     public const string CensoredColumn = "censored";
 
+    /// <summary>Timing columns of <see cref="EstimatesFile"/>, in order, after the targets.</summary>
     public static readonly IReadOnlyList<string> TimingColumns = ["detected_ms", "read_ms", "decoded_ms", "published_ms", "latency_ms"];
 }

@@ -138,6 +138,8 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         lock (_gate)
         {
             if (_closed) throw new ObjectDisposedException(nameof(RecordingSink));
+            // The rows' write is this sink's hand-off; taken first, so the row's published_ms is final (the first hand-off).
+            frame.Timing.MarkHandedOff(Name, _time);
             _counts[frame.Status]++;
             if (frame is EstimateFrame { Estimates: { } values } e) WriteEstimate(e, values);
             else if (frame is EstimateFrame { IsWarmingUp: true }) _warmUp.Add(frame.Volume);
@@ -196,7 +198,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _row[k++] = t.MillisecondsSince(_origin, t.DetectedTimestamp);
         _row[k++] = t.ReadTimestamp is long r ? t.MillisecondsSince(_origin, r) : double.NaN;
         _row[k++] = t.DecodedTimestamp is long d ? t.MillisecondsSince(_origin, d) : double.NaN;
-        _row[k++] = t.MillisecondsSince(_origin, t.PublishedTimestamp);
+        _row[k++] = t.MillisecondsSince(_origin, t.PublishedTimestamp!.Value);
         _row[k] = t.LatencyMs;
         _estimates.WriteRow(frame.Volume, _row);
         if (Append(_estimatesFile)) _estimateRows++;
@@ -303,6 +305,8 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["origin"] = "session start",
                 ["unit"] = "ms",
                 ["latency"] = "published_ms - detected_ms",
+                ["published"] = "the first hand-off of the frame to a transport: dashboard send, LSL push or recording write",
+                ["handoffs"] = RecordingLayout.HandOffsFile,
             },
             ["warmup_volumes"] = new JsonObject
             {

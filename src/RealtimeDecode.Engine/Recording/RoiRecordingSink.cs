@@ -30,8 +30,8 @@ public sealed class RoiRecordingSink : IFrameSink, IDisposable
     private readonly string _header;
     private readonly List<(string File, string Problem)> _failures = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly RunBoundary _runs = new();
     private RecordingFile? _file;
-    private int? _series;
 
     /// <summary>Creates the first series' roi.tsv (header) and roi.json in <paramref name="root"/>.</summary>
     /// <param name="root">The session's recording folder (created if absent).</param>
@@ -79,17 +79,16 @@ public sealed class RoiRecordingSink : IFrameSink, IDisposable
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        int? series = SeriesRecordingSink.SeriesOf(frame);
-        if (series is int s && _series is int current && s != current)
+        if (_runs.Starts(frame))
         {
             Close();
-            try { Open(SeriesRecordingSink.FolderOf(_root, s)); }
+            string folder = SeriesRecordingSink.FolderOf(_root, frame.Series);
+            try { Open(folder); }
             catch (Exception e) when (AtomicFile.IsWriteFailure(e) || e is InputDataException)
             {
-                Fail(Path.Combine(SeriesRecordingSink.FolderOf(_root, s), RecordingLayout.RoiFile), e.Message);
+                Fail(Path.Combine(folder, RecordingLayout.RoiFile), e.Message);
             }
         }
-        if (series is int first) _series = first;
         if (frame is not EstimateFrame { Roi.Values: { } values } read || _file is null) return ValueTask.CompletedTask;
         _rows.WriteRow(read.Volume, values);
         Append();

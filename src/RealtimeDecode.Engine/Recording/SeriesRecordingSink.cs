@@ -1,4 +1,3 @@
-using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Engine.Pipeline;
 
 namespace RealtimeDecode.Engine.Recording;
@@ -6,9 +5,9 @@ namespace RealtimeDecode.Engine.Recording;
 /// <summary>
 /// The recording of a live session in which the scanner may start new series: the first series is
 /// recorded in the session's folder, each later one in a folder of its own beside the first's files
-/// (<c>series-&lt;number&gt;/</c>), with the same layout. The series of a frame is read from its file name
-/// (<see cref="ExportFileNames.Parse"/>); a frame without a file (a missing volume) or that reports an
-/// extra file (late, duplicate, stray) belongs to the series being recorded. Markers go to the series being recorded.
+/// (<c>series-&lt;number&gt;/</c>), with the same layout. The series is the frame's own
+/// (<see cref="PipelineFrame.Series"/>, stamped at ingest), so a missing volume or a report of an extra file belongs
+/// to the run it was reported in. Markers go to the series being recorded.
 /// </summary>
 public sealed class SeriesRecordingSink : IFrameSink, IDisposable
 {
@@ -16,8 +15,8 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     private readonly string _root;
     private readonly object _gate = new();
     private readonly List<RecordingSink> _all = [];
+    private readonly RunBoundary _runs = new();
     private RecordingSink _current;
-    private int? _series;
 
     /// <param name="root">The session's recording folder (the first series is recorded there).</param>
     /// <param name="create">Makes the recorder of a folder.</param>
@@ -55,17 +54,15 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     {
         RecordingSink target;
         RecordingSink? finished = null;
-        int? series = SeriesOf(frame);
         lock (_gate)
         {
-            if (series is int s && _series is int current && s != current)
+            if (_runs.Starts(frame))
             {
                 finished = _current;
-                _current = _create(FolderOf(_root, s));
+                _current = _create(FolderOf(_root, frame.Series));
                 _all.Add(_current);
                 SeriesCount++;
             }
-            if (series is int first) _series = first;
             target = _current;
         }
         if (finished is not null)
@@ -75,11 +72,6 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
         }
         await target.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The series a frame's file names, or null when the frame belongs to the series being recorded:
-    /// a frame without a file (a missing volume) or an extra file (late, duplicate, stray; a stray may carry any number in its name).</summary>
-    internal static int? SeriesOf(PipelineFrame frame) =>
-        frame.File is { } f && frame.Status.OccupiesSlot() ? ExportFileNames.Parse(f)?.Series : null;
 
     /// <summary>The folder of a later series inside the session's recording folder.</summary>
     internal static string FolderOf(string root, int series) => Path.Combine(root, $"series-{series}");

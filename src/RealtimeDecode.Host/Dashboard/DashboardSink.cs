@@ -106,6 +106,9 @@ public sealed class DashboardSink : IFrameSink
         }
 
         // The estimate goes first: it is what the feedback display waits for; the matrix is the heaviest message.
+        // Its hand-off to the transport is now: the broadcaster puts it on every client's send queue at once. Marked
+        // first, so the latency sent (detection → the first hand-off of any sink) is final.
+        frame.Timing.MarkHandedOff(Name, _time);
         double latency = frame.Timing.LatencyMs;
         if (frame is EstimateFrame { Estimates: { } first } est)
             _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs(),

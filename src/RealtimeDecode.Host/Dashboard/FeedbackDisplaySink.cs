@@ -5,9 +5,8 @@ namespace RealtimeDecode.Host.Dashboard;
 
 /// <summary>
 /// The participant display under a protocol: one <see cref="FeedbackDisplayMessage"/> per volume that
-/// takes a TR slot, computed with its own <see cref="FeedbackKernel"/> fed exactly as the recording's
-/// (<see cref="Engine.Recording.FeedbackRecordingSink"/>: estimates in order, volumes without an estimate as
-/// NaN), so the display shows what <c>feedback.tsv</c> records.
+/// takes a TR slot, computed from its own <see cref="FeedbackFeed"/>, the feed <c>feedback.tsv</c> is written from
+/// (<see cref="Engine.Recording.FeedbackRecordingSink"/>), so the display shows what the recording records.
 /// </summary>
 /// <remarks>
 /// <para>Screen: the instruction of the block holding the volume's acquisition time v·TR (1 ns tolerance, as
@@ -20,23 +19,17 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <c>Thermometer</c> false shows no value in case (1) and (3).</para>
 /// <para>Keep still: the volume's estimate is <see cref="EstimateFrame.Censored"/> and the cue is on.</para>
 /// <para>Learning curve: when the kernel's rows leave a regulation block, the mean of its finite feedback values
-/// is sent with that frame (<see cref="FeedbackDisplayMessage.Completed"/>). A volume number that goes back
-/// (a new scanner series in <c>live</c>) starts a new run: a fresh kernel, the curve continues.</para>
+/// is sent with that frame (<see cref="FeedbackDisplayMessage.Completed"/>). A new scanner series in <c>live</c>
+/// (<see cref="PipelineFrame.Series"/>) starts a new run: a fresh kernel, the curve continues.</para>
 /// </remarks>
 public sealed class FeedbackDisplaySink : IFrameSink
 {
     private readonly DashboardBroadcaster _broadcaster;
     private readonly FeedbackDisplayTimes? _times;
     private readonly FeedbackProtocol _protocol;
-    private readonly IReadOnlyList<string> _targets;
     private readonly double _tr;
-    private readonly int _window;
     private readonly bool _keepStill;
-    private readonly double[] _missing;
-    private FeedbackKernel _kernel;
-    private int _run = 1;
-    private int _last = -1;
-    private int _next = -1;
+    private readonly FeedbackFeed _feed;
     private int _block;
     private double _sum;
     private int _count;
@@ -52,13 +45,9 @@ public sealed class FeedbackDisplaySink : IFrameSink
         _broadcaster = broadcaster;
         _times = times;
         _protocol = protocol;
-        _targets = targets;
         _tr = tr;
-        _window = window;
         _keepStill = keepStill;
-        _missing = new double[targets.Count];
-        Array.Fill(_missing, double.NaN);
-        _kernel = new FeedbackKernel(protocol, targets, tr, window);
+        _feed = new FeedbackFeed(() => new FeedbackKernel(protocol, targets, tr, window), targets.Count);
         broadcaster.SetProtocol(ProtocolInfo.From(protocol, tr, window, keepStill));
     }
 
@@ -70,34 +59,21 @@ public sealed class FeedbackDisplaySink : IFrameSink
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!frame.Status.OccupiesSlot()) return ValueTask.CompletedTask;
+        var step = _feed.Push(frame);
         BlockFeedback? completed = null;
-        if (_last >= 0 && frame.Volume <= _last)
+        if (step.NewRun && step.Run > 1)
         {
-            completed = Finish();
-            _run++;
-            _kernel = new FeedbackKernel(_protocol, _targets, _tr, _window);
-            _next = -1;
+            completed = Finish(step.Run - 1);
             _score = null;
-            _times?.StartRun(_run);
+            _times?.StartRun(step.Run);
         }
-        _last = frame.Volume;
 
         var estimate = frame as EstimateFrame;
         FeedbackSample? sample = null;
-        if (estimate is { Estimates: { } values })
+        foreach (var row in step.Samples)
         {
-            if (_next >= 0) for (int v = _next; v < frame.Volume; v++) completed = Take(_kernel.Push(v, _missing)) ?? completed;
-            sample = _kernel.Push(frame.Volume, estimate.Withheld ? _missing : values);
-        }
-        else if (_next >= 0)
-        {
-            for (int v = _next; v < frame.Volume; v++) completed = Take(_kernel.Push(v, _missing)) ?? completed;
-            sample = _kernel.Push(frame.Volume, _missing);
-        }
-        if (sample is not null)
-        {
-            completed = Take(sample) ?? completed;
-            _next = frame.Volume + 1;
+            completed = Take(row, step.Run) ?? completed;
+            sample = row;
         }
 
         double now = frame.Volume * _tr;
@@ -122,7 +98,7 @@ public sealed class FeedbackDisplaySink : IFrameSink
 
         bool keepStill = _keepStill && estimate is { Censored: true };
         _times?.Register(frame.Volume, frame.Timing.DetectedTimestamp);
-        _broadcaster.Publish(new FeedbackDisplayMessage(_run, frame.Volume, now, screen?.Number ?? 0, screen?.Condition.Name,
+        _broadcaster.Publish(new FeedbackDisplayMessage(step.Run, frame.Volume, now, screen?.Number ?? 0, screen?.Condition.Name,
             screen?.Condition.Instruction, screen?.Condition.Colour, value, isScore, scoreBlock, keepStill, completed));
         return ValueTask.CompletedTask;
     }
@@ -130,20 +106,20 @@ public sealed class FeedbackDisplaySink : IFrameSink
     /// <inheritdoc />
     public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
     {
-        if (Finish() is { } completed && _broadcaster.FeedbackSnapshot().Current is { } current)
+        if (Finish(_feed.Run) is { } completed && _broadcaster.FeedbackSnapshot().Current is { } current)
             _broadcaster.Publish(current with { Completed = completed });
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Follows one row of the kernel: the score it releases, the learning-curve block it closes.</summary>
-    private BlockFeedback? Take(FeedbackSample s)
+    private BlockFeedback? Take(FeedbackSample s, int run)
     {
         if (s.ScoreBlock > 0 && s.Shown)
             _score = (s.BlockScore, s.ScoreBlock, s.Volume, _protocol.Blocks[s.ScoreBlock - 1].Condition.ScoreSeconds);
         BlockFeedback? completed = null;
         if (s.Block != _block)
         {
-            completed = Finish();
+            completed = Finish(run);
             _block = s.Block;
         }
         if (double.IsFinite(s.Feedback)) { _sum += s.Feedback; _count++; }
@@ -151,11 +127,11 @@ public sealed class FeedbackDisplaySink : IFrameSink
     }
 
     /// <summary>Closes the current block: its learning-curve point when it is a regulation block.</summary>
-    private BlockFeedback? Finish()
+    private BlockFeedback? Finish(int run)
     {
         BlockFeedback? point = null;
         if (_block > 0 && _protocol.Blocks[_block - 1].Condition.Role == ConditionRole.Regulate)
-            point = new BlockFeedback(_run, _block, _protocol.Blocks[_block - 1].Condition.Name, _count > 0 ? _sum / _count : double.NaN, _count);
+            point = new BlockFeedback(run, _block, _protocol.Blocks[_block - 1].Condition.Name, _count > 0 ? _sum / _count : double.NaN, _count);
         _block = 0;
         _sum = 0;
         _count = 0;

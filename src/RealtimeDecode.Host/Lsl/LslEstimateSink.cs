@@ -184,8 +184,11 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
         if (values.Length != _sample.Length)
             throw new InvalidOperationException($"Volume {frame.Volume} has {values.Length} estimates for an LSL stream of {_sample.Length} targets.");
         for (var i = 0; i < values.Length; i++) _sample[i] = (float)values[i];
+        // The push is this sink's hand-off; the detection-mode timestamp steps back from it to the file's detection.
+        long handOff = frame.Timing.MarkHandedOff(Name, _time);
         var timestamp = LslClock.LocalClock(_time);
-        if (_timestampMode == LslTimestampMode.Detection) timestamp -= Math.Max(0.0, frame.Timing.LatencyMs) / 1000.0;
+        if (_timestampMode == LslTimestampMode.Detection)
+            timestamp -= Math.Max(0.0, frame.Timing.MillisecondsSince(frame.Timing.DetectedTimestamp, handOff)) / 1000.0;
         _estimates.PushSample<float>(_sample, timestamp);
         Interlocked.Increment(ref _samples);
     }

@@ -8,12 +8,12 @@ namespace RealtimeDecode.Host.Lsl;
 /// <summary>When the timestamp of an estimate sample is taken (both on the LSL local clock).</summary>
 public enum LslTimestampMode
 {
-    /// <summary>The moment the sink pushes the sample (the publication of the frame plus the sink's queueing, typically well under 1 ms).</summary>
+    /// <summary>The moment the sink pushes the sample (its hand-off of the frame).</summary>
     Push,
 
     /// <summary>
-    /// The moment the volume was detected complete: the push time minus the frame's detection-to-publication
-    /// latency (<see cref="Engine.Pipeline.FrameTiming.LatencyMs"/>), so a consumer can align the estimate with
+    /// The moment the volume was detected complete: the push time minus the time from the frame's detection to
+    /// this push (its hand-off, <see cref="Engine.Pipeline.FrameTiming.MarkHandedOff"/>), so a consumer can align the estimate with
     /// the scan rather than with the decoder's processing. Only differences of the frame's timestamps are
     /// used, so the pipeline's clock need not be the LSL clock.
     /// </summary>

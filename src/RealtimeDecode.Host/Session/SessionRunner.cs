@@ -161,8 +161,11 @@ internal sealed class SessionRunner
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, _time, logger));
         RoiRecordingSink? roiRecorder = null;
+        HandOffTable? handOffs = null;
         try
         {
+            // Each sink's own latency: its hand-off of every estimate to its transport.
+            handOffs = new HandOffTable(recording, start, logger);
             var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };
             // The cleaned ROI series beside the estimates, so that a model can be trained on this run (train --recording).
             roiRecorder = new RoiRecordingSink(recording, atlas.Names,
@@ -172,8 +175,8 @@ internal sealed class SessionRunner
             sinks.Add(SinkRegistration.Unbounded(summary));
             sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
             if (protocol is not null)
-                sinks.Add(SinkRegistration.Unbounded(new SeriesFeedbackRecordingSink(recording, () => new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
-                    display: server?.DisplayTimes)));
+                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, () => new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
+                    _time, display: server?.DisplayTimes)));
             if (server is not null)
             {
                 DashboardUrl = server.Addresses.FirstOrDefault();
@@ -200,7 +203,7 @@ internal sealed class SessionRunner
 
             using var scheduler = RealtimePipeline.CreateLiveScheduler();
             var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)) { AffineToleranceMm = r.AffineToleranceMm }, () => Stages(atlas, settings, package, r.Format, newRealignment), scheduler, _time, logger);
-            var fanout = new SinkFanout(sinks, logger);
+            var fanout = new SinkFanout(sinks, logger, handOffs.Record);
             IObservable<VolumeArrival> arrivals;
             ExportFolderWatcher? watcher = null;
             // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
@@ -208,7 +211,11 @@ internal sealed class SessionRunner
             if (run is not null)
             {
                 var volumes = run.VolumeReaders(VoxelBufferPool.Shared);
-                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)]).Arrivals();
+                // A replay is one run: its series is the BIDS run number when the run has one.
+                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)])
+                {
+                    Series = ExportFileNames.BidsRunNumber(run.Name) ?? 0,
+                }.Arrivals();
                 _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
             }
             else
@@ -222,6 +229,8 @@ internal sealed class SessionRunner
                     PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
                     IncludeExisting = r.IncludeExisting,
                     Completeness = ExportFileCompleteness.Check,
+                    // series and index once, at ingest: by name, or for DICOM files named otherwise by their header
+                    KeyFromFile = r.Format == "nifti" ? ExportFileNames.Parse : ExportVolumeKeys.FromNameOrHeader,
                 }, watchScheduler!, _time, logger);
                 arrivals = watcher.ArrivalsUntil(ct);
                 _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
@@ -245,7 +254,9 @@ internal sealed class SessionRunner
                 source.Disposable = arrivals.Subscribe(input);
                 await fanout.Completion.ConfigureAwait(false);
             }
-            var result = await summary.Summary.ConfigureAwait(false);
+            await summary.Summary.ConfigureAwait(false);
+            // now that every sink is done, so each estimate's first hand-off is known
+            var result = summary.Compute();
             foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
                 logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
             _out.WriteLine(result.ToString());
@@ -266,8 +277,10 @@ internal sealed class SessionRunner
             if (lsl is not null) await lsl.DisposeAsync();
             recorder.Dispose();
             roiRecorder?.Dispose();
+            handOffs?.Dispose();
             var failures = recorder.Failures.ToList();
             if (roiRecorder is not null) failures.AddRange(roiRecorder.Failures);
+            if (handOffs?.Failure is { } handOffFailure) failures.Add((handOffs.Path, handOffFailure));
             try { logger.Dispose(); }
             catch (Exception e) when (AtomicFile.IsWriteFailure(e))
             {
@@ -283,33 +296,21 @@ internal sealed class SessionRunner
     }
 
     /// <summary>
-    /// The pipeline's stages: the shared feature chain and the model. A volume of a new series (a new run
-    /// in the export folder) starts fresh kernels, so no window or detrend spans two runs, and, with
-    /// realignment, its own reference (its first volume) unless a reference file was given. Volumes read from
-    /// files rent their voxels from <paramref name="voxels"/> (default <see cref="VoxelBufferPool.Shared"/>), and
-    /// the roi stage gives back every volume's voxels that came from that pool.
+    /// The stages of one run: the shared feature chain and the model. The pipeline asks for them at the first
+    /// volume of each run (a new series in the export folder), so no window or detrend spans two runs, and, with
+    /// realignment, each run has its own reference (its first volume) unless a reference file was given. Volumes
+    /// read from files rent their voxels from <paramref name="voxels"/> (default <see cref="VoxelBufferPool.Shared"/>),
+    /// and the roi stage gives back every volume's voxels that came from that pool.
     /// </summary>
     internal static PipelineStages Stages(Atlas atlas, FeatureSettings settings, ModelPackage package, string format,
         Func<Engine.Motion.VolumeRealignment?>? newRealignment = null, VoxelBufferPool? voxels = null)
     {
-        newRealignment ??= () => null;
-        var extractor = new FeatureExtractor(atlas, settings, newRealignment());
-        int series = int.MinValue;
+        var extractor = new FeatureExtractor(atlas, settings, newRealignment?.Invoke());
         var model = package.Model.Clone();
         int targets = package.Targets.Count;
         var pool = voxels ?? VoxelBufferPool.Shared;
-        var read = PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format, pool));
         return new PipelineStages(
-            arrival =>
-            {
-                var volume = read(arrival);
-                if (arrival.Series != series)
-                {
-                    if (series != int.MinValue) extractor = new FeatureExtractor(atlas, settings, newRealignment());
-                    series = arrival.Series;
-                }
-                return volume;
-            },
+            PipelineStages.ReadFromProviderOrFile(path => ReadFile(path, format, pool)),
             volume =>
             {
                 // The roi stage is the voxels' last user (the run's geometry check keeps only the grid and
@@ -317,8 +318,8 @@ internal sealed class SessionRunner
                 try { return extractor.RealignedRoi(volume); }
                 finally { pool.Return(volume.Data); }
             },
-            roi => extractor.Clean(roi),
-            clean => extractor.Features(clean),
+            extractor.Clean,
+            extractor.Features,
             features =>
             {
                 var output = new double[targets];

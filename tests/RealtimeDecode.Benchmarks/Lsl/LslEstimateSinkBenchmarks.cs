@@ -43,7 +43,7 @@ public class LslEstimateSinkBenchmarks
         _sink = new LslEstimateSink(new LslOptions { Name = "bench-estimates", MarkersName = "bench-markers", Timestamp = Timestamp }, session, config);
 
         var t = Stopwatch.GetTimestamp();
-        var timing = new FrameTiming(t, t, t, t + Stopwatch.Frequency / 50, Stopwatch.Frequency);
+        var timing = new FrameTiming(t, t, t, Stopwatch.Frequency);
         _frame = new EstimateFrame(40, 80, null, timing, new RoiFrame(40, 80, [1, 2], timing), null,
             Enumerable.Range(0, Targets).Select(k => Math.Sin(k) * 0.5).ToArray());
 

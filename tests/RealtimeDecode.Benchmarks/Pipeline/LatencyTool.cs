@@ -167,7 +167,8 @@ public static class LatencyTool
             memory = FormattableString.Invariant(
                 $"working set start {Mb(wsStart)} MB, peak {Mb(wsPeak)} MB, end {Mb(wsEnd)} MB; GC heap (after full GC) start {Mb(heapStart)} MB, end {Mb(heapEnd)} MB, peak sampled {Mb(heapPeak)} MB; gen-2 collections during the run {gen2}");
         }
-        var s = await summary.Summary.ConfigureAwait(false);
+        await summary.Summary.ConfigureAwait(false);
+        var s = summary.Compute(); // after every sink is done, so each estimate's first hand-off is in
         double seconds = (t1 - t0) / (double)time.TimestampFrequency;
         return new RunResult(s, collector.Latencies.ToArray(), collector.ReadMs.ToArray(), collector.ComputeMs.ToArray(), volumes / seconds, memory, "");
     }
@@ -215,6 +216,8 @@ public static class LatencyTool
             if (frame is EstimateFrame { IsWarmingUp: false } e)
             {
                 var t = e.Timing;
+                // a transport that costs nothing: its hand-off is the earliest any real sink could make
+                t.MarkHandedOff(Name, TimeProvider.System);
                 Latencies.Add(t.LatencyMs);
                 ReadMs.Add(t.MillisecondsSince(t.DetectedTimestamp, t.ReadTimestamp!.Value));
                 ComputeMs.Add(t.MillisecondsSince(t.ReadTimestamp!.Value, t.DecodedTimestamp!.Value));

@@ -44,7 +44,7 @@ public sealed class DashboardHarness : IAsyncDisposable
         {
             sinks.Add(new FeedbackDisplaySink(server.Broadcaster, server.DisplayTimes, protocol, c.Targets, c.Tr, c.Window, feedback.KeepStill));
             if (recording is not null)
-                sinks.Add(new FeedbackRecordingSink(recording, new FeedbackKernel(protocol, c.Targets, c.Tr, c.Window), c.Targets.Count,
+                sinks.Add(new FeedbackRecordingSink(recording, () => new FeedbackKernel(protocol, c.Targets, c.Tr, c.Window), c.Targets.Count,
                     TimeProvider.System.GetTimestamp(), display: server.DisplayTimes));
         }
         return new DashboardHarness(server, session, sink, server.Addresses[0].TrimEnd('/'), sinks);

@@ -264,7 +264,7 @@ public sealed class ExportFolderWatcherTests : IDisposable
     }
 
     [Fact]
-    public void ProcessRuns_TwoSeries_FreshStagesAndIndicesRestart()
+    public void Process_ArrivalsOfTwoSeries_FreshStagesIndicesRestartAndFramesCarryTheSeries()
     {
         var time = new SchedulerTimeProvider(_scheduler);
         var watcher = new ExportFolderWatcher(Options(), _scheduler, time);
@@ -275,7 +275,8 @@ public sealed class ExportFolderWatcherTests : IDisposable
             () => stages.Create() with { Read = PipelineStages.ReadFromProviderOrFile(p => FakeVolumes.Make(ExportFileNames.Parse(p)!.Value.Index)) },
             _scheduler, time);
 
-        using (pipeline.ProcessRuns(watcher.Runs).Subscribe(frames.Add))
+        // the one path a session takes: all arrivals, run after run, through Process
+        using (pipeline.Process(watcher.Arrivals).Subscribe(frames.Add))
         {
             Write("001_000001_000001.dcm");
             Write("001_000001_000002.dcm");
@@ -288,6 +289,7 @@ public sealed class ExportFolderWatcherTests : IDisposable
         _scheduler.AdvanceBy(Poll);
 
         Assert.Equal([0, 1, 2, 0, 1], frames.Select(f => f.Volume));
+        Assert.Equal([1, 1, 1, 2, 2], frames.Select(f => f.Series));
         Assert.Equal(2, stages.Created);
         Assert.Equal([true, false, false, true, false], frames.Cast<EstimateFrame>().Select(f => f.IsWarmingUp));
     }

@@ -5,7 +5,7 @@ namespace RealtimeDecode.Engine.Tests.Pipeline;
 
 public sealed class FrameRecyclingTests
 {
-    private static readonly FrameTiming Timing = new(0, 0, 0, 0, TimeSpan.TicksPerSecond);
+    private static readonly FrameTiming Timing = Timings.Published(0, 0, 0, 0, TimeSpan.TicksPerSecond);
 
     private static EstimateFrame Frame(int volume, double[] edges) =>
         new(volume, volume * 2.0, null, Timing, new RoiFrame(volume, volume * 2.0, [1, 2], Timing),

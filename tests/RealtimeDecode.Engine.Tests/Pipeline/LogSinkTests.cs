@@ -11,7 +11,7 @@ public sealed class LogSinkTests
     {
         var events = new CollectingLogSink();
         var sink = new LogSink(events.CreateLogger(), ["joy", "fear"]);
-        var t = new FrameTiming(0, 0, 0, 120_000, TimeSpan.TicksPerSecond);
+        var t = Timings.Published(0, 0, 120_000, 130_000, TimeSpan.TicksPerSecond);
 
         await sink.OnFrameAsync(new EstimateFrame(7, 14, null, t, new RoiFrame(7, 14, [1], t), null, [0.25, 0.5]), CancellationToken.None);
 
@@ -19,7 +19,7 @@ public sealed class LogSinkTests
         var e = Assert.Single(events.Events);
         Assert.Equal(LogEventLevel.Debug, e.Level);
         Assert.Equal("7", e.Properties["Index"].ToString());
-        Assert.Equal(12.0, (double)((ScalarValue)e.Properties["LatencyMs"]).Value!);
+        Assert.Equal(12.0, (double)((ScalarValue)e.Properties["DecodedMs"]).Value!);
         var estimates = Assert.IsType<DictionaryValue>(e.Properties["Estimates"]);
         Assert.Equal("0.25", estimates.Elements.Single(kv => (string)kv.Key.Value! == "joy").Value.ToString());
     }
@@ -29,7 +29,7 @@ public sealed class LogSinkTests
     {
         var events = new CollectingLogSink();
         var sink = new LogSink(events.CreateLogger(), ["joy"]);
-        var t = new FrameTiming(0, 0, 0, 10_000, TimeSpan.TicksPerSecond);
+        var t = Timings.Published(0, 0, 0, 10_000, TimeSpan.TicksPerSecond);
         for (int v = 0; v < 2 * LogSink.ProgressEvery; v++)
             await sink.OnFrameAsync(new EstimateFrame(v, 2 * v, null, t, new RoiFrame(v, 2 * v, [1], t), null, [0.5]), CancellationToken.None);
 
@@ -45,7 +45,7 @@ public sealed class LogSinkTests
         var events = new CollectingLogSink();
         using var fanout = new SinkFanout([SinkRegistration.Unbounded(new CollectingSink("dashboard") { Throws = true })], events.CreateLogger());
 
-        fanout.OnNext(new SkippedFrame(3, 6, VolumeStatus.Missing, null, "x", new FrameTiming(0, null, null, 0, 1)));
+        fanout.OnNext(new SkippedFrame(3, 6, VolumeStatus.Missing, null, "x", Timings.Published(0, null, null, 0, 1)));
         fanout.OnCompleted();
         await Bounded.Wait(fanout.Completion, "the sink to drain");
 

@@ -201,7 +201,14 @@ public sealed class RealtimePipelineTests
         Assert.Equal(TimeSpan.FromMilliseconds(4055).Ticks, t.DetectedTimestamp);
         Assert.Equal(t.DetectedTimestamp + TimeSpan.FromMilliseconds(40).Ticks, t.ReadTimestamp);
         Assert.Equal(t.ReadTimestamp + TimeSpan.FromMilliseconds(15).Ticks, t.DecodedTimestamp);
-        Assert.Equal(55.0, t.LatencyMs, 9);
+        // The pipeline publishes nothing itself: a frame is published when a sink first hands it to its transport.
+        Assert.Null(t.PublishedTimestamp);
+        Assert.True(double.IsNaN(t.LatencyMs));
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(3));
+        long handedOff = t.MarkHandedOff("lsl", _time);
+        Assert.Equal(handedOff, t.PublishedTimestamp);
+        Assert.Equal(t.MillisecondsSince(t.DetectedTimestamp, handedOff), t.LatencyMs, 9);
+        Assert.True(t.LatencyMs >= 55.0 + 3.0 - 1e-9, $"latency {t.LatencyMs} ms, decoded after 55 ms, handed off 3 ms later at the earliest");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Tests.Support;
 using RealtimeDecode.Engine.Pipeline;
 
 namespace RealtimeDecode.Engine.Tests.Pipeline;
@@ -5,7 +6,7 @@ namespace RealtimeDecode.Engine.Tests.Pipeline;
 public sealed class SessionSummaryTests
 {
     private static FrameTiming Timing(double latencyMs) =>
-        new(1_000_000, 1_000_000, 1_000_000, 1_000_000 + (long)Math.Round(latencyMs * 10_000), TimeSpan.TicksPerSecond);
+        Timings.Published(1_000_000, 1_000_000, 1_000_000, 1_000_000 + (long)Math.Round(latencyMs * 10_000), TimeSpan.TicksPerSecond);
 
     private static EstimateFrame Estimate(int volume, double latencyMs, bool warm = false)
     {

@@ -7,7 +7,7 @@ namespace RealtimeDecode.Engine.Tests.Pipeline;
 public sealed class SinkFanoutErrorTests
 {
     private static PipelineFrame Frame(int volume) =>
-        new SkippedFrame(volume, volume * 2.0, VolumeStatus.Missing, null, "test", new FrameTiming(0, null, null, 0, TimeSpan.TicksPerSecond));
+        new SkippedFrame(volume, volume * 2.0, VolumeStatus.Missing, null, "test", Timings.Published(0, null, null, 0, TimeSpan.TicksPerSecond));
 
     [Fact]
     public async Task OnError_PipelineFailure_KeptAsErrorAfterTheSinksDrain()

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Tests.Support;
 using System.Globalization;
 using RealtimeDecode.Engine.Feedback;
 using RealtimeDecode.Engine.Pipeline;
@@ -40,7 +41,7 @@ public sealed class FeedbackRecordingSinkDisplayTests : IDisposable
 
     private static EstimateFrame Frame(int v)
     {
-        var timing = new FrameTiming(0, 0, 0, 0, 1000);
+        var timing = Timings.Published(0, 0, 0, 0, 1000);
         return new EstimateFrame(v, v * 2.0, null, timing, new RoiFrame(v, v * 2.0, [0.0], timing), null, [0.1 * v]);
     }
 
@@ -50,7 +51,7 @@ public sealed class FeedbackRecordingSinkDisplayTests : IDisposable
     public async Task Rows_WaitForTheirDisplayTime_InVolumeOrder()
     {
         var display = new Display();
-        var sink = new FeedbackRecordingSink(_dir, new FeedbackKernel(Protocol(_dir), ["a"], 2, 1), 1, 0, display: display);
+        var sink = new FeedbackRecordingSink(_dir, () => new FeedbackKernel(Protocol(_dir), ["a"], 2, 1), 1, 0, display: display);
         await sink.OnFrameAsync(Frame(0), default);
         await sink.OnFrameAsync(Frame(1), default);
         Assert.Empty(Rows()); // volume 0 not yet drawn

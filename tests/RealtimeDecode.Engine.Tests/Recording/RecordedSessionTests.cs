@@ -63,7 +63,13 @@ public sealed class RecordedSessionTests : IDisposable
         {
             Assert.Equal(ready[r].OnsetSeconds, table.Row(r)[0]);
             Assert.Equal(ready[r].Estimates, table.Row(r).Slice(1, 2).ToArray());
-            Assert.Equal(20.0, table.Row(r)[table.IndexOf("latency_ms")], 9);
+            // published = the recorder's write (the only sink here that hands frames to a transport), after decoding
+            var t = ready[r].Timing;
+            Assert.Equal(t.HandOffOf("recorder"), t.PublishedTimestamp);
+            Assert.True(t.PublishedTimestamp >= t.DecodedTimestamp);
+            Assert.Equal(t.LatencyMs, table.Row(r)[table.IndexOf("latency_ms")], 9);
+            Assert.Equal(table.Row(r)[table.IndexOf("published_ms")] - table.Row(r)[table.IndexOf("detected_ms")], table.Row(r)[table.IndexOf("latency_ms")], 6);
+            Assert.True(table.Row(r)[table.IndexOf("published_ms")] - table.Row(r)[table.IndexOf("decoded_ms")] >= 0);
         }
 
         var s = await Bounded.Wait(summary.Summary, "the summary");
@@ -71,7 +77,9 @@ public sealed class RecordedSessionTests : IDisposable
         Assert.Equal(1, s.StatusCounts[VolumeStatus.Corrupt]);
         Assert.Equal(2, s.WarmUpVolumes);
         Assert.Equal(ready.Count, s.Estimates);
-        Assert.Equal(20.0, s.LatencyMedianMs, 9);
-        Assert.Equal(20.0, s.LatencyP99Ms, 9);
+        var latencies = ready.Select(f => f.Timing.LatencyMs).Order().ToList();
+        var computed = summary.Compute();
+        Assert.Equal(SessionSummary.Percentile(latencies, 0.5), computed.LatencyMedianMs, 9);
+        Assert.Equal(SessionSummary.Percentile(latencies, 0.99), computed.LatencyP99Ms, 9);
     }
 }

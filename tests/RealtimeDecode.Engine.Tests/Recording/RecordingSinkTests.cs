@@ -28,7 +28,7 @@ public sealed class RecordingSinkTests : IDisposable
     }, _time);
 
     private static FrameTiming Timing(long detectedMs, long readMs, long decodedMs, long publishedMs) =>
-        new(detectedMs * TicksPerMs, readMs * TicksPerMs, decodedMs * TicksPerMs, publishedMs * TicksPerMs, TimeSpan.TicksPerSecond);
+        Timings.Published(detectedMs * TicksPerMs, readMs * TicksPerMs, decodedMs * TicksPerMs, publishedMs * TicksPerMs, TimeSpan.TicksPerSecond);
 
     private static EstimateFrame Estimate(int v, double[]? estimates, FrameTiming t) =>
         new(v, v * 2.0, $"vol_{v:0000}.nii", t, new RoiFrame(v, v * 2.0, [1, 2], t), estimates is null ? null : new ConnectivityFrame(v, v * 2.0, [0.5], t), estimates);
@@ -53,7 +53,7 @@ public sealed class RecordingSinkTests : IDisposable
         await Feed(sink,
             Estimate(0, null, Timing(3000, 3010, 3020, 3021)),
             Estimate(1, [0.25, -0.5], Timing(5000, 5040, 5055, 5055)),
-            new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", new FrameTiming(13000 * TicksPerMs, null, null, 13000 * TicksPerMs, TimeSpan.TicksPerSecond)),
+            new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", Timings.Published(13000 * TicksPerMs, null, null, 13000 * TicksPerMs, TimeSpan.TicksPerSecond)),
             new SkippedFrame(3, 6, VolumeStatus.Corrupt, "vol_0003.nii", "truncated", Timing(9000, 0, 0, 9001)),
             Estimate(4, [1e-17, 3], Timing(11000, 11001, 11002, 11003)),
             new SkippedFrame(4, 8, VolumeStatus.Duplicate, "again\tvol_0004.nii", "dup", Timing(11500, 0, 0, 11500)));

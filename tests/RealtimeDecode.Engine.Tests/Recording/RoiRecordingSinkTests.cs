@@ -13,12 +13,12 @@ public sealed class RoiRecordingSinkTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static FrameTiming T => new(0, 0, 0, 0, TimeSpan.TicksPerSecond);
+    private static FrameTiming T => Timings.Published(0, 0, 0, 0, TimeSpan.TicksPerSecond);
 
     private static readonly RoiSeriesInfo Info = new(3, "atlas.nii.gz", new string('a', 64), new PreprocessingOptions(1, true), Realign: false, 2.0);
 
     private static EstimateFrame Frame(int series, int v, double[] roi, double[]? estimates, bool notFinite = false) =>
-        new(v, v * 2.0, $"/export/001_{series:000000}_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, roi, T), null, estimates) { NotFinite = notFinite };
+        new(v, v * 2.0, $"/export/001_000001_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, roi, T), null, estimates) { NotFinite = notFinite, Series = series };
 
     private static string ReadShared(string path)
     {
@@ -37,9 +37,9 @@ public sealed class RoiRecordingSinkTests : IDisposable
         await sink.OnFrameAsync(Frame(3, 0, roi[0], null), CancellationToken.None);                 // warm-up
         await sink.OnFrameAsync(Frame(3, 1, roi[1], [0.5]), CancellationToken.None);                // estimate
         Assert.Equal(3, ReadShared(Path.Combine(root, "roi.tsv")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // flushed as written
-        await sink.OnFrameAsync(new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", T), CancellationToken.None);
+        await sink.OnFrameAsync(new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", T) { Series = 3 }, CancellationToken.None);
         await sink.OnFrameAsync(Frame(3, 3, roi[2], null, notFinite: true), CancellationToken.None); // model gave NaN
-        await sink.OnFrameAsync(new SkippedFrame(3, 6, VolumeStatus.Duplicate, "/export/002_000003_000004.dcm", "again", T), CancellationToken.None);
+        await sink.OnFrameAsync(new SkippedFrame(3, 6, VolumeStatus.Duplicate, "/export/002_000003_000004.dcm", "again", T) { Series = 3 }, CancellationToken.None);
         await sink.OnFrameAsync(Frame(3, 4, roi[3], [0.1]), CancellationToken.None);
         await sink.OnCompletedAsync(null, CancellationToken.None);
 
@@ -62,7 +62,7 @@ public sealed class RoiRecordingSinkTests : IDisposable
         await sink.OnFrameAsync(Frame(3, 0, [1, 2, 3], null), CancellationToken.None);
         await sink.OnFrameAsync(Frame(3, 1, [4, 5, 6], null), CancellationToken.None);
         await sink.OnFrameAsync(Frame(5, 0, [7, 8, 9], null), CancellationToken.None);
-        await sink.OnFrameAsync(new SkippedFrame(1, 2, VolumeStatus.Missing, null, "gap", T), CancellationToken.None);
+        await sink.OnFrameAsync(new SkippedFrame(1, 2, VolumeStatus.Missing, null, "gap", T) { Series = 5 }, CancellationToken.None);
         await sink.OnFrameAsync(Frame(5, 2, [10, 11, 12], null), CancellationToken.None);
         await sink.OnCompletedAsync(null, CancellationToken.None);
 

@@ -13,10 +13,11 @@ public sealed class SeriesRecordingSinkTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static FrameTiming T => new(0, 0, 0, 0, TimeSpan.TicksPerSecond);
+    private static FrameTiming T => Timings.Published(0, 0, 0, 0, TimeSpan.TicksPerSecond);
 
+    // Every name says series 1: the series recorded is the frame's own, never the file name's.
     private static EstimateFrame Estimate(int series, int v) =>
-        new(v, v * 2.0, $"/export/001_{series:000000}_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, [1, 2], T), null, [0.5]);
+        new(v, v * 2.0, $"/export/001_000001_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, [1, 2], T), null, [0.5]) { Series = series };
 
     private static string ReadShared(string path)
     {
@@ -31,7 +32,7 @@ public sealed class SeriesRecordingSinkTests : IDisposable
         using var sink = new SeriesRecordingSink(root, d => new RecordingSink(new RecordingOptions(d, ["joy"]), _time));
         await sink.OnFrameAsync(Estimate(3, 0), CancellationToken.None);
         await sink.OnFrameAsync(Estimate(3, 1), CancellationToken.None);
-        await sink.OnFrameAsync(new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", T), CancellationToken.None);
+        await sink.OnFrameAsync(new SkippedFrame(2, 4, VolumeStatus.Missing, null, "not received in time", T) { Series = 3 }, CancellationToken.None);
         sink.RecordMarker(3.0, "stim-A", "PsychoPy");
         await sink.OnFrameAsync(Estimate(5, 0), CancellationToken.None);
         sink.RecordMarker(1.0, "stim-B", "PsychoPy");
@@ -40,7 +41,7 @@ public sealed class SeriesRecordingSinkTests : IDisposable
 
         Assert.Equal(2, sink.SeriesCount);
         var first = ReadShared(Path.Combine(root, "volumes.tsv")).Trim().Split('\n');
-        Assert.Equal(["volume\tstatus\tfile", "0\tok\t/export/001_000003_000001.dcm", "1\tok\t/export/001_000003_000002.dcm", "2\tmissing\tn/a"], first);
+        Assert.Equal(["volume\tstatus\tfile", "0\tok\t/export/001_000001_000001.dcm", "1\tok\t/export/001_000001_000002.dcm", "2\tmissing\tn/a"], first);
         var second = ReadShared(Path.Combine(root, "series-5", "volumes.tsv")).Trim().Split('\n');
         Assert.Equal(3, second.Length);
         Assert.Contains("stim-A", ReadShared(Path.Combine(root, "events.tsv")));

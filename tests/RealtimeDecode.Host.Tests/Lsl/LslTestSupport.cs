@@ -53,7 +53,7 @@ internal static class LslTestSupport
     {
         long now = Stopwatch.GetTimestamp();
         long detected = now - (long)(latencyMs / 1000.0 * Stopwatch.Frequency);
-        return new FrameTiming(detected, detected, now, now, Stopwatch.Frequency);
+        return new FrameTiming(detected, detected, now, Stopwatch.Frequency);
     }
 
     public static EstimateFrame Estimate(int volume, double[]? estimates, double latencyMs = 12.5)

@@ -49,7 +49,7 @@ public sealed class FakeSession
     public PipelineFrame Frame(int volume)
     {
         long now = _time.GetTimestamp();
-        var timing = new FrameTiming(now - _time.TimestampFrequency / 100, now - _time.TimestampFrequency / 200, now, now, _time.TimestampFrequency);
+        var timing = new FrameTiming(now - _time.TimestampFrequency / 100, now - _time.TimestampFrequency / 200, now, _time.TimestampFrequency);
         double onset = volume * Context.Tr;
         if (Missing.Contains(volume))
             return new SkippedFrame(volume, onset, VolumeStatus.Missing, null, "not seen in time", timing);

@@ -2,25 +2,27 @@ using System.Globalization;
 using RealtimeDecode.Engine.Feedback;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Engine.Recording;
+using RealtimeDecode.Engine.Tests.Support;
 
 namespace RealtimeDecode.Engine.Tests.Recording;
 
-/// <summary>feedback.tsv per scanner series: each series runs the protocol from its own first volume, in its own folder.</summary>
-public sealed class SeriesFeedbackRecordingSinkTests : IDisposable
+/// <summary>feedback.tsv per scanner series (the frames' own series): each series runs the protocol from its own first volume, in its own folder.</summary>
+public sealed class FeedbackRecordingSinkSeriesTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "rtd-sfbsink-" + Guid.NewGuid().ToString("N"));
 
-    public SeriesFeedbackRecordingSinkTests() => Directory.CreateDirectory(_dir);
+    public FeedbackRecordingSinkSeriesTests() => Directory.CreateDirectory(_dir);
 
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private static FrameTiming T => new(0, 0, 0, 0, TimeSpan.TicksPerSecond);
+    private static FrameTiming T => Timings.Published(0, 0, 0, 0, TimeSpan.TicksPerSecond);
 
+    // The file names say series 1 throughout (as a Siemens name would): the frame's series is the one that counts.
     private static EstimateFrame Estimate(int series, int v, double value) =>
-        new(v, v * 2.0, $"/export/001_{series:000000}_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, [0.0], T), null, [value]);
+        new(v, v * 2.0, $"/export/001_000001_{v + 1:000000}.dcm", T, new RoiFrame(v, v * 2.0, [0.0], T), null, [value]) { Series = series };
 
     private FeedbackProtocol Protocol()
     {
@@ -39,7 +41,7 @@ public sealed class SeriesFeedbackRecordingSinkTests : IDisposable
         var protocol = Protocol();
         string rec = Path.Combine(_dir, "rec");
         Directory.CreateDirectory(rec);
-        var sink = new SeriesFeedbackRecordingSink(rec, () => new FeedbackKernel(protocol, ["a"], 2, 1), 1, 0);
+        var sink = new FeedbackRecordingSink(rec, () => new FeedbackKernel(protocol, ["a"], 2, 1), 1, 0);
         for (int v = 0; v < 6; v++) await sink.OnFrameAsync(Estimate(3, v, v), default);
         for (int v = 0; v < 6; v++) await sink.OnFrameAsync(Estimate(5, v, 10 + 2 * v), default);
         await sink.OnCompletedAsync(null, default);
@@ -47,7 +49,7 @@ public sealed class SeriesFeedbackRecordingSinkTests : IDisposable
         // The second series alone, through a plain sink: the reference its folder must equal.
         string alone = Path.Combine(_dir, "alone");
         Directory.CreateDirectory(alone);
-        var single = new FeedbackRecordingSink(alone, new FeedbackKernel(protocol, ["a"], 2, 1), 1, 0);
+        var single = new FeedbackRecordingSink(alone, () => new FeedbackKernel(protocol, ["a"], 2, 1), 1, 0);
         for (int v = 0; v < 6; v++) await single.OnFrameAsync(Estimate(5, v, 10 + 2 * v), default);
         await single.OnCompletedAsync(null, default);
 
