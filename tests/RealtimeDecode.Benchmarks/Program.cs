@@ -7,6 +7,9 @@ if (args.Length > 0 && args[0] == "latency")
 // `-- redis-load [options]`: many viewers on two serve hosts through Redis (Dashboard/RedisLoadTool.cs).
 if (args.Length > 0 && args[0] == "redis-load")
     return await RealtimeDecode.Benchmarks.Dashboard.RedisLoadTool.RunAsync(args[1..]);
+// `-- redis-load-clients [options]`: the viewers of redis-load, in a process of their own (Dashboard/RedisLoadClients.cs).
+if (args.Length > 0 && args[0] == "redis-load-clients")
+    return await RealtimeDecode.Benchmarks.Dashboard.RedisLoadClients.RunAsync(args[1..]);
 
 // The executing assembly, not typeof(Program): the Host (referenced for its sinks) has a Program type too.
 BenchmarkSwitcher.FromAssembly(System.Reflection.Assembly.GetExecutingAssembly()).Run(args);

@@ -35,6 +35,9 @@ public sealed record RecordingOptions
     /// <summary>The session's censor policy, recorded in session.json (with <see cref="Motion"/>).</summary>
     public Engine.Motion.CensorPolicy Censor { get; init; } = Engine.Motion.CensorPolicy.Flag;
 
+    /// <summary>The session's id (the one its dashboard and Redis publish it under), written to session.json as <c>session</c>; null when it has none.</summary>
+    public string? SessionId { get; init; }
+
     /// <summary>SHA-256 of the model package (hex), or null.</summary>
     public string? ModelSha256 { get; init; }
 

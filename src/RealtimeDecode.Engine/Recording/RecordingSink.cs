@@ -277,6 +277,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         {
             ["format"] = "realtime-decode-recording",
             ["format_version"] = 1,
+            ["session"] = _options.SessionId,
             ["started_utc"] = _startedUtc.ToString("O", CultureInfo.InvariantCulture),
             ["completed"] = ended && error is null,
             ["ended_utc"] = ended ? _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) : null,

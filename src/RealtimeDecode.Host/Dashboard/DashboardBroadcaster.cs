@@ -134,12 +134,13 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             { Session = SessionId, Seq = _seq };
     }
 
-    internal void AddClient(string connectionId)
+    /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>
+    internal void AddClient(string connectionId, HubEventFilter? events = null)
     {
         var channel = Channel.CreateBounded<(string Event, object Message)>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => { Interlocked.Increment(ref _dropped); if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop(); });
-        var client = new Client(channel, new CancellationTokenSource());
+        var client = new Client(channel, new CancellationTokenSource(), events ?? HubEventFilter.All);
         if (_clients.TryAdd(connectionId, client))
             client.Pump = Task.Run(() => PumpAsync(connectionId, client));
     }
@@ -157,7 +158,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         // Session events go on to Redis; the participant display's frames stay with this host's pages.
         if (message is ISessionEvent e) Published?.Invoke(evt, e);
-        foreach (var c in _clients.Values) c.Channel.Writer.TryWrite((evt, message));
+        foreach (var c in _clients.Values)
+            if (c.Events.Takes(evt)) c.Channel.Writer.TryWrite((evt, message));
     }
 
     private async Task PumpAsync(string connectionId, Client c)
@@ -190,8 +192,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private sealed class Client(Channel<(string Event, object Message)> channel, CancellationTokenSource stop)
+    private sealed class Client(Channel<(string Event, object Message)> channel, CancellationTokenSource stop, HubEventFilter events)
     {
+        public HubEventFilter Events { get; } = events;
         public Channel<(string Event, object Message)> Channel { get; } = channel;
         public CancellationTokenSource Stop { get; } = stop;
         private long _dropped;

@@ -50,4 +50,11 @@ public sealed class DashboardOptions
     /// <summary>Minutes a session stays in Redis after its last event (then it expires and is no longer listed).</summary>
     [Range(1, 525_600)]
     public double RedisExpiryMinutes { get; set; } = 1440;
+
+    /// <summary>
+    /// Minutes a host goes on following a session decoded elsewhere (reading its Redis stream, keeping its backlog in
+    /// memory) once no client of this host watches it; then it stops, and starts again from Redis when a client asks.
+    /// </summary>
+    [Range(0.01, 10_080)]
+    public double RedisIdleMinutes { get; set; } = 10;
 }

@@ -21,7 +21,9 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
         var feed = sessions.Find(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault())
             ?? throw new HubException(SessionRouteMiddleware.Unknown(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault()));
         Context.Items[typeof(DashboardBroadcaster)] = feed;
-        feed.AddClient(Context.ConnectionId);
+        var events = HubEventFilter.From(Context.GetHttpContext());
+        Context.Items[typeof(HubEventFilter)] = events;
+        feed.AddClient(Context.ConnectionId, events);
         return base.OnConnectedAsync();
     }
 
@@ -31,8 +33,9 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>The session so far: status, all estimates and QC of the run, the latest matrix.</summary>
-    public SessionSnapshot GetSession() => Feed.Snapshot();
+    /// <summary>The session so far: status, all estimates and QC of the run, the latest matrix (of these, the parts the client takes: <see cref="HubEventFilter"/>).</summary>
+    public SessionSnapshot GetSession() =>
+        (Context.Items.TryGetValue(typeof(HubEventFilter), out var f) && f is HubEventFilter events ? events : HubEventFilter.All).Apply(Feed.Snapshot());
 
     /// <summary>The participant display's state: the protocol (null without one), the current frame, the learning curve.</summary>
     public FeedbackState GetFeedbackState() => Feed.FeedbackSnapshot();

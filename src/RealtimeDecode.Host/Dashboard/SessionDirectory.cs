@@ -11,7 +11,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// decoder publishes there, each fed into a <see cref="DashboardBroadcaster"/> of its own by a
 /// <see cref="RedisSessionFollower"/> started when a client first asks for it. A client names its session with
 /// <c>?session=ID</c>; without it, it gets the host's own session, or on a host that decodes none the session
-/// that published last.
+/// that published last. A session followed here that no client of this host has watched for
+/// <see cref="DashboardOptions.RedisIdleMinutes"/> is no longer followed (its reading of Redis stops and its
+/// backlog is freed); a client asking for it later starts following it again from the stream.
 /// </summary>
 public sealed class SessionDirectory : IAsyncDisposable
 {
@@ -21,9 +23,11 @@ public sealed class SessionDirectory : IAsyncDisposable
     private readonly IHubContext<DecoderHub> _hub;
     private readonly DashboardOptions _options;
     private readonly RedisConnection? _redis;
-    private readonly ConcurrentDictionary<string, (DashboardBroadcaster Feed, RedisSessionFollower Follower)> _remote = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Remote> _remote = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly TimeProvider _time;
+    private readonly TimeSpan _idle;
+    private readonly ITimer? _sweep;
     private int _subscribed;
 
     public SessionDirectory(DashboardBroadcaster own, IHubContext<DecoderHub> hub, DashboardOptions options, RedisConnection? redis = null, TimeProvider? time = null)
@@ -33,6 +37,13 @@ public sealed class SessionDirectory : IAsyncDisposable
         _hub = hub;
         _options = options;
         _redis = redis;
+        _idle = TimeSpan.FromMinutes(options.RedisIdleMinutes);
+        if (redis is not null)
+        {
+            // Looked at four times per idle time (at most once a minute): a session is dropped between 1 and 1.25 idle times after its last client left.
+            var period = TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
+            _sweep = _time.CreateTimer(_ => Sweep(), null, period, period);
+        }
     }
 
     /// <summary>The session this host decodes (its <see cref="DashboardBroadcaster.SessionId"/> is null on a host that decodes none).</summary>
@@ -43,6 +54,9 @@ public sealed class SessionDirectory : IAsyncDisposable
 
     /// <summary>Clients connected over all sessions.</summary>
     public int ClientCount => Own.ClientCount + _remote.Values.Sum(r => r.Feed.ClientCount);
+
+    /// <summary>Ids of the sessions decoded elsewhere that this host follows now.</summary>
+    public IReadOnlyCollection<string> Followed => _remote.Keys.ToArray();
 
     /// <summary>
     /// The broadcaster of session <paramref name="id"/> (null or empty: the default session), starting to
@@ -58,14 +72,14 @@ public sealed class SessionDirectory : IAsyncDisposable
         }
         if (!SessionIds.IsValid(id)) return null;
         if (id == Own.SessionId) return Own;
-        if (_remote.TryGetValue(id, out var known)) return known.Feed;
+        if (_remote.TryGetValue(id, out var known)) return known.Use();
         if (_redis is null || !await ExistsAsync(id).ConfigureAwait(false)) return null;
         return Follow(id);
     }
 
     /// <summary>The broadcaster of a session already resolved (<see cref="ResolveAsync"/>), or null.</summary>
     public DashboardBroadcaster? Find(string? id) =>
-        string.IsNullOrEmpty(id) || id == Own.SessionId ? Own : _remote.TryGetValue(id, out var r) ? r.Feed : null;
+        string.IsNullOrEmpty(id) || id == Own.SessionId ? Own : _remote.TryGetValue(id, out var r) ? r.Use() : null;
 
     /// <summary>Live and recent sessions: this host's own first, then those in Redis, the most recently active first.</summary>
     public async Task<IReadOnlyList<SessionListing>> ListAsync()
@@ -118,10 +132,10 @@ public sealed class SessionDirectory : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_remote.TryGetValue(id, out var known)) return known.Feed;
+            if (_remote.TryGetValue(id, out var known)) return known.Use();
             var feed = new DashboardBroadcaster(_hub, _options) { SessionId = id };
             var follower = new RedisSessionFollower(id, feed, _redis!, Log.Logger);
-            _remote[id] = (feed, follower);
+            _remote[id] = new Remote(feed, follower);
             Subscribe();
             return feed;
         }
@@ -153,13 +167,63 @@ public sealed class SessionDirectory : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Stops following each session that has had no client of this host (and no request naming it) since the
+    /// previous look and for at least the idle time; called by the host's timer.
+    /// </summary>
+    private void Sweep()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var (id, r) in _remote)
+        {
+            if (!r.Idle(now, _time, _idle)) continue;
+            lock (_gate)
+                if (!_remote.TryRemove(new KeyValuePair<string, Remote>(id, r))) continue;
+            Log.Information("Session {Session}: no viewer on this host for {Minutes} min, no longer followed", id, _options.RedisIdleMinutes);
+            _ = r.DisposeAsync().AsTask();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var (feed, follower) in _remote.Values)
-        {
-            await follower.DisposeAsync().ConfigureAwait(false);
-            await feed.DisposeAsync().ConfigureAwait(false);
-        }
+        if (_sweep is not null) await _sweep.DisposeAsync().ConfigureAwait(false);
+        foreach (var r in _remote.Values) await r.DisposeAsync().ConfigureAwait(false);
         _remote.Clear();
+    }
+
+    /// <summary>A session followed from Redis, and since when (a timestamp of the directory's clock) nobody has watched it.</summary>
+    private sealed class Remote(DashboardBroadcaster feed, RedisSessionFollower follower) : IAsyncDisposable
+    {
+        private long? _idleSince;
+        private volatile bool _used = true;
+
+        public DashboardBroadcaster Feed { get; } = feed;
+        public RedisSessionFollower Follower { get; } = follower;
+
+        /// <summary>A request names the session: it counts as watched until the next look.</summary>
+        public DashboardBroadcaster Use()
+        {
+            _used = true;
+            return Feed;
+        }
+
+        /// <summary>True when nobody has watched the session for at least <paramref name="idle"/> as of <paramref name="now"/>.</summary>
+        public bool Idle(long now, TimeProvider time, TimeSpan idle)
+        {
+            if (Feed.ClientCount > 0 || _used)
+            {
+                _used = false;
+                _idleSince = null;
+                return false;
+            }
+            _idleSince ??= now;
+            return time.GetElapsedTime(_idleSince.Value, now) >= idle;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Follower.DisposeAsync().ConfigureAwait(false);
+            await Feed.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

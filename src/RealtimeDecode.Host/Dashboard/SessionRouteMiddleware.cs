@@ -4,7 +4,8 @@ namespace RealtimeDecode.Host.Dashboard;
 /// Finds the session a request names (<c>?session=ID</c>, or the default) before the hub, the session API
 /// or a page sees it: an unknown session is answered 404 with a one-line reason, so a client is never
 /// connected to nothing; on a host that decodes no session of its own, <c>/</c> without a session is the
-/// list of live and recent sessions.
+/// list of live and recent sessions. A hub request naming events that do not exist (<see cref="HubEventFilter"/>) is
+/// answered 400 with the reason.
 /// </summary>
 public sealed class SessionRouteMiddleware(RequestDelegate next, SessionDirectory sessions)
 {
@@ -20,6 +21,13 @@ public sealed class SessionRouteMiddleware(RequestDelegate next, SessionDirector
         {
             context.Request.Path = ListPage;
             await next(context);
+            return;
+        }
+        if (path.StartsWithSegments(DecoderHub.Path)
+            && !HubEventFilter.TryParse(context.Request.Query[HubEventFilter.QueryKey].FirstOrDefault(), out _, out var badEvents))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync(badEvents!);
             return;
         }
         if (page || path.StartsWithSegments(DecoderHub.Path) || path == "/api/session")

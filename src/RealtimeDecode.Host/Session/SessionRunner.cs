@@ -152,6 +152,7 @@ internal sealed class SessionRunner
         var recorder = new SeriesRecordingSink(recording, dir => new RecordingSink(new RecordingOptions(dir, package.Targets)
         {
             Configuration = r.Configuration,
+            SessionId = sessionId,
             ModelSha256 = modelHash,
             RepetitionTime = TimeSpan.FromSeconds(tr),
             SessionStartTimestamp = start,

@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.SignalR.Client;
 using RealtimeDecode.Benchmarks.Pipeline;
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Dashboard.Redis;
@@ -16,19 +14,25 @@ namespace RealtimeDecode.Benchmarks.Dashboard;
 /// <summary>
 /// Console mode <c>-- redis-load</c>: the real pipeline at the published scale, paced at <c>--speed</c>
 /// (default 10), publishing through a redis-server started here to two <c>realtime-decode serve</c>
-/// processes, with <c>--clients</c> SignalR clients (default 200) spread over them, each joined to the
-/// session. Reports whether every client got every estimate, publish → client latency (the estimate's
-/// <c>sentUnixMs</c>, stamped at publication, to its arrival at the client: same machine, same clock) and
-/// the decoder's own latency with Redis against the same run without Redis (before and after).
-/// Options: <c>--volumes N</c> (default 150), <c>--speed S</c>, <c>--clients N</c>.
+/// processes, with <c>--clients</c> SignalR clients (default 200) spread over them in a process of their own
+/// (<see cref="RedisLoadClients"/>), each joined to the session. Two variants, each on a session of its own:
+/// full dashboards (every event, 400-ROI matrices included) and viewers that take <c>estimate,status</c> only;
+/// <c>--events all</c> or <c>--events LIST</c> runs one. Reports, per variant, how many clients got every
+/// estimate in order, publish → client latency (the estimate's <c>sentUnixMs</c>, stamped at publication, to
+/// its arrival at the client) and the decoder's own latency against the same run without Redis (before and
+/// after). Options: <c>--volumes N</c> (default 150), <c>--speed S</c>, <c>--clients N</c>, <c>--events</c>.
 /// </summary>
 public static class RedisLoadTool
 {
+    private const string Slim = "estimate,status";
+
     public static async Task<int> RunAsync(string[] args)
     {
         int volumes = Int(args, "--volumes", 150);
         int clients = Int(args, "--clients", 200);
         double speed = double.Parse(Arg(args, "--speed") ?? "10", CultureInfo.InvariantCulture);
+        string[] variants = Arg(args, "--events") is { } ev ? [ev] : ["all", Slim];
+        var clock = Stopwatch.StartNew();
         Console.WriteLine($"processors {Environment.ProcessorCount}, {LatencyTool.Load()}");
         using var fixture = new PipelineFixture(PipelineScale.Published);
         await LatencyTool.RunAsync(fixture, 20, speed, null); // JIT and page cache
@@ -45,18 +49,26 @@ public static class RedisLoadTool
         using var serve2 = Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
         var hosts = new[] { await UrlAsync(serve1), await UrlAsync(serve2) };
 
-        var with = await DecoderAsync(fixture, volumes, speed, (cs, hosts, clients));
-        Console.WriteLine($"Redis, {clients} clients on 2 serve hosts: {with.Describe()}; {LatencyTool.Load()}");
+        var with = new List<(string Variant, LatencyTool.RunResult Result)>();
+        foreach (var variant in variants)
+        {
+            var r = await DecoderAsync(fixture, volumes, speed, (cs, hosts, clients, variant == "all" ? null : variant));
+            with.Add((variant, r));
+            Console.WriteLine($"Redis, {clients} clients ({(variant == "all" ? "full dashboards, every event" : "?events=" + variant)}) on 2 serve hosts: {r.Describe()}; {LatencyTool.Load()}");
+        }
 
         var after = await DecoderAsync(fixture, volumes, speed, null);
         Console.WriteLine($"no Redis (after): {after.Describe()}; {LatencyTool.Load()}");
         double baseline = Math.Max(before.Summary.LatencyP99Ms, after.Summary.LatencyP99Ms);
-        Console.WriteLine(FormattableString.Invariant(
-            $"decoder p99 with Redis / without: {with.Summary.LatencyP99Ms:F2} / {before.Summary.LatencyP99Ms:F2} and {after.Summary.LatencyP99Ms:F2} ms ({100 * (with.Summary.LatencyP99Ms / baseline - 1):+0;-0} % of the larger)"));
+        foreach (var (variant, r) in with)
+            Console.WriteLine(FormattableString.Invariant(
+                $"decoder p99 with Redis ({variant}) / without: {r.Summary.LatencyP99Ms:F2} / {before.Summary.LatencyP99Ms:F2} and {after.Summary.LatencyP99Ms:F2} ms ({100 * (r.Summary.LatencyP99Ms / baseline - 1):+0;-0} % of the larger)"));
+        Console.WriteLine(FormattableString.Invariant($"took {clock.Elapsed.TotalSeconds:F0} s; {LatencyTool.Load()}"));
         return 0;
     }
 
-    private static async Task<LatencyTool.RunResult> DecoderAsync(PipelineFixture fixture, int volumes, double speed, (string Redis, string[] Hosts, int Clients)? load)
+    private static async Task<LatencyTool.RunResult> DecoderAsync(PipelineFixture fixture, int volumes, double speed,
+        (string Redis, string[] Hosts, int Clients, string? Events)? load)
     {
         var options = new DashboardOptions { Urls = "http://127.0.0.1:0", Redis = load?.Redis };
         RedisConnection? redis = load is { } l ? await RedisConnection.ConnectAsync(RedisConnection.Parse(l.Redis, "--redis")) : null;
@@ -68,49 +80,62 @@ public static class RedisLoadTool
             Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes, fixture.Package.Model);
         var sink = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
         RedisSessionPublisher? publisher = redis is null ? null : new RedisSessionPublisher(server.Broadcaster, redis, options, null);
-        var connections = new List<HubConnection>();
-        var received = new long[load?.Clients ?? 0];
-        var latencies = new ConcurrentBag<double>();
+        Child? viewers = null;
         try
         {
             if (load is { } ld)
             {
+                // The session is listed once its first status is in Redis.
+                server.Broadcaster.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
                 using var http = new HttpClient();
                 for (int i = 0; i < 200 && !(await http.GetStringAsync(ld.Hosts[0] + "/api/sessions")).Contains(session, StringComparison.Ordinal); i++)
                     await Task.Delay(50);
-                for (int c = 0; c < ld.Clients; c++)
-                {
-                    int k = c;
-                    var conn = new HubConnectionBuilder().WithUrl(ld.Hosts[c % ld.Hosts.Length] + DecoderHub.Path + "?session=" + session).Build();
-                    conn.On<JsonElement>(DashboardEvents.Estimate, e =>
-                    {
-                        double now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds;
-                        latencies.Add(now - e.GetProperty("sentUnixMs").GetDouble());
-                        Interlocked.Increment(ref received[k]);
-                    });
-                    conn.On<JsonElement>(DashboardEvents.Connectivity, _ => { });
-                    conn.On<JsonElement>(DashboardEvents.Qc, _ => { });
-                    conn.On<JsonElement>(DashboardEvents.Status, _ => { });
-                    await conn.StartAsync();
-                    connections.Add(conn);
-                }
+                var childArgs = new List<string> { "redis-load-clients", "--hosts", string.Join(",", ld.Hosts), "--session", session, "--clients", ld.Clients.ToString(CultureInfo.InvariantCulture) };
+                if (ld.Events is { } ev) childArgs.AddRange(["--events", ev]);
+                viewers = StartSelf(childArgs);
+                await LineAsync(viewers, "ready");
             }
             var r = await LatencyTool.RunAsync(fixture, volumes, speed, sink);
-            if (load is null) return r;
-            for (int i = 0; i < 300 && received.Min() < r.Estimates; i++) await Task.Delay(100);
-            var ms = latencies.Order().ToArray();
+            if (viewers is null) return r;
+            await viewers.Process.StandardInput.WriteLineAsync($"expect {r.Estimates}");
+            await viewers.Process.StandardInput.FlushAsync();
+            var report = JsonSerializer.Deserialize<RedisLoadClients.Report>(await LineAsync(viewers, "result: "))!;
+            var ms = report.Clients.SelectMany(c => c.LatenciesMs).Order().ToArray();
+            var whole = report.Clients.Count(c => c.Estimates == r.Estimates && c.InOrder);
+            var perHost = string.Join(", ", report.Clients.GroupBy(c => c.Host).Select(g => FormattableString.Invariant(
+                $"{g.Key}: {g.Count(c => c.Estimates == r.Estimates && c.InOrder)}/{g.Count()}")));
             return r with
             {
                 Extra = FormattableString.Invariant(
-                    $"{received.Count(n => n == r.Estimates)} of {received.Length} clients got all {r.Estimates} estimates (min {received.Min()}, max {received.Max()}); publish → client median {LatencyTool.Percentile(ms, 50):F1} / p99 {LatencyTool.Percentile(ms, 99):F1} / max {ms[^1]:F1} ms over {ms.Length} deliveries; Redis publications dropped {publisher!.Dropped}"),
+                    $"{whole} of {report.Clients.Length} clients got all {r.Estimates} estimates in order ({perHost}; min {report.Clients.Min(c => c.Estimates)}, out of order {report.Clients.Count(c => !c.InOrder)}, closed {report.Clients.Count(c => c.Closed)}); ")
+                    + (ms.Length == 0 ? "no live estimate delivered" : FormattableString.Invariant(
+                        $"publish → client median {LatencyTool.Percentile(ms, 50):F1} / p99 {LatencyTool.Percentile(ms, 99):F1} / max {ms[^1]:F1} ms over {ms.Length} deliveries"))
+                    + FormattableString.Invariant($"; Redis publications dropped {publisher!.Dropped}"),
             };
         }
         finally
         {
-            foreach (var c in connections) await c.DisposeAsync();
+            viewers?.Dispose();
             if (publisher is not null) { await publisher.FlushAsync(TimeSpan.FromSeconds(5)); await publisher.DisposeAsync(); }
             if (redis is not null) await redis.DisposeAsync();
         }
+    }
+
+    /// <summary>This benchmark executable again, in another mode.</summary>
+    private static Child StartSelf(IEnumerable<string> args)
+    {
+        string self = Environment.ProcessPath!;
+        var all = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? new[] { System.Reflection.Assembly.GetEntryAssembly()!.Location }.Concat(args) : args;
+        return Start(self, [.. all]);
+    }
+
+    /// <summary>The rest of the first line of <paramref name="c"/>'s output that starts with <paramref name="prefix"/>.</summary>
+    private static async Task<string> LineAsync(Child c, string prefix)
+    {
+        while (await c.Process.StandardOutput.ReadLineAsync() is { } line)
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) return line[prefix.Length..];
+        throw new InvalidOperationException($"the clients process exited before '{prefix}': " + await c.Process.StandardError.ReadToEndAsync());
     }
 
     private static async Task<string> UrlAsync(Process p)
@@ -129,7 +154,7 @@ public static class RedisLoadTool
 
     private static Child Start(string exe, params string[] args)
     {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         return new Child(Process.Start(psi)!);
     }

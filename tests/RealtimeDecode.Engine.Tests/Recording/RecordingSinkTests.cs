@@ -23,6 +23,7 @@ public sealed class RecordingSinkTests : IDisposable
     private RecordingSink Sink(object? configuration = null) => new(new RecordingOptions(Out, ["joy", "fear"])
     {
         Configuration = configuration,
+        SessionId = "scanner1-20250314-101502",
         ModelSha256 = "ab12",
         RepetitionTime = TimeSpan.FromSeconds(2),
     }, _time);
@@ -89,6 +90,7 @@ public sealed class RecordingSinkTests : IDisposable
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Out, RecordingLayout.SessionFile)))!;
         Assert.Equal("realtime-decode-recording", (string?)json["format"]);
+        Assert.Equal("scanner1-20250314-101502", (string?)json["session"]);
         Assert.True((bool)json["completed"]!);
         Assert.Equal("schaefer400.nii.gz", (string?)json["configuration"]!["Atlas"]);
         Assert.Equal(13, (int)json["configuration"]!["Window"]!);

@@ -71,6 +71,13 @@ internal static class Recording
         return doc.RootElement.GetProperty("targets").EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
+    /// <summary>The session id session.json records (null when absent).</summary>
+    public static string? SessionId(string dir)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(dir, "session.json")));
+        return doc.RootElement.TryGetProperty("session", out var s) ? s.GetString() : null;
+    }
+
     public static bool Completed(string dir)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(dir, "session.json")));

@@ -12,7 +12,8 @@ namespace RealtimeDecode.Host.Dashboard.Redis;
 /// output only appends to, so Redis never slows or stops the decoder. While Redis is unreachable each event
 /// is counted as dropped and not retried one by one; once Redis answers again the publisher catches up from
 /// the broadcaster's backlog (the session so far: status, every estimate and QC row, the latest matrix) from
-/// the first event Redis lacks, then goes on live. Remote hosts skip any event they already have (by its
+/// the first event Redis lacks (after the last one its stream holds: a Redis restarted empty gets the whole
+/// backlog again), then goes on live. Remote hosts skip any event they already have (by its
 /// sequence number), so a write that was applied but not acknowledged is harmless.
 /// </summary>
 public sealed class RedisSessionPublisher : IAsyncDisposable
@@ -123,12 +124,23 @@ public sealed class RedisSessionPublisher : IAsyncDisposable
         missing.AddRange(snap.Qc);
         if (snap.Connectivity is { } c) missing.Add(c);
         missing.Add(snap.Status);
-        long from = Written;
+        // Redis may have come back empty (restarted without persistence) or with more than was acknowledged:
+        // what it lacks starts after the last event its stream holds, not after the last one this publisher wrote.
+        long from = await LastInRedisAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _written, from);
         var todo = missing.Where(m => m.Seq > from).OrderBy(m => m.Seq).ToList();
         await WriteAsync(todo).ConfigureAwait(false);
         if (Dropped > 0)
             _log.Information("Redis {Endpoints} reachable: session {Session} caught up with {Count} events from its backlog", _redis.Endpoints, _session, todo.Count);
         _behind = false;
+    }
+
+    /// <summary>The sequence number of the last event the session's stream holds in Redis (0: none).</summary>
+    private async Task<long> LastInRedisAsync()
+    {
+        var last = await _redis.Multiplexer.GetDatabase().StreamRangeAsync(RedisKeys.Events(_session), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+        if (last.Length == 0) return 0;
+        return EventCodec.Decode(last[0][RedisKeys.EventField], ((byte[]?)last[0][RedisKeys.DataField]) ?? []) is { } m ? m.Seq : 0;
     }
 
     private async Task WriteAsync(IReadOnlyList<ISessionEvent> events)

@@ -47,6 +47,8 @@ public sealed class MultiHostSessionTests : IClassFixture<SmallSession>
         var expected = new Dictionary<string, Dictionary<int, double[]>> { ["A"] = Recording.Estimates(recA), ["B"] = Recording.Estimates(recB) };
         Assert.Equal(28, expected["A"].Count);
         Assert.Equal(28, expected["B"].Count);
+        Assert.Equal("A", Recording.SessionId(recA));
+        Assert.Equal("B", Recording.SessionId(recB));
         foreach (var (session, v) in viewers)
         {
             string who = $"viewer of {session} on {v.Host}";

@@ -16,11 +16,15 @@ internal sealed class SessionViewer : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SessionViewer(string hostUrl, string? session, string? token = null)
+    /// <param name="events">The value of <c>?events=</c> (the events this viewer takes), or null for every event.</param>
+    public SessionViewer(string hostUrl, string? session, string? token = null, string? events = null)
     {
         Host = hostUrl;
+        var query = new List<string>();
+        if (session is not null) query.Add("session=" + Uri.EscapeDataString(session));
+        if (events is not null) query.Add("events=" + Uri.EscapeDataString(events));
         _connection = new HubConnectionBuilder()
-            .WithUrl(hostUrl + DecoderHub.Path + (session is null ? "" : "?session=" + Uri.EscapeDataString(session)),
+            .WithUrl(hostUrl + DecoderHub.Path + (query.Count == 0 ? "" : "?" + string.Join("&", query)),
                 o => { if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token); })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
             .Build();
