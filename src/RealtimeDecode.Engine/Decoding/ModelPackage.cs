@@ -405,9 +405,9 @@ public sealed class ModelPackage
         {
             throw new InputDataException(jsonName, "malformed JSON: the top level is not an object", e);
         }
-        catch (JsonException e) when (e.Path is { Length: > 2 } path && WrongType(e.Message) is { } expected)
+        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
-            throw new InputDataException(jsonName, $"'{path[2..]}' must be {expected}", e);
+            throw new InputDataException(jsonName, $"'{path[2..]}' must be {Expected(path[2..])}", e);
         }
         catch (JsonException e)
         {
@@ -417,18 +417,23 @@ public sealed class ModelPackage
         return document ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
     }
 
-    /// <summary>What a field must be, from the serializer's message about a value of another JSON type; null for other errors.</summary>
-    private static string? WrongType(string message)
+    /// <summary>What a field of model.json must be, by its path ("features.window", "targets[2]").</summary>
+    private static string Expected(string path)
     {
-        const string Prefix = "The JSON value could not be converted to ";
-        if (!message.StartsWith(Prefix, StringComparison.Ordinal)) return null;
-        string type = message[Prefix.Length..];
-        return type.Contains("Int32", StringComparison.Ordinal) ? "an integer"
-            : type.Contains("Double", StringComparison.Ordinal) ? "a number"
-            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
-            : type.StartsWith("System.String", StringComparison.Ordinal) ? "a string"
-            : type.Contains("IReadOnlyList", StringComparison.Ordinal) ? "a list"
-            : "an object";
+        string field = System.Text.RegularExpressions.Regex.Replace(path, @"\[\d+\]", "[]");
+        return field switch
+        {
+            "version" or "feature_count" or "features.roi_count" or "features.window" or "patterns.rows" => "an integer",
+            "features.fisher_z" => "true or false",
+            "targets" => "a list of names",
+            "patterns.split_half_r" or "estimate_lag.ci95_s" => "a list of numbers",
+            "targets[]" or "format" or "features.kind" or "features.taper" or "features.atlas_sha256" or "estimator.kind" or "estimator.kernel.kind"
+                or "patterns.file" or "estimate_lag.relative_to" or "estimate_lag.source" => "a string",
+            _ when field.StartsWith("scaler.", StringComparison.Ordinal) || field.StartsWith("estimator.arrays.", StringComparison.Ordinal) => "a string",
+            _ when field.StartsWith("estimator.kernel.", StringComparison.Ordinal) || field.EndsWith(".seconds", StringComparison.Ordinal)
+                || field.EndsWith(".standard_error_s", StringComparison.Ordinal) || field.EndsWith("[]", StringComparison.Ordinal) => "a number",
+            _ => "an object",
+        };
     }
 
     private static ModelPackage Read(string package, Func<string, Stream?> open, RowPrecision? kernelRows)
