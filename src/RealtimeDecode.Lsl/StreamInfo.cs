@@ -24,6 +24,13 @@ public sealed class StreamInfo
     /// <summary>The protocol version written in <c>&lt;version&gt;</c> (1.10).</summary>
     public const int ProtocolVersion = 110;
 
+    /// <summary>Most compiled discovery queries kept per info; when full, the cache is emptied and refilled.</summary>
+    /// <remarks>
+    /// Queries arrive from the network, so their number is not ours to bound. A resolver repeats the same few
+    /// queries, which stay compiled; a flood of distinct ones costs a compilation each instead of memory.
+    /// </remarks>
+    internal const int QueryCacheCapacity = 256;
+
     private readonly ConcurrentDictionary<string, XPathExpression?> _queryCache = new(StringComparer.Ordinal);
 
     /// <summary>Creates a stream description; the session, uid, host and ports are filled in by the outlet.</summary>
@@ -253,17 +260,20 @@ public sealed class StreamInfo
         ArgumentNullException.ThrowIfNull(query);
         query = query.Trim();
         if (query.Length == 0) return true;
-        var expression = _queryCache.GetOrAdd(query, static q =>
+        if (!_queryCache.TryGetValue(query, out var expression))
         {
             try
             {
-                return XPathExpression.Compile("boolean(" + q + ")");
+                expression = XPathExpression.Compile("boolean(" + query + ")");
             }
             catch (XPathException)
             {
-                return null;
+                expression = null;
             }
-        });
+            // Clear-when-full under concurrent callers may briefly overshoot by the number of threads, never grows beyond.
+            if (_queryCache.Count >= QueryCacheCapacity) _queryCache.Clear();
+            _queryCache.TryAdd(query, expression);
+        }
         if (expression is null) return false;
         try
         {
@@ -277,6 +287,9 @@ public sealed class StreamInfo
     }
 
     private XPathNavigator? _frozen;
+
+    /// <summary>Compiled queries currently cached (at most <see cref="QueryCacheCapacity"/> plus concurrent callers).</summary>
+    internal int CachedQueryCount => _queryCache.Count;
 
     // An outlet's own copy never changes after it starts serving: parse it once for queries.
     internal void Freeze() => _frozen = XDocument.Parse(ToFullInfoXml()).Root!.CreateNavigator();

@@ -79,6 +79,24 @@ public class StreamInfoTests
         Assert.Throws<FormatException>(() => StreamInfo.FromXml(xml));
     }
 
+    [Fact]
+    public void MatchesQuery_ManyDistinctQueries_KeepsTheCacheWithinItsCapacity()
+    {
+        var info = GoldenInfo();
+        for (int i = 0; i < 5 * StreamInfo.QueryCacheCapacity; i++)
+        {
+            Assert.True(info.MatchesQuery($"channel_count<{i + 4}"));
+            Assert.False(info.MatchesQuery($"name='other{i}'"));
+            Assert.False(info.MatchesQuery($"broken(({i}"));
+            Assert.True(info.CachedQueryCount <= StreamInfo.QueryCacheCapacity, $"{info.CachedQueryCount} cached after {3 * (i + 1)} queries");
+        }
+
+        // What was evicted is compiled again and still evaluates the same.
+        Assert.True(info.MatchesQuery("channel_count<4"));
+        Assert.False(info.MatchesQuery("name='other0'"));
+        Assert.True(info.CachedQueryCount >= 1);
+    }
+
     [Theory]
     [InlineData("", true)]
     [InlineData("session_id='default' and type='Emotion'", true)]

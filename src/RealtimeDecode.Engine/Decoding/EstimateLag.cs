@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Engine.Decoding;
 
@@ -26,53 +25,7 @@ public sealed record EstimateLag(
     /// <summary>The label a display puts on the estimates: "describes about t − 12 s".</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"describes about t − {Seconds:0.#} s (± {StandardError:0.#} s)");
 
-    /// <summary>The model.json object.</summary>
-    public JsonObject ToJson()
-    {
-        var per = new JsonObject();
-        for (int t = 0; t < Targets.Count; t++)
-            per[Targets[t]] = new JsonObject { ["seconds"] = Num(PerTarget[t]), ["standard_error_s"] = Num(PerTargetStandardError[t]) };
-        return new JsonObject
-        {
-            ["seconds"] = Num(Seconds),
-            ["standard_error_s"] = Num(StandardError),
-            ["ci95_s"] = new JsonArray(Num(Low95), Num(High95)),
-            ["relative_to"] = "the targets at the acquisition time of the last volume of the estimate window",
-            ["per_target"] = per,
-            ["source"] = Source,
-        };
-    }
-
-    /// <summary>Reads the model.json object; problems are <see cref="InputDataException"/>s naming <paramref name="file"/>.</summary>
-    public static EstimateLag FromJson(JsonObject o, IReadOnlyList<string> targets, string file)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(targets);
-        double Get(JsonObject obj, string key, string where)
-        {
-            if (!obj.TryGetPropertyValue(key, out var n) || n is null) return double.NaN;
-            return n is JsonValue v && v.TryGetValue(out double d) ? d
-                : throw new InputDataException(file, $"estimate_lag.{where}{key} must be a number of seconds");
-        }
-        double seconds = Get(o, "seconds", "");
-        if (!double.IsFinite(seconds)) throw new InputDataException(file, "estimate_lag.seconds must be a finite number of seconds");
-        double lo = double.NaN, hi = double.NaN;
-        if (o["ci95_s"] is JsonArray ci && ci.Count == 2)
-        {
-            lo = ci[0] is JsonValue a && a.TryGetValue(out double x) ? x : double.NaN;
-            hi = ci[1] is JsonValue b && b.TryGetValue(out double y) ? y : double.NaN;
-        }
-        var per = new double[targets.Count];
-        var perSe = new double[targets.Count];
-        var perNode = o["per_target"] as JsonObject;
-        for (int t = 0; t < targets.Count; t++)
-        {
-            var node = perNode?[targets[t]] as JsonObject;
-            per[t] = node is null ? double.NaN : Get(node, "seconds", $"per_target.{targets[t]}.");
-            perSe[t] = node is null ? double.NaN : Get(node, "standard_error_s", $"per_target.{targets[t]}.");
-        }
-        return new EstimateLag(seconds, Get(o, "standard_error_s", ""), lo, hi, targets, per, perSe, o["source"]?.GetValue<string>() ?? "");
-    }
-
-    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+    /// <summary>The model.json object (seconds rounded to 3 decimals, NaN as null).</summary>
+    public JsonObject ToJson() =>
+        (JsonObject)System.Text.Json.JsonSerializer.SerializeToNode(EstimateLagJson.From(this), ModelJsonContext.Default.EstimateLagJson)!;
 }

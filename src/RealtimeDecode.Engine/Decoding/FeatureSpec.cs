@@ -43,38 +43,6 @@ public sealed record FeatureSpec
     /// <summary>Number of features this spec produces: R for ROI, R(R−1)/2 for DFC.</summary>
     public int FeatureCount => Kind == FeatureKind.Roi ? RoiCount : EdgeLayout.EdgeCount(RoiCount);
 
-    /// <summary>The model.json "features" object.</summary>
-    public JsonObject ToJson()
-    {
-        var o = new JsonObject
-        {
-            ["kind"] = Kind == FeatureKind.Roi ? "roi" : "dfc",
-            ["roi_count"] = RoiCount,
-        };
-        if (Window is int w)
-        {
-            o["window"] = w;
-        }
-
-        if (Taper is not null)
-        {
-            o["taper"] = Taper;
-        }
-
-        if (FisherZ is bool f)
-        {
-            o["fisher_z"] = f;
-        }
-
-        if (AtlasSha256 is not null)
-        {
-            o["atlas_sha256"] = AtlasSha256;
-        }
-
-        o["preprocessing"] = Preprocessing?.DeepClone() ?? new JsonObject();
-        return o;
-    }
-
     /// <summary>
     /// Differences that make a model trained with this spec unusable with <paramref name="live"/>; empty when compatible.
     /// An atlas hash or preprocessing missing on either side is not compared.

@@ -281,69 +281,56 @@ public sealed class ModelPackage
     {
         ArgumentNullException.ThrowIfNull(path);
         var files = new List<(string Name, NpyArray Array)>();
-        var root = new JsonObject
-        {
-            ["format"] = FormatName,
-            ["version"] = CurrentVersion,
-            ["targets"] = new JsonArray([.. Targets.Select(t => (JsonNode?)t)]),
-            ["feature_count"] = Model.FeatureCount,
-            ["features"] = Features.ToJson(),
-        };
         int p = Model.FeatureCount;
         int t = Model.TargetCount;
+        ScalerJson? scaler = null;
         if (Model.Scaler is { } sc)
         {
             files.Add(("scaler_mean.npy", NpyArray.FromFloat64(sc.Mean, p)));
             files.Add(("scaler_scale.npy", NpyArray.FromFloat64(sc.Scale, p)));
-            root["scaler"] = new JsonObject { ["mean"] = "scaler_mean.npy", ["scale"] = "scaler_scale.npy" };
-        }
-        else
-        {
-            root["scaler"] = null;
+            scaler = new ScalerJson("scaler_mean.npy", "scaler_scale.npy");
         }
 
-        var est = new JsonObject
-        {
-            ["kind"] = EstimatorKinds.ToName(Model.Kind),
-            ["hyperparameters"] = Model.Hyperparameters.DeepClone(),
-        };
+        KernelJson? kernel = null;
+        EstimatorArraysJson arrays;
         switch (Model.Estimator)
         {
             case LinearRegressor lin:
                 files.Add(("coef.npy", NpyArray.FromFloat64(lin.Coefficients, t, p)));
                 files.Add(("intercept.npy", NpyArray.FromFloat64(lin.Intercept, t)));
-                est["arrays"] = new JsonObject { ["coef"] = "coef.npy", ["intercept"] = "intercept.npy" };
+                arrays = new EstimatorArraysJson("coef.npy", null, null, "intercept.npy");
                 break;
             case KernelExpansionRegressor ker:
-                est["kernel"] = new JsonObject
-                {
-                    ["kind"] = EstimatorKinds.ToName(ker.Kernel.Kind),
-                    ["gamma"] = ker.Kernel.Gamma,
-                    ["coef0"] = ker.Kernel.Coef0,
-                    ["degree"] = ker.Kernel.Degree,
-                };
+                kernel = new KernelJson(EstimatorKinds.ToName(ker.Kernel.Kind), ker.Kernel.Gamma, ker.Kernel.Coef0, ker.Kernel.Degree);
                 files.Add(("rows.npy", ker.Rows64 is not null ? NpyArray.FromFloat64(ker.Rows64, ker.RowCount, p) : NpyArray.FromFloat32(ker.RowsAsFloat32(), ker.RowCount, p)));
                 files.Add(("dual_coef.npy", NpyArray.FromFloat64(ker.Coefficients, t, ker.RowCount)));
                 files.Add(("intercept.npy", NpyArray.FromFloat64(ker.Intercept, t)));
-                est["arrays"] = new JsonObject { ["rows"] = "rows.npy", ["dual_coef"] = "dual_coef.npy", ["intercept"] = "intercept.npy" };
+                arrays = new EstimatorArraysJson(null, "rows.npy", "dual_coef.npy", "intercept.npy");
                 break;
             default:
                 throw new InvalidOperationException($"cannot save an estimator of type {Model.Estimator.GetType().Name}");
         }
 
-        root["estimator"] = est;
+        PatternsJson? patterns = null;
         if (Patterns is not null)
         {
             files.Add(("patterns.npy", NpyArray.FromFloat64(Patterns, t, p)));
-            root["patterns"] = new JsonObject { ["file"] = "patterns.npy", ["rows"] = PatternRows };
-            if (PatternSplitHalfR is { } r && r.Length == t)
-                root["patterns"]!["split_half_r"] = new JsonArray([.. r.Select(v => double.IsFinite(v) ? (JsonNode?)v : null)]);
+            patterns = new PatternsJson("patterns.npy", PatternRows, PatternSplitHalfR is { } r && r.Length == t ? r : null);
         }
 
-        if (Lag is not null) root["estimate_lag"] = Lag.ToJson();
-        root["training"] = Training.DeepClone();
-        root["cv_metrics"] = CvMetrics.DeepClone();
-        string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var document = new ModelJson(
+            FormatName,
+            CurrentVersion,
+            [.. Targets],
+            Model.FeatureCount,
+            FeatureSpecJson.From(Features),
+            scaler,
+            new EstimatorJson(EstimatorKinds.ToName(Model.Kind), (JsonObject)Model.Hyperparameters.DeepClone(), kernel, arrays),
+            patterns,
+            Lag is null ? null : EstimateLagJson.From(Lag),
+            (JsonObject)Training.DeepClone(),
+            (JsonObject)CvMetrics.DeepClone());
+        string json = JsonSerializer.Serialize(document, ModelJsonContext.Default.ModelJson);
 
         if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
@@ -396,38 +383,80 @@ public sealed class ModelPackage
 
     private static string Describe(string package, string file) => package.TrimEnd('/', '\\') + "/" + file;
 
+    /// <summary>
+    /// model.json deserialised into <see cref="ModelJson"/>. Invalid UTF-8, malformed JSON, a property named
+    /// twice and a value of the wrong JSON type are refused here, naming the file (and the field); the values
+    /// themselves are checked by <see cref="Read"/>.
+    /// </summary>
+    private static ModelJson Parse(Stream file, string jsonName)
+    {
+        using var s = new MemoryStream();
+        file.CopyTo(s);
+        var bytes = s.GetBuffer().AsSpan(0, (int)s.Length);
+        // Checked whole and first, so that no string of a valid document is left to fail later.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InputDataException(jsonName, "malformed JSON: the text is not valid UTF-8");
+        ModelJson? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(bytes, ModelJsonContext.Strict.ModelJson);
+        }
+        catch (JsonException e) when (e.Path is "$" && e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            throw new InputDataException(jsonName, "malformed JSON: the top level is not an object", e);
+        }
+        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            throw new InputDataException(jsonName, $"'{path[2..]}' must be {Expected(path[2..])}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new InputDataException(jsonName, $"malformed JSON: {e.Message}", e);
+        }
+
+        return document ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
+    }
+
+    /// <summary>What a field of model.json must be, by its path ("features.window", "targets[2]").</summary>
+    private static string Expected(string path)
+    {
+        string field = System.Text.RegularExpressions.Regex.Replace(path, @"\[\d+\]", "[]");
+        return field switch
+        {
+            "version" or "feature_count" or "features.roi_count" or "features.window" or "patterns.rows" => "an integer",
+            "features.fisher_z" => "true or false",
+            "targets" => "a list of names",
+            "patterns.split_half_r" or "estimate_lag.ci95_s" => "a list of numbers",
+            "targets[]" or "format" or "features.kind" or "features.taper" or "features.atlas_sha256" or "estimator.kind" or "estimator.kernel.kind"
+                or "patterns.file" or "estimate_lag.relative_to" or "estimate_lag.source" => "a string",
+            _ when field.StartsWith("scaler.", StringComparison.Ordinal) || field.StartsWith("estimator.arrays.", StringComparison.Ordinal) => "a string",
+            _ when field.StartsWith("estimator.kernel.", StringComparison.Ordinal) || field.EndsWith(".seconds", StringComparison.Ordinal)
+                || field.EndsWith(".standard_error_s", StringComparison.Ordinal) || field.EndsWith("[]", StringComparison.Ordinal) => "a number",
+            _ => "an object",
+        };
+    }
+
     private static ModelPackage Read(string package, Func<string, Stream?> open, RowPrecision? kernelRows)
     {
         string jsonName = Describe(package, "model.json");
-        JsonObject root;
+        ModelJson root;
         using (var file = open("model.json") ?? throw new InputDataException(jsonName, "missing from the model package"))
         {
-            // JsonNode transcodes strings only when they are read, so invalid UTF-8 would surface later as an
-            // InvalidOperationException from any field: check the whole text first.
-            using var s = new MemoryStream();
-            file.CopyTo(s);
-            if (!System.Text.Unicode.Utf8.IsValid(s.GetBuffer().AsSpan(0, (int)s.Length)))
-                throw new InputDataException(jsonName, "malformed JSON: the text is not valid UTF-8");
-            s.Position = 0;
-            try
-            {
-                root = JsonNode.Parse(s, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
-                    ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
-            }
-            catch (JsonException e)
-            {
-                throw new InputDataException(jsonName, $"malformed JSON: {e.Message}", e);
-            }
+            root = Parse(file, jsonName);
         }
 
-        var r = new JsonReader(jsonName, root);
-        string format = r.String(root, "format");
+        T Required<T>(T? value, string name) where T : class =>
+            value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
+        int RequiredInt(int? value, string name) =>
+            value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
+
+        string format = Required(root.Format, "format");
         if (format != FormatName)
         {
             throw new InputDataException(jsonName, $"format is '{format}', expected '{FormatName}'");
         }
 
-        int version = r.Int(root, "version");
+        int version = RequiredInt(root.Version, "version");
         if (version > CurrentVersion)
         {
             throw new InputDataException(jsonName, $"model format version {version} is newer than this program reads (version {CurrentVersion}); update RealtimeDecode");
@@ -438,13 +467,10 @@ public sealed class ModelPackage
             throw new InputDataException(jsonName, $"model format version {version} is not valid");
         }
 
-        var targetsNode = r.Array(root, "targets");
         var targets = new List<string>();
-        foreach (var tn in targetsNode)
+        foreach (var name in Required(root.Targets, "targets"))
         {
-            targets.Add(tn is JsonValue v && v.TryGetValue(out string? name)
-                ? name
-                : throw new InputDataException(jsonName, "'targets' must be a list of names"));
+            targets.Add(name ?? throw new InputDataException(jsonName, "'targets' must be a list of names"));
         }
 
         if (targets.Count == 0 || targets.Count > MaxTargets)
@@ -454,8 +480,8 @@ public sealed class ModelPackage
 
         ValidateTargetNames(targets, jsonName);
 
-        var features = ParseFeatures(r, r.Object(root, "features"));
-        int p = r.Int(root, "feature_count");
+        var features = ValidateFeatures(Required(root.Features, "features"), jsonName);
+        int p = RequiredInt(root.FeatureCount, "feature_count");
         if (p <= 0)
         {
             throw new InputDataException(jsonName, $"'feature_count' is {p}");
@@ -467,9 +493,9 @@ public sealed class ModelPackage
         }
 
         int t = targets.Count;
-        NpyArray LoadArray(string field, JsonObject arrays, string context, params int[] shape)
+        NpyArray LoadArray(string? file, string field, string context, params int[] shape)
         {
-            string file = r.String(arrays, field);
+            file = Required(file, field);
             if (file.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(file))
             {
                 throw new InputDataException(jsonName, $"{context}.{field} names '{file}', which is outside the package");
@@ -500,41 +526,40 @@ public sealed class ModelPackage
         }
 
         StandardScaler? scaler = null;
-        if (root.TryGetPropertyValue("scaler", out var scNode) && scNode is not null)
+        if (root.Scaler is { } sc)
         {
-            var sc = scNode as JsonObject ?? throw new InputDataException(jsonName, "'scaler' must be an object or null");
-            var mean = LoadArray("mean", sc, "scaler", p).ToFloat64();
-            var scale = LoadArray("scale", sc, "scaler", p).ToFloat64();
+            var mean = LoadArray(sc.Mean, "mean", "scaler", p).ToFloat64();
+            var scale = LoadArray(sc.Scale, "scale", "scaler", p).ToFloat64();
             int tiny = Array.FindIndex(scale, v => Math.Abs(v) < MinScalerScale);
             if (tiny >= 0)
             {
-                throw new InputDataException(Describe(package, r.String(sc, "scale")), $"element {tiny} is {scale[tiny].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a scaler scale must have |value| ≥ {MinScalerScale:0e0}");
+                throw new InputDataException(Describe(package, sc.Scale!), $"element {tiny} is {scale[tiny].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a scaler scale must have |value| ≥ {MinScalerScale:0e0}");
             }
 
             scaler = new StandardScaler(mean, scale);
         }
 
-        var est = r.Object(root, "estimator");
-        string kindName = r.String(est, "kind");
+        var est = Required(root.Estimator, "estimator");
+        string kindName = Required(est.Kind, "kind");
         if (!EstimatorKinds.TryParse(kindName, out EstimatorKind kind))
         {
             throw new InputDataException(jsonName, $"unknown estimator kind '{kindName}' (ridge, linear_regression, lasso, elastic_net, linear_svr, kernel_ridge, svr)");
         }
 
-        var hyper = est.TryGetPropertyValue("hyperparameters", out var hn) && hn is JsonObject ho ? (JsonObject)ho.DeepClone() : [];
-        var arraysObj = r.Object(est, "arrays");
+        var hyper = est.Hyperparameters ?? [];
+        var arrays = Required(est.Arrays, "arrays");
         IRegressor estimator;
         if (EstimatorKinds.IsLinear(kind))
         {
-            var coef = LoadArray("coef", arraysObj, "estimator.arrays", t, p).ToFloat64();
-            var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            var coef = LoadArray(arrays.Coef, "coef", "estimator.arrays", t, p).ToFloat64();
+            var b = LoadArray(arrays.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
             for (int k = 0; k < t; k++)
             {
                 double bound = Math.Abs(b[k]);
                 for (int j = 0; j < p; j++) bound += Math.Abs(coef[(long)k * p + j]) * MaxStandardizedInput;
                 if (!(bound <= MaxPrediction))
                 {
-                    throw new InputDataException(Describe(package, r.String(arraysObj, "coef")), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
+                    throw new InputDataException(Describe(package, arrays.Coef!), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
                 }
             }
 
@@ -542,21 +567,19 @@ public sealed class ModelPackage
         }
         else
         {
-            var kn = r.Object(est, "kernel");
-            string kname = r.String(kn, "kind");
+            var kn = Required(est.Kernel, "kernel");
+            string kname = Required(kn.Kind, "kind");
             if (!EstimatorKinds.TryParse(kname, out KernelKind kk))
             {
                 throw new InputDataException(jsonName, $"unknown kernel '{kname}' (linear, rbf, poly, laplacian)");
             }
 
-            double gamma = kk == KernelKind.Linear ? r.OptionalDouble(kn, "gamma", 0) : r.Double(kn, "gamma");
-            double coef0 = r.OptionalDouble(kn, "coef0", 0);
-            double degree = r.OptionalDouble(kn, "degree", 3);
-            var kernel = new KernelFunction(kk, gamma, coef0, degree);
-            var rows = LoadArray("rows", arraysObj, "estimator.arrays", -1, p);
+            double gamma = kk == KernelKind.Linear ? kn.Gamma ?? 0 : kn.Gamma ?? throw new InputDataException(jsonName, "'gamma' is missing");
+            var kernel = new KernelFunction(kk, gamma, kn.Coef0 ?? 0, kn.Degree ?? 3);
+            var rows = LoadArray(arrays.Rows, "rows", "estimator.arrays", -1, p);
             int n = rows.Shape[0];
-            var dual = LoadArray("dual_coef", arraysObj, "estimator.arrays", t, n).ToFloat64();
-            var b = LoadArray("intercept", arraysObj, "estimator.arrays", t).ToFloat64();
+            var dual = LoadArray(arrays.DualCoef, "dual_coef", "estimator.arrays", t, n).ToFloat64();
+            var b = LoadArray(arrays.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
             var ker = rows.Float32 is not null
                 ? new KernelExpansionRegressor(targets, p, kernel, rows.Float32, dual, b)
                 : new KernelExpansionRegressor(targets, p, kernel, rows.Float64!, dual, b);
@@ -566,68 +589,86 @@ public sealed class ModelPackage
         double[]? patterns = null;
         int patternRows = 0;
         double[]? splitHalf = null;
-        if (root.TryGetPropertyValue("patterns", out var patNode) && patNode is not null)
+        if (root.Patterns is { } po)
         {
-            var po = patNode as JsonObject ?? throw new InputDataException(jsonName, "'patterns' must be an object or null");
-            patterns = LoadArray("file", po, "patterns", t, p).ToFloat64();
+            patterns = LoadArray(po.File, "file", "patterns", t, p).ToFloat64();
             if (patterns.Any(v => !double.IsFinite(v)))
-                throw new InputDataException(Describe(package, r.String(po, "file")), "array contains infinity");
-            patternRows = r.Int(po, "rows");
-            if (po.TryGetPropertyValue("split_half_r", out var shNode) && shNode is JsonArray sh)
+                throw new InputDataException(Describe(package, po.File!), "array contains infinity");
+            patternRows = RequiredInt(po.Rows, "rows");
+            if (po.SplitHalfR is { } sh)
             {
                 if (sh.Count != t) throw new InputDataException(jsonName, $"patterns.split_half_r has {sh.Count} values for {t} targets");
-                splitHalf = sh.Select(v => v is JsonValue jv && jv.TryGetValue(out double d) ? d : double.NaN).ToArray();
+                splitHalf = [.. sh];
             }
         }
 
         var model = new DecodingModel(kind, hyper, scaler, estimator);
-        var training = root.TryGetPropertyValue("training", out var tr) && tr is JsonObject tro ? (JsonObject)tro.DeepClone() : [];
-        var cv = root.TryGetPropertyValue("cv_metrics", out var cvn) && cvn is JsonObject cvo ? (JsonObject)cvo.DeepClone() : [];
-        var lag = root.TryGetPropertyValue("estimate_lag", out var lagNode) && lagNode is not null
-            ? EstimateLag.FromJson(lagNode as JsonObject ?? throw new InputDataException(jsonName, "'estimate_lag' must be an object or absent"), model.Targets, jsonName)
-            : null;
-        return new ModelPackage(model, features, training, cv) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf, Lag = lag };
+        var lag = root.EstimateLag is { } lagJson ? ValidateLag(lagJson, model.Targets, jsonName) : null;
+        return new ModelPackage(model, features, root.Training ?? [], root.CvMetrics ?? []) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf, Lag = lag };
     }
 
-    private static FeatureSpec ParseFeatures(JsonReader r, JsonObject f)
+    private static EstimateLag ValidateLag(EstimateLagJson o, IReadOnlyList<string> targets, string file)
     {
-        string kind = r.String(f, "kind");
+        double seconds = o.Seconds ?? double.NaN;
+        if (!double.IsFinite(seconds)) throw new InputDataException(file, "estimate_lag.seconds must be a finite number of seconds");
+        double lo = double.NaN, hi = double.NaN;
+        if (o.Ci95S is { Count: 2 } ci)
+        {
+            lo = ci[0];
+            hi = ci[1];
+        }
+
+        var per = new double[targets.Count];
+        var perSe = new double[targets.Count];
+        for (int t = 0; t < targets.Count; t++)
+        {
+            var node = o.PerTarget is { } pt && pt.TryGetValue(targets[t], out var v) ? v : null;
+            per[t] = node?.Seconds ?? double.NaN;
+            perSe[t] = node?.StandardErrorS ?? double.NaN;
+        }
+
+        return new EstimateLag(seconds, o.StandardErrorS ?? double.NaN, lo, hi, targets, per, perSe, o.Source ?? "");
+    }
+
+    private static FeatureSpec ValidateFeatures(FeatureSpecJson f, string file)
+    {
+        string kind = f.Kind ?? throw new InputDataException(file, "'kind' is missing");
         FeatureKind fk = kind.ToLowerInvariant() switch
         {
             "roi" => FeatureKind.Roi,
             "dfc" => FeatureKind.Dfc,
-            _ => throw new InputDataException(r.File, $"features.kind is '{kind}', expected 'roi' or 'dfc'"),
+            _ => throw new InputDataException(file, $"features.kind is '{kind}', expected 'roi' or 'dfc'"),
         };
-        int roi = r.Int(f, "roi_count");
+        int roi = f.RoiCount ?? throw new InputDataException(file, "'roi_count' is missing");
         int minRoi = fk == FeatureKind.Dfc ? 2 : 1;
         if (roi < minRoi || roi > MaxRoiCount)
         {
-            throw new InputDataException(r.File, $"features.roi_count is {roi}, allowed {minRoi}..{MaxRoiCount}");
+            throw new InputDataException(file, $"features.roi_count is {roi}, allowed {minRoi}..{MaxRoiCount}");
         }
 
-        int? window = f.TryGetPropertyValue("window", out var w) && w is not null ? r.Int(f, "window") : null;
+        int? window = f.Window;
         if (fk == FeatureKind.Dfc && window is not (>= 2 and <= MaxWindow))
         {
-            throw new InputDataException(r.File, $"features.window is {window?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, allowed 2..{MaxWindow} volumes for DFC features");
+            throw new InputDataException(file, $"features.window is {window?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, allowed 2..{MaxWindow} volumes for DFC features");
         }
 
-        string? taper = f.TryGetPropertyValue("taper", out var tp) && tp is not null ? r.String(f, "taper") : null;
+        string? taper = f.Taper;
         if (taper is not null)
         {
             // Stored under its canonical name, so that comparing with the live spec compares tapers, not spellings.
             try { taper = RealtimeDecode.Engine.Features.FeatureSettings.TaperName(RealtimeDecode.Engine.Features.FeatureSettings.ParseTaper(taper)); }
-            catch (InputDataException) { throw new InputDataException(r.File, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential"); }
+            catch (InputDataException) { throw new InputDataException(file, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential"); }
         }
 
-        JsonObject? pre = null;
-        if (f.TryGetPropertyValue("preprocessing", out var pp) && pp is not null)
+        var pre = f.Preprocessing;
+        if (pre is not null)
         {
-            pre = pp as JsonObject ?? throw new InputDataException(r.File, "features.preprocessing must be an object");
+            var r = new JsonReader(file);
             if (pre.ContainsKey("detrend_order"))
             {
                 int d = r.Int(pre, "detrend_order");
                 if (d < -1 || d > Preprocessing.OnlineDetrend.MaxOrder)
-                    throw new InputDataException(r.File, $"features.preprocessing.detrend_order is {d}, allowed -1 (none) or 0..{Preprocessing.OnlineDetrend.MaxOrder}");
+                    throw new InputDataException(file, $"features.preprocessing.detrend_order is {d}, allowed -1 (none) or 0..{Preprocessing.OnlineDetrend.MaxOrder}");
             }
 
             if (pre.ContainsKey("zscore"))
@@ -639,7 +680,7 @@ public sealed class ModelPackage
             {
                 int n = r.Int(pre, "nuisance_count");
                 if (n != 0)
-                    throw new InputDataException(r.File, $"features.preprocessing.nuisance_count is {n}, allowed 0 (no nuisance series are supplied with the volumes)");
+                    throw new InputDataException(file, $"features.preprocessing.nuisance_count is {n}, allowed 0 (no nuisance series are supplied with the volumes)");
             }
 
             if (pre.ContainsKey("realign")) r.Bool(pre, "realign");
@@ -647,20 +688,18 @@ public sealed class ModelPackage
             {
                 int m = r.Int(pre, "motion_regressors");
                 if (m is not (0 or 6 or 12 or 24))
-                    throw new InputDataException(r.File, $"features.preprocessing.motion_regressors is {m}, allowed 0, 6, 12 or 24");
+                    throw new InputDataException(file, $"features.preprocessing.motion_regressors is {m}, allowed 0, 6, 12 or 24");
             }
 
             if (pre.ContainsKey("fd_threshold_mm"))
             {
                 double fd = r.Double(pre, "fd_threshold_mm");
                 if (!(fd >= 0))
-                    throw new InputDataException(r.File, $"features.preprocessing.fd_threshold_mm is {fd.ToString(System.Globalization.CultureInfo.InvariantCulture)}, allowed a number of mm ≥ 0");
+                    throw new InputDataException(file, $"features.preprocessing.fd_threshold_mm is {fd.ToString(System.Globalization.CultureInfo.InvariantCulture)}, allowed a number of mm ≥ 0");
             }
 
             if (pre.ContainsKey("censor") && !Motion.CensorPolicyNames.TryParse(r.String(pre, "censor"), out _))
-                throw new InputDataException(r.File, $"features.preprocessing.censor is '{Printable(r.String(pre, "censor"))}', allowed publish, flag or withhold");
-
-            pre = (JsonObject)pre.DeepClone();
+                throw new InputDataException(file, $"features.preprocessing.censor is '{Printable(r.String(pre, "censor"))}', allowed publish, flag or withhold");
         }
 
         return new FeatureSpec
@@ -669,8 +708,8 @@ public sealed class ModelPackage
             RoiCount = roi,
             Window = window,
             Taper = taper,
-            FisherZ = f.TryGetPropertyValue("fisher_z", out var fz) && fz is not null ? r.Bool(f, "fisher_z") : null,
-            AtlasSha256 = f.TryGetPropertyValue("atlas_sha256", out var h) && h is not null ? r.String(f, "atlas_sha256") : null,
+            FisherZ = f.FisherZ,
+            AtlasSha256 = f.AtlasSha256,
             Preprocessing = pre,
         };
     }
@@ -728,12 +767,10 @@ public sealed class ModelPackage
         return (-1, 0);
     }
 
-    /// <summary>Typed access to model.json fields with one-line errors naming the file and field.</summary>
-    private sealed class JsonReader(string file, JsonObject root)
+    /// <summary>Typed access to the free-form preprocessing fields, with one-line errors naming the file and field.</summary>
+    private sealed class JsonReader(string file)
     {
         public string File { get; } = file;
-
-        public JsonObject Root { get; } = root;
 
         public JsonNode Get(JsonObject o, string name) =>
             o.TryGetPropertyValue(name, out var n) && n is not null ? n : throw new InputDataException(File, $"'{name}' is missing");
@@ -768,16 +805,7 @@ public sealed class ModelPackage
             throw new InputDataException(File, $"'{name}' must be a finite number");
         }
 
-        public double OptionalDouble(JsonObject o, string name, double fallback) =>
-            o.TryGetPropertyValue(name, out var n) && n is not null ? Double(o, name) : fallback;
-
         public bool Bool(JsonObject o, string name) =>
             Get(o, name) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : throw new InputDataException(File, $"'{name}' must be true or false");
-
-        public JsonObject Object(JsonObject o, string name) =>
-            Get(o, name) as JsonObject ?? throw new InputDataException(File, $"'{name}' must be an object");
-
-        public JsonArray Array(JsonObject o, string name) =>
-            Get(o, name) as JsonArray ?? throw new InputDataException(File, $"'{name}' must be a list");
     }
 }

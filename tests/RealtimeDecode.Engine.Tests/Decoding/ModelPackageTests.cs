@@ -230,6 +230,28 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Contains("malformed JSON", e.Message);
     }
 
+    [Theory]
+    [InlineData("version", "'version' must be an integer")]
+    [InlineData("features.window", "'features.window' must be an integer")]
+    [InlineData("features.fisher_z", "'features.fisher_z' must be true or false")]
+    [InlineData("estimator.kind", "'estimator.kind' must be a string")]
+    [InlineData("scaler", "'scaler' must be an object")]
+    public void Load_ValueOfTheWrongType_ThrowsNamingTheField(string field, string expected)
+    {
+        string path = SaveLinear();
+        EditJson(path, o =>
+        {
+            string[] parts = field.Split('.');
+            var parent = parts.Length == 1 ? o : o[parts[0]]!.AsObject();
+            parent[parts[^1]] = parts[^1] == "kind" ? 7 : "13";
+        });
+
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+
+        Assert.EndsWith("model.json", e.Path);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_ShapeMismatch_ThrowsWithShapes()
     {
