@@ -89,6 +89,7 @@ public sealed class DashboardServer : IAsyncDisposable
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
         string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
         configure?.Invoke(app);
+        app.Use(next => new PlainTextResponses(next).InvokeAsync);
         var allowed = RequestOriginMiddleware.AllowedHosts(DashboardUrls.Parse(options.Urls, "Dashboard:Urls"), options.AllowedHosts);
         app.Use(next => new RequestOriginMiddleware(next, allowed).InvokeAsync);
         app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);
