@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 using Serilog;
 
@@ -76,7 +77,12 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         // Estimates and ROI values may be NaN: sent as "NaN" rather than failing the message.
-        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.EnableDetailedErrors = false;
+                o.MaximumReceiveMessageSize = options.MaxMessageBytes;
+                o.AddFilter(new InvocationRateFilter(options, TimeProvider.System));
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         RedisBackplane.Add(signalR, builder.Services, redis);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
