@@ -15,7 +15,8 @@ internal sealed class PlainTextResponses(RequestDelegate next)
         response.OnStarting(() =>
         {
             response.Headers.XContentTypeOptions = "nosniff";
-            if (string.IsNullOrEmpty(response.ContentType) && response.StatusCode != StatusCodes.Status101SwitchingProtocols)
+            // Errors only: a 304 carries no body, and a Content-Type on it would replace the cached script's own.
+            if (string.IsNullOrEmpty(response.ContentType) && response.StatusCode >= StatusCodes.Status400BadRequest)
                 response.ContentType = PlainText;
             return Task.CompletedTask;
         });
