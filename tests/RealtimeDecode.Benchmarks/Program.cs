@@ -4,6 +4,9 @@ using RealtimeDecode.Benchmarks.Pipeline;
 // `-- latency [options]`: the end-to-end latency / throughput / memory tool (Pipeline/LatencyTool.cs).
 if (args.Length > 0 && args[0] == "latency")
     return await LatencyTool.RunAsync(args[1..]);
+// `-- soak [options]`: a 5,000-volume published-scale replay with a dashboard client, sampled every 100 volumes (Pipeline/SoakTool.cs).
+if (args.Length > 0 && args[0] == "soak")
+    return await SoakTool.RunAsync(args[1..]);
 // `-- redis-load [options]`: many viewers on two serve hosts through Redis (Dashboard/RedisLoadTool.cs).
 if (args.Length > 0 && args[0] == "redis-load")
     return await RealtimeDecode.Benchmarks.Dashboard.RedisLoadTool.RunAsync(args[1..]);

@@ -25,6 +25,28 @@ public sealed class DashboardOptions
     [Range(1, 10_000)]
     public int MaxConnections { get; set; } = 200;
 
+    /// <summary>
+    /// Largest message (bytes) a client may send to the hub; a larger one closes its connection. The hub's methods take
+    /// a few numbers, well under 200 bytes in JSON.
+    /// </summary>
+    [Range(256, 1_048_576)]
+    public int MaxMessageBytes { get; set; } = 4096;
+
+    /// <summary>Hub invocations per second each connection may make on average; more are refused (a display acknowledges one frame per TR).</summary>
+    [Range(0.001, 10_000)]
+    public double InvocationsPerSecond { get; set; } = 20;
+
+    /// <summary>Hub invocations a connection may make at once after a quiet while.</summary>
+    [Range(1, 100_000)]
+    public int InvocationBurst { get; set; } = 40;
+
+    /// <summary>
+    /// Refused invocations (beyond those forgiven at <see cref="InvocationsPerSecond"/>) after which the connection is
+    /// closed: a client invoking at more than twice the rate is disconnected, one slightly over it is only refused.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int CloseAfterRefused { get; set; } = 100;
+
     /// <summary>Messages queued per client before the oldest are dropped.</summary>
     [Range(8, 100_000)]
     public int ClientQueue { get; set; } = 512;

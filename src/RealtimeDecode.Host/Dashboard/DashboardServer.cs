@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 using Serilog;
 
@@ -76,7 +77,12 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         // Estimates and ROI values may be NaN: sent as "NaN" rather than failing the message.
-        var signalR = builder.Services.AddSignalR(o => o.EnableDetailedErrors = false)
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.EnableDetailedErrors = false;
+                o.MaximumReceiveMessageSize = options.MaxMessageBytes;
+                o.AddFilter(new InvocationRateFilter(options, TimeProvider.System));
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         RedisBackplane.Add(signalR, builder.Services, redis);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -89,6 +95,7 @@ public sealed class DashboardServer : IAsyncDisposable
         bool remote = options.Urls.Split(';').Any(u => !IsLoopbackUrl(u));
         string? token = options.AccessToken ?? (remote ? AccessTokenMiddleware.NewToken() : null);
         configure?.Invoke(app);
+        app.Use(next => new PlainTextResponses(next).InvokeAsync);
         var allowed = RequestOriginMiddleware.AllowedHosts(DashboardUrls.Parse(options.Urls, "Dashboard:Urls"), options.AllowedHosts);
         app.Use(next => new RequestOriginMiddleware(next, allowed).InvokeAsync);
         app.Use(next => new AccessTokenMiddleware(next, token).InvokeAsync);

@@ -43,15 +43,12 @@
     estChart = new uPlot({ width: width(el), height: 420, series, scales: { x: { time: false } },
       axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" } }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }],
       legend: { live: true }, hooks: { drawClear: [shadeBlocks] } }, [state.xs, ...state.ys], el);
-    const values = $("values");
-    values.innerHTML = "";
-    targets.forEach((t, i) => {
-      const d = document.createElement("div");
-      d.className = "value"; d.style.borderColor = COLORS[i % COLORS.length];
-      d.innerHTML = `<div class="name"></div><div class="num" data-target="${i}">–</div>`;
-      d.querySelector(".name").textContent = t;
-      values.appendChild(d);
-    });
+    $("values").replaceChildren(...targets.map((t, i) => {
+      const d = node("div", "value", node("div", "name", t), node("div", "num", "–"));
+      d.style.borderColor = COLORS[i % COLORS.length];
+      d.lastChild.dataset.target = String(i);
+      return d;
+    }));
   }
 
   function makeLatencyChart() {
@@ -248,19 +245,28 @@
   }
 
   function drawContributions(list) {
-    const el = $("contributions");
-    if (!list || !list.length) { el.innerHTML = ""; return; }
+    const box = $("contributions");
+    if (!list || !list.length) { box.replaceChildren(); return; }
     const rows = state.targets.map((t, ti) => {
       const top = list.map(c => ({ pair: c.networkA === c.networkB ? c.networkA : `${c.networkA}–${c.networkB}`, v: c.values[ti] }))
         .sort((x, y) => Math.abs(y.v) - Math.abs(x.v)).slice(0, 3);
-      return `<tr><td>${escapeHtml(t)}</td>${top.map(x => `<td>${escapeHtml(x.pair)} <b>${x.v >= 0 ? "+" : ""}${x.v.toPrecision(2)}</b></td>`).join("")}</tr>`;
+      return node("tr", null, node("td", null, t), ...top.map(x => node("td", null, `${x.pair} `, node("b", null, `${x.v >= 0 ? "+" : ""}${x.v.toPrecision(2)}`))));
     });
-    el.innerHTML = `<h2 style="margin-top:.8em">Network blocks driving each estimate</h2><table class="contrib"><tr><th>target</th><th>1st</th><th>2nd</th><th>3rd</th></tr>${rows.join("")}</table>`;
+    const title = node("h2", null, "Network blocks driving each estimate");
+    title.style.marginTop = ".8em";
+    box.replaceChildren(title, node("table", "contrib", node("tr", null, ...["target", "1st", "2nd", "3rd"].map(h => node("th", null, h))), ...rows));
   }
 
   function num(v) { return typeof v === "number" ? v : Number(v); }
 
-  function escapeHtml(s) { return String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
+  // Every name on the page (targets, ROI labels, networks, conditions, statuses) comes from files the host was given:
+  // it is set as text, never parsed as markup. node(tag, class, ...children): strings become text nodes.
+  function node(tag, cls, ...children) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    e.append(...children.map(c => c instanceof Node ? c : String(c)));
+    return e;
+  }
 
   // ---------- QC ----------
   function drawStrip() {
@@ -273,8 +279,11 @@
   }
 
   function showCounts(counts) {
-    $("counts").innerHTML = Object.entries(counts || {}).map(([k, v]) =>
-      `<span><b style="color:${STATUS_COLORS[k] || "#ccc"}">■</b> ${escapeHtml(k)} ${v}</span>`).join("");
+    $("counts").replaceChildren(...Object.entries(counts || {}).map(([k, v]) => {
+      const mark = node("b", null, "■");
+      mark.style.color = STATUS_COLORS[k] || "#ccc";
+      return node("span", null, mark, ` ${k} ${v}`);
+    }));
   }
 
   // ---------- session facts ----------
@@ -291,9 +300,11 @@
       state.targets = s.targets;
       if (state.ys.length !== s.targets.length) state.ys = s.targets.map(() => []);
       makeEstimateChart(s.targets);
-      const sel = $("roi-select");
-      sel.innerHTML = "";
-      s.roiNames.forEach((name, i) => { const o = document.createElement("option"); o.value = i; o.textContent = `${i} ${name}` + (s.networks ? ` (${s.networks[i]})` : ""); o.selected = i < 3; sel.appendChild(o); });
+      $("roi-select").replaceChildren(...s.roiNames.map((name, i) => {
+        const o = node("option", null, `${i} ${name}` + (s.networks ? ` (${s.networks[i]})` : ""));
+        o.value = String(i); o.selected = i < 3;
+        return o;
+      }));
       makeRoiChart();
       heatIndex = null;
     }

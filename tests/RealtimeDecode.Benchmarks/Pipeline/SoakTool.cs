@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using RealtimeDecode.Engine.Pipeline;
+using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Session;
+
+namespace RealtimeDecode.Benchmarks.Pipeline;
+
+/// <summary>
+/// Console mode of the benchmarks project (<c>-- soak</c>): a long replay at the published scale (64×64×36,
+/// 400 ROIs, 79,800 edges, 8 targets, ridge; <see cref="PipelineFixture"/>) through the real pipeline, with the
+/// <see cref="DashboardSink"/> and <see cref="DashboardServer"/> on loopback and dashboard clients (real SignalR
+/// clients over WebSockets) taking every event. Every <c>--every</c> volumes (default 100) it samples the process:
+/// working set, GC heap (now, and at the end of the last collection), open file descriptors (<c>/proc/self/fd</c>),
+/// gen-0/1/2 collection counts, the latency (file complete → published) of the block's estimates, and what the
+/// clients received and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
+/// end it compares the first and last <c>--window</c> volumes (default 1,000): working set, GC heap after
+/// collection and descriptors by their mean over the samples, latency by its p99 over the estimates, and says
+/// whether each pair agrees within 10 % of the first (the GC heap sampled between collections, a sawtooth, is
+/// shown but not judged). A 50-volume run first warms the JIT and page cache.
+/// Options: <c>--volumes N</c> (default 5000), <c>--speed S</c> (default 20: one volume per 100 ms, TR 2 s),
+/// <c>--clients N</c> (default 1). Plot the TSV with <c>plot_soak.py</c>.
+/// </summary>
+public static class SoakTool
+{
+    private const double Tolerance = 0.10;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int volumes = IntArg(args, "--volumes", 5000);
+        int every = IntArg(args, "--every", 100);
+        int window = IntArg(args, "--window", 1000);
+        int clients = IntArg(args, "--clients", 1);
+        double speed = double.Parse(Arg(args, "--speed") ?? "20", CultureInfo.InvariantCulture);
+        string output = Arg(args, "--out") ?? "soak.tsv";
+        if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1)
+        {
+            Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients at least 1");
+            return 2;
+        }
+        Console.WriteLine($"processors {Environment.ProcessorCount}, {LatencyTool.Load()}");
+
+        using var fixture = new PipelineFixture(PipelineScale.Published);
+        var options = new DashboardOptions { Urls = "http://127.0.0.1:0" };
+        await using var server = DashboardServer.Create(options);
+        await server.StartAsync();
+        string url = server.Addresses.First() + DecoderHub.Path;
+        var received = new long[clients];
+        var connections = new List<HubConnection>();
+        for (int c = 0; c < clients; c++)
+        {
+            int k = c;
+            var conn = new HubConnectionBuilder().WithUrl(url).Build();
+            foreach (var name in new[] { DashboardEvents.Estimate, DashboardEvents.Connectivity, DashboardEvents.Qc, DashboardEvents.Status, "feedback" })
+                conn.On<JsonElement>(name, _ => Interlocked.Increment(ref received[k]));
+            await conn.StartAsync();
+            connections.Add(conn);
+        }
+        try
+        {
+            var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
+            var context = new SessionContext("soak", "ridge", new string('0', 64), "atlas.nii.gz", PipelineFixture.TargetNames, fixture.RepetitionTime, 13,
+                Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes, fixture.Package.Model);
+            var dashboard = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
+
+            await LatencyTool.RunAsync(fixture, 50, speed, dashboard);
+            server.Broadcaster.Reset();
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+
+            var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster);
+            Console.WriteLine($"soak: {volumes} volumes at the published scale ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs), speed {speed} (one every {fixture.RepetitionTime / speed * 1000:F0} ms, about {volumes * fixture.RepetitionTime / speed / 60:F1} min), {clients} dashboard client(s)");
+            var run = await LatencyTool.RunAsync(fixture, volumes, speed, sampler);
+            var rows = sampler.Rows;
+            await File.WriteAllLinesAsync(output, new[] { Sample.Header }.Concat(rows.Select(r => r.ToTsv())));
+            Console.WriteLine($"{rows.Count} samples written to {Path.GetFullPath(output)}; {run.Estimates} estimates; {server.Broadcaster.DroppedMessages} messages dropped; {LatencyTool.Load()}");
+
+            var first = rows.Where(r => r.Volume < window).ToArray();
+            var last = rows.Where(r => r.Volume >= volumes - window).ToArray();
+            var firstLat = sampler.Latencies.Where(l => l.Volume < window).Select(l => l.Ms).ToArray();
+            var lastLat = sampler.Latencies.Where(l => l.Volume >= volumes - window).Select(l => l.Ms).ToArray();
+            bool all = true;
+            void Compare(string what, double a, double b, string unit, bool judged = true)
+            {
+                double change = (b - a) / a;
+                bool ok = Math.Abs(change) <= Tolerance;
+                if (judged) all &= ok;
+                Console.WriteLine(FormattableString.Invariant($"  {what,-28} first {window}: {a,9:F2} {unit,-3} last {window}: {b,9:F2} {unit,-3} change {change * 100,6:+0.0;-0.0} %  {(ok ? "within 10 %" : "NOT within 10 %")}{(judged ? "" : " (shown, not judged)")}"));
+            }
+            Console.WriteLine($"first vs last {window} volumes (means of the samples; latency p99 of the estimates):");
+            Compare("working set", first.Average(r => r.WorkingSetMb), last.Average(r => r.WorkingSetMb), "MB");
+            Compare("GC heap after collection", first.Average(r => r.HeapAfterGcMb), last.Average(r => r.HeapAfterGcMb), "MB");
+            Compare("GC heap now (sawtooth)", first.Average(r => r.HeapMb), last.Average(r => r.HeapMb), "MB", judged: false);
+            Compare("file descriptors", first.Average(r => r.Handles), last.Average(r => r.Handles), "");
+            Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
+            int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
+            Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart} in the run; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window}");
+            Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
+            return 0;
+        }
+        finally
+        {
+            foreach (var c in connections) await c.DisposeAsync();
+        }
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int IntArg(string[] args, string name, int fallback) =>
+        Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>
+    internal sealed record Sample(int Volume, double ElapsedS, double WorkingSetMb, double HeapMb, double HeapAfterGcMb, int Handles,
+        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped)
+    {
+        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped";
+
+        public string ToTsv() => string.Join('\t', new object[] { Volume, ElapsedS, WorkingSetMb, HeapMb, HeapAfterGcMb, Handles, Gen0, Gen1, Gen2,
+            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// Passes every frame to the dashboard sink, then records its latency and, after every <c>every</c>-th volume,
+    /// a <see cref="Sample"/>. Runs on the fan-out's consumer of this sink, so sampling never delays the pipeline.
+    /// </summary>
+    private sealed class SamplingSink(IFrameSink inner, int every, long[] received, DashboardBroadcaster broadcaster) : IFrameSink
+    {
+        private readonly List<double> _block = [];
+        private readonly long _start = TimeProvider.System.GetTimestamp();
+
+        public int Gen2AtStart { get; } = GC.CollectionCount(2);
+        public List<Sample> Rows { get; } = [];
+        public List<(int Volume, double Ms)> Latencies { get; } = [];
+
+        public string Name => "soak";
+
+        public async ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
+        {
+            await inner.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+            if (frame is EstimateFrame { IsWarmingUp: false } e)
+            {
+                Latencies.Add((e.Volume, e.Timing.LatencyMs));
+                _block.Add(e.Timing.LatencyMs);
+            }
+            if ((frame.Volume + 1) % every != 0) return;
+            var lat = _block.ToArray();
+            _block.Clear();
+            static double Mb(long b) => Math.Round(b / 1048576.0, 2);
+            Rows.Add(new Sample(frame.Volume, Math.Round(TimeProvider.System.GetElapsedTime(_start).TotalSeconds, 2), Mb(Environment.WorkingSet),
+                Mb(GC.GetTotalMemory(false)), Mb(GC.GetGCMemoryInfo().HeapSizeBytes), Directory.GetFileSystemEntries("/proc/self/fd").Length,
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+                lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 50), 3) : double.NaN,
+                lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 99), 3) : double.NaN,
+                lat.Length > 0 ? Math.Round(lat.Max(), 3) : double.NaN,
+                received.Sum(), broadcaster.DroppedMessages));
+        }
+
+        public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken) => inner.OnCompletedAsync(error, cancellationToken);
+    }
+}
