@@ -131,7 +131,8 @@ public sealed class MotionDisplayTests(ITestOutputHelper output) : IDisposable
         await harness.PlayAsync(0, volumes, Interval, change: Censor);
         await display.WaitForAsync($"() => window.rtfeedback.current && window.rtfeedback.current.volume === {volumes - 1}", Wait);
         var run1 = await display.Page.EvaluateAsync<JsonElement>("() => window.rtfeedback.frames");
-        await harness.PlayAsync(0, volumes, Interval, change: Censor); // a second run of the session (volume numbers start again)
+        // A second run of the session: the frames' series changes (a new scanner series), volume numbers start again.
+        await harness.PlayAsync(0, volumes, Interval, change: f => Censor(f) with { Series = 2 });
         await harness.EndAsync();
         await page.WaitForAsync("() => window.rtdecode.learning().length === 2", Wait);
         await display.WaitForAsync($"() => window.rtfeedback.current && window.rtfeedback.current.run === 2 && window.rtfeedback.current.volume === {volumes - 1}", Wait);

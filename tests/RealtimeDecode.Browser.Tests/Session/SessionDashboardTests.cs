@@ -45,9 +45,12 @@ public sealed class SessionDashboardTests(ITestOutputHelper output) : IDisposabl
         await using var chromium = await ChromiumBrowser.LaunchAsync(); // before the session, so the pages attach before the first estimate
         var runner = new SessionRunner(request, output: TextWriter.Null);
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        runner.DashboardStarted += url => started.TrySetResult(url);
+        // The session waits in DashboardStarted (raised before its source starts) until both pages are connected,
+        // so they follow it from its first volume however long the browser takes to open them.
+        using var attached = new ManualResetEventSlim();
+        runner.DashboardStarted += url => { started.TrySetResult(url); attached.Wait(Wait); };
         using var stop = new CancellationTokenSource();
-        var session = runner.RunAsync(stop.Token);
+        var session = Task.Run(() => runner.RunAsync(stop.Token));
 
         string baseUrl = (await started.Task.WaitAsync(Wait)).TrimEnd('/');
         Assert.Equal(baseUrl, runner.DashboardUrl!.TrimEnd('/'));
@@ -56,6 +59,7 @@ public sealed class SessionDashboardTests(ITestOutputHelper output) : IDisposabl
         var feedback = await chromium.OpenAsync(baseUrl + "/feedback?weights=anticipation:1&smooth=1", 1280, 800);
         await page.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);
         await feedback.WaitForAsync("() => window.rtfeedback && window.rtfeedback.connected", Wait);
+        attached.Set();
 
         try { await page.WaitForAsync("() => document.getElementById('state').textContent.startsWith('ended')", Wait); }
         catch (TimeoutException)
