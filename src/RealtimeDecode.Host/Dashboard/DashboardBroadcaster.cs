@@ -14,7 +14,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// </summary>
 public sealed class DashboardBroadcaster : IAsyncDisposable
 {
-    private readonly IHubContext<DecoderHub> _hub;
+    private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
     private readonly int _capacity;
     private readonly ConcurrentDictionary<string, Client> _clients = new();
     private readonly object _gate = new();
@@ -28,7 +28,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private readonly List<BlockFeedback> _learning = [];
     private long _seq;
 
-    public DashboardBroadcaster(IHubContext<DecoderHub> hub, DashboardOptions options)
+    public DashboardBroadcaster(IHubContext<DecoderHub, IDecoderClient> hub, DashboardOptions options)
     {
         _hub = hub;
         _capacity = options.ClientQueue;
@@ -49,25 +49,25 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     public void Publish(EstimateMessage m)
     {
         lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _estimates.Add(m); }
-        Offer(DashboardEvents.Estimate, m);
+        Offer(m);
     }
 
     public void Publish(QcMessage m)
     {
         lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _qc.Add(m); }
-        Offer(DashboardEvents.Qc, m);
+        Offer(m);
     }
 
     public void Publish(ConnectivityMessage m)
     {
         lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _connectivity = m; }
-        Offer(DashboardEvents.Connectivity, m);
+        Offer(m);
     }
 
     public void Publish(StatusMessage m)
     {
         lock (_gate) { m = m with { DroppedMessages = DroppedMessages, Session = m.Session is { } i ? i with { Id = SessionId } : null, Seq = ++_seq }; _status = m; }
-        Offer(DashboardEvents.Status, m);
+        Offer(m);
     }
 
     /// <summary>The session's protocol, for displays and dashboards that connect (<see cref="FeedbackSnapshot"/>).</summary>
@@ -84,7 +84,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             _feedback = m;
             if (m.Completed is { } c) _learning.Add(c);
         }
-        Offer(DashboardEvents.Feedback, m);
+        Offer(m);
     }
 
     /// <summary>The protocol, the current display frame and the learning curve of every run so far (not cleared by <see cref="Reset"/>).</summary>
@@ -100,21 +100,20 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <returns>False when the message was a repeat or of an unknown kind.</returns>
     internal bool Ingest(ISessionEvent message)
     {
-        string evt;
         lock (_gate)
         {
             if (message.Seq <= _seq) return false;
             switch (message)
             {
-                case EstimateMessage e: _estimates.Add(e); evt = DashboardEvents.Estimate; break;
-                case QcMessage q: _qc.Add(q); evt = DashboardEvents.Qc; break;
-                case ConnectivityMessage c: _connectivity = c; evt = DashboardEvents.Connectivity; break;
-                case StatusMessage st: _status = st; evt = DashboardEvents.Status; break;
+                case EstimateMessage e: _estimates.Add(e); break;
+                case QcMessage q: _qc.Add(q); break;
+                case ConnectivityMessage c: _connectivity = c; break;
+                case StatusMessage st: _status = st; break;
                 default: return false;
             }
             _seq = message.Seq;
         }
-        Offer(evt, message);
+        Offer(message);
         return true;
     }
 
@@ -137,7 +136,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>
     internal void AddClient(string connectionId, HubEventFilter? events = null)
     {
-        var channel = Channel.CreateBounded<(string Event, object Message)>(
+        var channel = Channel.CreateBounded<object>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => { Interlocked.Increment(ref _dropped); if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop(); });
         var client = new Client(channel, new CancellationTokenSource(), events ?? HubEventFilter.All);
@@ -154,12 +153,13 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         }
     }
 
-    private void Offer(string evt, object message)
+    private void Offer(object message)
     {
+        var evt = DashboardEvents.NameOf(message);
         // Session events go on to Redis; the participant display's frames stay with this host's pages.
         if (message is ISessionEvent e) Published?.Invoke(evt, e);
         foreach (var c in _clients.Values)
-            if (c.Events.Takes(evt)) c.Channel.Writer.TryWrite((evt, message));
+            if (c.Events.Takes(evt)) c.Channel.Writer.TryWrite(message);
     }
 
     private async Task PumpAsync(string connectionId, Client c)
@@ -167,9 +167,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         var proxy = _hub.Clients.Client(connectionId);
         try
         {
-            await foreach (var (evt, message) in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
+            await foreach (var message in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
             {
-                try { await proxy.SendAsync(evt, message, c.Stop.Token); }
+                try { await DashboardEvents.SendAsync(proxy, message).WaitAsync(c.Stop.Token); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A message that could not be sent is lost for this client alone; the hub removes
@@ -192,10 +192,10 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private sealed class Client(Channel<(string Event, object Message)> channel, CancellationTokenSource stop, HubEventFilter events)
+    private sealed class Client(Channel<object> channel, CancellationTokenSource stop, HubEventFilter events)
     {
         public HubEventFilter Events { get; } = events;
-        public Channel<(string Event, object Message)> Channel { get; } = channel;
+        public Channel<object> Channel { get; } = channel;
         public CancellationTokenSource Stop { get; } = stop;
         private long _dropped;
         public Task? Pump { get; set; }

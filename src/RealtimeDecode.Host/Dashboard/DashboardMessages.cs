@@ -10,6 +10,33 @@ public static class DashboardEvents
 
     /// <summary>One frame of the participant display under a protocol (<see cref="FeedbackDisplayMessage"/>).</summary>
     public const string Feedback = "feedback";
+
+    /// <summary>The event a message is sent as: its record type names it.</summary>
+    /// <exception cref="ArgumentException">The message is of no hub event.</exception>
+    internal static string NameOf(object message) => message switch
+    {
+        EstimateMessage => Estimate,
+        QcMessage => Qc,
+        ConnectivityMessage => Connectivity,
+        StatusMessage => Status,
+        FeedbackDisplayMessage => Feedback,
+        _ => throw new ArgumentException($"{message.GetType().Name} is not a hub event.", nameof(message)),
+    };
+
+    /// <summary>
+    /// Sends a message to a client through the <see cref="IDecoderClient"/> method of its event: the one
+    /// place where a queued message of any kind becomes a typed send.
+    /// </summary>
+    /// <exception cref="ArgumentException">The message is of no hub event.</exception>
+    internal static Task SendAsync(IDecoderClient client, object message) => message switch
+    {
+        EstimateMessage m => client.Estimate(m),
+        QcMessage m => client.Qc(m),
+        ConnectivityMessage m => client.Connectivity(m),
+        StatusMessage m => client.Status(m),
+        FeedbackDisplayMessage m => client.Feedback(m),
+        _ => throw new ArgumentException($"{message.GetType().Name} is not a hub event.", nameof(message)),
+    };
 }
 
 /// <summary>Facts of the session shown on the dashboard.</summary>

@@ -87,7 +87,7 @@ public sealed class DashboardServer : IAsyncDisposable
         RedisBackplane.Add(signalR, builder.Services, redis);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new DashboardBroadcaster(sp.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<DecoderHub>>(), options) { SessionId = sessionId });
+        builder.Services.AddSingleton(sp => new DashboardBroadcaster(sp.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<DecoderHub, IDecoderClient>>(), options) { SessionId = sessionId });
         builder.Services.AddSingleton<SessionDirectory>();
         builder.Services.AddSingleton(new FeedbackDisplayTimes(time ?? TimeProvider.System, TimeSpan.FromMilliseconds(fb.AckWaitMs)));
         var app = builder.Build();

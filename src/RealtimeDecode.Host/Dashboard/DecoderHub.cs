@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.SignalR;
 namespace RealtimeDecode.Host.Dashboard;
 
 /// <summary>
-/// The dashboard hub. Server-to-client events are sent by <see cref="DashboardBroadcaster"/> through
+/// The dashboard hub. Server-to-client events (<see cref="IDecoderClient"/>) are sent by <see cref="DashboardBroadcaster"/> through
 /// each client's own bounded queue; clients call <see cref="GetSession"/> once connected to receive the
 /// session so far, and drop live events whose volume they already have (or, exactly, whose seq is not
 /// above the snapshot's). A client joins one session, named by <c>?session=ID</c> on the hub URL
 /// (see <see cref="SessionDirectory"/>); <paramref name="broadcaster"/> is this host's own session.
 /// </summary>
-public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOptions options, SessionDirectory sessions) : Hub
+public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOptions options, SessionDirectory sessions) : Hub<IDecoderClient>
 {
     /// <summary>The hub's URL path.</summary>
     public const string Path = "/hubs/decoder";

@@ -20,7 +20,7 @@ public sealed class SessionDirectory : IAsyncDisposable
     /// <summary>The query parameter that names a session.</summary>
     public const string QueryKey = "session";
 
-    private readonly IHubContext<DecoderHub> _hub;
+    private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
     private readonly DashboardOptions _options;
     private readonly RedisConnection? _redis;
     private readonly ConcurrentDictionary<string, Remote> _remote = new(StringComparer.Ordinal);
@@ -30,7 +30,7 @@ public sealed class SessionDirectory : IAsyncDisposable
     private readonly ITimer? _sweep;
     private int _subscribed;
 
-    public SessionDirectory(DashboardBroadcaster own, IHubContext<DecoderHub> hub, DashboardOptions options, RedisConnection? redis = null, TimeProvider? time = null)
+    public SessionDirectory(DashboardBroadcaster own, IHubContext<DecoderHub, IDecoderClient> hub, DashboardOptions options, RedisConnection? redis = null, TimeProvider? time = null)
     {
         Own = own;
         _time = time ?? TimeProvider.System;

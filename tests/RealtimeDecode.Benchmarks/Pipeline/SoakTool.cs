@@ -52,7 +52,7 @@ public static class SoakTool
         {
             int k = c;
             var conn = new HubConnectionBuilder().WithUrl(url).Build();
-            foreach (var name in new[] { DashboardEvents.Estimate, DashboardEvents.Connectivity, DashboardEvents.Qc, DashboardEvents.Status, "feedback" })
+            foreach (var name in new[] { DashboardEvents.Estimate, DashboardEvents.Connectivity, DashboardEvents.Qc, DashboardEvents.Status, DashboardEvents.Feedback })
                 conn.On<JsonElement>(name, _ => Interlocked.Increment(ref received[k]));
             await conn.StartAsync();
             connections.Add(conn);

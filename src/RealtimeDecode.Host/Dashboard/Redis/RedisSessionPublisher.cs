@@ -154,7 +154,7 @@ public sealed class RedisSessionPublisher : IAsyncDisposable
             var m = events[i];
             if (m is StatusMessage s) _listing = Listing(s);
             adds[i] = db.StreamAddAsync(key,
-                [new NameValueEntry(RedisKeys.EventField, EventName(m)), new NameValueEntry(RedisKeys.DataField, EventCodec.Encode(m))],
+                [new NameValueEntry(RedisKeys.EventField, DashboardEvents.NameOf(m)), new NameValueEntry(RedisKeys.DataField, EventCodec.Encode(m))],
                 maxLength: _streamLength, useApproximateMaxLength: true);
         }
         var listing = (_listing ?? Listing(_own.Snapshot().Status)) with { UpdatedUnixMs = NowMs() };
@@ -183,14 +183,6 @@ public sealed class RedisSessionPublisher : IAsyncDisposable
     private SessionListing Listing(StatusMessage s) =>
         new(_session, s.State, s.Session?.Run, s.Session?.Model, s.Session?.Targets, s.Session?.Tr,
             s.VolumesSeen, s.Session?.ExpectedVolumes, _started, NowMs(), _hostUrl);
-
-    private static string EventName(ISessionEvent m) => m switch
-    {
-        EstimateMessage => DashboardEvents.Estimate,
-        QcMessage => DashboardEvents.Qc,
-        ConnectivityMessage => DashboardEvents.Connectivity,
-        _ => DashboardEvents.Status,
-    };
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 

@@ -3,33 +3,39 @@ using RealtimeDecode.Host.Dashboard;
 
 namespace RealtimeDecode.Host.Tests.Dashboard.Support;
 
-/// <summary>An in-memory hub context whose client proxies count what they are sent (and send nothing).</summary>
-public sealed class FakeHubContext : IHubContext<DecoderHub>
+/// <summary>An in-memory hub context whose typed clients count what they are sent (and send nothing).</summary>
+public sealed class FakeHubContext : IHubContext<DecoderHub, IDecoderClient>
 {
     private readonly FakeClients _clients = new();
 
     public long Sent => _clients.Sent;
-    public IHubClients Clients => _clients;
+    public IHubClients<IDecoderClient> Clients => _clients;
     public IGroupManager Groups { get; } = new NoGroups();
 
-    private sealed class FakeClients : IHubClients
+    private sealed class FakeClients : IHubClients<IDecoderClient>
     {
         private long _sent;
         public long Sent => Interlocked.Read(ref _sent);
-        private IClientProxy Proxy() => new CountingProxy(this);
-        public IClientProxy All => Proxy();
-        public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => Proxy();
-        public IClientProxy Client(string connectionId) => Proxy();
-        public IClientProxy Clients(IReadOnlyList<string> connectionIds) => Proxy();
-        public IClientProxy Group(string groupName) => Proxy();
-        public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => Proxy();
-        public IClientProxy Groups(IReadOnlyList<string> groupNames) => Proxy();
-        public IClientProxy User(string userId) => Proxy();
-        public IClientProxy Users(IReadOnlyList<string> userIds) => Proxy();
+        private IDecoderClient Proxy() => new CountingClient(this);
+        public IDecoderClient All => Proxy();
+        public IDecoderClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => Proxy();
+        public IDecoderClient Client(string connectionId) => Proxy();
+        public IDecoderClient Clients(IReadOnlyList<string> connectionIds) => Proxy();
+        public IDecoderClient Group(string groupName) => Proxy();
+        public IDecoderClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => Proxy();
+        public IDecoderClient Groups(IReadOnlyList<string> groupNames) => Proxy();
+        public IDecoderClient User(string userId) => Proxy();
+        public IDecoderClient Users(IReadOnlyList<string> userIds) => Proxy();
 
-        private sealed class CountingProxy(FakeClients owner) : IClientProxy
+        private sealed class CountingClient(FakeClients owner) : IDecoderClient
         {
-            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            public Task Estimate(EstimateMessage message) => Count();
+            public Task Qc(QcMessage message) => Count();
+            public Task Connectivity(ConnectivityMessage message) => Count();
+            public Task Status(StatusMessage message) => Count();
+            public Task Feedback(FeedbackDisplayMessage message) => Count();
+
+            private Task Count()
             {
                 Interlocked.Increment(ref owner._sent);
                 return Task.CompletedTask;
