@@ -413,6 +413,12 @@ public sealed class ModelPackage
         {
             throw new InputDataException(jsonName, $"malformed JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A property named twice inside a free-form object (preprocessing, training, hyperparameters) is
+            // refused by JsonObject's dictionary rather than by the reader.
+            throw new InputDataException(jsonName, "malformed JSON: a property is named twice in one object", e);
+        }
 
         return document ?? throw new InputDataException(jsonName, "malformed JSON: the top level is not an object");
     }

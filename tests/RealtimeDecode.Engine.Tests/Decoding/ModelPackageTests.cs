@@ -230,6 +230,19 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Contains("malformed JSON", e.Message);
     }
 
+    [Fact]
+    public void Load_DuplicatePropertyInsideAFreeFormObject_ThrowsNamingModelJson()
+    {
+        string path = SaveLinear();
+        var json = File.ReadAllText(Path.Combine(path, "model.json"));
+        // "training" is kept as a free-form JSON object; a key named twice two levels inside it.
+        File.WriteAllText(Path.Combine(path, "model.json"), json.Replace("\"version\"",
+            "\"training\": { \"notes\": { \"a\": 1, \"a\": 2 } }, \"version\"", StringComparison.Ordinal));
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.Load(path));
+        Assert.EndsWith("model.json", e.Path);
+        Assert.Contains("named twice", e.Message);
+    }
+
     [Theory]
     [InlineData("version", "'version' must be an integer")]
     [InlineData("features.window", "'features.window' must be an integer")]
