@@ -7,7 +7,10 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <summary>
 /// Keeps the session so far for late joiners and pushes live events to every connected client through
 /// a bounded queue of its own: a slow client loses its oldest messages (counted) and never slows the
-/// pipeline or the other clients. Publishing never blocks: it appends to the backlog and offers the
+/// pipeline or the other clients. A connectivity matrix still waiting in a client's queue when a newer one
+/// is published is skipped (counted in <see cref="SupersededMatrices"/>, not as dropped): a dashboard shows
+/// only the newest matrix, and estimates behind it no longer wait for matrices nobody will see. Every other
+/// event is sent, in sequence order. Publishing never blocks: it appends to the backlog and offers the
 /// message to each queue. One broadcaster serves one session (<see cref="SessionId"/>): every message
 /// it publishes is stamped with the session and the next sequence number; a session decoded elsewhere
 /// is fed through <see cref="Ingest"/> with the numbers its decoder gave.
@@ -23,6 +26,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private ConnectivityMessage? _connectivity;
     private StatusMessage _status = new("starting", null, 0, 0, 0, null);
     private long _dropped;
+    private long _superseded;
     private ProtocolInfo? _protocol;
     private FeedbackDisplayMessage? _feedback;
     private readonly List<BlockFeedback> _learning = [];
@@ -36,6 +40,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     /// <summary>Messages dropped over all clients because they read too slowly.</summary>
     public long DroppedMessages => Interlocked.Read(ref _dropped);
+
+    /// <summary>Matrices skipped over all clients because a newer one was queued before they were sent.</summary>
+    public long SupersededMatrices => Interlocked.Read(ref _superseded);
 
     /// <summary>Connected clients.</summary>
     public int ClientCount => _clients.Count;
@@ -159,7 +166,19 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         // Session events go on to Redis; the participant display's frames stay with this host's pages.
         if (message is ISessionEvent e) Published?.Invoke(evt, e);
         foreach (var c in _clients.Values)
-            if (c.Events.Takes(evt)) c.Channel.Writer.TryWrite(message);
+        {
+            if (!c.Events.Takes(evt)) continue;
+            if (message is ConnectivityMessage)
+            {
+                var pending = new PendingMatrix(message);
+                Interlocked.Exchange(ref c.LastMatrix, pending)?.Supersede();
+                c.Channel.Writer.TryWrite(pending);
+            }
+            else
+            {
+                c.Channel.Writer.TryWrite(message);
+            }
+        }
     }
 
     private async Task PumpAsync(string connectionId, Client c)
@@ -167,8 +186,18 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         var proxy = _hub.Clients.Client(connectionId);
         try
         {
-            await foreach (var message in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
+            await foreach (var queued in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
             {
+                var message = queued;
+                if (queued is PendingMatrix pending)
+                {
+                    if (pending.IsSuperseded)
+                    {
+                        Interlocked.Increment(ref _superseded);
+                        continue;
+                    }
+                    message = pending.Message;
+                }
                 try { await DashboardEvents.SendAsync(proxy, message).WaitAsync(c.Stop.Token); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -192,8 +221,20 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         await Task.CompletedTask;
     }
 
+    /// <summary>A matrix in a client's queue, skipped by the pump once a newer one is queued behind it.</summary>
+    private sealed class PendingMatrix(object message)
+    {
+        private volatile bool _superseded;
+        public object Message { get; } = message;
+        public bool IsSuperseded => _superseded;
+        public void Supersede() => _superseded = true;
+    }
+
     private sealed class Client(Channel<object> channel, CancellationTokenSource stop, HubEventFilter events)
     {
+        /// <summary>The newest matrix queued for this client (read and replaced by the publishing thread).</summary>
+        public PendingMatrix? LastMatrix;
+
         public HubEventFilter Events { get; } = events;
         public Channel<object> Channel { get; } = channel;
         public CancellationTokenSource Stop { get; } = stop;

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using RealtimeDecode.Host.Dashboard;
+
+namespace RealtimeDecode.Host.Tests.Dashboard;
+
+/// <summary>A client's queue in the broadcaster: matrices a slow client has not yet been sent give way to newer ones.</summary>
+public sealed class BroadcasterQueueTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private static EstimateMessage Estimate(int v) => new(v, v * 2.0, ["joy"], [0.5], 1.0);
+
+    private static ConnectivityMessage Matrix(int v) => new(v, 3, 1.0, [1, 2, 3], null);
+
+    [Fact]
+    public async Task SlowClient_MatrixStillQueuedWhenANewerOneArrives_IsSkippedAndEveryEstimateIsSentInOrder()
+    {
+        var hub = new GatedHubContext();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        broadcaster.AddClient("viewer");
+
+        // The first matrix is taken by the pump and held at the transport; everything after it queues.
+        broadcaster.Publish(Matrix(10));
+        await hub.FirstSendStarted.Task.WaitAsync(Wait);
+        broadcaster.Publish(Estimate(10));
+        broadcaster.Publish(Matrix(11));
+        broadcaster.Publish(Estimate(11));
+        broadcaster.Publish(Matrix(12));
+        broadcaster.Publish(Estimate(12));
+        hub.Release.SetResult();
+        await WaitForAsync(() => hub.Sent.Count == 5);
+        await Task.Delay(100);
+
+        Assert.Equal(["connectivity 10", "estimate 10", "estimate 11", "connectivity 12", "estimate 12"], hub.Sent.Select(s => s.Text).ToArray());
+        var seqs = hub.Sent.Select(s => s.Seq).ToArray();
+        Assert.Equal(seqs.Order().ToArray(), seqs);
+        Assert.Equal(1, broadcaster.SupersededMatrices);
+        Assert.Equal(0, broadcaster.DroppedMessages);
+        // The session so far still holds every estimate and the newest matrix.
+        var snapshot = broadcaster.Snapshot();
+        Assert.Equal([10, 11, 12], snapshot.Estimates.Select(e => e.Volume).ToArray());
+        Assert.Equal(12, snapshot.Connectivity!.Volume);
+        await broadcaster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ClientThatKeepsUp_GetsEveryMatrix()
+    {
+        var hub = new GatedHubContext();
+        hub.Release.SetResult();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        broadcaster.AddClient("viewer");
+        for (int v = 0; v < 20; v++)
+        {
+            broadcaster.Publish(Matrix(v));
+            broadcaster.Publish(Estimate(v));
+            int expected = 2 * (v + 1);
+            await WaitForAsync(() => hub.Sent.Count == expected);
+        }
+
+        Assert.Equal(20, hub.Sent.Count(s => s.Text.StartsWith("connectivity", StringComparison.Ordinal)));
+        Assert.Equal(0, broadcaster.SupersededMatrices);
+        await broadcaster.DisposeAsync();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Wait);
+        while (!condition()) await Task.Delay(5, cts.Token);
+    }
+
+    /// <summary>Records what each send carried; the first send waits for <see cref="Release"/>.</summary>
+    private sealed class GatedHubContext : IHubContext<DecoderHub, IDecoderClient>, IHubClients<IDecoderClient>, IDecoderClient
+    {
+        private int _sends;
+        public TaskCompletionSource FirstSendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ConcurrentQueue<(string Text, long Seq)> Sent { get; } = new();
+
+        IHubClients<IDecoderClient> IHubContext<DecoderHub, IDecoderClient>.Clients => this;
+        IGroupManager IHubContext<DecoderHub, IDecoderClient>.Groups => throw new NotSupportedException();
+        public IDecoderClient All => this;
+        public IDecoderClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => this;
+        public IDecoderClient Client(string connectionId) => this;
+        public IDecoderClient Clients(IReadOnlyList<string> connectionIds) => this;
+        public IDecoderClient Group(string groupName) => this;
+        public IDecoderClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => this;
+        public IDecoderClient Groups(IReadOnlyList<string> groupNames) => this;
+        public IDecoderClient User(string userId) => this;
+        public IDecoderClient Users(IReadOnlyList<string> userIds) => this;
+
+        public Task Estimate(EstimateMessage message) => Record($"estimate {message.Volume}", message.Seq);
+        public Task Qc(QcMessage message) => Record($"qc {message.Volume}", message.Seq);
+        public Task Connectivity(ConnectivityMessage message) => Record($"connectivity {message.Volume}", message.Seq);
+        public Task Status(StatusMessage message) => Record("status", message.Seq);
+        public Task Feedback(FeedbackDisplayMessage message) => Record("feedback", 0);
+
+        private async Task Record(string text, long seq)
+        {
+            if (Interlocked.Increment(ref _sends) == 1)
+            {
+                FirstSendStarted.SetResult();
+                await Release.Task;
+            }
+            Sent.Enqueue((text, seq));
+        }
+    }
+}
