@@ -7,6 +7,9 @@ if (args.Length > 0 && args[0] == "latency")
 // `-- soak [options]`: a 5,000-volume published-scale replay with a dashboard client, sampled every 100 volumes (Pipeline/SoakTool.cs).
 if (args.Length > 0 && args[0] == "soak")
     return await SoakTool.RunAsync(args[1..]);
+// `-- soak-clients [options]`: the dashboards of soak, in a process of their own (Pipeline/SoakClients.cs).
+if (args.Length > 0 && args[0] == "soak-clients")
+    return await SoakClients.RunAsync(args[1..]);
 // `-- redis-load [options]`: many viewers on two serve hosts through Redis (Dashboard/RedisLoadTool.cs).
 if (args.Length > 0 && args[0] == "redis-load")
     return await RealtimeDecode.Benchmarks.Dashboard.RedisLoadTool.RunAsync(args[1..]);

@@ -10,6 +10,13 @@ public interface IFrameSink
     /// <summary>Name used in logs and statistics.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when the sink keeps no reference to a frame's arrays once <see cref="OnFrameAsync"/> has returned (a
+    /// sink that keeps something copies it), so that the edge array can go back to <see cref="FrameBufferPool"/>
+    /// (see <see cref="SinkRegistration.ReleasesArrays"/>, which takes this as its default). Default false.
+    /// </summary>
+    bool ReleasesArrays => false;
+
     /// <summary>Handles one frame (estimate or skipped). Exceptions are logged and counted by the fan-out.</summary>
     ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken);
 

@@ -28,6 +28,9 @@ public sealed class LogSink : IFrameSink
     /// <inheritdoc />
     public string Name => "log";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     private static double? Since(FrameTiming t, long? ts) => ts is { } v ? (v - t.DetectedTimestamp) * 1000.0 / t.TimestampFrequency : null;
 
     /// <inheritdoc />

@@ -13,6 +13,7 @@ public sealed record SinkRegistration
     {
         Sink = sink ?? throw new ArgumentNullException(nameof(sink));
         Capacity = capacity;
+        ReleasesArrays = sink.ReleasesArrays;
     }
 
     /// <summary>The sink.</summary>
@@ -25,7 +26,7 @@ public sealed record SinkRegistration
     /// The sink keeps no reference to a frame's arrays once its <see cref="IFrameSink.OnFrameAsync"/> has
     /// returned (a sink that keeps something copies it). When every sink of a <see cref="SinkFanout"/>
     /// says so, the fan-out gives each frame's edge array back to <see cref="FrameBufferPool.Shared"/> after
-    /// the last sink has handled (or dropped) the frame. Default false: nothing is recycled.
+    /// the last sink has handled (or dropped) the frame. Default: the sink's own <see cref="IFrameSink.ReleasesArrays"/>.
     /// </summary>
     public bool ReleasesArrays { get; init; }
 

@@ -12,6 +12,9 @@ public sealed class SummarySink : IFrameSink
     /// <inheritdoc />
     public string Name => "summary";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     /// <summary>Completes with the summary once the pipeline has completed. Other sinks may still be handing the last
     /// frames off then; <see cref="Compute"/> after the fan-out's completion has every latency.</summary>
     public Task<SessionSummary> Summary => _summary.Task;

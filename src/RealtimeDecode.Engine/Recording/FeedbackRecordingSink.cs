@@ -59,6 +59,9 @@ public sealed class FeedbackRecordingSink : IFrameSink, IDisposable
     public string Name => "feedback";
 
     /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
+    /// <inheritdoc />
     public async ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);

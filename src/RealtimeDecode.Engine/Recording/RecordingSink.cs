@@ -107,6 +107,9 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     /// <inheritdoc />
     public string Name => "recorder";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     /// <summary>The recording directory.</summary>
     public string Directory => _options.Directory;
 

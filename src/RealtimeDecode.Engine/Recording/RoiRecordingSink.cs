@@ -61,6 +61,9 @@ public sealed class RoiRecordingSink : IFrameSink, IDisposable
     /// <inheritdoc />
     public string Name => "roi-recorder";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     /// <summary>Files that could not be written completely (path and the first error).</summary>
     public IReadOnlyList<(string File, string Problem)> Failures
     {

@@ -40,6 +40,9 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     /// <inheritdoc />
     public string Name => "recorder";
 
+    /// <summary>True: each series' recorders keep no frame arrays.</summary>
+    public bool ReleasesArrays => true;
+
     /// <summary>Series recorded so far (1 until the scanner starts another).</summary>
     public int SeriesCount { get; private set; } = 1;
 

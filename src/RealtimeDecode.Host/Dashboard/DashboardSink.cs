@@ -57,6 +57,9 @@ public sealed class DashboardSink : IFrameSink
     /// <inheritdoc />
     public string Name => "dashboard";
 
+    /// <summary>True: the matrix is encoded from the edges while the frame is handled, nothing of them is kept.</summary>
+    public bool ReleasesArrays => true;
+
     /// <summary>The session facts sent with every status message.</summary>
     public SessionInfo Info => _info;
 

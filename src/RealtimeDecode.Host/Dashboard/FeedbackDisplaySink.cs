@@ -55,6 +55,9 @@ public sealed class FeedbackDisplaySink : IFrameSink
     public string Name => "feedback-display";
 
     /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
+    /// <inheritdoc />
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);

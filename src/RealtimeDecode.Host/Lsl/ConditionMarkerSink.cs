@@ -20,6 +20,9 @@ internal sealed class ConditionMarkerSink : IFrameSink
 
     public string Name => "lsl-conditions";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         foreach (var b in _onsets.Advance(frame.Volume)) _push(ConditionOnsets.Marker(b));

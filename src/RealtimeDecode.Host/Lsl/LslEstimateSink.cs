@@ -115,6 +115,9 @@ public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public string Name => "lsl";
 
+    /// <inheritdoc />
+    public bool ReleasesArrays => true;
+
     /// <summary>The estimates outlet's info (uid, session, ports filled in).</summary>
     public StreamInfo EstimatesInfo => _estimates.Info;
 

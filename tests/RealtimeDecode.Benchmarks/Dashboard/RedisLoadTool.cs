@@ -41,12 +41,12 @@ public static class RedisLoadTool
         Console.WriteLine($"no Redis (before): {before.Describe()}; {LatencyTool.Load()}");
 
         int port = FreePort();
-        using var redis = Start("redis-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        using var redis = Child.Start("redis-server", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await Task.Delay(500);
         string cs = $"127.0.0.1:{port}";
         string dll = Path.Combine(AppContext.BaseDirectory, "realtime-decode.dll");
-        using var serve1 = Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
-        using var serve2 = Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
+        using var serve1 = Child.Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
+        using var serve2 = Child.Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
         var hosts = new[] { await UrlAsync(serve1), await UrlAsync(serve2) };
 
         var with = new List<(string Variant, LatencyTool.RunResult Result)>();
@@ -92,14 +92,14 @@ public static class RedisLoadTool
                     await Task.Delay(50);
                 var childArgs = new List<string> { "redis-load-clients", "--hosts", string.Join(",", ld.Hosts), "--session", session, "--clients", ld.Clients.ToString(CultureInfo.InvariantCulture) };
                 if (ld.Events is { } ev) childArgs.AddRange(["--events", ev]);
-                viewers = StartSelf(childArgs);
-                await LineAsync(viewers, "ready");
+                viewers = Child.StartSelf(childArgs);
+                await viewers.LineAsync("ready");
             }
             var r = await LatencyTool.RunAsync(fixture, volumes, speed, sink);
             if (viewers is null) return r;
             await viewers.Process.StandardInput.WriteLineAsync($"expect {r.Estimates}");
             await viewers.Process.StandardInput.FlushAsync();
-            var report = JsonSerializer.Deserialize<RedisLoadClients.Report>(await LineAsync(viewers, "result: "))!;
+            var report = JsonSerializer.Deserialize<RedisLoadClients.Report>(await viewers.LineAsync("result: "))!;
             var ms = report.Clients.SelectMany(c => c.LatenciesMs).Order().ToArray();
             var whole = report.Clients.Count(c => c.Estimates == r.Estimates && c.InOrder);
             var perHost = string.Join(", ", report.Clients.GroupBy(c => c.Host).Select(g => FormattableString.Invariant(
@@ -121,42 +121,11 @@ public static class RedisLoadTool
         }
     }
 
-    /// <summary>This benchmark executable again, in another mode.</summary>
-    private static Child StartSelf(IEnumerable<string> args)
-    {
-        string self = Environment.ProcessPath!;
-        var all = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? new[] { System.Reflection.Assembly.GetEntryAssembly()!.Location }.Concat(args) : args;
-        return Start(self, [.. all]);
-    }
-
-    /// <summary>The rest of the first line of <paramref name="c"/>'s output that starts with <paramref name="prefix"/>.</summary>
-    private static async Task<string> LineAsync(Child c, string prefix)
-    {
-        while (await c.Process.StandardOutput.ReadLineAsync() is { } line)
-            if (line.StartsWith(prefix, StringComparison.Ordinal)) return line[prefix.Length..];
-        throw new InvalidOperationException($"the clients process exited before '{prefix}': " + await c.Process.StandardError.ReadToEndAsync());
-    }
-
     private static async Task<string> UrlAsync(Process p)
     {
         while (await p.StandardOutput.ReadLineAsync() is { } line)
             if (Regex.Match(line, @"^serving: (http://[0-9.:]+)") is { Success: true } m) return m.Groups[1].Value;
         throw new InvalidOperationException("serve exited: " + await p.StandardError.ReadToEndAsync());
-    }
-
-    private sealed class Child(Process p) : IDisposable
-    {
-        public Process Process { get; } = p;
-        public void Dispose() { try { Process.Kill(entireProcessTree: true); Process.WaitForExit(); } catch (InvalidOperationException) { } Process.Dispose(); }
-        public static implicit operator Process(Child c) => c.Process;
-    }
-
-    private static Child Start(string exe, params string[] args)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return new Child(Process.Start(psi)!);
     }
 
     private static int FreePort()

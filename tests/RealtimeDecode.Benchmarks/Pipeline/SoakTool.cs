@@ -11,7 +11,7 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// Console mode of the benchmarks project (<c>-- soak</c>): a long replay at the published scale (64×64×36,
 /// 400 ROIs, 79,800 edges, 8 targets, ridge; <see cref="PipelineFixture"/>) through the real pipeline, with the
 /// <see cref="DashboardSink"/> and <see cref="DashboardServer"/> on loopback and dashboard clients (real SignalR
-/// clients over WebSockets) taking every event. Every <c>--every</c> volumes (default 100) it samples the process:
+/// clients over WebSockets, in a process of their own as a browser is: <see cref="SoakClients"/>) taking every event. Every <c>--every</c> volumes (default 100) it samples the process:
 /// working set, GC heap (now, and at the end of the last collection), open file descriptors (<c>/proc/self/fd</c>),
 /// gen-0/1/2 collection counts, the latency (file complete → published) of the block's estimates, and what the
 /// clients received and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
@@ -46,17 +46,15 @@ public static class SoakTool
         await using var server = DashboardServer.Create(options);
         await server.StartAsync();
         string url = server.Addresses.First() + DecoderHub.Path;
-        var received = new long[clients];
-        var connections = new List<HubConnection>();
-        for (int c = 0; c < clients; c++)
+        var received = new long[1];
+        using var viewers = Child.StartSelf(["soak-clients", "--url", url, "--clients", clients.ToString(CultureInfo.InvariantCulture)]);
+        await viewers.LineAsync("ready");
+        var counting = Task.Run(async () =>
         {
-            int k = c;
-            var conn = new HubConnectionBuilder().WithUrl(url).Build();
-            foreach (var name in new[] { DashboardEvents.Estimate, DashboardEvents.Connectivity, DashboardEvents.Qc, DashboardEvents.Status, DashboardEvents.Feedback })
-                conn.On<JsonElement>(name, _ => Interlocked.Increment(ref received[k]));
-            await conn.StartAsync();
-            connections.Add(conn);
-        }
+            while (await viewers.Process.StandardOutput.ReadLineAsync() is { } line)
+                if (line.StartsWith("received ", StringComparison.Ordinal))
+                    Interlocked.Exchange(ref received[0], long.Parse(line[9..], CultureInfo.InvariantCulture));
+        });
         try
         {
             var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
@@ -100,7 +98,10 @@ public static class SoakTool
         }
         finally
         {
-            foreach (var c in connections) await c.DisposeAsync();
+            await viewers.Process.StandardInput.WriteLineAsync("stop");
+            await viewers.Process.StandardInput.FlushAsync();
+            await viewers.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await counting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -138,6 +139,8 @@ public static class SoakTool
 
         public string Name => "soak";
 
+        public bool ReleasesArrays => inner.ReleasesArrays;
+
         public async ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
         {
             await inner.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
@@ -156,7 +159,7 @@ public static class SoakTool
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 50), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 99), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(lat.Max(), 3) : double.NaN,
-                received.Sum(), broadcaster.DroppedMessages));
+                Interlocked.Read(ref received[0]), broadcaster.DroppedMessages));
         }
 
         public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken) => inner.OnCompletedAsync(error, cancellationToken);

@@ -121,4 +121,33 @@ public sealed class FrameRecyclingTests
         var again = Enumerable.Range(0, 6).Select(_ => pool.Rent(length)).ToList();
         Assert.All(published, a => Assert.Contains(again, b => ReferenceEquals(a, b)));
     }
+
+    [Fact]
+    public async Task Registration_TakesTheSinksOwnDeclaration_SessionSinksRecycleWithoutBeingToldTo()
+    {
+        const int length = 12_353;
+        var pool = FrameBufferPool.Shared;
+        // A sink that says nothing keeps its arrays; the session's sinks say they keep none.
+        Assert.False(SinkRegistration.Unbounded(new CollectingSink("keeper")).ReleasesArrays);
+        var summary = new SummarySink();
+        Assert.True(SinkRegistration.Unbounded(summary).ReleasesArrays);
+        Assert.False((SinkRegistration.Unbounded(summary) with { ReleasesArrays = false }).ReleasesArrays);
+
+        var published = new List<double[]>();
+        using (var fanout = new SinkFanout([SinkRegistration.Unbounded(summary), SinkRegistration.Bounded(new SummarySink(), 2)]))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                var edges = pool.Rent(length);
+                published.Add(edges);
+                fanout.OnNext(Frame(i, edges));
+            }
+
+            fanout.OnCompleted();
+            await Bounded.Wait(fanout.Completion, "the sinks to drain");
+        }
+
+        var again = Enumerable.Range(0, 5).Select(_ => pool.Rent(length)).ToList();
+        Assert.All(published, a => Assert.Contains(again, b => ReferenceEquals(a, b)));
+    }
 }
