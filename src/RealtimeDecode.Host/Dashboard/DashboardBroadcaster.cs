@@ -19,6 +19,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 {
     private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
     private readonly int _capacity;
+    private readonly int _roiKept;
     private readonly ConcurrentDictionary<string, Client> _clients = new();
     private readonly object _gate = new();
     private readonly List<EstimateMessage> _estimates = [];
@@ -36,6 +37,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         _hub = hub;
         _capacity = options.ClientQueue;
+        _roiKept = options.BacklogRoiVolumes;
     }
 
     /// <summary>Messages dropped over all clients because they read too slowly.</summary>
@@ -61,7 +63,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     public void Publish(QcMessage m)
     {
-        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _qc.Add(m); }
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; AddQc(m); }
         Offer(m);
     }
 
@@ -113,7 +115,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             switch (message)
             {
                 case EstimateMessage e: _estimates.Add(e); break;
-                case QcMessage q: _qc.Add(q); break;
+                case QcMessage q: AddQc(q); break;
                 case ConnectivityMessage c: _connectivity = c; break;
                 case StatusMessage st: _status = st; break;
                 default: return false;
@@ -122,6 +124,14 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         }
         Offer(message);
         return true;
+    }
+
+    /// <summary>Keeps a QC row; the row that falls out of the newest <see cref="DashboardOptions.BacklogRoiVolumes"/> loses its ROI values. Under the lock.</summary>
+    private void AddQc(QcMessage m)
+    {
+        _qc.Add(m);
+        int old = _qc.Count - 1 - _roiKept;
+        if (old >= 0 && _qc[old].Roi is not null) _qc[old] = _qc[old] with { Roi = null };
     }
 
     /// <summary>The last sequence number published or taken.</summary>

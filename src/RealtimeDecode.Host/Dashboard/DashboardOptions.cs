@@ -51,6 +51,13 @@ public sealed class DashboardOptions
     [Range(8, 100_000)]
     public int ClientQueue { get; set; } = 512;
 
+    /// <summary>
+    /// Volumes whose ROI values the session so far keeps for clients that connect late (the newest ones); older QC rows
+    /// keep everything but their ROI values, so a long session's memory stays flat. Live clients get every row whole.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int BacklogRoiVolumes { get; set; } = 1000;
+
     /// <summary>Largest ROI count whose full matrix is sent; larger matrices are averaged down to this size.</summary>
     [Range(16, 1000)]
     public int MaxMatrixSize { get; set; } = 400;

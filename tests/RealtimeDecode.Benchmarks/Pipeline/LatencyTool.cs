@@ -125,8 +125,8 @@ public static class LatencyTool
         var time = TimeProvider.System;
         var collector = new TimingSink();
         var summary = new SummarySink();
-        // Both keep no frame arrays (the summary strips them), so the fan-out recycles the edge arrays
-        // unless an extra sink (the dashboard keeps its latest frame) is added.
+        // Both keep no frame arrays (the summary strips them); an extra sink says for itself whether it does
+        // (IFrameSink.ReleasesArrays), and the fan-out recycles the edge arrays when all of them keep none.
         var sinks = new List<SinkRegistration>
         {
             SinkRegistration.Unbounded(collector) with { ReleasesArrays = true },

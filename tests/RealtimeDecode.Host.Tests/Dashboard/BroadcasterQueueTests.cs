@@ -64,6 +64,27 @@ public sealed class BroadcasterQueueTests
         await broadcaster.DisposeAsync();
     }
 
+    [Fact]
+    public async Task SessionSoFar_KeepsRoiValuesOfTheNewestVolumesOnly_LiveClientsGetEveryRowWhole()
+    {
+        var hub = new GatedHubContext();
+        hub.Release.SetResult();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions { BacklogRoiVolumes = 3 }) { SessionId = "S" };
+        broadcaster.AddClient("viewer");
+        for (int v = 0; v < 6; v++)
+            broadcaster.Publish(new QcMessage(v, v * 2.0, "ok", new Dictionary<string, int> { ["ok"] = v + 1 }, 1.0, 0.1, [v, v + 0.5f]));
+        await WaitForAsync(() => hub.Sent.Count == 6);
+
+        var qc = broadcaster.Snapshot().Qc;
+        Assert.Equal([0, 1, 2, 3, 4, 5], qc.Select(q => q.Volume).ToArray());
+        Assert.All(qc[..3], q => Assert.Null(q.Roi));
+        Assert.Equal([3f, 3.5f], qc[3].Roi!);
+        Assert.Equal([5f, 5.5f], qc[5].Roi!);
+        Assert.Equal(6, qc[5].Counts["ok"]);
+        Assert.All(hub.Rows, q => Assert.NotNull(q.Roi));
+        await broadcaster.DisposeAsync();
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(Wait);
@@ -77,6 +98,7 @@ public sealed class BroadcasterQueueTests
         public TaskCompletionSource FirstSendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ConcurrentQueue<(string Text, long Seq)> Sent { get; } = new();
+        public ConcurrentQueue<QcMessage> Rows { get; } = new();
 
         IHubClients<IDecoderClient> IHubContext<DecoderHub, IDecoderClient>.Clients => this;
         IGroupManager IHubContext<DecoderHub, IDecoderClient>.Groups => throw new NotSupportedException();
@@ -91,7 +113,11 @@ public sealed class BroadcasterQueueTests
         public IDecoderClient Users(IReadOnlyList<string> userIds) => this;
 
         public Task Estimate(EstimateMessage message) => Record($"estimate {message.Volume}", message.Seq);
-        public Task Qc(QcMessage message) => Record($"qc {message.Volume}", message.Seq);
+        public Task Qc(QcMessage message)
+        {
+            Rows.Enqueue(message);
+            return Record($"qc {message.Volume}", message.Seq);
+        }
         public Task Connectivity(ConnectivityMessage message) => Record($"connectivity {message.Volume}", message.Seq);
         public Task Status(StatusMessage message) => Record("status", message.Seq);
         public Task Feedback(FeedbackDisplayMessage message) => Record("feedback", 0);
