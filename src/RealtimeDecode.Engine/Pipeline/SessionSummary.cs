@@ -24,25 +24,50 @@ public sealed record SessionSummary(
     public static SessionSummary Compute(IEnumerable<PipelineFrame> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        return Compute(frames.Select(Entry.Of));
+    }
+
+    /// <summary>Computes the summary of what <see cref="Entry.Of"/> kept of each frame.</summary>
+    internal static SessionSummary Compute(IEnumerable<Entry> entries)
+    {
         var counts = Enum.GetValues<VolumeStatus>().ToDictionary(s => s, _ => 0);
         int warm = 0, estimates = 0;
         var latencies = new List<double>();
-        foreach (var f in frames)
+        foreach (var f in entries)
         {
             counts[f.Status]++;
-            if (f is EstimateFrame e)
+            if (f.Kind == EntryKind.WarmUp) warm++;
+            else if (f.Kind == EntryKind.Estimate)
             {
-                if (e.IsWarmingUp) warm++;
-                else if (!e.NotFinite && !e.MotionFailed)
-                {
-                    estimates++;
-                    if (e.Timing.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
-                }
+                estimates++;
+                if (f.Timing!.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
             }
         }
         int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];
         latencies.Sort();
         return new SessionSummary(volumes, counts, warm, estimates, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+    }
+
+    internal enum EntryKind : byte
+    {
+        /// <summary>Not an estimate frame, or an estimate that is not counted (not finite, realignment failed).</summary>
+        Other,
+        WarmUp,
+        Estimate,
+    }
+
+    /// <summary>
+    /// What the summary needs of one frame: its status, whether it is a counted estimate or a warm-up one, and the
+    /// timing of a counted estimate (its hand-offs may still be coming in). A few bytes where the frame holds arrays.
+    /// </summary>
+    internal readonly record struct Entry(VolumeStatus Status, EntryKind Kind, FrameTiming? Timing)
+    {
+        public static Entry Of(PipelineFrame f) => f switch
+        {
+            EstimateFrame { IsWarmingUp: true } => new(f.Status, EntryKind.WarmUp, null),
+            EstimateFrame { NotFinite: false, MotionFailed: false } e => new(f.Status, EntryKind.Estimate, e.Timing),
+            _ => new(f.Status, EntryKind.Other, null),
+        };
     }
 
     /// <summary>Linear-interpolation percentile of sorted values (numpy default); NaN when empty.</summary>

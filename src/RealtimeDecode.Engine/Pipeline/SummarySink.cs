@@ -6,7 +6,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// </summary>
 public sealed class SummarySink : IFrameSink
 {
-    private readonly List<PipelineFrame> _frames = [];
+    private readonly List<SessionSummary.Entry> _frames = [];
     private readonly TaskCompletionSource<SessionSummary> _summary = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
@@ -27,7 +27,7 @@ public sealed class SummarySink : IFrameSink
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         // Frames keep their arrays alive; the summary needs only status and timing.
-        _frames.Add(frame is EstimateFrame e ? e with { Roi = e.Roi with { Values = [] }, Connectivity = null } : frame);
+        _frames.Add(SessionSummary.Entry.Of(frame));
         return ValueTask.CompletedTask;
     }
 

@@ -126,12 +126,17 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Keeps a QC row; the row that falls out of the newest <see cref="DashboardOptions.BacklogRoiVolumes"/> loses its ROI values. Under the lock.</summary>
+    private static readonly IReadOnlyDictionary<string, int> NoCounts = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Keeps a QC row; the row that falls out of the newest <see cref="DashboardOptions.BacklogRoiVolumes"/> loses its ROI
+    /// values and its running counts (a page shows the newest row's). Under the lock.
+    /// </summary>
     private void AddQc(QcMessage m)
     {
         _qc.Add(m);
         int old = _qc.Count - 1 - _roiKept;
-        if (old >= 0 && _qc[old].Roi is not null) _qc[old] = _qc[old] with { Roi = null };
+        if (old >= 0 && _qc[old].Roi is not null) _qc[old] = _qc[old] with { Roi = null, Counts = NoCounts };
     }
 
     /// <summary>The last sequence number published or taken.</summary>

@@ -53,7 +53,8 @@ public sealed class DashboardOptions
 
     /// <summary>
     /// Volumes whose ROI values the session so far keeps for clients that connect late (the newest ones); older QC rows
-    /// keep everything but their ROI values, so a long session's memory stays flat. Live clients get every row whole.
+    /// keep everything but their ROI values and running counts, so a long session's memory stays flat. Live clients get
+    /// every row whole.
     /// </summary>
     [Range(0, 1_000_000)]
     public int BacklogRoiVolumes { get; set; } = 1000;

@@ -77,7 +77,7 @@ public sealed class BroadcasterQueueTests
 
         var qc = broadcaster.Snapshot().Qc;
         Assert.Equal([0, 1, 2, 3, 4, 5], qc.Select(q => q.Volume).ToArray());
-        Assert.All(qc[..3], q => Assert.Null(q.Roi));
+        Assert.All(qc[..3], q => { Assert.Null(q.Roi); Assert.Empty(q.Counts); Assert.Equal("ok", q.Status); });
         Assert.Equal([3f, 3.5f], qc[3].Roi!);
         Assert.Equal([5f, 5.5f], qc[5].Roi!);
         Assert.Equal(6, qc[5].Counts["ok"]);
