@@ -26,7 +26,9 @@ def main():
     fig, ax = plt.subplots(4, 1, figsize=(9, 10), sharex=True)
     ax[0].plot(v, col("working_set_mb"), label="working set")
     ax[0].plot(v, col("gc_heap_mb"), label="GC heap (sampled)", alpha=0.6)
-    ax[0].plot(v, col("gc_heap_after_gc_mb"), label="GC heap at last collection")
+    ax[0].plot(v, col("gc_heap_after_gc_mb"), label="GC heap at last collection", alpha=0.6)
+    if "live_after_full_gc_mb" in rows[0]:
+        ax[0].plot(v, col("live_after_full_gc_mb"), label="GC heap live (last full collection)")
     ax[0].set_ylabel("MB")
     ax[0].set_ylim(0, max(col("working_set_mb")) * 1.35)
     ax[0].legend(loc="upper center", ncol=3, fontsize=8)
