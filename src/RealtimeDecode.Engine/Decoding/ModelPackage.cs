@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 
@@ -442,6 +443,12 @@ public sealed class ModelPackage
         };
     }
 
+    /// <summary>
+    /// Reads a package, step by step: model.json parsed (<see cref="Parse"/>), its header and targets checked
+    /// (<see cref="ReadTargets"/>), the feature spec (<see cref="ReadFeatures"/>), then the arrays it names:
+    /// scaler (<see cref="ReadScaler"/>), estimator (<see cref="ReadEstimator"/>), patterns
+    /// (<see cref="ReadPatterns"/>), and the estimate lag (<see cref="ValidateLag"/>).
+    /// </summary>
     private static ModelPackage Read(string package, Func<string, Stream?> open, RowPrecision? kernelRows)
     {
         string jsonName = Describe(package, "model.json");
@@ -451,18 +458,33 @@ public sealed class ModelPackage
             root = Parse(file, jsonName);
         }
 
-        T Required<T>(T? value, string name) where T : class =>
-            value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
-        int RequiredInt(int? value, string name) =>
-            value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
+        var targets = ReadTargets(root, jsonName);
+        var features = ReadFeatures(root, jsonName);
+        var arrays = new ArrayReader(package, open, jsonName, targets.Count, features.FeatureCount);
+        var scaler = ReadScaler(root.Scaler, arrays);
+        var (kind, hyper, estimator) = ReadEstimator(Required(root.Estimator, "estimator", jsonName), arrays, targets, kernelRows);
+        var (patterns, patternRows, splitHalf) = ReadPatterns(root.Patterns, arrays);
+        var model = new DecodingModel(kind, hyper, scaler, estimator);
+        var lag = root.EstimateLag is { } lagJson ? ValidateLag(lagJson, model.Targets, jsonName) : null;
+        return new ModelPackage(model, features, root.Training ?? [], root.CvMetrics ?? []) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf, Lag = lag };
+    }
 
-        string format = Required(root.Format, "format");
+    private static T Required<T>(T? value, string name, string jsonName) where T : class =>
+        value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
+
+    private static int RequiredInt(int? value, string name, string jsonName) =>
+        value ?? throw new InputDataException(jsonName, $"'{name}' is missing");
+
+    /// <summary>Format name and version (refusing a newer one), then the target names.</summary>
+    private static List<string> ReadTargets(ModelJson root, string jsonName)
+    {
+        string format = Required(root.Format, "format", jsonName);
         if (format != FormatName)
         {
             throw new InputDataException(jsonName, $"format is '{format}', expected '{FormatName}'");
         }
 
-        int version = RequiredInt(root.Version, "version");
+        int version = RequiredInt(root.Version, "version", jsonName);
         if (version > CurrentVersion)
         {
             throw new InputDataException(jsonName, $"model format version {version} is newer than this program reads (version {CurrentVersion}); update RealtimeDecode");
@@ -474,7 +496,7 @@ public sealed class ModelPackage
         }
 
         var targets = new List<string>();
-        foreach (var name in Required(root.Targets, "targets"))
+        foreach (var name in Required(root.Targets, "targets", jsonName))
         {
             targets.Add(name ?? throw new InputDataException(jsonName, "'targets' must be a list of names"));
         }
@@ -485,9 +507,14 @@ public sealed class ModelPackage
         }
 
         ValidateTargetNames(targets, jsonName);
+        return targets;
+    }
 
-        var features = ValidateFeatures(Required(root.Features, "features"), jsonName);
-        int p = RequiredInt(root.FeatureCount, "feature_count");
+    /// <summary>The feature spec, and the feature count, which must be the one the spec gives.</summary>
+    private static FeatureSpec ReadFeatures(ModelJson root, string jsonName)
+    {
+        var features = ValidateFeatures(Required(root.Features, "features", jsonName), jsonName);
+        int p = RequiredInt(root.FeatureCount, "feature_count", jsonName);
         if (p <= 0)
         {
             throw new InputDataException(jsonName, $"'feature_count' is {p}");
@@ -495,19 +522,133 @@ public sealed class ModelPackage
 
         if (p != features.FeatureCount)
         {
-            throw new InputDataException(jsonName, $"'feature_count' is {p} but the feature spec ({(features.Kind == FeatureKind.Roi ? "roi" : "dfc")}, {features.RoiCount} ROIs) gives {features.FeatureCount}");
+            throw new InputDataException(jsonName, $"'feature_count' is {p} but the feature spec ({(features.Settings.Kind == FeatureKind.Roi ? "roi" : "dfc")}, {features.RoiCount} ROIs) gives {features.FeatureCount}");
         }
 
-        int t = targets.Count;
-        NpyArray LoadArray(string? file, string field, string context, params int[] shape)
+        return features;
+    }
+
+    /// <summary>The scaler, or null; a scale too close to zero is refused.</summary>
+    private static StandardScaler? ReadScaler(ScalerJson? sc, ArrayReader arrays)
+    {
+        if (sc is null)
         {
-            file = Required(file, field);
-            if (file.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(file))
+            return null;
+        }
+
+        var mean = arrays.Read(sc.Mean, "mean", "scaler", arrays.Features).ToFloat64();
+        var scale = arrays.Read(sc.Scale, "scale", "scaler", arrays.Features).ToFloat64();
+        int tiny = Array.FindIndex(scale, v => Math.Abs(v) < MinScalerScale);
+        if (tiny >= 0)
+        {
+            throw new InputDataException(arrays.PathOf(sc.Scale!), $"element {tiny} is {scale[tiny].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a scaler scale must have |value| ≥ {MinScalerScale:0e0}");
+        }
+
+        return new StandardScaler(mean, scale);
+    }
+
+    /// <summary>
+    /// The estimator: its kind and hyperparameters, and a linear regressor (whose predictions must stay below
+    /// <see cref="MaxPrediction"/>) or a kernel expansion (rows kept at <paramref name="kernelRows"/> precision when given).
+    /// </summary>
+    private static (EstimatorKind Kind, JsonObject Hyperparameters, IRegressor Estimator) ReadEstimator(
+        EstimatorJson est, ArrayReader arrays, List<string> targets, RowPrecision? kernelRows)
+    {
+        string jsonName = arrays.JsonName;
+        int t = arrays.Targets, p = arrays.Features;
+        string kindName = Required(est.Kind, "kind", jsonName);
+        if (!EstimatorKinds.TryParse(kindName, out EstimatorKind kind))
+        {
+            throw new InputDataException(jsonName, $"unknown estimator kind '{kindName}' (ridge, linear_regression, lasso, elastic_net, linear_svr, kernel_ridge, svr)");
+        }
+
+        var hyper = est.Hyperparameters ?? [];
+        var files = Required(est.Arrays, "arrays", jsonName);
+        if (EstimatorKinds.IsLinear(kind))
+        {
+            var coef = arrays.Read(files.Coef, "coef", "estimator.arrays", t, p).ToFloat64();
+            var b = arrays.Read(files.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
+            for (int k = 0; k < t; k++)
             {
-                throw new InputDataException(jsonName, $"{context}.{field} names '{file}', which is outside the package");
+                double bound = Math.Abs(b[k]);
+                for (int j = 0; j < p; j++) bound += Math.Abs(coef[(long)k * p + j]) * MaxStandardizedInput;
+                if (!(bound <= MaxPrediction))
+                {
+                    throw new InputDataException(arrays.PathOf(files.Coef!), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
+                }
             }
 
-            string fname = Describe(package, file);
+            return (kind, hyper, new LinearRegressor(targets, p, coef, b));
+        }
+
+        var kn = Required(est.Kernel, "kernel", jsonName);
+        string kname = Required(kn.Kind, "kind", jsonName);
+        if (!EstimatorKinds.TryParse(kname, out KernelKind kk))
+        {
+            throw new InputDataException(jsonName, $"unknown kernel '{kname}' (linear, rbf, poly, laplacian)");
+        }
+
+        double gamma = kk == KernelKind.Linear ? kn.Gamma ?? 0 : kn.Gamma ?? throw new InputDataException(jsonName, "'gamma' is missing");
+        var kernel = new KernelFunction(kk, gamma, kn.Coef0 ?? 0, kn.Degree ?? 3);
+        var rows = arrays.Read(files.Rows, "rows", "estimator.arrays", -1, p);
+        int n = rows.Shape[0];
+        var dual = arrays.Read(files.DualCoef, "dual_coef", "estimator.arrays", t, n).ToFloat64();
+        var intercept = arrays.Read(files.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
+        var ker = rows.Float32 is not null
+            ? new KernelExpansionRegressor(targets, p, kernel, rows.Float32, dual, intercept)
+            : new KernelExpansionRegressor(targets, p, kernel, rows.Float64!, dual, intercept);
+        return (kind, hyper, kernelRows is { } prec && prec != ker.Precision ? ker.WithPrecision(prec) : ker);
+    }
+
+    /// <summary>The Haufe patterns, their training samples and split-half reliabilities, or nulls and 0 without patterns.</summary>
+    private static (double[]? Patterns, int Rows, double[]? SplitHalfR) ReadPatterns(PatternsJson? po, ArrayReader arrays)
+    {
+        if (po is null)
+        {
+            return (null, 0, null);
+        }
+
+        int t = arrays.Targets;
+        var patterns = arrays.Read(po.File, "file", "patterns", t, arrays.Features).ToFloat64();
+        if (patterns.Any(v => !double.IsFinite(v)))
+            throw new InputDataException(arrays.PathOf(po.File!), "array contains infinity");
+        int rows = RequiredInt(po.Rows, "rows", arrays.JsonName);
+        double[]? splitHalf = null;
+        if (po.SplitHalfR is { } sh)
+        {
+            if (sh.Count != t) throw new InputDataException(arrays.JsonName, $"patterns.split_half_r has {sh.Count} values for {t} targets");
+            splitHalf = [.. sh];
+        }
+
+        return (patterns, rows, splitHalf);
+    }
+
+    /// <summary>
+    /// The array files a model.json names, read from the package: each must lie inside it, have the expected
+    /// shape for <see cref="Targets"/> targets and <see cref="Features"/> features, and hold finite values of
+    /// magnitude at most <see cref="MaxArrayMagnitude"/>.
+    /// </summary>
+    private sealed class ArrayReader(string package, Func<string, Stream?> open, string jsonName, int targets, int features)
+    {
+        public string JsonName { get; } = jsonName;
+
+        public int Targets { get; } = targets;
+
+        public int Features { get; } = features;
+
+        /// <summary>The name of a file of the package, as error messages give it.</summary>
+        public string PathOf(string file) => Describe(package, file);
+
+        /// <summary>The array in <paramref name="file"/> (<paramref name="context"/>.<paramref name="field"/> of model.json); −1 in <paramref name="shape"/> is any length.</summary>
+        public NpyArray Read(string? file, string field, string context, params int[] shape)
+        {
+            file = Required(file, field, JsonName);
+            if (file.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(file))
+            {
+                throw new InputDataException(JsonName, $"{context}.{field} names '{file}', which is outside the package");
+            }
+
+            string fname = PathOf(file);
             using var s = open(file) ?? throw new InputDataException(fname, $"missing array file ({context}.{field} in model.json names it)");
             var a = NpyArray.Read(s, fname);
             bool ok = a.Shape.Count == shape.Length;
@@ -519,7 +660,7 @@ public sealed class ModelPackage
             if (!ok)
             {
                 string want = "(" + string.Join(", ", shape.Select(d => d < 0 ? "n" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
-                throw new InputDataException(fname, $"array shape ({string.Join(", ", a.Shape)}) does not match the expected {want} for {t} targets and {p} features");
+                throw new InputDataException(fname, $"array shape ({string.Join(", ", a.Shape)}) does not match the expected {want} for {Targets} targets and {Features} features");
             }
 
             var (bad, value) = FirstBad(a, v => double.IsFinite(v) && Math.Abs(v) <= MaxArrayMagnitude);
@@ -530,87 +671,6 @@ public sealed class ModelPackage
 
             return a;
         }
-
-        StandardScaler? scaler = null;
-        if (root.Scaler is { } sc)
-        {
-            var mean = LoadArray(sc.Mean, "mean", "scaler", p).ToFloat64();
-            var scale = LoadArray(sc.Scale, "scale", "scaler", p).ToFloat64();
-            int tiny = Array.FindIndex(scale, v => Math.Abs(v) < MinScalerScale);
-            if (tiny >= 0)
-            {
-                throw new InputDataException(Describe(package, sc.Scale!), $"element {tiny} is {scale[tiny].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a scaler scale must have |value| ≥ {MinScalerScale:0e0}");
-            }
-
-            scaler = new StandardScaler(mean, scale);
-        }
-
-        var est = Required(root.Estimator, "estimator");
-        string kindName = Required(est.Kind, "kind");
-        if (!EstimatorKinds.TryParse(kindName, out EstimatorKind kind))
-        {
-            throw new InputDataException(jsonName, $"unknown estimator kind '{kindName}' (ridge, linear_regression, lasso, elastic_net, linear_svr, kernel_ridge, svr)");
-        }
-
-        var hyper = est.Hyperparameters ?? [];
-        var arrays = Required(est.Arrays, "arrays");
-        IRegressor estimator;
-        if (EstimatorKinds.IsLinear(kind))
-        {
-            var coef = LoadArray(arrays.Coef, "coef", "estimator.arrays", t, p).ToFloat64();
-            var b = LoadArray(arrays.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
-            for (int k = 0; k < t; k++)
-            {
-                double bound = Math.Abs(b[k]);
-                for (int j = 0; j < p; j++) bound += Math.Abs(coef[(long)k * p + j]) * MaxStandardizedInput;
-                if (!(bound <= MaxPrediction))
-                {
-                    throw new InputDataException(Describe(package, arrays.Coef!), $"row {k} ('{targets[k]}') can predict |y| up to {bound:0.##e0} for standardized inputs within ±{MaxStandardizedInput:0e0}, above the limit of {MaxPrediction:0e0}");
-                }
-            }
-
-            estimator = new LinearRegressor(targets, p, coef, b);
-        }
-        else
-        {
-            var kn = Required(est.Kernel, "kernel");
-            string kname = Required(kn.Kind, "kind");
-            if (!EstimatorKinds.TryParse(kname, out KernelKind kk))
-            {
-                throw new InputDataException(jsonName, $"unknown kernel '{kname}' (linear, rbf, poly, laplacian)");
-            }
-
-            double gamma = kk == KernelKind.Linear ? kn.Gamma ?? 0 : kn.Gamma ?? throw new InputDataException(jsonName, "'gamma' is missing");
-            var kernel = new KernelFunction(kk, gamma, kn.Coef0 ?? 0, kn.Degree ?? 3);
-            var rows = LoadArray(arrays.Rows, "rows", "estimator.arrays", -1, p);
-            int n = rows.Shape[0];
-            var dual = LoadArray(arrays.DualCoef, "dual_coef", "estimator.arrays", t, n).ToFloat64();
-            var b = LoadArray(arrays.Intercept, "intercept", "estimator.arrays", t).ToFloat64();
-            var ker = rows.Float32 is not null
-                ? new KernelExpansionRegressor(targets, p, kernel, rows.Float32, dual, b)
-                : new KernelExpansionRegressor(targets, p, kernel, rows.Float64!, dual, b);
-            estimator = kernelRows is { } prec && prec != ker.Precision ? ker.WithPrecision(prec) : ker;
-        }
-
-        double[]? patterns = null;
-        int patternRows = 0;
-        double[]? splitHalf = null;
-        if (root.Patterns is { } po)
-        {
-            patterns = LoadArray(po.File, "file", "patterns", t, p).ToFloat64();
-            if (patterns.Any(v => !double.IsFinite(v)))
-                throw new InputDataException(Describe(package, po.File!), "array contains infinity");
-            patternRows = RequiredInt(po.Rows, "rows");
-            if (po.SplitHalfR is { } sh)
-            {
-                if (sh.Count != t) throw new InputDataException(jsonName, $"patterns.split_half_r has {sh.Count} values for {t} targets");
-                splitHalf = [.. sh];
-            }
-        }
-
-        var model = new DecodingModel(kind, hyper, scaler, estimator);
-        var lag = root.EstimateLag is { } lagJson ? ValidateLag(lagJson, model.Targets, jsonName) : null;
-        return new ModelPackage(model, features, root.Training ?? [], root.CvMetrics ?? []) { SourcePath = package, Patterns = patterns, PatternRows = patternRows, PatternSplitHalfR = splitHalf, Lag = lag };
     }
 
     private static EstimateLag ValidateLag(EstimateLagJson o, IReadOnlyList<string> targets, string file)
@@ -636,6 +696,11 @@ public sealed class ModelPackage
         return new EstimateLag(seconds, o.StandardErrorS ?? double.NaN, lo, hi, targets, per, perSe, o.Source ?? "");
     }
 
+    /// <summary>
+    /// The "features" object as a <see cref="FeatureSpec"/>: each value checked, absent settings taking their defaults
+    /// (rectangular taper, no Fisher z, no detrend, no z-score, no realignment; a ROI package's window and taper are
+    /// not used), and motion settings that need realignment refused without it.
+    /// </summary>
     private static FeatureSpec ValidateFeatures(FeatureSpecJson f, string file)
     {
         string kind = f.Kind ?? throw new InputDataException(file, "'kind' is missing");
@@ -658,28 +723,36 @@ public sealed class ModelPackage
             throw new InputDataException(file, $"features.window is {window?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, allowed 2..{MaxWindow} volumes for DFC features");
         }
 
-        string? taper = f.Taper;
-        if (taper is not null)
+        var taper = Connectivity.WindowTaper.Rectangular;
+        if (f.Taper is { } taperName)
         {
-            // Stored under its canonical name, so that comparing with the live spec compares tapers, not spellings.
-            try { taper = RealtimeDecode.Engine.Features.FeatureSettings.TaperName(RealtimeDecode.Engine.Features.FeatureSettings.ParseTaper(taper)); }
-            catch (InputDataException) { throw new InputDataException(file, $"features.taper is '{Printable(taper)}', allowed rectangular, gaussian or exponential"); }
+            try { taper = FeatureSettings.ParseTaper(taperName); }
+            catch (InputDataException) { throw new InputDataException(file, $"features.taper is '{Printable(taperName)}', allowed rectangular, gaussian or exponential"); }
         }
 
-        var pre = f.Preprocessing;
-        if (pre is not null)
+        var settings = new FeatureSettings
+        {
+            Kind = fk,
+            Window = new Connectivity.SlidingWindowOptions { Window = window ?? 13, Taper = taper, FisherZ = f.FisherZ ?? false },
+        };
+        bool stated = false;
+        var other = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (f.Preprocessing is { } pre)
         {
             var r = new JsonReader(file);
+            stated = pre.Any(kv => FeatureSpecJson.PreprocessingKeys.Contains(kv.Key));
+            int detrend = -1, motion = 0;
+            bool zscore = false;
             if (pre.ContainsKey("detrend_order"))
             {
-                int d = r.Int(pre, "detrend_order");
-                if (d < -1 || d > Preprocessing.OnlineDetrend.MaxOrder)
-                    throw new InputDataException(file, $"features.preprocessing.detrend_order is {d}, allowed -1 (none) or 0..{Preprocessing.OnlineDetrend.MaxOrder}");
+                detrend = r.Int(pre, "detrend_order");
+                if (detrend < -1 || detrend > Preprocessing.OnlineDetrend.MaxOrder)
+                    throw new InputDataException(file, $"features.preprocessing.detrend_order is {detrend}, allowed -1 (none) or 0..{Preprocessing.OnlineDetrend.MaxOrder}");
             }
 
             if (pre.ContainsKey("zscore"))
             {
-                r.Bool(pre, "zscore");
+                zscore = r.Bool(pre, "zscore");
             }
 
             if (pre.ContainsKey("nuisance_count"))
@@ -689,35 +762,41 @@ public sealed class ModelPackage
                     throw new InputDataException(file, $"features.preprocessing.nuisance_count is {n}, allowed 0 (no nuisance series are supplied with the volumes)");
             }
 
-            if (pre.ContainsKey("realign")) r.Bool(pre, "realign");
+            bool realign = pre.ContainsKey("realign") && r.Bool(pre, "realign");
             if (pre.ContainsKey("motion_regressors"))
             {
-                int m = r.Int(pre, "motion_regressors");
-                if (m is not (0 or 6 or 12 or 24))
-                    throw new InputDataException(file, $"features.preprocessing.motion_regressors is {m}, allowed 0, 6, 12 or 24");
+                motion = r.Int(pre, "motion_regressors");
+                if (motion is not (0 or 6 or 12 or 24))
+                    throw new InputDataException(file, $"features.preprocessing.motion_regressors is {motion}, allowed 0, 6, 12 or 24");
             }
 
+            double fd = FeatureSettings.DefaultFdThresholdMm;
             if (pre.ContainsKey("fd_threshold_mm"))
             {
-                double fd = r.Double(pre, "fd_threshold_mm");
+                fd = r.Double(pre, "fd_threshold_mm");
                 if (!(fd >= 0))
                     throw new InputDataException(file, $"features.preprocessing.fd_threshold_mm is {fd.ToString(System.Globalization.CultureInfo.InvariantCulture)}, allowed a number of mm ≥ 0");
             }
 
-            if (pre.ContainsKey("censor") && !Motion.CensorPolicyNames.TryParse(r.String(pre, "censor"), out _))
+            var censor = Motion.CensorPolicy.Flag;
+            if (pre.ContainsKey("censor") && !Motion.CensorPolicyNames.TryParse(r.String(pre, "censor"), out censor))
                 throw new InputDataException(file, $"features.preprocessing.censor is '{Printable(r.String(pre, "censor"))}', allowed publish, flag or withhold");
+
+            settings = settings with
+            {
+                Preprocessing = new Preprocessing.PreprocessingOptions(detrend, zscore, 0, motion),
+                Realign = realign,
+                FdThresholdMm = fd,
+                Censor = censor,
+            };
+            foreach (var (key, node) in pre)
+            {
+                if (!FeatureSpecJson.PreprocessingKeys.Contains(key)) other[key] = node?.DeepClone();
+            }
         }
 
-        return new FeatureSpec
-        {
-            Kind = fk,
-            RoiCount = roi,
-            Window = window,
-            Taper = taper,
-            FisherZ = f.FisherZ,
-            AtlasSha256 = f.AtlasSha256,
-            Preprocessing = pre,
-        };
+        settings.ValidateMotion(file);
+        return new FeatureSpec(settings, roi, f.AtlasSha256) { PreprocessingStated = stated, OtherPreprocessing = other };
     }
 
     /// <summary>A target name, or the reason it cannot be one (null when valid).</summary>
