@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RealtimeDecode.Engine.Features;
+using RealtimeDecode.Engine.Motion;
 
 namespace RealtimeDecode.Engine.Decoding;
 
@@ -25,7 +27,12 @@ internal sealed record ModelJson(
     JsonObject? Training,
     JsonObject? CvMetrics);
 
-/// <summary>The "features" object: what the model's features are (<see cref="FeatureSpec"/>).</summary>
+/// <summary>
+/// The "features" object: what the model's features are (<see cref="FeatureSpec"/>). Window, taper and Fisher z are
+/// written for DFC features only; the preprocessing object holds detrend_order, zscore and nuisance_count, and
+/// realign, motion_regressors, fd_threshold_mm and censor only with realignment on (so packages made without it
+/// keep their exact bytes), then the entries this version does not know, as read.
+/// </summary>
 internal sealed record FeatureSpecJson(
     string? Kind,
     int? RoiCount,
@@ -35,14 +42,49 @@ internal sealed record FeatureSpecJson(
     string? AtlasSha256,
     JsonObject? Preprocessing)
 {
-    public static FeatureSpecJson From(FeatureSpec spec) => new(
-        spec.Kind == FeatureKind.Roi ? "roi" : "dfc",
-        spec.RoiCount,
-        spec.Window,
-        spec.Taper,
-        spec.FisherZ,
-        spec.AtlasSha256,
-        (JsonObject?)spec.Preprocessing?.DeepClone() ?? []);
+    /// <summary>The names of the preprocessing entries this version reads (<see cref="PreprocessingOf"/>).</summary>
+    public static readonly IReadOnlySet<string> PreprocessingKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "detrend_order", "zscore", "nuisance_count", "realign", "motion_regressors", "fd_threshold_mm", "censor",
+    };
+
+    public static FeatureSpecJson From(FeatureSpec spec)
+    {
+        var s = spec.Settings;
+        bool dfc = s.Kind == FeatureKind.Dfc;
+        var pre = spec.PreprocessingStated ? PreprocessingOf(s) : [];
+        foreach (var (key, node) in spec.OtherPreprocessing)
+            pre[key] = node?.DeepClone();
+        return new(
+            s.Kind == FeatureKind.Roi ? "roi" : "dfc",
+            spec.RoiCount,
+            dfc ? s.Window.Window : null,
+            dfc ? FeatureSettings.TaperName(s.Window.Taper) : null,
+            dfc ? s.Window.FisherZ : null,
+            spec.AtlasSha256,
+            pre);
+    }
+
+    /// <summary>The <c>preprocessing</c> object of <paramref name="settings"/>, as model packages and ROI recordings write it.</summary>
+    public static JsonObject PreprocessingOf(FeatureSettings settings)
+    {
+        var p = settings.Preprocessing;
+        var json = new JsonObject
+        {
+            ["detrend_order"] = p.DetrendOrder,
+            ["zscore"] = p.ZScore,
+            ["nuisance_count"] = p.NuisanceCount,
+        };
+        if (settings.Realign)
+        {
+            json["realign"] = true;
+            json["motion_regressors"] = p.MotionRegressors;
+            json["fd_threshold_mm"] = settings.FdThresholdMm;
+            json["censor"] = settings.Censor.Name();
+        }
+
+        return json;
+    }
 }
 
 /// <summary>The scaler's array files.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Motion;
@@ -10,7 +9,7 @@ namespace RealtimeDecode.Engine.Features;
 
 /// <summary>
 /// How volumes become features, one description for the live pipeline, the offline commands and the
-/// model package: ROI means of the atlas, cleaned by <see cref="Preprocessor"/>, then either used as
+/// model package (there with the atlas, <see cref="FeatureSpec"/>): ROI means of the atlas, cleaned by <see cref="Preprocessor"/>, then either used as
 /// they are (<see cref="FeatureKind.Roi"/>) or turned into sliding-window connectivity
 /// (<see cref="FeatureKind.Dfc"/>).
 /// </summary>
@@ -83,72 +82,6 @@ public sealed record FeatureSettings
 
     /// <summary>Volumes a feature row summarises: the window length for DFC, 1 for ROI amplitudes.</summary>
     public int Span => Kind == FeatureKind.Dfc ? Window.Window : 1;
-
-    /// <summary>The model package's description of these settings for an atlas.</summary>
-    public FeatureSpec ToSpec(int roiCount, string? atlasSha256) => new()
-    {
-        Kind = Kind,
-        RoiCount = roiCount,
-        Window = Kind == FeatureKind.Dfc ? Window.Window : null,
-        Taper = Kind == FeatureKind.Dfc ? TaperName(Window.Taper) : null,
-        FisherZ = Kind == FeatureKind.Dfc ? Window.FisherZ : null,
-        AtlasSha256 = atlasSha256,
-        Preprocessing = PreprocessingJson(Preprocessing, Realign, FdThresholdMm, Censor),
-    };
-
-    /// <summary>The settings a model package was trained with.</summary>
-    public static FeatureSettings FromSpec(FeatureSpec spec, string packageName)
-    {
-        var pre = PreprocessingOptions.None;
-        bool realign = false;
-        double fd = DefaultFdThresholdMm;
-        var censor = Motion.CensorPolicy.Flag;
-        if (spec.Preprocessing is { } p)
-        {
-            int detrend = p["detrend_order"]?.GetValue<int>() ?? -1;
-            bool z = p["zscore"]?.GetValue<bool>() ?? false;
-            int nuisance = p["nuisance_count"]?.GetValue<int>() ?? 0;
-            int motion = p["motion_regressors"]?.GetValue<int>() ?? 0;
-            pre = new PreprocessingOptions(detrend, z, nuisance, motion);
-            realign = p["realign"]?.GetValue<bool>() ?? false;
-            fd = p["fd_threshold_mm"]?.GetValue<double>() ?? DefaultFdThresholdMm;
-            string? policy = p["censor"]?.GetValue<string>();
-            if (policy is not null && !Motion.CensorPolicyNames.TryParse(policy, out censor))
-                throw new InputDataException(packageName, $"unknown censor policy '{policy}' in the feature spec (publish, flag or withhold)");
-        }
-        var window = new SlidingWindowOptions
-        {
-            Window = spec.Window ?? 13,
-            Taper = spec.Taper is null ? WindowTaper.Rectangular : ParseTaper(spec.Taper, packageName),
-            FisherZ = spec.FisherZ ?? false,
-        };
-        var settings = new FeatureSettings { Kind = spec.Kind, Window = window, Preprocessing = pre, Realign = realign, FdThresholdMm = fd, Censor = censor };
-        settings.ValidateMotion(packageName);
-        return settings;
-    }
-
-    /// <summary>
-    /// The package's <c>preprocessing</c> object. Realignment, motion regressors and censoring are written only
-    /// with realignment on, so packages made without it keep their exact spec.
-    /// </summary>
-    public static JsonObject PreprocessingJson(PreprocessingOptions p, bool realign = false,
-        double fdThresholdMm = DefaultFdThresholdMm, Motion.CensorPolicy censor = Motion.CensorPolicy.Flag)
-    {
-        var json = new JsonObject
-        {
-            ["detrend_order"] = p.DetrendOrder,
-            ["zscore"] = p.ZScore,
-            ["nuisance_count"] = p.NuisanceCount,
-        };
-        if (realign)
-        {
-            json["realign"] = true;
-            json["motion_regressors"] = p.MotionRegressors;
-            json["fd_threshold_mm"] = fdThresholdMm;
-            json["censor"] = censor.Name();
-        }
-        return json;
-    }
 
     public static string TaperName(WindowTaper t) => t switch
     {

@@ -29,7 +29,7 @@ public sealed record RoiSeriesInfo(int RoiCount, string? Atlas, string? AtlasSha
         ["atlas"] = Atlas,
         ["atlas_sha256"] = AtlasSha256,
         ["roi_count"] = RoiCount,
-        ["preprocessing"] = FeatureSettings.PreprocessingJson(Preprocessing, Realign),
+        ["preprocessing"] = Decoding.FeatureSpecJson.PreprocessingOf(new FeatureSettings { Preprocessing = Preprocessing, Realign = Realign }),
         ["repetition_time_s"] = RepetitionTimeSeconds,
     };
 

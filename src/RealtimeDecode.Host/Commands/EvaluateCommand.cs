@@ -45,7 +45,7 @@ internal sealed class EvaluateCommand : ICliCommand
             {
                 if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
                 var package = ModelPackage.Load(m);
-                motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, Engine.Features.FeatureSettings.FromSpec(package.Features, m), m,
+                motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, package.Features.Settings, m,
                     parse.GetValue(reference) is null ? "--realign" : "--reference");
                 var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? [], parse.GetValue(reference));
                 var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
@@ -67,7 +67,7 @@ internal sealed class EvaluateCommand : ICliCommand
                     folds.Add(new FoldPredictions(run.Name, set.Samples.Select(s => s.LastVolume).ToArray(), actual, predicted));
                     lagRuns.Add(new LagRun(set.Samples.Select(s => s.LastVolume).ToArray(), predicted, run.Targets));
                 }
-                string name = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(m))} ({(package.Features.Kind == FeatureKind.Dfc ? "DFC" : "ROI")} {EstimatorKinds.ToName(package.Model.Kind)})";
+                string name = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(m))} ({(package.Features.Settings.Kind == FeatureKind.Dfc ? "DFC" : "ROI")} {EstimatorKinds.ToName(package.Model.Kind)})";
                 LagResult? lag = null;
                 if (tr is { } seconds)
                 {

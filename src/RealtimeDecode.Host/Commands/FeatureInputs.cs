@@ -143,14 +143,14 @@ internal sealed class FeatureInputs
             string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(s.Directory)));
             runs.Add((name, FeatureTables.FromRoiSeries(s.Table, settings, s.TablePath), s.Directory));
         }
-        return new RecordedRuns(runs, series.Select(s => s.Table).ToList(), settings, settings.ToSpec(first.Info.RoiCount, first.Info.AtlasSha256));
+        return new RecordedRuns(runs, series.Select(s => s.Table).ToList(), settings, new FeatureSpec(settings, first.Info.RoiCount, first.Info.AtlasSha256));
     }
 
     /// <summary>The feature spec of tables or an atlas; for tables the ROI count follows from the columns.</summary>
     public static FeatureSpec Spec(FeatureSettings settings, Atlas? atlas, NumericTable first, string source)
     {
         int roi = atlas?.LabelCount ?? RoiCountOf(settings.Kind, first.ColumnCount, source);
-        var spec = settings.ToSpec(roi, atlas?.Sha256);
+        var spec = new FeatureSpec(settings, roi, atlas?.Sha256);
         if (spec.FeatureCount != first.ColumnCount)
             throw new InputDataException(source, $"has {first.ColumnCount} feature columns, {settings.Kind.ToString().ToLowerInvariant()} features of {roi} ROIs are {spec.FeatureCount}");
         return spec;

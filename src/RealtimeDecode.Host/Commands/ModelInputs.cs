@@ -34,8 +34,8 @@ internal static class ModelInputs
         }
         if (atlasPath is null) throw new InputDataException(null, "--bold needs --atlas");
         var atlas = CliOptions.WithRegions(Atlas.Load(atlasPath, labels));
-        var settings = FeatureSettings.FromSpec(package.Features, modelPath);
-        var live = settings.ToSpec(atlas.LabelCount, atlas.Sha256);
+        var settings = package.Features.Settings;
+        var live = new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256);
         try { package.Validate(live); }
         catch (InputDataException e) { throw new InputDataException(modelPath, $"{e.Problem} (atlas {atlasPath})"); }
         var opened = bold.Select(b => BoldRun.Open(b)).ToList();
@@ -51,5 +51,5 @@ internal static class ModelInputs
     public static TargetAlignment Alignment(ModelPackage package) =>
         package.Training["target_alignment"]?.GetValue<string>() == "last" ? TargetAlignment.Last : TargetAlignment.Window;
 
-    public static int Span(ModelPackage package) => package.Features.Kind == FeatureKind.Dfc ? package.Features.Window ?? 1 : 1;
+    public static int Span(ModelPackage package) => package.Features.Settings.Span;
 }

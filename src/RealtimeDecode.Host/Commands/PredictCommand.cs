@@ -25,7 +25,7 @@ internal sealed class PredictCommand : ICliCommand
         {
             string modelPath = CliOptions.ExistingFile(parse, model);
             var package = ModelPackage.Load(modelPath);
-            motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, Engine.Features.FeatureSettings.FromSpec(package.Features, modelPath), modelPath,
+            motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, package.Features.Settings, modelPath,
                 parse.GetValue(reference) is null ? "--realign" : "--reference");
             var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? [], parse.GetValue(reference));
             if (runs.Count != 1) throw new InputDataException(null, "predict takes one feature table or one run");

@@ -58,8 +58,8 @@ internal sealed class SessionRunner
         var atlas = Commands.CliOptions.WithRegions(Atlas.Load(r.Atlas, r.Labels));
         if (!File.Exists(r.Model) && !Directory.Exists(r.Model)) throw new InputDataException(r.Model, "model package not found");
         var package = ModelPackage.Load(r.Model);
-        var settings = FeatureSettings.FromSpec(package.Features, r.Model);
-        package.Validate(settings.ToSpec(atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
+        var settings = package.Features.Settings;
+        package.Validate(new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
         var requested = settings with
         {
             Realign = r.Realign,

@@ -70,7 +70,7 @@ public static class ModelExplainer
             throw new ArgumentException($"data has {data.X.Length / Math.Max(1, data.Rows)} features per row, the model {model.FeatureCount}", nameof(data));
         var notes = new List<string>();
         bool linear = model.Estimator is LinearRegressor;
-        bool dfc = spec.Kind == FeatureKind.Dfc;
+        bool dfc = spec.Settings.Kind == FeatureKind.Dfc;
         var pairs = labels.Networks is { } nets && dfc ? new NetworkPairs(nets) : null;
         if (labels.Networks is null)
             notes.Add("No network labels (pass --labels with a network column): network-level outputs are skipped.");
@@ -209,7 +209,7 @@ public static class ModelExplainer
                     jaccard[a, b] = a == b ? 0 : ImportanceGraphAnalysis.Jaccard(targets[a].Graph!, targets[b].Graph!);
         }
 
-        return new ModelExplanation(spec.Kind, model.Kind, source, labels, pairs, targets, jaccard, patternRows, notes) { Coefficients = coefficients, EdgesPerPair = options.EdgesPerPair };
+        return new ModelExplanation(spec.Settings.Kind, model.Kind, source, labels, pairs, targets, jaccard, patternRows, notes) { Coefficients = coefficients, EdgesPerPair = options.EdgesPerPair };
     }
 
     /// <summary>The <paramref name="count"/> edges with the largest |importance|, ties by edge index.</summary>

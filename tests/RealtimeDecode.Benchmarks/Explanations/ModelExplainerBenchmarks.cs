@@ -1,6 +1,7 @@
 using RealtimeDecode.Engine.Connectivity;
 using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Training.Explanations;
 
 namespace RealtimeDecode.Benchmarks.Explanations;
@@ -36,7 +37,7 @@ public class ModelExplainerBenchmarks
         var scale = Enumerable.Range(0, p).Select(_ => 0.2 + rng.NextDouble() * 0.3).ToArray();
         var names = Enumerable.Range(0, Targets).Select(t => $"t{t}").ToArray();
         var model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, scale), new LinearRegressor(names, p, w, new double[Targets]));
-        _package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true });
+        _package = new ModelPackage(model, new FeatureSpec(new FeatureSettings(), Rois));
         var networks = Enumerable.Range(0, Rois).Select(i => $"net{i * 7 / Rois}").ToArray();
         _labels = new RoiLabels(Enumerable.Range(0, Rois).Select(i => $"roi{i}").ToArray(), networks);
         var x = new double[Rows * p];
@@ -52,7 +53,7 @@ public class ModelExplainerBenchmarks
         var kernel = new KernelFunction(KernelKind.Rbf, 1.0 / p);
         var kernelModel = new DecodingModel(EstimatorKind.KernelRidge, null, new StandardScaler(mean, scale),
             new KernelExpansionRegressor(names, p, kernel, rows, dual, new double[Targets]));
-        _kernelPackage = new ModelPackage(kernelModel, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true });
+        _kernelPackage = new ModelPackage(kernelModel, new FeatureSpec(new FeatureSettings(), Rois));
         _features = x.AsSpan(0, p).ToArray();
         _out = Path.Combine(Path.GetTempPath(), "rtd-explain-bench");
     }

@@ -122,7 +122,7 @@ public sealed class PipelineFixture : IDisposable
             Model = new DecodingModel(EstimatorKind.Ridge, null, new StandardScaler(mean, sd),
                 new LinearRegressor(TargetNames, features, w, new double[TargetNames.Length]));
         }
-        Package = new ModelPackage(Model, Settings.ToSpec(Rois, Atlas.Sha256));
+        Package = new ModelPackage(Model, new FeatureSpec(Settings, Rois, Atlas.Sha256));
     }
 
     /// <summary>Training rows of the SVR model (the union of its targets' support vectors).</summary>

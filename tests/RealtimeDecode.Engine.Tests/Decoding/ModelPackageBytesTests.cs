@@ -41,7 +41,7 @@ public sealed class ModelPackageBytesTests : IDisposable
                     FdThresholdMm = 0.8,
                     Censor = CensorPolicy.Withhold,
                 };
-                var spec = settings.ToSpec(4, Hash);
+                var spec = new FeatureSpec(settings, 4, Hash);
                 int p = spec.FeatureCount;
                 var w = Enumerable.Range(0, 2 * p).Select(i => (i - 5) * 0.1 + 1e-17).ToArray();
                 var scaler = new StandardScaler([.. Enumerable.Range(0, p).Select(i => i / 3.0)], [.. Enumerable.Range(0, p).Select(i => 1 + i * 0.25)]);
@@ -61,7 +61,7 @@ public sealed class ModelPackageBytesTests : IDisposable
 
             case "svr_roi":
             {
-                var spec = new FeatureSettings { Kind = FeatureKind.Roi, Preprocessing = new PreprocessingOptions(0, true, 0, 0) }.ToSpec(3, null);
+                var spec = new FeatureSpec(new FeatureSettings { Kind = FeatureKind.Roi, Preprocessing = new PreprocessingOptions(0, true, 0, 0) }, 3);
                 var rows = new float[] { 0.5f, -1.25f, 2f, 0.1f, 0.2f, 0.3f };
                 var model = new DecodingModel(EstimatorKind.Svr, new JsonObject { ["C"] = 10.0, ["epsilon"] = 0.1 }, null,
                     new KernelExpansionRegressor(["anticipation"], 3, new KernelFunction(KernelKind.Rbf, 0.01, 0, 3), rows, [0.75, -0.75], [0.125]));
@@ -70,7 +70,7 @@ public sealed class ModelPackageBytesTests : IDisposable
 
             default:
             {
-                var spec = new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = 2 };
+                var spec = new FeatureSpec(new FeatureSettings { Kind = FeatureKind.Roi }, 2) { PreprocessingStated = false };
                 var model = new DecodingModel(EstimatorKind.LinearRegression, null, null, new LinearRegressor(["y"], 2, [1.5e140, -2.5e-8], [3]));
                 return new ModelPackage(model, spec);
             }

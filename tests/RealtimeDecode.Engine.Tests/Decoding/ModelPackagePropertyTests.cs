@@ -131,10 +131,10 @@ public sealed class ModelPackagePropertyTests : IDisposable
             }
 
             // What the live pipeline and the offline commands build from a loaded package must not throw.
-            var settings = FeatureSettings.FromSpec(pkg.Features, dir);
+            var settings = pkg.Features.Settings;
             settings.Preprocessing.Validate();
             if (settings.Kind == FeatureKind.Dfc) settings.Window.Validate();
-            Assert.Empty(pkg.Features.Differences(settings.ToSpec(pkg.Features.RoiCount, null)));
+            Assert.Empty(pkg.Features.Differences(new FeatureSpec(settings, pkg.Features.RoiCount, null)));
             Assert.All(pkg.Targets, n => Assert.Null(ModelPackage.TargetNameProblem(n)));
 
             var rng = new Random(c.Seed);

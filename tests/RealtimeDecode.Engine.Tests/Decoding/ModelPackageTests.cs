@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Engine.Tests.Decoding;
@@ -13,16 +15,13 @@ public sealed class ModelPackageTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static FeatureSpec Spec(int rois = 5, string hash = Hash) => new()
-    {
-        Kind = FeatureKind.Dfc,
-        RoiCount = rois,
-        Window = 13,
-        Taper = "rectangular",
-        FisherZ = true,
-        AtlasSha256 = hash,
-        Preprocessing = new JsonObject { ["detrend"] = 1 },
-    };
+    /// <summary>DFC features whose preprocessing is one entry this version does not know (as packages exported from elsewhere may hold).</summary>
+    private static FeatureSpec Spec(int rois = 5, string hash = Hash, int window = 13, int detrend = 1) =>
+        new(new FeatureSettings { Window = new() { Window = window, Taper = WindowTaper.Rectangular, FisherZ = true } }, rois, hash)
+        {
+            PreprocessingStated = false,
+            OtherPreprocessing = new Dictionary<string, JsonNode?> { ["detrend"] = detrend },
+        };
 
     private string SaveLinear(string name = "m")
     {
@@ -163,7 +162,7 @@ public sealed class ModelPackageTests : IDisposable
     {
         string path = SaveLinear();
         Assert.Equal(2, ModelPackage.LoadFor(path, Spec()).Model.TargetCount);
-        var e = Assert.Throws<InputDataException>(() => ModelPackage.LoadFor(path, Spec() with { Kind = FeatureKind.Roi }));
+        var e = Assert.Throws<InputDataException>(() => ModelPackage.LoadFor(path, Spec() with { Settings = new FeatureSettings { Kind = FeatureKind.Roi } }));
         Assert.Contains("feature kind is dfc in the model but roi live", e.Message);
     }
 
@@ -181,7 +180,7 @@ public sealed class ModelPackageTests : IDisposable
     public void Validate_WindowAndPreprocessingMismatch_ListsBoth()
     {
         var pkg = ModelPackage.Load(SaveLinear());
-        var e = Assert.Throws<InputDataException>(() => pkg.Validate(Spec() with { Window = 20, Preprocessing = new JsonObject { ["detrend"] = 2 } }));
+        var e = Assert.Throws<InputDataException>(() => pkg.Validate(Spec(window: 20, detrend: 2)));
         Assert.Contains("window is 13 volumes in the model but 20 live", e.Message);
         Assert.Contains("preprocessing 'detrend'", e.Message);
     }
@@ -304,7 +303,7 @@ public sealed class ModelPackageTests : IDisposable
     [Fact]
     public void SaveZip_KernelModelFloat32Rows_LoadsSameRowsAndPredictions()
     {
-        var spec = new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = 4 };
+        var spec = new FeatureSpec(new FeatureSettings { Kind = FeatureKind.Roi }, 4);
         var rows = new float[] { 1, 2, 3, 4, 0, 1, 0, 1, -1, 2, 0.5f, 3 };
         var est = new KernelExpansionRegressor(["y"], 4, new KernelFunction(KernelKind.Rbf, 0.1), rows, [0.5, -1, 2], [0.25]);
         var model = new DecodingModel(EstimatorKind.Svr, null, new StandardScaler([0, 0, 0, 0], [1, 2, 1, 1]), est);

@@ -42,7 +42,7 @@ public sealed class SklearnExportTests(SklearnExportFixture fx)
         Assert.NotNull(pkg.Model.Scaler);
         Assert.Equal(EstimatorKind.Ridge, pkg.Model.Kind);
         Assert.Equal(["t0", "t1", "t2"], pkg.Targets);
-        Assert.Equal(FeatureKind.Roi, pkg.Features.Kind);
+        Assert.Equal(FeatureKind.Roi, pkg.Features.Settings.Kind);
         Assert.Equal(SklearnExportFixture.Features, pkg.Features.RoiCount);
         Assert.Equal(string.Concat(Enumerable.Repeat("ab", 32)), pkg.Features.AtlasSha256);
         Assert.Equal(1.0, pkg.Model.Hyperparameters["alpha"]!.GetValue<double>());
@@ -78,7 +78,8 @@ public sealed class SklearnExportTests(SklearnExportFixture fx)
         var a = pkg.Model.PredictMany(fx.XTest, SklearnExportFixture.Test);
         var b = again.Model.PredictMany(fx.XTest, SklearnExportFixture.Test);
         Assert.Equal(a, b);
-        Assert.Equal(pkg.Features, again.Features with { Preprocessing = pkg.Features.Preprocessing });
+        Assert.Equal(pkg.Features, again.Features with { OtherPreprocessing = pkg.Features.OtherPreprocessing });
+        Assert.Equal(pkg.Features.OtherPreprocessing.Keys, again.Features.OtherPreprocessing.Keys);
     }
 
     private double MaxRelativeError(DecodingModel model, NpyArray expected)

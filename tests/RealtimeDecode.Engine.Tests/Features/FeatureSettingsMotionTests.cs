@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Preprocessing;
@@ -16,15 +18,31 @@ public class FeatureSettingsMotionTests
         Censor = censor,
     };
 
+    /// <summary>Saves a one-target linear package over 3 ROIs with <paramref name="settings"/>, and loads it back.</summary>
+    private static (JsonObject Preprocessing, FeatureSettings Loaded) SaveLoad(FeatureSettings settings)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "rtdecode-motion-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var model = new DecodingModel(EstimatorKind.LinearRegression, null, null, new LinearRegressor(["y"], 3, [1, 2, 3], [0]));
+            new ModelPackage(model, new FeatureSpec(settings with { Kind = FeatureKind.Roi }, 3)).Save(dir);
+            var features = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!["features"]!;
+            return (features["preprocessing"]!.AsObject(), ModelPackage.Load(dir).Features.Settings);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
-    public void ToSpecFromSpec_Realigned_RoundTripsEveryMotionSetting()
+    public void SaveLoad_Realigned_RoundTripsEveryMotionSetting()
     {
         var s = Realigned();
-        var spec = s.ToSpec(100, null);
-        Assert.Equal(24, spec.Preprocessing!["motion_regressors"]!.GetValue<int>());
-        Assert.Equal(0.8, spec.Preprocessing!["fd_threshold_mm"]!.GetValue<double>());
-        Assert.Equal("withhold", spec.Preprocessing!["censor"]!.GetValue<string>());
-        var back = FeatureSettings.FromSpec(spec, "model.json");
+        var (json, back) = SaveLoad(s);
+        Assert.Equal(24, json["motion_regressors"]!.GetValue<int>());
+        Assert.Equal(0.8, json["fd_threshold_mm"]!.GetValue<double>());
+        Assert.Equal("withhold", json["censor"]!.GetValue<string>());
         Assert.Equal(s.Preprocessing, back.Preprocessing);
         Assert.Equal(0.8, back.FdThresholdMm);
         Assert.Equal(CensorPolicy.Withhold, back.Censor);
@@ -33,10 +51,10 @@ public class FeatureSettingsMotionTests
     }
 
     [Fact]
-    public void ToSpec_WithoutRealignment_WritesNoMotionKeys()
+    public void Save_WithoutRealignment_WritesNoMotionKeys()
     {
-        var spec = new FeatureSettings().ToSpec(100, null);
-        Assert.Equal(["detrend_order", "zscore", "nuisance_count"], spec.Preprocessing!.Select(kv => kv.Key));
+        var (json, _) = SaveLoad(new FeatureSettings());
+        Assert.Equal(["detrend_order", "zscore", "nuisance_count"], json.Select(kv => kv.Key));
     }
 
     [Fact]

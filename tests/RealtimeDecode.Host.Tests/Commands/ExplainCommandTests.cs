@@ -1,6 +1,7 @@
 using RealtimeDecode.Engine.Connectivity;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Training.Explanations;
 using RealtimeDecode.Training.Fitting;
@@ -204,7 +205,7 @@ public sealed class ExplainCommandTests : IDisposable
         var model = EstimatorFactory.Fit(kind, options, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["y", "z"]);
         string dir = _dir.File("model-" + kind);
         // The targets belong to each row's own volume: trained with --align last.
-        new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = Rois, Window = 13, FisherZ = true },
+        new ModelPackage(model, new FeatureSpec(new FeatureSettings(), Rois),
             new JsonObject { ["target_alignment"] = "last" }).Save(dir);
         var volumes = Enumerable.Range(20, n).ToArray();
         string features = _dir.File("features.tsv"), targets = _dir.File("targets.tsv");

@@ -29,7 +29,7 @@ public sealed class RealignSessionTests : IClassFixture<SmallSession>
     {
         string model = TrainRealigned();
         var package = ModelPackage.Load(model);
-        var settings = FeatureSettings.FromSpec(package.Features, model);
+        var settings = package.Features.Settings;
         Assert.True(settings.Realign);
         var atlas = Atlas.Load(_s.Atlas, _s.Labels);
         var run = BoldRun.Open(_s.Run2);

@@ -22,7 +22,7 @@ public sealed class SessionStagesPoolingTests : IClassFixture<SmallSession>
     public void ReadThenRoi_EveryVolume_VoxelsGoBackAndAreReusedWithUnchangedFeatures(bool fromFiles)
     {
         var package = ModelPackage.Load(_s.Model);
-        var settings = FeatureSettings.FromSpec(package.Features, _s.Model);
+        var settings = package.Features.Settings;
         var atlas = Atlas.Load(_s.Atlas, _s.Labels);
         var run = BoldRun.Open(_s.Run2);
         var volumes = run.ReadVolumes().ToArray();

@@ -5,6 +5,7 @@ using MathNet.Numerics.LinearAlgebra;
 using System.Text;
 using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Explanations;
 using RealtimeDecode.Training.Fitting;
@@ -250,7 +251,7 @@ public sealed class ModelExplainerTests : IDisposable
             }
 
         var model = new DecodingModel(EstimatorKind.Ridge, null, null, new LinearRegressor(["ab", "aa"], p, w, [0, 0]));
-        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = rois, Window = 13 });
+        var package = new ModelPackage(model, new FeatureSpec(new FeatureSettings(), rois));
         var labels = new RoiLabels(Enumerable.Range(0, rois).Select(i => $"roi{i}").ToArray(), networks);
 
         var e2 = ModelExplainer.Explain(package, labels);
@@ -278,7 +279,7 @@ public sealed class ModelExplainerTests : IDisposable
     {
         var w = new double[] { 0.1, -3, 0.2, 0.1, 2, 0.1 };
         var model = new DecodingModel(EstimatorKind.Ridge, null, null, new LinearRegressor(["y"], 6, w, [0]));
-        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = 6 });
+        var package = new ModelPackage(model, new FeatureSpec(new FeatureSettings { Kind = FeatureKind.Roi }, 6));
         var labels = new RoiLabels(["a", "b", "c", "d", "e", "f"], ["X", "Y", "X", "X", "Y", "X"]);
 
         var e = ModelExplainer.Explain(package, labels);
@@ -298,7 +299,7 @@ public sealed class ModelExplainerTests : IDisposable
     {
         var (x, y, n, p) = Toy(seed: 1, rows: 20, features: 3, informative: [0]);
         var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, new EstimatorOptions { Kernel = KernelKind.Rbf, Gamma = 0.1 }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 1), ["y"]);
-        var package = new ModelPackage(model, new FeatureSpec { Kind = FeatureKind.Dfc, RoiCount = 3 });
+        var package = new ModelPackage(model, new FeatureSpec(new FeatureSettings(), 3));
 
         var ex = Assert.Throws<InputDataException>(() => ModelExplainer.Explain(package, RoiLabels.Numbered(3)));
         Assert.Contains("--data", ex.Message, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ public sealed class SyntheticExplanationTests(ITestOutputHelper output) : IDispo
         var model = EstimatorFactory.Fit(EstimatorKind.KernelRidge, new EstimatorOptions { Alpha = alpha, Kernel = kernelKind, Standardize = true },
             new RowMajorMatrix((double[])features.Values.Clone(), features.RowCount, features.ColumnCount), new RowMajorMatrix(targets, features.RowCount, truth.ColumnCount), truth.Columns);
 
-        var explanation = ModelExplainer.Explain(new ModelPackage(model, settings.ToSpec(atlas.LabelCount, atlas.Sha256)), RoiLabels.Read(session.Labels, atlas.LabelCount),
+        var explanation = ModelExplainer.Explain(new ModelPackage(model, new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256)), RoiLabels.Read(session.Labels, atlas.LabelCount),
             new ExplainData(features.Values, targets, features.RowCount, features.Volumes), new ExplainOptions { Seed = 1 });
 
         Assert.Equal(ImportanceSource.PermutationR2Drop, explanation.Source);
@@ -109,7 +109,7 @@ public sealed class SyntheticExplanationTests(ITestOutputHelper output) : IDispo
         var x = new RowMajorMatrix((double[])features.Values.Clone(), features.RowCount, features.ColumnCount);
         var y = new RowMajorMatrix(targets, features.RowCount, truth.ColumnCount);
         var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = alpha, Standardize = true }, x, y, truth.Columns);
-        var package = new ModelPackage(model, settings.ToSpec(atlas.LabelCount, atlas.Sha256));
+        var package = new ModelPackage(model, new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256));
         var explanation = ModelExplainer.Explain(package, RoiLabels.Read(session.Labels, atlas.LabelCount),
             new ExplainData(features.Values, targets, features.RowCount, features.Volumes));
         return (explanation, atlas.LabelCount);

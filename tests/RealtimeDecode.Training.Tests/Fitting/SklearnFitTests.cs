@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Training.Fitting;
 using Xunit.Abstractions;
 
@@ -89,7 +90,7 @@ public sealed class SklearnFitTests(SklearnFitFixture fx, ITestOutputHelper outp
     {
         var c = SklearnFitFixture.Cases.Single(k => k.Name == name);
         var model = fx.Models[name];
-        var spec = new FeatureSpec { Kind = FeatureKind.Roi, RoiCount = model.FeatureCount };
+        var spec = new FeatureSpec(new FeatureSettings { Kind = FeatureKind.Roi }, model.FeatureCount);
         string path = Path.Combine(fx.Work, "pkg_" + name + (name.Length % 2 == 0 ? ".zip" : string.Empty));
         new ModelPackage(model, spec, new() { ["case"] = name }).Save(path);
         var back = ModelPackage.LoadFor(path, spec);
