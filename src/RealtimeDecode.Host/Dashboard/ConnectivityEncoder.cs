@@ -1,6 +1,6 @@
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
-using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Host.Dashboard;
 

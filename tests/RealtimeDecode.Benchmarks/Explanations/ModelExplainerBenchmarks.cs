@@ -2,6 +2,7 @@ using RealtimeDecode.Engine.Connectivity;
 using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Benchmarks.Explanations;
 
