@@ -20,7 +20,7 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="LinearModel">The model when it is linear, so outputs can show which network blocks drive each
 /// estimate (<see cref="NetworkContributions"/>); null otherwise.</param>
 /// <param name="Lag">How old the estimates are (from the model package, measured by <c>evaluate</c>), or null when not measured.</param>
-public sealed record SessionContext(
+internal sealed record SessionContext(
     string Run,
     string ModelName,
     string ModelSha256,

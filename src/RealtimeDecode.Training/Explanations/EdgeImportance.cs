@@ -10,7 +10,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// (raw-unit linear coefficients are <see cref="LinearCoefficients.Raw"/>). Matrices are row-major; X is
 /// [samples × features].
 /// </summary>
-public static class EdgeImportance
+internal static class EdgeImportance
 {
     /// <summary>
     /// Haufe et al. (2014, eq. 6) activation patterns A = Cov(X)·Wᵀ·Cov(ŝ)⁻¹ of a linear backward model
@@ -214,7 +214,7 @@ public static class EdgeImportance
 /// <param name="First">Patterns on the first half of the rows, row-major [T × p].</param>
 /// <param name="Second">Patterns on the second half, row-major [T × p].</param>
 /// <param name="R">Per target, the Pearson correlation of the two (NaN when one is constant).</param>
-public sealed record SplitHalfPatterns(double[] First, double[] Second, double[] R);
+internal sealed record SplitHalfPatterns(double[] First, double[] Second, double[] R);
 
 /// <summary>Result of <see cref="EdgeImportance.Permutation"/>.</summary>
 /// <param name="BaselineR2">R² per target on the unshuffled data.</param>
@@ -223,4 +223,4 @@ public sealed record SplitHalfPatterns(double[] First, double[] Second, double[]
 /// <param name="TargetCount">Number of targets T.</param>
 /// <param name="DropR2">Mean R² drop, row-major [B × T].</param>
 /// <param name="DropR">Mean Pearson r drop, row-major [B × T].</param>
-public sealed record PermutationImportanceResult(double[] BaselineR2, double[] BaselineR, int BlockCount, int TargetCount, double[] DropR2, double[] DropR);
+internal sealed record PermutationImportanceResult(double[] BaselineR2, double[] BaselineR, int BlockCount, int TargetCount, double[] DropR2, double[] DropR);
