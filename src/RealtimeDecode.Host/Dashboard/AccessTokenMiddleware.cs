@@ -9,7 +9,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// (what the SignalR client sends), <c>?token=</c> (a link to a page), a bearer header, or the cookie
 /// set when a page was opened with the token. Loopback requests need no token.
 /// </summary>
-public sealed class AccessTokenMiddleware(RequestDelegate next, string? token)
+internal sealed class AccessTokenMiddleware(RequestDelegate next, string? token)
 {
     public const string CookieName = "rtdecode_token";
 

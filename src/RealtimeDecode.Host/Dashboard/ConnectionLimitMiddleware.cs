@@ -6,7 +6,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// send loop, so an unbounded number would let a crowd of idle clients grow the process without limit.
 /// <see cref="DecoderHub"/> checks the count again when a connection completes (two can negotiate at once).
 /// </summary>
-public sealed class ConnectionLimitMiddleware(RequestDelegate next, SessionDirectory sessions, DashboardOptions options)
+internal sealed class ConnectionLimitMiddleware(RequestDelegate next, SessionDirectory sessions, DashboardOptions options)
 {
     public Task InvokeAsync(HttpContext context)
     {

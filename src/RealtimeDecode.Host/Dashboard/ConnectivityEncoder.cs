@@ -1,6 +1,6 @@
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
-using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Host.Dashboard;
 
@@ -22,7 +22,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// weights and mean the scaler's training mean, so the pairs sum to the estimate minus the intercept and
 /// a block that sits at its training average contributes nothing; NaN edges count as at the mean.</para>
 /// </summary>
-public sealed class ConnectivityEncoder
+internal sealed class ConnectivityEncoder
 {
     private readonly int _rois;
     private readonly int _edges;

@@ -4,7 +4,7 @@ namespace RealtimeDecode.Host.Dashboard;
 // merge the backlog with live events exactly (no gap, no duplicate) and ignore other sessions.
 
 /// <summary>An event of one session, numbered in publication order.</summary>
-public interface ISessionEvent
+internal interface ISessionEvent
 {
     /// <summary>Id of the session the event belongs to (see <see cref="SessionIds"/>).</summary>
     string? Session { get; }

@@ -1,7 +1,7 @@
 namespace RealtimeDecode.Host.Dashboard;
 
 /// <summary>SignalR event names of the hub at <see cref="DecoderHub.Path"/>; a contract with the pages and users' clients.</summary>
-public static class DashboardEvents
+internal static class DashboardEvents
 {
     public const string Estimate = "estimate";
     public const string Connectivity = "connectivity";

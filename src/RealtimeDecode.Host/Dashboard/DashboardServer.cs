@@ -9,7 +9,7 @@ using Serilog;
 namespace RealtimeDecode.Host.Dashboard;
 
 /// <summary>Feedback display defaults (section <c>Feedback</c>); the page's URL parameters override them.</summary>
-public sealed class FeedbackOptions
+internal sealed class FeedbackOptions
 {
     public string? Target { get; set; }
     public string? Weights { get; set; }
@@ -33,7 +33,7 @@ public sealed class FeedbackOptions
 /// <c>/feedback</c> and the hub at <see cref="DecoderHub.Path"/>. Loopback by default; serving beyond
 /// the machine requires the access token (generated when none is configured).
 /// </summary>
-public sealed class DashboardServer : IAsyncDisposable
+internal sealed class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -12,7 +12,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// backlog of a previous run), warming-up (with the volumes still needed), running, ended or failed.
 /// Called by one <see cref="SinkFanout"/> consumer at a time, so it keeps its state without locks.
 /// </summary>
-public sealed class DashboardSink : IFrameSink
+internal sealed class DashboardSink : IFrameSink
 {
     private readonly DashboardBroadcaster _broadcaster;
     private readonly TimeProvider _time;

@@ -22,7 +22,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// is sent with that frame (<see cref="FeedbackDisplayMessage.Completed"/>). A new scanner series in <c>live</c>
 /// (<see cref="PipelineFrame.Series"/>) starts a new run: a fresh kernel, the curve continues.</para>
 /// </remarks>
-public sealed class FeedbackDisplaySink : IFrameSink
+internal sealed class FeedbackDisplaySink : IFrameSink
 {
     private readonly DashboardBroadcaster _broadcaster;
     private readonly FeedbackDisplayTimes? _times;

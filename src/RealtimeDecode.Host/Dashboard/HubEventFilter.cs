@@ -8,7 +8,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// only plots estimates thus costs its host and itself ~0.5 kB per TR instead of the ~110 kB matrix of a
 /// 400-ROI model.
 /// </summary>
-public sealed class HubEventFilter
+internal sealed class HubEventFilter
 {
     /// <summary>The query parameter that names the events.</summary>
     public const string QueryKey = "events";

@@ -13,7 +13,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// on every interface (0.0.0.0, [::], *), the machine's own name and addresses; and
 /// <c>Dashboard:AllowedHosts</c>. An Origin must name an allowed host and the port the request came in on.
 /// </summary>
-public sealed class RequestOriginMiddleware(RequestDelegate next, IReadOnlySet<string> allowedHosts)
+internal sealed class RequestOriginMiddleware(RequestDelegate next, IReadOnlySet<string> allowedHosts)
 {
     public async Task InvokeAsync(HttpContext context)
     {

@@ -9,7 +9,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// name as it is. The default is the host name and the start time (local, to the second):
 /// <c>scanner1-20250314-101502</c>.
 /// </summary>
-public static class SessionIds
+internal static class SessionIds
 {
     /// <summary>Longest id accepted.</summary>
     public const int MaxLength = 64;

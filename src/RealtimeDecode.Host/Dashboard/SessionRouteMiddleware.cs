@@ -7,7 +7,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// list of live and recent sessions. A hub request naming events that do not exist (<see cref="HubEventFilter"/>) is
 /// answered 400 with the reason.
 /// </summary>
-public sealed class SessionRouteMiddleware(RequestDelegate next, SessionDirectory sessions)
+internal sealed class SessionRouteMiddleware(RequestDelegate next, SessionDirectory sessions)
 {
     /// <summary>The page that lists sessions.</summary>
     public const string ListPage = "/sessions.html";

@@ -32,7 +32,7 @@ namespace RealtimeDecode.Host.Lsl;
 /// Once the sink is disposed, frames are ignored quietly (counted in <see cref="IgnoredFrames"/>). Any other
 /// exception is thrown to the <see cref="SinkFanout"/>, which logs and counts it and keeps delivering.</para>
 /// </summary>
-public sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
+internal sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposable
 {
     /// <summary>Content type of the status-marker stream.</summary>
     public const string MarkersType = "Markers";

@@ -24,7 +24,7 @@ public enum LslTimestampMode
 /// LSL settings of a session (section <c>Lsl</c> of the configuration): the estimates outlet, the
 /// status-marker outlet and the optional inlet of stimulus markers that are recorded in <c>events.tsv</c>.
 /// </summary>
-public sealed class LslOptions
+internal sealed class LslOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Lsl";

@@ -27,7 +27,7 @@ namespace RealtimeDecode.Host.Lsl;
 /// are logged. <see cref="DisposeAsync"/> stops the recorder and waits for it.</item>
 /// </list>
 /// </summary>
-public sealed class MarkerInletRecorder : IDisposable, IAsyncDisposable
+internal sealed class MarkerInletRecorder : IDisposable, IAsyncDisposable
 {
     /// <summary>How often the time correction is estimated again while connected (30 s).</summary>
     public static readonly TimeSpan CorrectionRefresh = TimeSpan.FromSeconds(30);

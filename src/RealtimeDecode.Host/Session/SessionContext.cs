@@ -1,4 +1,5 @@
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Host.Session;
 
@@ -17,9 +18,9 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="Networks">Network of each ROI, or null when the atlas has none.</param>
 /// <param name="ExpectedVolumes">Volumes in the run when known (replay), else null (live).</param>
 /// <param name="LinearModel">The model when it is linear, so outputs can show which network blocks drive each
-/// estimate (<see cref="Training.Explanations.NetworkContributions"/>); null otherwise.</param>
+/// estimate (<see cref="NetworkContributions"/>); null otherwise.</param>
 /// <param name="Lag">How old the estimates are (from the model package, measured by <c>evaluate</c>), or null when not measured.</param>
-public sealed record SessionContext(
+internal sealed record SessionContext(
     string Run,
     string ModelName,
     string ModelSha256,

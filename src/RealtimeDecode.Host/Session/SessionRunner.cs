@@ -55,6 +55,62 @@ internal sealed class SessionRunner
     public async Task<SessionSummary> RunAsync(CancellationToken ct)
     {
         var r = _request;
+        var setup = Prepare();
+        RecordingDirectory = setup.Recording;
+
+        // The dashboard binds before the recording folder exists: an address in use or not of this machine
+        // ends the session with nothing made.
+        string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
+        var redis = r.Dashboard.Enabled ? await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false) : null;
+        DashboardServer? server;
+        try { server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, redis, sessionId, ct).ConfigureAwait(false) : null; }
+        catch
+        {
+            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        Serilog.Core.Logger logger;
+        try { logger = CreateLogger(setup.Recording); }
+        catch
+        {
+            if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
+            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        LogSession(logger, setup);
+
+        long start = _time.GetTimestamp();
+        var outputs = new SessionOutputs(r, setup, sessionId, start, _time, logger);
+        try
+        {
+            AddOutputs(outputs, server, redis, sessionId, logger);
+            return await RunPipelineAsync(setup, outputs, server, start, logger, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            var failures = await outputs.CloseRecording();
+            try { logger.Dispose(); }
+            catch (Exception e) when (AtomicFile.IsWriteFailure(e))
+            {
+                // The log file's last lines could not be written (disk full): part of the recording is incomplete.
+                failures.Add((Path.Combine(setup.Recording, RecordingLayout.LogFile), e.Message));
+            }
+            RecordingFailures = failures;
+            if (RecordingFailures.Count > 0) _out.WriteLine($"recording incomplete: {string.Join("; ", RecordingFailures.Select(f => $"{f.File}: {f.Problem}"))}");
+            if (outputs.Publisher is { } publisher) await RedisLink.FlushAsync(publisher, redis!, sessionId, _out, logger);
+            if (server is not null) await server.DisposeAsync();
+            if (redis is not null) await redis.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Set-up: loads and checks everything a session needs before it makes anything. The model must agree with
+    /// the atlas, the realignment options, the run (grid, length, TR) and the protocol; a bad reference volume,
+    /// export folder or speed stops the session here.
+    /// </summary>
+    private SessionSetup Prepare()
+    {
+        var r = _request;
         var atlas = Commands.CliOptions.WithRegions(Atlas.Load(r.Atlas, r.Labels));
         if (!File.Exists(r.Model) && !Directory.Exists(r.Model)) throw new InputDataException(r.Model, "model package not found");
         var package = ModelPackage.Load(r.Model);
@@ -108,192 +164,142 @@ internal sealed class SessionRunner
 
         string recording = r.Record ?? Path.Combine(r.RecordRoot,
             _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));
-        RecordingDirectory = recording;
+        return new SessionSetup(atlas, package, settings, newRealignment, run, tr, speed, protocol, modelHash, context, recording);
+    }
 
-        // The dashboard binds before the recording folder exists: an address in use or not of this machine
-        // ends the session with nothing made.
-        string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
-        var redis = r.Dashboard.Enabled ? await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false) : null;
-        DashboardServer? server;
-        try { server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, redis, sessionId, ct).ConfigureAwait(false) : null; }
-        catch
-        {
-            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        RedisSessionPublisher? publisher = null;
-        Serilog.Core.Logger logger;
-        try
-        {
-            Directory.CreateDirectory(recording);
-            logger = new LoggerConfiguration()
-                .MinimumLevel.Debug()
-                .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
-                .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
-                .CreateLogger();
-        }
-        catch
-        {
-            if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
-            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+    /// <summary>Creates the recording folder and the session log: information and above to the console, everything to session.log.</summary>
+    private static Serilog.Core.Logger CreateLogger(string recording)
+    {
+        Directory.CreateDirectory(recording);
+        return new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .WriteTo.Console(restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.File(Path.Combine(recording, RecordingLayout.LogFile), restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Debug)
+            .CreateLogger();
+    }
+
+    private static void LogSession(Serilog.ILogger logger, SessionSetup s)
+    {
+        var package = s.Package;
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
-            context.Run, context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, settings.ToString(), context.Atlas, atlas.LabelCount, tr);
+            s.Context.Run, s.Context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, s.Settings.ToString(), s.Context.Atlas, s.Atlas.LabelCount, s.Tr);
         logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
         if (package.Lag is { } lag)
             logger.Information("Each estimate {Lag} ({Source})", lag.Describe(), lag.Source);
         else
             logger.Information("The model package carries no estimate lag: evaluate --store-lag measures how old the estimates are");
+    }
 
-        LslEstimateSink? lsl = null;
-        MarkerInletRecorder? markers = null;
-        long start = _time.GetTimestamp();
-        var recorder = new SeriesRecordingSink(recording, dir => new RecordingSink(new RecordingOptions(dir, package.Targets)
+    /// <summary>
+    /// Outputs: the recording and local outputs, then the dashboard (announced on the console, shared through
+    /// Redis when configured) and LSL when enabled.
+    /// </summary>
+    private void AddOutputs(SessionOutputs outputs, DashboardServer? server, RedisConnection? redis, string sessionId, Serilog.ILogger logger)
+    {
+        var r = _request;
+        outputs.AddRecording(server);
+        if (server is not null)
         {
-            Configuration = r.Configuration,
-            SessionId = sessionId,
-            ModelSha256 = modelHash,
+            DashboardUrl = server.Addresses.FirstOrDefault();
+            var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
+            _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
+            if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
+            _out.WriteLine($"session: {sessionId}");
+            outputs.AddDashboard(server, r.Dashboard, r.Feedback, r.FdThresholdMm);
+            if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
+            DashboardStarted?.Invoke(DashboardUrl!);
+        }
+        if (r.Lsl.Enabled) outputs.AddLsl(r.Lsl, _out);
+    }
+
+    /// <summary>
+    /// Runs the pipeline from the source to the outputs until the source ends or the user stops the session,
+    /// then reports the summary. A pipeline failure is thrown once the recording is complete up to it.
+    /// </summary>
+    private async Task<SessionSummary> RunPipelineAsync(SessionSetup setup, SessionOutputs outputs, DashboardServer? server, long start,
+        Serilog.ILogger logger, CancellationToken ct)
+    {
+        var r = _request;
+        var (atlas, settings, package) = (setup.Atlas, setup.Settings, setup.Package);
+        using var scheduler = RealtimePipeline.CreateLiveScheduler();
+        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(setup.Tr)) { AffineToleranceMm = r.AffineToleranceMm },
+            () => Stages(atlas, settings, package, r.Format, setup.NewRealignment), scheduler, _time, logger);
+        var fanout = new SinkFanout(outputs.Sinks, logger, outputs.HandOffs.Record);
+        // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
+        using var watchScheduler = setup.Run is null ? new EventLoopScheduler(s => new Thread(s) { Name = "realtime-decode watcher", IsBackground = true }) : null;
+        var (arrivals, watcher) = Source(setup, watchScheduler, logger, ct);
+        _out.WriteLine($"recording: {setup.Recording}");
+        // Stop (Ctrl-C). Live: the watcher stops taking files, releases every volume that arrived (a
+        // volume waiting behind a gap is decoded, the gap recorded missing) and completes, which ends the
+        // pipeline's input; if it has not within a few seconds, the source is dropped as for a replay.
+        // Replay: unsubscribe from the source, then end the pipeline's input. Either way every frame in
+        // flight is still recorded; the schedulers are disposed only after that.
+        var input = Subject.Synchronize(new Subject<VolumeArrival>());
+        using (pipeline.Process(input).Subscribe(fanout))
+        using (var source = new SingleAssignmentDisposable())
+        {
+            void Abandon() { source.Dispose(); input.OnCompleted(); }
+            using var stopping = ct.Register(() =>
+            {
+                if (watcher is null) Abandon();
+                else _ = Task.Delay(StopFlushTimeout, _time).ContinueWith(_ => Abandon(), TaskScheduler.Default);
+            });
+            source.Disposable = arrivals.Subscribe(input);
+            await fanout.Completion.ConfigureAwait(false);
+        }
+        await outputs.Summary.Summary.ConfigureAwait(false);
+        // now that every sink is done, so each estimate's first hand-off is known
+        var result = outputs.Summary.Compute();
+        foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
+            logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
+        _out.WriteLine(result.ToString());
+        logger.Information("Session ended: {Summary}", result.ToString().ReplaceLineEndings("; "));
+        // the recording is complete up to the failure; the session still ends as failed (exit 3, one line)
+        if (fanout.Error is { } failure)
+            throw new PipelineFailedException($"the pipeline failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}", failure);
+        if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
+        {
+            _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");
+            try { await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); } catch (OperationCanceledException) { }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Source: a replay of the run at the requested speed, or the export folder watcher of a live session
+    /// (then also returned, so a stop can let it flush). Announces it on the console.
+    /// </summary>
+    private (IObservable<VolumeArrival> Arrivals, ExportFolderWatcher? Watcher) Source(SessionSetup setup, IScheduler? watchScheduler,
+        Serilog.ILogger logger, CancellationToken ct)
+    {
+        var r = _request;
+        double tr = setup.Tr;
+        if (setup.Run is { } run)
+        {
+            var volumes = run.VolumeReaders(VoxelBufferPool.Shared);
+            // A replay is one run: its series is the BIDS run number when the run has one.
+            var arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), setup.Speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)])
+            {
+                Series = ExportFileNames.BidsRunNumber(run.Name) ?? 0,
+            }.Arrivals();
+            _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {setup.Speed}");
+            return (arrivals, null);
+        }
+        var watcher = new ExportFolderWatcher(new ExportWatcherOptions
+        {
+            Folder = r.Watch!,
             RepetitionTime = TimeSpan.FromSeconds(tr),
-            SessionStartTimestamp = start,
-            Motion = settings.Realign,
-            FdThresholdMm = settings.FdThresholdMm,
-            Censor = settings.Censor,
-            Protocol = protocol is null ? null : ProtocolRecord(protocol),
-        }, _time, logger));
-        RoiRecordingSink? roiRecorder = null;
-        HandOffTable? handOffs = null;
-        try
-        {
-            // Each sink's own latency: its hand-off of every estimate to its transport.
-            handOffs = new HandOffTable(recording, start, logger);
-            var sinks = new List<SinkRegistration> { SinkRegistration.Unbounded(recorder) };
-            // The cleaned ROI series beside the estimates, so that a model can be trained on this run (train --recording).
-            roiRecorder = new RoiRecordingSink(recording, atlas.Names,
-                new RoiSeriesInfo(atlas.LabelCount, Path.GetFileName(r.Atlas), atlas.Sha256, settings.Preprocessing, settings.Realign, tr), logger);
-            sinks.Add(SinkRegistration.Unbounded(roiRecorder));
-            var summary = new SummarySink();
-            sinks.Add(SinkRegistration.Unbounded(summary));
-            sinks.Add(SinkRegistration.Bounded(new LogSink(logger, package.Targets), 256));
-            if (protocol is not null)
-                sinks.Add(SinkRegistration.Unbounded(new FeedbackRecordingSink(recording, () => new FeedbackKernel(protocol, package.Targets, tr, settings.Span), package.Targets.Count, start,
-                    _time, display: server?.DisplayTimes)));
-            if (server is not null)
-            {
-                DashboardUrl = server.Addresses.FirstOrDefault();
-                var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
-                _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
-                if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
-                _out.WriteLine($"session: {sessionId}");
-                sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, context, r.Dashboard, _time, r.FdThresholdMm), 64));
-                // The participant display under a protocol: every frame, never dropped (its kernel must see every volume).
-                if (protocol is not null)
-                    sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(server.Broadcaster, server.DisplayTimes, protocol, package.Targets, tr, settings.Span, r.Feedback.KeepStill)));
-                if (redis is not null) publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
-                DashboardStarted?.Invoke(DashboardUrl!);
-            }
-            if (r.Lsl.Enabled)
-            {
-                var config = r.Lsl.LoadApiConfig();
-                lsl = new LslEstimateSink(r.Lsl, context, config, _time, logger);
-                sinks.Add(SinkRegistration.Bounded(lsl, 64));
-                _out.WriteLine($"LSL: stream '{lsl.EstimatesInfo.Name}' ({lsl.EstimatesInfo.Type}, {package.Targets.Count} channels, source_id {lsl.EstimatesInfo.SourceId}) and markers '{lsl.MarkersInfo.Name}'");
-                if (protocol is not null) sinks.Add(SinkRegistration.Bounded(new ConditionMarkerSink(protocol, tr, lsl.PushMarker), 64));
-                markers = MarkerInletRecorder.StartIfConfigured(r.Lsl, config, start, recorder.RecordMarker, _time, logger);
-            }
-
-            using var scheduler = RealtimePipeline.CreateLiveScheduler();
-            var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(tr)) { AffineToleranceMm = r.AffineToleranceMm }, () => Stages(atlas, settings, package, r.Format, newRealignment), scheduler, _time, logger);
-            var fanout = new SinkFanout(sinks, logger, handOffs.Record);
-            IObservable<VolumeArrival> arrivals;
-            ExportFolderWatcher? watcher = null;
-            // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
-            using var watchScheduler = run is null ? new EventLoopScheduler(start => new Thread(start) { Name = "realtime-decode watcher", IsBackground = true }) : null;
-            if (run is not null)
-            {
-                var volumes = run.VolumeReaders(VoxelBufferPool.Shared);
-                // A replay is one run: its series is the BIDS run number when the run has one.
-                arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)])
-                {
-                    Series = ExportFileNames.BidsRunNumber(run.Name) ?? 0,
-                }.Arrivals();
-                _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {speed}");
-            }
-            else
-            {
-                watcher = new ExportFolderWatcher(new ExportWatcherOptions
-                {
-                    Folder = r.Watch!,
-                    RepetitionTime = TimeSpan.FromSeconds(tr),
-                    MissingAfterTrs = r.MissingAfterTrs,
-                    MaxGapTrs = r.MaxGapTrs > 0 ? r.MaxGapTrs : throw new InputDataException(null, $"Live:MaxGapTrs must be at least 1, got {r.MaxGapTrs}"),
-                    PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
-                    IncludeExisting = r.IncludeExisting,
-                    Completeness = ExportFileCompleteness.Check,
-                    // series and index once, at ingest: by name, or for DICOM files named otherwise by their header
-                    KeyFromFile = r.Format == "nifti" ? ExportFileNames.Parse : ExportVolumeKeys.FromNameOrHeader,
-                }, watchScheduler!, _time, logger);
-                arrivals = watcher.ArrivalsUntil(ct);
-                _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
-            }
-            _out.WriteLine($"recording: {recording}");
-            // Stop (Ctrl-C). Live: the watcher stops taking files, releases every volume that arrived (a
-            // volume waiting behind a gap is decoded, the gap recorded missing) and completes, which ends the
-            // pipeline's input; if it has not within a few seconds, the source is dropped as for a replay.
-            // Replay: unsubscribe from the source, then end the pipeline's input. Either way every frame in
-            // flight is still recorded; the schedulers are disposed only after that.
-            var input = Subject.Synchronize(new Subject<VolumeArrival>());
-            using (pipeline.Process(input).Subscribe(fanout))
-            using (var source = new SingleAssignmentDisposable())
-            {
-                void Abandon() { source.Dispose(); input.OnCompleted(); }
-                using var stopping = ct.Register(() =>
-                {
-                    if (watcher is null) Abandon();
-                    else _ = Task.Delay(StopFlushTimeout, _time).ContinueWith(_ => Abandon(), TaskScheduler.Default);
-                });
-                source.Disposable = arrivals.Subscribe(input);
-                await fanout.Completion.ConfigureAwait(false);
-            }
-            await summary.Summary.ConfigureAwait(false);
-            // now that every sink is done, so each estimate's first hand-off is known
-            var result = summary.Compute();
-            foreach (var s in fanout.Statistics.Where(s => s.Dropped > 0 || s.Failures > 0))
-                logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
-            _out.WriteLine(result.ToString());
-            logger.Information("Session ended: {Summary}", result.ToString().ReplaceLineEndings("; "));
-            // the recording is complete up to the failure; the session still ends as failed (exit 3, one line)
-            if (fanout.Error is { } failure)
-                throw new PipelineFailedException($"the pipeline failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}", failure);
-            if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
-            {
-                _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");
-                try { await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); } catch (OperationCanceledException) { }
-            }
-            return result;
-        }
-        finally
-        {
-            markers?.Dispose();
-            if (lsl is not null) await lsl.DisposeAsync();
-            recorder.Dispose();
-            roiRecorder?.Dispose();
-            handOffs?.Dispose();
-            var failures = recorder.Failures.ToList();
-            if (roiRecorder is not null) failures.AddRange(roiRecorder.Failures);
-            if (handOffs?.Failure is { } handOffFailure) failures.Add((handOffs.Path, handOffFailure));
-            try { logger.Dispose(); }
-            catch (Exception e) when (AtomicFile.IsWriteFailure(e))
-            {
-                // The log file's last lines could not be written (disk full): part of the recording is incomplete.
-                failures.Add((Path.Combine(recording, RecordingLayout.LogFile), e.Message));
-            }
-            RecordingFailures = failures;
-            if (RecordingFailures.Count > 0) _out.WriteLine($"recording incomplete: {string.Join("; ", RecordingFailures.Select(f => $"{f.File}: {f.Problem}"))}");
-            if (publisher is not null) await RedisLink.FlushAsync(publisher, redis!, sessionId, _out, logger);
-            if (server is not null) await server.DisposeAsync();
-            if (redis is not null) await redis.DisposeAsync();
-        }
+            MissingAfterTrs = r.MissingAfterTrs,
+            MaxGapTrs = r.MaxGapTrs > 0 ? r.MaxGapTrs : throw new InputDataException(null, $"Live:MaxGapTrs must be at least 1, got {r.MaxGapTrs}"),
+            PollInterval = TimeSpan.FromMilliseconds(r.PollIntervalMs),
+            IncludeExisting = r.IncludeExisting,
+            Completeness = ExportFileCompleteness.Check,
+            // series and index once, at ingest: by name, or for DICOM files named otherwise by their header
+            KeyFromFile = r.Format == "nifti" ? ExportFileNames.Parse : ExportVolumeKeys.FromNameOrHeader,
+        }, watchScheduler!, _time, logger);
+        var live = watcher.ArrivalsUntil(ct);
+        _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
+        return (live, watcher);
     }
 
     /// <summary>
@@ -381,21 +387,6 @@ internal sealed class SessionRunner
             sha.AppendData(File.ReadAllBytes(f));
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
-    /// <summary>The protocol as session.json records it: path, SHA-256 of the events table and of the sidecar.</summary>
-    private static System.Text.Json.Nodes.JsonObject ProtocolRecord(FeedbackProtocol protocol)
-    {
-        static string Hash(string f) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)));
-        string sidecar = Path.ChangeExtension(protocol.Path, ".json");
-        return new System.Text.Json.Nodes.JsonObject
-        {
-            ["path"] = Path.GetFullPath(protocol.Path),
-            ["sha256"] = Hash(protocol.Path),
-            ["sidecar"] = Path.GetFullPath(sidecar),
-            ["sidecar_sha256"] = Hash(sidecar),
-            ["feedback"] = FeedbackTable.FileName,
-        };
     }
 
     private static string Sanitize(string s) => new(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());

@@ -13,7 +13,7 @@ namespace RealtimeDecode.Training.Annotation;
 /// Markdown code fence (```json … ```), which some local models add even when asked not to; the
 /// JSON inside must still be strict.
 /// </summary>
-public static class RatingReply
+internal static class RatingReply
 {
     /// <summary>The JSON Schema of a valid reply for <paramref name="emotions"/>.</summary>
     public static JsonElement Schema(EmotionSet emotions)

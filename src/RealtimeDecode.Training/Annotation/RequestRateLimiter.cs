@@ -5,7 +5,7 @@ namespace RealtimeDecode.Training.Annotation;
 /// <see cref="TimeProvider"/>'s monotonic clock; callers wait their turn in arrival order.
 /// A rate of 0 or less means no bound.
 /// </summary>
-public sealed class RequestRateLimiter
+internal sealed class RequestRateLimiter
 {
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;

@@ -19,7 +19,7 @@ namespace RealtimeDecode.Training.Datasets;
 /// Every refusal is an <see cref="InputDataException"/> naming the file, the row (1-based, after the
 /// header) and the volume. Nothing is dropped silently.
 /// </summary>
-public static class TargetPairing
+internal static class TargetPairing
 {
     /// <summary>Pairs every row of <paramref name="features"/> with its targets.</summary>
     /// <param name="features">Feature rows, one per window (or volume), <c>volume</c> = the last volume.</param>
@@ -106,7 +106,7 @@ public static class TargetPairing
 /// <param name="Volumes">The last volume of each row.</param>
 /// <param name="FeatureCount">Columns of X.</param>
 /// <param name="TargetCount">Columns of Y.</param>
-public sealed record PairedRows(double[] X, double[] Y, int[] Volumes, int FeatureCount, int TargetCount)
+internal sealed record PairedRows(double[] X, double[] Y, int[] Volumes, int FeatureCount, int TargetCount)
 {
     /// <summary>Number of paired rows.</summary>
     public int Rows => Volumes.Length;

@@ -108,7 +108,7 @@ public static class Trainer
         double[]? patterns = null, splitHalf = null;
         if (model.Estimator is LinearRegressor && set.X.Rows >= 2)
         {
-            var raw = EdgeImportance.RawCoefficients(model);
+            var raw = LinearCoefficients.Raw(model);
             patterns = EdgeImportance.HaufePatterns(set.X.Data, set.X.Rows, raw, model.TargetCount);
             if (set.X.Rows >= 8) splitHalf = EdgeImportance.SplitHalf(set.X.Data, set.X.Rows, raw, model.TargetCount).R;
         }

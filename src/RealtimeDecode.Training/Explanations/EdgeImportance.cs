@@ -6,31 +6,12 @@ using RealtimeDecode.Training.Reports;
 namespace RealtimeDecode.Training.Explanations;
 
 /// <summary>
-/// Feature importances of a fitted model: raw-unit linear coefficients, Haufe activation patterns and
-/// block permutation importance. Matrices are row-major; X is [samples × features].
+/// Feature importances of a fitted model: Haufe activation patterns and block permutation importance
+/// (raw-unit linear coefficients are <see cref="LinearCoefficients.Raw"/>). Matrices are row-major; X is
+/// [samples × features].
 /// </summary>
-public static class EdgeImportance
+internal static class EdgeImportance
 {
-    /// <summary>
-    /// A linear model's coefficients in the units of the raw features: w_raw = w / scale per feature
-    /// when the model standardises its input, w otherwise. Row-major [targets × features].
-    /// </summary>
-    /// <exception cref="ArgumentException">The model's estimator is not linear.</exception>
-    public static double[] RawCoefficients(DecodingModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (model.Estimator is not LinearRegressor lin)
-            throw new ArgumentException($"{model.Kind} is not a linear model: coefficients are undefined.", nameof(model));
-        var w = (double[])lin.Coefficients.Clone();
-        if (model.Scaler is { } s)
-        {
-            int p = lin.FeatureCount;
-            for (int t = 0; t < lin.TargetCount; t++) TensorPrimitives.Divide(w.AsSpan(t * p, p), s.Scale, w.AsSpan(t * p, p));
-        }
-
-        return w;
-    }
-
     /// <summary>
     /// Haufe et al. (2014, eq. 6) activation patterns A = Cov(X)·Wᵀ·Cov(ŝ)⁻¹ of a linear backward model
     /// with weights W (raw feature units, [targets × features]) and outputs ŝ = X_c·Wᵀ, X_c the
@@ -233,7 +214,7 @@ public static class EdgeImportance
 /// <param name="First">Patterns on the first half of the rows, row-major [T × p].</param>
 /// <param name="Second">Patterns on the second half, row-major [T × p].</param>
 /// <param name="R">Per target, the Pearson correlation of the two (NaN when one is constant).</param>
-public sealed record SplitHalfPatterns(double[] First, double[] Second, double[] R);
+internal sealed record SplitHalfPatterns(double[] First, double[] Second, double[] R);
 
 /// <summary>Result of <see cref="EdgeImportance.Permutation"/>.</summary>
 /// <param name="BaselineR2">R² per target on the unshuffled data.</param>
@@ -242,4 +223,4 @@ public sealed record SplitHalfPatterns(double[] First, double[] Second, double[]
 /// <param name="TargetCount">Number of targets T.</param>
 /// <param name="DropR2">Mean R² drop, row-major [B × T].</param>
 /// <param name="DropR">Mean Pearson r drop, row-major [B × T].</param>
-public sealed record PermutationImportanceResult(double[] BaselineR2, double[] BaselineR, int BlockCount, int TargetCount, double[] DropR2, double[] DropR);
+internal sealed record PermutationImportanceResult(double[] BaselineR2, double[] BaselineR, int BlockCount, int TargetCount, double[] DropR2, double[] DropR);

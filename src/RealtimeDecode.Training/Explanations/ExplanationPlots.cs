@@ -1,5 +1,6 @@
 using RealtimeDecode.Engine.Connectivity;
 using ScottPlot;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Training.Explanations;
 

@@ -3,7 +3,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// <summary>
 /// Path-based node and graph metrics matching networkx 2.8/3.x definitions.
 /// </summary>
-public static class GraphMetrics
+internal static class GraphMetrics
 {
     /// <summary>
     /// Normalised betweenness centrality of every node of a tree, equal to networkx's

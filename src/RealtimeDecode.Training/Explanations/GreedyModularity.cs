@@ -21,7 +21,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// <para>When the total weight is 0 modularity is undefined (networkx raises); every node is then
 /// returned as its own community.</para>
 /// </remarks>
-public static class GreedyModularity
+internal static class GreedyModularity
 {
     /// <summary>The communities found, largest first; see the class remarks for the exact order.</summary>
     public static int[][] Communities(WeightedGraph graph)

@@ -33,7 +33,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// <para>Targets are compared with <see cref="Jaccard"/>. Cost at R = 400: a few milliseconds per
 /// target. The instance holds scratch buffers and is not thread-safe.</para>
 /// </remarks>
-public sealed class ImportanceGraphAnalysis
+internal sealed class ImportanceGraphAnalysis
 {
     private readonly MaximumSpanningTree _mst;
     private readonly double[] _weights;

@@ -20,7 +20,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// constructor, so an instance is not thread-safe. The tree's edges are reported in the order
 /// Kruskal would accept them (the ranking above).</para>
 /// </remarks>
-public sealed class MaximumSpanningTree
+internal sealed class MaximumSpanningTree
 {
     private readonly double[] _bestWeight;
     private readonly int[] _bestIndex;

@@ -2,6 +2,7 @@ using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Reports;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Training.Explanations;
 
@@ -39,7 +40,7 @@ public sealed record ExplainOptions
 /// <para><b>Importance.</b> Linear models: Haufe activation patterns Cov(X)·W_rawᵀ·Cov(ŝ)⁻¹
 /// (<see cref="EdgeImportance.HaufePatterns"/>), the interpretable quantity for a decoder, on the given
 /// data or else the training patterns stored in the package (<see cref="ModelPackage.Patterns"/>); without either,
-/// the raw-unit coefficients W_raw = W / scale (<see cref="EdgeImportance.RawCoefficients"/>).
+/// the raw-unit coefficients W_raw = W / scale (<see cref="LinearCoefficients.Raw"/>).
 /// Kernel models need data: the importance of a network pair is the drop in R² when its block of
 /// edges is permuted across rows (<see cref="EdgeImportance.Permutation"/>); there is no per-edge
 /// importance and no graph.</para>
@@ -86,7 +87,7 @@ public static class ModelExplainer
         int patternRows = data?.Rows ?? 0;
         if (linear)
         {
-            coefficients = EdgeImportance.RawCoefficients(model);
+            coefficients = LinearCoefficients.Raw(model);
             if (data is not null)
             {
                 importance = EdgeImportance.HaufePatterns(data.X, data.Rows, coefficients, t);

@@ -1,4 +1,5 @@
 using RealtimeDecode.Engine.Decoding;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Training.Explanations;
 

@@ -6,7 +6,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// Q = Σ_c [ L_c / m − (k_c / 2m)² ], where m is the total edge weight, L_c the weight of the edges
 /// inside community c and k_c the summed weighted degree of its nodes.
 /// </summary>
-public static class Modularity
+internal static class Modularity
 {
     /// <summary>Modularity of the partition that puts node v in community <c>communityOfNode[v]</c> (any non-negative labels).</summary>
     /// <returns>Q in [−1/2, 1]; NaN when the total weight is 0 (networkx divides by zero).</returns>

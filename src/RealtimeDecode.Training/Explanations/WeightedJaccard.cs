@@ -13,7 +13,7 @@ namespace RealtimeDecode.Training.Explanations;
 /// nothing, so it ignores zero-weight edges. It is NaN (undefined) when the denominator is 0, i.e.
 /// both sets have only zero weights.
 /// </remarks>
-public static class WeightedJaccard
+internal static class WeightedJaccard
 {
     /// <summary>The distance defined in the class remarks.</summary>
     /// <exception cref="ArgumentException">A weight is negative or non-finite, an edge is a self-loop, or a pair appears twice within one set.</exception>

@@ -28,7 +28,7 @@ public sealed record TargetScore(string Target, RegressionMetrics OutOfFold, dou
 public sealed record CvResult(string Splitter, bool Leaks, IReadOnlyList<CvFold> Folds, RowMajorMatrix Predictions, IReadOnlyList<TargetScore> Scores);
 
 /// <summary>Cross-validation of an estimator: fit on each fold's training samples, predict its test samples.</summary>
-public static class CrossValidation
+internal static class CrossValidation
 {
     /// <summary>Runs every fold (sequentially; the fitters parallelise inside) and scores the out-of-fold predictions.</summary>
     public static CvResult Run(EstimatorKind kind, EstimatorOptions options, RowMajorMatrix x, RowMajorMatrix y, IReadOnlyList<string> targets,

@@ -65,7 +65,7 @@ public sealed class LeaveRunOutSplitter : ICrossValidationSplitter
 /// <see cref="Gap"/> volumes of the test block ([first − gap, last + gap]); with gap ≥ W − 1 no training
 /// window shares a volume with a test window. The default gap is W.
 /// </summary>
-public sealed class BlockedKFoldSplitter : ICrossValidationSplitter
+internal sealed class BlockedKFoldSplitter : ICrossValidationSplitter
 {
     /// <summary>Creates the splitter.</summary>
     /// <param name="folds">K ≥ 2.</param>

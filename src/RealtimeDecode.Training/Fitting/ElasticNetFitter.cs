@@ -10,7 +10,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// change of an epoch is below tol·max|w| (or w = 0, or at the last epoch) the duality gap is computed
 /// and the fit stops once it is below tol·‖y‖². Starts from w = 0.
 /// </summary>
-public static class ElasticNetFitter
+internal static class ElasticNetFitter
 {
     /// <summary>The result of one target's fit.</summary>
     /// <param name="Iterations">Epochs run.</param>

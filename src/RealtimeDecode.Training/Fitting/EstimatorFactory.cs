@@ -6,7 +6,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// Fits any supported estimator to X [samples × features] and Y [samples × targets] and returns a
 /// <see cref="DecodingModel"/> (optional StandardScaler + estimator) ready for a <see cref="ModelPackage"/>.
 /// </summary>
-public static class EstimatorFactory
+internal static class EstimatorFactory
 {
     /// <summary>Fits <paramref name="kind"/> with <paramref name="options"/> (null values take scikit-learn's defaults).</summary>
     public static DecodingModel Fit(EstimatorKind kind, EstimatorOptions options, RowMajorMatrix x, RowMajorMatrix y, IReadOnlyList<string> targets)

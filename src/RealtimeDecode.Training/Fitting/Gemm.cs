@@ -9,7 +9,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// symmetric Gram matrix G = A·Aᵀ. Tiles of 64 rows × 256 columns stay in L2; a 4×4 register tile of
 /// 512-bit (or 256-bit) FMAs does the work; row blocks run in parallel.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     private const int RowBlock = 64;
     private const int DepthBlock = 512;

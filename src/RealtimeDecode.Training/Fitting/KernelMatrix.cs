@@ -8,7 +8,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// zero diagonal for the training matrix, as euclidean_distances does for X is Y), polynomial and linear
 /// from inner products (blocked <see cref="Gemm"/>), laplacian from L1 distances.
 /// </summary>
-public static class KernelMatrix
+internal static class KernelMatrix
 {
     /// <summary>Resolves γ as scikit-learn does: Scale = 1/(p·Var(X)) (Var of all entries, N normaliser; 1 if Var = 0), Auto = 1/p.</summary>
     public static double ResolveGamma(GammaMode mode, double? value, RowMajorMatrix x, GammaMode estimatorDefault)

@@ -6,7 +6,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// Kernel ridge regression (scikit-learn KernelRidge): dual coefficients A = (K + αI)⁻¹ Y by Cholesky,
 /// prediction y(x) = Σ_i A[i,:] k(x, x_i), no intercept. Default kernel linear; γ default 1/n_features.
 /// </summary>
-public static class KernelRidgeFitter
+internal static class KernelRidgeFitter
 {
     /// <summary>Fits all targets at once; returns dual coefficients row-major [targets × samples].</summary>
     public static double[] Fit(RowMajorMatrix x, RowMajorMatrix y, KernelFunction kernel, double alpha)

@@ -10,7 +10,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// below max(n, p)·ε·σ_max count as zero (numpy's rank tolerance), so with more features than samples
 /// the result is the minimum-norm interpolant.
 /// </summary>
-public static class LeastSquaresFitter
+internal static class LeastSquaresFitter
 {
     /// <summary>Fits every target; returns W row-major [targets × features] and the intercepts.</summary>
     public static (double[] Coefficients, double[] Intercept) Fit(RowMajorMatrix x, RowMajorMatrix y, bool fitIntercept = true)

@@ -11,7 +11,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// own generator differs, so results agree with scikit-learn to the solver tolerance, not bit for bit),
 /// with liblinear's shrinking. Stops when the projected-gradient L1 norm falls below tol times its first value.
 /// </summary>
-public static class LinearSvrSolver
+internal static class LinearSvrSolver
 {
     /// <summary>Fits one target; returns w (features) and the intercept.</summary>
     public static (double[] W, double Intercept, int Iterations) Fit(

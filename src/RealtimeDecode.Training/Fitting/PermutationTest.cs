@@ -12,7 +12,7 @@ public sealed record PermutationResult(double[] Observed, double[] PValues, doub
 /// offset in [1, length − 1]; all targets by the same offset, so their covariance is kept too), then
 /// re-scores. A fold-aware scorer (e.g. cross-validated R²) is passed in as a function.
 /// </summary>
-public static class PermutationTest
+internal static class PermutationTest
 {
     /// <summary>Runs the test.</summary>
     /// <param name="score">Scores targets [samples × targets] → one value per target (higher is better).</param>

@@ -9,7 +9,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// when samples ≥ features; dual (XXᵀ + αI)a = y, w = Xᵀa when features exceed samples, with XXᵀ from
 /// the blocked <see cref="Gemm"/>. Both give the same solution.
 /// </summary>
-public static class RidgeFitter
+internal static class RidgeFitter
 {
     /// <summary>Fits every target; returns W row-major [targets × features] and the intercepts.</summary>
     public static (double[] Coefficients, double[] Intercept) Fit(RowMajorMatrix x, RowMajorMatrix y, double alpha, bool fitIntercept = true)

@@ -7,7 +7,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// then a single <see cref="KernelExpansionRegressor"/> over the union of the targets' support vectors
 /// (a sample is a support vector when its α⁺ − α⁻ is non-zero, as in libsvm).
 /// </summary>
-public static class SvrFitter
+internal static class SvrFitter
 {
     /// <summary>Fits all targets; targets are solved in parallel.</summary>
     public static (KernelExpansionRegressor Model, int[] SupportUnion, int[][] SupportPerTarget) Fit(

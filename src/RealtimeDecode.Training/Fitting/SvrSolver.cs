@@ -8,7 +8,7 @@ namespace RealtimeDecode.Training.Fitting;
 /// variables, or the midpoint of the bounds if none is free. No shrinking (shrinking changes only speed).
 /// Kernel values are held as float32 as libsvm's cache does; gradients are float64.
 /// </summary>
-public static class SvrSolver
+internal static class SvrSolver
 {
     private const double Tau = 1e-12;
 

@@ -14,7 +14,7 @@ namespace RealtimeDecode.Training.Synthesis;
 /// mirrored too — the same as scipy.ndimage.affine_transform(order=3, mode="mirror"). Layout x
 /// fastest. Buffers are allocated once in the constructor; one instance is not thread-safe.
 /// </remarks>
-public sealed class CubicBSplineResampler
+internal sealed class CubicBSplineResampler
 {
     private static readonly double Pole = Math.Sqrt(3) - 2;
     private readonly int _nx, _ny, _nz;

@@ -8,7 +8,7 @@ namespace RealtimeDecode.Training.Synthesis;
 /// parcel is in the left (x below the centre) or right hemisphere, as in Schaefer's names
 /// (<c>7Networks_LH_Vis_1</c>).
 /// </summary>
-public sealed class SyntheticAtlas
+internal sealed class SyntheticAtlas
 {
     /// <summary>Yeo 7-network names in Schaefer's order.</summary>
     public static readonly string[] Yeo7 = ["Vis", "SomMot", "DorsAttn", "SalVentAttn", "Limbic", "Cont", "Default"];

@@ -48,7 +48,7 @@ public sealed record BrainModelOptions
 /// connectivity can. Voxels add a baseline, slow drift, global physiological noise, occasional
 /// motion-like spikes and thermal noise.
 /// </summary>
-public sealed class SyntheticBrainModel
+internal sealed class SyntheticBrainModel
 {
     /// <summary>Network pairs (indices into <see cref="SyntheticAtlas.Yeo7"/>) for Plutchik's emotions, in order.</summary>
     public static readonly (int A, int B)[] Plutchik8Networks =

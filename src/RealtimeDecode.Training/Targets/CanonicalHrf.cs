@@ -20,7 +20,7 @@ namespace RealtimeDecode.Training.Targets;
 /// the ratings keep their [0, 1] scale.
 /// </para>
 /// </summary>
-public static class CanonicalHrf
+internal static class CanonicalHrf
 {
     /// <summary>SPM's default parameters (peak, undershoot, peak dispersion, undershoot dispersion, ratio, onset, length).</summary>
     public static readonly double[] SpmDefaults = [6, 16, 1, 1, 6, 0, 32];

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Benchmarks.Explanations;
 

@@ -6,6 +6,7 @@ using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Tests.Dashboard.Support;
 using RealtimeDecode.Training.Explanations;
 using Xunit.Abstractions;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Browser.Tests.Dashboard;
 

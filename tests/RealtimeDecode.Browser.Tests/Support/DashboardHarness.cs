@@ -11,7 +11,7 @@ namespace RealtimeDecode.Browser.Tests.Support;
 /// with a protocol, also the participant display's <see cref="FeedbackDisplaySink"/> and, given a folder, the
 /// <see cref="FeedbackRecordingSink"/> that writes <c>feedback.tsv</c> there with the display's acknowledgements.
 /// </summary>
-public sealed class DashboardHarness : IAsyncDisposable
+internal sealed class DashboardHarness : IAsyncDisposable
 {
     private readonly List<IFrameSink> _sinks;
 

@@ -127,7 +127,7 @@ public sealed class ExplainCommandTests : IDisposable
     {
         var (model, _, _) = Write(EstimatorKind.Ridge);
         var package = ModelPackage.Load(model);
-        var raw = EdgeImportance.RawCoefficients(package.Model);
+        var raw = LinearCoefficients.Raw(package.Model);
         var stored = raw.Select((v, i) => v * 3 + i * 1e-3).ToArray();
         string withPatterns = _dir.File("with-patterns");
         new ModelPackage(package.Model, package.Features) { Patterns = stored, PatternRows = 150 }.Save(withPatterns);

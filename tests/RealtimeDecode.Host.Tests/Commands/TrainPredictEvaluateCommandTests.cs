@@ -73,7 +73,7 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         var package = ModelPackage.Load(_dir.File("model"));
 
         var x = f.SelectMany(path => NumericTable.Read(path).Values).ToArray();
-        var expected = EdgeImportance.HaufePatterns(x, x.Length / 4, EdgeImportance.RawCoefficients(package.Model), 2);
+        var expected = EdgeImportance.HaufePatterns(x, x.Length / 4, LinearCoefficients.Raw(package.Model), 2);
         Assert.Equal(x.Length / 4, package.PatternRows);
         Assert.NotNull(package.Patterns);
         for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], package.Patterns![k], 10);

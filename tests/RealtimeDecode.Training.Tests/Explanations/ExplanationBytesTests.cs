@@ -1,5 +1,6 @@
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Training.Explanations;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Training.Tests.Explanations;
 

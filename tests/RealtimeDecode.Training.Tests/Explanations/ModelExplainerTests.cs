@@ -9,6 +9,7 @@ using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Explanations;
 using RealtimeDecode.Training.Fitting;
+using RealtimeDecode.Engine.Networks;
 
 namespace RealtimeDecode.Training.Tests.Explanations;
 
@@ -167,7 +168,7 @@ public sealed class ModelExplainerTests : IDisposable
         var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 1, Standardize = true }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 1), ["y"]);
         var lin = (LinearRegressor)model.Estimator;
 
-        var raw = EdgeImportance.RawCoefficients(model);
+        var raw = LinearCoefficients.Raw(model);
 
         for (int j = 0; j < p; j++) Assert.Equal(lin.Coefficients[j] / model.Scaler!.Scale[j], raw[j], 14);
         Assert.Contains(model.Scaler!.Scale, s => Math.Abs(s - 1) > 0.1);
@@ -197,41 +198,6 @@ public sealed class ModelExplainerTests : IDisposable
         Assert.True(r.DropR[1] > r.DropR[0] && r.DropR[1] > r.DropR[2]);
         var again = EdgeImportance.Permutation(model, x, y, blocks, seed: 7, repeats: 2);
         Assert.Equal(r.DropR2, again.DropR2);
-    }
-
-    [Fact]
-    public void NetworkContributions_LinearModel_BlocksSumToPredictionWithoutAllocating()
-    {
-        int rois = 12;
-        var networks = Enumerable.Range(0, rois).Select(i => $"N{i % 4}").ToArray();
-        int p = EdgeLayout.EdgeCount(rois);
-        var (x, y, n, _) = Toy(seed: 3, rows: 80, features: p, informative: [0, 5, 20], targets: 2);
-        var model = EstimatorFactory.Fit(EstimatorKind.Ridge, new EstimatorOptions { Alpha = 10, Standardize = true }, new RowMajorMatrix(x, n, p), new RowMajorMatrix(y, n, 2), ["a", "b"]);
-        var contributions = new NetworkContributions(model, networks);
-        var pairs = new NetworkPairs(networks);
-        var raw = EdgeImportance.RawCoefficients(model);
-        var pred = new double[2];
-
-        Assert.Equal(10, contributions.Pairs.Count);
-        Assert.Equal(0, Allocations.SteadyState(() => { for (int i = 0; i < n; i++) contributions.Compute(x.AsSpan(i * p, p)); }));
-
-        var row = x.AsSpan(7 * p, p);
-        var values = contributions.Compute(row).ToArray();
-        model.Predict(row, pred);
-        for (int t = 0; t < 2; t++)
-        {
-            double sum = contributions.Offset[t];
-            for (int q = 0; q < contributions.Pairs.Count; q++) sum += values[q * 2 + t];
-            Assert.Equal(pred[t], sum, 9);
-        }
-
-        // One pair checked edge by edge: N1–N3.
-        int pair = pairs.PairOf(1, 3);
-        Assert.Equal(("N1", "N3"), contributions.Pairs[pair]);
-        double expected = 0;
-        for (int e = 0; e < p; e++)
-            if (pairs.PairOfEdge(e) == pair) expected += raw[p + e] * (row[e] - model.Scaler!.Mean[e]);
-        Assert.Equal(expected, values[pair * 2 + 1], 12);
     }
 
     [Fact]

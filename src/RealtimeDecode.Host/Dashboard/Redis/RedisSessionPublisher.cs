@@ -16,7 +16,7 @@ namespace RealtimeDecode.Host.Dashboard.Redis;
 /// backlog again), then goes on live. Remote hosts skip any event they already have (by its
 /// sequence number), so a write that was applied but not acknowledged is harmless.
 /// </summary>
-public sealed class RedisSessionPublisher : IAsyncDisposable
+internal sealed class RedisSessionPublisher : IAsyncDisposable
 {
     private readonly DashboardBroadcaster _own;
     private readonly RedisConnection _redis;

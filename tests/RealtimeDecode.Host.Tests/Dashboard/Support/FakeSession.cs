@@ -10,7 +10,7 @@ namespace RealtimeDecode.Host.Tests.Dashboard.Support;
 /// matters), smooth estimates per target, a structured connectivity matrix per window and a linear
 /// model on the edges. Frames are built on demand (a 400-ROI window has 79,800 edges).
 /// </summary>
-public sealed class FakeSession
+internal sealed class FakeSession
 {
     private readonly TimeProvider _time;
 

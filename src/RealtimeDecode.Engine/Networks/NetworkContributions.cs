@@ -2,7 +2,7 @@ using RealtimeDecode.Engine.Connectivity;
 using System.Numerics.Tensors;
 using RealtimeDecode.Engine.Decoding;
 
-namespace RealtimeDecode.Training.Explanations;
+namespace RealtimeDecode.Engine.Networks;
 
 /// <summary>
 /// Live decomposition of a linear DFC model's estimate into network-pair blocks: for each network
@@ -52,7 +52,7 @@ public sealed class NetworkContributions
         var pairOfEdge = pairs.PairOfEdges;
         for (int e = 0; e < p; e++) _gather[fill[pairOfEdge[e]]++] = e;
 
-        var raw = EdgeImportance.RawCoefficients(model);
+        var raw = LinearCoefficients.Raw(model);
         _weights = new double[t * p];
         _centre = new double[p];
         Offset = (double[])lin.Intercept.Clone();

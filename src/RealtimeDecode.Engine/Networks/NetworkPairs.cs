@@ -1,6 +1,6 @@
 using RealtimeDecode.Engine.Connectivity;
 
-namespace RealtimeDecode.Training.Explanations;
+namespace RealtimeDecode.Engine.Networks;
 
 /// <summary>
 /// The networks of an atlas and the unordered network pairs (A ≤ B) its connectivity edges fall in,
