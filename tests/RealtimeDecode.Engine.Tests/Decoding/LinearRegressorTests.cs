@@ -93,4 +93,21 @@ public sealed class LinearRegressorTests
         Assert.Equal(Environment.ProcessorCount >= 2 ? 2 : 1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
         Assert.Equal(1, new LinearRegressor(["y"], 79_800, new double[79_800], new double[1]).Parallelism);
     }
+
+    [Fact]
+    public void Predict_OneTargetTwoThreads_BlocksSplitEqualsOneThreadToRounding()
+    {
+        int p = (LinearRegressor.BlockSize * 6) + 5;
+        var w = Random(p, 9);
+        var x = Random(p, 10);
+        var one = new LinearRegressor(["y"], p, w, [0.25]) { Parallelism = 1 };
+        var two = new LinearRegressor(["y"], p, w, [0.25]) { Parallelism = 2 };
+        var a = new double[1];
+        var c = new double[1];
+        one.Predict(x, a);
+        two.Predict(x, c);
+        double mag = 0.25;
+        for (int j = 0; j < p; j++) mag += Math.Abs(w[j] * x[j]);
+        Assert.True(Math.Abs(a[0] - c[0]) <= 1e-12 * mag, $"{c[0]:R} vs one thread {a[0]:R}");
+    }
 }
