@@ -26,12 +26,6 @@ public sealed class LinearRegressor : IRegressor
     /// <summary>Feature count from which a prediction uses two threads by default (on 2+ cores).</summary>
     public const int ParallelFeatureThreshold = 200_000;
 
-    /// <summary>
-    /// Coefficient count (targets × features) from which a model of 2 or more targets predicts on two threads
-    /// by default (on 2+ cores): 8 × 79,800 (400 ROIs, 5.1 MB of W) measured 0.124 → 0.076 ms per prediction.
-    /// </summary>
-    public const long ParallelCoefficientThreshold = 400_000;
-
     private readonly double[] _w;
     private readonly double[] _b;
 
@@ -54,15 +48,13 @@ public sealed class LinearRegressor : IRegressor
         FeatureCount = featureCount;
         _w = coefficients;
         _b = intercept;
-        bool large = featureCount >= ParallelFeatureThreshold || (targets.Count >= 2 && (long)targets.Count * featureCount >= ParallelCoefficientThreshold);
-        Parallelism = large && Environment.ProcessorCount >= 2 ? 2 : 1;
+        Parallelism = featureCount >= ParallelFeatureThreshold && Environment.ProcessorCount >= 2 ? 2 : 1;
     }
 
     /// <summary>
     /// Threads a prediction uses: the targets (or, with fewer targets than threads, the feature blocks) are cut
     /// into this many contiguous runs. Default 2 on a machine with 2 or more cores from
-    /// <see cref="ParallelFeatureThreshold"/> features or <see cref="ParallelCoefficientThreshold"/> coefficients
-    /// (a multiband 1,000-parcel model reads 32 MB of W per volume, which one core cannot stream at full
+    /// <see cref="ParallelFeatureThreshold"/> features (a multiband 1,000-parcel model reads 32 MB of W per volume, which one core cannot stream at full
     /// bandwidth), else 1.
     /// </summary>
     public int Parallelism

@@ -87,10 +87,11 @@ public sealed class LinearRegressorTests
     }
 
     [Fact]
-    public void Constructor_PublishedScaleEightTargets_TwoThreadsByDefault()
+    public void Constructor_PublishedScaleEightTargets_OneThreadByDefault()
     {
+        // A published-scale prediction (0.12 ms) waits for a preempted second thread far longer than it saves.
         var names = Enumerable.Range(0, 8).Select(i => $"t{i}").ToArray();
-        Assert.Equal(Environment.ProcessorCount >= 2 ? 2 : 1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
+        Assert.Equal(1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
         Assert.Equal(1, new LinearRegressor(["y"], 79_800, new double[79_800], new double[1]).Parallelism);
     }
 
