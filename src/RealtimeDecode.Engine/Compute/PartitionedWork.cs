@@ -4,7 +4,9 @@ namespace RealtimeDecode.Engine.Compute;
 /// A fixed number of parts of one computation run at once: part 0 on the caller's thread, the others as
 /// preallocated thread-pool work items, and <see cref="Run"/> returns when all are done. Nothing is
 /// allocated per run (the work items and their events are created once), so a per-volume kernel can use
-/// both cores without garbage. Not reentrant: one <see cref="Run"/> at a time per instance.
+/// both cores without garbage. A part that no worker has picked up by the time the caller's own part is done
+/// is run by the caller, so a busy machine costs at most the serial time. Not reentrant: one
+/// <see cref="Run"/> at a time per instance.
 /// </summary>
 internal sealed class PartitionedWork : IDisposable
 {
@@ -31,7 +33,7 @@ internal sealed class PartitionedWork : IDisposable
     {
         for (int k = 1; k < _items.Length; k++)
         {
-            _items[k].Done.Reset();
+            _items[k].Arm();
             ThreadPool.UnsafeQueueUserWorkItem(_items[k], preferLocal: false);
         }
 
@@ -44,6 +46,10 @@ internal sealed class PartitionedWork : IDisposable
         {
             local = e;
         }
+
+        // A part no worker has started yet (the other cores are busy) runs here rather than being waited
+        // for: with every core taken, a run costs what the serial loop would, never a scheduling delay more.
+        for (int k = 1; k < _items.Length; k++) _items[k].TryRun();
 
         Exception? worker = null;
         for (int k = 1; k < _items.Length; k++)
@@ -66,14 +72,28 @@ internal sealed class PartitionedWork : IDisposable
         for (int k = 1; k < _items.Length; k++) _items[k].Done.Dispose();
     }
 
+    // One part of one run: armed by Run, then run once by whichever claims it first, the thread-pool
+    // worker (Execute) or Run's own thread (TryRun). A queued execution that finds its part already claimed
+    // does nothing; if it runs only after the next Run armed the item again, it simply computes that run's part.
     private sealed class Item(Action<int> body, int part) : IThreadPoolWorkItem
     {
+        private int _claimed = 1;
+
         public ManualResetEventSlim Done { get; } = new(true);
 
         public Exception? Error { get; set; }
 
-        public void Execute()
+        public void Arm()
         {
+            Done.Reset();
+            Volatile.Write(ref _claimed, 0);
+        }
+
+        public void Execute() => TryRun();
+
+        public bool TryRun()
+        {
+            if (Interlocked.CompareExchange(ref _claimed, 1, 0) != 0) return false;
             try
             {
                 body(part);
@@ -86,6 +106,8 @@ internal sealed class PartitionedWork : IDisposable
             {
                 Done.Set();
             }
+
+            return true;
         }
     }
 }

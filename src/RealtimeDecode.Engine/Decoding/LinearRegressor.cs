@@ -10,9 +10,11 @@ namespace RealtimeDecode.Engine.Decoding;
 /// Prediction reads W once and the features once: the features go in blocks of
 /// <see cref="BlockSize"/> (32 KB, L1-resident) and every target's partial dot product is taken over the
 /// block before the next one is read, so the cost is one stream over W (8 bytes per coefficient) whatever
-/// the target count. From <see cref="ParallelFeatureThreshold"/> features the blocks are split into two
-/// halves computed on two threads (both halves are summed in a fixed order, so results do not depend on
-/// timing). Results equal Σ_j W[t,j]·x[j] + b[t] to summation rounding (tests: 1e−12 of Σ|W·x|).
+/// the target count. On two threads (<see cref="Parallelism"/>) the targets are split into two runs, each
+/// target summed exactly as on one thread (bit-identical); a model with fewer targets than threads splits the
+/// blocks into halves instead (both halves summed in a fixed order, so results do not depend on timing, and
+/// equal the one-thread results to rounding). Results equal Σ_j W[t,j]·x[j] + b[t] to summation rounding
+/// (tests: 1e−12 of Σ|W·x|).
 /// Predict holds no scratch state and is thread-safe; the two-thread form allocates a few hundred bytes
 /// of task bookkeeping per call (no large objects).
 /// </remarks>
@@ -50,9 +52,10 @@ public sealed class LinearRegressor : IRegressor
     }
 
     /// <summary>
-    /// Threads a prediction uses: the feature blocks are cut into this many contiguous ranges. Default 2
-    /// from <see cref="ParallelFeatureThreshold"/> features on a machine with 2 or more cores (a multiband
-    /// 1,000-parcel model reads 32 MB of W per volume, which one core cannot stream at full bandwidth), else 1.
+    /// Threads a prediction uses: the targets (or, with fewer targets than threads, the feature blocks) are cut
+    /// into this many contiguous runs. Default 2 on a machine with 2 or more cores from
+    /// <see cref="ParallelFeatureThreshold"/> features (a multiband 1,000-parcel model reads 32 MB of W per volume, which one core cannot stream at full
+    /// bandwidth), else 1.
     /// </summary>
     public int Parallelism
     {
@@ -101,7 +104,50 @@ public sealed class LinearRegressor : IRegressor
             return;
         }
 
+        if (_b.Length >= parts)
+        {
+            PredictTargetSplit(features, output, parts);
+            return;
+        }
+
         PredictSplit(features, output, blocks, parts);
+    }
+
+    // The targets cut into `parts` contiguous runs on as many threads, each target summed exactly as the
+    // one-thread pass sums it (its intercept, then block after block), so the result is bit-identical.
+    private unsafe void PredictTargetSplit(ReadOnlySpan<double> features, Span<double> output, int parts)
+    {
+        int targets = _b.Length;
+        int p = FeatureCount;
+        fixed (double* px = features)
+        fixed (double* py = output)
+        {
+            nint xAddress = (nint)px, yAddress = (nint)py;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, k =>
+            {
+                int t0 = (int)((long)targets * k / parts), t1 = (int)((long)targets * (k + 1) / parts);
+                var x = new ReadOnlySpan<double>((double*)xAddress, p);
+                var y = new Span<double>((double*)yAddress, targets);
+                for (int t = t0; t < t1; t++) y[t] = _b[t];
+                AccumulateTargets(x, t0, t1, y);
+            });
+        }
+    }
+
+    // acc[t] += Σ_j W[t,j]·x[j] for t in [t0, t1), one block of x at a time, in the order Accumulate adds.
+    private void AccumulateTargets(ReadOnlySpan<double> x, int t0, int t1, Span<double> acc)
+    {
+        int p = FeatureCount;
+        ReadOnlySpan<double> w = _w;
+        for (int c = 0; c < p; c += BlockSize)
+        {
+            int len = Math.Min(BlockSize, p - c);
+            var xb = x.Slice(c, len);
+            for (int t = t0; t < t1; t++)
+            {
+                acc[t] += TensorPrimitives.Dot(w.Slice((t * p) + c, len), xb);
+            }
+        }
     }
 
     // The blocks cut into `parts` contiguous ranges on as many threads; partial sums added in part order.

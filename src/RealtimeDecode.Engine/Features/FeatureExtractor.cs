@@ -40,6 +40,13 @@ public sealed class FeatureExtractor
     private RoiExtractor? _interiorRoi;    // ROI means over the head's interior, for _interiorOf
     private bool[]? _interiorOf;           // the realignment's HeadInterior _interiorRoi was built for
 
+    /// <summary>
+    /// Edge count from which the DFC window uses two threads (<see cref="SlidingWindowCorrelation.Parallelism"/>,
+    /// on 2+ cores): 79,800 edges (400 ROIs) measured 0.30 → 0.23 ms per volume with Fisher z; the window's own
+    /// default starts higher (<see cref="SlidingWindowCorrelation.ParallelEdgeThreshold"/>).
+    /// </summary>
+    public const int ParallelEdgeThreshold = 40_000;
+
     /// <summary>Creates the chain; <paramref name="realignment"/> (used when <see cref="FeatureSettings.Realign"/>) defaults to realigning to the run's first volume.</summary>
     public FeatureExtractor(Atlas atlas, FeatureSettings settings, VolumeRealignment? realignment = null)
     {
@@ -53,6 +60,9 @@ public sealed class FeatureExtractor
         if (settings.Kind == FeatureKind.Dfc)
         {
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
+            // Bit-identical whatever the split; from this size the second core pays even on a loaded machine,
+            // since a part no worker has started runs on the caller's thread.
+            if (_dfc.EdgeCount >= ParallelEdgeThreshold && Environment.ProcessorCount >= 2) _dfc.Parallelism = 2;
         }
         VoxelCount = atlas.LabelPerVoxel.Length;
         var labels = atlas.LabelPerVoxel;

@@ -28,7 +28,7 @@ internal sealed class TrainCommand : ICliCommand
         var epsilon = new Option<double?>("--epsilon") { Description = "SVR epsilon-insensitive margin" };
         var degree = new Option<double?>("--degree") { Description = "Polynomial kernel degree" };
         var coef0 = new Option<double?>("--coef0") { Description = "Polynomial kernel coef0" };
-        var extra = new Option<string?>("--params") { Description = "More hyperparameters as key=value,… (tol, max_iter, fit_intercept, float32, seed)" };
+        var extra = new Option<string?>("--params") { Description = "More hyperparameters as key=value,… (tol, max_iter, fit_intercept, float32 (kernel rows; default true), seed)" };
         var search = new Option<string?>("--search") { Description = "Grid for nested CV, e.g. \"alpha=1,10,100,1000\" or \"C=1,10;gamma=scale,0.001\"" };
         var cv = new Option<string>("--cv") { Description = "leave-run-out, blocked:K (gap of one window around each test block), random:K (leaks; warns) or none", DefaultValueFactory = _ => "blocked:5" };
         var align = new Option<string>("--align") { Description = "Targets of a feature row: window (mean over its window's volumes) or last (its last volume)", DefaultValueFactory = _ => "window" };

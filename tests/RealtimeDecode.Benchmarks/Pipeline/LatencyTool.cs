@@ -28,12 +28,15 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// <c>--speed S</c> (default 20), <c>--clients N</c> (default 10), <c>--only latency|throughput|dashboard</c>,
 /// <c>--scale published|bundled|multiband</c>, <c>--model ridge|svr</c> (default ridge), <c>--realign</c> (rigid
 /// realignment of every volume before the ROI means, on volumes that move; see <see cref="PipelineFixture"/>).
+/// <c>-- latency ratio [options]</c> is the compute figure instead: the same stages on preloaded volumes against
+/// numpy + scikit-learn in the same invocation (<see cref="ChainRatioTool"/>).
 /// </summary>
 public static class LatencyTool
 {
     /// <summary>Runs the measurements selected by <paramref name="args"/> and prints one line per figure.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "ratio") return await ChainRatioTool.RunAsync(args[1..]);
         int volumes = IntArg(args, "--volumes", 200);
         int memoryVolumes = IntArg(args, "--memory-volumes", 2000);
         int clients = IntArg(args, "--clients", 10);

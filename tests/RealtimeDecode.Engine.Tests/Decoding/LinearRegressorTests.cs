@@ -56,14 +56,59 @@ public sealed class LinearRegressorTests
         one.Predict(x, a);
         two.Predict(x, c);
         two.Predict(x, d);
-        for (int k = 0; k < t; k++)
-        {
-            Assert.Equal(a[k], c[k], 1e-12 * p);
-            Assert.Equal(c[k], d[k]);
-        }
+        // Eight targets on two threads: each target summed as on one thread, bit for bit.
+        Assert.Equal(a.Select(BitConverter.DoubleToInt64Bits), c.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(c, d);
 
         Assert.Equal(1, new LinearRegressor(names, 1000, new double[t * 1000], new double[t]).Parallelism);
         Assert.Throws<ArgumentOutOfRangeException>(() => one.Parallelism = 0);
         Assert.Throws<ArgumentException>(() => one.Predict(x, new double[t - 1]));
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(8, 3)]
+    [InlineData(5, 5)]
+    public void Predict_TargetsSplitOverThreads_BitIdenticalToOneThread(int targets, int parallelism)
+    {
+        int p = LinearRegressor.BlockSize * 2 + 333;
+        var w = Random(targets * p, 6);
+        var b = Random(targets, 7, 3);
+        var x = Random(p, 8);
+        var names = Enumerable.Range(0, targets).Select(i => $"t{i}").ToArray();
+        var one = new LinearRegressor(names, p, w, b) { Parallelism = 1 };
+        var many = new LinearRegressor(names, p, w, b) { Parallelism = parallelism };
+        var a = new double[targets];
+        var c = new double[targets];
+        one.Predict(x, a);
+        many.Predict(x, c);
+        Assert.Equal(a.Select(BitConverter.DoubleToInt64Bits), c.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void Constructor_PublishedScaleEightTargets_OneThreadByDefault()
+    {
+        // A published-scale prediction (0.12 ms) waits for a preempted second thread far longer than it saves.
+        var names = Enumerable.Range(0, 8).Select(i => $"t{i}").ToArray();
+        Assert.Equal(1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
+        Assert.Equal(1, new LinearRegressor(["y"], 79_800, new double[79_800], new double[1]).Parallelism);
+    }
+
+    [Fact]
+    public void Predict_OneTargetTwoThreads_BlocksSplitEqualsOneThreadToRounding()
+    {
+        int p = (LinearRegressor.BlockSize * 6) + 5;
+        var w = Random(p, 9);
+        var x = Random(p, 10);
+        var one = new LinearRegressor(["y"], p, w, [0.25]) { Parallelism = 1 };
+        var two = new LinearRegressor(["y"], p, w, [0.25]) { Parallelism = 2 };
+        var a = new double[1];
+        var c = new double[1];
+        one.Predict(x, a);
+        two.Predict(x, c);
+        double mag = 0.25;
+        for (int j = 0; j < p; j++) mag += Math.Abs(w[j] * x[j]);
+        Assert.True(Math.Abs(a[0] - c[0]) <= 1e-12 * mag, $"{c[0]:R} vs one thread {a[0]:R}");
     }
 }

@@ -134,4 +134,31 @@ public class RoiExtractorTests
         Assert.Throws<ArgumentException>(() => new RoiExtractor(new int[10]));
         Assert.Throws<ArgumentException>(() => new RoiExtractor(ReadOnlySpan<int>.Empty));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Extract_SeveralThreads_BitIdenticalToOneThread(int parallelism)
+    {
+        // Non-integer voxels (so the summation order would show) with NaNs and one all-NaN label.
+        var rng = new Random(11);
+        var labels = new int[20_000];
+        for (int v = 0; v < labels.Length; v++) labels[v] = rng.Next(5) == 0 ? 0 : 1 + (v / 37 + rng.Next(3)) % 120;
+        var one = new RoiExtractor(labels) { Parallelism = 1 };
+        var many = new RoiExtractor(labels) { Parallelism = parallelism };
+        Assert.Equal(parallelism, many.Parallelism);
+        var a = new double[one.RoiCount];
+        var b = new double[one.RoiCount];
+        for (int t = 0; t < 20; t++)
+        {
+            var vol = new float[labels.Length];
+            for (int v = 0; v < vol.Length; v++)
+                vol[v] = labels[v] == 7 || rng.Next(500) == 0 ? float.NaN : (float)(1000 * rng.NextDouble() - 300);
+            Assert.Equal(one.Extract(vol, a), many.Extract(vol, b));
+            Assert.Equal(a.Select(BitConverter.DoubleToInt64Bits), b.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(one.EmptyRoiCount, many.EmptyRoiCount);
+        }
+        Assert.Equal(20, many.EmptyRoiTotal);
+    }
 }
