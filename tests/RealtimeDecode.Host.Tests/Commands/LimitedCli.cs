@@ -25,7 +25,9 @@ internal static class LimitedCli
         Assert.True(File.Exists(cli), $"the CLI is not built at {cli}");
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"trap '' XFSZ; ulimit -f {fileSizeLimitKiB}; exec \"$0\" \"$@\"");
+        // SIGINT back to its default: a test run started in the background inherits it ignored, and the CLI would
+        // then never see the Ctrl-C these tests send.
+        psi.ArgumentList.Add($"trap '' XFSZ; ulimit -f {fileSizeLimitKiB}; exec env --default-signal=INT \"$0\" \"$@\"");
         psi.ArgumentList.Add(cli);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_EnableWriteXorExecute"] = "0";
@@ -49,7 +51,9 @@ internal static class LimitedCli
         if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail($"realtime-decode {string.Join(' ', args)} did not end within {timeout}");
+            p.WaitForExit();
+            static string Tail(string text) => text.Length > 3000 ? text[^3000..] : text;
+            Assert.Fail($"realtime-decode {string.Join(' ', args)} did not end within {timeout}\nstdout:\n{Tail(stdout.Result)}\nstderr:\n{Tail(stderr.Result)}");
         }
         p.WaitForExit();
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
