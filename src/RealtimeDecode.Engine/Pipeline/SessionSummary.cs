@@ -40,7 +40,7 @@ public sealed record SessionSummary(
             else if (f.Kind == EntryKind.Estimate)
             {
                 estimates++;
-                if (f.Timing!.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
+                if (f.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
             }
         }
         int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];
@@ -58,16 +58,27 @@ public sealed record SessionSummary(
 
     /// <summary>
     /// What the summary needs of one frame: its status, whether it is a counted estimate or a warm-up one, and the
-    /// timing of a counted estimate (its hand-offs may still be coming in). A few bytes where the frame holds arrays.
+    /// latency of a counted estimate. While no sink has handed the estimate off, the entry holds the frame's timing
+    /// (its hand-offs are still coming in); once one has, the latency no longer changes and <see cref="Settled"/>
+    /// keeps the number alone. A few bytes where the frame holds arrays.
     /// </summary>
-    internal readonly record struct Entry(VolumeStatus Status, EntryKind Kind, FrameTiming? Timing)
+    internal readonly record struct Entry(VolumeStatus Status, EntryKind Kind, FrameTiming? Timing, double SettledLatencyMs = double.NaN)
     {
         public static Entry Of(PipelineFrame f) => f switch
         {
             EstimateFrame { IsWarmingUp: true } => new(f.Status, EntryKind.WarmUp, null),
-            EstimateFrame { NotFinite: false, MotionFailed: false } e => new(f.Status, EntryKind.Estimate, e.Timing),
+            EstimateFrame { NotFinite: false, MotionFailed: false } e => new Entry(f.Status, EntryKind.Estimate, e.Timing).Settled(),
             _ => new(f.Status, EntryKind.Other, null),
         };
+
+        /// <summary>Detection → first hand-off (ms); NaN while no sink has handed the estimate off.</summary>
+        public double LatencyMs => Timing?.LatencyMs ?? SettledLatencyMs;
+
+        /// <summary>True while the entry still holds a timing whose first hand-off has not come.</summary>
+        public bool IsPending => Timing is not null;
+
+        /// <summary>This entry with its latency as a number once the first hand-off is known (itself otherwise).</summary>
+        public Entry Settled() => Timing is { PublishedTimestamp: not null } t ? this with { Timing = null, SettledLatencyMs = t.LatencyMs } : this;
     }
 
     /// <summary>Linear-interpolation percentile of sorted values (numpy default); NaN when empty.</summary>

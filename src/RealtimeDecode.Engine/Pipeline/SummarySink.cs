@@ -7,6 +7,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 public sealed class SummarySink : IFrameSink
 {
     private readonly List<SessionSummary.Entry> _frames = [];
+    private readonly List<int> _pending = [];
     private readonly TaskCompletionSource<SessionSummary> _summary = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
@@ -26,9 +27,28 @@ public sealed class SummarySink : IFrameSink
     /// <inheritdoc />
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
-        // Frames keep their arrays alive; the summary needs only status and timing.
-        _frames.Add(SessionSummary.Entry.Of(frame));
+        // Frames keep their arrays alive; the summary needs only status and latency. An estimate's latency is its
+        // first hand-off, which may come after this sink saw the frame: the entry keeps the frame's timing until
+        // then, and the number alone after, so a long session keeps a few bytes per volume.
+        var entry = SessionSummary.Entry.Of(frame);
+        _frames.Add(entry);
+        if (entry.IsPending) _pending.Add(_frames.Count - 1);
+        Settle();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Replaces the timing of every entry whose first hand-off has come by its latency.</summary>
+    private void Settle()
+    {
+        int kept = 0;
+        for (int k = 0; k < _pending.Count; k++)
+        {
+            int i = _pending[k];
+            var settled = _frames[i].Settled();
+            _frames[i] = settled;
+            if (settled.IsPending) _pending[kept++] = i;
+        }
+        _pending.RemoveRange(kept, _pending.Count - kept);
     }
 
     /// <inheritdoc />

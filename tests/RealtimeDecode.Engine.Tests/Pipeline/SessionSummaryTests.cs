@@ -57,4 +57,48 @@ public sealed class SessionSummaryTests
         Assert.DoesNotContain("NaN", s.ToString(), StringComparison.Ordinal);
         Assert.Contains("latency: none yet", s.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SummarySink_EstimateHandedOffAfterItSawIt_KeepsTheFirstHandOffAndLetsTheTimingGo()
+    {
+        var sink = new SummarySink();
+        // Volume 1 reaches the summary before any transport took it; volume 2 is already published (20 ms).
+        var late = new FrameTiming(1_000_000, 1_000_000, 1_000_000, TimeSpan.TicksPerSecond);
+        var published = await FeedAsync(sink, late);
+        var before = sink.Compute();
+        Assert.Equal(2, before.Estimates);
+        Assert.Equal(20, before.LatencyMedianMs, 9);
+
+        late.MarkHandedOff("lsl", new Timings.FixedClock(1_000_000 + 70_000, TimeSpan.TicksPerSecond));
+        late.MarkHandedOff("dashboard", new Timings.FixedClock(1_000_000 + 90_000, TimeSpan.TicksPerSecond));
+        await sink.OnFrameAsync(Skipped(3, VolumeStatus.Missing), CancellationToken.None);
+
+        // 7 ms (the first hand-off, not the second) and 20 ms.
+        var after = sink.Compute();
+        Assert.Equal(2, after.Estimates);
+        Assert.Equal(13.5, after.LatencyMedianMs, 9);
+        // The summary keeps numbers, not the frames' timings: a published frame, once dropped, is collected whole.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(published.IsAlive);
+    }
+
+    /// <summary>Feeds volumes 0 (warm-up), 2 (published) and 1 (timing <paramref name="late"/>); returns a weak reference to volume 2's timing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> FeedAsync(SummarySink sink, FrameTiming late)
+    {
+        var weak = await FeedPublishedAsync(sink);
+        await sink.OnFrameAsync(new EstimateFrame(1, 2.0, null, late, new RoiFrame(1, 2.0, [1.0], late), null, [0.5]), CancellationToken.None);
+        return weak;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> FeedPublishedAsync(SummarySink sink)
+    {
+        await sink.OnFrameAsync(Estimate(0, 5, warm: true), CancellationToken.None);
+        var frame = Estimate(2, 20);
+        await sink.OnFrameAsync(frame, CancellationToken.None);
+        return new WeakReference(frame.Timing);
+    }
 }
