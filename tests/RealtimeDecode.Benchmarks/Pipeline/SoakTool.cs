@@ -16,7 +16,8 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// gen-0/1/2 collection counts, the latency (file complete → published) of the block's estimates, and what the
 /// clients received and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
 /// end it compares the first and last <c>--window</c> volumes (default 1,000): working set, the live GC heap (the
-/// bytes that survived the newest full collection) and descriptors by their mean over the samples, latency by its
+/// bytes that survived the newest full collection; one is forced at the first sample of each compared window, so
+/// each window's figure is measured inside it) and descriptors by their mean over the samples, latency by its
 /// p99 over the estimates, and says whether each pair agrees within 10 % of the first. The heap sampled between
 /// collections and the heap at the end of the last collection of any generation (which holds the older
 /// generation's garbage until the next full one) are shown but not judged. A 50-volume run first warms the JIT and page cache.
@@ -67,7 +68,10 @@ public static class SoakTool
             server.Broadcaster.Reset();
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
 
-            var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster);
+            // One full collection is forced at the first sample of each compared window, so that each window's live heap
+            // is measured inside it: full collections are rare (a few in a run), and before the first one the newest
+            // full collection would be the one made before the run, without the session's pipeline.
+            var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster, [every - 1, volumes - window + every - 1]);
             Console.WriteLine($"soak: {volumes} volumes at the published scale ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs), speed {speed} (one every {fixture.RepetitionTime / speed * 1000:F0} ms, about {volumes * fixture.RepetitionTime / speed / 60:F1} min), {clients} dashboard client(s)");
             var run = await LatencyTool.RunAsync(fixture, volumes, speed, sampler);
             var rows = sampler.Rows;
@@ -94,7 +98,7 @@ public static class SoakTool
             Compare("file descriptors", first.Average(r => r.Handles), last.Average(r => r.Handles), "");
             Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
-            Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart} in the run; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window}");
+            Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
             return 0;
         }
@@ -130,7 +134,7 @@ public static class SoakTool
     /// Passes every frame to the dashboard sink, then records its latency and, after every <c>every</c>-th volume,
     /// a <see cref="Sample"/>. Runs on the fan-out's consumer of this sink, so sampling never delays the pipeline.
     /// </summary>
-    private sealed class SamplingSink(IFrameSink inner, int every, long[] received, DashboardBroadcaster broadcaster) : IFrameSink
+    private sealed class SamplingSink(IFrameSink inner, int every, long[] received, DashboardBroadcaster broadcaster, int[] forceFullCollectionAt) : IFrameSink
     {
         private readonly List<double> _block = [];
         private readonly long _start = TimeProvider.System.GetTimestamp();
@@ -138,6 +142,9 @@ public static class SoakTool
         public int Gen2AtStart { get; } = GC.CollectionCount(2);
         public List<Sample> Rows { get; } = [];
         public List<(int Volume, double Ms)> Latencies { get; } = [];
+
+        /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
+        public int Forced { get; private set; }
 
         public string Name => "soak";
 
@@ -154,6 +161,11 @@ public static class SoakTool
             if ((frame.Volume + 1) % every != 0) return;
             var lat = _block.ToArray();
             _block.Clear();
+            if (Array.IndexOf(forceFullCollectionAt, frame.Volume) >= 0)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+                Forced++;
+            }
             static double Mb(long b) => Math.Round(b / 1048576.0, 2);
             Rows.Add(new Sample(frame.Volume, Math.Round(TimeProvider.System.GetElapsedTime(_start).TotalSeconds, 2), Mb(Environment.WorkingSet),
                 Mb(GC.GetTotalMemory(false)), Mb(GC.GetGCMemoryInfo().HeapSizeBytes), Mb(LastFullCollection().PromotedBytes), Directory.GetFileSystemEntries("/proc/self/fd").Length,
