@@ -10,7 +10,11 @@ namespace RealtimeDecode.Host.Dashboard;
 /// pipeline or the other clients. A connectivity matrix still waiting in a client's queue when a newer one
 /// is published is skipped (counted in <see cref="SupersededMatrices"/>, not as dropped): a dashboard shows
 /// only the newest matrix, and estimates behind it no longer wait for matrices nobody will see. Every other
-/// event is sent, in sequence order. Publishing never blocks: it appends to the backlog and offers the
+/// event is sent, in sequence order. A client is given at most one matrix per
+/// <see cref="DashboardOptions.MatrixIntervalMs"/>: one published sooner after the last it was given is not offered
+/// to it (counted in <see cref="ThinnedMatrices"/>), except that the newest matrix, when it is the event just before a
+/// status (the end of a run), is given to every client that lacks it, so a run's last matrix is always shown.
+/// Publishing never blocks: it appends to the backlog and offers the
 /// message to each queue. One broadcaster serves one session (<see cref="SessionId"/>): every message
 /// it publishes is stamped with the session and the next sequence number; a session decoded elsewhere
 /// is fed through <see cref="Ingest"/> with the numbers its decoder gave.
@@ -20,6 +24,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
     private readonly int _capacity;
     private readonly int _roiKept;
+    private readonly TimeProvider _time;
+    private readonly long _matrixIntervalTicks;
     private readonly ConcurrentDictionary<string, Client> _clients = new();
     private readonly object _gate = new();
     private readonly List<EstimateMessage> _estimates = [];
@@ -28,16 +34,23 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private StatusMessage _status = new("starting", null, 0, 0, 0, null);
     private long _dropped;
     private long _superseded;
+    private long _thinned;
     private ProtocolInfo? _protocol;
     private FeedbackDisplayMessage? _feedback;
     private readonly List<BlockFeedback> _learning = [];
     private long _seq;
 
-    public DashboardBroadcaster(IHubContext<DecoderHub, IDecoderClient> hub, DashboardOptions options)
+    /// <param name="hub">Where client sends go.</param>
+    /// <param name="options">Queue length, backlog and matrix interval.</param>
+    /// <param name="time">The clock of the matrix interval: wall time, which viewers' bytes are counted in, even when the
+    /// session runs on another clock (default: the system's).</param>
+    public DashboardBroadcaster(IHubContext<DecoderHub, IDecoderClient> hub, DashboardOptions options, TimeProvider? time = null)
     {
         _hub = hub;
         _capacity = options.ClientQueue;
         _roiKept = options.BacklogRoiVolumes;
+        _time = time ?? TimeProvider.System;
+        _matrixIntervalTicks = (long)(options.MatrixIntervalMs / 1000.0 * _time.TimestampFrequency);
     }
 
     /// <summary>Messages dropped over all clients because they read too slowly.</summary>
@@ -45,6 +58,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     /// <summary>Matrices skipped over all clients because a newer one was queued before they were sent.</summary>
     public long SupersededMatrices => Interlocked.Read(ref _superseded);
+
+    /// <summary>Matrices not offered to a client because it was given one less than <see cref="DashboardOptions.MatrixIntervalMs"/> before.</summary>
+    public long ThinnedMatrices => Interlocked.Read(ref _thinned);
 
     /// <summary>Connected clients.</summary>
     public int ClientCount => _clients.Count;
@@ -185,15 +201,36 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             if (!c.Events.Takes(evt)) continue;
             if (message is ConnectivityMessage)
             {
-                var pending = new PendingMatrix(message);
-                Interlocked.Exchange(ref c.LastMatrix, pending)?.Supersede();
-                c.Channel.Writer.TryWrite(pending);
+                if (_matrixIntervalTicks > 0)
+                {
+                    long now = _time.GetTimestamp();
+                    if (c.LastMatrixAt is long last && now - last < _matrixIntervalTicks)
+                    {
+                        Interlocked.Increment(ref _thinned);
+                        continue;
+                    }
+                    c.LastMatrixAt = now;
+                }
+                OfferMatrix(c, message);
             }
             else
             {
+                // The run's newest matrix, thinned for this client and followed by nothing but this status, still
+                // comes before it: in sequence order, and the page ends on the last window.
+                if (message is StatusMessage status && Volatile.Read(ref _connectivity) is { } newest && newest.Seq == status.Seq - 1
+                    && c.LastMatrixSeq != newest.Seq && c.Events.Takes(DashboardEvents.Connectivity))
+                    OfferMatrix(c, newest);
                 c.Channel.Writer.TryWrite(message);
             }
         }
+    }
+
+    private static void OfferMatrix(Client c, object message)
+    {
+        c.LastMatrixSeq = ((ConnectivityMessage)message).Seq;
+        var pending = new PendingMatrix(message);
+        Interlocked.Exchange(ref c.LastMatrix, pending)?.Supersede();
+        c.Channel.Writer.TryWrite(pending);
     }
 
     private async Task PumpAsync(string connectionId, Client c)
@@ -249,6 +286,12 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         /// <summary>The newest matrix queued for this client (read and replaced by the publishing thread).</summary>
         public PendingMatrix? LastMatrix;
+
+        /// <summary>When this client was last offered a matrix (the publishing thread's), or null before the first.</summary>
+        public long? LastMatrixAt;
+
+        /// <summary>The sequence number of the last matrix offered to this client.</summary>
+        public long LastMatrixSeq = -1;
 
         public HubEventFilter Events { get; } = events;
         public Channel<object> Channel { get; } = channel;

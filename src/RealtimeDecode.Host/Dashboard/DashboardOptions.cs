@@ -59,6 +59,16 @@ public sealed class DashboardOptions
     [Range(0, 1_000_000)]
     public int BacklogRoiVolumes { get; set; } = 1000;
 
+    /// <summary>
+    /// Shortest time (ms) between two connectivity matrices sent to one client: a matrix published sooner after the
+    /// last one the client was given is not sent to it (counted as thinned; the session so far keeps the newest
+    /// matrix). A heatmap needs no more, and a viewer then costs a fraction of the bytes when volumes come faster
+    /// than this (multiband, fast replays); at TR 2 s nothing is thinned. Every other event is always sent. 0 sends
+    /// every matrix.
+    /// </summary>
+    [Range(0, 600_000)]
+    public int MatrixIntervalMs { get; set; } = 1000;
+
     /// <summary>Largest ROI count whose full matrix is sent; larger matrices are averaged down to this size.</summary>
     [Range(16, 1000)]
     public int MaxMatrixSize { get; set; } = 400;

@@ -123,7 +123,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
     public async Task Dashboard_MoreRoisThanMaxMatrixSize_DrawsBlockHeatmapWithNetworkOutlines()
     {
         var session = new FakeSession(rois: 400, targets: 3, window: 5, volumes: 12);
-        await using var harness = await DashboardHarness.StartAsync(session, new DashboardOptions { MaxMatrixSize = 100 });
+        await using var harness = await DashboardHarness.StartAsync(session, new DashboardOptions { MaxMatrixSize = 100, MatrixIntervalMs = 0 });
         await using var chromium = await ChromiumBrowser.LaunchAsync();
         var page = await chromium.OpenAsync(harness.BaseUrl + "/", 1400, 900);
         await page.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using RealtimeDecode.Host.Dashboard;
+using RealtimeDecode.Host.Tests.Dashboard.Support;
 
 namespace RealtimeDecode.Host.Tests.Dashboard;
 
@@ -17,7 +18,7 @@ public sealed class BroadcasterQueueTests
     public async Task SlowClient_MatrixStillQueuedWhenANewerOneArrives_IsSkippedAndEveryEstimateIsSentInOrder()
     {
         var hub = new GatedHubContext();
-        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions { MatrixIntervalMs = 0 }) { SessionId = "S" };
         broadcaster.AddClient("viewer");
 
         // The first matrix is taken by the pump and held at the transport; everything after it queues.
@@ -45,11 +46,11 @@ public sealed class BroadcasterQueueTests
     }
 
     [Fact]
-    public async Task ClientThatKeepsUp_GetsEveryMatrix()
+    public async Task ClientThatKeepsUp_NoMatrixInterval_GetsEveryMatrix()
     {
         var hub = new GatedHubContext();
         hub.Release.SetResult();
-        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions { MatrixIntervalMs = 0 }) { SessionId = "S" };
         broadcaster.AddClient("viewer");
         for (int v = 0; v < 20; v++)
         {
@@ -61,6 +62,62 @@ public sealed class BroadcasterQueueTests
 
         Assert.Equal(20, hub.Sent.Count(s => s.Text.StartsWith("connectivity", StringComparison.Ordinal)));
         Assert.Equal(0, broadcaster.SupersededMatrices);
+        await broadcaster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MatrixInterval_MatricesSoonerThanItAfterTheLastOneGiven_AreNotOfferedAndEveryOtherEventIs()
+    {
+        var hub = new GatedHubContext();
+        hub.Release.SetResult();
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions { MatrixIntervalMs = 1000 }, time) { SessionId = "S" };
+        broadcaster.AddClient("viewer");
+        // Matrices at 0, 0.3, 0.6, 1.0, 1.2 and 2.5 s (a replay at 0.2–0.4 s per volume): 0, 1.0 and 2.5 s are given.
+        // Each volume's sends are awaited before the next, so no matrix is superseded in the queue.
+        long[] at = [0, 300, 600, 1000, 1200, 2500];
+        int[] sentAfter = [2, 3, 4, 6, 7, 9];
+        long now = 0;
+        for (int v = 0; v < at.Length; v++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(at[v] - now));
+            now = at[v];
+            broadcaster.Publish(Estimate(v));
+            broadcaster.Publish(Matrix(v));
+            int expected = sentAfter[v];
+            await WaitForAsync(() => hub.Sent.Count == expected);
+        }
+        await Task.Delay(100);
+
+        Assert.Equal(["estimate 0", "connectivity 0", "estimate 1", "estimate 2", "estimate 3", "connectivity 3", "estimate 4", "estimate 5", "connectivity 5"],
+            hub.Sent.Select(s => s.Text).ToArray());
+        Assert.Equal(3, broadcaster.ThinnedMatrices);
+        Assert.Equal(0, broadcaster.SupersededMatrices);
+        Assert.Equal(0, broadcaster.DroppedMessages);
+        // A client that connects later is not held back by the first one's interval (the first is, at the same instant).
+        broadcaster.AddClient("late");
+        broadcaster.Publish(Matrix(6));
+        await WaitForAsync(() => hub.Sent.Count == 10);
+        await Task.Delay(100);
+        Assert.Equal("connectivity 6", hub.Sent.Last().Text);
+        Assert.Equal(10, hub.Sent.Count);
+        Assert.Equal(4, broadcaster.ThinnedMatrices);
+        // The session so far keeps the newest matrix whatever was thinned.
+        Assert.Equal(6, broadcaster.Snapshot().Connectivity!.Volume);
+
+        // The run ends right after a thinned matrix: each client gets it before the status, in sequence order.
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        broadcaster.Publish(Matrix(7));
+        Assert.Equal(6, broadcaster.ThinnedMatrices);
+        broadcaster.Publish(new StatusMessage("ended", null, 8, 0, 0, null));
+        await WaitForAsync(() => hub.Sent.Count == 14);
+        await Task.Delay(100);
+        var tail = hub.Sent.Skip(10).Select(s => s.Text).ToArray();
+        Assert.Equal(2, tail.Count(t => t == "connectivity 7"));
+        Assert.Equal(2, tail.Count(t => t == "status"));
+        var seqs = hub.Sent.Skip(10).Select(s => s.Seq).ToArray();
+        Assert.Equal(new long[] { seqs.Min(), seqs.Min(), seqs.Max(), seqs.Max() }, seqs.Order().ToArray());
+        Assert.Equal(14, hub.Sent.Count);
         await broadcaster.DisposeAsync();
     }
 

@@ -119,7 +119,8 @@ public sealed class DecoderHubTests
     public async Task Broadcaster_StalledClient_DoesNotDelayOthersOrSinkAndItsDropsAreCounted()
     {
         var session = new FakeSession(rois: 400, targets: 8, volumes: 200);
-        var options = new DashboardOptions { ClientQueue = 16 };
+        // Every matrix is sent, so the stalled client's transport buffers fill and its queue overflows.
+        var options = new DashboardOptions { ClientQueue = 16, MatrixIntervalMs = 0 };
         var (server, url) = await StartAsync(options);
         await using var _ = server;
 
