@@ -23,7 +23,9 @@ public static class RedisLoadClients
     public sealed record ClientReport(string Host, int Estimates, bool InOrder, bool Closed, double[] LatenciesMs);
 
     /// <summary>What the clients process reports.</summary>
-    public sealed record Report(ClientReport[] Clients);
+    /// <summary>What the clients process reports: each client, and the process's own garbage collections over the run
+    /// (total pause, ms, and gen-2 count), which delay every client it holds.</summary>
+    public sealed record Report(ClientReport[] Clients, double GcPauseMs = 0, int Gen2Collections = 0);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,13 +37,16 @@ public static class RedisLoadClients
         // Connect in small batches: 200 handshakes at once would time out on a busy 2-core machine.
         foreach (var batch in clients.Chunk(20)) await Task.WhenAll(batch.Select(c => c.StartAsync()));
         Console.WriteLine("ready");
+        var pauseBefore = GC.GetTotalPauseDuration();
+        int gen2Before = GC.CollectionCount(2);
 
         var line = await Console.In.ReadLineAsync();
         int expect = line is not null && line.StartsWith("expect ", StringComparison.Ordinal) ? int.Parse(line[7..], CultureInfo.InvariantCulture) : 0;
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             while (clients.Any(c => c.Estimates < expect && !c.Closed) && !wait.IsCancellationRequested)
                 await Task.Delay(100);
-        var report = new Report(clients.Select(c => c.Report()).ToArray());
+        var report = new Report(clients.Select(c => c.Report()).ToArray(), (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds,
+            GC.CollectionCount(2) - gen2Before);
         Console.WriteLine("result: " + JsonSerializer.Serialize(report));
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
         return 0;

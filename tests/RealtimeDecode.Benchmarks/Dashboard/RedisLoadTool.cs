@@ -110,7 +110,8 @@ public static class RedisLoadTool
                     $"{whole} of {report.Clients.Length} clients got all {r.Estimates} estimates in order ({perHost}; min {report.Clients.Min(c => c.Estimates)}, out of order {report.Clients.Count(c => !c.InOrder)}, closed {report.Clients.Count(c => c.Closed)}); ")
                     + (ms.Length == 0 ? "no live estimate delivered" : FormattableString.Invariant(
                         $"publish → client median {LatencyTool.Percentile(ms, 50):F1} / p99 {LatencyTool.Percentile(ms, 99):F1} / max {ms[^1]:F1} ms over {ms.Length} deliveries"))
-                    + FormattableString.Invariant($"; Redis publications dropped {publisher!.Dropped}"),
+                    + FormattableString.Invariant($"; Redis publications dropped {publisher!.Dropped}")
+                    + FormattableString.Invariant($"; clients' process: GC pauses {report.GcPauseMs:F0} ms, {report.Gen2Collections} gen-2"),
             };
         }
         finally
