@@ -206,6 +206,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
                     long now = _time.GetTimestamp();
                     if (c.LastMatrixAt is long last && now - last < _matrixIntervalTicks)
                     {
+                        c.ThinnedSeq = ((ConnectivityMessage)message).Seq;
                         Interlocked.Increment(ref _thinned);
                         continue;
                     }
@@ -217,8 +218,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             {
                 // The run's newest matrix, thinned for this client and followed by nothing but this status, still
                 // comes before it: in sequence order, and the page ends on the last window.
-                if (message is StatusMessage status && Volatile.Read(ref _connectivity) is { } newest && newest.Seq == status.Seq - 1
-                    && c.LastMatrixSeq != newest.Seq && c.Events.Takes(DashboardEvents.Connectivity))
+                if (message is StatusMessage status && c.ThinnedSeq == status.Seq - 1 && Volatile.Read(ref _connectivity) is { } newest
+                    && newest.Seq == c.ThinnedSeq)
                     OfferMatrix(c, newest);
                 c.Channel.Writer.TryWrite(message);
             }
@@ -227,7 +228,6 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     private static void OfferMatrix(Client c, object message)
     {
-        c.LastMatrixSeq = ((ConnectivityMessage)message).Seq;
         var pending = new PendingMatrix(message);
         Interlocked.Exchange(ref c.LastMatrix, pending)?.Supersede();
         c.Channel.Writer.TryWrite(pending);
@@ -290,8 +290,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         /// <summary>When this client was last offered a matrix (the publishing thread's), or null before the first.</summary>
         public long? LastMatrixAt;
 
-        /// <summary>The sequence number of the last matrix offered to this client.</summary>
-        public long LastMatrixSeq = -1;
+        /// <summary>The sequence number of the last matrix not offered to this client because of the interval, or -1.</summary>
+        public long ThinnedSeq = -1;
 
         public HubEventFilter Events { get; } = events;
         public Channel<object> Channel { get; } = channel;
