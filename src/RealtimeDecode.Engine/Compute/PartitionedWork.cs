@@ -1,113 +1,98 @@
+using System.Runtime.ExceptionServices;
+
 namespace RealtimeDecode.Engine.Compute;
 
 /// <summary>
-/// A fixed number of parts of one computation run at once: part 0 on the caller's thread, the others as
-/// preallocated thread-pool work items, and <see cref="Run"/> returns when all are done. Nothing is
-/// allocated per run (the work items and their events are created once), so a per-volume kernel can use
-/// both cores without garbage. A part that no worker has picked up by the time the caller's own part is done
-/// is run by the caller, so a busy machine costs at most the serial time. Not reentrant: one
-/// <see cref="Run"/> at a time per instance.
+/// The parts of one computation run by a fixed number of threads: the caller's and preallocated thread-pool
+/// work items, each taking the next part not yet taken until none is left, and <see cref="Run"/> returns when
+/// every part is done. Nothing is allocated per run (the work items and the event are created once), so a
+/// per-volume kernel can use both cores without garbage. Cut into several parts per thread, a computation
+/// does not wait for a worker that starts late (a core busy elsewhere, or slow to wake): the caller has
+/// taken the parts meanwhile, and the most a late worker adds is the one part it took. With every core
+/// taken, a run costs what the serial loop would. Not reentrant: one <see cref="Run"/> at a time per instance.
 /// </summary>
 internal sealed class PartitionedWork : IDisposable
 {
-    private readonly Item[] _items;
+    private readonly Worker[] _workers;
     private readonly Action<int> _body;
-
-    /// <summary>Creates the work: <paramref name="body"/>(k) computes part k of <paramref name="parts"/>.</summary>
-    public PartitionedWork(int parts, Action<int> body)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
-        _body = body ?? throw new ArgumentNullException(nameof(body));
-        _items = new Item[parts];
-        for (int k = 1; k < parts; k++) _items[k] = new Item(body, k);
-    }
-
-    /// <summary>Number of parts.</summary>
-    public int Parts => _items.Length;
+    private readonly ManualResetEventSlim _done = new(true);
+    private int _next;       // the next part to take; Parts or more between runs
+    private int _remaining;  // parts of this run not finished
+    private Exception? _error;
 
     /// <summary>
-    /// Runs every part and waits for all of them. An exception of a worker part is rethrown wrapped in an
-    /// <see cref="InvalidOperationException"/> after all parts have finished.
+    /// Creates the work: <paramref name="body"/>(k) computes part k of <paramref name="parts"/>, on
+    /// <paramref name="threads"/> threads at most (the caller's and threads − 1 workers).
+    /// </summary>
+    public PartitionedWork(int parts, int threads, Action<int> body)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _body = body ?? throw new ArgumentNullException(nameof(body));
+        Parts = parts;
+        _next = parts;
+        _workers = new Worker[Math.Min(threads, parts) - 1];
+        for (int k = 0; k < _workers.Length; k++) _workers[k] = new Worker(this);
+    }
+
+    /// <summary>
+    /// Parts per thread that a caller cuts its computation into: enough that a late worker costs little, few
+    /// enough that taking a part (one interlocked add) stays negligible.
+    /// </summary>
+    public const int PartsPerThread = 8;
+
+    /// <summary>Number of parts.</summary>
+    public int Parts { get; }
+
+    /// <summary>Threads a run uses at most.</summary>
+    public int Threads => _workers.Length + 1;
+
+    /// <summary>
+    /// Runs every part once and waits for all of them. The first exception a part threw is rethrown after
+    /// every part has finished.
     /// </summary>
     public void Run()
     {
-        for (int k = 1; k < _items.Length; k++)
+        _error = null;
+        _remaining = Parts;
+        _done.Reset();
+        // Published last: a worker queued by an earlier run that executes only now takes parts of this run.
+        Volatile.Write(ref _next, 0);
+        foreach (var w in _workers) ThreadPool.UnsafeQueueUserWorkItem(w, preferLocal: false);
+        Drain();
+        _done.Wait();
+        if (_error is { } e)
         {
-            _items[k].Arm();
-            ThreadPool.UnsafeQueueUserWorkItem(_items[k], preferLocal: false);
+            _error = null;
+            ExceptionDispatchInfo.Throw(e);
         }
-
-        Exception? local = null;
-        try
-        {
-            _body(0);
-        }
-        catch (Exception e)
-        {
-            local = e;
-        }
-
-        // A part no worker has started yet (the other cores are busy) runs here rather than being waited
-        // for: with every core taken, a run costs what the serial loop would, never a scheduling delay more.
-        for (int k = 1; k < _items.Length; k++) _items[k].TryRun();
-
-        Exception? worker = null;
-        for (int k = 1; k < _items.Length; k++)
-        {
-            _items[k].Done.Wait();
-            if (_items[k].Error is { } e)
-            {
-                _items[k].Error = null;
-                worker ??= e;
-            }
-        }
-
-        if (local is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(local);
-        if (worker is not null) throw new InvalidOperationException("A part of a parallel computation failed.", worker);
     }
 
     /// <inheritdoc/>
-    public void Dispose()
+    public void Dispose() => _done.Dispose();
+
+    // Takes parts until none is left; whoever finishes the run's last part sets the event.
+    private void Drain()
     {
-        for (int k = 1; k < _items.Length; k++) _items[k].Done.Dispose();
-    }
-
-    // One part of one run: armed by Run, then run once by whichever claims it first, the thread-pool
-    // worker (Execute) or Run's own thread (TryRun). A queued execution that finds its part already claimed
-    // does nothing; if it runs only after the next Run armed the item again, it simply computes that run's part.
-    private sealed class Item(Action<int> body, int part) : IThreadPoolWorkItem
-    {
-        private int _claimed = 1;
-
-        public ManualResetEventSlim Done { get; } = new(true);
-
-        public Exception? Error { get; set; }
-
-        public void Arm()
+        while (true)
         {
-            Done.Reset();
-            Volatile.Write(ref _claimed, 0);
-        }
-
-        public void Execute() => TryRun();
-
-        public bool TryRun()
-        {
-            if (Interlocked.CompareExchange(ref _claimed, 1, 0) != 0) return false;
+            int k = Interlocked.Increment(ref _next) - 1;
+            if (k >= Parts) return;
             try
             {
-                body(part);
+                _body(k);
             }
             catch (Exception e)
             {
-                Error = e;
-            }
-            finally
-            {
-                Done.Set();
+                Interlocked.CompareExchange(ref _error, e, null);
             }
 
-            return true;
+            if (Interlocked.Decrement(ref _remaining) == 0) _done.Set();
         }
+    }
+
+    private sealed class Worker(PartitionedWork work) : IThreadPoolWorkItem
+    {
+        public void Execute() => work.Drain();
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using RealtimeDecode.Engine.Compute;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -91,38 +92,46 @@ internal sealed class ExponentialCorrelation : CorrelationKernel
         return ready;
     }
 
-    // Rows [i0, i1): cross = λ·cross + (f δ_i)·δ_j, then r = cross·isd_i·isd_j.
-    protected override void RowPass(int i0, int i1, bool update, bool output, ref double outp)
+    // Rows [i0, i1): cross = λ·cross + (f δ_i)·δ_j, then r = cross·isd_i·isd_j. A row's last partial vector
+    // is updated one edge at a time, then its output is the row's last whole vector again (the edges it
+    // shares with the vector before get the values they already have).
+    protected override void RowPass<TL, TV>(int i0, int i1, bool update, bool output, ref double outp)
     {
-        int v = Vector<double>.Count;
+        int v = TL.Count;
         double[] invSd = InvSd;
         ref double cross = ref MemoryMarshal.GetArrayDataReference(_cross);
         ref double a = ref MemoryMarshal.GetArrayDataReference(_delta);
         ref double isd = ref MemoryMarshal.GetArrayDataReference(invSd);
-        var vl = new Vector<double>(_lambda);
+        var vl = TL.Splat(_lambda);
         long pos = RowStart(i0);
         for (int i = i0; i < i1; i++)
         {
             int j0 = i + 1, len = R - j0;
             double fi = _scaled[i], isi = invSd[i];
-            var vfi = new Vector<double>(fi);
-            var visi = new Vector<double>(isi);
+            var vfi = TL.Splat(fi);
+            var visi = TL.Splat(isi);
             int m = 0;
             for (; m <= len - v; m += v)
             {
                 nuint jo = (nuint)(j0 + m), po = (nuint)(pos + m);
-                var c = Vector.FusedMultiplyAdd(vfi, Vector.LoadUnsafe(ref a, jo), vl * Vector.LoadUnsafe(ref cross, po));
-                c.StoreUnsafe(ref cross, po);
-                if (output) Final(c * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
+                var c = TL.MultiplyAdd(vfi, TL.Load(ref a, jo), TL.Multiply(vl, TL.Load(ref cross, po)));
+                TL.Store(c, ref cross, po);
+                if (output) TL.Store(Final<TL, TV>(TL.Multiply(c, TL.Multiply(visi, TL.Load(ref isd, jo)))), ref outp, po);
             }
-            for (; m < len; m++)
+
+            for (int k = m; k < len; k++)
             {
-                int j = j0 + m;
-                nint p = (nint)(pos + m);
-                double c = Math.FusedMultiplyAdd(fi, _delta[j], _lambda * Unsafe.Add(ref cross, p));
-                Unsafe.Add(ref cross, p) = c;
-                if (output) Unsafe.Add(ref outp, p) = Final(c * (isi * invSd[j]));
+                ref double c = ref Unsafe.Add(ref cross, (nint)(pos + k));
+                c = Math.FusedMultiplyAdd(fi, _delta[j0 + k], _lambda * c);
+                if (output && len < v) Unsafe.Add(ref outp, (nint)(pos + k)) = Final(c * (isi * invSd[j0 + k]));
             }
+
+            if (output && m < len && len >= v)
+            {
+                nuint jo = (nuint)(j0 + len - v), po = (nuint)(pos + len - v);
+                TL.Store(Final<TL, TV>(TL.Multiply(TL.Load(ref cross, po), TL.Multiply(visi, TL.Load(ref isd, jo)))), ref outp, po);
+            }
+
             pos += len;
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using RealtimeDecode.Engine.Compute;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -87,9 +88,9 @@ internal sealed class GaussianWindowCorrelation : CorrelationKernel
     }
 
     // Rows [i0, i1): edges[i,j] = final(edges[i,j]·isd_i·isd_j); the cross-products are already in place.
-    protected override void RowPass(int i0, int i1, bool update, bool output, ref double outp)
+    protected override void RowPass<TL, TV>(int i0, int i1, bool update, bool output, ref double outp)
     {
-        int v = Vector<double>.Count;
+        int v = TL.Count;
         double[] invSd = InvSd;
         ref double isd = ref MemoryMarshal.GetArrayDataReference(invSd);
         long pos = RowStart(i0);
@@ -97,18 +98,20 @@ internal sealed class GaussianWindowCorrelation : CorrelationKernel
         {
             int j0 = i + 1, len = R - j0;
             double isi = invSd[i];
-            var visi = new Vector<double>(isi);
+            var visi = TL.Splat(isi);
             int m = 0;
             for (; m <= len - v; m += v)
             {
                 nuint jo = (nuint)(j0 + m), po = (nuint)(pos + m);
-                Final(Vector.LoadUnsafe(ref outp, po) * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
+                TL.Store(Final<TL, TV>(TL.Multiply(TL.Load(ref outp, po), TL.Multiply(visi, TL.Load(ref isd, jo)))), ref outp, po);
             }
+
             for (; m < len; m++)
             {
                 ref double e = ref Unsafe.Add(ref outp, (nint)(pos + m));
                 e = Final(e * (isi * invSd[j0 + m]));
             }
+
             pos += len;
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using RealtimeDecode.Engine.Compute;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -135,9 +136,11 @@ internal sealed class RectangularWindowCorrelation : CorrelationKernel
     }
 
     // Rows [i0, i1): cross[i,j] += a_i a_j − b_i b_j (update), then r = (cross − s_i·m_j)·isd_i·isd_j (output).
-    protected override void RowPass(int i0, int i1, bool update, bool output, ref double outp)
+    // A row's last partial vector is updated one edge at a time, then its output is the row's last whole
+    // vector again: the edges it shares with the vector before are rewritten with the values they have.
+    protected override void RowPass<TL, TV>(int i0, int i1, bool update, bool output, ref double outp)
     {
-        int v = Vector<double>.Count;
+        int v = TL.Count;
         double[] invSd = InvSd;
         ref double cross = ref MemoryMarshal.GetArrayDataReference(_cross);
         ref double a = ref MemoryMarshal.GetArrayDataReference(_a);
@@ -148,39 +151,59 @@ internal sealed class RectangularWindowCorrelation : CorrelationKernel
         for (int i = i0; i < i1; i++)
         {
             int j0 = i + 1, len = R - j0;
-            double ai = _a[i], bi = _b[i], si = _sum[i], isi = invSd[i];
-            var vai = new Vector<double>(ai);
-            var vbi = new Vector<double>(bi);
-            var vsi = new Vector<double>(si);
-            var visi = new Vector<double>(isi);
+            double ai = _a[i], nbi = -_b[i];
+            var vai = TL.Splat(ai);
+            var vnbi = TL.Splat(nbi);
+            var vsi = TL.Splat(_sum[i]);
+            var visi = TL.Splat(invSd[i]);
             int m = 0;
             for (; m <= len - v; m += v)
             {
                 nuint jo = (nuint)(j0 + m), po = (nuint)(pos + m);
-                var c = Vector.LoadUnsafe(ref cross, po);
+                var c = TL.Load(ref cross, po);
                 if (update)
                 {
-                    c = Vector.FusedMultiplyAdd(vai, Vector.LoadUnsafe(ref a, jo), c);
-                    c = Vector.FusedMultiplyAdd(-vbi, Vector.LoadUnsafe(ref b, jo), c);
-                    c.StoreUnsafe(ref cross, po);
+                    c = TL.MultiplyAdd(vnbi, TL.Load(ref b, jo), TL.MultiplyAdd(vai, TL.Load(ref a, jo), c));
+                    TL.Store(c, ref cross, po);
                 }
-                if (output)
-                    Final((c - vsi * Vector.LoadUnsafe(ref mean, jo)) * (visi * Vector.LoadUnsafe(ref isd, jo))).StoreUnsafe(ref outp, po);
+
+                if (output) TL.Store(Edge<TL, TV>(c, vsi, visi, ref mean, ref isd, jo), ref outp, po);
             }
-            for (; m < len; m++)
+
+            if (m < len)
             {
-                int j = j0 + m;
-                nint p = (nint)(pos + m);
-                double c = Unsafe.Add(ref cross, p);
                 if (update)
                 {
-                    c = Math.FusedMultiplyAdd(ai, _a[j], c);
-                    c = Math.FusedMultiplyAdd(-bi, _b[j], c);
-                    Unsafe.Add(ref cross, p) = c;
+                    for (int k = m; k < len; k++)
+                    {
+                        ref double c = ref Unsafe.Add(ref cross, (nint)(pos + k));
+                        c = Math.FusedMultiplyAdd(nbi, _b[j0 + k], Math.FusedMultiplyAdd(ai, _a[j0 + k], c));
+                    }
                 }
-                if (output) Unsafe.Add(ref outp, p) = Final((c - si * _mean[j]) * (isi * invSd[j]));
+
+                if (output && len >= v)
+                {
+                    nuint jo = (nuint)(j0 + len - v), po = (nuint)(pos + len - v);
+                    TL.Store(Edge<TL, TV>(TL.Load(ref cross, po), vsi, visi, ref mean, ref isd, jo), ref outp, po);
+                }
+                else if (output)
+                {
+                    for (int k = m; k < len; k++)
+                    {
+                        int j = j0 + k;
+                        Unsafe.Add(ref outp, (nint)(pos + k)) = Final((Unsafe.Add(ref cross, (nint)(pos + k)) - _sum[i] * _mean[j]) * (invSd[i] * invSd[j]));
+                    }
+                }
             }
+
             pos += len;
         }
     }
+
+    // The final value of the edges j = jo … jo + lanes − 1 of a row from their cross-products c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Edge<TL, TV>(TV c, TV si, TV isi, ref double mean, ref double isd, nuint jo)
+        where TL : struct, ILanes<TV>
+        where TV : struct =>
+        Final<TL, TV>(TL.Multiply(TL.Subtract(c, TL.Multiply(si, TL.Load(ref mean, jo))), TL.Multiply(isi, TL.Load(ref isd, jo))));
 }

@@ -67,9 +67,10 @@ public sealed class SlidingWindowCorrelation : IDisposable
 
     /// <summary>
     /// Threads an O(R²) row pass uses (the incremental update and output of the rectangular and exponential
-    /// tapers, the scaling of the Gaussian taper): the upper triangle is cut into this many blocks of whole
-    /// rows with about equal edge counts; block 0 runs on the caller's thread, the others on preallocated
-    /// thread-pool work items, so <see cref="Push"/> still allocates nothing. Every edge is computed by the
+    /// tapers, the scaling of the Gaussian taper): the upper triangle is cut into
+    /// <see cref="Compute.PartitionedWork.PartsPerThread"/> blocks of whole rows per thread with about equal edge
+    /// counts, taken by the caller's thread and preallocated thread-pool work items, so <see cref="Push"/> still
+    /// allocates nothing and a worker slow to start delays it by one block at most. Every edge is computed by the
     /// same arithmetic whatever the split, so the output is bit-identical for every value. Default: 2 from
     /// <see cref="ParallelEdgeThreshold"/> edges on a machine with 2 or more cores (R = 1,000: 499,500 edges,
     /// where the pass is long enough for a second core to pay), else 1.
@@ -79,6 +80,13 @@ public sealed class SlidingWindowCorrelation : IDisposable
     {
         get => _kernel.Parallelism;
         set => _kernel.Parallelism = value;
+    }
+
+    /// <summary>Whether the row passes run in 512-bit lanes (default where the machine has them in hardware).</summary>
+    internal bool WideLanes
+    {
+        get => _kernel.WideLanes;
+        set => _kernel.WideLanes = value;
     }
 
     /// <summary>Releases the events of the parallel work items (nothing else holds resources).</summary>

@@ -200,7 +200,7 @@ public sealed class RoiExtractor
     // so the float64 adds do not wait on each other; counts are known in advance, so only NaNs
     // (rare) are counted. Measured faster than the voxel-order scatter (see RoiExtractorBenchmarks):
     // the volume (590 KB at 64×64×36) stays in L2, and no store-to-load chain through sums[r].
-    // With Parallelism > 1 the ROIs are cut into runs of about equal voxel counts, one per thread; each
+    // With Parallelism > 1 the ROIs are cut into runs of about equal voxel counts, several per thread; each
     // ROI is summed by the same code whichever thread takes it, so the means do not depend on the split.
     internal unsafe int ExtractGather(ReadOnlySpan<float> voxels, Span<double> means)
     {
@@ -264,20 +264,20 @@ public sealed class RoiExtractor
     }
 
     /// <summary>
-    /// Threads <see cref="Extract(ReadOnlySpan{float}, Span{double})"/> uses: the ROIs are cut into this many
-    /// runs of about equal voxel counts, run 0 on the caller's thread, the others on preallocated thread-pool
-    /// work items (<see cref="Compute.PartitionedWork"/>: nothing allocated per call, and a run no worker has
-    /// started is done by the caller). The means are bit-identical for every value. Default: 2 from
+    /// Threads <see cref="Extract(ReadOnlySpan{float}, Span{double})"/> uses: the ROIs are cut into
+    /// <see cref="Compute.PartitionedWork.PartsPerThread"/> runs per thread of about equal voxel counts, taken by
+    /// the caller's thread and preallocated thread-pool work items (<see cref="Compute.PartitionedWork"/>:
+    /// nothing allocated per call, and runs no worker has taken are done by the caller). The means are bit-identical for every value. Default: 2 from
     /// <see cref="ParallelVoxelThreshold"/> in-atlas voxels on a machine with 2 or more cores, else 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
     public int Parallelism
     {
-        get => _bounds.Length - 1;
+        get => _work?.Threads ?? 1;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            int parts = Math.Min(value, _labels.Length);
+            int parts = Math.Min(value == 1 ? 1 : value * Compute.PartitionedWork.PartsPerThread, _labels.Length);
             var bounds = new int[parts + 1];
             bounds[parts] = _labels.Length;
             for (int k = 1, r = 0; k < parts; k++)
@@ -289,7 +289,7 @@ public sealed class RoiExtractor
 
             _work?.Dispose();
             _bounds = bounds;
-            _work = parts > 1 ? new Compute.PartitionedWork(parts, GatherPart) : null;
+            _work = parts > 1 ? new Compute.PartitionedWork(parts, value, GatherPart) : null;
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using RealtimeDecode.Engine.Compute;
 using RealtimeDecode.Engine.Connectivity;
 
 namespace RealtimeDecode.Engine.Tests.Connectivity;
@@ -19,12 +22,18 @@ public class EdgeTransformsTests
         return r;
     }
 
-    [Fact]
-    public void FisherZ_MillionValues_Within1e12RelativeOfMathAtanh()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void FisherZ_MillionValues_Within1e12RelativeOfMathAtanh(int lanes)
     {
+        // 0: the default (the widest lanes in hardware); 256 and 512: each width itself (512 may be emulated).
         var r = Values(1_000_003, 7);
         var z = new double[r.Length];
-        EdgeTransforms.FisherZ(r, z, 1e-300);
+        if (lanes == 0) EdgeTransforms.FisherZ(r, z, 1e-300);
+        else if (lanes == 512) EdgeTransforms.FisherZ<Vector512Lanes, Vector512<double>>(r, z, 1e-300);
+        else EdgeTransforms.FisherZ<VectorLanes, Vector<double>>(r, z, 1e-300);
         double worst = 0;
         for (int i = 0; i < r.Length; i++)
         {
