@@ -87,12 +87,48 @@ public sealed class LinearRegressorTests
     }
 
     [Fact]
-    public void Constructor_PublishedScaleEightTargets_OneThreadByDefault()
+    public void Constructor_PublishedScale_TargetsSplitOverTwoThreadsOneTargetOnOne()
     {
-        // A published-scale prediction (0.12 ms) waits for a preempted second thread far longer than it saves.
+        // Eight targets of 79,800 edges: each target a part that a free thread takes (no allocation per call).
+        // One target would need the block split, whose task bookkeeping costs more than it saves at this size.
         var names = Enumerable.Range(0, 8).Select(i => $"t{i}").ToArray();
-        Assert.Equal(1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
+        Assert.Equal(Environment.ProcessorCount >= 2 ? 2 : 1, new LinearRegressor(names, 79_800, new double[8 * 79_800], new double[8]).Parallelism);
+        Assert.Equal(1, new LinearRegressor(names, 39_999, new double[8 * 39_999], new double[8]).Parallelism);
         Assert.Equal(1, new LinearRegressor(["y"], 79_800, new double[79_800], new double[1]).Parallelism);
+    }
+
+    [Fact]
+    public void Predict_TargetSplitSteadyState_AllocatesNothing()
+    {
+        int p = 50_000, t = 8;
+        var names = Enumerable.Range(0, t).Select(i => $"t{i}").ToArray();
+        var est = new LinearRegressor(names, p, Random(t * p, 9), Random(t, 10)) { Parallelism = 2 };
+        var x = Random(p, 11);
+        var y = new double[t];
+        for (int k = 0; k < 20; k++) est.Predict(x, y);
+        Assert.Equal(0, RealtimeDecode.Tests.Support.Allocations.SteadyState(() => { for (int k = 0; k < 20; k++) est.Predict(x, y); }));
+    }
+
+    [Fact]
+    public void Predict_ConcurrentCallers_EachGetsItsOwnBitIdenticalResult()
+    {
+        // Predict is thread-safe: a caller that finds the split in use sums on its own thread, bit for bit the same.
+        int p = 45_000, t = 8;
+        var names = Enumerable.Range(0, t).Select(i => $"t{i}").ToArray();
+        var w = Random(t * p, 12);
+        var est = new LinearRegressor(names, p, w, Random(t, 13)) { Parallelism = 2 };
+        var one = new LinearRegressor(names, p, w, est.Intercept) { Parallelism = 1 };
+        var inputs = Enumerable.Range(0, 4).Select(i => Random(p, 20 + i)).ToArray();
+        var expected = inputs.Select(x => { var y = new double[t]; one.Predict(x, y); return y; }).ToArray();
+        Parallel.For(0, 4, i =>
+        {
+            var y = new double[t];
+            for (int k = 0; k < 200; k++)
+            {
+                est.Predict(inputs[i], y);
+                Assert.Equal(expected[i].Select(BitConverter.DoubleToInt64Bits), y.Select(BitConverter.DoubleToInt64Bits));
+            }
+        });
     }
 
     [Fact]
