@@ -61,7 +61,7 @@ public sealed class FeatureExtractor
         {
             _dfc = new SlidingWindowCorrelation(RoiCount, settings.Window);
             // Bit-identical whatever the split; from this size the second core pays even on a loaded machine,
-            // since a part no worker has started runs on the caller's thread.
+            // since the parts no worker has taken run on the caller's thread.
             if (_dfc.EdgeCount >= ParallelEdgeThreshold && Environment.ProcessorCount >= 2) _dfc.Parallelism = 2;
         }
         VoxelCount = atlas.LabelPerVoxel.Length;

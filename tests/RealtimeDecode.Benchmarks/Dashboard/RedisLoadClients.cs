@@ -22,7 +22,6 @@ public static class RedisLoadClients
     /// <summary>What one client saw.</summary>
     public sealed record ClientReport(string Host, int Estimates, bool InOrder, bool Closed, double[] LatenciesMs);
 
-    /// <summary>What the clients process reports.</summary>
     /// <summary>What the clients process reports: each client, and the process's own garbage collections over the run
     /// (total pause, ms, and gen-2 count), which delay every client it holds.</summary>
     public sealed record Report(ClientReport[] Clients, double GcPauseMs = 0, int Gen2Collections = 0);
@@ -70,8 +69,10 @@ public static class RedisLoadClients
                 .Build();
             _connection.ServerTimeout = TimeSpan.FromSeconds(60);
             _connection.On<JsonElement>(DashboardEvents.Estimate, e => Live(e.GetProperty("seq").GetInt64(), e));
-            foreach (var name in new[] { DashboardEvents.Qc, DashboardEvents.Connectivity, DashboardEvents.Status })
+            foreach (var name in new[] { DashboardEvents.Qc, DashboardEvents.Status })
                 _connection.On<JsonElement>(name, e => Live(e.GetProperty("seq").GetInt64(), null));
+            // The matrix as a page takes it: its bytes decoded from base64 (79,800 at 400 ROIs), not kept as JSON text.
+            _connection.On<MatrixEvent>(DashboardEvents.Connectivity, m => Live(m.Seq, null));
             _connection.Closed += _ => { Closed = true; return Task.CompletedTask; };
         }
 
@@ -125,6 +126,9 @@ public static class RedisLoadClients
 
         private static double NowMs() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds;
     }
+
+    /// <summary>A connectivity event's fields that a dashboard draws.</summary>
+    private sealed record MatrixEvent(long Seq, int Volume, int RoiCount, double Scale, byte[] Values, JsonElement? Contributions);
 
     private static string? Arg(string[] args, string name)
     {
