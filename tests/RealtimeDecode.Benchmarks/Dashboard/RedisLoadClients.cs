@@ -69,10 +69,8 @@ public static class RedisLoadClients
                 .Build();
             _connection.ServerTimeout = TimeSpan.FromSeconds(60);
             _connection.On<JsonElement>(DashboardEvents.Estimate, e => Live(e.GetProperty("seq").GetInt64(), e));
-            foreach (var name in new[] { DashboardEvents.Qc, DashboardEvents.Status })
+            foreach (var name in new[] { DashboardEvents.Qc, DashboardEvents.Connectivity, DashboardEvents.Status })
                 _connection.On<JsonElement>(name, e => Live(e.GetProperty("seq").GetInt64(), null));
-            // The matrix as a page takes it: its bytes decoded from base64 (79,800 at 400 ROIs), not kept as JSON text.
-            _connection.On<MatrixEvent>(DashboardEvents.Connectivity, m => Live(m.Seq, null));
             _connection.Closed += _ => { Closed = true; return Task.CompletedTask; };
         }
 
@@ -126,9 +124,6 @@ public static class RedisLoadClients
 
         private static double NowMs() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds;
     }
-
-    /// <summary>A connectivity event's fields that a dashboard draws.</summary>
-    private sealed record MatrixEvent(long Seq, int Volume, int RoiCount, double Scale, byte[] Values, JsonElement? Contributions);
 
     private static string? Arg(string[] args, string name)
     {
