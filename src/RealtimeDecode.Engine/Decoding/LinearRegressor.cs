@@ -35,8 +35,8 @@ public sealed unsafe class LinearRegressor : IRegressor
     private readonly double[] _w;
     private readonly double[] _b;
     private Compute.PartitionedWork? _work;
-    private unsafe double* _x;
-    private unsafe double* _y;
+    private double* _x;
+    private double* _y;
 
     /// <summary>Creates the model from W (targets × features, row-major) and the intercepts.</summary>
     public LinearRegressor(IReadOnlyList<string> targets, int featureCount, double[] coefficients, double[] intercept)
