@@ -23,13 +23,11 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 {
     private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
     private readonly int _capacity;
-    private readonly int _roiKept;
     private readonly TimeProvider _time;
     private readonly long _matrixIntervalTicks;
     private readonly ConcurrentDictionary<string, Client> _clients = new();
     private readonly object _gate = new();
-    private readonly List<EstimateMessage> _estimates = [];
-    private readonly List<QcMessage> _qc = [];
+    private readonly SessionBacklog _backlog;
     private ConnectivityMessage? _connectivity;
     private StatusMessage _status = new("starting", null, 0, 0, 0, null);
     private long _dropped;
@@ -48,7 +46,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         _hub = hub;
         _capacity = options.ClientQueue;
-        _roiKept = options.BacklogRoiVolumes;
+        _backlog = new SessionBacklog(options.BacklogRoiVolumes);
         _time = time ?? TimeProvider.System;
         _matrixIntervalTicks = (long)(options.MatrixIntervalMs / 1000.0 * _time.TimestampFrequency);
     }
@@ -73,13 +71,13 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     public void Publish(EstimateMessage m)
     {
-        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _estimates.Add(m); }
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _backlog.Add(m); }
         Offer(m);
     }
 
     public void Publish(QcMessage m)
     {
-        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; AddQc(m); }
+        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _backlog.Add(m); }
         Offer(m);
     }
 
@@ -130,8 +128,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             if (message.Seq <= _seq) return false;
             switch (message)
             {
-                case EstimateMessage e: _estimates.Add(e); break;
-                case QcMessage q: AddQc(q); break;
+                case EstimateMessage e: _backlog.Add(e); break;
+                case QcMessage q: _backlog.Add(q); break;
                 case ConnectivityMessage c: _connectivity = c; break;
                 case StatusMessage st: _status = st; break;
                 default: return false;
@@ -142,33 +140,31 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         return true;
     }
 
-    private static readonly IReadOnlyDictionary<string, int> NoCounts = new Dictionary<string, int>();
-
-    /// <summary>
-    /// Keeps a QC row; the row that falls out of the newest <see cref="DashboardOptions.BacklogRoiVolumes"/> loses its ROI
-    /// values and its running counts (a page shows the newest row's). Under the lock.
-    /// </summary>
-    private void AddQc(QcMessage m)
-    {
-        _qc.Add(m);
-        int old = _qc.Count - 1 - _roiKept;
-        if (old >= 0 && _qc[old].Roi is not null) _qc[old] = _qc[old] with { Roi = null, Counts = NoCounts };
-    }
-
     /// <summary>The last sequence number published or taken.</summary>
     public long LastSeq { get { lock (_gate) return _seq; } }
 
     /// <summary>A new run begins: the backlog is cleared.</summary>
     public void Reset()
     {
-        lock (_gate) { _estimates.Clear(); _qc.Clear(); _connectivity = null; }
+        lock (_gate) { _backlog.Clear(); _connectivity = null; }
     }
 
+    /// <summary>
+    /// The session so far: the newest status, every estimate and QC row (ROI values and counts for the newest
+    /// <see cref="DashboardOptions.BacklogRoiVolumes"/> rows) and the newest matrix. The records are built for the
+    /// call (<see cref="SessionBacklog"/>); <see cref="Status"/> alone costs nothing.
+    /// </summary>
     public SessionSnapshot Snapshot()
     {
         lock (_gate)
-            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, [.. _estimates], [.. _qc], _connectivity)
+            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, _backlog.Estimates(), _backlog.Qc(), _connectivity)
             { Session = SessionId, Seq = _seq };
+    }
+
+    /// <summary>The newest status, with the drop count so far.</summary>
+    public StatusMessage Status
+    {
+        get { lock (_gate) return _status with { DroppedMessages = DroppedMessages }; }
     }
 
     /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>

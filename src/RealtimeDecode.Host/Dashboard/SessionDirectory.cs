@@ -87,7 +87,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         var list = new List<SessionListing>();
         if (Own.SessionId is { } own)
         {
-            var s = Own.Snapshot().Status;
+            var s = Own.Status;
             list.Add(new SessionListing(own, s.State, s.Session?.Run, s.Session?.Model, s.Session?.Targets, s.Session?.Tr,
                 s.VolumesSeen, s.Session?.ExpectedVolumes, 0, 0, null));
         }

@@ -157,7 +157,7 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
                 [new NameValueEntry(RedisKeys.EventField, DashboardEvents.NameOf(m)), new NameValueEntry(RedisKeys.DataField, EventCodec.Encode(m))],
                 maxLength: _streamLength, useApproximateMaxLength: true);
         }
-        var listing = (_listing ?? Listing(_own.Snapshot().Status)) with { UpdatedUnixMs = NowMs() };
+        var listing = (_listing ?? Listing(_own.Status)) with { UpdatedUnixMs = NowMs() };
         var info = db.StringSetAsync(RedisKeys.Info(_session), EventCodec.Encode(listing), _expiry);
         var expire = db.KeyExpireAsync(key, _expiry);
         var index = db.SortedSetAddAsync(RedisKeys.Sessions, _session, listing.UpdatedUnixMs);
