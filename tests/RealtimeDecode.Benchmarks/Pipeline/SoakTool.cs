@@ -122,12 +122,12 @@ public static class SoakTool
 
     /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>
     internal sealed record Sample(int Volume, double ElapsedS, double WorkingSetMb, double HeapMb, double HeapAfterGcMb, double LiveAfterFullGcMb, int Handles,
-        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped)
+        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb)
     {
-        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped";
+        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped\tgc_committed_mb";
 
         public string ToTsv() => string.Join('\t', new object[] { Volume, ElapsedS, WorkingSetMb, HeapMb, HeapAfterGcMb, LiveAfterFullGcMb, Handles, Gen0, Gen1, Gen2,
-            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
     }
 
     /// <summary>
@@ -173,7 +173,7 @@ public static class SoakTool
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 50), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 99), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(lat.Max(), 3) : double.NaN,
-                Interlocked.Read(ref received[0]), broadcaster.DroppedMessages));
+                Interlocked.Read(ref received[0]), broadcaster.DroppedMessages, Mb(GC.GetGCMemoryInfo().TotalCommittedBytes)));
         }
 
         public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken) => inner.OnCompletedAsync(error, cancellationToken);
