@@ -7,12 +7,13 @@ namespace RealtimeDecode.Benchmarks.Dashboard;
 
 /// <summary>
 /// Console mode <c>-- redis-load-clients</c>, the viewers of <see cref="RedisLoadTool"/> in a process of their own
-/// (so the decoder's process only decodes): <c>--clients N</c> SignalR clients spread round-robin over
-/// <c>--hosts URL,URL</c>, each joined to <c>--session ID</c> as the README's hub protocol says (handlers, start,
-/// <c>GetSession</c>, then live events with a larger <c>seq</c>), taking every event (each payload parsed, as a
-/// dashboard does) or only <c>--events LIST</c>. Prints <c>ready</c> once all are connected, then waits for a line
-/// <c>expect N</c> on stdin (the decoder's estimate count) and, once every client has N estimates or 30 s have
-/// passed, prints one line <c>result: JSON</c> (<see cref="Report"/>): per client its host, the estimates it got,
+/// (so the decoder's process only decodes). Prints <c>started</c>, then for each line <c>join ID [EVENTS]</c> on
+/// stdin: <c>--clients N</c> SignalR clients spread round-robin over <c>--hosts URL,URL</c>, each joined to session
+/// ID as the README's hub protocol says (handlers, start, <c>GetSession</c>, then live events with a larger
+/// <c>seq</c>), taking every event (each payload read through by the JSON parser) or only EVENTS. Prints
+/// <c>ready</c> once all are connected, then waits for a line <c>expect N</c> (the decoder's estimate count) and,
+/// once every client has N estimates or 30 s have passed, prints one line <c>result: JSON</c> (<see cref="Report"/>)
+/// and closes the session's clients: per client its host, the estimates it got,
 /// whether all its live events came in increasing <c>seq</c> and its estimates in increasing volume, whether its
 /// connection closed, and each live estimate's publish → client latency (arrival minus the estimate's
 /// <c>sentUnixMs</c>, stamped at publication; same machine, same clock), ms.
@@ -29,9 +30,21 @@ public static class RedisLoadClients
     public static async Task<int> RunAsync(string[] args)
     {
         var hosts = (Arg(args, "--hosts") ?? throw new ArgumentException("--hosts URL,URL is required")).Split(',');
-        string session = Arg(args, "--session") ?? throw new ArgumentException("--session ID is required");
         int count = int.Parse(Arg(args, "--clients") ?? "200", CultureInfo.InvariantCulture);
-        string? events = Arg(args, "--events");
+        Console.WriteLine("started");
+        // One session after another, as viewers left open: the process's code is warm for every session after the first.
+        while (await Console.In.ReadLineAsync() is { } join && join.StartsWith("join ", StringComparison.Ordinal))
+        {
+            var parts = join.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string session = parts[1];
+            string? events = parts.Length > 2 ? parts[2] : null;
+            await ViewAsync(hosts, session, events, count);
+        }
+        return 0;
+    }
+
+    private static async Task ViewAsync(string[] hosts, string session, string? events, int count)
+    {
         var clients = Enumerable.Range(0, count).Select(i => new Viewer(hosts[i % hosts.Length], session, events)).ToArray();
         // Connect in small batches: 200 handshakes at once would time out on a busy 2-core machine.
         foreach (var batch in clients.Chunk(20)) await Task.WhenAll(batch.Select(c => c.StartAsync()));
@@ -48,8 +61,10 @@ public static class RedisLoadClients
             GC.CollectionCount(2) - gen2Before);
         Console.WriteLine("result: " + JsonSerializer.Serialize(report));
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
-        return 0;
     }
+
+    /// <summary>An event's sequence number, all that a viewer keeps of events other than estimates.</summary>
+    private sealed record Sequenced(long Seq);
 
     private sealed class Viewer : IAsyncDisposable
     {
@@ -69,8 +84,11 @@ public static class RedisLoadClients
                 .Build();
             _connection.ServerTimeout = TimeSpan.FromSeconds(60);
             _connection.On<JsonElement>(DashboardEvents.Estimate, e => Live(e.GetProperty("seq").GetInt64(), e));
+            // Every other event is read through by the JSON parser, which keeps its sequence number alone: a copy of each
+            // 110 kB matrix per client would be a large object, and 200 viewers' copies in one process would have it
+            // collect its oldest generation every half second, delaying every viewer it holds.
             foreach (var name in new[] { DashboardEvents.Qc, DashboardEvents.Connectivity, DashboardEvents.Status })
-                _connection.On<JsonElement>(name, e => Live(e.GetProperty("seq").GetInt64(), null));
+                _connection.On<Sequenced>(name, e => Live(e.Seq, null));
             _connection.Closed += _ => { Closed = true; return Task.CompletedTask; };
         }
 

@@ -20,13 +20,17 @@ namespace RealtimeDecode.Benchmarks.Dashboard;
 /// <c>--events all</c> or <c>--events LIST</c> runs one. Reports, per variant, how many clients got every
 /// estimate in order, publish → client latency (the estimate's <c>sentUnixMs</c>, stamped at publication, to
 /// its arrival at the client) and the decoder's own latency against the same run without Redis (before and
-/// after). Before the variants, a 20-volume session through both hosts warms them (not judged: a long-running
-/// serve host's first matrices meet code not yet compiled). Options: <c>--volumes N</c> (default 150),
+/// after). The viewers' process joins one session after another. Before the variants, a 40-volume session through
+/// both hosts, every event to every client, warms the hosts and the viewers (not judged: a long-running serve host's
+/// and an open viewer's first events meet code not yet compiled). Options: <c>--volumes N</c> (default 150),
 /// <c>--speed S</c>, <c>--clients N</c>, <c>--events</c>.
 /// </summary>
 public static class RedisLoadTool
 {
     private const string Slim = "estimate,status";
+
+    /// <summary>Volumes of the session that warms the hosts and the viewers before the judged ones.</summary>
+    private const int WarmVolumes = 40;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,15 +54,19 @@ public static class RedisLoadTool
         using var serve1 = Child.Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
         using var serve2 = Child.Start("dotnet", dll, "serve", "--urls", "http://127.0.0.1:0", "--redis", cs);
         var hosts = new[] { await UrlAsync(serve1), await UrlAsync(serve2) };
-        // A serve host runs for days; its first session's first matrices meet code not yet compiled. Like the
-        // decoder's run above, one short session through both hosts, every event to every client, comes first.
-        var warm = await DecoderAsync(fixture, 20, speed, (cs, hosts, clients, null));
-        Console.WriteLine($"warm-up through Redis (20 volumes, not judged): {warm.Describe()}; {LatencyTool.Load()}");
+        // The viewers' process joins one session after another, as viewers left open do.
+        using var viewers = Child.StartSelf(["redis-load-clients", "--hosts", string.Join(",", hosts), "--clients", clients.ToString(CultureInfo.InvariantCulture)]);
+        await viewers.LineAsync("started");
+        // A serve host runs for days, and viewers stay open; their first session's first events meet code not yet
+        // compiled. Like the decoder's run above, one short session through both hosts, every event to every client,
+        // comes first.
+        var warm = await DecoderAsync(fixture, WarmVolumes, speed, (cs, hosts, viewers, null));
+        Console.WriteLine($"warm-up through Redis ({WarmVolumes} volumes, not judged): {warm.Describe()}; {LatencyTool.Load()}");
 
         var with = new List<(string Variant, LatencyTool.RunResult Result)>();
         foreach (var variant in variants)
         {
-            var r = await DecoderAsync(fixture, volumes, speed, (cs, hosts, clients, variant == "all" ? null : variant));
+            var r = await DecoderAsync(fixture, volumes, speed, (cs, hosts, viewers, variant == "all" ? null : variant));
             with.Add((variant, r));
             Console.WriteLine($"Redis, {clients} clients ({(variant == "all" ? "full dashboards, every event" : "?events=" + variant)}) on 2 serve hosts: {r.Describe()}; {LatencyTool.Load()}");
         }
@@ -74,7 +82,7 @@ public static class RedisLoadTool
     }
 
     private static async Task<LatencyTool.RunResult> DecoderAsync(PipelineFixture fixture, int volumes, double speed,
-        (string Redis, string[] Hosts, int Clients, string? Events)? load)
+        (string Redis, string[] Hosts, Child Viewers, string? Events)? load)
     {
         var options = new DashboardOptions { Urls = "http://127.0.0.1:0", Redis = load?.Redis };
         RedisConnection? redis = load is { } l ? await RedisConnection.ConnectAsync(RedisConnection.Parse(l.Redis, "--redis")) : null;
@@ -93,12 +101,12 @@ public static class RedisLoadTool
             {
                 // The session is listed once its first status is in Redis.
                 server.Broadcaster.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
+                viewers = ld.Viewers;
                 using var http = new HttpClient();
                 for (int i = 0; i < 200 && !(await http.GetStringAsync(ld.Hosts[0] + "/api/sessions")).Contains(session, StringComparison.Ordinal); i++)
                     await Task.Delay(50);
-                var childArgs = new List<string> { "redis-load-clients", "--hosts", string.Join(",", ld.Hosts), "--session", session, "--clients", ld.Clients.ToString(CultureInfo.InvariantCulture) };
-                if (ld.Events is { } ev) childArgs.AddRange(["--events", ev]);
-                viewers = Child.StartSelf(childArgs);
+                await viewers.Process.StandardInput.WriteLineAsync($"join {session}" + (ld.Events is { } ev ? " " + ev : ""));
+                await viewers.Process.StandardInput.FlushAsync();
                 await viewers.LineAsync("ready");
             }
             var r = await LatencyTool.RunAsync(fixture, volumes, speed, sink);
@@ -116,16 +124,30 @@ public static class RedisLoadTool
                     $"{whole} of {report.Clients.Length} clients got all {r.Estimates} estimates in order ({perHost}; min {report.Clients.Min(c => c.Estimates)}, out of order {report.Clients.Count(c => !c.InOrder)}, closed {report.Clients.Count(c => c.Closed)}); ")
                     + (ms.Length == 0 ? "no live estimate delivered" : FormattableString.Invariant(
                         $"publish → client median {LatencyTool.Percentile(ms, 50):F1} / p99 {LatencyTool.Percentile(ms, 99):F1} / max {ms[^1]:F1} ms over {ms.Length} deliveries"))
+                    + Slowest(report)
                     + FormattableString.Invariant($"; Redis publications dropped {publisher!.Dropped}")
                     + FormattableString.Invariant($"; clients' process: GC pauses {report.GcPauseMs:F0} ms, {report.Gen2Collections} gen-2"),
             };
         }
         finally
         {
-            viewers?.Dispose();
             if (publisher is not null) { await publisher.FlushAsync(TimeSpan.FromSeconds(5)); await publisher.DisposeAsync(); }
             if (redis is not null) await redis.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The three live estimates slowest to reach the clients, by their median over the clients: with 200 clients, the
+    /// top 1 % of deliveries is about one estimate's, so a p99 over the run tells whether one moment held every client.
+    /// </summary>
+    private static string Slowest(RedisLoadClients.Report report)
+    {
+        int n = report.Clients.Max(c => c.LatenciesMs.Length);
+        var worst = Enumerable.Range(0, n)
+            .Select(i => (Index: i, Ms: report.Clients.Where(c => c.LatenciesMs.Length > i).Select(c => c.LatenciesMs[i]).Order().ToArray()))
+            .Select(x => (x.Index, Median: LatencyTool.Percentile(x.Ms, 50), Count: x.Ms.Length))
+            .OrderByDescending(x => x.Median).Take(3);
+        return "; slowest live estimates (index: median over clients) " + string.Join(", ", worst.Select(w => FormattableString.Invariant($"{w.Index}: {w.Median:F0} ms")));
     }
 
     private static async Task<string> UrlAsync(Process p)
