@@ -25,7 +25,7 @@ public static class RedisLoadClients
 
     /// <summary>What the clients process reports: each client, and the process's own garbage collections over the run
     /// (total pause, ms, and gen-2 count), which delay every client it holds.</summary>
-    public sealed record Report(ClientReport[] Clients, double GcPauseMs = 0, int Gen2Collections = 0);
+    public sealed record Report(ClientReport[] Clients, double GcPauseMs = 0, int Gen2Collections = 0, double LongestGcPauseMs = 0);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -51,6 +51,7 @@ public static class RedisLoadClients
         Console.WriteLine("ready");
         var pauseBefore = GC.GetTotalPauseDuration();
         int gen2Before = GC.CollectionCount(2);
+        using var pauses = new LongestPause();
 
         var line = await Console.In.ReadLineAsync();
         int expect = line is not null && line.StartsWith("expect ", StringComparison.Ordinal) ? int.Parse(line[7..], CultureInfo.InvariantCulture) : 0;
@@ -58,9 +59,34 @@ public static class RedisLoadClients
             while (clients.Any(c => c.Estimates < expect && !c.Closed) && !wait.IsCancellationRequested)
                 await Task.Delay(100);
         var report = new Report(clients.Select(c => c.Report()).ToArray(), (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds,
-            GC.CollectionCount(2) - gen2Before);
+ GC.CollectionCount(2) - gen2Before, pauses.LongestMs);
         Console.WriteLine("result: " + JsonSerializer.Serialize(report));
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+    }
+
+    /// <summary>The longest pause of the collections seen while it lives: each collection's pauses, read every 20 ms.</summary>
+    private sealed class LongestPause : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _index = GC.GetGCMemoryInfo(GCKind.Any).Index;
+        private double _longest;
+
+        public LongestPause() => _timer = new Timer(_ => Poll(), null, 0, 20);
+
+        public double LongestMs { get { lock (_timer) { Poll(); return _longest; } } }
+
+        private void Poll()
+        {
+            lock (_timer)
+            {
+                var info = GC.GetGCMemoryInfo(GCKind.Any);
+                if (info.Index == _index) return;
+                _index = info.Index;
+                foreach (var p in info.PauseDurations) _longest = Math.Max(_longest, p.TotalMilliseconds);
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
     }
 
     /// <summary>An event's sequence number, all that a viewer keeps of events other than estimates.</summary>

@@ -126,7 +126,7 @@ public static class RedisLoadTool
                         $"publish → client median {LatencyTool.Percentile(ms, 50):F1} / p99 {LatencyTool.Percentile(ms, 99):F1} / max {ms[^1]:F1} ms over {ms.Length} deliveries"))
                     + Slowest(report)
                     + FormattableString.Invariant($"; Redis publications dropped {publisher!.Dropped}")
-                    + FormattableString.Invariant($"; clients' process: GC pauses {report.GcPauseMs:F0} ms, {report.Gen2Collections} gen-2"),
+                    + FormattableString.Invariant($"; clients' process: GC pauses {report.GcPauseMs:F0} ms (longest {report.LongestGcPauseMs:F0}), {report.Gen2Collections} gen-2"),
             };
         }
         finally
