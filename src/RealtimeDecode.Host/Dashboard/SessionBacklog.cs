@@ -39,12 +39,9 @@ internal sealed class SessionBacklog(int roiKept)
         int index = _qc.Count;
         _qc.Add(new QcRow(m.Volume, m.Onset, Name(m.Status)!, m.Latency, m.Motion, m.MotionParameters, m.Fd, m.HighMotion, Name(m.Session), m.Seq));
         if (_kept == 0) return;
-        if (_ring is null)
-        {
-            _ring = new RingSlot[_kept];
-            for (int i = 0; i < _ring.Length; i++) _ring[i].Row = -1;
-        }
-        ref var slot = ref _ring[index % _kept];
+        int at = index % _kept;
+        if (_ring is null || at >= _ring.Length) Grow(at + 1);
+        ref var slot = ref _ring![at];
         slot.Row = index;
         if (m.Roi is { } roi)
         {
@@ -90,7 +87,7 @@ internal sealed class SessionBacklog(int roiKept)
             ref readonly var r = ref _qc[i];
             float[]? roi = null;
             var counts = NoCounts;
-            if (_ring is not null && _ring[i % _kept] is { Row: var row } slot && row == i)
+            if (_ring is not null && i % _kept < _ring.Length && _ring[i % _kept] is { Row: var row } slot && row == i)
             {
                 if (slot.HasRoi) roi = [.. slot.Roi!];
                 var c = new Dictionary<string, int>(slot.CountKeys!.Length);
@@ -101,6 +98,14 @@ internal sealed class SessionBacklog(int roiKept)
             { Session = r.Session, Seq = r.Seq };
         }
         return result;
+    }
+
+    /// <summary>Makes room for at least <paramref name="slots"/> ring slots, doubling up to <c>roiKept</c>: a short session takes few.</summary>
+    private void Grow(int slots)
+    {
+        int from = _ring?.Length ?? 0;
+        Array.Resize(ref _ring, Math.Min(_kept, Math.Max(slots, Math.Max(64, 2 * from))));
+        for (int i = from; i < _ring.Length; i++) _ring[i].Row = -1;
     }
 
     /// <summary>The one instance kept of a status or session name: a session has a handful, repeated on every row.</summary>
