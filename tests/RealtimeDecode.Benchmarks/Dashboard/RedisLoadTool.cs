@@ -145,9 +145,13 @@ public static class RedisLoadTool
         int n = report.Clients.Max(c => c.LatenciesMs.Length);
         var worst = Enumerable.Range(0, n)
             .Select(i => (Index: i, Ms: report.Clients.Where(c => c.LatenciesMs.Length > i).Select(c => c.LatenciesMs[i]).Order().ToArray()))
-            .Select(x => (x.Index, Median: LatencyTool.Percentile(x.Ms, 50), Count: x.Ms.Length))
+            .Select(x => (x.Index, Median: LatencyTool.Percentile(x.Ms, 50), Min: x.Ms[0], Max: x.Ms[^1]))
             .OrderByDescending(x => x.Median).Take(3);
-        return "; slowest live estimates (index: median over clients) " + string.Join(", ", worst.Select(w => FormattableString.Invariant($"{w.Index}: {w.Median:F0} ms")));
+        return "; slowest live estimates (index: median over clients, min–max) "
+            + string.Join(", ", worst.Select(w => FormattableString.Invariant($"{w.Index}: {w.Median:F0} ms ({w.Min:F0}–{w.Max:F0}; by host {ByHost(w.Index)})")));
+
+        string ByHost(int i) => string.Join(" / ", report.Clients.GroupBy(c => c.Host).Select(g => FormattableString.Invariant(
+            $"{LatencyTool.Percentile(g.Where(c => c.LatenciesMs.Length > i).Select(c => c.LatenciesMs[i]).Order().ToArray(), 50):F0}")));
     }
 
     private static async Task<string> UrlAsync(Process p)
