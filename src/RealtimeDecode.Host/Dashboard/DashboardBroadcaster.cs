@@ -13,7 +13,12 @@ namespace RealtimeDecode.Host.Dashboard;
 /// event is sent, in sequence order. A client is given at most one matrix per
 /// <see cref="DashboardOptions.MatrixIntervalMs"/>: one published sooner after the last it was given is not offered
 /// to it (counted in <see cref="ThinnedMatrices"/>), except that the newest matrix, when it is the event just before a
-/// status (the end of a run), is given to every client that lacks it, so a run's last matrix is always shown.
+/// status (the end of a run), is given to every client that lacks it, so a run's last matrix is always shown. Each
+/// client has a phase of its own within the interval, spread evenly over the clients in the order they connect (the
+/// first has none): its first live matrix is the first published at least that long after the first it could have
+/// had. Viewers who connected together so take their matrices on different volumes rather than all the same one at
+/// once. Each client's pump sends one message, then lets every other pump with messages send one before its next,
+/// so that no viewer's estimate waits behind the matrices of the viewers served before it.
 /// Publishing never blocks: it appends to the backlog and offers the
 /// message to each queue. One broadcaster serves one session (<see cref="SessionId"/>): every message
 /// it publishes is stamped with the session and the next sequence number; a session decoded elsewhere
@@ -37,6 +42,10 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private FeedbackDisplayMessage? _feedback;
     private readonly List<BlockFeedback> _learning = [];
     private long _seq;
+    private int _clientsAdded;
+
+    /// <summary>The golden-ratio fraction: client k's phase is frac(k · this) of the interval, evenly spread for any count.</summary>
+    private const double PhaseStep = 0.6180339887498949;
 
     /// <param name="hub">Where client sends go.</param>
     /// <param name="options">Queue length, backlog and matrix interval.</param>
@@ -173,7 +182,11 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         var channel = Channel.CreateBounded<object>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => { Interlocked.Increment(ref _dropped); if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop(); });
-        var client = new Client(channel, new CancellationTokenSource(), events ?? HubEventFilter.All);
+        int k = Interlocked.Increment(ref _clientsAdded) - 1;
+        var client = new Client(channel, new CancellationTokenSource(), events ?? HubEventFilter.All)
+        {
+            PhaseTicks = (long)(k * PhaseStep % 1.0 * _matrixIntervalTicks),
+        };
         if (_clients.TryAdd(connectionId, client))
             client.Pump = Task.Run(() => PumpAsync(connectionId, client));
     }
@@ -200,7 +213,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
                 if (_matrixIntervalTicks > 0)
                 {
                     long now = _time.GetTimestamp();
-                    if (c.LastMatrixAt is long last && now - last < _matrixIntervalTicks)
+                    // Before its first matrix, a client counts as given one its phase short of an interval ago.
+                    long last = c.LastMatrixAt ??= now - _matrixIntervalTicks + c.PhaseTicks;
+                    if (now - last < _matrixIntervalTicks)
                     {
                         c.ThinnedSeq = ((ConnectivityMessage)message).Seq;
                         Interlocked.Increment(ref _thinned);
@@ -254,6 +269,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
                     Interlocked.Increment(ref _dropped);
                     c.CountDrop();
                 }
+                // More queued: the other clients' pumps woken by the same publication go first, one message each in
+                // turn, so no viewer's estimate waits behind the matrices of the viewers before it.
+                if (c.Channel.Reader.TryPeek(out _)) await Task.Yield();
             }
         }
         catch (OperationCanceledException) { }
@@ -283,8 +301,11 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         /// <summary>The newest matrix queued for this client (read and replaced by the publishing thread).</summary>
         public PendingMatrix? LastMatrix;
 
-        /// <summary>When this client was last offered a matrix (the publishing thread's), or null before the first.</summary>
+        /// <summary>When this client was last offered a matrix (the publishing thread's), or null before the first was published.</summary>
         public long? LastMatrixAt;
+
+        /// <summary>How long after the first matrix it could have had this client's first is offered (timestamp ticks).</summary>
+        public long PhaseTicks { get; init; }
 
         /// <summary>The sequence number of the last matrix not offered to this client because of the interval, or -1.</summary>
         public long ThinnedSeq = -1;

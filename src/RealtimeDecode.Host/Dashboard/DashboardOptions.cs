@@ -63,8 +63,10 @@ public sealed class DashboardOptions
     /// Shortest time (ms) between two connectivity matrices sent to one client: a matrix published sooner after the
     /// last one the client was given is not sent to it (counted as thinned; the session so far keeps the newest
     /// matrix). A heatmap needs no more, and a viewer then costs a fraction of the bytes when volumes come faster
-    /// than this (multiband, fast replays); at TR 2 s nothing is thinned. Every other event is always sent. 0 sends
-    /// every matrix.
+    /// than this (multiband, fast replays); at TR 2 s nothing is thinned after a viewer's first matrix. A viewer's first
+    /// live matrix comes at a phase of its own within the interval (the first viewer's at once), so that many viewers
+    /// do not all take the same matrix at once; it is at most one interval, or at TR 2 s one volume, late. Every other
+    /// event is always sent. 0 sends every matrix.
     /// </summary>
     [Range(0, 600_000)]
     public int MatrixIntervalMs { get; set; } = 1000;

@@ -94,30 +94,63 @@ public sealed class BroadcasterQueueTests
         Assert.Equal(3, broadcaster.ThinnedMatrices);
         Assert.Equal(0, broadcaster.SupersededMatrices);
         Assert.Equal(0, broadcaster.DroppedMessages);
-        // A client that connects later is not held back by the first one's interval (the first is, at the same instant).
+        // A client that connects later is not held back by the first one's interval, only by its own phase: the second
+        // client's is 0.618 of the interval, so its first matrix is the first published 618 ms or more after the first
+        // it could have had (matrix 6, at 2.5 s, which the first client is not given either: it had one at that instant).
         broadcaster.AddClient("late");
         broadcaster.Publish(Matrix(6));
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        broadcaster.Publish(Matrix(7));
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        broadcaster.Publish(Matrix(8));
         await WaitForAsync(() => hub.Sent.Count == 10);
         await Task.Delay(100);
-        Assert.Equal("connectivity 6", hub.Sent.Last().Text);
+        Assert.Equal("connectivity 8", hub.Sent.Last().Text);
         Assert.Equal(10, hub.Sent.Count);
-        Assert.Equal(4, broadcaster.ThinnedMatrices);
+        Assert.Equal(8, broadcaster.ThinnedMatrices);
         // The session so far keeps the newest matrix whatever was thinned.
-        Assert.Equal(6, broadcaster.Snapshot().Connectivity!.Volume);
+        Assert.Equal(8, broadcaster.Snapshot().Connectivity!.Volume);
 
         // The run ends right after a thinned matrix: each client gets it before the status, in sequence order.
         time.Advance(TimeSpan.FromMilliseconds(100));
-        broadcaster.Publish(Matrix(7));
-        Assert.Equal(6, broadcaster.ThinnedMatrices);
+        broadcaster.Publish(Matrix(9));
+        Assert.Equal(10, broadcaster.ThinnedMatrices);
         broadcaster.Publish(new StatusMessage("ended", null, 8, 0, 0, null));
         await WaitForAsync(() => hub.Sent.Count == 14);
         await Task.Delay(100);
         var tail = hub.Sent.Skip(10).Select(s => s.Text).ToArray();
-        Assert.Equal(2, tail.Count(t => t == "connectivity 7"));
+        Assert.Equal(2, tail.Count(t => t == "connectivity 9"));
         Assert.Equal(2, tail.Count(t => t == "status"));
         var seqs = hub.Sent.Skip(10).Select(s => s.Seq).ToArray();
         Assert.Equal(new long[] { seqs.Min(), seqs.Min(), seqs.Max(), seqs.Max() }, seqs.Order().ToArray());
         Assert.Equal(14, hub.Sent.Count);
+        await broadcaster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MatrixInterval_ClientsWhoConnectedTogether_TakeTheirMatricesOnDifferentVolumes()
+    {
+        var hub = new GatedHubContext();
+        hub.Release.SetResult();
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions { MatrixIntervalMs = 1000 }, time) { SessionId = "S" };
+        for (int k = 0; k < 5; k++) broadcaster.AddClient("viewer" + k);
+        // A matrix every 200 ms for 2 s. The phases of clients 0–4 are 0, 618, 236, 854 and 472 ms: each client's first
+        // matrix is the first at or after its phase, and each later one the first a whole interval after its last.
+        for (int v = 0; v < 10; v++)
+        {
+            if (v > 0) time.Advance(TimeSpan.FromMilliseconds(200));
+            broadcaster.Publish(Matrix(v));
+            int published = 5 * (v + 1);
+            await WaitForAsync(() => hub.Sent.Count == published - broadcaster.ThinnedMatrices); // none superseded
+        }
+        await Task.Delay(100);
+
+        int[] perVolume = Enumerable.Range(0, 10).Select(v => hub.Sent.Count(s => s.Text == $"connectivity {v}")).ToArray();
+        // Without phases all five would take matrices 0 and 5, and none the others.
+        Assert.Equal([1, 0, 1, 1, 1, 2, 0, 1, 1, 1], perVolume);
+        Assert.Equal(41, broadcaster.ThinnedMatrices);
+        Assert.Equal(0, broadcaster.DroppedMessages);
         await broadcaster.DisposeAsync();
     }
 
