@@ -3,9 +3,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <summary>
 /// The estimates and QC rows of the session so far, kept for late joiners in rows of plain values rather than as the
 /// messages published: a message is not held once sent, so it dies young with its sends, and a long session's
-/// backlog grows by its rows alone, about 0.2 kB a volume. The ROI values and running counts of the newest
+/// backlog grows by its rows alone, about 0.25 kB a volume. The ROI values and running counts of the newest
 /// <c>roiKept</c> QC rows sit in slots reused round the ring, so once the ring is full a volume allocates nothing
-/// here. <see cref="Estimates"/> and <see cref="Qc"/> build the messages again, equal to those added, except that a
+/// here but a new chunk of rows every 512 volumes. <see cref="Estimates"/> and <see cref="Qc"/> build the messages again, equal to those added, except that a
 /// QC row older than the newest <c>roiKept</c> has no ROI values and no counts. Not thread-safe: the broadcaster
 /// calls it under its lock.
 /// </summary>
@@ -21,10 +21,6 @@ internal sealed class SessionBacklog(int roiKept)
     private string[]? _targets;
     private string[]? _countKeys;
     private RingSlot[]? _ring;
-
-    public int EstimateCount => _estimates.Count;
-
-    public int QcCount => _qc.Count;
 
     public void Add(EstimateMessage m)
     {
