@@ -22,7 +22,8 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// collections and the heap at the end of the last collection of any generation (which holds the older
 /// generation's garbage until the next full one) are shown but not judged. A 50-volume run first warms the JIT and page cache.
 /// Options: <c>--volumes N</c> (default 5000), <c>--speed S</c> (default 20: one volume per 100 ms, TR 2 s),
-/// <c>--clients N</c> (default 1). Plot the TSV with <c>plot_soak.py</c>.
+/// <c>--clients N</c> (default 1), <c>--frames F.tsv</c> (one row per estimate: <see cref="FrameRow"/>, to see which stage a slow
+/// volume spent its time in and what the process and the machine were doing then). Plot the TSV with <c>plot_soak.py</c>.
 /// </summary>
 public static class SoakTool
 {
@@ -36,6 +37,7 @@ public static class SoakTool
         int clients = IntArg(args, "--clients", 1);
         double speed = double.Parse(Arg(args, "--speed") ?? "20", CultureInfo.InvariantCulture);
         string output = Arg(args, "--out") ?? "soak.tsv";
+        string? framesOutput = Arg(args, "--frames");
         if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1)
         {
             Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients at least 1");
@@ -71,11 +73,13 @@ public static class SoakTool
             // One full collection is forced at the first sample of each compared window, so that each window's live heap
             // is measured inside it: full collections are rare (a few in a run), and before the first one the newest
             // full collection would be the one made before the run, without the session's pipeline.
-            var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster, [every - 1, volumes - window + every - 1]);
+            var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster, [every - 1, volumes - window + every - 1], framesOutput is not null);
             Console.WriteLine($"soak: {volumes} volumes at the published scale ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs), speed {speed} (one every {fixture.RepetitionTime / speed * 1000:F0} ms, about {volumes * fixture.RepetitionTime / speed / 60:F1} min), {clients} dashboard client(s)");
             var run = await LatencyTool.RunAsync(fixture, volumes, speed, sampler);
             var rows = sampler.Rows;
             await File.WriteAllLinesAsync(output, new[] { Sample.Header }.Concat(rows.Select(r => r.ToTsv())));
+            if (framesOutput is not null)
+                await File.WriteAllLinesAsync(framesOutput, new[] { FrameRow.Header }.Concat(sampler.Frames.Select(r => r.ToTsv())));
             Console.WriteLine($"{rows.Count} samples written to {Path.GetFullPath(output)}; {run.Estimates} estimates; {server.Broadcaster.DroppedMessages} messages dropped; {LatencyTool.Load()}");
 
             var first = rows.Where(r => r.Volume < window).ToArray();
@@ -131,10 +135,72 @@ public static class SoakTool
     }
 
     /// <summary>
+    /// One estimate's timing (<c>--frames</c>): detection → read, read → decoded, decoded → published, the total, and
+    /// the process when the sampler saw it: total GC pause so far, collection counts, thread-pool threads and queue, the time
+    /// the pipeline's thread and all the process's threads have waited for a CPU, the machine's CPU pressure and the
+    /// process's minor page faults (all totals so far: the difference between two rows is what happened between them).
+    /// </summary>
+    internal readonly record struct FrameRow(int Volume, double ReadMs, double ComputeMs, double PublishMs, double LatencyMs,
+        double GcPauseMs, int Gen0, int Gen1, int Gen2, int PoolThreads, long PoolPending, double PipelineWaitMs, double ProcessWaitMs, double CpuPressureMs, long MinorFaults)
+    {
+        public const string Header = "volume\tread_ms\tcompute_ms\tpublish_ms\tlatency_ms\tgc_pause_total_ms\tgen0\tgen1\tgen2\tpool_threads\tpool_pending\tpipeline_runqueue_ms\tprocess_runqueue_ms\tcpu_pressure_ms\tminor_faults";
+
+        public string ToTsv() => FormattableString.Invariant(
+            $"{Volume}\t{ReadMs:F3}\t{ComputeMs:F3}\t{PublishMs:F3}\t{LatencyMs:F3}\t{GcPauseMs:F3}\t{Gen0}\t{Gen1}\t{Gen2}\t{PoolThreads}\t{PoolPending}\t{PipelineWaitMs:F3}\t{ProcessWaitMs:F3}\t{CpuPressureMs:F3}\t{MinorFaults}");
+
+        /// <summary>The row of <paramref name="e"/>, with the process and the machine sampled now.</summary>
+        public static FrameRow Of(EstimateFrame e)
+        {
+            var t = e.Timing;
+            long detected = t.DetectedTimestamp, read = t.ReadTimestamp ?? detected, decoded = t.DecodedTimestamp ?? read;
+            var (pipeline, process, pressure) = RunQueue();
+            return new FrameRow(e.Volume, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
+                t.MillisecondsSince(decoded, t.PublishedTimestamp ?? decoded), t.LatencyMs,
+                GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+                ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, pipeline, process, pressure, ReadMinorFaults());
+        }
+
+        /// <summary>Minor page faults of the process so far (<c>/proc/self/stat</c>, tenth field).</summary>
+        public static long ReadMinorFaults()
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// Time the pipeline's thread and all the process's threads have spent runnable but waiting for a CPU
+        /// (<c>/proc/self/task/*/schedstat</c>, second field), and the system's CPU pressure (<c>/proc/pressure/cpu</c>,
+        /// "some" total), in milliseconds so far.
+        /// </summary>
+        public static (double Pipeline, double Process, double Pressure) RunQueue()
+        {
+            double pipeline = 0, process = 0, pressure = double.NaN;
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    double ms = long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e6;
+                    process += ms;
+                    if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("realtime-decode", StringComparison.Ordinal)) pipeline += ms;
+                }
+                catch (IOException) { }   // the thread ended
+            }
+            try
+            {
+                var some = File.ReadLines("/proc/pressure/cpu").First();
+                pressure = long.Parse(some[(some.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture) / 1e3;
+            }
+            catch (IOException) { }
+            return (pipeline, process, pressure);
+        }
+    }
+
+    /// <summary>
     /// Passes every frame to the dashboard sink, then records its latency and, after every <c>every</c>-th volume,
     /// a <see cref="Sample"/>. Runs on the fan-out's consumer of this sink, so sampling never delays the pipeline.
     /// </summary>
-    private sealed class SamplingSink(IFrameSink inner, int every, long[] received, DashboardBroadcaster broadcaster, int[] forceFullCollectionAt) : IFrameSink
+    private sealed class SamplingSink(IFrameSink inner, int every, long[] received, DashboardBroadcaster broadcaster, int[] forceFullCollectionAt, bool frames) : IFrameSink
     {
         private readonly List<double> _block = [];
         private readonly long _start = TimeProvider.System.GetTimestamp();
@@ -142,6 +208,7 @@ public static class SoakTool
         public int Gen2AtStart { get; } = GC.CollectionCount(2);
         public List<Sample> Rows { get; } = [];
         public List<(int Volume, double Ms)> Latencies { get; } = [];
+        public List<FrameRow> Frames { get; } = [];
 
         /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
         public int Forced { get; private set; }
@@ -157,6 +224,7 @@ public static class SoakTool
             {
                 Latencies.Add((e.Volume, e.Timing.LatencyMs));
                 _block.Add(e.Timing.LatencyMs);
+                if (frames) Frames.Add(FrameRow.Of(e));
             }
             if ((frame.Volume + 1) % every != 0) return;
             var lat = _block.ToArray();
