@@ -182,6 +182,8 @@ public static class SoakTool
                     var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
                     double ms = long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e6;
                     process += ms;
+                    // comm holds a thread name's first 15 characters: "realtime-decode pipeline" (RealtimePipeline.CreateLiveScheduler)
+                    // and the session runner's watcher look alike there, but the soak has no watcher.
                     if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("realtime-decode", StringComparison.Ordinal)) pipeline += ms;
                 }
                 catch (IOException) { }   // the thread ended
