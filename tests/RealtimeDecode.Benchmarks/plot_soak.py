@@ -41,6 +41,8 @@ def main():
     ax[3].plot(v, col("latency_p50_ms"), label="p50")
     ax[3].plot(v, col("latency_p99_ms"), label="p99")
     ax[3].plot(v, col("latency_max_ms"), label="max", alpha=0.4)
+    if "control_p99_ms" in rows[0]:  # the same fixed work every volume: the machine's pace
+        ax[3].plot(v, col("control_p99_ms"), label="control p99", color="grey", linestyle="--")
     ax[3].set_ylabel("latency per 100 volumes\n(file complete → published, ms)")
     ax[3].set_yscale("log")  # a few ms when the pipeline keeps up, seconds when a loaded machine makes it queue
     ax[3].legend(loc="upper right", fontsize=8)

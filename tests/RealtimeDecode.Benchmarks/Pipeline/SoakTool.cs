@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -20,7 +21,10 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// each window's figure is measured inside it) and descriptors by their mean over the samples, latency by its
 /// p99 over the estimates, and says whether each pair agrees within 10 % of the first. The heap sampled between
 /// collections and the heap at the end of the last collection of any generation (which holds the older
-/// generation's garbage until the next full one) are shown but not judged. A 50-volume run first warms the JIT and page cache.
+/// generation's garbage until the next full one) are shown but not judged. A run of <c>--warmup</c> volumes first (default
+/// 500) warms the page cache and takes the kernels through the JIT's tiers, which go on changing for a few hundred
+/// volumes, so that the first window measures the same code as the last. A <see cref="PaceControl"/> runs a fixed
+/// workload half a volume after each volume; its p99 per window is the machine's pace, shown beside the latency's.
 /// Options: <c>--volumes N</c> (default 5000), <c>--speed S</c> (default 20: one volume per 100 ms, TR 2 s),
 /// <c>--clients N</c> (default 1), <c>--frames F.tsv</c> (one row per estimate: <see cref="FrameRow"/>, to see which stage a slow
 /// volume spent its time in and what the process and the machine were doing then). Plot the TSV with <c>plot_soak.py</c>.
@@ -35,12 +39,13 @@ public static class SoakTool
         int every = IntArg(args, "--every", 100);
         int window = IntArg(args, "--window", 1000);
         int clients = IntArg(args, "--clients", 1);
+        int warmup = IntArg(args, "--warmup", 500);
         double speed = double.Parse(Arg(args, "--speed") ?? "20", CultureInfo.InvariantCulture);
         string output = Arg(args, "--out") ?? "soak.tsv";
         string? framesOutput = Arg(args, "--frames");
-        if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1)
+        if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1 || warmup < 1)
         {
-            Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients at least 1");
+            Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients and --warmup at least 1");
             return 2;
         }
         Console.WriteLine($"processors {Environment.ProcessorCount}, {LatencyTool.Load()}");
@@ -66,7 +71,8 @@ public static class SoakTool
                 Enumerable.Range(0, fixture.Rois).Select(i => $"{networks[i]}_{i}").ToArray(), networks, volumes, fixture.Package.Model);
             var dashboard = new DashboardSink(server.Broadcaster, context, options, TimeProvider.System);
 
-            await LatencyTool.RunAsync(fixture, 50, speed, dashboard);
+            Console.WriteLine($"warm-up: {warmup} volumes");
+            await LatencyTool.RunAsync(fixture, warmup, speed, dashboard);
             server.Broadcaster.Reset();
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
 
@@ -75,8 +81,15 @@ public static class SoakTool
             // full collection would be the one made before the run, without the session's pipeline.
             var sampler = new SamplingSink(dashboard, every, received, server.Broadcaster, [every - 1, volumes - window + every - 1], framesOutput is not null);
             Console.WriteLine($"soak: {volumes} volumes at the published scale ({fixture.Nx}×{fixture.Ny}×{fixture.Nz}, {fixture.Rois} ROIs), speed {speed} (one every {fixture.RepetitionTime / speed * 1000:F0} ms, about {volumes * fixture.RepetitionTime / speed / 60:F1} min), {clients} dashboard client(s)");
+            using var control = new PaceControl(TimeSpan.FromSeconds(fixture.RepetitionTime / speed));
+            control.Start();
             var run = await LatencyTool.RunAsync(fixture, volumes, speed, sampler);
-            var rows = sampler.Rows;
+            var controlMs = control.Stop();
+            var rows = sampler.Rows.Select(r => r with
+            {
+                ControlP50Ms = Block(controlMs, r.Volume + 1 - every, r.Volume + 1, 50),
+                ControlP99Ms = Block(controlMs, r.Volume + 1 - every, r.Volume + 1, 99),
+            }).ToList();
             await File.WriteAllLinesAsync(output, new[] { Sample.Header }.Concat(rows.Select(r => r.ToTsv())));
             if (framesOutput is not null)
                 await File.WriteAllLinesAsync(framesOutput, new[] { FrameRow.Header }.Concat(sampler.Frames.Select(r => r.ToTsv())));
@@ -101,6 +114,8 @@ public static class SoakTool
             Compare("GC heap now (sawtooth)", first.Average(r => r.HeapMb), last.Average(r => r.HeapMb), "MB", judged: false);
             Compare("file descriptors", first.Average(r => r.Handles), last.Average(r => r.Handles), "");
             Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
+            Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
+            Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
@@ -124,14 +139,22 @@ public static class SoakTool
     private static int IntArg(string[] args, string name, int fallback) =>
         Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>The <paramref name="p"/>-th percentile of the control's rounds <paramref name="from"/> (inclusive) to <paramref name="to"/>.</summary>
+    private static double Block(double[] controlMs, int from, int to, double p)
+    {
+        var block = controlMs[Math.Min(from, controlMs.Length)..Math.Min(to, controlMs.Length)];
+        return block.Length > 0 ? Math.Round(LatencyTool.Percentile(block, p), 3) : double.NaN;
+    }
+
     /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>
     internal sealed record Sample(int Volume, double ElapsedS, double WorkingSetMb, double HeapMb, double HeapAfterGcMb, double LiveAfterFullGcMb, int Handles,
-        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb)
+        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb,
+        double ControlP50Ms = double.NaN, double ControlP99Ms = double.NaN)
     {
-        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped\tgc_committed_mb";
+        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped\tgc_committed_mb\tcontrol_p50_ms\tcontrol_p99_ms";
 
         public string ToTsv() => string.Join('\t', new object[] { Volume, ElapsedS, WorkingSetMb, HeapMb, HeapAfterGcMb, LiveAfterFullGcMb, Handles, Gen0, Gen1, Gen2,
-            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb, ControlP50Ms, ControlP99Ms }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
     }
 
     /// <summary>
@@ -139,14 +162,16 @@ public static class SoakTool
     /// the process when the sampler saw it: total GC pause so far, collection counts, thread-pool threads and queue, the time
     /// the pipeline's thread and all the process's threads have waited for a CPU, the machine's CPU pressure and the
     /// process's minor page faults (all totals so far: the difference between two rows is what happened between them).
+    /// <c>published_s</c> is when it was published on the monotonic clock (<c>CLOCK_MONOTONIC</c>, as
+    /// <c>perf record -k CLOCK_MONOTONIC</c> stamps its samples), to find a slow volume in a trace of the machine.
     /// </summary>
-    internal readonly record struct FrameRow(int Volume, double ReadMs, double ComputeMs, double PublishMs, double LatencyMs,
+    internal readonly record struct FrameRow(int Volume, double PublishedS, double ReadMs, double ComputeMs, double PublishMs, double LatencyMs,
         double GcPauseMs, int Gen0, int Gen1, int Gen2, int PoolThreads, long PoolPending, double PipelineWaitMs, double ProcessWaitMs, double CpuPressureMs, long MinorFaults)
     {
-        public const string Header = "volume\tread_ms\tcompute_ms\tpublish_ms\tlatency_ms\tgc_pause_total_ms\tgen0\tgen1\tgen2\tpool_threads\tpool_pending\tpipeline_runqueue_ms\tprocess_runqueue_ms\tcpu_pressure_ms\tminor_faults";
+        public const string Header = "volume\tpublished_s\tread_ms\tcompute_ms\tpublish_ms\tlatency_ms\tgc_pause_total_ms\tgen0\tgen1\tgen2\tpool_threads\tpool_pending\tpipeline_runqueue_ms\tprocess_runqueue_ms\tcpu_pressure_ms\tminor_faults";
 
         public string ToTsv() => FormattableString.Invariant(
-            $"{Volume}\t{ReadMs:F3}\t{ComputeMs:F3}\t{PublishMs:F3}\t{LatencyMs:F3}\t{GcPauseMs:F3}\t{Gen0}\t{Gen1}\t{Gen2}\t{PoolThreads}\t{PoolPending}\t{PipelineWaitMs:F3}\t{ProcessWaitMs:F3}\t{CpuPressureMs:F3}\t{MinorFaults}");
+            $"{Volume}\t{PublishedS:F6}\t{ReadMs:F3}\t{ComputeMs:F3}\t{PublishMs:F3}\t{LatencyMs:F3}\t{GcPauseMs:F3}\t{Gen0}\t{Gen1}\t{Gen2}\t{PoolThreads}\t{PoolPending}\t{PipelineWaitMs:F3}\t{ProcessWaitMs:F3}\t{CpuPressureMs:F3}\t{MinorFaults}");
 
         /// <summary>The row of <paramref name="e"/>, with the process and the machine sampled now.</summary>
         public static FrameRow Of(EstimateFrame e)
@@ -154,7 +179,7 @@ public static class SoakTool
             var t = e.Timing;
             long detected = t.DetectedTimestamp, read = t.ReadTimestamp ?? detected, decoded = t.DecodedTimestamp ?? read;
             var (pipeline, process, pressure) = RunQueue();
-            return new FrameRow(e.Volume, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
+            return new FrameRow(e.Volume, (t.PublishedTimestamp ?? decoded) / (double)Stopwatch.Frequency, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
                 t.MillisecondsSince(decoded, t.PublishedTimestamp ?? decoded), t.LatencyMs,
                 GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, pipeline, process, pressure, ReadMinorFaults());

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace RealtimeDecode.Benchmarks.Pipeline;
+
+/// <summary>
+/// The soak's control: the same fixed work once per volume interval, on a thread of its own, half an interval after
+/// each volume, timed from start to end. The work is like the decoder's (a multiply-add pass over arrays of an edge
+/// vector's length, 79,800 doubles, eight times), so what slows the machine down for the pipeline slows it down for
+/// the control too, while nothing the session accumulates can: a change in the control's p99 between two windows
+/// is the machine's pace, and the pipeline's latency can be read against it.
+/// </summary>
+internal sealed class PaceControl : IDisposable
+{
+    private const int Length = 79_800;
+    private const int Passes = 8;
+
+    private readonly double[] _a = new double[Length];
+    private readonly double[] _b = new double[Length];
+    private readonly TimeSpan _interval;
+    private readonly List<double> _ms = [];
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stop = new();
+    private long _start;
+    private double _sink;
+
+    public PaceControl(TimeSpan interval)
+    {
+        _interval = interval;
+        for (int i = 0; i < Length; i++) { _a[i] = 1 + i % 7; _b[i] = 1 + i % 5; }
+        for (int i = 0; i < 500; i++) Work(); // past the JIT's tiers before the first timed round
+        _thread = new Thread(Loop) { Name = "soak-control", IsBackground = true };
+    }
+
+    /// <summary>Starts the rounds: round k runs at (k + ½) intervals after now, as volume k is half an interval old.</summary>
+    public void Start()
+    {
+        _start = Stopwatch.GetTimestamp();
+        _thread.Start();
+    }
+
+    /// <summary>The duration of each round so far, in ms; round k belongs to volume k of the run.</summary>
+    public double[] Stop()
+    {
+        _stop.Set();
+        _thread.Join();
+        lock (_ms) return _ms.ToArray();
+    }
+
+    private void Loop()
+    {
+        for (int k = 0; ; k++)
+        {
+            var due = _interval * (k + 0.5) - Stopwatch.GetElapsedTime(_start);
+            if (_stop.Wait(due > TimeSpan.Zero ? due : TimeSpan.Zero)) return;
+            long t0 = Stopwatch.GetTimestamp();
+            _sink += Work();
+            double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            lock (_ms) _ms.Add(ms);
+        }
+    }
+
+    private double Work()
+    {
+        double acc = 0;
+        var a = _a;
+        var b = _b;
+        for (int p = 0; p < Passes; p++)
+            for (int i = 0; i < a.Length; i++)
+            {
+                acc += a[i] * b[i];
+                a[i] = a[i] * 0.999 + b[i] * 0.001;
+            }
+        return acc;
+    }
+
+    /// <summary>The rounds' results summed, so that the work cannot be left out.</summary>
+    public double Checksum => _sink;
+
+    public void Dispose() => _stop.Dispose();
+}
