@@ -21,7 +21,7 @@ internal sealed class PaceControl : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private long _start;
-    private double _sink;
+    private double _sink; // the rounds' results summed, so that none of the work can be left out
 
     public PaceControl(TimeSpan interval)
     {
@@ -72,9 +72,6 @@ internal sealed class PaceControl : IDisposable
             }
         return acc;
     }
-
-    /// <summary>The rounds' results summed, so that the work cannot be left out.</summary>
-    public double Checksum => _sink;
 
     public void Dispose() => _stop.Dispose();
 }

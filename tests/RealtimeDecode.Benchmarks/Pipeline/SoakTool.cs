@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -177,10 +176,10 @@ public static class SoakTool
         public static FrameRow Of(EstimateFrame e)
         {
             var t = e.Timing;
-            long detected = t.DetectedTimestamp, read = t.ReadTimestamp ?? detected, decoded = t.DecodedTimestamp ?? read;
+            long detected = t.DetectedTimestamp, read = t.ReadTimestamp ?? detected, decoded = t.DecodedTimestamp ?? read, published = t.PublishedTimestamp ?? decoded;
             var (pipeline, process, pressure) = RunQueue();
-            return new FrameRow(e.Volume, (t.PublishedTimestamp ?? decoded) / (double)Stopwatch.Frequency, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
-                t.MillisecondsSince(decoded, t.PublishedTimestamp ?? decoded), t.LatencyMs,
+            return new FrameRow(e.Volume, published / (double)TimeProvider.System.TimestampFrequency, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
+                t.MillisecondsSince(decoded, published), t.LatencyMs,
                 GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, pipeline, process, pressure, ReadMinorFaults());
         }
