@@ -113,10 +113,15 @@ public static class SoakTool
             Compare("GC heap now (sawtooth)", first.Average(r => r.HeapMb), last.Average(r => r.HeapMb), "MB", judged: false);
             Compare("file descriptors", first.Average(r => r.Handles), last.Average(r => r.Handles), "");
             Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
+            var (low, high) = BootstrapChange(firstLat, lastLat, 99, 2000);
+            Console.WriteLine(FormattableString.Invariant($"  {"",-28} 95 % interval of the change (bootstrap over each window's estimates, 2,000 resamples): {low * 100:+0.0;-0.0} to {high * 100:+0.0;-0.0} %"));
+            var windows = Enumerable.Range(0, volumes / window).Select(w => sampler.Latencies.Where(l => l.Volume >= w * window && l.Volume < (w + 1) * window).Select(l => l.Ms).ToArray()).ToArray();
+            Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 99):F2}"))} ms; median {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 50):F2}"))} ms"));
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
             Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
+            Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
             return 0;
         }
@@ -145,15 +150,37 @@ public static class SoakTool
         return block.Length > 0 ? Math.Round(LatencyTool.Percentile(block, p), 3) : double.NaN;
     }
 
+    /// <summary>
+    /// The 2.5th and 97.5th percentiles of the relative change of the <paramref name="p"/>-th percentile from
+    /// <paramref name="a"/> to <paramref name="b"/>, each resampled with replacement <paramref name="resamples"/> times
+    /// (fixed seed). It treats estimates as independent, which stalls that span neighbouring volumes are not, so the
+    /// true interval is wider.
+    /// </summary>
+    internal static (double Low, double High) BootstrapChange(double[] a, double[] b, double p, int resamples)
+    {
+        var random = new Random(19);
+        var changes = new double[resamples];
+        var ra = new double[a.Length];
+        var rb = new double[b.Length];
+        for (int k = 0; k < resamples; k++)
+        {
+            for (int i = 0; i < ra.Length; i++) ra[i] = a[random.Next(a.Length)];
+            for (int i = 0; i < rb.Length; i++) rb[i] = b[random.Next(b.Length)];
+            double pa = LatencyTool.Percentile(ra, p);
+            changes[k] = (LatencyTool.Percentile(rb, p) - pa) / pa;
+        }
+        return (LatencyTool.Percentile(changes, 2.5), LatencyTool.Percentile(changes, 97.5));
+    }
+
     /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>
     internal sealed record Sample(int Volume, double ElapsedS, double WorkingSetMb, double HeapMb, double HeapAfterGcMb, double LiveAfterFullGcMb, int Handles,
-        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb,
+        int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb, double AllocatedMb,
         double ControlP50Ms = double.NaN, double ControlP99Ms = double.NaN)
     {
         public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped\tgc_committed_mb\tcontrol_p50_ms\tcontrol_p99_ms";
 
         public string ToTsv() => string.Join('\t', new object[] { Volume, ElapsedS, WorkingSetMb, HeapMb, HeapAfterGcMb, LiveAfterFullGcMb, Handles, Gen0, Gen1, Gen2,
-            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb, ControlP50Ms, ControlP99Ms }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb, AllocatedMb, ControlP50Ms, ControlP99Ms }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
     }
 
     /// <summary>
@@ -187,38 +214,57 @@ public static class SoakTool
         /// <summary>Minor page faults of the process so far (<c>/proc/self/stat</c>, tenth field).</summary>
         public static long ReadMinorFaults()
         {
-            var stat = File.ReadAllText("/proc/self/stat");
-            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+            Span<byte> buffer = stackalloc byte[1024];
+            var stat = ReadProc("/proc/self/stat", buffer);
+            return Field(stat[(stat.LastIndexOf((byte)')') + 2)..], 7);
         }
 
         /// <summary>
         /// Time the pipeline's thread and all the process's threads have spent runnable but waiting for a CPU
         /// (<c>/proc/self/task/*/schedstat</c>, second field), and the system's CPU pressure (<c>/proc/pressure/cpu</c>,
-        /// "some" total), in milliseconds so far.
+        /// "some" total), in milliseconds so far. The files are read into a buffer on the stack and parsed as bytes, so
+        /// that sampling every volume adds a few kilobytes of garbage per volume (the paths and handles), not the
+        /// collections of its own that reading them as text caused.
         /// </summary>
         public static (double Pipeline, double Process, double Pressure) RunQueue()
         {
             double pipeline = 0, process = 0, pressure = double.NaN;
+            Span<byte> buffer = stackalloc byte[256];
             foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
             {
                 try
                 {
-                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                    double ms = long.Parse(fields[1], CultureInfo.InvariantCulture) / 1e6;
+                    double ms = Field(ReadProc(task + "/schedstat", buffer), 1) / 1e6;
                     process += ms;
                     // comm holds a thread name's first 15 characters: "realtime-decode pipeline" (RealtimePipeline.CreateLiveScheduler)
                     // and the session runner's watcher look alike there, but the soak has no watcher.
-                    if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("realtime-decode", StringComparison.Ordinal)) pipeline += ms;
+                    if (ReadProc(task + "/comm", buffer).StartsWith("realtime-decode"u8)) pipeline += ms;
                 }
                 catch (IOException) { }   // the thread ended
+                catch (UnauthorizedAccessException) { }
             }
             try
             {
-                var some = File.ReadLines("/proc/pressure/cpu").First();
-                pressure = long.Parse(some[(some.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture) / 1e3;
+                var some = ReadProc("/proc/pressure/cpu", buffer);
+                int eol = some.IndexOf((byte)'\n');
+                if (eol >= 0) some = some[..eol];
+                pressure = Field(some[(some.LastIndexOf((byte)'=') + 1)..], 0) / 1e3;
             }
             catch (IOException) { }
             return (pipeline, process, pressure);
+        }
+
+        private static ReadOnlySpan<byte> ReadProc(string path, Span<byte> buffer)
+        {
+            using var handle = File.OpenHandle(path);
+            return buffer[..RandomAccess.Read(handle, buffer, 0)];
+        }
+
+        /// <summary>The <paramref name="index"/>-th space-separated field of <paramref name="text"/>, as an integer.</summary>
+        private static long Field(ReadOnlySpan<byte> text, int index)
+        {
+            for (int i = 0; i < index; i++) text = text[(text.IndexOf((byte)' ') + 1)..];
+            return System.Buffers.Text.Utf8Parser.TryParse(text, out long value, out _) ? value : 0;
         }
     }
 
@@ -231,10 +277,12 @@ public static class SoakTool
         private readonly List<double> _block = [];
         private readonly long _start = TimeProvider.System.GetTimestamp();
 
+        private readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
+
         public int Gen2AtStart { get; } = GC.CollectionCount(2);
         public List<Sample> Rows { get; } = [];
         public List<(int Volume, double Ms)> Latencies { get; } = [];
-        public List<FrameRow> Frames { get; } = [];
+        public List<FrameRow> Frames { get; } = new(frames ? 8192 : 0);
 
         /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
         public int Forced { get; private set; }
@@ -267,7 +315,8 @@ public static class SoakTool
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 50), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(LatencyTool.Percentile(lat, 99), 3) : double.NaN,
                 lat.Length > 0 ? Math.Round(lat.Max(), 3) : double.NaN,
-                Interlocked.Read(ref received[0]), broadcaster.DroppedMessages, Mb(GC.GetGCMemoryInfo().TotalCommittedBytes)));
+                Interlocked.Read(ref received[0]), broadcaster.DroppedMessages, Mb(GC.GetGCMemoryInfo().TotalCommittedBytes),
+                Mb(GC.GetTotalAllocatedBytes(precise: false) - _allocatedAtStart)));
         }
 
         public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken) => inner.OnCompletedAsync(error, cancellationToken);
