@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plots the TSV written by `realtime-decode benchmarks -- soak` (SoakTool): memory, descriptors,
-gen-2 collections and latency per 100 volumes, the first and last 1,000 volumes shaded.
+gen-0 and gen-2 collections and latency per 100 volumes, the first and last 1,000 volumes shaded.
 
 usage: /usr/bin/python3 plot_soak.py soak.tsv soak.png [--window 1000]
 """
@@ -37,7 +37,12 @@ def main():
     ax[1].set_ylim(0, max(col("handles")) * 1.2)
     gen2 = col("gen2")
     ax[2].plot(v, [g - gen2[0] for g in gen2], color="tab:red")
-    ax[2].set_ylabel("gen-2 collections\n(cumulative)")
+    ax[2].set_ylabel("gen-2 collections\n(cumulative)", color="tab:red")
+    if "allocated_mb" in rows[0]:  # gen-0 collections follow the bytes allocated
+        gen0 = col("gen0")
+        g0 = ax[2].twinx()
+        g0.plot(v, [g - gen0[0] for g in gen0], color="tab:green", alpha=0.7)
+        g0.set_ylabel("gen-0 collections\n(cumulative)", color="tab:green")
     ax[3].plot(v, col("latency_p50_ms"), label="p50")
     ax[3].plot(v, col("latency_p99_ms"), label="p99")
     ax[3].plot(v, col("latency_max_ms"), label="max", alpha=0.4)

@@ -13,12 +13,12 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// <see cref="DashboardSink"/> and <see cref="DashboardServer"/> on loopback and dashboard clients (real SignalR
 /// clients over WebSockets, in a process of their own as a browser is: <see cref="SoakClients"/>) taking every event. Every <c>--every</c> volumes (default 100) it samples the process:
 /// working set, GC heap (now, and at the end of the last collection), open file descriptors (<c>/proc/self/fd</c>),
-/// gen-0/1/2 collection counts, the latency (file complete → published) of the block's estimates, and what the
+/// gen-0/1/2 collection counts, the bytes allocated so far, the latency (file complete → published) of the block's estimates, and what the
 /// clients received and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
 /// end it compares the first and last <c>--window</c> volumes (default 1,000): working set, the live GC heap (the
 /// bytes that survived the newest full collection; one is forced at the first sample of each compared window, so
 /// each window's figure is measured inside it) and descriptors by their mean over the samples, latency by its
-/// p99 over the estimates, and says whether each pair agrees within 10 % of the first. The heap sampled between
+/// p99 over the estimates (with a bootstrap interval of its change and the p99 of every window, shown), and says whether each pair agrees within 10 % of the first. The heap sampled between
 /// collections and the heap at the end of the last collection of any generation (which holds the older
 /// generation's garbage until the next full one) are shown but not judged. A run of <c>--warmup</c> volumes first (default
 /// 500) warms the page cache and takes the kernels through the JIT's tiers, which go on changing for a few hundred
@@ -177,10 +177,20 @@ public static class SoakTool
         int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb, double AllocatedMb,
         double ControlP50Ms = double.NaN, double ControlP99Ms = double.NaN)
     {
-        public const string Header = "volume\telapsed_s\tworking_set_mb\tgc_heap_mb\tgc_heap_after_gc_mb\tlive_after_full_gc_mb\thandles\tgen0\tgen1\tgen2\tlatency_p50_ms\tlatency_p99_ms\tlatency_max_ms\treceived\tdropped\tgc_committed_mb\tcontrol_p50_ms\tcontrol_p99_ms";
+        /// <summary>The TSV's columns: each name beside its value, so that the header cannot drift from the rows.</summary>
+        private static readonly (string Name, Func<Sample, object> Value)[] Columns =
+        [
+            ("volume", r => r.Volume), ("elapsed_s", r => r.ElapsedS), ("working_set_mb", r => r.WorkingSetMb), ("gc_heap_mb", r => r.HeapMb),
+            ("gc_heap_after_gc_mb", r => r.HeapAfterGcMb), ("live_after_full_gc_mb", r => r.LiveAfterFullGcMb), ("handles", r => r.Handles),
+            ("gen0", r => r.Gen0), ("gen1", r => r.Gen1), ("gen2", r => r.Gen2), ("latency_p50_ms", r => r.LatencyP50Ms),
+            ("latency_p99_ms", r => r.LatencyP99Ms), ("latency_max_ms", r => r.LatencyMaxMs), ("received", r => r.Received), ("dropped", r => r.Dropped),
+            ("gc_committed_mb", r => r.GcCommittedMb), ("allocated_mb", r => r.AllocatedMb), ("control_p50_ms", r => r.ControlP50Ms),
+            ("control_p99_ms", r => r.ControlP99Ms),
+        ];
 
-        public string ToTsv() => string.Join('\t', new object[] { Volume, ElapsedS, WorkingSetMb, HeapMb, HeapAfterGcMb, LiveAfterFullGcMb, Handles, Gen0, Gen1, Gen2,
-            LatencyP50Ms, LatencyP99Ms, LatencyMaxMs, Received, Dropped, GcCommittedMb, AllocatedMb, ControlP50Ms, ControlP99Ms }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+        public static string Header => string.Join('\t', Columns.Select(c => c.Name));
+
+        public string ToTsv() => string.Join('\t', Columns.Select(c => Convert.ToString(c.Value(this), CultureInfo.InvariantCulture)));
     }
 
     /// <summary>
