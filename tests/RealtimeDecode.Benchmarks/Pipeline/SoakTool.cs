@@ -251,7 +251,6 @@ public static class SoakTool
                     if (ReadProc(task + "/comm", buffer).StartsWith("realtime-decode"u8)) pipeline += ms;
                 }
                 catch (IOException) { }   // the thread ended
-                catch (UnauthorizedAccessException) { }
             }
             try
             {
@@ -292,7 +291,7 @@ public static class SoakTool
         public int Gen2AtStart { get; } = GC.CollectionCount(2);
         public List<Sample> Rows { get; } = [];
         public List<(int Volume, double Ms)> Latencies { get; } = [];
-        public List<FrameRow> Frames { get; } = new(frames ? 8192 : 0);
+        public List<FrameRow> Frames { get; } = [];
 
         /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
         public int Forced { get; private set; }
