@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
@@ -41,7 +42,8 @@ public static class ExportFileCompleteness
     {
         try
         {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Unbuffered: the header is one read, the length needs none, and the deflate stream has a buffer of its own.
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
             if (!gzip) return CheckNiftiStream(fs, path, knownLength: fs.Length);
             using var gz = new GZipStream(fs, CompressionMode.Decompress);
             return CheckNiftiStream(gz, path, knownLength: null);
@@ -69,13 +71,17 @@ public static class ExportFileCompleteness
         long need = header.ExpectedFileSize;
         if (knownLength is { } length) return length >= need ? FileCompleteness.Complete : FileCompleteness.Incomplete;
         long have = size;
-        var chunk = new byte[1 << 16];
-        while (have < need)
+        var chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            int n = s.Read(chunk, 0, (int)Math.Min(chunk.Length, need - have));
-            if (n == 0) return FileCompleteness.Incomplete;
-            have += n;
+            while (have < need)
+            {
+                int n = s.Read(chunk, 0, (int)Math.Min(1 << 16, need - have));
+                if (n == 0) return FileCompleteness.Incomplete;
+                have += n;
+            }
         }
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
         return FileCompleteness.Complete;
     }
 }

@@ -32,6 +32,7 @@ internal sealed class ConnectivityEncoder
     private readonly double[]? _blockSum;
     private readonly int[]? _blockCount;
     private readonly double[] _matrix; // values in the message's order (edges or block pairs)
+    private readonly MatrixBytesPool _bytes;
 
     private readonly NetworkContributions? _contributions;
 
@@ -78,6 +79,7 @@ internal sealed class ConnectivityEncoder
         }
         int sent = EdgeLayout.EdgeCount(_size);
         _matrix = new double[sent];
+        _bytes = new MatrixBytesPool(sent);
 
         if (linearModel is { Estimator: LinearRegressor } && networks is not null && linearModel.FeatureCount == _edges)
             _contributions = new NetworkContributions(linearModel, networks);
@@ -95,7 +97,14 @@ internal sealed class ConnectivityEncoder
     /// <summary>True when contributions per network pair are computed (linear model with networks).</summary>
     public bool HasContributions => _contributions is not null;
 
-    /// <summary>Encodes one window.</summary>
+    /// <summary>Arrays of matrix bytes made so far (the rest were reused).</summary>
+    internal long ArraysCreated => _bytes.Created;
+
+    /// <summary>
+    /// Encodes one window. Its bytes are the caller's to hold (<see cref="ConnectivityMessage.Lease"/>): release them once
+    /// the message is handed on (the broadcaster holds what it keeps), and they are reused for a later window when every
+    /// holder has let go; a message never released keeps its bytes, as any array.
+    /// </summary>
     public ConnectivityMessage Encode(int volume, ReadOnlySpan<double> edges)
     {
         if (edges.Length != _edges)
@@ -123,14 +132,15 @@ internal sealed class ConnectivityEncoder
         double scale = _fixedScale ?? MaxFiniteMagnitude(values);
         if (!(scale > 0)) scale = 1;
         double k = 127.0 / scale;
-        var bytes = new byte[values.Length]; // under the large-object threshold up to 412 ROIs
+        var lease = _bytes.Rent();
+        var bytes = lease.Bytes; // under the large-object threshold up to 412 ROIs
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i] * k;
             int q = double.IsNaN(v) ? 0 : (int)Math.Round(Math.Clamp(v, -127.0, 127.0));
             bytes[i] = unchecked((byte)(sbyte)q);
         }
-        return new ConnectivityMessage(volume, _size, scale, bytes, Contributions(edges), BlockNetworks);
+        return new ConnectivityMessage(volume, _size, scale, bytes, Contributions(edges), BlockNetworks) { Lease = lease };
     }
 
     private NetworkContribution[]? Contributions(ReadOnlySpan<double> edges)

@@ -92,8 +92,17 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     public void Publish(ConnectivityMessage m)
     {
-        lock (_gate) { m = m with { Session = SessionId, Seq = ++_seq }; _connectivity = m; }
+        ConnectivityMessage? previous;
+        lock (_gate)
+        {
+            // Kept as the newest matrix: held until a newer one replaces it (see MatrixBytes).
+            if (m.Lease is { } lease && !lease.TryHold()) throw new ArgumentException("The matrix's bytes were already given back.", nameof(m));
+            m = m with { Session = SessionId, Seq = ++_seq };
+            previous = _connectivity;
+            _connectivity = m;
+        }
         Offer(m);
+        previous?.Lease?.Release();
     }
 
     public void Publish(StatusMessage m)
@@ -139,7 +148,11 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             {
                 case EstimateMessage e: _backlog.Add(e); break;
                 case QcMessage q: _backlog.Add(q); break;
-                case ConnectivityMessage c: _connectivity = c; break;
+                case ConnectivityMessage c:
+                    if (c.Lease is { } lease && !lease.TryHold()) return false;
+                    _connectivity?.Lease?.Release();
+                    _connectivity = c;
+                    break;
                 case StatusMessage st: _status = st; break;
                 default: return false;
             }
@@ -155,7 +168,9 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>A new run begins: the backlog is cleared.</summary>
     public void Reset()
     {
-        lock (_gate) { _backlog.Clear(); _connectivity = null; }
+        ConnectivityMessage? previous;
+        lock (_gate) { _backlog.Clear(); previous = _connectivity; _connectivity = null; }
+        previous?.Lease?.Release();
     }
 
     /// <summary>
@@ -166,8 +181,12 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     public SessionSnapshot Snapshot()
     {
         lock (_gate)
+        {
+            // Sent to a client some time later: its matrix bytes are kept out of the pool for good.
+            _connectivity?.Lease?.Pin();
             return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, _backlog.Estimates(), _backlog.Qc(), _connectivity)
             { Session = SessionId, Seq = _seq };
+        }
     }
 
     /// <summary>The newest status, with the drop count so far.</summary>
@@ -181,7 +200,12 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         var channel = Channel.CreateBounded<object>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => { Interlocked.Increment(ref _dropped); if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop(); });
+            dropped =>
+            {
+                Interlocked.Increment(ref _dropped);
+                if (_clients.TryGetValue(connectionId, out var me)) me.CountDrop();
+                (dropped as PendingMatrix)?.Release();
+            });
         int k = Interlocked.Increment(ref _clientsAdded) - 1;
         var client = new Client(channel, new CancellationTokenSource(), events ?? HubEventFilter.All)
         {
@@ -204,7 +228,12 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     {
         var evt = DashboardEvents.NameOf(message);
         // Session events go on to Redis; the participant display's frames stay with this host's pages.
-        if (message is ISessionEvent e) Published?.Invoke(evt, e);
+        if (message is ISessionEvent e && Published is { } published)
+        {
+            // The Redis queue serialises it later: its matrix bytes are kept out of the pool for good.
+            (message as ConnectivityMessage)?.Lease?.Pin();
+            published(evt, e);
+        }
         foreach (var c in _clients.Values)
         {
             if (!c.Events.Takes(evt)) continue;
@@ -223,22 +252,30 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
                     }
                     c.LastMatrixAt = now;
                 }
-                OfferMatrix(c, message);
+                OfferMatrix(c, (ConnectivityMessage)message);
             }
             else
             {
                 // The run's newest matrix, thinned for this client and followed by nothing but this status, still
                 // comes before it: in sequence order, and the page ends on the last window.
-                if (message is StatusMessage status && c.ThinnedSeq == status.Seq - 1 && Volatile.Read(ref _connectivity) is { } newest
-                    && newest.Seq == c.ThinnedSeq)
-                    OfferMatrix(c, newest);
+                if (message is StatusMessage status && c.ThinnedSeq == status.Seq - 1 && NewestMatrixHeld(c.ThinnedSeq) is { } newest)
+                    OfferMatrix(c, newest, held: true);
                 c.Channel.Writer.TryWrite(message);
             }
         }
     }
 
-    private static void OfferMatrix(Client c, object message)
+    /// <summary>The newest matrix when its number is <paramref name="seq"/>, with one more holder of its bytes, else null.</summary>
+    private ConnectivityMessage? NewestMatrixHeld(long seq)
     {
+        lock (_gate)
+            return _connectivity is { } newest && newest.Seq == seq && (newest.Lease is not { } lease || lease.TryHold()) ? newest : null;
+    }
+
+    private static void OfferMatrix(Client c, ConnectivityMessage message, bool held = false)
+    {
+        // Held until this client's pump has sent it, skipped it or the queue has dropped it.
+        if (!held && message.Lease is { } lease && !lease.TryHold()) return;
         var pending = new PendingMatrix(message);
         Interlocked.Exchange(ref c.LastMatrix, pending)?.Supersede();
         c.Channel.Writer.TryWrite(pending);
@@ -252,22 +289,30 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             await foreach (var queued in c.Channel.Reader.ReadAllAsync(c.Stop.Token))
             {
                 var message = queued;
-                if (queued is PendingMatrix pending)
+                var pending = queued as PendingMatrix;
+                if (pending is not null)
                 {
                     if (pending.IsSuperseded)
                     {
                         Interlocked.Increment(ref _superseded);
+                        pending.Release();
                         continue;
                     }
                     message = pending.Message;
                 }
-                try { await DashboardEvents.SendAsync(proxy, message).WaitAsync(c.Stop.Token); }
+                try
+                {
+                    await DashboardEvents.SendAsync(proxy, message).WaitAsync(c.Stop.Token);
+                    pending?.Release(); // written to the connection: its bytes are no longer read
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A message that could not be sent is lost for this client alone; the hub removes
-                    // the client when its connection closes.
+                    // the client when its connection closes. (A send given up on when the client leaves may still
+                    // be writing: its matrix bytes stay held.)
                     Interlocked.Increment(ref _dropped);
                     c.CountDrop();
+                    pending?.Release();
                 }
                 // More queued: the other clients' pumps woken by the same publication go first, one message each in
                 // turn, so no viewer's estimate waits behind the matrices of the viewers before it.
@@ -287,13 +332,19 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    /// <summary>A matrix in a client's queue, skipped by the pump once a newer one is queued behind it.</summary>
-    private sealed class PendingMatrix(object message)
+    /// <summary>A matrix in a client's queue, skipped by the pump once a newer one is queued behind it; it holds the
+    /// matrix's bytes until released, once (sent, skipped or dropped).</summary>
+    private sealed class PendingMatrix(ConnectivityMessage message)
     {
         private volatile bool _superseded;
-        public object Message { get; } = message;
+        private int _released;
+        public ConnectivityMessage Message { get; } = message;
         public bool IsSuperseded => _superseded;
         public void Supersede() => _superseded = true;
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) Message.Lease?.Release();
+        }
     }
 
     private sealed class Client(Channel<object> channel, CancellationTokenSource stop, HubEventFilter events)

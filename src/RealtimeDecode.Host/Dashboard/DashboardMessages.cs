@@ -69,6 +69,13 @@ public sealed partial record EstimateMessage(int Volume, double Onset, string[] 
 public sealed partial record ConnectivityMessage(int Volume, int RoiCount, double Scale, byte[] Values, NetworkContribution[]? Contributions,
     string[]? BlockNetworks = null);
 
+public sealed partial record ConnectivityMessage
+{
+    /// <summary>The holders' count of <see cref="Values"/> when a <see cref="ConnectivityEncoder"/> made them (see
+    /// <see cref="MatrixBytes"/>), else null (never sent).</summary>
+    internal MatrixBytes? Lease { get; init; }
+}
+
 /// <summary>Sum of weight × feature over the edges between two networks, per target.</summary>
 public sealed record NetworkContribution(string NetworkA, string NetworkB, double[] Values);
 

@@ -123,7 +123,12 @@ internal sealed class DashboardSink : IFrameSink
         if (frame is EstimateFrame ef)
         {
             if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == Engine.Connectivity.EdgeLayout.EdgeCount(_roiCount))
-                _broadcaster.Publish(_encoder.Encode(c.Volume, c.Edges));
+            {
+                var matrix = _encoder.Encode(c.Volume, c.Edges);
+                // The broadcaster holds what it keeps; the bytes go back to the encoder's pool once every holder lets go.
+                try { _broadcaster.Publish(matrix); }
+                finally { matrix.Lease?.Release(); }
+            }
             if (ef.Estimates is not null)
             {
                 if (_state != "running") PublishStatus("running", 0, null);

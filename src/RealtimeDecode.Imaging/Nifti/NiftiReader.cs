@@ -22,7 +22,8 @@ namespace RealtimeDecode.Imaging.Nifti;
 /// </summary>
 public sealed class NiftiReader : IDisposable
 {
-    private const int FileBufferSize = 1 << 16;
+    /// <summary>Read buffer of a gzip file (the deflate stream's reads are small); an uncompressed file is read unbuffered.</summary>
+    private const int GzipBufferSize = 1 << 16;
 
     /// <summary>Most decompressed bytes a .nii.gz may hold after its last volume (1 MiB); more is refused as corrupt.</summary>
     public const long MaxTrailingBytes = 1L << 20;
@@ -281,7 +282,7 @@ public sealed class NiftiReader : IDisposable
     private void Reopen()
     {
         Close();
-        _raw = _openData();
+        _raw = Buffered(_openData());
         _stream = new CheckedGzipStream(_raw);
         _pos = 0;
     }
@@ -307,8 +308,15 @@ public sealed class NiftiReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> unbuffered: a volume is read in one call straight into the pooled buffer, and a
+    /// FileStream's own buffer would be a new 64 KiB array per file opened, for the signature and header alone.
+    /// </summary>
     private static FileStream OpenFile(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileBufferSize);
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+
+    /// <summary>A gzip file's stream, buffered: the deflate stream and the gzip header are read in small pieces.</summary>
+    private static Stream Buffered(Stream raw) => raw is FileStream ? new BufferedStream(raw, GzipBufferSize) : raw;
 
     private static bool IsGzip(Stream raw)
     {
@@ -327,6 +335,7 @@ public sealed class NiftiReader : IDisposable
             bool gz = IsGzip(raw);
             if (!gz && name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
                 throw new InputDataException(path, "bad gzip: the file is named .gz but has no gzip signature");
+            if (gz) raw = Buffered(raw);
             stream = gz ? new CheckedGzipStream(raw) : raw;
 
             var head = new byte[NiftiHeader.MaxHeaderSize];

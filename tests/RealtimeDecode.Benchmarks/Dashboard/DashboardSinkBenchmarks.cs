@@ -46,7 +46,13 @@ public class DashboardSinkBenchmarks
     }
 
     [Benchmark]
-    public ConnectivityMessage EncodeConnectivity() => _encoder.Encode(20, _frame.Connectivity!.Edges);
+    public ConnectivityMessage EncodeConnectivity()
+    {
+        // Handed on and let go at once, as the sink does with no client: the next window reuses the bytes.
+        var m = _encoder.Encode(20, _frame.Connectivity!.Edges);
+        m.Lease?.Release();
+        return m;
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _broadcaster.DisposeAsync().AsTask().GetAwaiter().GetResult();
