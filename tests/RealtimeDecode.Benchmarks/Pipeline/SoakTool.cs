@@ -104,7 +104,7 @@ public static class SoakTool
                 double change = (b - a) / a;
                 bool ok = Math.Abs(change) <= Tolerance;
                 if (judged) all &= ok;
-                Console.WriteLine(FormattableString.Invariant($"  {what,-28} first {window}: {a,9:F2} {unit,-3} last {window}: {b,9:F2} {unit,-3} change {change * 100,6:+0.0;-0.0} %  {(ok ? "within 10 %" : "NOT within 10 %")}{(judged ? "" : " (shown, not judged)")}"));
+                Console.WriteLine(FormattableString.Invariant($"  {what,-28} first {window}: {a,9:F2} {unit,-3} last {window}: {b,9:F2} {unit,-3} change {Percent(change),6:+0.0;-0.0} %  {(ok ? "within 10 %" : "NOT within 10 %")}{(judged ? "" : " (shown, not judged)")}"));
             }
             Console.WriteLine($"first vs last {window} volumes (means of the samples; latency p99 of the estimates):");
             Compare("working set", first.Average(r => r.WorkingSetMb), last.Average(r => r.WorkingSetMb), "MB");
@@ -114,7 +114,7 @@ public static class SoakTool
             Compare("file descriptors", first.Average(r => r.Handles), last.Average(r => r.Handles), "");
             Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
             var (low, high) = BootstrapChange(firstLat, lastLat, 99, 2000);
-            Console.WriteLine(FormattableString.Invariant($"  {"",-28} 95 % interval of the change (bootstrap over each window's estimates, 2,000 resamples): {low * 100:+0.0;-0.0} to {high * 100:+0.0;-0.0} %"));
+            Console.WriteLine(FormattableString.Invariant($"  {"",-28} 95 % interval of the change (bootstrap over each window's estimates, 2,000 resamples): {Percent(low):+0.0;-0.0} to {Percent(high):+0.0;-0.0} %"));
             var windows = Enumerable.Range(0, volumes / window).Select(w => sampler.Latencies.Where(l => l.Volume >= w * window && l.Volume < (w + 1) * window).Select(l => l.Ms).ToArray()).ToArray();
             Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 99):F2}"))} ms; median {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 50):F2}"))} ms"));
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
@@ -337,5 +337,12 @@ public static class SoakTool
             var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
             return background.Index > blocking.Index ? background : blocking;
         }
+    }
+
+    /// <summary>A fraction in percent to one decimal, a change that rounds to nothing as 0 (not −0, which prints "-+0.0").</summary>
+    private static double Percent(double fraction)
+    {
+        double p = Math.Round(fraction * 100, 1);
+        return p == 0 ? 0 : p;
     }
 }
