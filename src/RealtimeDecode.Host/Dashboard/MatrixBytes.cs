@@ -23,9 +23,6 @@ internal sealed class MatrixBytes
     /// <summary>The bytes; read them only while holding.</summary>
     public byte[] Bytes { get; }
 
-    /// <summary>Holders now (0 once given back to the pool).</summary>
-    internal int Holders => Volatile.Read(ref _holders);
-
     /// <summary>Rented from the pool: the renter is the one holder.</summary>
     internal void Rented() => Volatile.Write(ref _holders, 1);
 
