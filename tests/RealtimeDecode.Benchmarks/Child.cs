@@ -29,11 +29,16 @@ internal sealed class Child(Process p) : IDisposable
     /// <summary>This benchmark executable again, in another mode.</summary>
     public static Child StartSelf(IEnumerable<string> args)
     {
-        string self = Environment.ProcessPath!;
-        var all = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? new[] { System.Reflection.Assembly.GetEntryAssembly()!.Location }.Concat(args) : args;
-        return Start(self, [.. all]);
+        return Start(Environment.ProcessPath!, [.. SelfArgs(args)]);
     }
+
+    private static IEnumerable<string> SelfArgs(IEnumerable<string> args) =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
+            ? new[] { System.Reflection.Assembly.GetEntryAssembly()!.Location }.Concat(args) : args;
+
+    /// <summary>This benchmark executable again, in another mode, on the CPUs <paramref name="cpus"/> (a <c>taskset -c</c> list).</summary>
+    public static Child StartSelfOn(string cpus, IEnumerable<string> args) =>
+        Start("taskset", ["-c", cpus, Environment.ProcessPath!, .. SelfArgs(args)]);
 
     /// <summary>The rest of the first line of the output that starts with <paramref name="prefix"/>.</summary>
     public async Task<string> LineAsync(string prefix)

@@ -25,7 +25,8 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// volumes, so that the first window measures the same code as the last. A <see cref="PaceControl"/> runs a fixed
 /// workload half a volume after each volume; its p99 per window is the machine's pace, shown beside the latency's.
 /// Options: <c>--volumes N</c> (default 5000), <c>--speed S</c> (default 20: one volume per 100 ms, TR 2 s),
-/// <c>--clients N</c> (default 1), <c>--frames F.tsv</c> (one row per estimate: <see cref="FrameRow"/>, to see which stage a slow
+/// <c>--clients N</c> (default 1), <c>--client-cpus LIST</c> (the viewers' CPUs, a <c>taskset -c</c> list, for a soak
+/// itself run under <c>taskset</c>), <c>--frames F.tsv</c> (one row per estimate: <see cref="FrameRow"/>, to see which stage a slow
 /// volume spent its time in and what the process and the machine were doing then). Plot the TSV with <c>plot_soak.py</c>.
 /// </summary>
 public static class SoakTool
@@ -42,12 +43,13 @@ public static class SoakTool
         double speed = double.Parse(Arg(args, "--speed") ?? "20", CultureInfo.InvariantCulture);
         string output = Arg(args, "--out") ?? "soak.tsv";
         string? framesOutput = Arg(args, "--frames");
+        string? clientCpus = Arg(args, "--client-cpus");
         if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1 || warmup < 1)
         {
             Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients and --warmup at least 1");
             return 2;
         }
-        Console.WriteLine($"processors {Environment.ProcessorCount}, {LatencyTool.Load()}");
+        Console.WriteLine($"processors {Environment.ProcessorCount} (CPUs {AllowedCpus()}), {LatencyTool.Load()}");
 
         using var fixture = new PipelineFixture(PipelineScale.Published);
         var options = new DashboardOptions { Urls = "http://127.0.0.1:0" };
@@ -55,7 +57,9 @@ public static class SoakTool
         await server.StartAsync();
         string url = server.Addresses.First() + DecoderHub.Path;
         var received = new long[1];
-        using var viewers = Child.StartSelf(["soak-clients", "--url", url, "--clients", clients.ToString(CultureInfo.InvariantCulture)]);
+        string[] viewerArgs = ["soak-clients", "--url", url, "--clients", clients.ToString(CultureInfo.InvariantCulture)];
+        // A child inherits its parent's CPUs: a soak pinned with taskset gives its viewers CPUs of their own here.
+        using var viewers = clientCpus is null ? Child.StartSelf(viewerArgs) : Child.StartSelfOn(clientCpus, viewerArgs);
         await viewers.LineAsync("ready");
         var counting = Task.Run(async () =>
         {
@@ -119,6 +123,7 @@ public static class SoakTool
             Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 99):F2}"))} ms; median {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 50):F2}"))} ms"));
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
             Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
+            Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{Block(controlMs, w * window, (w + 1) * window, 99):F2}"))} ms; median {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{Block(controlMs, w * window, (w + 1) * window, 50):F2}"))} ms"));
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
@@ -132,6 +137,18 @@ public static class SoakTool
             await viewers.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await counting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>The CPUs this process may run on (<c>Cpus_allowed_list</c> of <c>/proc/self/status</c>).</summary>
+    internal static string AllowedCpus()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)) return line["Cpus_allowed_list:".Length..].Trim();
+        }
+        catch (IOException) { }
+        return "n/a";
     }
 
     private static string? Arg(string[] args, string name)
