@@ -61,6 +61,7 @@ public static class SoakTool
         // A child inherits its parent's CPUs: a soak pinned with taskset gives its viewers CPUs of their own here.
         using var viewers = clientCpus is null ? Child.StartSelf(viewerArgs) : Child.StartSelfOn(clientCpus, viewerArgs);
         await viewers.LineAsync("ready");
+        Console.WriteLine($"viewers: process {viewers.Process.Id}, CPUs {AllowedCpus(viewers.Process.Id)}");
         var counting = Task.Run(async () =>
         {
             while (await viewers.Process.StandardOutput.ReadLineAsync() is { } line)
@@ -139,12 +140,12 @@ public static class SoakTool
         }
     }
 
-    /// <summary>The CPUs this process may run on (<c>Cpus_allowed_list</c> of <c>/proc/self/status</c>).</summary>
-    internal static string AllowedCpus()
+    /// <summary>The CPUs a process (this one by default) may run on: <c>Cpus_allowed_list</c> of its <c>/proc/…/status</c>.</summary>
+    internal static string AllowedCpus(int? pid = null)
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
+            foreach (var line in File.ReadLines($"/proc/{(pid is int p ? p.ToString(CultureInfo.InvariantCulture) : "self")}/status"))
                 if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)) return line["Cpus_allowed_list:".Length..].Trim();
         }
         catch (IOException) { }
