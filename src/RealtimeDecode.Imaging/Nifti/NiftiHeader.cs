@@ -470,14 +470,14 @@ public sealed class NiftiHeader
         // BigInteger: NIfTI-2 dims are int64, and three near 2^63 overflow even Int128 (wrapping to a small,
         // accepted product).
         BigInteger voxels = (BigInteger)nx * ny * nz;
-        string shape = nd >= 4 ? $"{nx}×{ny}×{nz}×{nt}" : $"{nx}×{ny}×{nz}";
+        string Shape() => nd >= 4 ? $"{nx}×{ny}×{nz}×{nt}" : $"{nx}×{ny}×{nz}"; // formatted only for an error
         if (voxels > Volume.MaxVoxels)
-            throw new InputDataException(path, $"dims {shape} are {voxels.ToString(CultureInfo.InvariantCulture)} voxels per volume, more than the limit of {Volume.MaxVoxels.ToString(CultureInfo.InvariantCulture)}");
+            throw new InputDataException(path, $"dims {Shape()} are {voxels.ToString(CultureInfo.InvariantCulture)} voxels per volume, more than the limit of {Volume.MaxVoxels.ToString(CultureInfo.InvariantCulture)}");
         BigInteger volumeBytes = voxels * NiftiDataTypes.BytesPerVoxel(type);
         if (volumeBytes > MaxBytesPerVolume)
-            throw new InputDataException(path, $"dims {shape} ({NiftiDataTypes.Name(type)}) are {volumeBytes.ToString(CultureInfo.InvariantCulture)} bytes per volume, more than the limit of {MaxBytesPerVolume.ToString(CultureInfo.InvariantCulture)}");
+            throw new InputDataException(path, $"dims {Shape()} ({NiftiDataTypes.Name(type)}) are {volumeBytes.ToString(CultureInfo.InvariantCulture)} bytes per volume, more than the limit of {MaxBytesPerVolume.ToString(CultureInfo.InvariantCulture)}");
         if (nt > int.MaxValue || volumeBytes * nt + voxOffset > MaxDataBytes)
-            throw new InputDataException(path, $"dims {shape} ({NiftiDataTypes.Name(type)}) from vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)} declare {(volumeBytes * nt + voxOffset).ToString(CultureInfo.InvariantCulture)} bytes, more than the limit of {MaxDataBytes.ToString(CultureInfo.InvariantCulture)}");
+            throw new InputDataException(path, $"dims {Shape()} ({NiftiDataTypes.Name(type)}) from vox_offset {voxOffset.ToString(CultureInfo.InvariantCulture)} declare {(volumeBytes * nt + voxOffset).ToString(CultureInfo.InvariantCulture)} bytes, more than the limit of {MaxDataBytes.ToString(CultureInfo.InvariantCulture)}");
     }
 
     private static string Text(ReadOnlySpan<byte> b)
