@@ -120,6 +120,8 @@ public static class SoakTool
             Compare("latency p99", LatencyTool.Percentile(firstLat, 99), LatencyTool.Percentile(lastLat, 99), "ms");
             var (low, high) = BootstrapChange(firstLat, lastLat, 99, 2000);
             Console.WriteLine(FormattableString.Invariant($"  {"",-28} 95 % interval of the change (bootstrap over each window's estimates, 2,000 resamples): {Percent(low):+0.0;-0.0} to {Percent(high):+0.0;-0.0} %"));
+            var (beyond, atLeast) = StationarySplits(firstLat, lastLat, 99, 2000);
+            Console.WriteLine(FormattableString.Invariant($"  {"",-28} the two windows' estimates dealt at random into two windows (2,000 times): p99s more than 10 % apart in {beyond * 100:F0} %, at least this far apart in {atLeast * 100:F0} %"));
             var windows = Enumerable.Range(0, volumes / window).Select(w => sampler.Latencies.Where(l => l.Volume >= w * window && l.Volume < (w + 1) * window).Select(l => l.Ms).ToArray()).ToArray();
             Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 99):F2}"))} ms; median {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 50):F2}"))} ms"));
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
@@ -188,6 +190,30 @@ public static class SoakTool
             changes[k] = (LatencyTool.Percentile(rb, p) - pa) / pa;
         }
         return (LatencyTool.Percentile(changes, 2.5), LatencyTool.Percentile(changes, 97.5));
+    }
+
+    /// <summary>
+    /// What a session whose latency did not change would show: the two windows' estimates pooled and dealt at random
+    /// into two windows of the same sizes, <paramref name="splits"/> times. Returns the share of splits whose p99s
+    /// differ by more than the tolerance, and the share that differ by at least the observed change (a permutation
+    /// p-value, two-sided; like the bootstrap it treats volumes as independent).
+    /// </summary>
+    internal static (double BeyondTolerance, double AtLeastObserved) StationarySplits(double[] a, double[] b, double p, int splits)
+    {
+        var random = new Random(19);
+        double pa0 = LatencyTool.Percentile(a, p);
+        double observed = Math.Abs(LatencyTool.Percentile(b, p) - pa0) / pa0;
+        var pooled = a.Concat(b).ToArray();
+        int beyond = 0, atLeast = 0;
+        for (int k = 0; k < splits; k++)
+        {
+            random.Shuffle(pooled);
+            double pa = LatencyTool.Percentile(pooled[..a.Length], p);
+            double change = Math.Abs(LatencyTool.Percentile(pooled[a.Length..], p) - pa) / pa;
+            if (change > Tolerance) beyond++;
+            if (change >= observed) atLeast++;
+        }
+        return (beyond / (double)splits, atLeast / (double)splits);
     }
 
     /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>

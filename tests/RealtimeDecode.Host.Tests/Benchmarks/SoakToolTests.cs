@@ -77,6 +77,7 @@ public sealed class SoakToolTests : IDisposable
         Assert.Contains("first vs last 20 volumes", text);
         foreach (var figure in new[] { "working set", "GC heap live (full GC)", "file descriptors", "latency p99" })
             Assert.Matches($@"  {System.Text.RegularExpressions.Regex.Escape(figure)} +first 20: .* change +[+-]\d+\.\d %  (NOT )?within 10 %\r?\n", text);
+        Assert.Matches(@"dealt at random into two windows \(2,000 times\): p99s more than 10 % apart in \d+ %, at least this far apart in \d+ %", text);
         Assert.Matches(@"every 20 volumes: p99 [\d.]+, [\d.]+ ms; median [\d.]+, [\d.]+ ms", text);
         Assert.True(text.Contains("all within 10 %\n") || text.Contains("some figures differ by more than 10 %\n"), text);
     }
