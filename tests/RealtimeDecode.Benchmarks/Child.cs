@@ -27,10 +27,7 @@ internal sealed class Child(Process p) : IDisposable
     }
 
     /// <summary>This benchmark executable again, in another mode.</summary>
-    public static Child StartSelf(IEnumerable<string> args)
-    {
-        return Start(Environment.ProcessPath!, [.. SelfArgs(args)]);
-    }
+    public static Child StartSelf(IEnumerable<string> args) => Start(Environment.ProcessPath!, [.. SelfArgs(args)]);
 
     private static IEnumerable<string> SelfArgs(IEnumerable<string> args) =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"

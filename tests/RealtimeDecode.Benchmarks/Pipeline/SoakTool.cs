@@ -123,10 +123,12 @@ public static class SoakTool
             var (beyond, atLeast) = StationarySplits(firstLat, lastLat, 99, 2000);
             Console.WriteLine(FormattableString.Invariant($"  {"",-28} the two windows' estimates dealt at random into two windows (2,000 times): p99s more than 10 % apart in {beyond * 100:F0} %, at least this far apart in {atLeast * 100:F0} %"));
             var windows = Enumerable.Range(0, volumes / window).Select(w => sampler.Latencies.Where(l => l.Volume >= w * window && l.Volume < (w + 1) * window).Select(l => l.Ms).ToArray()).ToArray();
-            Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 99):F2}"))} ms; median {string.Join(", ", windows.Select(w => $"{LatencyTool.Percentile(w, 50):F2}"))} ms"));
+            void EveryWindow(Func<int, double, double> percentile) =>
+                Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{percentile(w, 99):F2}"))} ms; median {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{percentile(w, 50):F2}"))} ms"));
+            EveryWindow((w, p) => LatencyTool.Percentile(windows[w], p));
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
             Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
-            Console.WriteLine(FormattableString.Invariant($"  {"",-28} every {window} volumes: p99 {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{Block(controlMs, w * window, (w + 1) * window, 99):F2}"))} ms; median {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => $"{Block(controlMs, w * window, (w + 1) * window, 50):F2}"))} ms"));
+            EveryWindow((w, p) => Block(controlMs, w * window, (w + 1) * window, p));
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
