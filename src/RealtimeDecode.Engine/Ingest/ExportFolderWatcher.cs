@@ -35,7 +35,7 @@ namespace RealtimeDecode.Engine.Ingest;
 /// </list>
 /// All state lives per subscription and is touched only on the scheduler; file system events are
 /// marshalled onto it, so the scheduler must accept work from other threads (an
-/// <see cref="EventLoopScheduler"/> live; with <see cref="ExportWatcherOptions.UseFileSystemEvents"/>
+/// <see cref="Pipeline.DedicatedThreadScheduler"/> live; with <see cref="ExportWatcherOptions.UseFileSystemEvents"/>
 /// false, a <see cref="HistoricalScheduler"/> drives it in virtual time).
 /// Disposing the subscription flushes and completes the current run. To end a session without losing
 /// volumes, stop through <see cref="RunsUntil"/>'s token instead: the current run is flushed (its

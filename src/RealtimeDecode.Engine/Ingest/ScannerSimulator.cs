@@ -30,7 +30,7 @@ namespace RealtimeDecode.Engine.Ingest;
 /// is injected.</item>
 /// </list>
 /// Each subscription writes the run anew (overwriting files of the same names). The scheduler should run
-/// one action at a time (an <see cref="EventLoopScheduler"/> live, a <see cref="HistoricalScheduler"/> in
+/// one action at a time (a <see cref="Pipeline.DedicatedThreadScheduler"/> live, a <see cref="HistoricalScheduler"/> in
 /// tests); actions are serialised by a lock anyway.
 /// </summary>
 public sealed class ScannerSimulator

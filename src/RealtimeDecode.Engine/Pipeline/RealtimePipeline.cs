@@ -42,8 +42,7 @@ public sealed class RealtimePipeline
     /// A dedicated event-loop thread for live sessions: one thread, FIFO, never drops.
     /// Dispose it at the end of the session.
     /// </summary>
-    public static EventLoopScheduler CreateLiveScheduler() =>
-        new(start => new Thread(start) { Name = "realtime-decode pipeline", IsBackground = true });
+    public static DedicatedThreadScheduler CreateLiveScheduler() => new("realtime-decode pipeline");
 
     /// <summary>
     /// Frames for the arrivals of a session, in order (one per arrival, plus Missing frames for index

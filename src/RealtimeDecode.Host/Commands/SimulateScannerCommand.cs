@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reactive.Concurrency;
 using RealtimeDecode.Engine.Ingest;
+using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Dicom;
 
@@ -67,7 +68,7 @@ internal sealed class SimulateScannerCommand : ICliCommand
             SeriesNumber = series,
             WriteThenRename = rename,
         };
-        using var loop = new EventLoopScheduler(ts => new Thread(ts) { Name = "simulate-scanner", IsBackground = true });
+        using var loop = new DedicatedThreadScheduler("simulate-scanner");
         var simulator = new ScannerSimulator(options, loop, TimeProvider.System);
         int count = boldRun.VolumeCount;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -225,9 +225,10 @@ internal sealed class SessionRunner
         var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(setup.Tr)) { AffineToleranceMm = r.AffineToleranceMm },
             () => Stages(atlas, settings, package, r.Format, setup.NewRealignment), scheduler, _time, logger);
         var fanout = new SinkFanout(outputs.Sinks, logger, outputs.HandOffs.Record);
-        // The watcher's state is touched only on its own scheduler: one thread, which also takes its file system events.
-        using var watchScheduler = setup.Run is null ? new EventLoopScheduler(s => new Thread(s) { Name = "realtime-decode watcher", IsBackground = true }) : null;
-        var (arrivals, watcher) = Source(setup, watchScheduler, logger, ct);
+        // The source runs on a thread of its own: the watcher's state is touched only there (it also takes its file
+        // system events there), and a replay's arrivals are timed there.
+        using var sourceScheduler = new DedicatedThreadScheduler(setup.Run is null ? "realtime-decode watcher" : "realtime-decode replay");
+        var (arrivals, watcher) = Source(setup, sourceScheduler, logger, ct);
         _out.WriteLine($"recording: {setup.Recording}");
         // Stop (Ctrl-C). Live: the watcher stops taking files, releases every volume that arrived (a
         // volume waiting behind a gap is decoded, the gap recorded missing) and completes, which ends the
@@ -269,7 +270,7 @@ internal sealed class SessionRunner
     /// Source: a replay of the run at the requested speed, or the export folder watcher of a live session
     /// (then also returned, so a stop can let it flush). Announces it on the console.
     /// </summary>
-    private (IObservable<VolumeArrival> Arrivals, ExportFolderWatcher? Watcher) Source(SessionSetup setup, IScheduler? watchScheduler,
+    private (IObservable<VolumeArrival> Arrivals, ExportFolderWatcher? Watcher) Source(SessionSetup setup, IScheduler scheduler,
         Serilog.ILogger logger, CancellationToken ct)
     {
         var r = _request;
@@ -278,7 +279,7 @@ internal sealed class SessionRunner
         {
             var volumes = run.VolumeReaders(VoxelBufferPool.Shared);
             // A replay is one run: its series is the BIDS run number when the run has one.
-            var arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), setup.Speed, ThreadPoolScheduler.Instance, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)])
+            var arrivals = new RunReplayer(volumes, TimeSpan.FromSeconds(tr), setup.Speed, scheduler, _time, i => run.Files[Math.Min(i, run.Files.Count - 1)])
             {
                 Series = ExportFileNames.BidsRunNumber(run.Name) ?? 0,
             }.Arrivals();
@@ -296,7 +297,7 @@ internal sealed class SessionRunner
             Completeness = ExportFileCompleteness.Check,
             // series and index once, at ingest: by name, or for DICOM files named otherwise by their header
             KeyFromFile = r.Format == "nifti" ? ExportFileNames.Parse : ExportVolumeKeys.FromNameOrHeader,
-        }, watchScheduler!, _time, logger);
+        }, scheduler, _time, logger);
         var live = watcher.ArrivalsUntil(ct);
         _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
         return (live, watcher);

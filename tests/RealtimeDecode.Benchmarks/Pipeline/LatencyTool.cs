@@ -140,7 +140,7 @@ public static class LatencyTool
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
         var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(fixture.RepetitionTime)), () => fixture.CreateStages(), scheduler, time);
         var files = fixture.VolumeFiles;
-        using var clock = new EventLoopScheduler(start => new Thread(start) { Name = "arrivals", IsBackground = true });
+        using var clock = new DedicatedThreadScheduler("arrivals");
         IObservable<VolumeArrival> arrivals = double.IsPositiveInfinity(speed)
             ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => new VolumeArrival(i, files[i % files.Length], time.GetTimestamp()))
             : Observable.Interval(TimeSpan.FromSeconds(fixture.RepetitionTime / speed), clock).Take(volumes)

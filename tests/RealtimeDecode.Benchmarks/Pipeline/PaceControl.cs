@@ -19,7 +19,9 @@ internal sealed class PaceControl : IDisposable
     private readonly TimeSpan _interval;
     private readonly List<double> _ms = [];
     private readonly Thread _thread;
-    private readonly ManualResetEventSlim _stop = new();
+    // No spinning before it blocks: between rounds the control sleeps, and spinning would yield the processor in
+    // the session's way.
+    private readonly ManualResetEventSlim _stop = new(false, spinCount: 0);
     private long _start;
     private double _sink; // the rounds' results summed, so that none of the work can be left out
 
