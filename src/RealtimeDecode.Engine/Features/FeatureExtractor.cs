@@ -183,17 +183,21 @@ public sealed class FeatureExtractor
         return _interiorRoi;
     }
 
-    /// <summary>The ROI values after preprocessing over the run so far (all NaN, not pushed, for a failed volume).</summary>
+    /// <summary>
+    /// The ROI values after preprocessing over the run so far (all NaN, not pushed, for a failed volume), written over
+    /// <paramref name="roi"/> (the array <see cref="Roi"/> returned, which no caller keeps raw) and returned: one array
+    /// per volume instead of two.
+    /// </summary>
     public double[] Clean(double[] roi)
     {
-        var clean = new double[RoiCount];
+        ArgumentNullException.ThrowIfNull(roi);
         if (LastFailed)
         {
-            Array.Fill(clean, double.NaN);
-            return clean;
+            Array.Fill(roi, double.NaN);
+            return roi;
         }
-        _pre.Push(roi, [], Settings.Preprocessing.MotionRegressors > 0 ? LastMotion!.Parameters : [], clean);
-        return clean;
+        _pre.Push(roi, [], Settings.Preprocessing.MotionRegressors > 0 ? LastMotion!.Parameters : [], roi);
+        return roi;
     }
 
     /// <summary>The feature vector of the newest volume, or null while the window is still filling (or, for DFC, when the volume's realignment failed).</summary>

@@ -12,7 +12,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// </summary>
 /// <param name="Read">Reads the volume of an arrival; throws <see cref="InputDataException"/> when the file is corrupt.</param>
 /// <param name="Roi">Mean per atlas label (ascending label value); may throw <see cref="InputDataException"/> on a grid mismatch.</param>
-/// <param name="Clean">Online preprocessing of the ROI vector (detrend, z-score, nuisance).</param>
+/// <param name="Clean">Online preprocessing of the ROI vector (detrend, z-score, nuisance), in place: returns its argument, cleaned.</param>
 /// <param name="Connectivity">Pushes the cleaned ROI vector into the sliding window; returns the Fisher-z upper
 /// triangle once the window is full, null while warming up.</param>
 /// <param name="Decode">Turns a connectivity vector into one estimate per target.</param>

@@ -1,6 +1,7 @@
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Motion;
+using RealtimeDecode.Engine.Preprocessing;
 using RealtimeDecode.Engine.Tests.Support;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Imaging.Nifti;
@@ -13,6 +14,44 @@ namespace RealtimeDecode.Engine.Tests.Features;
 /// </summary>
 public sealed class FeatureExtractorRealignTests
 {
+    /// <summary>
+    /// Clean writes the preprocessed values over the ROI array it is given (detrending, motion regressors and
+    /// z-scoring all reading the frame they overwrite); the numbers equal a preprocessor writing to an array of its own.
+    /// </summary>
+    [Theory]
+    [InlineData(6)]
+    [InlineData(24)]
+    public void Clean_InPlace_EqualsAPreprocessorWithItsOwnOutput(int motionRegressors)
+    {
+        var vols = NiftiReader.ReadAllVolumes(Path.Combine(AppContext.BaseDirectory, "Golden", "motion", "run.nii.gz")).ToList();
+        var v0 = vols[0];
+        using var dir = new TempDirectory();
+        var labels = new float[v0.VoxelCount];
+        for (int v = 0; v < labels.Length; v++) labels[v] = 1 + v % 9;
+        string atlasPath = dir.File("atlas.nii.gz");
+        NiftiWriter.Write(atlasPath, [new Volume(v0.Nx, v0.Ny, v0.Nz, labels, v0.Affine, 0, 0)], new NiftiWriteOptions { DataType = NiftiDataType.Int16 });
+        var atlas = Atlas.Load(atlasPath);
+        var preprocessing = new PreprocessingOptions(DetrendOrder: 1, ZScore: true, MotionRegressors: motionRegressors);
+        var settings = new FeatureSettings { Kind = FeatureKind.Roi, Realign = true, Preprocessing = preprocessing };
+        var extractor = new FeatureExtractor(atlas, settings, new VolumeRealignment(new RealignOptions()));
+        var reference = new Preprocessor(atlas.LabelCount, preprocessing);
+        int finite = 0;
+        foreach (var volume in vols)
+        {
+            var roi = extractor.RealignedRoi(volume);
+            var raw = (double[])roi.Clone();
+            var expected = new double[raw.Length];
+            reference.Push(raw, [], extractor.LastMotion!.Parameters, expected);
+
+            var clean = extractor.Clean(roi);
+
+            Assert.Same(roi, clean);
+            Assert.Equal(expected, clean);
+            finite += clean.Count(double.IsFinite);
+        }
+        Assert.True(finite > vols.Count * atlas.LabelCount / 2, $"only {finite} finite values");
+    }
+
     [Theory]
     [InlineData(ResliceInterpolation.Trilinear)]
     [InlineData(ResliceInterpolation.CubicSpline)]
