@@ -13,7 +13,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// yielding the processor about 25 times (<c>sched_yield</c>). Each volume wakes the watcher's and the
 /// pipeline's loops; a loop that has just handed a volume on spins on the core the pipeline was woken on, so on
 /// a machine with few cores the volume's read and decode were interleaved with those yields, every few
-/// microseconds. This scheduler waits with <see cref="Monitor.Wait(object, TimeSpan)"/>, which blocks without
+/// microseconds. This scheduler waits with <see cref="Monitor.Wait(object, int)"/>, which blocks without
 /// spinning, and its timed actions wake it through the wait's own timeout rather than through a timer thread.</para>
 /// <para>Actions scheduled after <see cref="Dispose"/> are refused (<see cref="ObjectDisposedException"/>);
 /// actions still queued at disposal never run. An action that throws ends the thread, as it would
@@ -36,9 +36,6 @@ public sealed class DedicatedThreadScheduler : LocalScheduler, IDisposable
         _thread = new Thread(Run) { Name = threadName, IsBackground = true };
         _thread.Start();
     }
-
-    /// <summary>The scheduler's thread (for tests and diagnostics).</summary>
-    public int ManagedThreadId => _thread.ManagedThreadId;
 
     /// <inheritdoc/>
     public override IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)

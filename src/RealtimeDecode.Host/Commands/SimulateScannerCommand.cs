@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reactive.Concurrency;
 using RealtimeDecode.Engine.Ingest;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Imaging;
