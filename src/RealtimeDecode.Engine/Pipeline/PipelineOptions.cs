@@ -32,5 +32,11 @@ public sealed record PipelineOptions
             : throw new ArgumentOutOfRangeException(nameof(AffineToleranceMm), $"The affine tolerance must be a positive number of mm, got {value}.");
     }
 
+    /// <summary>
+    /// Collect the garbage collector's youngest generation between volumes (<see cref="IdleCollector"/>), so that a
+    /// volume rarely carries a collection's pause; for live sessions (default false).
+    /// </summary>
+    public bool CollectWhenIdle { get; init; }
+
     private readonly double _affineToleranceMm = 1.0;
 }

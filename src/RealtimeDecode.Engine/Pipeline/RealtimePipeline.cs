@@ -51,7 +51,8 @@ public sealed class RealtimePipeline
     /// <see cref="ExportFolderWatcher.ArrivalsUntil"/>, series after series): the first arrival of a new series
     /// gets stages fresh from the factory and its indices count from 0, so live and replay take this one path. Bad data (an <see cref="Imaging.InputDataException"/>
     /// or <see cref="IOException"/> from a stage) becomes a Corrupt <see cref="SkippedFrame"/>; any other
-    /// exception is a bug and ends the sequence with OnError.
+    /// exception is a bug and ends the sequence with OnError. With <see cref="PipelineOptions.CollectWhenIdle"/>, gen 0 is
+    /// collected on the scheduler between volumes (<see cref="IdleCollector"/>).
     /// </summary>
     public IObservable<PipelineFrame> Process(IObservable<VolumeArrival> arrivals)
     {
@@ -59,7 +60,10 @@ public sealed class RealtimePipeline
         return Observable.Defer(() =>
         {
             var processor = new FrameProcessor(_stagesFactory, _options, _time, _log);
-            return arrivals.ObserveOn(_scheduler).SelectMany(processor.Process);
+            var frames = arrivals.ObserveOn(_scheduler).SelectMany(processor.Process);
+            if (!_options.CollectWhenIdle) return frames;
+            var collector = new IdleCollector(_scheduler);
+            return frames.Do(_ => collector.FrameDone());
         });
     }
 }

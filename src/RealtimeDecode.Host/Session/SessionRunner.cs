@@ -222,7 +222,7 @@ internal sealed class SessionRunner
         var r = _request;
         var (atlas, settings, package) = (setup.Atlas, setup.Settings, setup.Package);
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
-        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(setup.Tr)) { AffineToleranceMm = r.AffineToleranceMm },
+        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(setup.Tr)) { AffineToleranceMm = r.AffineToleranceMm, CollectWhenIdle = true },
             () => Stages(atlas, settings, package, r.Format, setup.NewRealignment), scheduler, _time, logger);
         var fanout = new SinkFanout(outputs.Sinks, logger, outputs.HandOffs.Record);
         // The source runs on a thread of its own: the watcher's state is touched only there (it also takes its file

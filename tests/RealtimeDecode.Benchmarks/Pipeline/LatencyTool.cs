@@ -49,6 +49,7 @@ public static class LatencyTool
 
         bool svr = Arg(args, "--model") == "svr";
         bool realign = args.Contains("--realign");
+        CollectWhenIdle = !args.Contains("--no-idle-collect");
         foreach (var scale in scales)
         {
             using var fixture = new PipelineFixture(scale, svr: svr, realign: realign);
@@ -123,6 +124,12 @@ public static class LatencyTool
             await Task.Delay(100);
     }
 
+    /// <summary>Collect gen 0 between volumes, as realtime-decode does (<see cref="IdleCollector"/>); <c>--no-idle-collect</c> turns it off.</summary>
+    internal static bool CollectWhenIdle { get; set; } = true;
+
+    /// <summary>The collections so far (<see cref="GC.CollectionCount"/> of gen 0) at each volume's arrival, of the latest run.</summary>
+    internal static int[] Gen0AtArrival { get; private set; } = [];
+
     internal static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
     {
         var time = TimeProvider.System;
@@ -138,13 +145,19 @@ public static class LatencyTool
         if (extra is not null) sinks.Add(SinkRegistration.Bounded(extra, 64));
 
         using var scheduler = RealtimePipeline.CreateLiveScheduler();
-        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(fixture.RepetitionTime)), () => fixture.CreateStages(), scheduler, time);
+        var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(fixture.RepetitionTime)) { CollectWhenIdle = CollectWhenIdle },
+            () => fixture.CreateStages(), scheduler, time);
         var files = fixture.VolumeFiles;
         using var clock = new DedicatedThreadScheduler("arrivals");
+        var gen0AtArrival = Gen0AtArrival = new int[volumes];
         IObservable<VolumeArrival> arrivals = double.IsPositiveInfinity(speed)
-            ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => new VolumeArrival(i, files[i % files.Length], time.GetTimestamp()))
-            : Observable.Interval(TimeSpan.FromSeconds(fixture.RepetitionTime / speed), clock).Take(volumes)
-                .Select(i => new VolumeArrival((int)i, files[i % files.Length], time.GetTimestamp()));
+            ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => Arrive(i))
+            : Observable.Interval(TimeSpan.FromSeconds(fixture.RepetitionTime / speed), clock).Take(volumes).Select(i => Arrive((int)i));
+        VolumeArrival Arrive(int i)
+        {
+            gen0AtArrival[i] = GC.CollectionCount(0);
+            return new VolumeArrival(i, files[i % files.Length], time.GetTimestamp());
+        }
 
         long heapStart = 0;
         int gen2Start = 0;

@@ -44,6 +44,7 @@ public static class SoakTool
         string output = Arg(args, "--out") ?? "soak.tsv";
         string? framesOutput = Arg(args, "--frames");
         string? clientCpus = Arg(args, "--client-cpus");
+        LatencyTool.CollectWhenIdle = !args.Contains("--no-idle-collect");
         if (volumes < 2 * window || every < 1 || window % every != 0 || clients < 1 || warmup < 1)
         {
             Console.Error.WriteLine("error: --volumes must be at least twice --window, --window a multiple of --every, --clients and --warmup at least 1");
@@ -132,6 +133,7 @@ public static class SoakTool
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
+            Console.WriteLine($"  volumes a collection overlapped (arrival → published): {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => sampler.Collected.Count(v => v >= w * window && v < (w + 1) * window)))} per {window} volumes; gen 0 collected between volumes: {(LatencyTool.CollectWhenIdle ? "yes" : "no (--no-idle-collect)")}");
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
             return 0;
         }
@@ -339,6 +341,9 @@ public static class SoakTool
         public List<(int Volume, double Ms)> Latencies { get; } = [];
         public List<FrameRow> Frames { get; } = [];
 
+        /// <summary>Volumes during which the collector ran (from their arrival until the sampler saw them).</summary>
+        public List<int> Collected { get; } = [];
+
         /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
         public int Forced { get; private set; }
 
@@ -352,6 +357,9 @@ public static class SoakTool
             if (frame is EstimateFrame { IsWarmingUp: false } e)
             {
                 Latencies.Add((e.Volume, e.Timing.LatencyMs));
+                // a collection between the volume's arrival and now, a moment after it was published
+                var arrivals = LatencyTool.Gen0AtArrival;
+                if (e.Volume < arrivals.Length && GC.CollectionCount(0) > arrivals[e.Volume]) Collected.Add(e.Volume);
                 _block.Add(e.Timing.LatencyMs);
                 if (frames) Frames.Add(FrameRow.Of(e));
             }
