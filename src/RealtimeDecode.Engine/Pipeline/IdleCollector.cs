@@ -10,7 +10,7 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// <para>The collector runs gen 0 when what was allocated since its last gen-0 collection reaches its budget,
 /// inside whichever allocation crosses it. At the published scale the session allocates about 22 kB per volume
 /// and the workstation collector then ran gen 0 once per 70–100 volumes, each pause (about 1.2 ms) added to the
-/// latency of the volume it fell in: a session's slowest percent of volumes were largely those.</para>
+/// latency of the volume it fell in: many of a session's slowest volumes were those.</para>
 /// <para>Call <see cref="FrameDone"/> on the pipeline's scheduler after each frame. Once no frame has been done
 /// for <see cref="Quiet"/> and at least <see cref="Threshold"/> bytes were allocated since the last gen-0
 /// collection (the collector's own or this one's), it collects gen 0 on that scheduler, between volumes, long
@@ -29,6 +29,7 @@ public sealed class IdleCollector
     private readonly Func<long> _allocated;
     private readonly Func<int> _collections;
     private readonly Action _collect;
+    private readonly Action _check;
     private DateTimeOffset _lastFrame;
     private bool _pending;
     private int _seenCollections;
@@ -48,12 +49,10 @@ public sealed class IdleCollector
         _allocated = allocated;
         _collections = collections;
         _collect = collect;
+        _check = Check;   // one delegate for every volume's check
         _seenCollections = collections();
         _allocatedAtCollection = allocated();
     }
-
-    /// <summary>Gen-0 collections this has run.</summary>
-    public int Collections { get; private set; }
 
     /// <summary>A frame was done; call on the pipeline's scheduler.</summary>
     public void FrameDone()
@@ -61,7 +60,7 @@ public sealed class IdleCollector
         _lastFrame = _scheduler.Now;
         if (_pending) return;
         _pending = true;
-        _scheduler.Schedule(Quiet, Check);
+        _scheduler.Schedule(Quiet, _check);
     }
 
     private void Check()
@@ -70,7 +69,7 @@ public sealed class IdleCollector
         if (idle < Quiet)
         {
             // another frame since this was scheduled: wait for the quiet after it
-            _scheduler.Schedule(Quiet - idle, Check);
+            _scheduler.Schedule(Quiet - idle, _check);
             return;
         }
         _pending = false;
@@ -84,7 +83,6 @@ public sealed class IdleCollector
         }
         if (_allocated() - _allocatedAtCollection < Threshold) return;
         _collect();
-        Collections++;
         _seenCollections = _collections();
         _allocatedAtCollection = _allocated();
     }
