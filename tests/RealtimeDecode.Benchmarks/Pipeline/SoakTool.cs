@@ -14,7 +14,7 @@ namespace RealtimeDecode.Benchmarks.Pipeline;
 /// clients over WebSockets, in a process of their own as a browser is: <see cref="SoakClients"/>) taking every event. Every <c>--every</c> volumes (default 100) it samples the process:
 /// working set, GC heap (now, and at the end of the last collection), open file descriptors (<c>/proc/self/fd</c>),
 /// gen-0/1/2 collection counts, the bytes allocated so far, the latency (file complete → published) of the block's estimates, and what the
-/// clients received and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
+/// clients had received (their latest half-second count) and the server dropped; one TSV row per sample (<c>--out</c>, default <c>soak.tsv</c>). At the
 /// end it compares the first and last <c>--window</c> volumes (default 1,000): working set, the live GC heap (the
 /// bytes that survived the newest full collection; one is forced at the first sample of each compared window, so
 /// each window's figure is measured inside it) and descriptors by their mean over the samples, latency by its
@@ -69,6 +69,17 @@ public static class SoakTool
                 if (line.StartsWith("received ", StringComparison.Ordinal))
                     Interlocked.Exchange(ref received[0], long.Parse(line[9..], CultureInfo.InvariantCulture));
         });
+        bool stopped = false;
+        // The viewers print their count every half second and once more on "stop": stopped, their last line is the total.
+        async Task StopViewersAsync()
+        {
+            if (stopped) return;
+            stopped = true;
+            await viewers.Process.StandardInput.WriteLineAsync("stop");
+            await viewers.Process.StandardInput.FlushAsync();
+            await viewers.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await counting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         try
         {
             var networks = Enumerable.Range(0, fixture.Rois).Select(i => $"net{i % 8}").ToArray();
@@ -98,7 +109,9 @@ public static class SoakTool
             await File.WriteAllLinesAsync(output, new[] { Sample.Header }.Concat(rows.Select(r => r.ToTsv())));
             if (framesOutput is not null)
                 await File.WriteAllLinesAsync(framesOutput, new[] { FrameRow.Header }.Concat(sampler.Frames.Select(r => r.ToTsv())));
+            await StopViewersAsync();
             Console.WriteLine($"{rows.Count} samples written to {Path.GetFullPath(output)}; {run.Estimates} estimates; {server.Broadcaster.DroppedMessages} messages dropped; {LatencyTool.Load()}");
+            Console.WriteLine($"viewers: {Interlocked.Read(ref received[0])} dashboard events received in all (warm-up included)");
 
             var first = rows.Where(r => r.Volume < window).ToArray();
             var last = rows.Where(r => r.Volume >= volumes - window).ToArray();
@@ -139,10 +152,7 @@ public static class SoakTool
         }
         finally
         {
-            await viewers.Process.StandardInput.WriteLineAsync("stop");
-            await viewers.Process.StandardInput.FlushAsync();
-            await viewers.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-            await counting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await StopViewersAsync();
         }
     }
 
