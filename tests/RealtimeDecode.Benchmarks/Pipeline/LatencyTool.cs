@@ -130,6 +130,9 @@ public static class LatencyTool
     /// <summary>The collections so far (<see cref="GC.CollectionCount"/> of gen 0) at each volume's arrival, of the latest run.</summary>
     internal static int[] Gen0AtArrival { get; private set; } = [];
 
+    /// <summary>The methods the JIT had compiled so far (all threads, <see cref="System.Runtime.JitInfo"/>) at each volume's arrival, of the latest run.</summary>
+    internal static long[] JitAtArrival { get; private set; } = [];
+
     internal static async Task<RunResult> RunAsync(PipelineFixture fixture, int volumes, double speed, IFrameSink? extra, bool sampleMemory = false)
     {
         var time = TimeProvider.System;
@@ -150,12 +153,14 @@ public static class LatencyTool
         var files = fixture.VolumeFiles;
         using var clock = new DedicatedThreadScheduler("arrivals");
         var gen0AtArrival = Gen0AtArrival = new int[volumes];
+        var jitAtArrival = JitAtArrival = new long[volumes];
         IObservable<VolumeArrival> arrivals = double.IsPositiveInfinity(speed)
             ? Observable.Range(0, volumes, ThreadPoolScheduler.Instance).Select(i => Arrive(i))
             : Observable.Interval(TimeSpan.FromSeconds(fixture.RepetitionTime / speed), clock).Take(volumes).Select(i => Arrive((int)i));
         VolumeArrival Arrive(int i)
         {
             gen0AtArrival[i] = GC.CollectionCount(0);
+            jitAtArrival[i] = System.Runtime.JitInfo.GetCompiledMethodCount();
             return new VolumeArrival(i, files[i % files.Length], time.GetTimestamp());
         }
 

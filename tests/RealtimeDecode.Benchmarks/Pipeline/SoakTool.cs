@@ -147,6 +147,7 @@ public static class SoakTool
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
             Console.WriteLine($"  volumes a collection overlapped (arrival → published): {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => sampler.Collected.Count(v => v >= w * window && v < (w + 1) * window)))} per {window} volumes; gen 0 collected between volumes: {(LatencyTool.CollectWhenIdle ? "yes" : "no (--no-idle-collect)")}");
+            Console.WriteLine($"  volumes the JIT compiled methods during (arrival → sampled): {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => sampler.Compiled.Count(v => v >= w * window && v < (w + 1) * window)))} per {window} volumes; {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled in all, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
             return 0;
         }
@@ -255,17 +256,17 @@ public static class SoakTool
     /// One estimate's timing (<c>--frames</c>): detection → read, read → decoded, decoded → published, the total, and
     /// the process when the sampler saw it: total GC pause so far, collection counts, thread-pool threads and queue, the time
     /// the pipeline's thread and all the process's threads have waited for a CPU, the machine's CPU pressure and the
-    /// process's minor page faults (all totals so far: the difference between two rows is what happened between them).
+    /// process's minor page faults, the methods the JIT compiled and the time it spent (all totals so far: the difference between two rows is what happened between them).
     /// <c>published_s</c> is when it was published on the monotonic clock (<c>CLOCK_MONOTONIC</c>, as
     /// <c>perf record -k CLOCK_MONOTONIC</c> stamps its samples), to find a slow volume in a trace of the machine.
     /// </summary>
     internal readonly record struct FrameRow(int Volume, double PublishedS, double ReadMs, double ComputeMs, double PublishMs, double LatencyMs,
-        double GcPauseMs, int Gen0, int Gen1, int Gen2, int PoolThreads, long PoolPending, double PipelineWaitMs, double ProcessWaitMs, double CpuPressureMs, long MinorFaults)
+        double GcPauseMs, int Gen0, int Gen1, int Gen2, int PoolThreads, long PoolPending, double PipelineWaitMs, double ProcessWaitMs, double CpuPressureMs, long MinorFaults, long JitMethods, double JitMs)
     {
-        public const string Header = "volume\tpublished_s\tread_ms\tcompute_ms\tpublish_ms\tlatency_ms\tgc_pause_total_ms\tgen0\tgen1\tgen2\tpool_threads\tpool_pending\tpipeline_runqueue_ms\tprocess_runqueue_ms\tcpu_pressure_ms\tminor_faults";
+        public const string Header = "volume\tpublished_s\tread_ms\tcompute_ms\tpublish_ms\tlatency_ms\tgc_pause_total_ms\tgen0\tgen1\tgen2\tpool_threads\tpool_pending\tpipeline_runqueue_ms\tprocess_runqueue_ms\tcpu_pressure_ms\tminor_faults\tjit_methods\tjit_ms";
 
         public string ToTsv() => FormattableString.Invariant(
-            $"{Volume}\t{PublishedS:F6}\t{ReadMs:F3}\t{ComputeMs:F3}\t{PublishMs:F3}\t{LatencyMs:F3}\t{GcPauseMs:F3}\t{Gen0}\t{Gen1}\t{Gen2}\t{PoolThreads}\t{PoolPending}\t{PipelineWaitMs:F3}\t{ProcessWaitMs:F3}\t{CpuPressureMs:F3}\t{MinorFaults}");
+            $"{Volume}\t{PublishedS:F6}\t{ReadMs:F3}\t{ComputeMs:F3}\t{PublishMs:F3}\t{LatencyMs:F3}\t{GcPauseMs:F3}\t{Gen0}\t{Gen1}\t{Gen2}\t{PoolThreads}\t{PoolPending}\t{PipelineWaitMs:F3}\t{ProcessWaitMs:F3}\t{CpuPressureMs:F3}\t{MinorFaults}\t{JitMethods}\t{JitMs:F3}");
 
         /// <summary>The row of <paramref name="e"/>, with the process and the machine sampled now.</summary>
         public static FrameRow Of(EstimateFrame e)
@@ -276,7 +277,8 @@ public static class SoakTool
             return new FrameRow(e.Volume, published / (double)TimeProvider.System.TimestampFrequency, t.MillisecondsSince(detected, read), t.MillisecondsSince(read, decoded),
                 t.MillisecondsSince(decoded, published), t.LatencyMs,
                 GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-                ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, pipeline, process, pressure, ReadMinorFaults());
+                ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, pipeline, process, pressure, ReadMinorFaults(),
+                System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
         }
 
         /// <summary>Minor page faults of the process so far (<c>/proc/self/stat</c>, tenth field).</summary>
@@ -354,6 +356,9 @@ public static class SoakTool
         /// <summary>Volumes during which the collector ran (from their arrival until the sampler saw them).</summary>
         public List<int> Collected { get; } = [];
 
+        /// <summary>Volumes during which the JIT compiled a method (from their arrival until the sampler saw them).</summary>
+        public List<int> Compiled { get; } = [];
+
         /// <summary>Full collections the sampler forced (one at each volume of <c>forceFullCollectionAt</c>).</summary>
         public int Forced { get; private set; }
 
@@ -370,6 +375,9 @@ public static class SoakTool
                 // a collection between the volume's arrival and now, a moment after it was published
                 var arrivals = LatencyTool.Gen0AtArrival;
                 if (e.Volume < arrivals.Length && GC.CollectionCount(0) > arrivals[e.Volume]) Collected.Add(e.Volume);
+                // methods compiled between the volume's arrival and now (on any thread: the pipeline's, or a tier-up in the background)
+                var jit = LatencyTool.JitAtArrival;
+                if (e.Volume < jit.Length && System.Runtime.JitInfo.GetCompiledMethodCount() > jit[e.Volume]) Compiled.Add(e.Volume);
                 _block.Add(e.Timing.LatencyMs);
                 if (frames) Frames.Add(FrameRow.Of(e));
             }
