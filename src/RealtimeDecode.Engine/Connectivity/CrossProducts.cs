@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RealtimeDecode.Engine.Connectivity;
@@ -15,7 +16,11 @@ internal static class CrossProducts
     /// Per row i the coefficients z[·,i] are broadcast once, then for each block of j the whole
     /// k-sum runs in registers (4 independent vector accumulators hide the FMA latency) and the
     /// result is stored once: cost rows·cols²/2 multiply-adds, the block stays in L1/L2.
+    /// Compiled fully optimized at its first call and never recompiled: the rectangular kernel calls it once every
+    /// <see cref="SlidingWindowOptions.RecomputeInterval"/> frames, too rarely to reach the runtime's later tiers
+    /// before a long session is well under way.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UpperTriangle(ReadOnlySpan<double> z, int rows, int cols, Span<double> tri, Span<double> diag, Span<Vector<double>> coef)
     {
         int v = Vector<double>.Count;
