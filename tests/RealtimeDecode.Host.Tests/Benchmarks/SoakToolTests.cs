@@ -75,7 +75,16 @@ public sealed class SoakToolTests : IDisposable
         // One frame row per estimate, as many as the tool reports.
         var reported = System.Text.RegularExpressions.Regex.Match(text, @"; (\d+) estimates;");
         Assert.True(reported.Success, text);
-        Assert.Equal(int.Parse(reported.Groups[1].Value, CultureInfo.InvariantCulture), File.ReadAllLines(frames).Length - 1);
+        var frameLines = File.ReadAllLines(frames);
+        Assert.Equal(int.Parse(reported.Groups[1].Value, CultureInfo.InvariantCulture), frameLines.Length - 1);
+        // The JIT's totals on every row, never decreasing: a row's difference from the one before is what it compiled.
+        var frameHeader = frameLines[0].Split('\t');
+        int jitMethods = Array.IndexOf(frameHeader, "jit_methods"), jitMs = Array.IndexOf(frameHeader, "jit_ms");
+        Assert.True(jitMethods >= 0 && jitMs >= 0, frameLines[0]);
+        var jit = frameLines.Skip(1).Select(l => l.Split('\t')).Select(r => (Methods: long.Parse(r[jitMethods], CultureInfo.InvariantCulture), Ms: double.Parse(r[jitMs], CultureInfo.InvariantCulture))).ToArray();
+        Assert.True(jit[0].Methods > 0 && jit[0].Ms > 0);
+        Assert.All(jit.Zip(jit.Skip(1)), p => Assert.True(p.Second.Methods >= p.First.Methods && p.Second.Ms >= p.First.Ms));
+        Assert.Matches(@"volumes the JIT compiled methods during \(arrival → sampled\): \d+, \d+ per 20 volumes; \d+ methods compiled in all, \d+ ms", text);
 
         // The first and last windows compared, each judged figure with its verdict, and an overall verdict.
         Assert.Contains("first vs last 20 volumes", text);
