@@ -143,6 +143,22 @@ public static class SoakTool
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
             Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
             EveryWindow((w, p) => Block(controlMs, w * window, (w + 1) * window, p));
+            // The machine's pace changes in phases of tens of seconds, which a window holds or misses: the latency p99 again,
+            // over the blocks of --every volumes whose control median is at most the median block's (the machine at its usual pace).
+            var paced = rows.Where(r => !double.IsNaN(r.ControlP50Ms)).ToArray();
+            double usual = paced.Length > 0 ? LatencyTool.Percentile(paced.Select(r => r.ControlP50Ms).ToArray(), 50) : double.NaN;
+            var usualBlocks = paced.Where(r => r.ControlP50Ms <= usual).Select(r => r.Volume / every).ToHashSet();
+            var firstUsual = sampler.Latencies.Where(l => l.Volume < window && usualBlocks.Contains(l.Volume / every)).Select(l => l.Ms).ToArray();
+            var lastUsual = sampler.Latencies.Where(l => l.Volume >= volumes - window && usualBlocks.Contains(l.Volume / every)).Select(l => l.Ms).ToArray();
+            if (firstUsual.Length > 0 && lastUsual.Length > 0)
+            {
+                double a = LatencyTool.Percentile(firstUsual, 99), b = LatencyTool.Percentile(lastUsual, 99);
+                Console.WriteLine(FormattableString.Invariant($"  latency p99 at the usual pace: first {a:F2} ms, last {b:F2} ms, change {Percent((b - a) / a):+0.0;-0.0} % (shown, not judged; the blocks of {every} volumes whose control median is at most {usual:F3} ms, the median block's: {firstUsual.Length} and {lastUsual.Length} estimates)"));
+            }
+            else
+            {
+                Console.WriteLine($"  latency p99 at the usual pace: n/a (no estimates in the usual-pace blocks of one of the windows)");
+            }
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));

@@ -84,6 +84,8 @@ public sealed class SoakToolTests : IDisposable
         var jit = frameLines.Skip(1).Select(l => l.Split('\t')).Select(r => (Methods: long.Parse(r[jitMethods], CultureInfo.InvariantCulture), Ms: double.Parse(r[jitMs], CultureInfo.InvariantCulture))).ToArray();
         Assert.True(jit[0].Methods > 0 && jit[0].Ms > 0);
         Assert.All(jit.Zip(jit.Skip(1)), p => Assert.True(p.Second.Methods >= p.First.Methods && p.Second.Ms >= p.First.Ms));
+        // A window of two blocks may have none at the usual pace; then the figure is n/a.
+        Assert.Matches(@"latency p99 at the usual pace: (first [\d.]+ ms, last [\d.]+ ms, change [+-]\d+\.\d % \(shown, not judged; the blocks of 10 volumes whose control median is at most [\d.]+ ms, the median block's: \d+ and \d+ estimates\)|n/a \(no estimates in the usual-pace blocks of one of the windows\))\r?\n", text);
         Assert.Matches(@"volumes the JIT compiled methods during \(arrival → sampled\): \d+, \d+ per 20 volumes; \d+ methods compiled in all, \d+ ms", text);
 
         // The first and last windows compared, each judged figure with its verdict, and an overall verdict.
