@@ -110,8 +110,8 @@ internal sealed class RectangularWindowCorrelation : CorrelationKernel
     // Exact state from the ring: references c = window means of the finite values, then Σ(x−c),
     // Σ(x−c)² and the cross-products of (x−c) from scratch.
     // Compiled fully optimized at its first call and never again: run once every RecomputeInterval frames, it
-    // reached the runtime's later tiers only after some 1,700 volumes (an hour at TR 2 s), and the last of them
-    // compiled on the pipeline's thread in the middle of a volume (7–11 ms against 0.5 ms).
+    // reached the runtime's last tier only at its 33rd call, some 2,000 volumes into a session (over an hour at
+    // TR 2 s), and that compilation ran on the pipeline's thread in the middle of a volume (7–11 ms against 0.5 ms).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Recompute()
     {
