@@ -162,8 +162,9 @@ public static class SoakTool
             int gen2Before = rows.Last(r => r.Volume < volumes - window).Gen2;
             Console.WriteLine($"  gen-2 collections: {last[^1].Gen2 - sampler.Gen2AtStart - sampler.Forced} in the run besides the {sampler.Forced} the soak forced; {first[^1].Gen2 - sampler.Gen2AtStart} in the first {window} volumes, {last[^1].Gen2 - gen2Before} in the last {window} (each with one forced)");
             Console.WriteLine(FormattableString.Invariant($"  allocated: {last[^1].AllocatedMb * 1024 / volumes:F1} KB per volume; gen-0 collections: {(last[^1].Gen0 - rows[0].Gen0) * 1000.0 / (last[^1].Volume - rows[0].Volume):F1} per 1,000 volumes"));
-            Console.WriteLine($"  volumes a collection overlapped (arrival → published): {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => sampler.Collected.Count(v => v >= w * window && v < (w + 1) * window)))} per {window} volumes; gen 0 collected between volumes: {(LatencyTool.CollectWhenIdle ? "yes" : "no (--no-idle-collect)")}");
-            Console.WriteLine($"  volumes the JIT compiled methods during (arrival → sampled): {string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => sampler.Compiled.Count(v => v >= w * window && v < (w + 1) * window)))} per {window} volumes; {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled in all, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
+            string PerWindow(List<int> marked) => string.Join(", ", Enumerable.Range(0, volumes / window).Select(w => marked.Count(v => v / window == w)));
+            Console.WriteLine($"  volumes a collection overlapped (arrival → published): {PerWindow(sampler.Collected)} per {window} volumes; gen 0 collected between volumes: {(LatencyTool.CollectWhenIdle ? "yes" : "no (--no-idle-collect)")}");
+            Console.WriteLine($"  volumes the JIT compiled methods during (arrival → sampled): {PerWindow(sampler.Compiled)} per {window} volumes; {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled in all, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
             Console.WriteLine(all ? "all within 10 %" : "some figures differ by more than 10 %");
             return 0;
         }
