@@ -56,6 +56,15 @@ public sealed class DedicatedThreadScheduler : LocalScheduler, IDisposable
         }
     }
 
+    /// <summary>
+    /// Queues <paramref name="action"/> here to run <paramref name="dueTime"/> − <see cref="LocalScheduler.Now"/> from now,
+    /// as any timed action. <see cref="LocalScheduler"/> would keep an action due more than a few seconds ahead in Rx's
+    /// process-wide queue, which outlives this scheduler: after <see cref="Dispose"/>, a change of the system clock
+    /// handed such an action back here on a timer thread, and the refusal ended the process.
+    /// </summary>
+    public override IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) =>
+        Schedule(state, dueTime - Now, action);
+
     /// <summary>Stops the thread after the action it is running, if any; queued actions are dropped.</summary>
     public void Dispose()
     {

@@ -121,6 +121,38 @@ public sealed class DedicatedThreadSchedulerTests
     }
 
     [Fact]
+    public async Task Schedule_AbsoluteDueTime_RunsHereNeverEarly()
+    {
+        using var scheduler = new DedicatedThreadScheduler("test loop");
+        var ran = new TaskCompletionSource<(string? Thread, DateTimeOffset At)>();
+        var due = scheduler.Now + TimeSpan.FromMilliseconds(30);
+        scheduler.Schedule(due, () => ran.SetResult((Thread.CurrentThread.Name, scheduler.Now)));
+
+        var (thread, at) = await Bounded.Wait(ran.Task, "the action due at an absolute time");
+        Assert.Equal("test loop", thread);
+        Assert.True(at >= due - TimeSpan.FromMilliseconds(1), $"ran at {at:O}, due {due:O}");
+    }
+
+    [Fact]
+    public void Dispose_TimedAction_ASystemClockChangeAfterwardsFindsNothingToRun()
+    {
+        // An action due at an absolute time, then the scheduler disposed at the session's end, then the system clock
+        // changes (a virtual machine's clock is stepped): Rx re-examines the timed work it holds for its schedulers,
+        // and the action must not come back to the disposed one.
+        var scheduler = new DedicatedThreadScheduler("test loop");
+        int ran = 0;
+        scheduler.Schedule(scheduler.Now + TimeSpan.FromSeconds(3), () => ran++);
+        scheduler.Dispose();
+
+        var clockChanged = typeof(System.Reactive.PlatformServices.SystemClock).GetMethod("OnSystemClockChanged",
+            System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        Assert.NotNull(clockChanged);
+        var args = new System.Reactive.PlatformServices.SystemClockChangedEventArgs(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10));
+        clockChanged.Invoke(null, [null, args]);   // throws ObjectDisposedException (wrapped) if the action went back to it
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
     public async Task RxOperators_IntervalAndObserveOn_DeliverEverythingInOrder()
     {
         using var scheduler = new DedicatedThreadScheduler("test loop");
