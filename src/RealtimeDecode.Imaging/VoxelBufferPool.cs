@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace RealtimeDecode.Imaging;
@@ -20,31 +19,25 @@ public sealed class VoxelBufferPool
     public const int MaxPerLength = 4;
 
     private static readonly object Out = new();
-    private readonly ConcurrentDictionary<int, ConcurrentBag<float[]>> _free = new();
+    private readonly ExactLengthArrayPool<float> _arrays = new(MaxPerLength);
     private readonly ConditionalWeakTable<float[], object> _outstanding = new();
-    private long _rented, _reused, _returned;
 
     /// <summary>The pool the volume readers of a session share.</summary>
     public static VoxelBufferPool Shared { get; } = new();
 
     /// <summary>Arrays handed out so far.</summary>
-    public long Rented => Interlocked.Read(ref _rented);
+    public long Rented => _arrays.Rented;
 
     /// <summary>Of <see cref="Rented"/>, those that were reused rather than allocated.</summary>
-    public long Reused => Interlocked.Read(ref _reused);
+    public long Reused => _arrays.Reused;
 
     /// <summary>Arrays taken back so far (kept or, past <see cref="MaxPerLength"/>, dropped); foreign and repeated returns are not counted.</summary>
-    public long Returned => Interlocked.Read(ref _returned);
+    public long Returned => _arrays.Returned;
 
     /// <summary>An array of exactly <paramref name="length"/> floats, contents unspecified.</summary>
     public float[] Rent(int length)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        Interlocked.Increment(ref _rented);
-        if (_free.TryGetValue(length, out var bag) && bag.TryTake(out var a))
-            Interlocked.Increment(ref _reused);
-        else
-            a = GC.AllocateUninitializedArray<float>(length);
+        var a = _arrays.Rent(length);
         _outstanding.AddOrUpdate(a, Out);
         return a;
     }
@@ -57,9 +50,7 @@ public sealed class VoxelBufferPool
     {
         ArgumentNullException.ThrowIfNull(array);
         if (!_outstanding.Remove(array)) return false;
-        Interlocked.Increment(ref _returned);
-        var bag = _free.GetOrAdd(array.Length, _ => []);
-        if (bag.Count < MaxPerLength) bag.Add(array);
+        _arrays.Return(array);
         return true;
     }
 }

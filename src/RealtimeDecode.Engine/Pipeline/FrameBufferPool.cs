@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Engine.Pipeline;
 
@@ -16,41 +16,23 @@ public sealed class FrameBufferPool
     /// <summary>Arrays kept per length: a paced session has one or two frames in flight; more only while sinks lag, and those extra arrays are left to the collector.</summary>
     public const int MaxPerLength = 8;
 
-    private readonly ConcurrentDictionary<int, ConcurrentBag<double[]>> _free = new();
-    private long _rented, _reused, _returned;
+    private readonly ExactLengthArrayPool<double> _arrays = new(MaxPerLength);
 
     /// <summary>The pool the pipeline's stages and the fan-out share.</summary>
     public static FrameBufferPool Shared { get; } = new();
 
     /// <summary>Arrays handed out so far.</summary>
-    public long Rented => Interlocked.Read(ref _rented);
+    public long Rented => _arrays.Rented;
 
     /// <summary>Of <see cref="Rented"/>, those that were reused rather than allocated.</summary>
-    public long Reused => Interlocked.Read(ref _reused);
+    public long Reused => _arrays.Reused;
 
     /// <summary>Arrays given back so far (kept or, past <see cref="MaxPerLength"/>, dropped).</summary>
-    public long Returned => Interlocked.Read(ref _returned);
+    public long Returned => _arrays.Returned;
 
     /// <summary>An array of exactly <paramref name="length"/> elements, contents unspecified.</summary>
-    public double[] Rent(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        Interlocked.Increment(ref _rented);
-        if (_free.TryGetValue(length, out var bag) && bag.TryTake(out var a))
-        {
-            Interlocked.Increment(ref _reused);
-            return a;
-        }
-
-        return new double[length];
-    }
+    public double[] Rent(int length) => _arrays.Rent(length);
 
     /// <summary>Gives <paramref name="array"/> back; the caller and every holder of a reference must no longer use it.</summary>
-    public void Return(double[] array)
-    {
-        ArgumentNullException.ThrowIfNull(array);
-        Interlocked.Increment(ref _returned);
-        var bag = _free.GetOrAdd(array.Length, _ => []);
-        if (bag.Count < MaxPerLength) bag.Add(array);
-    }
+    public void Return(double[] array) => _arrays.Return(array);
 }
