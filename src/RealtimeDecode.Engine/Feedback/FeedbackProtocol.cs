@@ -147,6 +147,29 @@ public sealed class FeedbackProtocol
                     $"block {b.Number} ({b.Condition.Name}) starts at {b.Onset:0.###} s, at or after the run's end ({volumes} volumes × TR {tr:0.###} s = {end:0.###} s)"));
     }
 
+    /// <summary>
+    /// Timing problems the protocol's designer should hear of before a session: an intermittent block's score is
+    /// released with the first estimate describing a time after the block (<see cref="DescribedTime"/>), and a
+    /// display block that has ended by then, or none at all after the block, shows no score. One line per problem.
+    /// </summary>
+    /// <param name="tr">Repetition time (s).</param>
+    /// <param name="window">Window length in volumes (1 for ROI models).</param>
+    public IEnumerable<string> ScoreTimingNotes(double tr, int window)
+    {
+        double shift = HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
+        for (int k = 0; k < Blocks.Count; k++)
+        {
+            var b = Blocks[k];
+            if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
+            int release = (int)Math.Ceiling(b.End / tr + shift - 1e-9);
+            var display = Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);
+            if (display is null)
+                yield return Invariant($"block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s) and no display block follows it");
+            else if (release * tr >= display.End)
+                yield return Invariant($"block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s), after display block {display.Number} ends ({display.End:0.###} s)");
+        }
+    }
+
     /// <summary>Checks that every feedback source names targets the model has.</summary>
     /// <exception cref="InputDataException">A condition's source names a target the model lacks.</exception>
     public void CheckTargets(IReadOnlyList<string> targets, string modelName)

@@ -174,27 +174,10 @@ internal sealed class ProtocolCommand : ICliCommand
             }
             s.Append('\n');
         }
-        if (tr is double trn) AppendScoreNotes(s, p, trn, window);
+        if (tr is double trn)
+            foreach (var note in p.ScoreTimingNotes(trn, window)) s.Append("note: ").Append(note).Append('\n');
         Console.Write(s.ToString());
         return 0;
-    }
-
-    /// <summary>An intermittent block's score is released with the first estimate describing a time after the block;
-    /// a display block that ends before then shows no score, which the designer should hear of before the session.</summary>
-    private static void AppendScoreNotes(StringBuilder s, FeedbackProtocol p, double tr, int window)
-    {
-        double shift = p.HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
-        for (int k = 0; k < p.Blocks.Count; k++)
-        {
-            var b = p.Blocks[k];
-            if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
-            int release = (int)Math.Ceiling(b.End / tr + shift - 1e-9);
-            var display = p.Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);
-            if (display is null)
-                s.Append(Invariant($"note: block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s) and no display block follows it\n"));
-            else if (release * tr >= display.End)
-                s.Append(Invariant($"note: block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s), after display block {display.Number} ends ({display.End:0.###} s)\n"));
-        }
     }
 
     private static int Feedback(string path, string estimates, double tr, int window, string output)

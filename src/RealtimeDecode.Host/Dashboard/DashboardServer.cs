@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
+using RealtimeDecode.Imaging;
 using Serilog;
 
 namespace RealtimeDecode.Host.Dashboard;
@@ -26,6 +27,33 @@ internal sealed class FeedbackOptions
     /// rows of <c>feedback.tsv</c> wait for it at most this long.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 600_000)]
     public int AckWaitMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Refuses a <see cref="Target"/> or <see cref="Weights"/> that names a target the model lacks, or weights that are not
+    /// <c>name:number</c> pairs: the display would otherwise show a bar that never moves for the whole session.
+    /// </summary>
+    /// <exception cref="InputDataException">Names the key, the value and the model's targets.</exception>
+    public void CheckTargets(IReadOnlyList<string> targets)
+    {
+        string have = $"the model's targets are {string.Join(", ", targets)}";
+        if (!string.IsNullOrWhiteSpace(Weights))
+        {
+            foreach (var part in Weights.Split(','))
+            {
+                var kv = part.Split(':');
+                string name = kv[0].Trim();
+                if (kv.Length > 2 || name.Length == 0 || (kv.Length == 2 && !double.TryParse(kv[1], System.Globalization.NumberStyles.Float,
+                        System.Globalization.CultureInfo.InvariantCulture, out _)))
+                    throw new InputDataException(null, $"configuration Feedback:Weights: '{part.Trim()}' is not a target:weight pair (for example joy:1,fear:-0.5)");
+                if (!targets.Contains(name, StringComparer.Ordinal))
+                    throw new InputDataException(null, $"configuration Feedback:Weights: '{name}' is not a target of the model; {have}");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(Target) && !targets.Contains(Target, StringComparer.Ordinal))
+        {
+            throw new InputDataException(null, $"configuration Feedback:Target: '{Target}' is not a target of the model; {have}");
+        }
+    }
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using RealtimeDecode.Host.Configuration;
+
 namespace RealtimeDecode.Host.Tests.Commands;
 
 [Collection(ConsoleCollection.Name)]
@@ -29,6 +31,19 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.Equal("2\t20\t40\tup\tregulate\tintermittent\tup joy\tblock 1\t10-19\t14-23", lines[3]);
         // The score is released at volume 24 (48 s), after the 40–44 s display block.
         Assert.Equal("note: block 2's score is released at volume 24 (48 s), after display block 3 ends (44 s)", lines[5]);
+    }
+
+    [Fact]
+    public void Check_BundledExample_FitsTheBundledRunWithoutNotes()
+    {
+        var r = CliRunner.Run("protocol", "check", RepositoryPaths.Bundled("configs", "protocols", "joy-upregulation.tsv"),
+            "--tr", "2", "--volumes", "372", "--window", "13");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, l => l.StartsWith("note:", StringComparison.Ordinal));
+        // every intermittent block's score has a display block to show it
+        Assert.Equal(4, lines.Count(l => l.Contains("\tintermittent\t", StringComparison.Ordinal)));
+        Assert.Equal(4, lines.Count(l => l.Contains("\tdisplay\t", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -129,6 +129,9 @@ public sealed class UserErrorTests : IClassFixture<SmallSession>, IDisposable
     [InlineData("""{ "Dashboard": { "Urls": "not a url" } }""", "Dashboard:Urls", "not a url")]
     [InlineData("""{ "Dashboard": { "Urls": "http://127.0.0.1:99999" } }""", "Dashboard:Urls", "99999")]
     [InlineData("""{ "Dashboard": { "MaxConnections": 0 } }""", "Dashboard", "MaxConnections")]
+    [InlineData("""{ "Feedback": { "Target": "Joy" } }""", "Feedback:Target", "'Joy' is not a target of the model; the model's targets are ")]
+    [InlineData("""{ "Feedback": { "Weights": "joy:1,happiness:-1" } }""", "Feedback:Weights", "'happiness' is not a target")]
+    [InlineData("""{ "Feedback": { "Weights": "joy:one" } }""", "Feedback:Weights", "'joy:one' is not a target:weight pair")]
     public void Config_WrongTypeOrRange_OneLineExit2NoRecording(string json, string key, string problem)
     {
         var record = _dir.File("rec");

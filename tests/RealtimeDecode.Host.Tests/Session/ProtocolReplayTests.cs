@@ -37,6 +37,8 @@ public sealed class ProtocolReplayTests : IClassFixture<SmallSession>
         var r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
             "--speed", "max", "--no-dashboard", "--no-lsl", "--record", rec, "--protocol", protocol);
         Assert.True(r.ExitCode == 0, $"replay exited {r.ExitCode}: {r.Error}");
+        // Before the first volume, as `protocol check` says it: the down block's score comes after its display block.
+        Assert.Contains($"warning: protocol {protocol}: block 5's score is released at volume 42 (84 s), after display block 6 ends (80 s)", r.Out);
 
         string ours = System.IO.Path.Combine(rec, "feedback.tsv"), theirs = _s.Path("theirs.tsv");
         PythonRunner.Run(PythonRunner.RepoFile("tests", "RealtimeDecode.Engine.Tests", "Feedback", "recompute_feedback.py"),
