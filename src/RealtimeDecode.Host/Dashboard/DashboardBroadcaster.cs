@@ -326,10 +326,21 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     public IReadOnlyDictionary<string, long> DroppedByClient() =>
         _clients.ToDictionary(kv => kv.Key, kv => kv.Value.Dropped);
 
+    /// <summary>How long <see cref="DisposeAsync"/> lets the clients' queues drain before it stops their pumps.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Sends what is already queued (a session's last estimates and its final status, which the pages would otherwise
+    /// never see when the host exits right after the session) for up to <see cref="DrainTimeout"/>, then stops every client.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        var clients = _clients.ToArray();
+        foreach (var (_, c) in clients) c.Channel.Writer.TryComplete();
+        var pumps = clients.Select(kv => kv.Value.Pump).OfType<Task>().ToArray();
+        try { await Task.WhenAll(pumps).WaitAsync(DrainTimeout, _time).ConfigureAwait(false); }
+        catch (TimeoutException) { }
         foreach (var id in _clients.Keys.ToArray()) RemoveClient(id);
-        await Task.CompletedTask;
     }
 
     /// <summary>A matrix in a client's queue, skipped by the pump once a newer one is queued behind it; it holds the

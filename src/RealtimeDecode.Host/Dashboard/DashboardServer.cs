@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using RealtimeDecode.Imaging;
 using Serilog;
 
@@ -102,6 +103,9 @@ internal sealed class DashboardServer : IAsyncDisposable
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.Logging.ClearProviders();
+        // Ctrl-C and SIGTERM belong to the command (a session drains its pipeline first): the web host must not stop
+        // on them by itself, or the pages lose the session's last estimates and its final status.
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
         builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         // Estimates and ROI values may be NaN: sent as "NaN" rather than failing the message.
@@ -162,4 +166,12 @@ internal sealed class DashboardServer : IAsyncDisposable
         if (u.Host == "localhost") return true;
         return IPAddress.TryParse(u.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
     }
+}
+
+/// <summary>A host lifetime that leaves the process's signals to the command that owns the server, which stops it.</summary>
+internal sealed class OwnerLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

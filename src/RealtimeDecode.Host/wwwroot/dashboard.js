@@ -422,12 +422,19 @@
       state.connected = true;
     } catch (e) {
       setConnection("disconnected", "bad");
+      lostContact();
       setTimeout(start, 2000);
     }
   }
-  conn.onreconnecting(() => setConnection("reconnecting", "warn"));
+  // Out of contact, a session last seen running may have stopped since: the state says it is not known.
+  function lostContact() {
+    if (state.sessionState === "ended" || state.sessionState === "failed") return;
+    const el = $("state");
+    el.textContent = "unknown (no connection)"; el.className = "pill bad"; el.title = `last heard: ${state.sessionState ?? "nothing"}`;
+  }
+  conn.onreconnecting(() => { setConnection("reconnecting", "warn"); lostContact(); });
   conn.onreconnected(async () => { await loadSnapshot(); setConnection("connected", "ok"); });
-  conn.onclose(() => { setConnection("disconnected", "bad"); setTimeout(start, 2000); });
+  conn.onclose(() => { setConnection("disconnected", "bad"); lostContact(); setTimeout(start, 2000); });
 
   $("roi-select").addEventListener("change", makeRoiChart);
   setInterval(() => {

@@ -175,6 +175,43 @@ public sealed class BroadcasterQueueTests
         await broadcaster.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Dispose_RightAfterTheFinalStatus_SendsWhatIsQueuedFirst()
+    {
+        var hub = new GatedHubContext();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        broadcaster.AddClient("viewer");
+        broadcaster.Publish(Estimate(20));
+        await hub.FirstSendStarted.Task.WaitAsync(Wait);
+        broadcaster.Publish(new StatusMessage("ended", null, 21, 0, 0, null));
+
+        // The host stops while the client's transport is still busy with the estimate: the status waits its turn.
+        var disposing = broadcaster.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        Assert.False(disposing.IsCompleted);
+        hub.Release.SetResult();
+        await disposing.WaitAsync(Wait);
+        Assert.Equal(["estimate 20", "status"], hub.Sent.Select(s => s.Text).ToArray());
+    }
+
+    [Fact]
+    public async Task Dispose_ClientThatNeverTakesItsMessages_StopsItAfterTheDrainTimeout()
+    {
+        var hub = new GatedHubContext();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        broadcaster.AddClient("stuck");
+        broadcaster.Publish(Estimate(1));
+        await hub.FirstSendStarted.Task.WaitAsync(Wait);
+        broadcaster.Publish(new StatusMessage("ended", null, 2, 0, 0, null));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await broadcaster.DisposeAsync().AsTask().WaitAsync(Wait);
+        Assert.True(clock.Elapsed >= DashboardBroadcaster.DrainTimeout - TimeSpan.FromMilliseconds(50), $"stopped after {clock.Elapsed.TotalMilliseconds:0} ms");
+        hub.Release.SetResult();
+        await Task.Delay(100);
+        Assert.Equal(["estimate 1"], hub.Sent.Select(s => s.Text).ToArray()); // the status was given up on with the client
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(Wait);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR.Client;
 using RealtimeDecode.Host.Commands;
 using RealtimeDecode.Host.Tests.Commands;
 
@@ -8,7 +9,8 @@ namespace RealtimeDecode.Host.Tests.Session;
 /// SIGTERM (what a service manager or <c>kill</c> sends; Ctrl-C's SIGINT takes the same path) to a running
 /// <c>replay</c> of the built program: the session drains, the recording is closed as complete and the
 /// exit code is 0, however long the flush takes, because System.CommandLine's own termination timeout
-/// (2 s by default, then exit 130) is off for the session commands.
+/// (2 s by default, then exit 130) is off for the session commands. A dashboard viewer hears the session's end
+/// before the host goes.
 /// </summary>
 public sealed class TerminationTests : IClassFixture<SmallSession>
 {
@@ -45,27 +47,47 @@ public sealed class TerminationTests : IClassFixture<SmallSession>
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEndAsync();
         var estimates = Path.Combine(record, "estimates.tsv");
         using var cts = new CancellationTokenSource(Wait);
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var console = new System.Text.StringBuilder();
+        Task<string> stdout;
         try
         {
+            // A dashboard viewer, connected from the URL the session prints.
+            string? url = null;
+            while (url is null && await p.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                console.AppendLine(line);
+                if (line.StartsWith("dashboard: ", StringComparison.Ordinal)) url = line["dashboard: ".Length..].Split(' ')[0].TrimEnd('/');
+            }
+            stdout = p.StandardOutput.ReadToEndAsync();
+            Assert.True(url is not null, $"no dashboard URL printed: {console}");
+            await using var viewer = new HubConnectionBuilder().WithUrl(url + "/hubs/decoder").Build();
+            viewer.On<System.Text.Json.JsonElement>("status", m => statuses.Enqueue(m.GetProperty("state").GetString()!));
+            viewer.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+            await viewer.StartAsync(cts.Token);
+
             // Let the session reach its first estimates, so that there is something in flight to flush.
             while (!p.HasExited && !(File.Exists(estimates) && File.ReadLines(estimates).Count() >= 3)) await Task.Delay(50, cts.Token);
             Assert.False(p.HasExited, "replay ended before the signal");
             Assert.Equal(0, Kill(p.Id, SigTerm));
             await p.WaitForExitAsync(cts.Token);
+            await closed.Task.WaitAsync(cts.Token);
         }
         finally
         {
             if (!p.HasExited) p.Kill(entireProcessTree: true);
         }
+        // The viewer heard the end before the host went: the web server stops with the session, not on the signal.
+        Assert.Equal("ended", statuses.LastOrDefault());
         string err = await stderr;
         Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}; stderr: {err}");
         Assert.DoesNotContain("cancelled", err, StringComparison.Ordinal);
         Assert.True(Recording.Completed(record));
         var volumes = Recording.Volumes(record);
-        Assert.True(volumes.Count is >= 3 and < 40, $"{volumes.Count} volumes recorded (stopped part-way expected); stdout: {await stdout}");
+        Assert.True(volumes.Count is >= 3 and < 40, $"{volumes.Count} volumes recorded (stopped part-way expected); stdout: {console}{await stdout}");
         Assert.Contains("volumes", await stdout, StringComparison.Ordinal); // the summary was printed
     }
 }
