@@ -28,12 +28,33 @@
   const $ = id => document.getElementById(id);
   $("min").textContent = String(min); $("max").textContent = String(max);
   const recent = [];
-  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0 };
+  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0, problem: null };
 
-  if (zone.length === 2 && zone.every(Number.isFinite)) {
-    const lo = (zone[0] - min) / (max - min), hi = (zone[1] - min) / (max - min);
-    Object.assign($("zone").style, { bottom: `${Math.max(0, lo) * 100}%`, height: `${Math.max(0, Math.min(1, hi) - Math.max(0, lo)) * 100}%` });
-  } else $("zone").style.display = "none";
+  // The weights' names matched to the model's targets (exactly, else without regard to case when that is unambiguous).
+  // A name the model lacks would make a bar that never moves: the page says so instead of showing a value.
+  let resolved = null;
+  function resolve(targets) {
+    if (resolved && resolved.targets === targets.join("\u0000")) return resolved;
+    const index = {}, unknown = [];
+    for (const k of Object.keys(weights)) {
+      let i = targets.indexOf(k);
+      if (i < 0) { const m = targets.filter(t => t.toLowerCase() === k.toLowerCase()); if (m.length === 1) i = targets.indexOf(m[0]); }
+      if (i < 0) unknown.push(`unknown target '${k}'`); else if (!Number.isFinite(weights[k])) unknown.push(`weight of '${k}' is not a number`); else index[k] = i;
+    }
+    resolved = { targets: targets.join("\u0000"), index, unknown };
+    const problem = unknown.length ? `${unknown.join(", ")}; this model's targets: ${targets.join(", ")}` : null;
+    window.rtfeedback.problem = problem;
+    document.body.classList.toggle("problem", !!problem);
+    if (problem) { $("wait").textContent = problem; $("value").textContent = "–"; $("fill").style.height = "0"; $("label").textContent = "–"; }
+    return resolved;
+  }
+  // The label of a weighted display: "joy", "joy − sadness", "joy + 0.5 × fear" (the model's spelling of each name).
+  function describe(r, targets) {
+    return Object.entries(weights).map(([k, wk], j) => {
+      const a = Math.abs(wk), term = a === 1 ? targets[r.index[k]] : `${a} × ${targets[r.index[k]]}`;
+      return wk < 0 ? (j === 0 ? `−${term}` : ` − ${term}`) : (j === 0 ? term : ` + ${term}`);
+    }).join("");
+  }
 
   function setFill(v) {
     const f = Math.max(0, Math.min(1, (v - min) / (max - min)));
@@ -47,13 +68,15 @@
     window.rtfeedback.cues.push({ volume: m.volume, keepStill: document.body.classList.contains("keepstill"), withheld: !!m.withheld });
     if (m.withheld) return; // the host withholds this estimate from the participant
     if (!weights) weights = { [m.targets[0]]: 1 };
+    const r = resolve(m.targets);
+    if (r.unknown.length) return;
     let v = 0;
-    for (const [k, wk] of Object.entries(weights)) { const i = m.targets.indexOf(k); if (i >= 0) v += wk * Number(m.values[i]); }
+    for (const [k, wk] of Object.entries(weights)) v += wk * Number(m.values[r.index[k]]);
     if (!Number.isFinite(v)) return; // a volume without a usable estimate leaves the display as it was
     recent.push(v); if (recent.length > smooth) recent.shift();
     const s = recent.reduce((a, b) => a + b, 0) / recent.length;
     setFill(s);
-    $("label").textContent = label ?? Object.keys(weights).join(" + ");
+    $("label").textContent = label ?? describe(r, m.targets);
     $("wait").textContent = "";
     document.body.classList.toggle("inzone", zone.length === 2 && s >= zone[0] && s <= zone[1]);
     window.rtfeedback.values.push(s);
@@ -80,7 +103,7 @@
     document.body.classList.toggle("nothermo", !shown);
     if (shown) {
       setFill(Number(m.value));
-      $("label").textContent = m.score ? "Score" : (m.condition ?? "");
+      $("label").textContent = m.score ? "Score" : (label ?? "");
       window.rtfeedback.values.push(Number(m.value));
     }
     document.body.classList.toggle("keepstill", keepStillOn && !!m.keepStill);
@@ -127,10 +150,17 @@
     try {
       await conn.start();
       await resume();
-      window.rtfeedback.connected = true;
+      contact(true);
     } catch { setTimeout(start, 2000); }
   }
-  conn.onreconnected(() => resume());
-  conn.onclose(() => setTimeout(start, 2000));
+  // Without the host the screen would go on showing its last frame as if it were live: say it is not.
+  function contact(on) {
+    window.rtfeedback.connected = on;
+    document.body.classList.toggle("stale", !on);
+    $("contact").textContent = on ? "" : "no connection to the decoder: the display is not live";
+  }
+  conn.onreconnecting(() => contact(false));
+  conn.onreconnected(async () => { await resume(); contact(true); });
+  conn.onclose(() => { contact(false); setTimeout(start, 2000); });
   start();
 })();

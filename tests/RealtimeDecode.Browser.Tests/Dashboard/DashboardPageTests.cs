@@ -120,6 +120,58 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
     }
 
     [BrowserFact]
+    public async Task Pages_UnknownTargetOrLostHost_SaySoInsteadOfAStillBar()
+    {
+        var session = new FakeSession(rois: 20, targets: 3, volumes: 20);
+        var harness = await DashboardHarness.StartAsync(session, feedback: new FeedbackOptions { Smooth = 1, Min = -3, Max = 3 });
+        bool serving = true;
+        try
+        {
+            await using var chromium = await ChromiumBrowser.LaunchAsync();
+            var typo = await chromium.OpenAsync(harness.BaseUrl + "/feedback?target=Target9", 1280, 800);
+            var weighted = await chromium.OpenAsync(harness.BaseUrl + "/feedback?weights=TARGET0:1,target2:-0.5", 1280, 800);
+            var dashboard = await chromium.OpenAsync(harness.BaseUrl + "/");
+            foreach (var page in new[] { typo, weighted }) await page.WaitForAsync("() => window.rtfeedback && window.rtfeedback.connected", Wait);
+            await dashboard.WaitForAsync("() => window.rtdecode && window.rtdecode.connected()", Wait);
+
+            await harness.PlayAsync(0, 20, Interval);
+            int decoded = DecodedUpTo(session, 20);
+            await weighted.WaitForAsync($"() => window.rtfeedback.values.length === {decoded}", Wait);
+
+            // A name in another case is the model's target; a negative weight reads as a difference.
+            var values = await weighted.Page.EvaluateAsync<double[]>("() => window.rtfeedback.values");
+            var expected = Enumerable.Range(session.Context.Window - 1, decoded).Select(v => FakeSession.Estimate(v, 0) - 0.5 * FakeSession.Estimate(v, 2));
+            Assert.Equal(expected, values, new Tolerance(1e-9));
+            Assert.Equal("target0 − 0.5 × target2", await weighted.Page.Locator("#label").InnerTextAsync());
+
+            // A name the model lacks: the page says which and what the model has, and shows no value.
+            const string problem = "unknown target 'Target9'; this model's targets: target0, target1, target2";
+            Assert.Equal(problem, await typo.Page.EvaluateAsync<string>("() => window.rtfeedback.problem"));
+            Assert.Equal(problem, await typo.Page.Locator("#wait").InnerTextAsync());
+            Assert.True(await typo.Page.Locator("#wait").IsVisibleAsync());
+            Assert.Equal("–", await typo.Page.Locator("#value").InnerTextAsync());
+            Assert.Empty(await typo.Page.EvaluateAsync<double[]>("() => window.rtfeedback.values"));
+            Assert.True(typo.Errors.Count == 0, string.Join("\n", typo.Errors));
+            output.WriteLine($"screenshot: {await typo.ScreenshotAsync("feedback-unknown-target")}");
+
+            // The host goes away: the last bar stays, dimmed, with a line saying the display is not live.
+            Assert.Equal("", await weighted.Page.Locator("#contact").InnerTextAsync());
+            serving = false;
+            await harness.DisposeAsync();
+            await weighted.WaitForAsync("() => !window.rtfeedback.connected && document.getElementById('contact').textContent.length > 0", Wait);
+            Assert.Equal("no connection to the decoder: the display is not live", await weighted.Page.Locator("#contact").InnerTextAsync());
+            Assert.True(await weighted.Page.Locator("#contact").IsVisibleAsync());
+            output.WriteLine($"screenshot: {await weighted.ScreenshotAsync("feedback-host-gone")}");
+            // The dashboard last heard "running": out of contact, it does not claim the session still runs.
+            await dashboard.WaitForAsync("() => document.getElementById('state').textContent === 'unknown (no connection)'", Wait);
+        }
+        finally
+        {
+            if (serving) await harness.DisposeAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task Dashboard_MoreRoisThanMaxMatrixSize_DrawsBlockHeatmapWithNetworkOutlines()
     {
         var session = new FakeSession(rois: 400, targets: 3, window: 5, volumes: 12);
