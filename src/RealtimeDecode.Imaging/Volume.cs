@@ -49,6 +49,10 @@ public sealed class Volume
     /// <summary>Acquisition onset (s) from the start of the run.</summary>
     public double OnsetSeconds { get; }
 
+    /// <summary>The repetition time (s) the volume's file states, or 0 when it states none (a 3D NIfTI with no time
+    /// units, a DICOM without RepetitionTime).</summary>
+    public double RepetitionTimeSeconds { get; init; }
+
     /// <summary>Grid as "nx×ny×nz", for messages.</summary>
     public string Shape => $"{Nx}×{Ny}×{Nz}";
 }

@@ -22,6 +22,7 @@ internal sealed class FrameProcessor
     private readonly RunGeometry _geometry;
     private int _next;
     private int? _series;
+    private bool _trChecked;
 
     public FrameProcessor(Func<PipelineStages> newStages, PipelineOptions options, TimeProvider time, ILogger log)
     {
@@ -31,6 +32,16 @@ internal sealed class FrameProcessor
         _log = log;
         _frequency = time.TimestampFrequency;
         _geometry = new RunGeometry(options.AffineToleranceMm);
+    }
+
+    // The first decoded volume of a run that states another TR than the session's: its onsets, the missing-volume timeout
+    // and the LSL rate would all follow the session's TR, so the user hears of it at once.
+    private void CheckRepetitionTime(Volume volume, VolumeArrival arrival)
+    {
+        double stated = volume.RepetitionTimeSeconds, tr = _options.RepetitionTime.TotalSeconds;
+        if (stated > 0 && Math.Abs(stated - tr) > 0.01 * tr)
+            _log.Warning("Volume {Index} ({File}) states TR {Stated:0.###} s but the session runs at TR {Tr:0.###} s, which its onsets, missing-volume timeout and LSL rate follow; if the file is right, restart with --tr set to it (or Live:Tr)",
+                arrival.Index, arrival.FileLabel, stated, tr);
     }
 
     public IEnumerable<PipelineFrame> Process(VolumeArrival arrival)
@@ -55,6 +66,7 @@ internal sealed class FrameProcessor
             _stages = _newStages();
             _next = 0;
             _geometry.Reset();
+            _trChecked = false;
         }
         var stages = _stages;
 
@@ -102,6 +114,11 @@ internal sealed class FrameProcessor
             }
             var roi = stages.Clean(stages.Roi(volume));
             _geometry.Accept(volume);
+            if (!_trChecked)
+            {
+                _trChecked = true;
+                CheckRepetitionTime(volume, arrival);
+            }
             var motion = stages.Motion?.Invoke();
             var censor = stages.Censor?.Invoke();
             if (motion is { IsValid: false })

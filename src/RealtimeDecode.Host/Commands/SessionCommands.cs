@@ -216,7 +216,9 @@ internal sealed class LiveCommand : ICliCommand
         var include = new Option<bool>("--include-existing") { Description = "Also process files already in the folder at start" };
         var missing = new Option<double?>("--missing-after") { Description = "TRs to wait for a volume after a later one arrived before it is marked missing" };
         var cmd = new Command("live", "A live session: decode volumes as the scanner exports them. Ctrl-C ends it with the recording complete.") { watch, format, include, missing };
-        foreach (var x in o.All) cmd.Options.Add(x);
+        // The scanner sets the pace; the series' TR is given, and a volume stating another one is warned about.
+        o.Tr.Description = "Repetition time (s) of the series (0.001 to 60; default Live:Tr, else 2); a first volume stating another TR is warned about";
+        foreach (var x in o.All.Where(x => x != o.Speed)) cmd.Options.Add(x);
         cmd.SetAction(async (parse, ct) =>
         {
             var fmt = parse.GetValue(format);

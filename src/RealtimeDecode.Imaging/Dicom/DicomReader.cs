@@ -41,7 +41,10 @@ public static class DicomReader
         if (volumes.Count != 1)
             throw new InputDataException(path, $"holds {volumes.Count} volumes (time points), not one");
         var v = volumes[0];
-        return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, index, onsetSeconds);
+        return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, index, onsetSeconds)
+        {
+            RepetitionTimeSeconds = GetInfo(dataset, path).RepetitionTimeSeconds is double tr and > 0 ? tr : 0,
+        };
     }
 
     /// <summary>

@@ -118,6 +118,10 @@ public sealed class NiftiReader : IDisposable
         return r.ReadVolume(index);
     }
 
+    // pixdim[4] of a 3D file means a time only when its units say so (tools fill it with 1 otherwise).
+    private double StatedRepetitionTime =>
+        Header.DimensionCount >= 4 || Header.TimeUnits is not NiftiTimeUnits.Unknown ? Header.RepetitionTimeSeconds : 0;
+
     /// <summary>
     /// Reads volume <paramref name="index"/> into a new float array: x fastest, scaled, with the header's
     /// affine, <see cref="Volume.Index"/> = index and <see cref="Volume.OnsetSeconds"/> = index × TR.
@@ -129,7 +133,10 @@ public sealed class NiftiReader : IDisposable
         var raw = ReadRaw(index);
         var data = GC.AllocateUninitializedArray<float>(checked((int)Header.VoxelsPerVolume));
         Convert(raw, data);
-        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
+        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds)
+        {
+            RepetitionTimeSeconds = StatedRepetitionTime,
+        };
     }
 
     /// <summary>
@@ -143,7 +150,10 @@ public sealed class NiftiReader : IDisposable
         var raw = ReadRaw(index);
         var data = voxels.Rent(checked((int)Header.VoxelsPerVolume));
         Convert(raw, data);
-        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds);
+        return new Volume(Header.Nx, Header.Ny, Header.Nz, data, Header.Affine, index, index * Header.RepetitionTimeSeconds)
+        {
+            RepetitionTimeSeconds = StatedRepetitionTime,
+        };
     }
 
     /// <summary>Reads volume <paramref name="index"/> into <paramref name="destination"/> (nx·ny·nz floats).</summary>
