@@ -184,16 +184,21 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         {
             // Sent to a client some time later: its matrix bytes are kept out of the pool for good.
             _connectivity?.Lease?.Pin();
-            return new SessionSnapshot(_status with { DroppedMessages = DroppedMessages }, _backlog.Estimates(), _backlog.Qc(), _connectivity)
+            return new SessionSnapshot(CurrentStatus(), _backlog.Estimates(), _backlog.Qc(), _connectivity)
             { Session = SessionId, Seq = _seq };
         }
     }
 
-    /// <summary>The newest status, with the drop count so far.</summary>
+    /// <summary>The newest status, with the drop count and the volumes seen so far (the sessions list and
+    /// <c>/api/session</c> read it between status changes).</summary>
     public StatusMessage Status
     {
-        get { lock (_gate) return _status with { DroppedMessages = DroppedMessages }; }
+        get { lock (_gate) return CurrentStatus(); }
     }
+
+    // Under the lock. A status is published when the session's state changes; the volume count moves with every QC row.
+    private StatusMessage CurrentStatus() =>
+        _status with { DroppedMessages = DroppedMessages, VolumesSeen = Math.Max(_status.VolumesSeen, _backlog.QcCount) };
 
     /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>
     internal void AddClient(string connectionId, HubEventFilter? events = null)

@@ -30,6 +30,9 @@ internal sealed class SessionBacklog(int roiKept)
         foreach (var v in m.Values) _values.Add(v);
     }
 
+    /// <summary>QC rows kept: one per volume of the run so far.</summary>
+    public int QcCount => _qc.Count;
+
     public void Add(QcMessage m)
     {
         int index = _qc.Count;

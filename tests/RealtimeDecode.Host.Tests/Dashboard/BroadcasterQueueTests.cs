@@ -212,6 +212,23 @@ public sealed class BroadcasterQueueTests
         Assert.Equal(["estimate 1"], hub.Sent.Select(s => s.Text).ToArray()); // the status was given up on with the client
     }
 
+    [Fact]
+    public async Task Status_BetweenStateChanges_CountsEveryVolumeSeen()
+    {
+        var hub = new GatedHubContext();
+        hub.Release.SetResult();
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        broadcaster.Publish(new StatusMessage("running", null, 13, 0, 0, null));
+        for (int v = 0; v < 40; v++)
+            broadcaster.Publish(new QcMessage(v, v * 2.0, "ok", new Dictionary<string, int> { ["ok"] = v + 1 }, 1.0, 0.1, null));
+
+        // What the sessions list and /api/session show, and what a page that connects now starts from.
+        Assert.Equal(40, broadcaster.Status.VolumesSeen);
+        Assert.Equal("running", broadcaster.Status.State);
+        Assert.Equal(40, broadcaster.Snapshot().Status.VolumesSeen);
+        await broadcaster.DisposeAsync();
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(Wait);
