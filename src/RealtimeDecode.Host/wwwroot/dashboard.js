@@ -349,7 +349,22 @@
     if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi.map(num)); }
     onMotion(m);
     showCounts(m.counts);
+    showUnmeasured();
     schedule();
+  }
+
+  // Panels the session has no data for say why, rather than showing empty charts and zero counts that read as a result.
+  function showUnmeasured() {
+    const noMotion = state.qc.size > 0 && state.headX.length === 0;
+    const noProtocol = state.connected && !state.protocol;
+    let changed = false;
+    for (const [id, note, off, text] of [["motion-section", "motion-note", noMotion, "not measured: the session runs without --realign"],
+                                         ["learning-section", "learning-note", noProtocol, "no protocol: the session runs without --protocol"]]) {
+      const el = $(id);
+      if (el.classList.contains("unmeasured") !== off) { el.classList.toggle("unmeasured", off); changed = true; }
+      $(note).textContent = off ? text : "";
+    }
+    if (changed) window.dispatchEvent(new Event("resize"));
   }
 
   function onConnectivity(m) { state.connectivity = m; state.heatPending = true; schedule(); }
@@ -420,6 +435,7 @@
       await loadSnapshot();
       setConnection("connected", "ok");
       state.connected = true;
+      showUnmeasured();
     } catch (e) {
       setConnection("disconnected", "bad");
       lostContact();

@@ -64,6 +64,12 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
             Assert.StartsWith((a == b ? a : $"{a}–{b}") + " ", cell, StringComparison.Ordinal);
         }
 
+        // No realignment and no protocol in this session: those panels say so instead of showing empty charts and zero counts.
+        Assert.Equal("not measured: the session runs without --realign", await page.Page.Locator("#motion-note").InnerTextAsync());
+        Assert.False(await page.Page.Locator("#highmotion-count").IsVisibleAsync());
+        Assert.False(await page.Page.Locator("#fd-chart").IsVisibleAsync());
+        Assert.Equal("no protocol: the session runs without --protocol", await page.Page.Locator("#learning-note").InnerTextAsync());
+
         var legend = await page.Page.Locator("#values .num").AllTextContentsAsync();
         Assert.Equal(FakeSession.Estimate(Volumes - 1, 0).ToString("0.000", CultureInfo.InvariantCulture), legend[0]);
 

@@ -79,6 +79,8 @@ public sealed class MotionDisplayTests(ITestOutputHelper output) : IDisposable
         Assert.All(threshold, t => Assert.Equal(0.5, t));
         Assert.Equal(2, await page.Page.EvaluateAsync<int>("() => window.rtdecode.highMotionCount()"));
         Assert.Equal("2", await page.Page.Locator("#highmotion-count").TextContentAsync());
+        Assert.True(await page.Page.Locator("#highmotion-count").IsVisibleAsync());
+        Assert.Equal("", await page.Page.Locator("#motion-note").TextContentAsync());
         Assert.Equal(20, await page.Page.EvaluateAsync<int>("() => window.rtdecode.alarm().volume"));
         Assert.StartsWith("high motion at volume 20 (FD 1.40 mm)", await page.Page.Locator("#motion-alarm").TextContentAsync());
         Assert.True(await page.Page.Locator("#motion-alarm").IsVisibleAsync());
