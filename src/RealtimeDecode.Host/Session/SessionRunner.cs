@@ -259,6 +259,12 @@ internal sealed class SessionRunner
             logger.Warning("Output {Sink}: {Dropped} frames dropped, {Failures} failures", s.Name, s.Dropped, s.Failures);
         _out.WriteLine(result.ToString());
         logger.Information("Session ended: {Summary}", result.ToString().ReplaceLineEndings("; "));
+        // A replay stopped part-way is a complete recording of fewer volumes than the run: say so beside the counts.
+        if (ct.IsCancellationRequested && setup.Run is { } replayed && result.Volumes < replayed.VolumeCount)
+        {
+            _out.WriteLine($"stopped before the run's end: {result.Volumes} of its {replayed.VolumeCount} volumes replayed");
+            logger.Information("Stopped before the run's end: {Volumes} of {RunVolumes} volumes replayed", result.Volumes, replayed.VolumeCount);
+        }
         // the recording is complete up to the failure; the session still ends as failed (exit 3, one line)
         if (fanout.Error is { } failure)
             throw new PipelineFailedException($"the pipeline failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}", failure);

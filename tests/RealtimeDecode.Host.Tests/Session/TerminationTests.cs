@@ -88,6 +88,8 @@ public sealed class TerminationTests : IClassFixture<SmallSession>
         Assert.True(Recording.Completed(record));
         var volumes = Recording.Volumes(record);
         Assert.True(volumes.Count is >= 3 and < 40, $"{volumes.Count} volumes recorded (stopped part-way expected); stdout: {console}{await stdout}");
-        Assert.Contains("volumes", await stdout, StringComparison.Ordinal); // the summary was printed
+        string summary = await stdout;
+        Assert.Contains("volumes", summary, StringComparison.Ordinal); // the summary was printed
+        Assert.Contains($"stopped before the run's end: {volumes.Count} of its 40 volumes replayed", summary, StringComparison.Ordinal);
     }
 }
