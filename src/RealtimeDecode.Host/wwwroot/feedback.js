@@ -136,12 +136,14 @@
     let state;
     try { state = await conn.invoke("GetFeedbackState"); }
     finally { var queued = early; early = null; }
+    document.body.classList.remove("pending"); // the first screen is known: the protocol's, or the thermometer
     if (state.protocol) {
       useProtocol(state.protocol);
       if (state.current) draw(state.current); // a reload resumes at the current condition
       for (const m of queued) draw(m);
       return;
     }
+    if (!window.rtfeedback.values.length && !window.rtfeedback.problem) $("wait").textContent = "waiting for the first estimate";
     const snap = await conn.invoke("GetSession");
     const tail = snap.estimates.slice(-smooth);
     for (const m of tail) if (m.volume > last) { last = m.volume; show(m); }
