@@ -92,7 +92,11 @@
       const x0 = u.valToPos(b.from, "x", true), x1 = u.valToPos(b.to, "x", true);
       if (x1 < left || x0 > left + w) continue;
       ctx.globalAlpha = 0.16; ctx.fillStyle = b.colour; ctx.fillRect(x0, top, x1 - x0, h);
-      ctx.globalAlpha = 0.8; ctx.fillText(b.condition, Math.max(x0, left) + 3, top + 12 * devicePixelRatio);
+      // The condition's name where it fits inside its block: narrow blocks side by side would run their names together.
+      const x = Math.max(x0, left) + 3;
+      if (ctx.measureText(b.condition).width <= Math.min(x1, left + w) - x - 3) {
+        ctx.globalAlpha = 0.8; ctx.fillText(b.condition, x, top + 12 * devicePixelRatio);
+      }
     }
     ctx.restore();
   }
@@ -108,7 +112,7 @@
     state.learning.push(p);
     const list = $("learning-list");
     const span = document.createElement("span");
-    span.textContent = `run ${p.run} block ${p.block} ${p.condition}: ${Number.isFinite(num(p.mean)) ? num(p.mean).toFixed(2) : "n/a"}`;
+    span.textContent = `${state.learning.length}. run ${p.run} block ${p.block} ${p.condition}: ${Number.isFinite(num(p.mean)) ? num(p.mean).toFixed(2) : "n/a"}`;
     list.appendChild(span);
     if (!learnChart) makeLearningChart();
     learnChart.setData(learningData());
@@ -121,7 +125,7 @@
   function makeLearningChart() {
     const el = $("learning-chart");
     learnChart = new uPlot({ width: width(el), height: 160, scales: { x: { time: false } },
-      series: [{ label: "regulation block" }, { label: "mean feedback", stroke: "#ffd166", width: 2, points: { show: true, size: 8 } }],
+      series: [{ label: "regulation block, in order" }, { label: "mean feedback", stroke: "#ffd166", width: 2, points: { show: true, size: 8 } }],
       axes: [{ stroke: "#8a93a6", grid: { stroke: "#262c3a" }, incrs: [1, 2, 5, 10, 20, 50, 100] }, { stroke: "#8a93a6", grid: { stroke: "#262c3a" } }] },
       learningData(), el);
   }

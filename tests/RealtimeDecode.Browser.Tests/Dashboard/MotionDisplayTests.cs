@@ -156,6 +156,7 @@ public sealed class MotionDisplayTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([1, 2], learning.EnumerateArray().Select(p => p.GetProperty("run").GetInt32()));
         Assert.All(learning.EnumerateArray(), p => Assert.Equal(mean, p.GetProperty("mean").GetDouble(), 9));
         Assert.Equal(2, await page.Page.Locator("#learning-list span").CountAsync());
+        Assert.StartsWith("2. run 2 block 3 ", await page.Page.Locator("#learning-list span").Last.InnerTextAsync()); // the chart's x is this order
 
         output.WriteLine($"screenshot: {await page.ScreenshotAsync("dashboard-learning")}");
         Assert.True(page.Errors.Count == 0 && display.Errors.Count == 0, string.Join("\n", page.Errors.Concat(display.Errors)));
