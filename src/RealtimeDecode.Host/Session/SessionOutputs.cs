@@ -39,7 +39,7 @@ internal sealed class SessionOutputs
         var protocol = setup.Protocol;
         Recorder = new SeriesRecordingSink(setup.Recording, dir => new RecordingSink(new RecordingOptions(dir, setup.Package.Targets)
         {
-            Configuration = request.Configuration,
+            Configuration = Effective(request, setup),
             SessionId = sessionId,
             ModelSha256 = setup.ModelSha256,
             RepetitionTime = TimeSpan.FromSeconds(setup.Tr),
@@ -49,6 +49,29 @@ internal sealed class SessionOutputs
             Censor = settings.Censor,
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
         }, time, logger));
+    }
+
+    /// <summary>
+    /// The configuration files' values with what the session actually runs with laid over them: the inputs (as paths
+    /// given or defaulted to the bundled session), the TR, and the outputs the command line turned on or off.
+    /// </summary>
+    private static object? Effective(SessionRequest request, SessionSetup setup)
+    {
+        if (request.Configuration is not System.Text.Json.Nodes.JsonObject files) return request.Configuration;
+        var o = (System.Text.Json.Nodes.JsonObject)files.DeepClone();
+        string Invariant(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in new (string Key, string? Value)[]
+        {
+            ("Session:Run", request.Run), ("Live:Watch", request.Watch), ("Session:Model", request.Model), ("Session:Atlas", request.Atlas),
+            ("Session:Labels", request.Labels), ("Live:Tr", Invariant(setup.Tr)), ("Session:Speed", request.Run is null ? null : request.Speed),
+            ("Dashboard:Enabled", request.Dashboard.Enabled.ToString()), ("Dashboard:Urls", request.Dashboard.Enabled ? request.Dashboard.Urls : null),
+            ("Lsl:Enabled", request.Lsl.Enabled.ToString()),
+        })
+        {
+            if (value is null) o.Remove(key);
+            else o[key] = value;
+        }
+        return o;
     }
 
     /// <summary>The estimates recorder (one recording per series).</summary>

@@ -56,6 +56,16 @@ public sealed class ReplayTests : IClassFixture<SmallSession>
 
         Assert.Equal(Enumerable.Range(0, 40).Select(v => (v, "ok")), Recording.Volumes(rec));
         Assert.True(Recording.Completed(rec));
+
+        // session.json records what the session ran with after the command line, not only the configuration files.
+        var configuration = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(rec, "session.json")))!["configuration"]!;
+        Assert.Equal(_s.Run2, (string?)configuration["Session:Run"]);
+        Assert.Equal(_s.Model, (string?)configuration["Session:Model"]);
+        Assert.Equal(_s.Atlas, (string?)configuration["Session:Atlas"]);
+        Assert.Equal("False", (string?)configuration["Dashboard:Enabled"]);
+        Assert.Equal("False", (string?)configuration["Lsl:Enabled"]);
+        Assert.Equal("max", (string?)configuration["Session:Speed"]);
+        Assert.Null(configuration["Live:Watch"]);
     }
 
     private static void AssertOneLineUserError(CliRunner.Result r, string file, string problem)
