@@ -65,7 +65,7 @@ public sealed record FeatureSpec(FeatureSettings Settings, int RoiCount, string?
 
         if (FeatureCount != live.FeatureCount)
         {
-            d.Add($"the model expects {FeatureCount} features ({RoiCount} ROIs) but the live configuration produces {live.FeatureCount} ({live.RoiCount} ROIs)");
+            d.Add($"the model expects {FeatureCount} features ({RoiCount} ROIs) but the atlas and settings in use produce {live.FeatureCount} ({live.RoiCount} ROIs)");
         }
 
         if (AtlasSha256 is not null && live.AtlasSha256 is not null && !string.Equals(AtlasSha256, live.AtlasSha256, StringComparison.OrdinalIgnoreCase))

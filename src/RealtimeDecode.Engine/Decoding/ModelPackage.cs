@@ -155,7 +155,7 @@ public sealed class ModelPackage
         if (diff.Count > 0)
         {
             string where = SourcePath is null ? "model package" : Describe(SourcePath, "model.json");
-            throw new InputDataException(where, "model does not match the live configuration: " + string.Join("; ", diff));
+            throw new InputDataException(where, "model does not match the atlas and settings in use: " + string.Join("; ", diff));
         }
     }
 

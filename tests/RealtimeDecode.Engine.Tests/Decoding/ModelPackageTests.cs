@@ -153,7 +153,7 @@ public sealed class ModelPackageTests : IDisposable
         var pkg = ModelPackage.Load(SaveLinear());
         var e = Assert.Throws<InputDataException>(() => pkg.Validate(Spec(rois: 6)));
         Assert.Contains("expects 10 features", e.Message);
-        Assert.Contains("produces 15", e.Message);
+        Assert.Contains("produce 15", e.Message);
         Assert.EndsWith("model.json", e.Path);
     }
 
