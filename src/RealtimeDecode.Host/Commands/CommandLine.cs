@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Reflection;
 using RealtimeDecode.Imaging;
 
@@ -28,6 +29,8 @@ internal static class CommandLine
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
+        // --help clears parse errors (its action is help's), so `extract --atlass x --help` still shows help.
+        if (parse.Action is ParseErrorAction) return ParseErrorReport.Write(parse, Console.Error);
         try
         {
             return parse.Invoke(Invocation(parse));
