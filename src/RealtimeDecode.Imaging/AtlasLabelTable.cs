@@ -7,7 +7,8 @@ namespace RealtimeDecode.Imaging;
 /// here): a header row naming <c>index</c> and <c>name</c> (any order, case ignored) and optionally
 /// <c>network</c>; other columns are ignored; blank lines are skipped. Label 0 (background) is skipped;
 /// an index outside 0 … <see cref="Atlas.MaxLabel"/>, a label listed twice or a short row is an
-/// <see cref="InputDataException"/> naming the file and line. An empty name becomes the label number;
+/// <see cref="InputDataException"/> naming the file and line, and so is a binary file (gzip, NIfTI, any
+/// NUL byte in its first 8 KiB: the atlas image given as its labels). An empty name becomes the label number;
 /// an empty network is null.
 /// </summary>
 public sealed class AtlasLabelTable
@@ -29,10 +30,11 @@ public sealed class AtlasLabelTable
     public bool HasNetwork { get; }
 
     /// <summary>Reads and checks a labels TSV.</summary>
-    /// <exception cref="InputDataException">The file is missing, empty or malformed.</exception>
+    /// <exception cref="InputDataException">The file is missing, binary (an image given in its place), empty or malformed.</exception>
     public static AtlasLabelTable Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
+        TextFileCheck.EnsureText(path, "is this the atlas image?");
         var lines = BoundedLineReader.ReadAllLines(path);
         int first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
         if (first < 0) throw new InputDataException(path, "empty labels table (expected a header row with index and name)");
@@ -40,7 +42,7 @@ public sealed class AtlasLabelTable
         int iIndex = Array.IndexOf(header, "index"), iName = Array.IndexOf(header, "name"), iNet = Array.IndexOf(header, "network");
         if (iIndex < 0 || iName < 0)
             throw new InputDataException(path,
-                $"the header row must name the columns index and name (tab-separated), found: {string.Join(", ", header)}");
+                $"the header row must name the columns index and name (tab-separated), found: {Shortened(string.Join(", ", header))}");
         var rows = new Dictionary<int, (string, string?)>();
         for (int n = first + 1; n < lines.Length; n++)
         {
@@ -63,4 +65,9 @@ public sealed class AtlasLabelTable
         if (rows.Count == 0) throw new InputDataException(path, "the labels table lists no label other than 0");
         return new AtlasLabelTable(rows, iNet >= 0);
     }
+
+    /// <summary>At most <see cref="MaxQuotedChars"/> characters of a header row quoted in a message (a header can be one line of megabytes).</summary>
+    private static string Shortened(string s) => s.Length <= MaxQuotedChars ? s : s[..MaxQuotedChars] + "…";
+
+    private const int MaxQuotedChars = 200;
 }

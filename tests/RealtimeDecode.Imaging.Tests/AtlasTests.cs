@@ -95,6 +95,30 @@ public sealed class AtlasTests : IDisposable
         Assert.DoesNotContain('\n', ex.Message);
     }
 
+    /// <summary>The atlas image itself (gzip, and uncompressed NIfTI-1) given as its labels table.</summary>
+    [Theory]
+    [InlineData("atlas_int16.nii.gz", "gzip data")]
+    [InlineData("atlas_float32.nii", "a NIfTI-1 image")]
+    public void Load_ImageAsLabelsTable_NotATextTableNamingWhatItIs(string image, string kind)
+    {
+        var labels = GoldenFiles.Path("Atlas", image);
+        var ex = Assert.Throws<InputDataException>(() => Atlas.Load(GoldenFiles.Path("Atlas", "atlas_int16.nii.gz"), labels));
+        Assert.Equal(labels, ex.Path);
+        Assert.Equal($"not a text table (it looks like {kind}; is this the atlas image?)", ex.Problem);
+    }
+
+    [Fact]
+    public void Load_HeaderWithControlCharacters_QuotedEscapedAndShort()
+    {
+        var tsv = _dir.File("escape.tsv");
+        File.WriteAllText(tsv, "\u001b[31mid\tnam\u0007e\u202e" + new string('x', 5000) + "\n1\ta\n");
+        var ex = Assert.Throws<InputDataException>(() => Atlas.Load(GoldenFiles.Path("Atlas", "atlas_int16.nii.gz"), tsv));
+        Assert.Contains("found: \\x1b[31mid, nam\\x07e\\u202exxx", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Message, char.IsControl);
+        Assert.DoesNotContain('\u202e', ex.Message);
+        Assert.True(ex.Message.Length < 400, $"{ex.Message.Length} characters");
+    }
+
     [Theory]
     [InlineData(2.5f, "not a whole number")]
     [InlineData(-1f, "a negative label")]

@@ -59,6 +59,7 @@ public sealed class NumericTable
     public static NumericTable Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
+        TextFileCheck.EnsureText(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         return Read(reader, path);
     }

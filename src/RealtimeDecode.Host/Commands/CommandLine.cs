@@ -48,7 +48,7 @@ internal static class CommandLine
         catch (Exception e)
         {
             var inner = Unwrap(e);
-            Console.Error.WriteLine($"error: {inner.GetType().Name}: {inner.Message}");
+            Console.Error.WriteLine($"error: {inner.GetType().Name}: {PrintableText.Escape(inner.Message)}");
             if (Environment.GetEnvironmentVariable("RTDECODE_DEBUG") == "1") Console.Error.WriteLine(inner);
             return InternalError;
         }

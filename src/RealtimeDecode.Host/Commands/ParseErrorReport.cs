@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
 
@@ -42,7 +43,7 @@ internal static class ParseErrorReport
                 if (suggested.Any(n => e.Message.Contains($"'{n}'", StringComparison.Ordinal))) continue;
                 line = e.Message;
             }
-            line = $"error: {OneLine(line)}";
+            line = $"error: {PrintableText.Escape(line)}";
             if (written.Add(line)) error.WriteLine(line);
         }
         error.WriteLine($"see: {CommandPath(parse.CommandResult)} --help");
@@ -103,8 +104,4 @@ internal static class ParseErrorReport
         names.Reverse();
         return string.Join(' ', names);
     }
-
-    /// <summary>A message on one line, whatever the token it quotes holds (a newline in an argument would split it).</summary>
-    private static string OneLine(string message) =>
-        string.Concat(message.Select(ch => char.IsControl(ch) ? '?' : ch));
 }

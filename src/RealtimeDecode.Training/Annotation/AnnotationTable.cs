@@ -41,6 +41,7 @@ public sealed class AnnotationTable
     public static AnnotationTable Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
+        TextFileCheck.EnsureText(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Read(reader, path);
     }

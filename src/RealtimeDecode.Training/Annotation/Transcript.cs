@@ -18,6 +18,7 @@ public static class Transcript
     public static IReadOnlyList<TranscriptSegment> Read(string path)
     {
         if (!File.Exists(path)) throw new InputDataException(path, "file not found");
+        TextFileCheck.EnsureText(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Read(reader, path);
     }

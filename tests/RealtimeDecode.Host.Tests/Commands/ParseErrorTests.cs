@@ -80,7 +80,7 @@ public sealed class ParseErrorTests
     public void ArgumentWithNewline_ErrorStaysOneLine()
     {
         var r = CliRunner.Run("extract", "--bold", "x.nii.gz", "--atlas", "a.nii.gz", "--out", "o.tsv", "two\nlines");
-        AssertReport(r, "realtime-decode extract --help", "error: Unrecognized command or argument 'two?lines'.");
+        AssertReport(r, "realtime-decode extract --help", "error: Unrecognized command or argument 'two\\nlines'.");
     }
 
     [Fact]

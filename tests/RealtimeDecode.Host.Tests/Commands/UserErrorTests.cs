@@ -70,6 +70,30 @@ public sealed class UserErrorTests : IClassFixture<SmallSession>, IDisposable
         Assert.False(Directory.Exists(record));
     }
 
+    /// <summary>The atlas image (.nii.gz) given where a text table belongs: named for what it is, nothing of it quoted.</summary>
+    [Theory]
+    [InlineData("extract", "; is this the atlas image?")]
+    [InlineData("explain", "; is this the atlas image?")]
+    [InlineData("connectivity", "")]
+    [InlineData("targets", "")]
+    [InlineData("annotate", "")]
+    public void TableOption_GivenTheAtlasImage_OneLineNotATextTableExit2NoOutput(string command, string hint)
+    {
+        var output = _dir.File("out/result");
+        string[] args = command switch
+        {
+            "extract" => ["extract", "--bold", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Atlas, "--out", output],
+            "explain" => ["explain", "--model", _s.Model, "--labels", _s.Atlas, "--out", output],
+            "connectivity" => ["connectivity", "--roi", _s.Atlas, "--window", "5", "--out", output],
+            "targets" => ["targets", "--annotations", _s.Atlas, "--tr", "2", "--volumes", "10", "--out", output],
+            _ => ["annotate", "--transcript", _s.Atlas, "--endpoint", "http://127.0.0.1:9/v1", "--llm-model", "m", "--out", output],
+        };
+        var r = CliRunner.Run(args);
+        AssertOneLine(r, $"error: {_s.Atlas}: not a text table (it looks like gzip data{hint})");
+        Assert.DoesNotContain(r.Error.TrimEnd('\n'), c => char.IsControl(c) || c == '\ufffd');
+        Assert.False(Directory.Exists(_dir.File("out")));
+    }
+
     /// <summary>The --out of a file-writing command, a folder-writing one and one that writes as it goes.</summary>
     [Theory]
     [InlineData("extract", "folder")]
