@@ -37,7 +37,7 @@ internal static class CommandLine
         }
         catch (Exception e) when (Unwrap(e) is InputDataException ide)
         {
-            Console.Error.WriteLine($"error: {ide.Message}");
+            Console.Error.WriteLine($"error: {ide.Message}{BundledRunsHint.For(ide)}");
             return UserError;
         }
         catch (Exception e) when (Unwrap(e) is OperationCanceledException)
