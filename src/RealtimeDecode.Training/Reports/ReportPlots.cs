@@ -13,11 +13,23 @@ internal static class ReportPlots
 
     public static Color ColorOf(int i) => Palette[i % Palette.Length];
 
+    /// <summary>Height of one target's panel in <see cref="TimeCourses"/> (px).</summary>
+    public const int PanelHeight = 180;
+
+    /// <summary>Width of <see cref="TimeCourses"/> (px).</summary>
+    public const int TimeCoursesWidth = 1200;
+
     /// <summary>One panel per target stacked vertically: actual in black, predicted in the target's colour.</summary>
     public static void TimeCourses(string path, ModelEvaluation m)
     {
-        const int panelHeight = 180, width = 1200;
-        var multi = new Multiplot();
+        var multi = TimeCoursePanels(m);
+        multi.SavePng(path, TimeCoursesWidth, multi.Count() * PanelHeight);
+    }
+
+    /// <summary>The panels of <see cref="TimeCourses"/>, exactly one per target, in the targets' order.</summary>
+    internal static Multiplot TimeCoursePanels(ModelEvaluation m)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(m.Targets.Count, nameof(m));
         var plots = new List<Plot>();
         for (int t = 0; t < m.Targets.Count; t++)
         {
@@ -38,9 +50,11 @@ internal static class ReportPlots
             if (t == m.Targets.Count - 1) p.XLabel("volume");
             plots.Add(p);
         }
-        foreach (var p in plots) multi.AddPlot(p);
+        // new Multiplot() starts with an empty plot of its own, which rendered as a blank first panel.
+        var multi = new Multiplot(plots[0]);
+        foreach (var p in plots.Skip(1)) multi.AddPlot(p);
         multi.Layout = new ScottPlot.MultiplotLayouts.Rows();
-        multi.SavePng(path, width, Math.Max(1, plots.Count) * panelHeight);
+        return multi;
     }
 
     /// <summary>Grouped bars of held-out Pearson r per target, one group per target, one bar per model.</summary>
