@@ -56,6 +56,13 @@ public static class TargetBuilder
         if (segs[^1].Offset > runEnd + 1e-6)
             throw new InputDataException(name, $"the story runs to {F(segs[^1].Offset)} s but the run's {n} volumes × {F(tr)} s end at {F(runEnd)} s: wrong --tr or --volumes, or annotations of another run?");
 
+        // Inside the run but leaving much of it without a rating: likely the wrong --volumes or --tr, not an error.
+        double slack = Math.Max(30, 0.1 * runEnd);
+        if (runEnd - segs[^1].Offset > slack)
+            warnings.Add($"the run's {n} volumes × {F(tr)} s = {F(runEnd)} s go on {F(runEnd - segs[^1].Offset)} s past the story's end ({F(segs[^1].Offset)} s): those volumes' targets are {(options.Fill == FillPolicy.Missing ? "n/a" : "0")}; wrong --volumes or --tr?");
+        if (segs[0].Onset > slack)
+            warnings.Add($"the story starts {F(segs[0].Onset)} s into the run: the volumes before it have no rating ({(options.Fill == FillPolicy.Missing ? "n/a" : "0")}); wrong --tr, or annotations of another run?");
+
         double acq = options.AcquisitionOffsetSeconds;
         double[] kernel = options.Hrf == HrfModel.Spm ? CanonicalHrf.Kernel(tr) : [1.0];
         var y = new double[n * e];

@@ -10,6 +10,21 @@ public sealed class TargetBuilderTests
     private static AnnotationTable Table(params (double On, double Off, double Joy)[] rows) =>
         new(rows.Select((r, i) => new TranscriptSegment(i, r.On, r.Off, $"s{i}")).ToArray(), ["joy"], rows.Select(r => r.Joy).ToArray());
 
+    [Theory]
+    [InlineData(372, 0.0, 0)]      // the story spans the run
+    [InlineData(1000, 0.0, 1)]     // 2000 s of run for a 744 s story
+    [InlineData(372, 90.0, 1)]     // the story starts 90 s in (more than 10 % of the run)
+    [InlineData(400, 60.0, 0)]     // within 10 % of the run at both ends
+    public void Build_RunMuchLongerThanTheStory_WarnsNamingBothLengths(int volumes, double start, int expected)
+    {
+        var t = Table((start, 400, 0.2), (400, 744, 0.6));
+        var result = TargetBuilder.Build(t, new TargetOptions { Tr = 2, Volumes = volumes });
+        Assert.Equal(expected, result.Warnings.Count);
+        if (expected == 1 && volumes == 1000)
+            Assert.Equal("the run's 1000 volumes × 2 s = 2000 s go on 1256 s past the story's end (744 s): those volumes' targets are 0; wrong --volumes or --tr?", result.Warnings[0]);
+        if (expected == 1 && start > 0) Assert.StartsWith("the story starts 90 s into the run", result.Warnings[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_VolumeOnSegmentOnset_TakesThatSegment()
     {
