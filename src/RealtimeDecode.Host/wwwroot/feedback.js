@@ -56,6 +56,11 @@
     }).join("");
   }
 
+  if (zone.length === 2 && zone.every(Number.isFinite)) {
+    const lo = (zone[0] - min) / (max - min), hi = (zone[1] - min) / (max - min);
+    Object.assign($("zone").style, { bottom: `${Math.max(0, lo) * 100}%`, height: `${Math.max(0, Math.min(1, hi) - Math.max(0, lo)) * 100}%` });
+  } else $("zone").style.display = "none";
+
   function setFill(v) {
     const f = Math.max(0, Math.min(1, (v - min) / (max - min)));
     $("fill").style.height = `${f * 100}%`;

@@ -119,6 +119,9 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         Assert.Equal("Calm", await page.Page.Locator("#label").TextContentAsync());
         var fill = await page.Page.EvaluateAsync<double>("() => parseFloat(document.getElementById('fill').style.height)");
         Assert.Equal((values[^1] + 1) / 3 * 100, fill, 3);
+        // The target zone 0.6–1.2 on the −1…2 scale: from 53.3 % of the height, 20 % of it tall.
+        Assert.Equal(160.0 / 3, await page.Page.EvaluateAsync<double>("() => parseFloat(document.getElementById('zone').style.bottom)"), 3);
+        Assert.Equal(20, await page.Page.EvaluateAsync<double>("() => parseFloat(document.getElementById('zone').style.height)"), 3);
 
         string shot = await page.ScreenshotAsync("feedback");
         output.WriteLine($"screenshot: {shot}");
@@ -149,6 +152,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
             var expected = Enumerable.Range(session.Context.Window - 1, decoded).Select(v => FakeSession.Estimate(v, 0) - 0.5 * FakeSession.Estimate(v, 2));
             Assert.Equal(expected, values, new Tolerance(1e-9));
             Assert.Equal("target0 − 0.5 × target2", await weighted.Page.Locator("#label").InnerTextAsync());
+            Assert.False(await weighted.Page.Locator("#zone").IsVisibleAsync()); // no target zone configured
 
             // A name the model lacks: the page says which and what the model has, and shows no value.
             const string problem = "unknown target 'Target9'; this model's targets: target0, target1, target2";
