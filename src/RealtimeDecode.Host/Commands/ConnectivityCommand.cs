@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Tables;
@@ -36,6 +37,7 @@ internal sealed class ConnectivityCommand : ICliCommand
             try { options.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
             var table = NumericTable.Read(roiPath);
+            RefuseUnfitColumns(table, roiPath, options);
             string outPath = CliOptions.OutputFile(parse, output);
             var dfc = FeatureTables.Connectivity(table, options, roiPath);
             dfc.Write(outPath);
@@ -43,5 +45,25 @@ internal sealed class ConnectivityCommand : ICliCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Refuses, before any window is computed, an ROI table whose columns are already connectivity edges
+    /// (<see cref="EdgeColumns"/>), and one whose R columns would make more values (R(R−1)/2 edges per window,
+    /// times the windows) than one table holds (<see cref="Array.MaxLength"/>): both in one line naming the
+    /// file, its column count and the edge count.
+    /// </summary>
+    internal static void RefuseUnfitColumns(NumericTable table, string path, SlidingWindowOptions options)
+    {
+        int r = table.ColumnCount;
+        long edges = (long)r * (r - 1) / 2;
+        long windows = Math.Max(0, table.RowCount - options.FramesToReady + 1);
+        bool tooMany = edges > Array.MaxLength || (windows > 0 && edges > Array.MaxLength / windows);
+        bool edgeNames = EdgeColumns.AreEdges(table.Columns);
+        if (!tooMany && !edgeNames) return;
+        string hint = edgeNames ? $"; is this a connectivity table? its columns are named like edges ({table.Columns[0]}, …): give the ROI table it was made from" : "";
+        throw new InputDataException(path, tooMany
+            ? string.Create(CultureInfo.InvariantCulture, $"{r:N0} ROI columns would make {edges:N0} edges per window, {(decimal)edges * windows:N0} values for {windows:N0} windows: more than one table holds ({Array.MaxLength:N0}){hint}")
+            : string.Create(CultureInfo.InvariantCulture, $"{r:N0} columns would make {edges:N0} edges per window{hint}"));
     }
 }

@@ -109,6 +109,58 @@ public sealed class ExtractConnectivityCommandTests : IDisposable
         Assert.Contains("window 13 is longer than the table's 10 rows", r.Error);
     }
 
+    [Fact]
+    public void Connectivity_OnAConnectivityTableOfManyRows_RefusedBeforeAllocatingNamingColumnsAndEdges()
+    {
+        // A 100-ROI connectivity table (4,950 edge columns) of 190 windows, as connectivity writes it for a long run:
+        // its own connectivity would be 12,248,775 edges × 178 windows, more values than an array holds.
+        var names = Enumerable.Range(1, 100).Select(i => $"roi{i}").ToArray();
+        string dfc = _dir.File("dfc.tsv");
+        var edges = Engine.Connectivity.EdgeLayout.Names(names);
+        new NumericTable(edges, Enumerable.Range(12, 190).ToArray(), new double[190 * edges.Length]).Write(dfc);
+
+        var r = CliRunner.Run("connectivity", "--roi", dfc, "--window", "13", "--out", _dir.File("x.tsv"));
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.StartsWith($"error: {dfc}: 4,950 ROI columns would make 12,248,775 edges per window", line, StringComparison.Ordinal);
+        Assert.Contains("is this a connectivity table?", line, StringComparison.Ordinal);
+        Assert.Contains("roi1~roi2", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("x.tsv")));
+    }
+
+    [Fact]
+    public void Connectivity_RoiTableTooWideForOneTable_RefusedWithoutTheConnectivityHint()
+    {
+        // 70,000 ROI columns make 2,449,965,000 edges: more than one table holds even for a single window.
+        int r = 70_000;
+        string wide = _dir.File("wide.tsv");
+        new NumericTable(Enumerable.Range(1, r).Select(i => $"r{i}").ToArray(), [0, 1], new double[2 * r]).Write(wide);
+
+        var result = CliRunner.Run("connectivity", "--roi", wide, "--window", "2", "--out", _dir.File("x.tsv"));
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}");
+        var line = Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("wide.tsv: 70,000 ROI columns would make 2,449,965,000 edges per window", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("connectivity table", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("x.tsv")));
+    }
+
+    [Fact]
+    public void Connectivity_OnASmallConnectivityTable_RefusedAsOne()
+    {
+        var (run, atlas, labels) = Small();
+        Assert.Equal(0, CliRunner.Run("extract", "--bold", run, "--atlas", atlas, "--labels", labels, "--out", _dir.File("roi.tsv")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("connectivity", "--roi", _dir.File("roi.tsv"), "--window", "5", "--out", _dir.File("dfc.tsv")).ExitCode);
+
+        var r = CliRunner.Run("connectivity", "--roi", _dir.File("dfc.tsv"), "--window", "5", "--out", _dir.File("x.tsv"));
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains("dfc.tsv: 3 columns would make 3 edges per window; is this a connectivity table? its columns are named like edges (A~B, …)", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("x.tsv")));
+    }
+
     private string NiftiPlain(string gz)
     {
         string plain = _dir.File("plain.nii");
