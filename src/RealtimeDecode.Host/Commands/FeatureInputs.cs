@@ -73,7 +73,12 @@ internal sealed class FeatureInputs
         if (tables.Length > 0)
         {
             if (parse.GetValue(Reference) is not null) throw new InputDataException(null, "--reference realigns volumes: give it with --bold runs, not --table");
-            foreach (var t in tables) result.Add((Path.GetFileName(t), NumericTable.Read(t), t));
+            foreach (var t in tables)
+            {
+                var table = NumericTable.Read(t);
+                CheckTableKind(settings.Kind, table, t);
+                result.Add((Path.GetFileName(t), table, t));
+            }
             return (result, null);
         }
         var atlasPath = parse.GetValue(Atlas) ?? throw new InputDataException(null, "--bold needs --atlas");
@@ -154,6 +159,25 @@ internal sealed class FeatureInputs
         if (spec.FeatureCount != first.ColumnCount)
             throw new InputDataException(source, $"has {first.ColumnCount} feature columns, {settings.Kind.ToString().ToLowerInvariant()} features of {roi} ROIs are {spec.FeatureCount}");
         return spec;
+    }
+
+    /// <summary>
+    /// Refuses a feature table that is not of <paramref name="kind"/>: for ROI features a table whose columns are
+    /// connectivity edges (<see cref="EdgeColumns"/>), for DFC features one whose column count is not R(R−1)/2 or
+    /// whose columns are not the edges <c>roiA~roiB</c> of R ROIs in layout order (an ROI table).
+    /// <paramref name="forWhat"/> says what takes the table (an option or a model) in the message.
+    /// </summary>
+    public static void CheckTableKind(FeatureKind kind, NumericTable table, string path, string? forWhat = null)
+    {
+        if (kind == FeatureKind.Roi)
+        {
+            if (EdgeColumns.AreEdges(table.Columns))
+                throw new InputDataException(path, $"its {table.ColumnCount} columns are connectivity edges ({table.Columns[0]}, …), but {forWhat ?? "--features roi"} takes ROI amplitudes, one column per ROI (extract's table){(forWhat is null ? ": give --features dfc for a connectivity table" : "")}");
+            return;
+        }
+        RoiCountOf(kind, table.ColumnCount, path);
+        if (!EdgeColumns.AreEdges(table.Columns))
+            throw new InputDataException(path, $"its columns ({string.Join(", ", table.Columns.Take(2))}, …) are not connectivity edges roiA~roiB of the ROI order, but {forWhat ?? "--features dfc"} takes a connectivity table: is it an ROI table?{(forWhat is null ? " give --features roi, or make its connectivity with realtime-decode connectivity" : "")}");
     }
 
     public static int RoiCountOf(FeatureKind kind, int columns, string source)

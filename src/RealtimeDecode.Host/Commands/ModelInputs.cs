@@ -28,6 +28,7 @@ internal static class ModelInputs
                 var table = NumericTable.Read(t);
                 if (table.ColumnCount != package.Model.FeatureCount)
                     throw new InputDataException(t, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
+                FeatureInputs.CheckTableKind(package.Features.Settings.Kind, table, t, $"the model {modelPath}");
                 result.Add((Path.GetFileName(t), table, t));
             }
             return result;

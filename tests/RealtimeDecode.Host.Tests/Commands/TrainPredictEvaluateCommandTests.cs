@@ -112,6 +112,71 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         Fails("ragged row", "train", "--features", "roi", "--table", _dir.File("ragged.tsv"), "--targets", t[0], "--out", _dir.File("m"));
     }
 
+    /// <summary>A 6-column table for the windows ending at volumes 12 … 91 and targets for volumes 0 … 91 (a linear map of it).</summary>
+    private (string Features, string Targets) SixColumns(string name, string[] columns)
+    {
+        var rng = new Random(7);
+        const int rows = 80, first = 12;
+        var x = new double[rows * 6];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() * 2 - 1;
+        var y = new double[(first + rows) * 2];
+        for (int v = first; v < first + rows; v++) { y[v * 2] = x[(v - first) * 6] - x[(v - first) * 6 + 1]; y[v * 2 + 1] = x[(v - first) * 6 + 2]; }
+        string f = _dir.File(name + ".tsv"), t = _dir.File(name + "-targets.tsv");
+        new NumericTable(columns, Enumerable.Range(first, rows).ToArray(), x).Write(f);
+        new NumericTable(["joy", "fear"], Enumerable.Range(0, first + rows).ToArray(), y).Write(t);
+        return (f, t);
+    }
+
+    private static readonly string[] Edges = ["a~b", "a~c", "a~d", "b~c", "b~d", "c~d"];
+    private static readonly string[] Rois = ["r1", "r2", "r3", "r4", "r5", "r6"];
+
+    private static void AssertRefused(CliRunner.Result r, params string[] expected)
+    {
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var e in expected) Assert.Contains(e, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    [Fact]
+    public void Train_RoiFeaturesFromAConnectivityTable_RefusedNamingTheTable()
+    {
+        var (f, t) = SixColumns("dfc", Edges);
+
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f, "--targets", t, "--align", "last", "--cv", "none", "--out", _dir.File("m"));
+
+        AssertRefused(r, "dfc.tsv: its 6 columns are connectivity edges (a~b, …)", "--features roi", "--features dfc");
+        Assert.False(Directory.Exists(_dir.File("m")));
+    }
+
+    [Fact]
+    public void Train_DfcFeaturesFromAnRoiTable_RefusedNamingTheTable()
+    {
+        // 6 ROI columns: a triangular count, so the table passed for the edges of 4 ROIs before.
+        var (f, t) = SixColumns("roi", Rois);
+
+        var r = CliRunner.Run("train", "--features", "dfc", "--table", f, "--targets", t, "--align", "last", "--cv", "none", "--out", _dir.File("m"));
+
+        AssertRefused(r, "roi.tsv: its columns (r1, r2, …) are not connectivity edges", "is it an ROI table?", "--features roi");
+        Assert.False(Directory.Exists(_dir.File("m")));
+    }
+
+    [Fact]
+    public void PredictEvaluate_TableOfTheOtherFeatureKind_RefusedNamingTableAndModel()
+    {
+        var (edges, edgeTargets) = SixColumns("dfc", Edges);
+        var (rois, roiTargets) = SixColumns("roi", Rois);
+        Assert.Equal(0, CliRunner.Run("train", "--features", "roi", "--table", rois, "--targets", roiTargets, "--cv", "none", "--out", _dir.File("roi-model")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--features", "dfc", "--table", edges, "--targets", edgeTargets, "--cv", "none", "--out", _dir.File("dfc-model")).ExitCode);
+
+        AssertRefused(CliRunner.Run("predict", "--model", _dir.File("roi-model"), "--features", edges, "--out", _dir.File("p.tsv")),
+            "dfc.tsv: its 6 columns are connectivity edges", "roi-model takes ROI amplitudes");
+        AssertRefused(CliRunner.Run("evaluate", "--model", _dir.File("dfc-model"), "--table", rois, "--targets", roiTargets, "--report", _dir.File("e")),
+            "roi.tsv: its columns (r1, r2, …) are not connectivity edges", "dfc-model takes a connectivity table");
+        Assert.False(File.Exists(_dir.File("p.tsv")));
+        Assert.False(Directory.Exists(_dir.File("e")));
+    }
+
     [Fact]
     public void Predict_CorruptPackageOrMismatchedTable_OneClearLineExit2()
     {
