@@ -18,7 +18,7 @@ internal sealed class ConnectivityCommand : ICliCommand
         var sigma = new Option<double>("--sigma") { Description = "Gaussian taper σ in volumes", DefaultValueFactory = _ => 3.0 };
         var halfLife = new Option<double>("--half-life") { Description = "Exponential taper half-life in volumes (default W/2)" };
         var fisher = new Option<bool>("--fisher") { Description = "Fisher z-transform the correlations (|r| clipped below 1)" };
-        var output = new Option<string>("--out") { Description = "Connectivity table to write (TSV: volume = last volume of the window, then roiA~roiB)", Required = true };
+        var output = new Option<string>("--out") { Description = "Connectivity table to write (TSV: volume = last volume of the window, then roiA~roiB), with its settings in a JSON sidecar of the same name (.json)", Required = true };
         var cmd = new Command("connectivity", "Sliding-window dynamic functional connectivity: one row per complete window, the upper triangle of its correlation matrix.")
         {
             roi, window, taper, sigma, halfLife, fisher, output,
@@ -38,10 +38,20 @@ internal sealed class ConnectivityCommand : ICliCommand
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
             var table = NumericTable.Read(roiPath);
             RefuseUnfitColumns(table, roiPath, options);
+            if (parse.GetValue(output) is { } o && Path.GetExtension(o).Equals(".json", StringComparison.OrdinalIgnoreCase))
+                throw new InputDataException(o, "--out is a .json file, but the table's sidecar is written beside it as the same name with .json: give the table another extension (.tsv)");
             string outPath = CliOptions.OutputFile(parse, output);
             var dfc = FeatureTables.Connectivity(table, options, roiPath);
-            dfc.Write(outPath);
-            Console.WriteLine($"{outPath}: {dfc.RowCount} windows × {dfc.ColumnCount} edges ({table.ColumnCount} ROIs, W = {options.Window}, {FeatureSettings.TaperName(options.Taper)}{(options.FisherZ ? ", Fisher z" : "")})");
+            var sidecar = new ConnectivityTableSidecar(options, table.Columns, Path.GetFullPath(roiPath));
+            string sidecarPath = ConnectivityTableSidecar.PathFor(outPath);
+            // Table and sidecar replace their previous versions together, so a sidecar never describes another table.
+            using (var files = new AtomicFileSet("connectivity table"))
+            {
+                files.WriteText(outPath, dfc.Write);
+                files.WriteAllText(sidecarPath, sidecar.ToJsonText());
+                files.Commit();
+            }
+            Console.WriteLine($"{outPath}: {dfc.RowCount} windows × {dfc.ColumnCount} edges ({table.ColumnCount} ROIs, {sidecar.Describe()}); settings in {sidecarPath}");
             return 0;
         });
         return cmd;

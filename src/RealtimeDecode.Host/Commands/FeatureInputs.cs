@@ -62,8 +62,11 @@ internal sealed class FeatureInputs
         return s;
     }
 
-    /// <summary>Feature tables, one per run, with their names and the atlas (null for tables).</summary>
-    public (List<(string Name, NumericTable Features, string Source)> Runs, Atlas? Atlas) Load(ParseResult parse, FeatureSettings settings)
+    /// <summary>
+    /// Feature tables, one per run, with their names, the atlas (null for tables) and the settings the features were
+    /// made with: the options' for runs of volumes, for tables those <see cref="LoadTables"/> finds.
+    /// </summary>
+    public (List<(string Name, NumericTable Features, string Source)> Runs, Atlas? Atlas, FeatureSettings Settings) Load(ParseResult parse, FeatureSettings settings)
     {
         var bold = parse.GetValue(Bold) ?? [];
         var tables = parse.GetValue(Table) ?? [];
@@ -73,13 +76,8 @@ internal sealed class FeatureInputs
         if (tables.Length > 0)
         {
             if (parse.GetValue(Reference) is not null) throw new InputDataException(null, "--reference realigns volumes: give it with --bold runs, not --table");
-            foreach (var t in tables)
-            {
-                var table = NumericTable.Read(t);
-                CheckTableKind(settings.Kind, table, t);
-                result.Add((Path.GetFileName(t), table, t));
-            }
-            return (result, null);
+            var (runs, made) = LoadTables(parse, settings, tables);
+            return (runs, null, made);
         }
         var atlasPath = parse.GetValue(Atlas) ?? throw new InputDataException(null, "--bold needs --atlas");
         var atlas = CliOptions.WithRegions(Imaging.Atlas.Load(atlasPath, parse.GetValue(Labels)));
@@ -91,7 +89,92 @@ internal sealed class FeatureInputs
             var table = ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p, realignment?.Invoke()));
             result.Add((run.Name, table, bold[i]));
         }
-        return (result, atlas);
+        return (result, atlas, settings);
+    }
+
+    /// <summary>
+    /// Reads feature tables (<c>--table</c>), each checked to be of the requested kind (<see cref="CheckTableKind"/>),
+    /// with the settings their features were made with. ROI tables take the options' settings. DFC tables take the
+    /// window, taper and Fisher z of their sidecar (<see cref="ConnectivityTableSidecar"/>, written by connectivity)
+    /// when they have one; refused in one line: a <c>--window</c>, <c>--taper</c> or <c>--fisher</c> given explicitly
+    /// that contradicts it, tables whose sidecars disagree, a taper parameter a model package cannot record, and
+    /// columns that are not the edges of the sidecar's ROIs. A DFC table without a sidecar takes the options' settings
+    /// and is refused when its first row is not volume W − 1 (the first complete window of an ROI table that starts at
+    /// volume 0, as connectivity writes it). Says on the console which settings the model will record and whence.
+    /// </summary>
+    private (List<(string Name, NumericTable Features, string Source)> Runs, FeatureSettings Settings) LoadTables(ParseResult parse, FeatureSettings requested, string[] tables)
+    {
+        var read = new List<(string Path, NumericTable Table, ConnectivityTableSidecar? Sidecar)>();
+        foreach (var t in tables)
+        {
+            var table = NumericTable.Read(t);
+            CheckTableKind(requested.Kind, table, t);
+            read.Add((t, table, requested.Kind == FeatureKind.Dfc ? ConnectivityTableSidecar.TryRead(t) : null));
+        }
+        var runs = read.Select(r => (Path.GetFileName(r.Path), r.Table, r.Path)).ToList();
+        if (requested.Kind != FeatureKind.Dfc) return (runs, requested);
+
+        bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+        var settings = requested;
+        string whence;
+        var described = read.FirstOrDefault(r => r.Sidecar is not null);
+        if (described.Sidecar is { } first)
+        {
+            string firstJson = ConnectivityTableSidecar.PathFor(described.Path);
+            void Contradicts(Option option, string given, string made) => throw new InputDataException(firstJson,
+                $"{described.Path} was made with {made}; {option.Name} {given} contradicts it: leave {option.Name} out (train takes the table's settings), or remake the table with connectivity");
+            var w = requested.Window;
+            if (Given(Window) && w.Window != first.Window.Window)
+                Contradicts(Window, w.Window.ToString(CultureInfo.InvariantCulture), $"window {first.Window.Window}");
+            if (Given(Taper) && w.Taper != first.Window.Taper)
+                Contradicts(Taper, parse.GetValue(Taper)!, $"the {FeatureSettings.TaperName(first.Window.Taper)} taper");
+            if (Given(Fisher) && w.FisherZ != first.Window.FisherZ)
+                Contradicts(Fisher, w.FisherZ ? "true" : "false", first.Window.FisherZ ? "Fisher z" : "Pearson r (no Fisher z)");
+            if (first.ModelProblem() is { } problem) throw new InputDataException(firstJson, problem);
+            foreach (var (path, _, sidecar) in read)
+                if (sidecar is not null && sidecar.Differences(first.Window).Count > 0)
+                    throw new InputDataException(ConnectivityTableSidecar.PathFor(path),
+                        $"{path} was made with {sidecar.Describe()}, {described.Path} with {first.Describe()}: train on tables made alike");
+            settings = requested with { Window = w with { Window = first.Window.Window, Taper = first.Window.Taper, FisherZ = first.Window.FisherZ } };
+            whence = $"as {firstJson} says the table{(read.Count > 1 ? "s were" : " was")} made";
+        }
+        else
+        {
+            whence = read.Count > 1
+                ? $"from the options: the tables have no sidecar (such as {ConnectivityTableSidecar.PathFor(read[0].Path)}, written by connectivity) saying how they were made"
+                : $"from the options: {read[0].Path} has no sidecar ({ConnectivityTableSidecar.PathFor(read[0].Path)}, written by connectivity) saying how it was made";
+        }
+
+        int window = settings.Window.Window;
+        foreach (var (path, table, sidecar) in read)
+        {
+            if (sidecar is not null)
+            {
+                if (!EdgeLayout.Names(sidecar.RoiNames).SequenceEqual(table.Columns))
+                    throw new InputDataException(path, $"its columns are not the edges of the {sidecar.RoiCount} ROIs its sidecar {ConnectivityTableSidecar.PathFor(path)} names: the sidecar is another table's");
+                continue;
+            }
+            string source = described.Sidecar is not null ? $"the window of {ConnectivityTableSidecar.PathFor(described.Path)}"
+                : Given(Window) ? "--window" : "train's default --window";
+            if (FirstWindowProblem(table, window, source) is { } problem)
+                throw new InputDataException(path, $"{problem}: {(table.Volumes[0] >= 1 ? $"give --window {table.Volumes[0] + 1}, or " : "")}remake the table with connectivity, which writes its settings beside it ({ConnectivityTableSidecar.PathFor(path)}) for train to take");
+        }
+        Console.WriteLine($"features: DFC {ConnectivityTableSidecar.Describe(settings.Window)}, {whence}; the model records these");
+        return (runs, settings);
+    }
+
+    /// <summary>
+    /// Null when the first row of a connectivity table without a sidecar is volume <paramref name="window"/> − 1, where
+    /// the first complete window of an ROI table starting at volume 0 ends; else the problem, naming the window the row
+    /// implies and <paramref name="source"/> of the expected one.
+    /// </summary>
+    public static string? FirstWindowProblem(NumericTable table, int window, string source)
+    {
+        if (table.RowCount == 0 || table.Volumes[0] == window - 1) return null;
+        int first = table.Volumes[0];
+        return first < 1
+            ? $"its first row is volume {first}, where no window of 2 or more volumes ends"
+            : string.Create(CultureInfo.InvariantCulture, $"its first window ends at volume {first}, so its window is {first + 1} volumes, not {window} ({source})");
     }
 
     /// <summary>Runs read from recordings (<see cref="LoadRecordings"/>): features, the settings they were computed with, the package's spec.</summary>

@@ -1,3 +1,4 @@
+using RealtimeDecode.Engine.Connectivity;
 using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Features;
 using RealtimeDecode.Engine.Tables;
@@ -29,6 +30,7 @@ internal static class ModelInputs
                 if (table.ColumnCount != package.Model.FeatureCount)
                     throw new InputDataException(t, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
                 FeatureInputs.CheckTableKind(package.Features.Settings.Kind, table, t, $"the model {modelPath}");
+                if (package.Features.Settings.Kind == FeatureKind.Dfc) CheckWindows(table, t, package.Features.Settings.Window, modelPath);
                 result.Add((Path.GetFileName(t), table, t));
             }
             return result;
@@ -47,6 +49,26 @@ internal static class ModelInputs
             result.Add((run.Name, ConsoleProgress.Run($"features of {run.Name}", p => FeatureTables.FromRun(run, atlas, settings, p, realignment?.Invoke())), bold[i]));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Refuses a connectivity table made with other window settings than the model's: those its sidecar
+    /// (<see cref="ConnectivityTableSidecar"/>) states, with columns that must be the edges of the sidecar's ROIs; for
+    /// a table without a sidecar, a first row other than volume W − 1 (<see cref="FeatureInputs.FirstWindowProblem"/>).
+    /// </summary>
+    private static void CheckWindows(NumericTable table, string path, SlidingWindowOptions model, string modelPath)
+    {
+        if (ConnectivityTableSidecar.TryRead(path) is { } sidecar)
+        {
+            string json = ConnectivityTableSidecar.PathFor(path);
+            if (sidecar.Differences(model).Count > 0)
+                throw new InputDataException(json, $"{path} was made with {sidecar.Describe()}, but the model {modelPath} takes {ConnectivityTableSidecar.Describe(model)}: remake the table with the model's settings");
+            if (!EdgeLayout.Names(sidecar.RoiNames).SequenceEqual(table.Columns))
+                throw new InputDataException(path, $"its columns are not the edges of the {sidecar.RoiCount} ROIs its sidecar {json} names: the sidecar is another table's");
+            return;
+        }
+        if (FeatureInputs.FirstWindowProblem(table, model.Window, $"the window of the model {modelPath}") is { } problem)
+            throw new InputDataException(path, $"{problem}: it was not made with the model's settings ({ConnectivityTableSidecar.Describe(model)})");
     }
 
     public static TargetAlignment Alignment(ModelPackage package) =>

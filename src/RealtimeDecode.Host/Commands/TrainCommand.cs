@@ -71,7 +71,7 @@ internal sealed class TrainCommand : ICliCommand
             }
             else
             {
-                (runs, atlas) = inputs.Load(parse, settings);
+                (runs, atlas, settings) = inputs.Load(parse, settings);
                 spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
             }
             inputs.Motion.WarnWithoutRealign(parse, settings.Realign);

@@ -19,17 +19,17 @@ public sealed class FullDiskTests : IDisposable
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private static void AssertOneLineError(LimitedCli.Result r, string target)
+    private static void AssertOneLineError(LimitedCli.Result r, string target, string unchanged = "the previous file is unchanged")
     {
         Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
         var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(target, line, StringComparison.Ordinal);
-        Assert.Contains("the previous file is unchanged", line, StringComparison.Ordinal);
+        Assert.Contains(unchanged, line, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Connectivity_FileSizeLimitHit_PreviousOutputByteIdenticalAndNoTemporaryLeft()
+    public void Connectivity_FileSizeLimitHit_PreviousTableAndSidecarByteIdenticalAndNoTemporaryLeft()
     {
         string roi = _dir.File("roi.tsv"), output = _dir.File("dfc.tsv");
         var rng = new Random(7);
@@ -39,13 +39,14 @@ public sealed class FullDiskTests : IDisposable
         var good = CliRunner.Run("connectivity", "--roi", roi, "--window", "10", "--out", output);
         Assert.True(good.ExitCode == 0, good.Error);
         Assert.True(new FileInfo(output).Length > LimitKiB * 1024, "the output must be larger than the limit for the test to mean anything");
-        string before = Hash(output);
+        string before = Hash(output), sidecar = _dir.File("dfc.json"), sidecarBefore = Hash(sidecar);
 
         var r = LimitedCli.Run(LimitKiB, Bound, "connectivity", "--roi", roi, "--window", "12", "--out", output);
 
-        AssertOneLineError(r, output);
+        AssertOneLineError(r, output, "no file of the connectivity table was changed");
         Assert.Equal(before, Hash(output));
-        Assert.Equal(["dfc.tsv", "roi.tsv"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(sidecarBefore, Hash(sidecar));
+        Assert.Equal(["dfc.json", "dfc.tsv", "roi.tsv"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]
