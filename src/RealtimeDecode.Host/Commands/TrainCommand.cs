@@ -50,15 +50,21 @@ internal sealed class TrainCommand : ICliCommand
                 throw new InputDataException(null, $"--estimator '{parse.GetValue(estimator)}' is not one of ridge, linear, lasso, elastic-net, kernel-ridge, svr, linear-svr");
             var settings = inputs.Settings(parse);
             var alignment = ParseAlignment(parse.GetValue(align)!);
-            var hp = new List<string>();
-            void Add(string key, object? value) { if (value is not null) hp.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={value}")); }
-            Add("alpha", parse.GetValue(alpha)); Add("l1_ratio", parse.GetValue(l1)); Add("kernel", parse.GetValue(kernel));
-            Add("gamma", parse.GetValue(gamma)); Add("c", parse.GetValue(c)); Add("epsilon", parse.GetValue(epsilon));
-            Add("degree", parse.GetValue(degree)); Add("coef0", parse.GetValue(coef0));
-            Add("standardize", parse.GetValue(standardize) ? "true" : "false");
-            if (parse.GetValue(extra) is { } x) hp.Add(x);
-            string hyper = string.Join(",", hp);
-            Trainer.Options(hyper, ""); // validates the names and values before any work
+            // Each hyperparameter with the option it came from, so that a refusal names the option.
+            var hp = new List<(string Where, string Text)>();
+            void Add(Option option, string key, object? value)
+            {
+                if (value is null) return;
+                string text = string.Create(CultureInfo.InvariantCulture, $"{value}");
+                hp.Add(($"{option.Name} {text}", $"{key}={text}"));
+            }
+            Add(alpha, "alpha", parse.GetValue(alpha)); Add(l1, "l1_ratio", parse.GetValue(l1)); Add(kernel, "kernel", parse.GetValue(kernel));
+            Add(gamma, "gamma", parse.GetValue(gamma)); Add(c, "c", parse.GetValue(c)); Add(epsilon, "epsilon", parse.GetValue(epsilon));
+            Add(degree, "degree", parse.GetValue(degree)); Add(coef0, "coef0", parse.GetValue(coef0));
+            Add(standardize, "standardize", parse.GetValue(standardize) ? "true" : "false");
+            if (parse.GetValue(extra) is { } x) hp.Add((extra.Name, x));
+            Trainer.Validate(kind, parse.GetValue(estimator)!.Trim().ToLowerInvariant(), hp, parse.GetValue(search));
+            string hyper = string.Join(",", hp.Select(h => h.Text));
 
             List<(string Name, NumericTable Features, string Source)> runs;
             Atlas? atlas = null;

@@ -70,6 +70,51 @@ public static class Trainer
         return points.ToArray();
     }
 
+    /// <summary>
+    /// Checks the hyperparameters of a request before any work, each refused as an <see cref="InputDataException"/> that
+    /// names where it was given: every value of <paramref name="given"/> (pairs of where, e.g. "--C 5" or "--params", and
+    /// its "key=value,…" text) and every point of <paramref name="search"/> parses and is in range; every key is one
+    /// <paramref name="kind"/> takes (<see cref="EstimatorOptions.KeysOf"/>), so none would be silently ignored; svr is
+    /// not given the laplacian kernel; and no key is both given and searched (the search would override it).
+    /// <paramref name="estimatorName"/> names the estimator in the messages.
+    /// </summary>
+    public static void Validate(EstimatorKind kind, string estimatorName, IReadOnlyList<(string Where, string Text)> given, string? search)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        foreach (var (where, text) in given)
+        {
+            try { EstimatorOptions.Parse(text); }
+            catch (FormatException e) { throw new InputDataException(null, $"{where}: {e.Message}"); }
+            foreach (var key in EstimatorOptions.KeysIn(text))
+                if (EstimatorOptions.NotTakenBy(kind, estimatorName, key) is { } problem) throw new InputDataException(null, $"{where}: {problem}");
+        }
+
+        var grid = Grid(search);
+        foreach (var point in grid)
+        {
+            try { EstimatorOptions.Parse(point); }
+            catch (FormatException e) { throw new InputDataException(null, $"--search: {e.Message}"); }
+        }
+        var searched = search is null ? [] : search.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(axis => axis.Split('=', 2)[0].Trim().ToLowerInvariant()).ToArray();
+        foreach (var key in searched)
+        {
+            if (EstimatorOptions.NotTakenBy(kind, estimatorName, key) is { } problem) throw new InputDataException(null, $"--search: {problem}");
+            if (given.FirstOrDefault(g => EstimatorOptions.KeysIn(g.Text).Contains(key)) is { Where: { } where })
+                throw new InputDataException(null, $"{EstimatorOptions.DisplayName(key)} is given ({where}) and searched (--search), and the search would override it: give one of them");
+        }
+
+        string baseText = string.Join(",", given.Select(g => g.Text));
+        foreach (var point in grid)
+        {
+            EstimatorOptions options;
+            try { options = EstimatorOptions.Parse(string.Join(",", new[] { baseText, point }.Where(t => t.Length > 0))); }
+            catch (FormatException e) { throw new InputDataException(null, $"--search: {e.Message}"); }
+            if (kind == EstimatorKind.Svr && options.Kernel == KernelKind.Laplacian)
+                throw new InputDataException(null, $"{(point.Contains("kernel=", StringComparison.OrdinalIgnoreCase) ? "--search" : "--kernel")}: svr takes the linear, rbf and poly kernels, not laplacian (kernel-ridge takes it)");
+        }
+    }
+
     public static EstimatorOptions Options(string baseText, string point)
     {
         string text = string.Join(",", new[] { baseText, point }.Where(t => !string.IsNullOrWhiteSpace(t)));

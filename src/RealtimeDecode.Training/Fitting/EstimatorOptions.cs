@@ -148,6 +148,42 @@ public sealed record EstimatorOptions
         return o;
     }
 
+    /// <summary>
+    /// The keys (as <see cref="Parse"/> reads them, lower case) of the hyperparameters <paramref name="kind"/> takes, in
+    /// the order help lists them; <see cref="EstimatorFactory"/> uses no other. <c>standardize</c> applies to every kind.
+    /// </summary>
+    public static IReadOnlyList<string> KeysOf(EstimatorKind kind) => kind switch
+    {
+        EstimatorKind.Ridge => ["alpha", "fit_intercept", "standardize"],
+        EstimatorKind.LinearRegression => ["fit_intercept", "standardize"],
+        EstimatorKind.Lasso => ["alpha", "fit_intercept", "tol", "max_iter", "standardize"],
+        EstimatorKind.ElasticNet => ["alpha", "l1_ratio", "fit_intercept", "tol", "max_iter", "standardize"],
+        EstimatorKind.LinearSvr => ["c", "epsilon", "fit_intercept", "intercept_scaling", "tol", "max_iter", "seed", "standardize"],
+        EstimatorKind.KernelRidge => ["alpha", "kernel", "gamma", "degree", "coef0", "fit_intercept", "float32", "standardize"],
+        EstimatorKind.Svr => ["c", "epsilon", "kernel", "gamma", "degree", "coef0", "tol", "float32", "standardize"],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown estimator kind"),
+    };
+
+    /// <summary>A key as scikit-learn spells it (<c>C</c> for <c>c</c>; the others as they are).</summary>
+    public static string DisplayName(string key) => key.Equals("c", StringComparison.OrdinalIgnoreCase) ? "C" : key.ToLowerInvariant();
+
+    /// <summary>The keys of a "key=value,…" text, lower case, in order (values are not checked; <see cref="Parse"/> does).</summary>
+    public static IReadOnlyList<string> KeysIn(string? text) => string.IsNullOrWhiteSpace(text)
+        ? []
+        : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Split('=', 2)[0].Trim().ToLowerInvariant())];
+
+    /// <summary>
+    /// Null when <paramref name="kind"/> (named <paramref name="estimatorName"/> in the message) takes the hyperparameter
+    /// <paramref name="key"/>, else why not, e.g. "C is not a hyperparameter of ridge (it takes alpha, fit_intercept)".
+    /// </summary>
+    public static string? NotTakenBy(EstimatorKind kind, string estimatorName, string key)
+    {
+        var keys = KeysOf(kind);
+        if (keys.Contains(key.ToLowerInvariant())) return null;
+        var own = keys.Where(k => k != "standardize").Select(DisplayName).ToArray();
+        return $"{DisplayName(key)} is not a hyperparameter of {estimatorName} (it takes {(own.Length == 0 ? "none but standardize" : string.Join(", ", own))})";
+    }
+
     /// <summary>The hyperparameters that apply to <paramref name="kind"/>, defaults resolved, as model.json writes them.</summary>
     public JsonObject ToJson(EstimatorKind kind, double? resolvedGamma = null)
     {

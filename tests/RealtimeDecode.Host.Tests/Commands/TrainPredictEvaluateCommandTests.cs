@@ -217,6 +217,29 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("ridge", "--search|C=1,10", "--search: C is not a hyperparameter of ridge (it takes alpha, fit_intercept)")]
+    [InlineData("ridge", "--C|5", "--C 5: C is not a hyperparameter of ridge (it takes alpha, fit_intercept)")]
+    [InlineData("ridge", "--gamma|0.1", "--gamma 0.1: gamma is not a hyperparameter of ridge")]
+    [InlineData("lasso", "--l1-ratio|0.3", "--l1-ratio 0.3: l1_ratio is not a hyperparameter of lasso (it takes alpha, fit_intercept, tol, max_iter)")]
+    [InlineData("svr", "--params|max_iter=10", "--params: max_iter is not a hyperparameter of svr")]
+    [InlineData("svr", "--search|kernel=rbf,laplacian", "--search: svr takes the linear, rbf and poly kernels, not laplacian")]
+    [InlineData("ridge", "--alpha|10|--search|alpha=1,10", "alpha is given (--alpha 10) and searched (--search)")]
+    [InlineData("ridge", "--search|foo=1,2", "--search: unknown hyperparameter 'foo'")]
+    [InlineData("ridge", "--search|alpha=1,x", "--search: hyperparameter alpha='x' is not a number")]
+    public void Train_HyperparameterTheEstimatorDoesNotTake_RefusedBeforeReadingAnyRun(string estimator, string options, string expected)
+    {
+        // The runs do not exist: a refusal that names the hyperparameter came before any run was opened.
+        var r = CliRunner.Run(["train", "--bold", _dir.File("missing.nii.gz"), "--atlas", _dir.File("missing-atlas.nii.gz"),
+            "--targets", _dir.File("missing.tsv"), "--estimator", estimator, "--cv", "blocked:3", "--out", _dir.File("model"), .. options.Split('|')]);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: " + expected, line[..Math.Min(line.Length, expected.Length + 7)]);
+        Assert.Equal("", r.Out);
+        Assert.False(Directory.Exists(_dir.File("model")));
+    }
+
+    [Theory]
     [InlineData("1e300", "column 'fear'")]
     [InlineData("Infinity", "column 'fear'")]
     public void Train_AbsurdTargetValue_RefusedNamingFileRowAndColumn(string value, string named)
