@@ -46,7 +46,10 @@ internal sealed class TrainCommand : ICliCommand
 
         cmd.SetAction(parse =>
         {
-            if (!EstimatorKinds.TryParse(parse.GetValue(estimator)!, out EstimatorKind kind))
+            string estimatorName = parse.GetValue(estimator)!.Trim().ToLowerInvariant();
+            // "linear" is train's name for ordinary least squares, which model.json calls linear_regression.
+            EstimatorKind kind = EstimatorKind.LinearRegression;
+            if (estimatorName != "linear" && !EstimatorKinds.TryParse(estimatorName, out kind))
                 throw new InputDataException(null, $"--estimator '{parse.GetValue(estimator)}' is not one of ridge, linear, lasso, elastic-net, kernel-ridge, svr, linear-svr");
             var settings = inputs.Settings(parse);
             var alignment = ParseAlignment(parse.GetValue(align)!);
@@ -63,7 +66,7 @@ internal sealed class TrainCommand : ICliCommand
             Add(degree, "degree", parse.GetValue(degree)); Add(coef0, "coef0", parse.GetValue(coef0));
             Add(standardize, "standardize", parse.GetValue(standardize) ? "true" : "false");
             if (parse.GetValue(extra) is { } x) hp.Add((extra.Name, x));
-            Trainer.Validate(kind, parse.GetValue(estimator)!.Trim().ToLowerInvariant(), hp, parse.GetValue(search));
+            Trainer.Validate(kind, estimatorName, hp, parse.GetValue(search));
             string hyper = string.Join(",", hp.Select(h => h.Text));
 
             List<(string Name, NumericTable Features, string Source)> runs;

@@ -80,6 +80,17 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_EstimatorLinear_FitsOrdinaryLeastSquares()
+    {
+        var (f, t) = Tables();
+
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--targets", t[0], "--estimator", "linear", "--cv", "none", "--out", _dir.File("model"));
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(EstimatorKind.LinearRegression, ModelPackage.Load(_dir.File("model")).Model.Kind);
+    }
+
+    [Fact]
     public void Train_RandomCv_WarnsThatItLeaks()
     {
         var (f, t) = Tables();
