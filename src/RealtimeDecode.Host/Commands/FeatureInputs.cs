@@ -297,8 +297,33 @@ internal sealed class FeatureInputs
     /// <summary>Reads the targets tables, one per run.</summary>
     public static List<RunData> Pair(List<(string Name, NumericTable Features, string Source)> runs, string[] targets)
     {
-        if (targets.Length != runs.Count)
-            throw new InputDataException(null, $"{runs.Count} run(s) of features but {targets.Length} --targets file(s): give one per run, in the same order");
-        return runs.Select((r, i) => new RunData(r.Name, r.Features, ReadTargets(targets[i]), r.Source, targets[i])).ToList();
+        CheckTargetCount(runs.Count, targets);
+        return Pair(runs, targets, targets.Select(ReadTargets).ToList());
+    }
+
+    /// <summary>Pairs each run with its targets table, already read (<see cref="ReadTargets"/>) from <paramref name="targets"/>.</summary>
+    public static List<RunData> Pair(List<(string Name, NumericTable Features, string Source)> runs, string[] targets, IReadOnlyList<NumericTable> read)
+    {
+        CheckTargetCount(runs.Count, targets);
+        return runs.Select((r, i) => new RunData(r.Name, r.Features, read[i], r.Source, targets[i])).ToList();
+    }
+
+    /// <summary>Refuses a count of <c>--targets</c> files other than the runs'.</summary>
+    public static void CheckTargetCount(int runs, string[] targets)
+    {
+        if (targets.Length != runs)
+            throw new InputDataException(null, $"{runs} run(s) of features but {targets.Length} --targets file(s): give one per run, in the same order");
+    }
+
+    /// <summary>
+    /// The number of runs the options give, before any is read: of <c>--bold</c>, <c>--table</c> or <c>--recording</c>,
+    /// exactly one kind must be given.
+    /// </summary>
+    public int RunCount(ParseResult parse)
+    {
+        int[] counts = [(parse.GetValue(Bold) ?? []).Length, (parse.GetValue(Table) ?? []).Length, (parse.GetValue(Recording) ?? []).Length];
+        if (counts.Count(n => n > 0) != 1)
+            throw new InputDataException(null, "give either --bold (with --atlas), --table or --recording, once per run");
+        return counts.Sum();
     }
 }

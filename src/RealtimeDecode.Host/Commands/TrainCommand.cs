@@ -69,6 +69,30 @@ internal sealed class TrainCommand : ICliCommand
             Trainer.Validate(kind, estimatorName, hp, parse.GetValue(search));
             string hyper = string.Join(",", hp.Select(h => h.Text));
 
+            // Everything the options alone decide is checked here, before a run is read or a feature computed.
+            int runCount = inputs.RunCount(parse);
+            var targetPaths = parse.GetValue(targets)!;
+            FeatureInputs.CheckTargetCount(runCount, targetPaths);
+            bool crossValidated = Trainer.Splitter(parse.GetValue(cv)!, settings.Span, runCount, parse.GetValue(seed)) is not null;
+            int permutationCount = parse.GetValue(permutations);
+            if (permutationCount < 0) throw new InputDataException(null, $"--permutations {permutationCount}: give 0 (none) or a positive count");
+            if (permutationCount > 0 && !crossValidated)
+                throw new InputDataException(null, $"--permutations {permutationCount} permutes cross-validated predictions, which --cv none does not make: leave it out, or give --cv");
+            string? reportDir = parse.GetValue(report);
+            if (reportDir is not null && !crossValidated)
+                throw new InputDataException(null, "--report shows cross-validated predictions, which --cv none does not make: leave --report out and evaluate the model on a held-out run, or give --cv");
+            if (parse.GetValue(compareRoi))
+            {
+                if (settings.Kind != FeatureKind.Dfc) throw new InputDataException(null, "--compare-roi compares DFC features with ROI amplitudes: give it with --features dfc");
+                if ((parse.GetValue(inputs.Table) ?? []).Length > 0) throw new InputDataException(null, "--compare-roi needs the runs' ROI amplitudes, which feature tables do not hold: give --bold or --recording");
+                if (reportDir is null) throw new InputDataException(null, "--compare-roi puts its comparison in the report: give --report");
+            }
+            string outArg = parse.GetValue(output)!;
+            bool zipPackage = outArg.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            CheckOutput(outArg, output, folder: !zipPackage);
+            if (reportDir is not null) CheckOutput(reportDir, report, folder: true);
+            var targetTables = targetPaths.Select(FeatureInputs.ReadTargets).ToList();
+
             List<(string Name, NumericTable Features, string Source)> runs;
             Atlas? atlas = null;
             FeatureSpec spec;
@@ -84,9 +108,9 @@ internal sealed class TrainCommand : ICliCommand
                 spec = FeatureInputs.Spec(settings, atlas, runs[0].Features, runs[0].Source);
             }
             inputs.Motion.WarnWithoutRealign(parse, settings.Realign);
-            var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
+            var data = FeatureInputs.Pair(runs, targetPaths, targetTables);
             var set = TrainingSet.Build(data, settings.Span, alignment);
-            var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, parse.GetValue(permutations), parse.GetValue(seed));
+            var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, permutationCount, parse.GetValue(seed));
             var splitter = Trainer.Splitter(request.Cv, settings.Span, set.Runs.Count, request.Seed);
             // A blocked fold needs a test block and a gap of one window on each side of it.
             int perFold = request.Cv.Trim().StartsWith("blocked", StringComparison.OrdinalIgnoreCase) ? 2 * settings.Span + 1 : 2;
@@ -124,7 +148,7 @@ internal sealed class TrainCommand : ICliCommand
                 cvMetrics["mean_r2"] = Num(result.Scores.Average(s => s.R2));
             }
             var package = new ModelPackage(outcome.Model, spec, training, cvMetrics) { Patterns = outcome.Patterns, PatternRows = outcome.Patterns is null ? 0 : set.X.Rows, PatternSplitHalfR = outcome.PatternSplitHalfR };
-            string outPath = parse.GetValue(output)!.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? CliOptions.OutputFile(parse, output) : CliOptions.OutputFolder(parse, output);
+            string outPath = zipPackage ? CliOptions.OutputFile(parse, output) : CliOptions.OutputFolder(parse, output);
             package.Save(outPath);
 
             if (outcome.Cv is { } cvr)
@@ -136,7 +160,7 @@ internal sealed class TrainCommand : ICliCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {cvr.Scores.Average(s => s.PearsonR),6:0.000}  R² {cvr.Scores.Average(s => s.R2),7:0.000}"));
             }
 
-            if (parse.GetValue(report) is { } reportDir)
+            if (reportDir is not null)
             {
                 var evaluations = new List<ModelEvaluation>();
                 if (outcome.Cv is { } r1) evaluations.Add(Trainer.ToEvaluation($"{KindName(settings)} {EstimatorKinds.ToName(kind)}", set, r1));
@@ -151,7 +175,7 @@ internal sealed class TrainCommand : ICliCommand
                             var run = BoldRun.Open(b);
                             return (run.Name, ConsoleProgress.Run($"ROI features of {run.Name}", p => FeatureTables.FromRun(run, atlas!, roiSettings, p)), b);
                         }).ToList();
-                    var roiSet = TrainingSet.Build(FeatureInputs.Pair(roiRuns, parse.GetValue(targets)!), roiSettings.Span, alignment);
+                    var roiSet = TrainingSet.Build(FeatureInputs.Pair(roiRuns, targetPaths, targetTables), roiSettings.Span, alignment);
                     var roiReq = request with { Permutations = 0 };
                     var roiOutcome = ConsoleProgress.Run("fitting ROI comparison", p => Trainer.Train(roiSet, roiReq, settings.Span, p));
                     if (roiOutcome.Cv is { } r2)
@@ -160,17 +184,34 @@ internal sealed class TrainCommand : ICliCommand
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROI-amplitude comparison: mean r {r2.Scores.Average(s => s.PearsonR):0.000}"));
                     }
                 }
-                if (evaluations.Count > 0)
-                {
-                    EvaluationReport.Write(reportDir, evaluations, training);
-                    Console.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
-                }
-                else Console.WriteLine("no report: --cv none gives no held-out predictions (use evaluate on a held-out run)");
+                EvaluationReport.Write(reportDir, evaluations, training);
+                Console.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
             }
             Console.WriteLine($"model package: {outPath}");
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Refuses, before any work and without making anything, an output that the write at the end would refuse: a
+    /// folder output that is an existing file, a file output that is an existing folder, a path under a file, or a
+    /// folder that cannot be written (the deepest existing folder of the path is probed as
+    /// <see cref="CliOptions.EnsureWritableFolder"/> does).
+    /// </summary>
+    private static void CheckOutput(string path, Option option, bool folder)
+    {
+        if (folder && File.Exists(path)) throw new InputDataException(path, $"{option.Name} is an existing file; give a folder");
+        if (!folder && Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
+        string full = Path.GetFullPath(path);
+        string? existing = folder ? full : Path.GetDirectoryName(full);
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing)) throw new InputDataException(existing, $"is a file, not a folder ({option.Name})");
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is null) throw new InputDataException(full, $"{option.Name}: this folder cannot be made");
+        CliOptions.EnsureWritableFolder(option.Name, existing);
     }
 
     internal static TargetAlignment ParseAlignment(string s) => s.Trim().ToLowerInvariant() switch

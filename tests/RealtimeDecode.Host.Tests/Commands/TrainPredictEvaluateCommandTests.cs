@@ -250,6 +250,57 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         Assert.False(Directory.Exists(_dir.File("model")));
     }
 
+    public static TheoryData<string, string> EarlyRefusals => new()
+    {
+        { "--out|existing-file", "existing-file: --out is an existing file; give a folder" },
+        { "--out|existing-folder.zip", "existing-folder.zip: --out is a folder; give a file name" },
+        { "--out|existing-file/model", "existing-file: is a file, not a folder (--out)" },
+        { "--report|existing-file", "existing-file: --report is an existing file; give a folder" },
+        { "--report|existing-file/report", "existing-file: is a file, not a folder (--report)" },
+        { "--cv|none|--permutations|5", "--permutations 5 permutes cross-validated predictions, which --cv none does not make" },
+        { "--permutations|-1", "--permutations -1: give 0 (none) or a positive count" },
+        { "--cv|none|--report|report", "--report shows cross-validated predictions, which --cv none does not make" },
+        { "--features|roi|--compare-roi|--report|report", "--compare-roi compares DFC features with ROI amplitudes" },
+        { "--compare-roi", "--compare-roi puts its comparison in the report: give --report" },
+        { "--cv|leave-run-out", "--cv leave-run-out needs at least two runs" },
+        { "--cv|blocked", "--cv 'blocked' is not one of" },
+        { "--targets|missing-2.tsv", "1 run(s) of features but 2 --targets file(s)" },
+        { "--search|alpha=1,10", "missing.tsv: file not found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EarlyRefusals))]
+    public void Train_OptionsOrOutputsRefused_BeforeAnyRunIsRead(string options, string expected)
+    {
+        File.WriteAllText(_dir.File("existing-file"), "not a folder");
+        Directory.CreateDirectory(_dir.File("existing-folder.zip"));
+        var extra = options.Split('|').Select(o => o.StartsWith("existing", StringComparison.Ordinal) || o.StartsWith("missing", StringComparison.Ordinal) || o == "report" ? _dir.File(o) : o).ToArray();
+        bool outGiven = extra.Contains("--out");
+        // The run does not exist: a refusal of anything else came before it was opened.
+        var r = CliRunner.Run(["train", "--bold", _dir.File("missing.nii.gz"), "--atlas", _dir.File("missing-atlas.nii.gz"), "--targets", _dir.File("missing.tsv"),
+            .. outGiven ? Array.Empty<string>() : ["--out", _dir.File("model")], .. extra]);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Equal("", r.Out);
+        Assert.False(Directory.Exists(_dir.File("model")));
+        Assert.False(Directory.Exists(_dir.File("report")));
+        Assert.Equal("not a folder", File.ReadAllText(_dir.File("existing-file")));
+    }
+
+    [Fact]
+    public void Train_CompareRoiWithFeatureTables_RefusedBeforeFitting()
+    {
+        var (f, t) = Tables();
+
+        var r = CliRunner.Run("train", "--features", "dfc", "--table", f[0], "--targets", t[0], "--compare-roi", "--report", _dir.File("report"), "--out", _dir.File("model"));
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
+        Assert.Contains("--compare-roi needs the runs' ROI amplitudes, which feature tables do not hold", r.Error, StringComparison.Ordinal);
+        Assert.Equal("", r.Out);
+    }
+
     [Theory]
     [InlineData("1e300", "column 'fear'")]
     [InlineData("Infinity", "column 'fear'")]
