@@ -143,9 +143,16 @@ internal sealed class TrainCommand : ICliCommand
                 {
                     ["pearson_r"] = Num(s.PearsonR), ["r2"] = Num(s.R2), ["mean_fold_r2"] = Num(s.MeanFoldR2), ["mse"] = Num(s.Mse),
                     ["p_value"] = outcome.Permutation is { } perm ? Num(perm.PValues[i]) : null,
+                    ["mean_fold_pearson_r"] = Num(s.MeanFoldR),
                 })));
                 cvMetrics["mean_pearson_r"] = Num(result.Scores.Average(s => s.PearsonR));
                 cvMetrics["mean_r2"] = Num(result.Scores.Average(s => s.R2));
+                cvMetrics["mean_fold_pearson_r"] = Num(result.Scores.Average(s => s.MeanFoldR));
+                cvMetrics["definitions"] = new JsonObject
+                {
+                    ["pearson_r"] = "r of pooled predictions: the Pearson r of all folds' out-of-fold predictions together (mean_pearson_r: its mean over targets), the headline of train's console and report",
+                    ["mean_fold_pearson_r"] = "mean of per-fold r: the mean over folds of each fold's Pearson r (and its mean over targets)",
+                };
             }
             var package = new ModelPackage(outcome.Model, spec, training, cvMetrics) { Patterns = outcome.Patterns, PatternRows = outcome.Patterns is null ? 0 : set.X.Rows, PatternSplitHalfR = outcome.PatternSplitHalfR };
             string outPath = zipPackage ? CliOptions.OutputFile(parse, output) : CliOptions.OutputFolder(parse, output);
@@ -153,11 +160,12 @@ internal sealed class TrainCommand : ICliCommand
 
             if (outcome.Cv is { } cvr)
             {
-                Console.WriteLine($"cross-validated ({cvr.Splitter}{(cvr.Leaks ? ", LEAKS" : "")}):");
+                Console.WriteLine($"cross-validated ({cvr.Splitter}{(cvr.Leaks ? ", LEAKS" : "")}): r, R² and MSE of pooled predictions (all folds' together); fold r: mean of per-fold r");
                 foreach (var (s, i) in cvr.Scores.Select((s, i) => (s, i)))
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {s.Target,-14} r {s.PearsonR,6:0.000}  R² {s.R2,7:0.000}  MSE {s.Mse:0.0000}{(outcome.Permutation is { } p ? $"  p {p.PValues[i]:0.000}" : "")}"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"mean",-14} r {cvr.Scores.Average(s => s.PearsonR),6:0.000}  R² {cvr.Scores.Average(s => s.R2),7:0.000}"));
+                        $"  {s.Target,-14} r {s.PearsonR,6:0.000}  fold r {s.MeanFoldR,6:0.000}  R² {s.R2,7:0.000}  MSE {s.Mse:0.0000}{(outcome.Permutation is { } p ? $"  p {p.PValues[i]:0.000}" : "")}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {"mean",-14} r {cvr.Scores.Average(s => s.PearsonR),6:0.000}  fold r {cvr.Scores.Average(s => s.MeanFoldR),6:0.000}  R² {cvr.Scores.Average(s => s.R2),7:0.000}"));
             }
 
             if (reportDir is not null)
@@ -181,7 +189,8 @@ internal sealed class TrainCommand : ICliCommand
                     if (roiOutcome.Cv is { } r2)
                     {
                         evaluations.Add(Trainer.ToEvaluation($"ROI {EstimatorKinds.ToName(kind)}", roiSet, r2));
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROI-amplitude comparison: mean r {r2.Scores.Average(s => s.PearsonR):0.000}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"ROI-amplitude comparison: r of pooled predictions {r2.Scores.Average(s => s.PearsonR):0.000}, mean of per-fold r {r2.Scores.Average(s => s.MeanFoldR):0.000} (means over targets)"));
                     }
                 }
                 EvaluationReport.Write(reportDir, evaluations, training);

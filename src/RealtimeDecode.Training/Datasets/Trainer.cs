@@ -201,14 +201,17 @@ public static class Trainer
         foreach (var (point, r) in grid.Zip(results))
         {
             double score = r.Scores.Select(s => s.PearsonR).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Average();
-            log.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: {point} → mean r {score:0.000}"));
+            log.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: {point} → r of pooled predictions {score:0.000}"));
             if (score > bestScore) { bestScore = score; best = point; }
         }
         log.Add($"{where}: chose {best}");
         return best;
     }
 
-    /// <summary>The out-of-fold predictions of <paramref name="cv"/> as report folds.</summary>
+    /// <summary>
+    /// The out-of-fold predictions of <paramref name="cv"/> as report folds, headlined as train's console and model.json's
+    /// cv_metrics give them: by the metrics of the pooled predictions (<see cref="Headline.Pooled"/>).
+    /// </summary>
     public static ModelEvaluation ToEvaluation(string name, TrainingSet set, CvResult cv) =>
         new(name, set.Targets, cv.Folds.Select(f =>
         {
@@ -219,5 +222,5 @@ public static class Trainer
                 for (int t = 0; t < set.Y.Cols; t++) { actual[r, t] = set.Y[test[r], t]; predicted[r, t] = cv.Predictions[test[r], t]; }
             string runs = string.Join("+", test.Select(i => set.Runs[set.Samples[i].Run]).Distinct());
             return new FoldPredictions($"fold {f.Index + 1} ({runs})", test.Select(i => set.Samples[i].LastVolume).ToArray(), actual, predicted);
-        }).ToArray());
+        }).ToArray()) { Headline = Headline.Pooled };
 }

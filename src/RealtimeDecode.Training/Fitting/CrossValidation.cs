@@ -5,9 +5,10 @@ namespace RealtimeDecode.Training.Fitting;
 
 /// <summary>Cross-validated scores of one target.</summary>
 /// <param name="Target">Target name.</param>
-/// <param name="OutOfFold">The metrics over all out-of-fold predictions.</param>
+/// <param name="OutOfFold">The metrics over all out-of-fold predictions, pooled: the headline figures.</param>
 /// <param name="MeanFoldR2">Mean over folds of each fold's R².</param>
-public sealed record TargetScore(string Target, RegressionMetrics OutOfFold, double MeanFoldR2)
+/// <param name="MeanFoldR">Mean over folds of each fold's Pearson r (NaN when a fold's r is undefined).</param>
+public sealed record TargetScore(string Target, RegressionMetrics OutOfFold, double MeanFoldR2, double MeanFoldR = double.NaN)
 {
     /// <summary>Coefficient of determination over all out-of-fold predictions (see <see cref="RegressionMetrics.CoefficientOfDetermination(ReadOnlySpan{double}, ReadOnlySpan{double})"/>).</summary>
     public double R2 => OutOfFold.R2;
@@ -74,7 +75,7 @@ internal static class CrossValidation
 
     /// <summary>
     /// Per-target scores of out-of-fold predictions: the metrics over every sample some fold tested
-    /// (rows of <paramref name="pred"/> that are not NaN) and the mean over folds of each fold's R².
+    /// (rows of <paramref name="pred"/> that are not NaN), pooled, and the means over folds of each fold's R² and r.
     /// </summary>
     public static TargetScore[] Score(IReadOnlyList<CvFold> folds, RowMajorMatrix y, RowMajorMatrix pred, IReadOnlyList<string> targets)
     {
@@ -84,7 +85,8 @@ internal static class CrossValidation
         {
             double[] yt = [.. tested.Select(i => y[i, t])], pt = [.. tested.Select(i => pred[i, t])];
             double meanFold = folds.Average(f => RegressionMetrics.CoefficientOfDetermination([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]));
-            scores[t] = new TargetScore(targets[t], RegressionMetrics.Compute(yt, pt), meanFold);
+            double meanFoldR = folds.Average(f => RegressionMetrics.Pearson([.. f.Test.Select(i => y[i, t])], [.. f.Test.Select(i => pred[i, t])]));
+            scores[t] = new TargetScore(targets[t], RegressionMetrics.Compute(yt, pt), meanFold, meanFoldR);
         }
         return scores;
     }

@@ -10,11 +10,29 @@ namespace RealtimeDecode.Training.Reports;
 /// <summary>Held-out predictions of one fold (or one evaluation run): rows = windows, columns = targets.</summary>
 public sealed record FoldPredictions(string Name, int[] Volumes, double[,] Actual, double[,] Predicted);
 
-/// <summary>Metrics of one model over its folds, as written to metrics.json and metrics.tsv.</summary>
+/// <summary>Which metrics headline an evaluation: those of its folds' predictions pooled, or the means over its folds.</summary>
+public enum Headline
+{
+    /// <summary>Means over folds of each fold's metrics (each held-out run scored on its own): evaluate's.</summary>
+    MeanOverFolds,
+
+    /// <summary>The metrics of every fold's predictions pooled: train's cross-validation, as its console and model.json give them.</summary>
+    Pooled,
+}
+
+/// <summary>
+/// Metrics of one model over its folds, as written to metrics.json and metrics.tsv. Two definitions exist once there is
+/// more than one fold: the metrics of all folds' predictions pooled (<see cref="PerTargetPooled"/>) and the means over
+/// folds of each fold's metrics (<see cref="PerTargetMeanOverFolds"/>); <see cref="Headline"/> says which one
+/// <see cref="PerTarget"/>, <see cref="Mean"/>, the report's table and its plots show. With one fold they are equal.
+/// </summary>
 public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets, IReadOnlyList<FoldPredictions> Folds)
 {
     /// <summary>The lag at which the estimates best match the targets (<see cref="LagAnalysis"/>), or null when not measured.</summary>
     public LagResult? Lag { get; init; }
+
+    /// <summary>The definition of the headline metrics (default: means over folds).</summary>
+    public Headline Headline { get; init; } = Headline.MeanOverFolds;
 
     /// <summary>Metrics per fold and target.</summary>
     public RegressionMetrics[,] PerFold()
@@ -26,8 +44,8 @@ public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets
         return m;
     }
 
-    /// <summary>Per target: the mean over folds of each metric.</summary>
-    public RegressionMetrics[] PerTarget()
+    /// <summary>Per target: the mean over folds of each metric (the count is the sum over folds).</summary>
+    public RegressionMetrics[] PerTargetMeanOverFolds()
     {
         var pf = PerFold();
         var result = new RegressionMetrics[Targets.Count];
@@ -41,12 +59,27 @@ public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets
         return result;
     }
 
-    /// <summary>Mean over targets of the per-target metrics.</summary>
-    public RegressionMetrics Mean()
+    /// <summary>Per target: the metrics of the predictions of every fold pooled (pairs with a NaN left out).</summary>
+    public RegressionMetrics[] PerTargetPooled()
     {
-        var pt = PerTarget();
-        if (pt.Length == 0) return new RegressionMetrics(double.NaN, double.NaN, double.NaN, 0);
-        return new RegressionMetrics(pt.Average(m => m.PearsonR), pt.Average(m => m.R2), pt.Average(m => m.Mse), pt.Sum(m => m.Count));
+        var result = new RegressionMetrics[Targets.Count];
+        for (int t = 0; t < Targets.Count; t++)
+            result[t] = RegressionMetrics.Compute([.. Folds.SelectMany(f => Column(f.Actual, t))], [.. Folds.SelectMany(f => Column(f.Predicted, t))]);
+        return result;
+    }
+
+    /// <summary>Per target: the headline metrics (<see cref="Headline"/>).</summary>
+    public RegressionMetrics[] PerTarget() => Headline == Headline.Pooled ? PerTargetPooled() : PerTargetMeanOverFolds();
+
+    /// <summary>Mean over targets of the headline metrics per target.</summary>
+    public RegressionMetrics Mean() => MeanOf(PerTarget());
+
+    /// <summary>Mean over targets of per-target metrics (the count is their sum); NaN for no target.</summary>
+    public static RegressionMetrics MeanOf(RegressionMetrics[] perTarget)
+    {
+        ArgumentNullException.ThrowIfNull(perTarget);
+        if (perTarget.Length == 0) return new RegressionMetrics(double.NaN, double.NaN, double.NaN, 0);
+        return new RegressionMetrics(perTarget.Average(m => m.PearsonR), perTarget.Average(m => m.R2), perTarget.Average(m => m.Mse), perTarget.Sum(m => m.Count));
     }
 
     internal static double[] Column(double[,] a, int c)
@@ -59,7 +92,8 @@ public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets
 
 /// <summary>
 /// Writes an evaluation report folder: metrics.json and metrics.tsv (Pearson r, R², MSE per target
-/// and their mean, per fold), one predicted-vs-actual time-course PNG per model, a comparison PNG when
+/// and their mean, per fold, as means over folds and pooled over folds, and which of the two headlines the
+/// model: <see cref="ModelEvaluation.Headline"/>), one predicted-vs-actual time-course PNG per model, a comparison PNG when
 /// several models are given (for example DFC against ROI-amplitude features), and an index.html that
 /// shows them. The first model is the main one; the others are comparisons. The report's files replace
 /// a previous report's all together, once every one was written (<see cref="AtomicFileSet"/>): a full
@@ -78,14 +112,28 @@ public static class EvaluationReport
         foreach (var m in models)
         {
             var perFold = m.PerFold();
-            var perTarget = m.PerTarget();
-            var mean = m.Mean();
+            var perTarget = m.PerTargetMeanOverFolds();
+            var mean = ModelEvaluation.MeanOf(perTarget);
+            var pooled = m.PerTargetPooled();
+            var pooledMean = ModelEvaluation.MeanOf(pooled);
             var o = new JsonObject
             {
                 ["model"] = m.Model,
                 ["targets"] = new JsonArray(m.Targets.Select(t => (JsonNode)t).ToArray()),
+                ["headline"] = m.Headline == Headline.Pooled ? "pooled" : "mean",
+                ["definitions"] = new JsonObject
+                {
+                    ["mean"] = "per target (per_target) the mean over folds of each fold's metrics, and their mean over targets",
+                    ["pooled"] = "per target the metrics of the predictions of every fold pooled, and their mean over targets",
+                    ["headline"] = "the one the report's table and plots show: pooled for train's cross-validation (as its console and model.json's cv_metrics), mean for evaluate (each held-out run scored on its own); equal with one fold",
+                },
                 ["mean"] = ToJson(mean),
                 ["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)ToJson(perTarget[i])))),
+                ["pooled"] = new JsonObject
+                {
+                    ["mean"] = ToJson(pooledMean),
+                    ["per_target"] = new JsonObject(m.Targets.Select((t, i) => KeyValuePair.Create(t, (JsonNode?)ToJson(pooled[i])))),
+                },
                 ["folds"] = new JsonArray(m.Folds.Select((f, fi) => (JsonNode)new JsonObject
                 {
                     ["name"] = f.Name,
@@ -100,6 +148,8 @@ public static class EvaluationReport
                     tsv.Append(Row(m.Model, m.Folds[f].Name, m.Targets[t], perFold[f, t]));
             for (int t = 0; t < m.Targets.Count; t++) tsv.Append(Row(m.Model, "mean", m.Targets[t], perTarget[t]));
             tsv.Append(Row(m.Model, "mean", "mean", mean));
+            for (int t = 0; t < m.Targets.Count; t++) tsv.Append(Row(m.Model, "pooled", m.Targets[t], pooled[t]));
+            tsv.Append(Row(m.Model, "pooled", "mean", pooledMean));
         }
         json["models"] = jm;
         files.WriteAllText(Path.Combine(directory, "metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -171,14 +221,27 @@ public static class EvaluationReport
         {
             var pt = m.PerTarget();
             var mean = m.Mean();
-            h.Append(CultureInfo.InvariantCulture, $"<h2>{WebUtility.HtmlEncode(m.Model)}</h2><p>{m.Folds.Count} held-out fold(s). Metrics are means over folds.</p>");
+            bool pooledHeadline = m.Headline == Headline.Pooled;
+            // With one fold the two definitions agree: one r column. With more, both, each named by its definition.
+            bool both = m.Folds.Count > 1;
+            var other = pooledHeadline ? m.PerTargetMeanOverFolds() : m.PerTargetPooled();
+            var otherMean = ModelEvaluation.MeanOf(other);
+            string headlineName = !both ? "Pearson r" : pooledHeadline ? "r of pooled predictions" : "mean of per-fold r";
+            string otherName = pooledHeadline ? "mean of per-fold r" : "r of pooled predictions";
+            string definition = !both
+                ? "1 held-out fold: its metrics."
+                : pooledHeadline
+                    ? $"{m.Folds.Count} held-out folds. Pearson r, R² and MSE are those of the predictions of all folds pooled (r of pooled predictions), as train's console and model.json's cv_metrics give them; the mean of per-fold r averages each fold's own r."
+                    : $"{m.Folds.Count} held-out folds. Pearson r, R² and MSE are means over folds of each fold's own (mean of per-fold r); the r of pooled predictions correlates the predictions of all folds together.";
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{WebUtility.HtmlEncode(m.Model)}</h2><p>{WebUtility.HtmlEncode(definition)}</p>");
             var lag = m.Lag;
             string LagCell(int c) => lag is null ? "" : string.Create(CultureInfo.InvariantCulture,
                 $"<td>{lag.Peak[c]:0.0} ± {lag.StandardError[c]:0.0}{(lag.AtEdge[c] ? " (edge)" : "")}</td>");
-            h.Append("<table><tr><th>target</th><th>Pearson r</th><th>R²</th><th>MSE</th>" + (lag is null ? "" : "<th>lag (s) ± SE</th>") + "</tr>");
+            string OtherCell(double r, string tag) => both ? string.Create(CultureInfo.InvariantCulture, $"<{tag}>{r:0.000}</{tag}>") : "";
+            h.Append($"<table><tr><th>target</th><th>{headlineName}</th>{(both ? $"<th>{otherName}</th>" : "")}<th>R²</th><th>MSE</th>" + (lag is null ? "" : "<th>lag (s) ± SE</th>") + "</tr>");
             for (int t = 0; t < m.Targets.Count; t++)
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(m.Targets[t])}</td><td>{pt[t].PearsonR:0.000}</td><td>{pt[t].R2:0.000}</td><td>{pt[t].Mse:0.0000}</td>{LagCell(t)}</tr>");
-            h.Append(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{mean.PearsonR:0.000}</th><th>{mean.R2:0.000}</th><th>{mean.Mse:0.0000}</th>{LagCell(m.Targets.Count)}</tr></table>");
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(m.Targets[t])}</td><td>{pt[t].PearsonR:0.000}</td>{OtherCell(other[t].PearsonR, "td")}<td>{pt[t].R2:0.000}</td><td>{pt[t].Mse:0.0000}</td>{LagCell(t)}</tr>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{mean.PearsonR:0.000}</th>{OtherCell(otherMean.PearsonR, "th")}<th>{mean.R2:0.000}</th><th>{mean.Mse:0.0000}</th>{LagCell(m.Targets.Count)}</tr></table>");
             if (lag is not null)
                 h.Append(CultureInfo.InvariantCulture, $"<p>Lag: the estimate of the window ending at volume v best matches the targets at t_v − lag (peak of the Pearson r over lags {lag.Lags[0]:0.#} to {lag.Lags[^1]:0.#} s; the mean row is the peak of the mean curve; SE from a circular block bootstrap, blocks of {lag.BlockLength} estimates). Curves in <a href=\"lag.tsv\">lag.tsv</a>.</p>");
         }

@@ -63,6 +63,43 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_BlockedCv_ConsoleModelAndReportGiveOneHeadlineAndNameBothDefinitions()
+    {
+        // Noisy targets with a slow drift: folds differ in level, so pooled r and the mean of per-fold r differ.
+        var rng = new Random(3);
+        const int rows = 120;
+        var x = new double[rows * 4];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextDouble() * 2 - 1;
+        var y = new double[rows * 2];
+        for (int v = 0; v < rows; v++)
+        {
+            y[v * 2] = x[v * 4] + Math.Sin(v / 12.0) + (rng.NextDouble() - 0.5);
+            y[v * 2 + 1] = x[v * 4 + 1] - Math.Cos(v / 9.0) + (rng.NextDouble() - 0.5);
+        }
+        string f = _dir.File("noisy.tsv"), t = _dir.File("noisy-targets.tsv");
+        new NumericTable(["r1", "r2", "r3", "r4"], Enumerable.Range(0, rows).ToArray(), x).Write(f);
+        new NumericTable(["joy", "fear"], Enumerable.Range(0, rows).ToArray(), y).Write(t);
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f, "--targets", t, "--estimator", "ridge", "--alpha", "1",
+            "--cv", "blocked:4", "--out", _dir.File("model"), "--report", _dir.File("report"));
+        Assert.True(r.ExitCode == 0, r.Error);
+
+        var report = JsonNode.Parse(File.ReadAllText(_dir.File("report/metrics.json")))!["models"]![0]!;
+        var cv = JsonNode.Parse(File.ReadAllText(_dir.File("model/model.json")))!["cv_metrics"]!;
+        Assert.Equal("pooled", (string)report["headline"]!);
+        double pooled = (double)report["pooled"]!["mean"]!["pearson_r"]!, perFold = (double)report["mean"]!["pearson_r"]!;
+        Assert.True(Math.Abs(pooled - perFold) > 5e-4, $"the two definitions must differ here for the test to tell them apart: {pooled} {perFold}");
+        Assert.Equal(pooled, (double)cv["mean_pearson_r"]!, 12);
+        Assert.Equal(perFold, (double)cv["mean_fold_pearson_r"]!, 12);
+        Assert.Equal((double)report["per_target"]!["joy"]!["pearson_r"]!, (double)cv["per_target"]!["joy"]!["mean_fold_pearson_r"]!, 12);
+        var meanLine = r.Out.Split('\n').Single(l => l.TrimStart().StartsWith("mean ", StringComparison.Ordinal));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"r {pooled,6:0.000}  fold r {perFold,6:0.000}"), meanLine);
+        Assert.Contains("r, R² and MSE of pooled predictions (all folds' together); fold r: mean of per-fold r", r.Out);
+        var html = File.ReadAllText(_dir.File("report/index.html"));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"<tr><th>mean</th><th>{pooled:0.000}</th><th>{perFold:0.000}</th>"), html);
+        Assert.Contains("<th>r of pooled predictions</th><th>mean of per-fold r</th>", html);
+    }
+
+    [Fact]
     public void Train_LinearModel_StoresHaufePatternsOfAllTrainingSamples()
     {
         var (f, t) = Tables();

@@ -26,6 +26,59 @@ public class EvaluationReportTests
         Assert.Equal(1, m.PearsonR, 12);
     }
 
+    /// <summary>
+    /// Two folds each predicting perfectly up to an offset of 10 in the second: each fold's r is 1, but pooled the
+    /// offset dominates: r = 4 / √(4 · 154) = 2/√154 (deviations −1 0 1 −1 0 1 against −6 −5 −4 4 5 6), R² = 1 − 300/4.
+    /// </summary>
+    private static ModelEvaluation TwoFolds(Headline headline)
+    {
+        double[,] actual = { { 1 }, { 2 }, { 3 } };
+        return new ModelEvaluation("m", ["joy"],
+        [
+            new FoldPredictions("fold 1", [10, 11, 12], actual, new double[,] { { 1 }, { 2 }, { 3 } }),
+            new FoldPredictions("fold 2", [20, 21, 22], actual, new double[,] { { 11 }, { 12 }, { 13 } }),
+        ]) { Headline = headline };
+    }
+
+    [Fact]
+    public void PerTarget_TwoFolds_PooledOrMeanOverFoldsAsTheHeadlineSays()
+    {
+        double pooledR = 2 / Math.Sqrt(154);
+
+        var pooled = TwoFolds(Headline.Pooled);
+        var mean = TwoFolds(Headline.MeanOverFolds);
+
+        Assert.Equal(pooledR, pooled.PerTargetPooled()[0].PearsonR, 12);
+        Assert.Equal(1 - 300.0 / 4, pooled.PerTargetPooled()[0].R2, 12);
+        Assert.Equal(1, pooled.PerTargetMeanOverFolds()[0].PearsonR, 12);
+        Assert.Equal(pooledR, pooled.Mean().PearsonR, 12);
+        Assert.Equal(1, mean.Mean().PearsonR, 12);
+    }
+
+    [Theory]
+    [InlineData(Headline.Pooled, "pooled", "r of pooled predictions", "mean of per-fold r")]
+    [InlineData(Headline.MeanOverFolds, "mean", "mean of per-fold r", "r of pooled predictions")]
+    public void Write_TwoFolds_BothDefinitionsNamedTheHeadlineFirst(Headline headline, string key, string first, string second)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rtd-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            EvaluationReport.Write(dir, [TwoFolds(headline)]);
+
+            var model = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")))!["models"]![0]!;
+            Assert.Equal(key, (string)model["headline"]!);
+            Assert.Equal(2 / Math.Sqrt(154), (double)model["pooled"]!["mean"]!["pearson_r"]!, 12);
+            Assert.Equal(2 / Math.Sqrt(154), (double)model["pooled"]!["per_target"]!["joy"]!["pearson_r"]!, 12);
+            Assert.Equal(1, (double)model["mean"]!["pearson_r"]!, 12);
+            Assert.Contains(File.ReadAllLines(Path.Combine(dir, "metrics.tsv")), l => l.StartsWith("m\tpooled\tmean\t", StringComparison.Ordinal));
+            var html = File.ReadAllText(Path.Combine(dir, "index.html"));
+            Assert.Contains($"<th>{first}</th><th>{second}</th>", html, StringComparison.Ordinal);
+            string headlineR = headline == Headline.Pooled ? "0.161" : "1.000", otherR = headline == Headline.Pooled ? "1.000" : "0.161";
+            Assert.Contains($"<tr><th>mean</th><th>{headlineR}</th><th>{otherR}</th>", html, StringComparison.Ordinal);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void Write_TwoModels_WritesMetricsPlotsAndIndex()
     {
