@@ -29,7 +29,8 @@ internal static class ModelInputs
                 var table = NumericTable.Read(t);
                 if (table.ColumnCount != package.Model.FeatureCount)
                     throw new InputDataException(t, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
-                FeatureInputs.CheckTableKind(package.Features.Settings.Kind, table, t, $"the model {modelPath}");
+                // The model fixes the feature count, so only a positive sign of the other kind is refused: edge columns for ROI amplitudes.
+                if (package.Features.Settings.Kind == FeatureKind.Roi) FeatureInputs.CheckTableKind(FeatureKind.Roi, table, t, $"the model {modelPath}");
                 if (package.Features.Settings.Kind == FeatureKind.Dfc) CheckWindows(table, t, package.Features.Settings.Window, modelPath);
                 result.Add((Path.GetFileName(t), table, t));
             }
