@@ -10,12 +10,20 @@ namespace RealtimeDecode.Engine.Connectivity;
 /// </summary>
 public static class EdgeLayout
 {
+    /// <summary>R(R−1)/2 for any R an <see cref="int"/> holds, however many edges that makes: for checking a count before
+    /// it is made (<see cref="EdgeCount"/> refuses one an array cannot hold).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodeCount"/> is negative.</exception>
+    public static long PairCount(int nodeCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        return (long)nodeCount * (nodeCount - 1) / 2;
+    }
+
     /// <summary>The number of unordered pairs, R(R−1)/2.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodeCount"/> is negative or so large the count overflows.</exception>
     public static int EdgeCount(int nodeCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
-        long count = (long)nodeCount * (nodeCount - 1) / 2;
+        long count = PairCount(nodeCount);
         if (count > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(nodeCount), $"{nodeCount} nodes give {count} edges, more than an array holds.");

@@ -66,7 +66,7 @@ internal sealed class ConnectivityCommand : ICliCommand
     internal static void RefuseUnfitColumns(NumericTable table, string path, SlidingWindowOptions options)
     {
         int r = table.ColumnCount;
-        long edges = (long)r * (r - 1) / 2;
+        long edges = EdgeLayout.PairCount(r);
         long windows = Math.Max(0, table.RowCount - options.FramesToReady + 1);
         bool tooMany = edges > Array.MaxLength || (windows > 0 && edges > Array.MaxLength / windows);
         bool edgeNames = EdgeColumns.AreEdges(table.Columns);
