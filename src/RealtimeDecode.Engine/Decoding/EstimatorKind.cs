@@ -57,13 +57,13 @@ public static class EstimatorKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown estimator kind"),
     };
 
-    /// <summary>Parses a model.json estimator name (also accepts "ols" and "elasticnet"); false when unknown.</summary>
+    /// <summary>Parses a model.json estimator name (also accepts train's "linear", and "ols" and "elasticnet"); false when unknown.</summary>
     public static bool TryParse(string name, out EstimatorKind kind)
     {
         switch (name.Trim().ToLowerInvariant().Replace('-', '_'))
         {
             case "ridge": kind = EstimatorKind.Ridge; return true;
-            case "linear_regression" or "ols": kind = EstimatorKind.LinearRegression; return true;
+            case "linear_regression" or "linear" or "ols": kind = EstimatorKind.LinearRegression; return true;
             case "lasso": kind = EstimatorKind.Lasso; return true;
             case "elastic_net" or "elasticnet": kind = EstimatorKind.ElasticNet; return true;
             case "kernel_ridge": kind = EstimatorKind.KernelRidge; return true;

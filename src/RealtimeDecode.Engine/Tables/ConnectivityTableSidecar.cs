@@ -112,6 +112,14 @@ public sealed record ConnectivityTableSidecar(SlidingWindowOptions Window, IRead
         }
     }
 
+    /// <summary>Refuses a table at <paramref name="tablePath"/> whose columns are not the edges of this sidecar's ROIs (the sidecar of another table).</summary>
+    /// <exception cref="InputDataException">Names the table and its sidecar.</exception>
+    public void CheckColumns(IReadOnlyList<string> columns, string tablePath)
+    {
+        if (!EdgeLayout.Names(RoiNames).SequenceEqual(columns))
+            throw new InputDataException(tablePath, $"its columns are not the edges of the {RoiCount} ROIs its sidecar {PathFor(tablePath)} names: the sidecar is another table's");
+    }
+
     /// <summary>
     /// How the window settings of the table differ from <paramref name="other"/>, one phrase each ("window 7
     /// volumes, not 13"); empty when they agree: window, taper, the Gaussian σ (Gaussian taper), the effective

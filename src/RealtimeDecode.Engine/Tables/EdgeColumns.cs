@@ -34,28 +34,11 @@ public static class EdgeColumns
                 fits = c.Length > a.Length && c.StartsWith(a, StringComparison.Ordinal) && c[a.Length] == '~';
                 if (fits) names[j] = c[(a.Length + 1)..];
             }
-            if (fits && AreEdgesOf(columns, names)) return names;
+            if (fits && EdgeLayout.Names(names).SequenceEqual(columns)) return names;
         }
         return null;
     }
 
     /// <summary>Whether <paramref name="columns"/> are the edge names of some ROIs (<see cref="RoiNames"/> is not null).</summary>
     public static bool AreEdges(IReadOnlyList<string> columns) => RoiNames(columns) is not null;
-
-    private static bool AreEdgesOf(IReadOnlyList<string> columns, string[] names)
-    {
-        int k = 0;
-        for (int i = 0; i < names.Length; i++)
-        {
-            string a = names[i];
-            for (int j = i + 1; j < names.Length; j++, k++)
-            {
-                string c = columns[k], b = names[j];
-                if (c.Length != a.Length + 1 + b.Length || c[a.Length] != '~'
-                    || !c.AsSpan(0, a.Length).SequenceEqual(a) || !c.AsSpan(a.Length + 1).SequenceEqual(b))
-                    return false;
-            }
-        }
-        return true;
-    }
 }

@@ -150,8 +150,7 @@ internal sealed class FeatureInputs
         {
             if (sidecar is not null)
             {
-                if (!EdgeLayout.Names(sidecar.RoiNames).SequenceEqual(table.Columns))
-                    throw new InputDataException(path, $"its columns are not the edges of the {sidecar.RoiCount} ROIs its sidecar {ConnectivityTableSidecar.PathFor(path)} names: the sidecar is another table's");
+                sidecar.CheckColumns(table.Columns, path);
                 continue;
             }
             string source = described.Sidecar is not null ? $"the window of {ConnectivityTableSidecar.PathFor(described.Path)}"

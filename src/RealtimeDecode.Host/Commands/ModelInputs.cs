@@ -64,8 +64,7 @@ internal static class ModelInputs
             string json = ConnectivityTableSidecar.PathFor(path);
             if (sidecar.Differences(model).Count > 0)
                 throw new InputDataException(json, $"{path} was made with {sidecar.Describe()}, but the model {modelPath} takes {ConnectivityTableSidecar.Describe(model)}: remake the table with the model's settings");
-            if (!EdgeLayout.Names(sidecar.RoiNames).SequenceEqual(table.Columns))
-                throw new InputDataException(path, $"its columns are not the edges of the {sidecar.RoiCount} ROIs its sidecar {json} names: the sidecar is another table's");
+            sidecar.CheckColumns(table.Columns, path);
             return;
         }
         if (FeatureInputs.FirstWindowProblem(table, model.Window, $"the window of the model {modelPath}") is { } problem)

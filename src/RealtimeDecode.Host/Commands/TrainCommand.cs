@@ -47,9 +47,7 @@ internal sealed class TrainCommand : ICliCommand
         cmd.SetAction(parse =>
         {
             string estimatorName = parse.GetValue(estimator)!.Trim().ToLowerInvariant();
-            // "linear" is train's name for ordinary least squares, which model.json calls linear_regression.
-            EstimatorKind kind = EstimatorKind.LinearRegression;
-            if (estimatorName != "linear" && !EstimatorKinds.TryParse(estimatorName, out kind))
+            if (!EstimatorKinds.TryParse(estimatorName, out EstimatorKind kind))
                 throw new InputDataException(null, $"--estimator '{parse.GetValue(estimator)}' is not one of ridge, linear, lasso, elastic-net, kernel-ridge, svr, linear-svr");
             var settings = inputs.Settings(parse);
             var alignment = ParseAlignment(parse.GetValue(align)!);

@@ -43,7 +43,8 @@ public static class DicomReader
         var v = volumes[0];
         return new Volume(v.Nx, v.Ny, v.Nz, v.Data, v.Affine, index, onsetSeconds)
         {
-            RepetitionTimeSeconds = GetInfo(dataset, path).RepetitionTimeSeconds is double tr and > 0 ? tr : 0,
+            RepetitionTimeSeconds = RepetitionTimeMs(dataset, dataset.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence).FirstOrDefault(),
+                dataset.GetFirstItem(DicomTags.SharedFunctionalGroupsSequence)) is > 0 and double ms ? ms / 1000 : 0,
         };
     }
 
@@ -154,6 +155,10 @@ public static class DicomReader
     /// <summary>Series and instance metadata of a file (parses the whole file).</summary>
     public static DicomImageInfo ReadInfo(string path) => GetInfo(DicomFile.Read(path), path);
 
+    // (0018,0080), or for an enhanced file its MR timing group's.
+    private static double? RepetitionTimeMs(DicomDataset ds, DicomDataset? firstFrame, DicomDataset? shared) =>
+        ds.GetDouble(DicomTags.RepetitionTime) ?? Group(firstFrame, shared, MrTimingSequence)?.GetDouble(DicomTags.RepetitionTime);
+
     /// <summary>Series and instance metadata of a parsed dataset.</summary>
     public static DicomImageInfo GetInfo(DicomDataset ds, string? path)
     {
@@ -163,8 +168,7 @@ public static class DicomReader
         var time = ParseTime(ds.GetString(DicomTags.AcquisitionTime));
         if (time is null && firstFrame?.GetFirstItem(DicomTags.FrameContentSequence) is { } fc)
             time = ParseDateTimeOfDay(fc.GetString(FrameAcquisitionDateTime));
-        double? trMs = ds.GetDouble(DicomTags.RepetitionTime)
-            ?? Group(firstFrame, shared, MrTimingSequence)?.GetDouble(DicomTags.RepetitionTime);
+        double? trMs = RepetitionTimeMs(ds, firstFrame, shared);
         double? location = null;
         var iop = ds.GetDoubles(DicomTags.ImageOrientationPatient);
         var ipp = ds.GetDoubles(DicomTags.ImagePositionPatient);

@@ -90,14 +90,7 @@ public static class Trainer
         }
 
         var grid = Grid(search);
-        foreach (var point in grid)
-        {
-            try { EstimatorOptions.Parse(point); }
-            catch (FormatException e) { throw new InputDataException(null, $"--search: {e.Message}"); }
-        }
-        var searched = search is null ? [] : search.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(axis => axis.Split('=', 2)[0].Trim().ToLowerInvariant()).ToArray();
-        foreach (var key in searched)
+        foreach (var key in EstimatorOptions.KeysIn(grid[0])) // every point holds every searched key
         {
             if (EstimatorOptions.NotTakenBy(kind, estimatorName, key) is { } problem) throw new InputDataException(null, $"--search: {problem}");
             if (given.FirstOrDefault(g => EstimatorOptions.KeysIn(g.Text).Contains(key)) is { Where: { } where })

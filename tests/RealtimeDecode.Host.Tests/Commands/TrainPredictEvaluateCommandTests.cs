@@ -271,7 +271,7 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     [InlineData("svr", "--params|max_iter=10", "--params: max_iter is not a hyperparameter of svr")]
     [InlineData("svr", "--search|kernel=rbf,laplacian", "--search: svr takes the linear, rbf and poly kernels, not laplacian")]
     [InlineData("ridge", "--alpha|10|--search|alpha=1,10", "alpha is given (--alpha 10) and searched (--search)")]
-    [InlineData("ridge", "--search|foo=1,2", "--search: unknown hyperparameter 'foo'")]
+    [InlineData("ridge", "--search|foo=1,2", "--search: foo is not a hyperparameter of ridge (it takes alpha, fit_intercept)")]
     [InlineData("ridge", "--search|alpha=1,x", "--search: hyperparameter alpha='x' is not a number")]
     public void Train_HyperparameterTheEstimatorDoesNotTake_RefusedBeforeReadingAnyRun(string estimator, string options, string expected)
     {
