@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 
 namespace RealtimeDecode.Engine.Pipeline;
 
@@ -15,8 +16,8 @@ namespace RealtimeDecode.Engine.Pipeline;
 /// a machine with few cores the volume's read and decode were interleaved with those yields, every few
 /// microseconds. This scheduler waits with <see cref="Monitor.Wait(object, int)"/>, which blocks without
 /// spinning, and its timed actions wake it through the wait's own timeout rather than through a timer thread.</para>
-/// <para>Actions scheduled after <see cref="Dispose"/> are refused (<see cref="ObjectDisposedException"/>);
-/// actions still queued at disposal never run. An action that throws ends the thread, as it would
+/// <para>Actions scheduled after <see cref="Dispose"/> are refused (<see cref="ObjectDisposedException"/>), but for
+/// those the action running at disposal schedules, which are dropped; actions still queued at disposal never run. An action that throws ends the thread, as it would
 /// <see cref="EventLoopScheduler"/>'s.</para>
 /// </remarks>
 public sealed class DedicatedThreadScheduler : LocalScheduler, IDisposable
@@ -44,7 +45,14 @@ public sealed class DedicatedThreadScheduler : LocalScheduler, IDisposable
         var delay = Scheduler.Normalize(dueTime);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                // The action running here when the scheduler was disposed may still schedule its next step (a
+                // recursive timer's): that is dropped, as everything queued is. A refusal would end this thread, and
+                // with it the process.
+                if (Thread.CurrentThread == _thread) return Disposable.Empty;
+                ObjectDisposedException.ThrowIf(_disposed, this);
+            }
             var due = _clock.Elapsed + delay;
             var item = new ScheduledItem<TimeSpan, TState>(this, state, action, due);
             if (delay == TimeSpan.Zero) _ready.Enqueue(item);

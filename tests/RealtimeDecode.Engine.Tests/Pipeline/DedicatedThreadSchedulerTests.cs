@@ -121,6 +121,36 @@ public sealed class DedicatedThreadSchedulerTests
     }
 
     [Fact]
+    public async Task Dispose_WhileAnActionRuns_ItsNextStepIsDroppedNotRefused()
+    {
+        // IdleCollector's check reschedules itself: disposed mid-check, the refusal ended the thread and the process.
+        var scheduler = new DedicatedThreadScheduler("test loop");
+        using var disposed = new ManualResetEventSlim();
+        var running = new TaskCompletionSource();
+        var scheduled = new TaskCompletionSource<Exception?>();
+        int nextRan = 0;
+        scheduler.Schedule(() =>
+        {
+            running.SetResult();
+            disposed.Wait(Bounded.Timeout);
+            try
+            {
+                scheduler.Schedule(TimeSpan.FromMilliseconds(1), () => nextRan++);
+                scheduled.SetResult(null);
+            }
+            catch (Exception e) { scheduled.SetResult(e); }
+        });
+        await Bounded.Wait(running.Task, "the action");
+        scheduler.Dispose();
+        disposed.Set();
+
+        Assert.Null(await Bounded.Wait(scheduled.Task, "the running action's next step"));
+        await Task.Delay(50);
+        Assert.Equal(0, nextRan);
+        Assert.Throws<ObjectDisposedException>(() => scheduler.Schedule(() => { })); // from any other thread, still refused
+    }
+
+    [Fact]
     public async Task Schedule_AbsoluteDueTime_RunsHereNeverEarly()
     {
         using var scheduler = new DedicatedThreadScheduler("test loop");
