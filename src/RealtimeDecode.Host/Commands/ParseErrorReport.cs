@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
@@ -14,7 +15,7 @@ namespace RealtimeDecode.Host.Commands;
 /// required, a missing-option error: all three come from the one mistake, so they make one line, which
 /// carries System.CommandLine's typo suggestion.
 /// </remarks>
-internal static class ParseErrorReport
+internal static partial class ParseErrorReport
 {
     /// <summary>The name users type; the root command's own name is the host process's (testhost under xUnit).</summary>
     private const string ExecutableName = "realtime-decode";
@@ -43,12 +44,30 @@ internal static class ParseErrorReport
                 if (suggested.Any(n => e.Message.Contains($"'{n}'", StringComparison.Ordinal))) continue;
                 line = e.Message;
             }
-            line = $"error: {PrintableText.Escape(line)}";
+            line = $"error: {PrintableText.Escape(PlainTypeNames(line))}";
             if (written.Add(line)) error.WriteLine(line);
         }
         error.WriteLine($"see: {CommandPath(parse.CommandResult)} --help");
         return CommandLine.UserError;
     }
+
+    /// <summary>
+    /// "Cannot parse argument 'abc' for option '--volumes' as expected type 'System.Int32'." names the value a user
+    /// should give ("… as a whole number.") rather than the .NET type.
+    /// </summary>
+    internal static string PlainTypeNames(string message) => ExpectedType().Replace(message, m => m.Groups[1].Value switch
+    {
+        "Int32" or "Int64" or "Int16" or "Byte" => "as a whole number",
+        "UInt32" or "UInt64" or "UInt16" => "as a whole number of 0 or more",
+        "Double" or "Single" or "Decimal" => "as a number",
+        "Boolean" => "as true or false",
+        "TimeSpan" => "as a duration (hh:mm:ss)",
+        "Uri" => "as a URL",
+        _ => m.Value,
+    });
+
+    [GeneratedRegex(@"as expected type 'System\.(\w+)'")]
+    private static partial Regex ExpectedType();
 
     /// <summary>
     /// System.CommandLine's suggestions for each unmatched token, as its <see cref="ParseErrorAction"/> prints

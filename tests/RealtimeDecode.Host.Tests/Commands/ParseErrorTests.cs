@@ -62,10 +62,11 @@ public sealed class ParseErrorTests
     }
 
     [Theory]
-    [InlineData("synth --seed abc --out s", "synth", "'abc'", "--seed")]
-    [InlineData("connectivity --roi r.tsv --window thirteen --out d.tsv", "connectivity", "'thirteen'", "--window")]
-    [InlineData("targets --annotations a.tsv --tr 2 --volumes many --out t.tsv", "targets", "'many'", "--volumes")]
-    public void ValueOfWrongType_OneLineNamingValueAndOptionExit2(string commandLine, string command, string value, string option)
+    [InlineData("synth --seed abc --out s", "synth", "'abc'", "--seed", "as a whole number")]
+    [InlineData("connectivity --roi r.tsv --window thirteen --out d.tsv", "connectivity", "'thirteen'", "--window", "as a whole number")]
+    [InlineData("targets --annotations a.tsv --tr 2 --volumes many --out t.tsv", "targets", "'many'", "--volumes", "as a whole number")]
+    [InlineData("targets --annotations a.tsv --tr two --volumes 10 --out t.tsv", "targets", "'two'", "--tr", "as a number")]
+    public void ValueOfWrongType_OneLineNamingValueOptionAndWhatIsExpectedExit2(string commandLine, string command, string value, string option, string expected)
     {
         var r = CliRunner.Run(commandLine.Split(' '));
         Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}; stderr: {r.Error}");
@@ -73,6 +74,8 @@ public sealed class ParseErrorTests
         Assert.StartsWith("error: ", error);
         Assert.Contains(value, error, StringComparison.Ordinal);
         Assert.Contains($"'{option}'", error, StringComparison.Ordinal);
+        Assert.EndsWith($"{expected}.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
         AssertReport(r, $"realtime-decode {command} --help", error);
     }
 
