@@ -37,18 +37,19 @@ internal static class CliOptions
 
     /// <summary>
     /// An output folder: refused when it is an existing file, when a part of its path is a file, or when it
-    /// cannot be written; created (empty when new) once these checks pass.
+    /// cannot be written; created (empty when new) once these checks pass, unless <paramref name="create"/> is false
+    /// (a command that checks its output before its work, and makes the folder when it writes).
     /// </summary>
-    public static string OutputFolder(ParseResult parse, Option<string> option)
+    public static string OutputFolder(ParseResult parse, Option<string> option, bool create = true)
     {
         var path = Required(parse, option);
         if (File.Exists(path)) throw new InputDataException(path, $"{option.Name} is an existing file; give a folder");
-        EnsureWritableFolder(option.Name, Path.GetFullPath(path));
+        EnsureWritableFolder(option.Name, Path.GetFullPath(path), create);
         return path;
     }
 
-    /// <summary>Checks that <paramref name="dir"/> is, or can be made, a folder this process can write into, and makes it.</summary>
-    public static void EnsureWritableFolder(string optionName, string dir)
+    /// <summary>Checks that <paramref name="dir"/> is, or can be made, a folder this process can write into, and makes it (unless <paramref name="create"/> is false).</summary>
+    public static void EnsureWritableFolder(string optionName, string dir, bool create = true)
     {
         // The deepest part of the path that exists must be a folder (a file there makes every child impossible).
         var existing = dir;
@@ -70,6 +71,7 @@ internal static class CliOptions
         {
             throw new InputDataException(existing, $"{optionName}: this folder is not writable ({e.Message.TrimEnd('.')})");
         }
+        if (!create) return;
         try { Directory.CreateDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

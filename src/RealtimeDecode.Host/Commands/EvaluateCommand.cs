@@ -40,15 +40,23 @@ internal sealed class EvaluateCommand : ICliCommand
             bool store = parse.GetValue(storeLag);
             if (store && tr is null) throw new InputDataException(null, "--store-lag needs the TR: give --tr or --bold runs");
             if (store && !Directory.Exists(models[0])) throw new InputDataException(models[0], "--store-lag writes into a package folder, not a .zip");
+            // Everything that can be checked without the runs' features is, before any run is read: the models
+            // exist, each run has its targets table and each table reads, and the report folder can be written.
+            foreach (var m in models)
+                if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
+            var targetFiles = parse.GetValue(targets)!;
+            int runCount = boldRuns.Length + (parse.GetValue(table) ?? []).Length;
+            if (runCount > 0) FeatureInputs.CheckTargetCount(runCount, targetFiles);
+            var targetTables = targetFiles.Select(FeatureInputs.ReadTargets).ToList();
+            CliOptions.OutputFolder(parse, report, create: false);
             EstimateLag? stored = null;
             foreach (var m in models)
             {
-                if (!File.Exists(m) && !Directory.Exists(m)) throw new InputDataException(m, "file not found");
                 var package = ModelPackage.Load(m);
                 motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, package.Features.Settings, m,
                     parse.GetValue(reference) is null ? "--realign" : "--reference");
                 var runs = ModelInputs.Features(package, m, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(table) ?? [], parse.GetValue(reference));
-                var data = FeatureInputs.Pair(runs, parse.GetValue(targets)!);
+                var data = FeatureInputs.Pair(runs, targetFiles, targetTables);
                 var folds = new List<FoldPredictions>();
                 var lagRuns = new List<LagRun>();
                 foreach (var run in data)
