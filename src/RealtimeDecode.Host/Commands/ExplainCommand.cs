@@ -48,7 +48,9 @@ internal sealed class ExplainCommand : ICliCommand
         {
             foreach (var p in new[] { dataPath, targetsPath! })
                 if (!File.Exists(p)) throw new InputDataException(p, "file not found");
-            data = ExplainData.Match(NumericTable.Read(dataPath), dataPath, NumericTable.Read(targetsPath!), targetsPath!, package.Model.FeatureCount, package.Targets,
+            var features = NumericTable.Read(dataPath);
+            ModelInputs.CheckTable(package, modelPath, features, dataPath, sidecarOnly: true);
+            data = ExplainData.Match(features, dataPath, NumericTable.Read(targetsPath!), targetsPath!, package.Model.FeatureCount, package.Targets,
                 ModelInputs.Span(package), ModelInputs.Alignment(package));
         }
 

@@ -27,11 +27,7 @@ internal static class ModelInputs
             foreach (var t in tables)
             {
                 var table = NumericTable.Read(t);
-                if (table.ColumnCount != package.Model.FeatureCount)
-                    throw new InputDataException(t, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
-                // The model fixes the feature count, so only a positive sign of the other kind is refused: edge columns for ROI amplitudes.
-                if (package.Features.Settings.Kind == FeatureKind.Roi) FeatureInputs.CheckTableKind(FeatureKind.Roi, table, t, $"the model {modelPath}");
-                if (package.Features.Settings.Kind == FeatureKind.Dfc) CheckWindows(table, t, package.Features.Settings.Window, modelPath);
+                CheckTable(package, modelPath, table, t);
                 result.Add((Path.GetFileName(t), table, t));
             }
             return result;
@@ -53,11 +49,26 @@ internal static class ModelInputs
     }
 
     /// <summary>
+    /// Refuses a feature table the package cannot take: another feature count, edge columns for a model of ROI
+    /// amplitudes, or a connectivity table made with other window settings than the model's (<see cref="CheckWindows"/>).
+    /// With <paramref name="sidecarOnly"/> (rows that need not be a whole run, as explain's), a connectivity table
+    /// without a sidecar is not judged by its first row.
+    /// </summary>
+    public static void CheckTable(ModelPackage package, string modelPath, NumericTable table, string path, bool sidecarOnly = false)
+    {
+        if (table.ColumnCount != package.Model.FeatureCount)
+            throw new InputDataException(path, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
+        // The model fixes the feature count, so only a positive sign of the other kind is refused: edge columns for ROI amplitudes.
+        if (package.Features.Settings.Kind == FeatureKind.Roi) FeatureInputs.CheckTableKind(FeatureKind.Roi, table, path, $"the model {modelPath}");
+        if (package.Features.Settings.Kind == FeatureKind.Dfc) CheckWindows(table, path, package.Features.Settings.Window, modelPath, sidecarOnly);
+    }
+
+    /// <summary>
     /// Refuses a connectivity table made with other window settings than the model's: those its sidecar
     /// (<see cref="ConnectivityTableSidecar"/>) states, with columns that must be the edges of the sidecar's ROIs; for
     /// a table without a sidecar, a first row other than volume W − 1 (<see cref="FeatureInputs.FirstWindowProblem"/>).
     /// </summary>
-    private static void CheckWindows(NumericTable table, string path, SlidingWindowOptions model, string modelPath)
+    private static void CheckWindows(NumericTable table, string path, SlidingWindowOptions model, string modelPath, bool sidecarOnly)
     {
         if (ConnectivityTableSidecar.TryRead(path) is { } sidecar)
         {
@@ -67,7 +78,7 @@ internal static class ModelInputs
             sidecar.CheckColumns(table.Columns, path);
             return;
         }
-        if (FeatureInputs.FirstWindowProblem(table, model.Window, $"the window of the model {modelPath}") is { } problem)
+        if (!sidecarOnly && FeatureInputs.FirstWindowProblem(table, model.Window, $"the window of the model {modelPath}") is { } problem)
             throw new InputDataException(path, $"{problem}: it was not made with the model's settings ({ConnectivityTableSidecar.Describe(model)})");
     }
 

@@ -65,7 +65,26 @@ public sealed class ExplainCommandTests : IDisposable
 
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Error.Trim().Split('\n'));
-        Assert.Contains("narrow.tsv: 2 feature columns but the model expects 28", r.Error, StringComparison.Ordinal);
+        Assert.Contains($"narrow.tsv: has 2 feature columns, the model {model} expects 28", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_DataWhoseSidecarStatesAnotherWindow_OneLineExit2NamingTheSidecar()
+    {
+        var (model, features, targets) = Write(EstimatorKind.Ridge);
+        var table = NumericTable.Read(features);
+        string named = _dir.File("dfc.tsv");
+        new NumericTable(EdgeLayout.Names(Enumerable.Range(0, Rois).Select(i => $"roi{i}").ToArray()), table.Volumes, table.Values).Write(named);
+        File.WriteAllText(ConnectivityTableSidecar.PathFor(named),
+            new ConnectivityTableSidecar(new SlidingWindowOptions { Window = 21 }, Enumerable.Range(0, Rois).Select(i => $"roi{i}").ToArray(), null).ToJsonText());
+
+        var r = CliRunner.Run("explain", "--model", model, "--data", named, "--targets", targets, "--out", _dir.File("out"));
+
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains(ConnectivityTableSidecar.PathFor(named), line, StringComparison.Ordinal);
+        Assert.Contains("W=21", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.File("out")));
     }
 
     [Fact]
