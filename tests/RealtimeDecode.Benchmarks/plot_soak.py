@@ -47,6 +47,8 @@ def main():
     ax[3].plot(v, col("latency_max_ms"), label="max", alpha=0.4)
     if "control_p99_ms" in rows[0]:  # the same fixed work every volume: the machine's pace
         ax[3].plot(v, col("control_p99_ms"), label="control p99", color="grey", linestyle="--")
+    if "stream_p99_ms" in rows[0]:  # the decoder's stream over 5.1 MB: the machine's shared cache and memory
+        ax[3].plot(v, col("stream_p99_ms"), label="stream control p99", color="tab:brown", linestyle=":")
     ax[3].set_ylabel("latency per 100 volumes\n(file complete → published, ms)")
     ax[3].set_yscale("log")  # a few ms when the pipeline keeps up, seconds when a loaded machine makes it queue
     ax[3].legend(loc="upper right", fontsize=8)

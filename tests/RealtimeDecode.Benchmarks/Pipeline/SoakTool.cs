@@ -100,15 +100,22 @@ public static class SoakTool
             using var control = new PaceControl(TimeSpan.FromSeconds(fixture.RepetitionTime / speed));
             control.Start();
             var run = await LatencyTool.RunAsync(fixture, volumes, speed, sampler);
-            var controlMs = control.Stop();
+            var (controlMs, streamMs) = control.Stop();
             var rows = sampler.Rows.Select(r => r with
             {
                 ControlP50Ms = Block(controlMs, r.Volume + 1 - every, r.Volume + 1, 50),
                 ControlP99Ms = Block(controlMs, r.Volume + 1 - every, r.Volume + 1, 99),
+                StreamP50Ms = Block(streamMs, r.Volume + 1 - every, r.Volume + 1, 50),
+                StreamP99Ms = Block(streamMs, r.Volume + 1 - every, r.Volume + 1, 99),
             }).ToList();
             await File.WriteAllLinesAsync(output, new[] { Sample.Header }.Concat(rows.Select(r => r.ToTsv())));
             if (framesOutput is not null)
-                await File.WriteAllLinesAsync(framesOutput, new[] { FrameRow.Header }.Concat(sampler.Frames.Select(r => r.ToTsv())));
+            {
+                // Each estimate beside the control's round of its volume (NaN past the control's last round).
+                static string Round(double[] ms, int volume) => volume < ms.Length ? ms[volume].ToString("F3", CultureInfo.InvariantCulture) : "NaN";
+                await File.WriteAllLinesAsync(framesOutput, new[] { FrameRow.Header + "\tcontrol_ms\tstream_ms" }
+                    .Concat(sampler.Frames.Select(r => $"{r.ToTsv()}\t{Round(controlMs, r.Volume)}\t{Round(streamMs, r.Volume)}")));
+            }
             await StopViewersAsync();
             Console.WriteLine($"{rows.Count} samples written to {Path.GetFullPath(output)}; {run.Estimates} estimates; {server.Broadcaster.DroppedMessages} messages dropped; {LatencyTool.Load()}");
             Console.WriteLine($"viewers: {Interlocked.Read(ref received[0])} dashboard events received in all (warm-up included)");
@@ -143,6 +150,10 @@ public static class SoakTool
             Compare("control p99 (machine pace)", Block(controlMs, 0, window, 99), Block(controlMs, volumes - window, volumes, 99), "ms", judged: false);
             Compare("control median", Block(controlMs, 0, window, 50), Block(controlMs, volumes - window, volumes, 50), "ms", judged: false);
             EveryWindow((w, p) => Block(controlMs, w * window, (w + 1) * window, p));
+            Compare("stream control p99", Block(streamMs, 0, window, 99), Block(streamMs, volumes - window, volumes, 99), "ms", judged: false);
+            Compare("stream control median", Block(streamMs, 0, window, 50), Block(streamMs, volumes - window, volumes, 50), "ms", judged: false);
+            EveryWindow((w, p) => Block(streamMs, w * window, (w + 1) * window, p));
+            Console.WriteLine(FormattableString.Invariant($"  correlation over the blocks of {every} volumes, latency p99 with the control's p99: {Correlation(rows, r => r.ControlP99Ms):F2}, with the stream control's: {Correlation(rows, r => r.StreamP99Ms):F2}"));
             // The machine's pace changes in phases of tens of seconds, which a window holds or misses: the latency p99 again,
             // over the blocks of --every volumes whose control median is at most the median block's (the machine at its usual pace).
             var paced = rows.Where(r => !double.IsNaN(r.ControlP50Ms)).ToArray();
@@ -202,6 +213,16 @@ public static class SoakTool
         return block.Length > 0 ? Math.Round(LatencyTool.Percentile(block, p), 3) : double.NaN;
     }
 
+    /// <summary>Pearson's r over the samples of their latency p99 and <paramref name="control"/> (rows without either left out).</summary>
+    private static double Correlation(IEnumerable<Sample> rows, Func<Sample, double> control)
+    {
+        var pairs = rows.Select(r => (X: r.LatencyP99Ms, Y: control(r))).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray();
+        if (pairs.Length < 3) return double.NaN;
+        double mx = pairs.Average(p => p.X), my = pairs.Average(p => p.Y);
+        double sxy = pairs.Sum(p => (p.X - mx) * (p.Y - my)), sxx = pairs.Sum(p => (p.X - mx) * (p.X - mx)), syy = pairs.Sum(p => (p.Y - my) * (p.Y - my));
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+
     /// <summary>
     /// The 2.5th and 97.5th percentiles of the relative change of the <paramref name="p"/>-th percentile from
     /// <paramref name="a"/> to <paramref name="b"/>, each resampled with replacement <paramref name="resamples"/> times
@@ -251,7 +272,7 @@ public static class SoakTool
     /// <summary>One row of the TSV: the process after volume <see cref="Volume"/> was published.</summary>
     internal sealed record Sample(int Volume, double ElapsedS, double WorkingSetMb, double HeapMb, double HeapAfterGcMb, double LiveAfterFullGcMb, int Handles,
         int Gen0, int Gen1, int Gen2, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs, long Received, long Dropped, double GcCommittedMb, double AllocatedMb,
-        double ControlP50Ms = double.NaN, double ControlP99Ms = double.NaN)
+        double ControlP50Ms = double.NaN, double ControlP99Ms = double.NaN, double StreamP50Ms = double.NaN, double StreamP99Ms = double.NaN)
     {
         /// <summary>The TSV's columns: each name beside its value, so that the header cannot drift from the rows.</summary>
         private static readonly (string Name, Func<Sample, object> Value)[] Columns =
@@ -261,7 +282,7 @@ public static class SoakTool
             ("gen0", r => r.Gen0), ("gen1", r => r.Gen1), ("gen2", r => r.Gen2), ("latency_p50_ms", r => r.LatencyP50Ms),
             ("latency_p99_ms", r => r.LatencyP99Ms), ("latency_max_ms", r => r.LatencyMaxMs), ("received", r => r.Received), ("dropped", r => r.Dropped),
             ("gc_committed_mb", r => r.GcCommittedMb), ("allocated_mb", r => r.AllocatedMb), ("control_p50_ms", r => r.ControlP50Ms),
-            ("control_p99_ms", r => r.ControlP99Ms),
+            ("control_p99_ms", r => r.ControlP99Ms), ("stream_p50_ms", r => r.StreamP50Ms), ("stream_p99_ms", r => r.StreamP99Ms),
         ];
 
         public static string Header => string.Join('\t', Columns.Select(c => c.Name));
