@@ -112,6 +112,7 @@ internal sealed class FeatureInputs
             read.Add((t, table, requested.Kind == FeatureKind.Dfc ? ConnectivityTableSidecar.TryRead(t) : null));
         }
         var runs = read.Select(r => (Path.GetFileName(r.Path), r.Table, r.Path)).ToList();
+        WarnPreprocessingOnTrust(requested.Preprocessing);
         if (requested.Kind != FeatureKind.Dfc) return (runs, requested);
 
         bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
@@ -160,6 +161,20 @@ internal sealed class FeatureInputs
         }
         Console.WriteLine($"features: DFC {ConnectivityTableSidecar.Describe(settings.Window)}, {whence}; the model records these");
         return (runs, settings);
+    }
+
+    /// <summary>
+    /// A model trained on tables records the <c>--detrend</c> and <c>--zscore</c> it is given, and the live path then
+    /// applies them, but no table says whether its ROI signals were so preprocessed: extract and connectivity do
+    /// neither (a recording's roi.tsv holds the series as the session preprocessed them). Said once, on stderr.
+    /// </summary>
+    private static void WarnPreprocessingOnTrust(PreprocessingOptions preprocessing)
+    {
+        var asked = new List<string>();
+        if (preprocessing.DetrendOrder >= 0) asked.Add(string.Create(CultureInfo.InvariantCulture, $"--detrend {preprocessing.DetrendOrder}"));
+        if (preprocessing.ZScore) asked.Add("--zscore");
+        if (asked.Count == 0) return;
+        Console.Error.WriteLine($"warning: {string.Join(" and ", asked)} with --table: the model records that its ROI signals were so preprocessed, and sessions with it will preprocess them so, but the tables cannot show it; extract and connectivity do not (a recording's roi.tsv is preprocessed as its session was; train --recording checks it)");
     }
 
     /// <summary>

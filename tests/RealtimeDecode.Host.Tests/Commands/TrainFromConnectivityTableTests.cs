@@ -50,6 +50,25 @@ public sealed class TrainFromConnectivityTableTests : IDisposable
     }
 
     [Fact]
+    public void Train_TableWithDetrendOrZScore_WarnsThatTheTablesCannotShowIt_AndRecordsThem()
+    {
+        string table = Connectivity("dfc.tsv");
+
+        var plain = Train(table, "plain");
+        var asked = Train(table, "detrended", "--detrend", "1", "--zscore");
+
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.DoesNotContain("warning:", plain.Error, StringComparison.Ordinal);
+        Assert.True(asked.ExitCode == 0, asked.Error);
+        var warning = Assert.Single(asked.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.Contains("--detrend 1 and --zscore with --table", warning, StringComparison.Ordinal);
+        Assert.Contains("extract and connectivity do not", warning, StringComparison.Ordinal);
+        var preprocessing = Features("detrended")["preprocessing"]!;
+        Assert.Equal(1, (int)preprocessing["detrend_order"]!);
+        Assert.True((bool)preprocessing["zscore"]!);
+    }
+
+    [Fact]
     public void Connectivity_WritesASidecarWithItsSettingsRoisAndSource()
     {
         Connectivity("dfc.tsv", "--window", "7", "--taper", "gaussian", "--sigma", "2.5");
