@@ -108,6 +108,13 @@ internal sealed class TrainCommand : ICliCommand
             inputs.Motion.WarnWithoutRealign(parse, settings.Realign);
             var data = FeatureInputs.Pair(runs, targetPaths, targetTables);
             var set = TrainingSet.Build(data, settings.Span, alignment);
+            if (set.X.Rows < 2)
+            {
+                string censored = settings.Realign && settings.Censor == Engine.Motion.CensorPolicy.Withhold
+                    ? string.Create(CultureInfo.InvariantCulture, $", after --censor withhold left out every window holding a volume of framewise displacement above {settings.FdThresholdMm} mm")
+                    : "";
+                throw new InputDataException(data[0].FeaturesSource, $"{set.X.Rows} training sample(s) with targets{censored}: at least 2 are needed");
+            }
             var request = new TrainRequest(kind, hyper, parse.GetValue(search), parse.GetValue(cv)!, permutationCount, parse.GetValue(seed));
             var splitter = Trainer.Splitter(request.Cv, settings.Span, set.Runs.Count, request.Seed);
             // A blocked fold needs a test block and a gap of one window on each side of it.

@@ -60,10 +60,13 @@ public static class Trainer
     {
         if (string.IsNullOrWhiteSpace(search)) return [""];
         IEnumerable<string> points = [""];
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var axis in search.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var kv = axis.Split('=', 2, StringSplitOptions.TrimEntries);
             if (kv.Length != 2 || kv[1].Length == 0) throw new InputDataException(null, $"--search '{axis}' is not key=v1,v2,…");
+            // A key given twice would make points that hold it twice, of which the last would win: one list per key.
+            if (!keys.Add(kv[0])) throw new InputDataException(null, $"--search names '{kv[0]}' twice: give all its values in one list ({kv[0]}=v1,v2,…)");
             var values = kv[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             points = points.SelectMany(p => values.Select(v => p.Length == 0 ? $"{kv[0]}={v}" : $"{p},{kv[0]}={v}")).ToArray();
         }

@@ -156,6 +156,9 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
         var (fs, ts) = Tables(rows: 120, targetRows: 100);
         Fails("targets shorter than features", "train", "--features", "roi", "--table", fs[0], "--targets", ts[0], "--out", _dir.File("m"));
 
+        var (one, oneTargets) = Tables(rows: 1);
+        Fails("1 training sample(s) with targets: at least 2 are needed", "train", "--features", "roi", "--table", one[0], "--targets", oneTargets[0], "--cv", "none", "--out", _dir.File("m"));
+
         File.WriteAllText(_dir.File("ragged.tsv"), "volume\ta\tb\n0\t1\t2\n1\t1\n");
         Fails("ragged row", "train", "--features", "roi", "--table", _dir.File("ragged.tsv"), "--targets", t[0], "--out", _dir.File("m"));
     }
@@ -273,6 +276,7 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     [InlineData("ridge", "--alpha|10|--search|alpha=1,10", "alpha is given (--alpha 10) and searched (--search)")]
     [InlineData("ridge", "--search|foo=1,2", "--search: foo is not a hyperparameter of ridge (it takes alpha, fit_intercept)")]
     [InlineData("ridge", "--search|alpha=1,x", "--search: hyperparameter alpha='x' is not a number")]
+    [InlineData("ridge", "--search|alpha=1,10;alpha=100,1000", "--search names 'alpha' twice: give all its values in one list")]
     public void Train_HyperparameterTheEstimatorDoesNotTake_RefusedBeforeReadingAnyRun(string estimator, string options, string expected)
     {
         // The runs do not exist: a refusal that names the hyperparameter came before any run was opened.
