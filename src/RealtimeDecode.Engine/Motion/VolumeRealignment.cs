@@ -116,7 +116,7 @@ public sealed class VolumeRealignment
             catch (ArgumentException ex)
             {
                 _realigner = null;
-                throw new InputDataException(_referenceName, $"cannot serve as realignment reference: {ex.Message}");
+                throw new InputDataException(_referenceName, $"cannot serve as realignment reference: {ex.Message.Split(" (Parameter")[0]}");
             }
         }
         else if (volume.Nx != _realigner.Nx || volume.Ny != _realigner.Ny || volume.Nz != _realigner.Nz || !_affine!.ApproximatelyEquals(volume.Affine, 1e-3))

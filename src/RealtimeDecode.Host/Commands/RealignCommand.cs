@@ -35,7 +35,7 @@ internal sealed class RealignCommand : ICliCommand
             realignment.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
             string outPath = CliOptions.OutputFile(parse, output);
             string? reslicedPath = parse.GetValue(resliced);
-            return Execute(run, realignment, outPath, reslicedPath);
+            return Execute(run, realignment, outPath, reslicedPath, parse.GetValue(reference));
         });
         return cmd;
     }
@@ -78,7 +78,7 @@ internal sealed class RealignCommand : ICliCommand
         return reader.ReadVolume(0);
     }
 
-    private static int Execute(BoldRun run, VolumeRealignment realignment, string outPath, string? reslicedPath)
+    private static int Execute(BoldRun run, VolumeRealignment realignment, string outPath, string? reslicedPath, string? referencePath)
     {
         int failed = 0;
         double maxFd = 0, sumFd = 0;
@@ -113,6 +113,16 @@ internal sealed class RealignCommand : ICliCommand
             else
             {
                 Realign(null);
+            }
+
+            // A run none of whose volumes could be realigned says the reference (or the run) is not what the user meant:
+            // nothing is written, as for any other refused input.
+            if (n > 0 && failed == n)
+            {
+                var reasons = estimates.GroupBy(e => e.Status).OrderByDescending(g => g.Count())
+                    .Select(g => $"{RealignStatusNames.Name(g.Key)} {g.Count()}");
+                throw new InputDataException(referencePath ?? run.Path,
+                    $"none of the {n} volumes of {run.Name} could be realigned to {(referencePath is null ? "its first volume" : "this reference")} ({string.Join(", ", reasons)}): {(referencePath is null ? "is the run an fMRI series?" : "is it an image of the run's subject and session?")}");
             }
 
             set.WriteText(outPath, w =>

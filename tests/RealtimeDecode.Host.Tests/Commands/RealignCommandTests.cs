@@ -63,6 +63,26 @@ public sealed class RealignCommandTests : IDisposable
         Assert.Equal(File.ReadAllText(a), File.ReadAllText(b));
     }
 
+    /// <summary>A reference on the run's grid that is not an image of it (noise): no volume realigns, and nothing is written.</summary>
+    [Fact]
+    public void Realign_NoVolumeRealignsToTheReference_OneLineExit2NothingWritten()
+    {
+        var first = NiftiReader.ReadVolume(Golden("run.nii.gz"), 0);
+        var rng = new Random(1);
+        var noise = new float[first.Data.Length];
+        for (int i = 0; i < noise.Length; i++) noise[i] = (float)(rng.NextDouble() * 100);
+        string reference = _dir.File("noise.nii");
+        NiftiWriter.Write(reference, [new Volume(first.Nx, first.Ny, first.Nz, noise, first.Affine)]);
+        string outPath = _dir.File("motion.tsv");
+
+        var r = CliRunner.Run("realign", "--bold", Golden("run.nii.gz"), "--out", outPath, "--reference", reference);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Out} {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {reference}: none of the 6 volumes of run could be realigned to this reference (", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(outPath));
+    }
+
     [Fact]
     public void Realign_ReferenceOnAnotherGrid_OneLineExit2BeforeFirstVolume()
     {
