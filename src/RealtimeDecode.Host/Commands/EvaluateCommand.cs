@@ -18,7 +18,7 @@ internal sealed class EvaluateCommand : ICliCommand
         var bold = new Option<string[]>("--bold") { Description = "Held-out run(s) of volumes (with --atlas); repeat per run" };
         var atlas = new Option<string?>("--atlas") { Description = "Label NIfTI for --bold" };
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
-        var table = new Option<string[]>("--table") { Description = "Or feature table(s), one per run (one model only)" };
+        var table = new Option<string[]>("--table") { Description = "Or feature table(s), one per run (each --model must take them)" };
         var targets = new Option<string[]>("--targets") { Description = "Targets TSV of each run, in the runs' order", Required = true };
         var report = new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, lag.tsv, plots, index.html)", Required = true };
         var trOption = new Option<double?>("--tr") { Description = "Repetition time in seconds for the lag of the estimates (default: from the first --bold run)" };
@@ -36,9 +36,8 @@ internal sealed class EvaluateCommand : ICliCommand
             double? tr = parse.GetValue(trOption);
             if (tr is { } given && (!(given > 0) || !double.IsFinite(given)))
                 throw new InputDataException(null, string.Create(CultureInfo.InvariantCulture, $"--tr must be a positive number of seconds, got {given}"));
-            tr ??= boldRuns.Length > 0 ? BoldRun.Open(boldRuns[0]).RepetitionTimeSeconds : null;
             bool store = parse.GetValue(storeLag);
-            if (store && tr is null) throw new InputDataException(null, "--store-lag needs the TR: give --tr or --bold runs");
+            if (store && tr is null && boldRuns.Length == 0) throw new InputDataException(null, "--store-lag needs the TR: give --tr or --bold runs");
             if (store && !Directory.Exists(models[0])) throw new InputDataException(models[0], "--store-lag writes into a package folder, not a .zip");
             // Everything that can be checked without the runs' features is, before any run is read: the models
             // exist, each run has its targets table and each table reads, and the report folder can be written.
@@ -49,6 +48,12 @@ internal sealed class EvaluateCommand : ICliCommand
             if (runCount > 0) FeatureInputs.CheckTargetCount(runCount, targetFiles);
             var targetTables = targetFiles.Select(FeatureInputs.ReadTargets).ToList();
             CliOptions.OutputFolder(parse, report, create: false);
+            // The TR of the lag: --tr, else the first run's (a run's header alone).
+            var firstRun = boldRuns.Length > 0 ? BoldRun.Open(boldRuns[0]) : null;
+            if (tr is { } option && firstRun is { RepetitionTimeSeconds: > 0 and var stated } && Math.Abs(stated - option) > 0.01 * stated)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"warning: --tr {option} but {firstRun.Path} states TR {stated} s: the lag of the estimates is measured at TR {option} s"));
+            tr ??= firstRun?.RepetitionTimeSeconds;
             EstimateLag? stored = null;
             foreach (var m in models)
             {
@@ -87,7 +92,7 @@ internal sealed class EvaluateCommand : ICliCommand
                 evaluations.Add(evaluation);
                 var pt = evaluation.PerTarget();
                 Console.WriteLine($"{name} on {string.Join(", ", data.Select(d => d.Name))}:");
-                string LagText(int c) => lag is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                string LagText(int c) => lag is null ? "" : double.IsNaN(lag.Peak[c]) ? "  lag: none (no positive correlation at any lag)" : string.Create(CultureInfo.InvariantCulture,
                     $"  lag {lag.Peak[c],5:0.0} s ± {lag.StandardError[c]:0.0}{(lag.AtEdge[c] ? " (edge of the searched range)" : "")}");
                 for (int t = 0; t < pt.Length; t++)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {package.Targets[t],-14} r {pt[t].PearsonR,6:0.000}  R² {pt[t].R2,7:0.000}  MSE {pt[t].Mse:0.0000}{LagText(t)}"));

@@ -235,7 +235,7 @@ public static class EvaluationReport
                     : $"{m.Folds.Count} held-out folds. Pearson r, R² and MSE are means over folds of each fold's own (mean of per-fold r); the r of pooled predictions correlates the predictions of all folds together.";
             h.Append(CultureInfo.InvariantCulture, $"<h2>{WebUtility.HtmlEncode(m.Model)}</h2><p>{WebUtility.HtmlEncode(definition)}</p>");
             var lag = m.Lag;
-            string LagCell(int c) => lag is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            string LagCell(int c) => lag is null ? "" : double.IsNaN(lag.Peak[c]) ? "<td>none (no positive r)</td>" : string.Create(CultureInfo.InvariantCulture,
                 $"<td>{lag.Peak[c]:0.0} ± {lag.StandardError[c]:0.0}{(lag.AtEdge[c] ? " (edge)" : "")}</td>");
             string OtherCell(double r, string tag) => both ? string.Create(CultureInfo.InvariantCulture, $"<{tag}>{r:0.000}</{tag}>") : "";
             h.Append($"<table><tr><th>target</th><th>{headlineName}</th>{(both ? $"<th>{otherName}</th>" : "")}<th>R²</th><th>MSE</th>" + (lag is null ? "" : "<th>lag (s) ± SE</th>") + "</tr>");

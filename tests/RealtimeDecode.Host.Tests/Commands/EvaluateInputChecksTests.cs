@@ -52,6 +52,27 @@ public sealed class EvaluateInputChecksTests : IDisposable
     }
 
     [Fact]
+    public void TrOtherThanTheRunStates_Warned()
+    {
+        Host.Session.BundledSession.EnsureRuns(TextWriter.Null);
+        string model = _dir.File("model");
+        Directory.CreateDirectory(model);
+        string run = Host.Session.BundledSession.Run(2);
+
+        string targets = _dir.File("t.tsv");
+        File.WriteAllLines(targets, ["volume\tjoy", "0\t1"]);
+
+        var r = CliRunner.Run("evaluate", "--model", model, "--bold", run, "--atlas", Host.Session.BundledSession.Atlas, "--tr", "3",
+            "--targets", targets, "--report", _dir.File("report"));
+
+        // The empty model folder ends the command once the warning is out.
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"warning: --tr 3 but {run} states TR 2 s: the lag of the estimates is measured at TR 3 s", lines[0].TrimEnd('\r'));
+        Assert.StartsWith("error: ", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReportPathIsAFile_RefusedBeforeTheModelIsRead()
     {
         string targets = _dir.File("t.tsv");
