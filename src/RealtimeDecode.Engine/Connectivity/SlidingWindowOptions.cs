@@ -45,8 +45,9 @@ public sealed record SlidingWindowOptions
             throw new ArgumentOutOfRangeException(nameof(Taper), Taper, "Unknown taper.");
         if (!(GaussianSigma > 0) || double.IsInfinity(GaussianSigma))
             throw new ArgumentOutOfRangeException(nameof(GaussianSigma), GaussianSigma, "The Gaussian σ must be a positive number of volumes.");
-        if (!(HalfLife >= 0) || double.IsInfinity(HalfLife))
-            throw new ArgumentOutOfRangeException(nameof(HalfLife), HalfLife, "The half-life must be a positive number of volumes (0 = window/2).");
+        // Below one volume the weights of the earlier volumes fall so fast that a window is one volume, whose correlation is not defined.
+        if (!(HalfLife == 0 || HalfLife >= 1) || double.IsInfinity(HalfLife))
+            throw new ArgumentOutOfRangeException(nameof(HalfLife), HalfLife, "The half-life must be 0 (= window/2) or at least 1 volume.");
         if (WarmUp < 0 || WarmUp == 1)
             throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUp, "The warm-up must be 0 (= window) or at least 2 volumes.");
         if (!(FisherClip > 0 && FisherClip < 0.5))

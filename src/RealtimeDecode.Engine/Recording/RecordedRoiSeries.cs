@@ -38,6 +38,8 @@ public sealed class RecordedRoiSeries
     public static RecordedRoiSeries Read(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        if (File.Exists(directory))
+            throw new InputDataException(directory, $"is a file; give the recording's folder (the one holding {RecordingLayout.RoiFile} and {RecordingLayout.RoiSidecarFile})");
         if (!System.IO.Directory.Exists(directory)) throw new InputDataException(directory, "recording folder not found");
         string table = Path.Combine(directory, RecordingLayout.RoiFile);
         string sidecar = Path.Combine(directory, RecordingLayout.RoiSidecarFile);

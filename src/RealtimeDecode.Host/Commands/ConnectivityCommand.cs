@@ -35,7 +35,23 @@ internal sealed class ConnectivityCommand : ICliCommand
                 FisherZ = parse.GetValue(fisher),
             };
             try { options.Validate(); }
-            catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
+            catch (ArgumentOutOfRangeException e)
+            {
+                Option? named = e.ParamName switch
+                {
+                    nameof(SlidingWindowOptions.Window) => window,
+                    nameof(SlidingWindowOptions.GaussianSigma) => sigma,
+                    nameof(SlidingWindowOptions.HalfLife) => halfLife,
+                    _ => null,
+                };
+                string given = named is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{named.Name} {e.ActualValue}: ");
+                throw new InputDataException(null, given + e.Message.Split(" (Parameter")[0].Split(Environment.NewLine)[0]);
+            }
+            // A taper's parameter given with another taper would be silently ignored.
+            if (parse.GetResult(sigma) is { Implicit: false } && options.Taper != WindowTaper.Gaussian)
+                Console.Error.WriteLine($"warning: --sigma applies to the gaussian taper; the {FeatureSettings.TaperName(options.Taper)} taper ignores it");
+            if (parse.GetResult(halfLife) is { Implicit: false } && options.Taper != WindowTaper.Exponential)
+                Console.Error.WriteLine($"warning: --half-life applies to the exp taper; the {FeatureSettings.TaperName(options.Taper)} taper ignores it");
             var table = NumericTable.Read(roiPath);
             RefuseUnfitColumns(table, roiPath, options);
             if (parse.GetValue(output) is { } o && Path.GetExtension(o).Equals(".json", StringComparison.OrdinalIgnoreCase))

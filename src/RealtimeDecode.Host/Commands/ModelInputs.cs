@@ -13,12 +13,13 @@ internal static class ModelInputs
     /// <summary>
     /// One feature table per run, checked against the package (atlas hash, feature count); a realigned package's runs
     /// are realigned to <paramref name="reference"/> when given (<c>--reference</c>), else each to its first volume.
+    /// <paramref name="tableOption"/> is the command's option for tables, as its messages name it.
     /// </summary>
     public static List<(string Name, NumericTable Features, string Source)> Features(
-        ModelPackage package, string modelPath, string[] bold, string? atlasPath, string? labels, string[] tables, string? reference = null)
+        ModelPackage package, string modelPath, string[] bold, string? atlasPath, string? labels, string[] tables, string? reference = null, string tableOption = "--table")
     {
         if (bold.Length > 0 == tables.Length > 0)
-            throw new InputDataException(null, "give either --bold (with --atlas) or --table");
+            throw new InputDataException(null, $"give either --bold (with --atlas) or {tableOption}");
         if (reference is not null && tables.Length > 0)
             throw new InputDataException(reference, "--reference realigns volumes: give it with --bold runs, not feature tables");
         var result = new List<(string, NumericTable, string)>();

@@ -33,10 +33,12 @@ internal sealed class TimedTextTable
         if (header is null || header.Trim().Length == 0) throw new InputDataException(name, "empty file: no header row");
         var cols = header.TrimEnd('\r').Split('\t');
         for (int i = 0; i < cols.Length; i++) cols[i] = cols[i].Trim();
+        // The header as a message shows it: a table of another kind (an ROI table, say) can have hundreds of columns.
+        string has = cols.Length <= 12 ? string.Join(", ", cols) : $"{string.Join(", ", cols.Take(10))}, … ({cols.Length} columns)";
         int Find(string c)
         {
             int idx = Array.IndexOf(cols, c);
-            if (idx < 0) throw new InputDataException(name, $"missing column '{c}' (the header has: {string.Join(", ", cols)}; required: {string.Join(", ", required)})");
+            if (idx < 0) throw new InputDataException(name, $"missing column '{c}' (the header has: {has}; required: {string.Join(", ", required)})");
             if (Array.LastIndexOf(cols, c) != idx) throw new InputDataException(name, $"column '{c}' appears twice in the header");
             return idx;
         }
@@ -44,7 +46,7 @@ internal sealed class TimedTextTable
         // BIDS events files give a duration instead of an offset: accept it when there is no offset column.
         bool fromDuration = Array.IndexOf(cols, required[1]) < 0 && Array.IndexOf(cols, "duration") >= 0;
         if (Array.IndexOf(cols, required[1]) < 0 && !fromDuration)
-            throw new InputDataException(name, $"missing column '{required[1]}' (or 'duration') (the header has: {string.Join(", ", cols)}; required: {string.Join(", ", required)})");
+            throw new InputDataException(name, $"missing column '{required[1]}' (or 'duration') (the header has: {has}; required: {string.Join(", ", required)})");
         int off = Find(fromDuration ? "duration" : required[1]);
         int[] numIdx;
         string[] numNames;

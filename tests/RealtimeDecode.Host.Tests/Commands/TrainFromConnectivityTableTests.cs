@@ -68,6 +68,30 @@ public sealed class TrainFromConnectivityTableTests : IDisposable
         Assert.True((bool)preprocessing["zscore"]!);
     }
 
+    [Theory]
+    [InlineData("--window|1", "error: --window 1: The window must hold at least 2 volumes.")]
+    [InlineData("--taper|exp|--half-life|1e-9", "error: --half-life 1E-09: The half-life must be 0 (= window/2) or at least 1 volume.")]
+    [InlineData("--taper|gaussian|--sigma|0", "error: --sigma 0: The Gaussian σ must be a positive number of volumes.")]
+    public void Connectivity_WindowSettingOutOfRange_OneLineNamingTheOption(string options, string expected)
+    {
+        var r = CliRunner.Run(["connectivity", "--roi", _dir.File("roi.tsv"), "--out", _dir.File("dfc.tsv"), .. options.Split('|')]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(expected, Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(_dir.File("dfc.tsv")));
+    }
+
+    [Theory]
+    [InlineData("--sigma|5", "warning: --sigma applies to the gaussian taper; the rectangular taper ignores it")]
+    [InlineData("--taper|gaussian|--half-life|4", "warning: --half-life applies to the exp taper; the gaussian taper ignores it")]
+    public void Connectivity_ParameterOfAnotherTaper_Warned(string options, string expected)
+    {
+        var r = CliRunner.Run(["connectivity", "--roi", _dir.File("roi.tsv"), "--out", _dir.File("dfc.tsv"), .. options.Split('|')]);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(expected, Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public void Connectivity_WritesASidecarWithItsSettingsRoisAndSource()
     {

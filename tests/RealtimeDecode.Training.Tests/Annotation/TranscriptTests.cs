@@ -42,6 +42,17 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public void Read_TableOfAnotherKindWithManyColumns_ErrorNamesTheFirstColumnsAndTheCount()
+    {
+        string header = "volume\t" + string.Join('\t', Enumerable.Range(1, 100));
+
+        var ex = Assert.Throws<InputDataException>(() => Read(header + "\n0\t" + string.Join('\t', Enumerable.Repeat("1", 100)) + "\n"));
+
+        Assert.Contains("missing column 'onset' (the header has: volume, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (101 columns); required: onset, offset, text)", ex.Message);
+        Assert.True(ex.Message.Length < 200, ex.Message);
+    }
+
+    [Fact]
     public void Read_BidsDurationInsteadOfOffset_GivesOffsets()
     {
         var s = Read("onset\tduration\ttrial_type\ttext\n1.5\t2.25\tsentence\tOne.\n3.75\t1\tsentence\tTwo.\n");
