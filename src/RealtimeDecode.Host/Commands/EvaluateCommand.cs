@@ -47,6 +47,7 @@ internal sealed class EvaluateCommand : ICliCommand
             int runCount = boldRuns.Length + (parse.GetValue(table) ?? []).Length;
             if (runCount > 0) FeatureInputs.CheckTargetCount(runCount, targetFiles);
             var targetTables = targetFiles.Select(FeatureInputs.ReadTargets).ToList();
+            FeatureInputs.CheckTargetsMadeFor(targetFiles, boldRuns);
             CliOptions.OutputFolder(parse, report, create: false);
             // The TR of the lag: --tr, else the first run's (a run's header alone).
             var firstRun = boldRuns.Length > 0 ? BoldRun.Open(boldRuns[0]) : null;

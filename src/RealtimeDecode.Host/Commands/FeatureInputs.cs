@@ -285,6 +285,33 @@ internal sealed class FeatureInputs
         return r;
     }
 
+    /// <summary>
+    /// Checks targets tables made by <c>targets</c> against the runs they are paired with (in order): a provenance
+    /// sidecar (<c>.json</c> beside the table, format <c>realtime-decode.targets</c>) stating another TR than the run's
+    /// is refused in one line, since every target would sit at the wrong time; one stating another volume count is
+    /// warned about. Tables without such a sidecar are taken as they are. Reads only the runs' headers.
+    /// </summary>
+    public static void CheckTargetsMadeFor(IReadOnlyList<string> targetPaths, IReadOnlyList<string> boldPaths)
+    {
+        for (int i = 0; i < Math.Min(targetPaths.Count, boldPaths.Count); i++)
+        {
+            string json = Path.ChangeExtension(targetPaths[i], ".json");
+            if (!File.Exists(json)) continue;
+            System.Text.Json.Nodes.JsonObject? o;
+            try { o = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json)) as System.Text.Json.Nodes.JsonObject; }
+            catch (System.Text.Json.JsonException) { continue; } // not ours: another tool's sidecar
+            if (o?["format"]?.GetValueKind() != System.Text.Json.JsonValueKind.String || (string?)o["format"] != "realtime-decode.targets") continue;
+            var run = BoldRun.Open(boldPaths[i]);
+            if (o["tr_s"] is { } trNode && trNode.GetValueKind() == System.Text.Json.JsonValueKind.Number && run.RepetitionTimeSeconds > 0
+                && Math.Abs(trNode.GetValue<double>() - run.RepetitionTimeSeconds) > 0.01 * run.RepetitionTimeSeconds)
+                throw new InputDataException(json, string.Create(CultureInfo.InvariantCulture,
+                    $"{targetPaths[i]} was made for TR {trNode.GetValue<double>()} s, but {run.Path} is TR {run.RepetitionTimeSeconds} s: every target would sit at the wrong time; remake it with targets --tr {run.RepetitionTimeSeconds}"));
+            if (o["volumes"] is { } volumesNode && volumesNode.GetValueKind() == System.Text.Json.JsonValueKind.Number && volumesNode.GetValue<double>() != run.VolumeCount)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"warning: {targetPaths[i]} was made for {volumesNode.GetValue<double>()} volumes, {run.Path} has {run.VolumeCount}: is it this run's?"));
+        }
+    }
+
     /// <summary>Largest |target value| accepted in a targets table; larger values are refused before fitting.</summary>
     public const double MaxTargetMagnitude = 1e12;
 

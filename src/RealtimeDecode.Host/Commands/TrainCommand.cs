@@ -90,6 +90,7 @@ internal sealed class TrainCommand : ICliCommand
             CheckOutput(outArg, output, folder: !zipPackage);
             if (reportDir is not null) CheckOutput(reportDir, report, folder: true);
             var targetTables = targetPaths.Select(FeatureInputs.ReadTargets).ToList();
+            FeatureInputs.CheckTargetsMadeFor(targetPaths, parse.GetValue(inputs.Bold) ?? []);
 
             List<(string Name, NumericTable Features, string Source)> runs;
             Atlas? atlas = null;
