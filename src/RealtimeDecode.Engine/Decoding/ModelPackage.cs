@@ -146,6 +146,15 @@ public sealed class ModelPackage
     public string? SourcePath { get; internal init; }
 
     /// <summary>
+    /// The warning for a package that records no atlas (trained on feature tables, which do not say theirs) used with
+    /// <paramref name="atlasPath"/>: nothing can check that the atlas is the one its features came from. Null when
+    /// the package records its atlas (then <see cref="Validate"/> compares them).
+    /// </summary>
+    public string? UncheckedAtlasWarning(string modelPath, string atlasPath) => Features.AtlasSha256 is null
+        ? $"{modelPath} records no atlas (trained on feature tables): nothing checks that {atlasPath} is the atlas its features came from; one of another parcellation with as many labels would give estimates without a word"
+        : null;
+
+    /// <summary>
     /// Refuses (InputDataException naming the package's model.json) a model whose feature spec does not
     /// match the live configuration: feature kind, feature count, atlas hash, window, taper, Fisher z, preprocessing.
     /// </summary>

@@ -39,6 +39,7 @@ internal static class ModelInputs
         var live = new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256);
         try { package.Validate(live); }
         catch (InputDataException e) { throw new InputDataException(modelPath, $"{e.Problem} (atlas {atlasPath})"); }
+        if (package.UncheckedAtlasWarning(modelPath, atlasPath) is { } atlasWarning) Console.Error.WriteLine($"warning: {atlasWarning}");
         var opened = bold.Select(b => BoldRun.Open(b)).ToList();
         var realignment = RealignCommand.RunRealignments(reference, opened);
         for (int i = 0; i < bold.Length; i++)

@@ -116,6 +116,7 @@ internal sealed class SessionRunner
         var package = ModelPackage.Load(r.Model);
         var settings = package.Features.Settings;
         package.Validate(new FeatureSpec(settings, atlas.LabelCount, atlas.Sha256)); // atlas and model must agree before any volume
+        if (package.UncheckedAtlasWarning(r.Model, r.Atlas) is { } atlasWarning) _out.WriteLine($"warning: {atlasWarning}");
         var requested = settings with
         {
             Realign = r.Realign,
