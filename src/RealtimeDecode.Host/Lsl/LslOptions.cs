@@ -39,9 +39,9 @@ internal sealed class LslOptions
     public string Type { get; set; } = "Emotion";
 
     /// <summary>
-    /// source_id of the estimates stream; null derives a stable one from the model hash, the target names
-    /// and <see cref="Name"/> (see <see cref="ResolveSourceId"/>), so consumers reconnect after a restart
-    /// with the same model and only then.
+    /// source_id of the estimates stream; null derives a stable one from the machine's name, the model hash, the
+    /// target names and <see cref="Name"/> (see <see cref="ResolveSourceId"/>), so consumers reconnect after a
+    /// restart of the same console with the same model, and only then.
     /// </summary>
     public string? SourceId { get; set; }
 
@@ -116,13 +116,15 @@ internal sealed class LslOptions
 
     /// <summary>
     /// The estimates stream's source_id: <see cref="SourceId"/> when set, else
-    /// <c>StreamInfo.StableSourceId("rtdecode", Name, modelSha256, target1, target2, ...)</c>, i.e.
-    /// <c>rtdecode-</c> and 16 hex digits that stay the same for the same name, model and targets.
+    /// <c>StreamInfo.StableSourceId("rtdecode", machine name, Name, modelSha256, target1, target2, ...)</c>, i.e.
+    /// <c>rtdecode-</c> and 16 hex digits that stay the same for the same machine, name, model and targets: an inlet
+    /// re-finds the stream of its own scanner's console after a restart, never that of another console running the
+    /// same model (liblsl recovers a lost stream by its source_id).
     /// </summary>
     public string ResolveSourceId(SessionContext session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return SourceId ?? StreamInfo.StableSourceId("rtdecode", [Name, session.ModelSha256, .. session.Targets]);
+        return SourceId ?? StreamInfo.StableSourceId("rtdecode", [Environment.MachineName, Name, session.ModelSha256, .. session.Targets]);
     }
 
     /// <summary>The status-marker stream's source_id: the estimates stream's followed by <c>-markers</c>.</summary>

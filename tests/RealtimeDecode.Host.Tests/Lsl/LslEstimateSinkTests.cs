@@ -149,7 +149,7 @@ public sealed class LslEstimateSinkTests
         Assert.Equal(3, full.ChannelCount);
         Assert.Equal(1 / 1.5, full.NominalSrate, 12);
         Assert.Equal(["joy", "fear", "sadness"], full.GetChannelLabels());
-        Assert.Equal(StreamInfo.StableSourceId("rtdecode", options.Name, "deadbeef", "joy", "fear", "sadness"), full.SourceId);
+        Assert.Equal(StreamInfo.StableSourceId("rtdecode", Environment.MachineName, options.Name, "deadbeef", "joy", "fear", "sadness"), full.SourceId);
         Assert.Equal("deadbeef", full.Desc.Element("decoder")?.Element("model_sha256")?.Value);
         Assert.Equal(config.SessionId, full.SessionId);
 
