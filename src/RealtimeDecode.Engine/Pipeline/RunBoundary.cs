@@ -2,10 +2,11 @@ namespace RealtimeDecode.Engine.Pipeline;
 
 /// <summary>
 /// Where one run (scanner series) ends and the next begins in a stream of frames, for the outputs that keep
-/// something per run (recording folders, feedback kernels): the frame's <see cref="PipelineFrame.Series"/>,
-/// as the source stamped it at ingest. Not thread-safe: one per sink, fed in publication order.
+/// something per run (recording folders, feedback kernels, the dashboard's run number): the frame's
+/// <see cref="PipelineFrame.Series"/>, as the source stamped it at ingest. Not thread-safe: one per sink, fed in
+/// publication order. Public for the host's sinks, which number runs the way <see cref="Feedback.FeedbackFeed"/> does.
 /// </summary>
-internal sealed class RunBoundary
+public sealed class RunBoundary
 {
     private int? _series;
 

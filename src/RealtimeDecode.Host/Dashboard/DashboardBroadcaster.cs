@@ -165,7 +165,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>The last sequence number published or taken.</summary>
     public long LastSeq { get { lock (_gate) return _seq; } }
 
-    /// <summary>A new run begins: the backlog is cleared.</summary>
+    /// <summary>A new session begins on this broadcaster: the backlog is cleared. (A new run of the same session keeps
+    /// it: its messages carry their <see cref="EstimateMessage.Run"/>.)</summary>
     public void Reset()
     {
         ConnectivityMessage? previous;
@@ -174,8 +175,8 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     }
 
     /// <summary>
-    /// The session so far: the newest status, every estimate and QC row (ROI values and counts for the newest
-    /// <see cref="DashboardOptions.BacklogRoiVolumes"/> rows) and the newest matrix. The records are built for the
+    /// The session so far: the newest status, every estimate and QC row of every run (ROI values and counts for the newest
+    /// <see cref="DashboardOptions.BacklogRoiVolumes"/> rows) and the newest matrix, stamped with this host's time. The records are built for the
     /// call (<see cref="SessionBacklog"/>); <see cref="Status"/> alone costs nothing.
     /// </summary>
     public SessionSnapshot Snapshot()
@@ -185,7 +186,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
             // Sent to a client some time later: its matrix bytes are kept out of the pool for good.
             _connectivity?.Lease?.Pin();
             return new SessionSnapshot(CurrentStatus(), _backlog.Estimates(), _backlog.Qc(), _connectivity)
-            { Session = SessionId, Seq = _seq };
+            { Session = SessionId, Seq = _seq, SentUnixMs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds };
         }
     }
 

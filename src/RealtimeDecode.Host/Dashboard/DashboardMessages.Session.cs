@@ -62,4 +62,43 @@ public sealed partial record SessionSnapshot
 
     /// <summary>The largest <see cref="ISessionEvent.Seq"/> the snapshot includes: a client applies the snapshot, then live events with a larger seq.</summary>
     public long Seq { get; init; }
+
+    /// <summary>When this host made the snapshot (Unix ms, its clock): a client subtracts the newest row's
+    /// <see cref="QcMessage.SentUnixMs"/> to know how long ago the last volume came in, whatever its own clock says.</summary>
+    public double SentUnixMs { get; init; }
+}
+
+// A live session can hold several runs (a new scanner series starts one, its volumes counting from 0 again): every
+// event of a run says which, so a client tells a new run's volume 0 from a repeat of the previous run's.
+
+public sealed partial record EstimateMessage
+{
+    /// <summary>The run of the session the volume belongs to: 1 for the first, one more at each new scanner series
+    /// (<see cref="Engine.Pipeline.PipelineFrame.Series"/>), as the participant display's frames count them.</summary>
+    public int Run { get; init; }
+}
+
+public sealed partial record QcMessage
+{
+    /// <inheritdoc cref="EstimateMessage.Run" />
+    public int Run { get; init; }
+
+    /// <summary>When the decoder published the row (Unix ms, its clock; 0: not known): with
+    /// <see cref="SessionSnapshot.SentUnixMs"/>, how long ago the run's last volume came in.</summary>
+    public double SentUnixMs { get; init; }
+}
+
+public sealed partial record ConnectivityMessage
+{
+    /// <inheritdoc cref="EstimateMessage.Run" />
+    public int Run { get; init; }
+}
+
+public sealed partial record StatusMessage
+{
+    /// <summary>The run in progress (<see cref="EstimateMessage.Run"/>): 1 until a second scanner series begins.</summary>
+    public int Run { get; init; }
+
+    /// <summary>The scanner series of the run in progress (0 when the source gives none), or null before its first volume.</summary>
+    public int? Series { get; init; }
 }

@@ -9,7 +9,10 @@ namespace RealtimeDecode.Host.Dashboard;
 /// message (status, running counts, latency, ROI-DVARS motion proxy, ROI values); per decoded volume an
 /// <c>estimate</c>; per window a <c>connectivity</c> message (see <see cref="ConnectivityEncoder"/>);
 /// and <c>status</c> on every change of state: starting (at construction, which also clears the
-/// backlog of a previous run), warming-up (with the volumes still needed), running, ended or failed.
+/// backlog of a previous session), warming-up (with the volumes still needed), running, ended or failed.
+/// A live session's new scanner series starts a new run (<see cref="RunBoundary"/>): every message says its run
+/// (<see cref="EstimateMessage.Run"/>, 1 for the first); the running counts, the motion proxy and the warm-up start again,
+/// announced by a warming-up status of the new run before its first volume's messages.
 /// Called by one <see cref="SinkFanout"/> consumer at a time, so it keeps its state without locks.
 /// </summary>
 internal sealed class DashboardSink : IFrameSink
@@ -25,6 +28,8 @@ internal sealed class DashboardSink : IFrameSink
     private double[]? _previousRoi;
     private int _okSeen, _volumesSeen, _lastWarmupRemaining = -1;
     private string _state = "starting";
+    private readonly RunBoundary _runs = new();
+    private int _run = 1;
     private readonly double? _fdThreshold;
 
     /// <summary>Creates the sink and announces the session (state <c>starting</c>) after clearing the previous run's backlog.</summary>
@@ -88,6 +93,8 @@ internal sealed class DashboardSink : IFrameSink
     public ValueTask OnFrameAsync(PipelineFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        // The run boundary as the participant display's feed takes it: a frame that takes a TR slot.
+        if (frame.Status.OccupiesSlot() && _runs.Starts(frame)) StartRun();
         string status = frame.Status.ToFileValue();
         _counts[status]++;
         if (frame.Status.OccupiesSlot()) _volumesSeen++;
@@ -113,18 +120,19 @@ internal sealed class DashboardSink : IFrameSink
         // first, so the latency sent (detection → the first hand-off of any sink) is final.
         frame.Timing.MarkHandedOff(Name, _time);
         double latency = frame.Timing.LatencyMs;
+        double sent = UnixMs();
         if (frame is EstimateFrame { Estimates: { } first } est)
-            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, UnixMs(),
-                est.Censored, est.HighMotionVolume, est.Withheld));
+            _broadcaster.Publish(new EstimateMessage(frame.Volume, frame.OnsetSeconds, _targets, first, latency, sent,
+                est.Censored, est.HighMotionVolume, est.Withheld) { Run = _run });
         var (parameters, fd, high) = HeadMotion(frame as EstimateFrame);
         _broadcaster.Publish(new QcMessage(frame.Volume, frame.OnsetSeconds, status,
-            new Dictionary<string, int>(_counts), latency, motion, roi, parameters, fd, high));
+            new Dictionary<string, int>(_counts), latency, motion, roi, parameters, fd, high) { Run = _run, SentUnixMs = sent });
 
         if (frame is EstimateFrame ef)
         {
             if (ef.Connectivity is { } c && _encoder is not null && c.Edges.Length == Engine.Connectivity.EdgeLayout.EdgeCount(_roiCount))
             {
-                var matrix = _encoder.Encode(c.Volume, c.Edges);
+                var matrix = _encoder.Encode(c.Volume, c.Edges) with { Run = _run };
                 // The broadcaster holds what it keeps; the bytes go back to the encoder's pool once every holder lets go.
                 try { _broadcaster.Publish(matrix); }
                 finally { matrix.Lease?.Release(); }
@@ -153,7 +161,18 @@ internal sealed class DashboardSink : IFrameSink
     {
         _state = state;
         _lastWarmupRemaining = warmupRemaining;
-        _broadcaster.Publish(new StatusMessage(state, _info, _volumesSeen, warmupRemaining, 0, message));
+        _broadcaster.Publish(new StatusMessage(state, _info, _volumesSeen, warmupRemaining, 0, message) { Run = _run, Series = _runs.Series });
+    }
+
+    /// <summary>A new scanner series: the next run, with fresh counts and warm-up (the pipeline's kernels start again),
+    /// and no motion measured against the previous run's last volume. The session's volume count goes on.</summary>
+    private void StartRun()
+    {
+        _run++;
+        foreach (var key in _counts.Keys.ToArray()) _counts[key] = 0;
+        _previousRoi = null;
+        _okSeen = 0;
+        PublishStatus("warming-up", _window, null);
     }
 
     /// <summary>The six parameters and FD of a realigned volume, and whether FD exceeds the threshold; nulls without realignment.</summary>

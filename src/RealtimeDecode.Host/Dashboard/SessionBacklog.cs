@@ -26,7 +26,7 @@ internal sealed class SessionBacklog(int roiKept)
     {
         if (_targets is null || !_targets.AsSpan().SequenceEqual(m.Targets)) _targets = m.Targets;
         _estimates.Add(new EstimateRow(m.Volume, m.Onset, _targets, _values.Count, m.Values.Length, m.Latency, m.SentUnixMs,
-            m.Censored, m.HighMotionVolume, m.Withheld, Name(m.Session), m.Seq));
+            m.Censored, m.HighMotionVolume, m.Withheld, Name(m.Session), m.Seq, m.Run));
         foreach (var v in m.Values) _values.Add(v);
     }
 
@@ -36,7 +36,8 @@ internal sealed class SessionBacklog(int roiKept)
     public void Add(QcMessage m)
     {
         int index = _qc.Count;
-        _qc.Add(new QcRow(m.Volume, m.Onset, Name(m.Status)!, m.Latency, m.Motion, m.MotionParameters, m.Fd, m.HighMotion, Name(m.Session), m.Seq));
+        _qc.Add(new QcRow(m.Volume, m.Onset, Name(m.Status)!, m.Latency, m.Motion, m.MotionParameters, m.Fd, m.HighMotion, Name(m.Session), m.Seq,
+            m.Run, m.SentUnixMs));
         if (_kept == 0) return;
         int at = index % _kept;
         if (_ring is null || at >= _ring.Length) Grow(at + 1);
@@ -73,7 +74,7 @@ internal sealed class SessionBacklog(int roiKept)
             var values = new double[r.ValueCount];
             for (int k = 0; k < values.Length; k++) values[k] = _values[r.ValuesAt + k];
             result[i] = new EstimateMessage(r.Volume, r.Onset, r.Targets, values, r.Latency, r.SentUnixMs, r.Censored, r.HighMotionVolume, r.Withheld)
-            { Session = r.Session, Seq = r.Seq };
+            { Session = r.Session, Seq = r.Seq, Run = r.Run };
         }
         return result;
     }
@@ -94,7 +95,7 @@ internal sealed class SessionBacklog(int roiKept)
                 counts = c;
             }
             result[i] = new QcMessage(r.Volume, r.Onset, r.Status, counts, r.Latency, r.Motion, roi, r.MotionParameters, r.Fd, r.HighMotion)
-            { Session = r.Session, Seq = r.Seq };
+            { Session = r.Session, Seq = r.Seq, Run = r.Run, SentUnixMs = r.SentUnixMs };
         }
         return result;
     }
@@ -132,10 +133,10 @@ internal sealed class SessionBacklog(int roiKept)
     }
 
     private readonly record struct EstimateRow(int Volume, double Onset, string[] Targets, int ValuesAt, int ValueCount, double Latency,
-        double SentUnixMs, bool Censored, int? HighMotionVolume, bool Withheld, string? Session, long Seq);
+        double SentUnixMs, bool Censored, int? HighMotionVolume, bool Withheld, string? Session, long Seq, int Run);
 
     private readonly record struct QcRow(int Volume, double Onset, string Status, double? Latency, double? Motion, double[]? MotionParameters,
-        double? Fd, bool HighMotion, string? Session, long Seq);
+        double? Fd, bool HighMotion, string? Session, long Seq, int Run, double SentUnixMs);
 
     /// <summary>The ROI values and counts of one of the newest rows; <see cref="Row"/> is the row they belong to (−1: none).</summary>
     private struct RingSlot

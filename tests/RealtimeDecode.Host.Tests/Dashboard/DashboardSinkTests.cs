@@ -62,6 +62,44 @@ public sealed class DashboardSinkTests
     }
 
     [Fact]
+    public async Task OnFrameAsync_SecondSeries_MessagesNameTheirRunAndTheNewRunCountsAndWarmsUpAgain()
+    {
+        var session = new FakeSession(rois: 30, targets: 3, window: 5, volumes: 20);
+        var (b, _) = Broadcaster();
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
+        var sink = new DashboardSink(b, session.Context, new DashboardOptions(), new FixedTime(now));
+        Assert.Equal((1, (int?)null), (b.Status.Run, b.Status.Series));
+        for (int v = 0; v < 12; v++) await sink.OnFrameAsync(session.Frame(v) with { Series = 7 }, CancellationToken.None);
+        Assert.Equal(("running", 1, (int?)7), (b.Status.State, b.Status.Run, b.Status.Series));
+
+        // The next series: its first frame is announced as the new run warming up, before its own messages.
+        var published = new List<ISessionEvent>();
+        b.Published = (_, e) => published.Add(e);
+        await sink.OnFrameAsync(session.Frame(0) with { Series = 9 }, CancellationToken.None);
+        var first = Assert.IsType<StatusMessage>(published[0]);
+        Assert.Equal(("warming-up", 5, 2, (int?)9), (first.State, first.WarmupRemaining, first.Run, first.Series));
+        Assert.Equal((0, 2), (Assert.IsType<QcMessage>(published[1]).Volume, ((QcMessage)published[1]).Run));
+        for (int v = 1; v < 8; v++) await sink.OnFrameAsync(session.Frame(v) with { Series = 9 }, CancellationToken.None);
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+
+        var snap = b.Snapshot();
+        Assert.Equal(("ended", 2, (int?)9), (snap.Status.State, snap.Status.Run, snap.Status.Series));
+        Assert.Equal(20, snap.Status.VolumesSeen); // the session's, over both runs
+        Assert.Equal(Enumerable.Repeat(1, 12).Concat(Enumerable.Repeat(2, 8)), snap.Qc.Select(q => q.Run));
+        Assert.Equal(Enumerable.Range(0, 12).Concat(Enumerable.Range(0, 8)), snap.Qc.Select(q => q.Volume));
+        Assert.All(snap.Qc, q => Assert.Equal(1_700_000_000_123, q.SentUnixMs));
+        Assert.Equal([.. Enumerable.Range(4, 8).Select(v => (1, v)), .. Enumerable.Range(4, 4).Select(v => (2, v))],
+            snap.Estimates.Select(e => (e.Run, e.Volume)));
+        Assert.Equal((2, 7), (snap.Connectivity!.Run, snap.Connectivity.Volume));
+        // Counts of the run: the second starts from 0; no motion measured across the runs.
+        Assert.Equal(12, snap.Qc[11].Counts["ok"]);
+        Assert.Equal(1, snap.Qc[12].Counts["ok"]);
+        Assert.Equal(8, snap.Qc[^1].Counts["ok"]);
+        Assert.Null(snap.Qc[12].Motion);
+        Assert.NotNull(snap.Qc[13].Motion);
+    }
+
+    [Fact]
     public void CreateInfo_Networks_RoiOrderGroupsByNetworkInOrderOfFirstAppearance()
     {
         var session = new FakeSession(rois: 9, targets: 2, networks: 3);

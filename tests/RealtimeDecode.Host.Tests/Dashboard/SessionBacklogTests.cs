@@ -11,6 +11,7 @@ public sealed class SessionBacklogTests
     [Fact]
     public void Snapshot_AfterTheRingWrapsAndShapesChange_GivesEveryRowAsPublished_OlderRowsWithoutRoiOrCounts()
     {
+        // Rows of two runs (a new scanner series at volume 6): each keeps its run and publication time.
         const int kept = 3;
         var backlog = new SessionBacklog(kept);
         var qc = new List<QcMessage>();
@@ -22,11 +23,12 @@ public sealed class SessionBacklogTests
             float[]? roi = v == 4 ? null : v < 5 ? [v, v + 0.5f] : [v, v + 0.25f, v + 0.75f];
             var counts = v < 6 ? Counts(("ok", v + 1), ("missing", 0)) : Counts(("ok", v + 1), ("missing", 0), ("late", 1));
             qc.Add(new QcMessage(v, v * 2.0, v == 4 ? "missing" : "ok", counts, v == 4 ? null : v + 0.5, v == 0 ? null : 0.1 * v, roi,
-                v % 2 == 0 ? [v, 0, 0, 0, 0, 0.01] : null, v % 2 == 0 ? 0.2 * v : null, v == 8) { Session = "S", Seq = 2 * v + 1 });
+                v % 2 == 0 ? [v, 0, 0, 0, 0, 0.01] : null, v % 2 == 0 ? 0.2 * v : null, v == 8)
+            { Session = "S", Seq = 2 * v + 1, Run = v < 6 ? 1 : 2, SentUnixMs = 2000.5 + v });
             if (v == 7) targets = ["joy", "fear", "anger"];
             double[] values = [.. targets.Select((_, t) => v + t / 10.0)];
             estimates.Add(new EstimateMessage(v, v * 2.0, [.. targets], values, 1.5 + v, 1000.0 + v, v == 3, v == 3 ? 2 : null, v == 5)
-            { Session = "S", Seq = 2 * v + 2 });
+            { Session = "S", Seq = 2 * v + 2, Run = v < 6 ? 1 : 2 });
         }
         foreach (var (e, q) in estimates.Zip(qc)) { backlog.Add(e); backlog.Add(q); }
 
