@@ -8,7 +8,7 @@
   const $ = id => document.getElementById(id);
 
   const state = {
-    session: null, targets: [], xs: [], ys: [], lastVolume: -1,
+    session: null, targets: [], xs: [], ys: [], lastVolume: -1, run: 0, series: null,
     qc: new Map(), latX: [], latY: [], motY: [], roiX: [], roiRows: [],
     connectivity: null, lastArrival: null, heatmapDraws: 0,
     displayLatencies: [], pending: null, dirty: false, justReceived: [],
@@ -30,6 +30,7 @@
     highMotionCount: () => state.highMotion.size,
     censoredCount: () => state.censored.size,
     alarm: () => state.alarm,
+    run: () => state.run,
   };
 
   // ---------- charts ----------
@@ -316,6 +317,7 @@
 
   function applyStatus(m) {
     applySession(m.session);
+    if (enterRun(m.run) && m.series !== null && m.series !== undefined) { state.series = m.series; showRun(); }
     const el = $("state");
     el.textContent = m.state === "warming-up" ? `warming up (${m.warmupRemaining} to go)` : m.state + (m.droppedMessages ? ` · ${m.droppedMessages} dropped` : "");
     el.className = "pill " + ({ running: "ok", "warming-up": "warn", ended: "", failed: "bad" }[m.state] ?? "");
@@ -323,9 +325,38 @@
     state.sessionState = m.state;
   }
 
+  // ---------- runs ----------
+  // A live session's new scanner series is a new run, its volumes counting from 0 again: every event names its run.
+  // The page shows the run in progress: a later run's first event clears the plots, values, strip and counts, and
+  // the header says which run it is and when it began; events of an earlier run are left out.
+  function enterRun(run) {
+    run = run || 0; // a host that predates runs: one run
+    if (run < state.run) return false;
+    if (run > state.run) {
+      const first = state.run === 0;
+      state.run = run; state.series = null;
+      if (!first) {
+        resetData();
+        $("values").querySelectorAll(".num").forEach(el => { el.textContent = "–"; });
+        $("volume").textContent = "–"; showCounts({}); state.alarm = null; $("motion-alarm").hidden = true;
+        $("highmotion-count").textContent = "0"; $("censored-count").textContent = "0";
+        state.heatPending = false; $("matrix-volume").textContent = ""; drawContributions(null);
+        const c = $("heatmap"); c.getContext("2d").clearRect(0, 0, c.width, c.height);
+        const el = $("new-run");
+        el.textContent = `run ${run} began ${new Date().toLocaleTimeString()}: plots restart at its volume 0`;
+        el.hidden = false; el.classList.remove("fresh"); void el.offsetWidth; el.classList.add("fresh");
+        schedule();
+      }
+      showRun();
+    }
+    return true;
+  }
+
+  function showRun() { $("run-number").textContent = String(state.run || 1) + (state.series !== null ? ` (series ${state.series})` : ""); }
+
   // ---------- live events ----------
   function onEstimate(m, receivedAt) {
-    if (m.volume <= state.lastVolume) return; // already in the backlog
+    if (!enterRun(m.run) || m.volume <= state.lastVolume) return; // an earlier run's, or already in the backlog
     if (!estChart || state.targets.length !== m.targets.length) { state.targets = m.targets; state.ys = m.targets.map(() => []); makeEstimateChart(m.targets); }
     state.lastVolume = m.volume;
     state.xs.push(m.volume);
@@ -342,12 +373,14 @@
     schedule();
   }
 
-  function onQc(m) {
+  // receivedAt: when a live row came in (performance.now()); none for the backlog, whose age the snapshot gives.
+  function onQc(m, receivedAt) {
+    if (!enterRun(m.run)) return;
     // Extra files take no TR slot (a stray may carry any number): counted, never drawn in the strip.
     if (m.status === "late" || m.status === "duplicate" || m.status === "stray") { showCounts(m.counts); return; }
     if (state.qc.has(m.volume)) return;
     state.qc.set(m.volume, m);
-    state.lastArrival = performance.now();
+    if (receivedAt !== undefined) state.lastArrival = receivedAt;
     $("volume").textContent = m.volume;
     if (m.latency !== null && m.latency !== undefined) { state.latX.push(m.volume); state.latY.push(num(m.latency)); state.motY.push(m.motion === null || m.motion === undefined ? null : num(m.motion)); }
     if (m.roi) { state.roiX.push(m.volume); state.roiRows.push(m.roi.map(num)); }
@@ -371,7 +404,7 @@
     if (changed) window.dispatchEvent(new Event("resize"));
   }
 
-  function onConnectivity(m) { state.connectivity = m; state.heatPending = true; schedule(); }
+  function onConnectivity(m) { if (!enterRun(m.run)) return; state.connectivity = m; state.heatPending = true; schedule(); }
 
   function schedule() {
     if (state.dirty) return;
@@ -397,6 +430,16 @@
     state.headX = []; state.headY = [[], [], [], [], [], []]; state.fdY = []; state.highMotion = new Set(); state.censored = new Set();
   }
 
+  // The time since the last volume after a (re)load: how old the newest row was when the host made the snapshot, by
+  // the host's clock alone (this machine's may differ); unknown when the rows carry no time.
+  function sinceSnapshot(snap, receivedAt) {
+    let newest = null;
+    for (const q of snap.qc) if (q.status !== "late" && q.status !== "duplicate" && q.status !== "stray") newest = q;
+    state.lastArrival = newest && newest.sentUnixMs > 0 && snap.sentUnixMs > 0
+      ? receivedAt - Math.max(0, snap.sentUnixMs - newest.sentUnixMs) : null;
+    if (state.lastArrival === null) $("clock").textContent = "–";
+  }
+
   function live(fn) { if (state.pending) state.pending.push(fn); else fn(); }
 
   // ---------- connection ----------
@@ -405,7 +448,7 @@
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
   conn.on("estimate", m => { const t = performance.now(); live(() => onEstimate(m, t)); });
-  conn.on("qc", m => live(() => onQc(m)));
+  conn.on("qc", m => { const t = performance.now(); live(() => onQc(m, t)); });
   conn.on("connectivity", m => live(() => onConnectivity(m)));
   conn.on("status", m => live(() => applyStatus(m)));
   conn.on("feedback", m => live(() => onFeedback(m)));
@@ -416,9 +459,12 @@
     state.pending = [];
     try {
       const snap = await conn.invoke("GetSession");
+      const receivedAt = performance.now();
       resetData();
+      state.run = 0;
       applyStatus(snap.status);
       for (const q of snap.qc) onQc(q);
+      sinceSnapshot(snap, receivedAt);
       for (const e of snap.estimates) onEstimate(e);
       if (snap.connectivity) onConnectivity(snap.connectivity);
       const fb = await conn.invoke("GetFeedbackState");

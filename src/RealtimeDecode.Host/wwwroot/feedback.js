@@ -28,7 +28,7 @@
   const $ = id => document.getElementById(id);
   $("min").textContent = String(min); $("max").textContent = String(max);
   const recent = [];
-  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0, problem: null };
+  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0, problem: null, run: 0 };
 
   // The weights' names matched to the model's targets (exactly, else without regard to case when that is unambiguous).
   // A name the model lacks would make a bar that never moves: the page says so instead of showing a value.
@@ -128,12 +128,35 @@
     });
   }
 
-  let last = -1;
+  // Runs: a live session's new scanner series is a new run whose volumes count from 0 again, and every estimate and
+  // status names its run. A later run empties the bar until its first estimate (the smoothing never mixes two runs);
+  // an earlier run's estimates are left out.
+  let last = -1, estimateRun = 0;
+  function enterRun(run) {
+    run = run || 0; // a host that predates runs: one run
+    if (run < estimateRun) return false;
+    if (run > estimateRun) {
+      const shown = estimateRun > 0 && window.rtfeedback.values.length > 0;
+      estimateRun = run; last = -1; recent.length = 0; window.rtfeedback.run = run;
+      if (shown && !window.rtfeedback.problem) {
+        $("fill").style.height = "0"; $("value").textContent = "–";
+        document.body.classList.remove("inzone", "keepstill");
+        $("wait").textContent = "waiting for the first estimate";
+      }
+    }
+    return true;
+  }
+  function fresh(m) {
+    if (!enterRun(m.run) || m.volume <= last) return false;
+    last = m.volume;
+    return true;
+  }
   const conn = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/decoder" + (params.get("session") ? `?session=${encodeURIComponent(params.get("session"))}` : ""), token ? { accessTokenFactory: () => token } : {})
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
-  conn.on("estimate", m => { if (!protocol && m.volume > last) { last = m.volume; show(m); } });
+  conn.on("estimate", m => { if (!protocol && fresh(m)) show(m); });
+  conn.on("status", m => { if (!protocol) enterRun(m.run); });
   let early = null; // frames that arrive while the state is being fetched
   conn.on("feedback", m => { if (early) early.push(m); else if (protocol) draw(m); });
   async function resume() {
@@ -150,8 +173,9 @@
     }
     if (!window.rtfeedback.values.length && !window.rtfeedback.problem) $("wait").textContent = "waiting for the first estimate";
     const snap = await conn.invoke("GetSession");
-    const tail = snap.estimates.slice(-smooth);
-    for (const m of tail) if (m.volume > last) { last = m.volume; show(m); }
+    enterRun(snap.status.run);
+    const tail = snap.estimates.filter(m => (m.run || 0) === estimateRun).slice(-smooth);
+    for (const m of tail) if (fresh(m)) show(m);
   }
   async function start() {
     try {
