@@ -52,6 +52,9 @@ internal sealed class AnnotateCommand : ICliCommand
         var settings = Settings(parse);
         var segments = Transcript.Read(transcriptPath);
         var cachePath = parse.GetValue(_cache) is { Length: > 0 } c ? c : Path.ChangeExtension(outPath, ".cache.jsonl");
+        // The table, its sidecar and the cache (read, then appended to) are checked before the cache is opened.
+        CliOptions.RefuseInputs(parse, _out, outPath, AnnotationProvenance.SidecarPath);
+        CliOptions.RefuseInputs(parse, _cache, cachePath);
         using var cache = AnnotationCache.Open(cachePath);
         if (cache.SkippedLines > 0)
             Console.Error.WriteLine($"warning: {cachePath}: skipped {cache.SkippedLines} unreadable line(s) (an interrupted write); those requests will be asked again");
@@ -72,7 +75,7 @@ internal sealed class AnnotateCommand : ICliCommand
             return 0;
         }
 
-        CliOptions.OutputFile(parse, _out);
+        CliOptions.OutputFile(parse, _out, AnnotationProvenance.SidecarPath);
         AnnotationResult result;
         try
         {

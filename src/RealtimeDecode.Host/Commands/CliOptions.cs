@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using RealtimeDecode.Imaging;
 
@@ -23,29 +24,98 @@ internal static class CliOptions
     }
 
     /// <summary>
-    /// An output file: refused when it is an existing folder, when a part of its folder path is a file, or
-    /// when its folder cannot be written; the folder is created once these checks pass.
+    /// An output file: refused when it is an existing folder, when it or one of its <paramref name="sidecars"/>
+    /// (each the path of a file written beside it, from the output's path) would be written over an input
+    /// (<see cref="RefuseInputs"/>), when a part of its folder path is a file, or when its folder cannot be
+    /// written; the folder is created once these checks pass.
     /// </summary>
-    public static string OutputFile(ParseResult parse, Option<string> option)
+    public static string OutputFile(ParseResult parse, Option<string> option, params Func<string, string>[] sidecars)
     {
         var path = Required(parse, option);
         if (Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
+        RefuseInputs(parse, option, path, sidecars);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) EnsureWritableFolder(option.Name, dir);
+        return path;
+    }
+
+    /// <summary>An optional output file: null when not given, otherwise checked as <see cref="OutputFile"/> checks one.</summary>
+    public static string? OptionalOutputFile(ParseResult parse, Option<string?> option)
+    {
+        var path = parse.GetValue(option);
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        if (Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
+        RefuseInputs(parse, option, path);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) EnsureWritableFolder(option.Name, dir);
         return path;
     }
 
     /// <summary>
-    /// An output folder: refused when it is an existing file, when a part of its path is a file, or when it
-    /// cannot be written; created (empty when new) once these checks pass, unless <paramref name="create"/> is false
-    /// (a command that checks its output before its work, and makes the folder when it writes).
+    /// An output folder: refused when it is an existing file, when it is a folder the command reads
+    /// (<see cref="RefuseInputs"/>), when a part of its path is a file, or when it cannot be written; created
+    /// (empty when new) once these checks pass, unless <paramref name="create"/> is false (a command that checks
+    /// its output before its work, and makes the folder when it writes).
     /// </summary>
     public static string OutputFolder(ParseResult parse, Option<string> option, bool create = true)
     {
         var path = Required(parse, option);
         if (File.Exists(path)) throw new InputDataException(path, $"{option.Name} is an existing file; give a folder");
+        RefuseInputs(parse, option, path);
         EnsureWritableFolder(option.Name, Path.GetFullPath(path), create);
         return path;
+    }
+
+    /// <summary>
+    /// Refuses, in one line and before anything is written, an output <paramref name="path"/> of
+    /// <paramref name="output"/> that is the same file or folder (<see cref="FileIdentity.Same"/>, links followed)
+    /// as one the command reads, and a file written beside it (<paramref name="sidecars"/>, each from the output's
+    /// path) that is the output itself or such an input. The inputs are every existing file or folder the command
+    /// line names: the values of its other string options and arguments (so a second output that already exists
+    /// counts too), however the command reads them.
+    /// </summary>
+    public static void RefuseInputs(ParseResult parse, Option output, string path, params Func<string, string>[] sidecars)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(output);
+        if (string.IsNullOrWhiteSpace(path)) return;
+        var beside = sidecars.Select(s => s(path)).ToArray();
+        foreach (var sidecar in beside)
+            if (FileIdentity.Same(sidecar, path))
+                throw new InputDataException(path, $"{output.Name} is a {Path.GetExtension(path)} file, but its sidecar is written beside it as the same name with {Path.GetExtension(sidecar)}: give it another extension (.tsv)");
+        foreach (var (name, value) in NamedPaths(parse, output))
+        {
+            if (FileIdentity.Same(path, value))
+                throw new InputDataException(path, $"{output.Name} is the same {(Directory.Exists(value) ? "folder" : "file")} as {Named(name, value, path)}: give another {output.Name}");
+            foreach (var sidecar in beside)
+                if (FileIdentity.Same(sidecar, value))
+                    throw new InputDataException(sidecar, $"{output.Name} {path} writes its sidecar here, the same file as {Named(name, value, sidecar)}: give another {output.Name}");
+        }
+    }
+
+    /// <summary>An input as a refusal names it: the option, and its value when the refused path is spelt otherwise.</summary>
+    private static string Named(string name, string value, string refused) => value == refused ? name : $"{name} {value}";
+
+    /// <summary>
+    /// The existing files and folders the command line names, each with its option (or argument): every value
+    /// given to a string or string-array option or argument of the command other than <paramref name="except"/>.
+    /// Defaults are left out (no command's default names an input a user would overwrite).
+    /// </summary>
+    private static IEnumerable<(string Name, string Value)> NamedPaths(ParseResult parse, Option except)
+    {
+        foreach (var child in parse.CommandResult.Children)
+        {
+            var (name, type, given) = child switch
+            {
+                OptionResult o when !ReferenceEquals(o.Option, except) => (o.Option.Name, o.Option.ValueType, !o.Implicit),
+                ArgumentResult a => (a.Argument.Name, a.Argument.ValueType, !a.Implicit),
+                _ => ("", typeof(void), false),
+            };
+            if (!given || (type != typeof(string) && type != typeof(string[]))) continue;
+            foreach (var token in child.Tokens)
+                if (!string.IsNullOrWhiteSpace(token.Value) && (File.Exists(token.Value) || Directory.Exists(token.Value)))
+                    yield return (name, token.Value);
+        }
     }
 
     /// <summary>Checks that <paramref name="dir"/> is, or can be made, a folder this process can write into, and makes it (unless <paramref name="create"/> is false).</summary>

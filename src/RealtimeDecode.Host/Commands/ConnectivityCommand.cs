@@ -54,9 +54,7 @@ internal sealed class ConnectivityCommand : ICliCommand
                 Console.Error.WriteLine($"warning: --half-life applies to the exp taper; the {FeatureSettings.TaperName(options.Taper)} taper ignores it");
             var table = NumericTable.Read(roiPath);
             RefuseUnfitColumns(table, roiPath, options);
-            if (parse.GetValue(output) is { } o && Path.GetExtension(o).Equals(".json", StringComparison.OrdinalIgnoreCase))
-                throw new InputDataException(o, "--out is a .json file, but the table's sidecar is written beside it as the same name with .json: give the table another extension (.tsv)");
-            string outPath = CliOptions.OutputFile(parse, output);
+            string outPath = CliOptions.OutputFile(parse, output, ConnectivityTableSidecar.PathFor);
             var dfc = FeatureTables.Connectivity(table, options, roiPath);
             var sidecar = new ConnectivityTableSidecar(options, table.Columns, Path.GetFullPath(roiPath));
             string sidecarPath = ConnectivityTableSidecar.PathFor(outPath);

@@ -60,6 +60,7 @@ internal sealed class ExplainCommand : ICliCommand
         if (pairEdges < 1) throw new InputDataException(null, $"--pair-edges must be 1 or more, got {pairEdges}");
         int repeats = parse.GetValue(_repeats);
         if (repeats < 1) throw new InputDataException(null, $"--repeats must be 1 or more, got {repeats}");
+        CliOptions.OutputFolder(parse, _out, create: false); // before the importance is computed (permutations take a while)
         var explanation = ModelExplainer.Explain(package, labels, data, new ExplainOptions { TopEdges = top, EdgesPerPair = pairEdges, Repeats = repeats, Seed = parse.GetValue(_seed) });
         var outDir = CliOptions.OutputFolder(parse, _out);
         var written = ExplanationWriter.Write(explanation, outDir);

@@ -30,12 +30,13 @@ internal sealed class ExtractCommand : ICliCommand
             a.EnsureMatches(run.Nx, run.Ny, run.Nz, run.Affine, run.Name); // a wrong grid says more than an empty atlas on it
             CliOptions.WithRegions(a);
             string outPath = CliOptions.OutputFile(parse, output);
+            string? motionPath = CliOptions.OptionalOutputFile(parse, motion);
             bool realigned = parse.GetValue(realign) || parse.GetValue(reference) is not null;
             var realignment = realigned ? RealignCommand.LoadRealignment(parse.GetValue(reference), new RealignOptions()) : null;
             realignment?.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
             var estimates = new List<MotionEstimate>();
             var table = ConsoleProgress.Run("extracting", p => FeatureTables.RoiTable(run, a, p, realignment, estimates.Add));
-            if (parse.GetValue(motion) is { } motionPath && realignment is not null)
+            if (motionPath is not null && realignment is not null)
             {
                 AtomicFile.WriteText(motionPath, w =>
                 {

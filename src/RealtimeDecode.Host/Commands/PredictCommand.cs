@@ -27,6 +27,7 @@ internal sealed class PredictCommand : ICliCommand
             var package = ModelPackage.Load(modelPath);
             motion.Check(parse, parse.GetValue(realign) || parse.GetValue(reference) is not null, package.Features.Settings, modelPath,
                 parse.GetValue(reference) is null ? "--realign" : "--reference");
+            CliOptions.RefuseInputs(parse, output, parse.GetValue(output)!); // before the features of a run are computed
             var runs = ModelInputs.Features(package, modelPath, parse.GetValue(bold) ?? [], parse.GetValue(atlas), parse.GetValue(labels), parse.GetValue(features) ?? [], parse.GetValue(reference), "--features");
             if (runs.Count != 1) throw new InputDataException(null, "predict takes one feature table or one run");
             var table = runs[0].Features;

@@ -56,7 +56,7 @@ internal sealed class ProtocolCommand : ICliCommand
         var output = new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true };
         var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt or an OpenNFT .json protocol as an events table and sidecar.") { file, tr, baseline, target, output };
         cmd.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(tr),
-            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output)));
+            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output, p => Path.ChangeExtension(p, ".json"))));
         return cmd;
     }
 

@@ -34,7 +34,7 @@ internal sealed class RealignCommand : ICliCommand
             var realignment = LoadRealignment(parse.GetValue(reference), options);
             realignment.CheckGrid(run.Nx, run.Ny, run.Nz, run.Affine, run.Name);
             string outPath = CliOptions.OutputFile(parse, output);
-            string? reslicedPath = parse.GetValue(resliced);
+            string? reslicedPath = CliOptions.OptionalOutputFile(parse, resliced);
             return Execute(run, realignment, outPath, reslicedPath, parse.GetValue(reference));
         });
         return cmd;

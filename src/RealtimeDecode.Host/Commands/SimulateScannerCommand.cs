@@ -30,9 +30,13 @@ internal sealed class SimulateScannerCommand : ICliCommand
             run, output, format, tr, speed, faults, seed, series, rename,
         };
         // async so that Ctrl+C cancels the run between two files
-        cmd.SetAction((parse, cancellationToken) => ExecuteAsync(
-            CliOptions.ExistingFile(parse, run), parse.GetValue(output)!, parse.GetValue(format)!, parse.GetValue(tr), parse.GetValue(speed)!,
-            parse.GetValue(faults), parse.GetValue(seed), parse.GetValue(series), parse.GetValue(rename), cancellationToken));
+        cmd.SetAction((parse, cancellationToken) =>
+        {
+            string runPath = CliOptions.ExistingFile(parse, run);
+            CliOptions.RefuseInputs(parse, output, parse.GetValue(output)!); // a folder run's own volumes would be written over
+            return ExecuteAsync(runPath, parse.GetValue(output)!, parse.GetValue(format)!, parse.GetValue(tr), parse.GetValue(speed)!,
+                parse.GetValue(faults), parse.GetValue(seed), parse.GetValue(series), parse.GetValue(rename), cancellationToken);
+        });
         return cmd;
     }
 

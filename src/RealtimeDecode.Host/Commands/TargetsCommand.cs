@@ -44,7 +44,7 @@ internal sealed class TargetsCommand : ICliCommand
             throw new InputDataException(null, $"--volumes {volumes} is out of range: allowed 1..{MaxVolumes}");
         var options = Options(parse);
         var annotations = AnnotationTable.Read(annotationsPath);
-        var outPath = CliOptions.OutputFile(parse, _out);
+        var outPath = CliOptions.OutputFile(parse, _out, p => Path.ChangeExtension(p, ".json"));
         if (options.Hrf == HrfModel.None && options.LagSeconds == 0)
             Console.Error.WriteLine("note: neither --lag nor --hrf: the targets are not delayed for the haemodynamic response");
         var result = TargetBuilder.Build(annotations, options, annotationsPath);

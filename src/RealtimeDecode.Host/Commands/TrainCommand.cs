@@ -87,8 +87,8 @@ internal sealed class TrainCommand : ICliCommand
             }
             string outArg = parse.GetValue(output)!;
             bool zipPackage = outArg.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
-            CheckOutput(outArg, output, folder: !zipPackage);
-            if (reportDir is not null) CheckOutput(reportDir, report, folder: true);
+            CheckOutput(parse, outArg, output, folder: !zipPackage);
+            if (reportDir is not null) CheckOutput(parse, reportDir, report, folder: true);
             var targetTables = targetPaths.Select(FeatureInputs.ReadTargets).ToList();
             FeatureInputs.CheckTargetsMadeFor(targetPaths, parse.GetValue(inputs.Bold) ?? []);
 
@@ -210,14 +210,15 @@ internal sealed class TrainCommand : ICliCommand
 
     /// <summary>
     /// Refuses, before any work and without making anything, an output that the write at the end would refuse: a
-    /// folder output that is an existing file, a file output that is an existing folder, a path under a file, or a
-    /// folder that cannot be written (the deepest existing folder of the path is probed as
-    /// <see cref="CliOptions.EnsureWritableFolder"/> does).
+    /// folder output that is an existing file, a file output that is an existing folder, an input of the command
+    /// (<see cref="CliOptions.RefuseInputs"/>), a path under a file, or a folder that cannot be written (the deepest
+    /// existing folder of the path is probed as <see cref="CliOptions.EnsureWritableFolder"/> does).
     /// </summary>
-    private static void CheckOutput(string path, Option option, bool folder)
+    private static void CheckOutput(ParseResult parse, string path, Option option, bool folder)
     {
         if (folder && File.Exists(path)) throw new InputDataException(path, $"{option.Name} is an existing file; give a folder");
         if (!folder && Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
+        CliOptions.RefuseInputs(parse, option, path);
         string full = Path.GetFullPath(path);
         string? existing = folder ? full : Path.GetDirectoryName(full);
         while (existing is not null && !Directory.Exists(existing))

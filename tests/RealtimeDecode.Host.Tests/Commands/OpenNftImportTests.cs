@@ -55,8 +55,8 @@ public sealed class OpenNftImportTests : IDisposable
     [Fact]
     public void Import_IntermittentOpenNft_ImplicitBaselineBlocksDisplayShowsTheScore()
     {
-        File.WriteAllText(_dir.File("int.json"), Intermittent);
-        var r = CliRunner.Run("protocol", "import", _dir.File("int.json"), "--tr", "2", "--target", "joy", "--out", _dir.File("int.tsv"));
+        File.WriteAllText(_dir.File("int-opennft.json"), Intermittent);
+        var r = CliRunner.Run("protocol", "import", _dir.File("int-opennft.json"), "--tr", "2", "--target", "joy", "--out", _dir.File("int.tsv"));
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Equal(["onset\tduration\ttrial_type",
             "0\t20\tBAS", "20\t20\tNFBREG", "40\t4\tNFBDISP",
@@ -74,8 +74,8 @@ public sealed class OpenNftImportTests : IDisposable
     [Fact]
     public void Import_ContinuousOpenNft_NamedBaselineAndRegulationOthersRest()
     {
-        File.WriteAllText(_dir.File("cont.json"), Continuous);
-        var r = CliRunner.Run("protocol", "import", _dir.File("cont.json"), "--tr", "1.5", "--target", "joy", "--out", _dir.File("cont.tsv"));
+        File.WriteAllText(_dir.File("cont-opennft.json"), Continuous);
+        var r = CliRunner.Run("protocol", "import", _dir.File("cont-opennft.json"), "--tr", "1.5", "--target", "joy", "--out", _dir.File("cont.tsv"));
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Equal(["onset\tduration\ttrial_type", "0\t15\tCOUNT", "15\t15\tHAPPY", "30\t15\tCOUNT", "45\t15\tHAPPY", "60\t7.5\tREAD"],
             File.ReadAllLines(_dir.File("cont.tsv")));
@@ -95,8 +95,8 @@ public sealed class OpenNftImportTests : IDisposable
     [InlineData("[21,22]", "[19,22]", "overlap")]
     public void Import_MalformedOpenNft_OneLineExit2(string from, string to, string expected)
     {
-        File.WriteAllText(_dir.File("bad.json"), Intermittent.Replace(from, to, StringComparison.Ordinal));
-        var r = CliRunner.Run("protocol", "import", _dir.File("bad.json"), "--tr", "2", "--target", "joy", "--out", _dir.File("bad.tsv"));
+        File.WriteAllText(_dir.File("bad-opennft.json"), Intermittent.Replace(from, to, StringComparison.Ordinal));
+        var r = CliRunner.Run("protocol", "import", _dir.File("bad-opennft.json"), "--tr", "2", "--target", "joy", "--out", _dir.File("bad.tsv"));
         Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error}");
         Assert.Contains(expected, r.Error, StringComparison.Ordinal);
         Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,0 +1,176 @@
+using System.Globalization;
+using RealtimeDecode.Imaging;
+using RealtimeDecode.Imaging.Nifti;
+
+namespace RealtimeDecode.Host.Tests.Commands;
+
+/// <summary>
+/// An output (or the sidecar written beside it) that is one of the command's own inputs is refused before any work,
+/// in one line naming both options, exit 2, and the input keeps its bytes; an output beside the input is written.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class OutputOverInputTests : IDisposable
+{
+    private const int Volumes = 20;
+    private readonly TempFolder _dir = new();
+
+    public OutputOverInputTests()
+    {
+        var affine = Affine.Diagonal(2, 2, 2);
+        var rng = new Random(3);
+        var vols = Enumerable.Range(0, Volumes).Select(t => new Volume(6, 5, 4,
+            Enumerable.Range(0, 120).Select(_ => (float)(1000 + rng.Next(-50, 50))).ToArray(), affine, t)).ToList();
+        NiftiWriter.Write(F("run.nii.gz"), vols, new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = 2 });
+        Directory.CreateDirectory(F("volumes"));
+        for (int t = 0; t < 3; t++) NiftiWriter.Write(Path.Combine(F("volumes"), $"vol_{t:000000}.nii"), [vols[t]]);
+        NiftiWriter.Write(F("A.nii.gz"), [new Volume(6, 5, 4, Enumerable.Range(0, 120).Select(i => (float)(i % 4)).ToArray(), affine)],
+            new NiftiWriteOptions { DataType = NiftiDataType.Int16 });
+        File.WriteAllText(F("L.tsv"), "index\tname\tnetwork\n1\tA\tVis\n2\tB\tVis\n3\tC\tDefault\n");
+        File.WriteAllLines(F("t.tsv"), ["volume\tjoy", .. Enumerable.Range(0, Volumes).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v}\t{rng.NextDouble():R}"))]);
+        File.WriteAllText(F("ann.tsv"), "onset\toffset\ttext\tjoy\n0\t4\tOne.\t0.2\n4\t9\tTwo.\t0.8\n9.5\t20\tThree.\t0.5\n");
+        File.WriteAllText(F("ann.json"), "{\"made_by\": \"annotate\"}\n");
+        File.WriteAllText(F("transcript.tsv"), "onset\toffset\ttext\n0\t4\tOne.\n4\t9\tTwo.\n");
+        File.WriteAllText(F("nft.json"), "{\"ContrastActivation\": \"1*NFBREG\"}\n");
+        File.WriteAllText(F("p.tsv"), "onset\tduration\ttrial_type\n0\t20\tbase\n20\t20\tup\n");
+        File.WriteAllText(F("p.json"), """{"Conditions": {"base": {"Role": "baseline"}, "up": {"Role": "regulate", "Target": "joy"}}}""");
+        Directory.CreateDirectory(F("rec"));
+        File.WriteAllText(Path.Combine(F("rec"), "estimates.tsv"), "volume\tonset_s\tjoy\tpublished_ms\n" +
+            string.Concat(Enumerable.Range(0, Volumes).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v}\t{2 * v}\t{rng.NextDouble():R}\t3\n"))));
+        Ok("extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--out", F("roi.tsv"));
+        Ok("connectivity", "--roi", F("roi.tsv"), "--window", "5", "--out", F("dfc2.tsv"));
+        Ok("train", "--features", "dfc", "--table", F("dfc2.tsv"), "--targets", F("t.tsv"), "--alpha", "1", "--cv", "none", "--out", F("M"));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string F(string name) => _dir.File(name);
+
+    private static void Ok(params string[] args)
+    {
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 0, $"{string.Join(' ', args)}: exit {r.ExitCode}: {r.Error}");
+    }
+
+    /// <summary>Every file under <paramref name="path"/> (or the file itself) with its bytes.</summary>
+    private static Dictionary<string, byte[]> Snapshot(string path) => File.Exists(path)
+        ? new() { [path] = File.ReadAllBytes(path) }
+        : Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+    public static TheoryData<string, string, string> Clashes => new()
+    {
+        // case, protected input(s) (comma list, relative to the folder), what the error names
+        { "extract --out = --atlas", "A.nii.gz", "--out is the same file as --atlas" },
+        { "extract --out = --labels", "L.tsv", "--out is the same file as --labels" },
+        { "extract --out = --bold", "run.nii.gz", "--out is the same file as --bold" },
+        { "extract --motion = --labels", "L.tsv", "--motion is the same file as --labels" },
+        { "extract --out = symlink to --atlas", "A.nii.gz", "--out is the same file as --atlas" },
+        { "extract --out through a linked folder = --atlas", "A.nii.gz", "--out is the same file as --atlas" },
+        { "predict --out = --features", "dfc2.tsv,dfc2.json", "--out is the same file as --features" },
+        { "connectivity --out = --roi", "roi.tsv", "--out is the same file as --roi" },
+        { "targets --out = --annotations", "ann.tsv,ann.json", "--out is the same file as --annotations" },
+        { "protocol feedback --out = --estimates", "rec", "--out is the same file as --estimates" },
+        { "protocol feedback --out = FILE", "p.tsv,p.json", "--out is the same file as FILE" },
+        { "protocol import sidecar = FILE", "nft.json", "the same file as FILE" },
+        { "realign --out = --bold", "run.nii.gz", "--out is the same file as --bold" },
+        { "realign --resliced = --bold", "run.nii.gz", "--resliced is the same file as --bold" },
+        { "convert --out = INPUT", "run.nii.gz", "--out is the same file as INPUT" },
+        { "annotate --out = --transcript", "transcript.tsv", "--out is the same file as --transcript" },
+        { "annotate --cache = --transcript", "transcript.tsv", "--cache is the same file as --transcript" },
+        { "explain --out = --model", "M", "--out is the same folder as --model" },
+        { "evaluate --report = --model", "M", "--report is the same folder as --model" },
+        { "train --out = --recording", "rec", "--out is the same folder as --recording" },
+        { "simulate-scanner --out = --run", "volumes", "--out is the same folder as --run" },
+    };
+
+    private string[] Args(string name) => name switch
+    {
+        "extract --out = --atlas" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--out", F("A.nii.gz")],
+        "extract --out = --labels" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--out", F("L.tsv")],
+        "extract --out = --bold" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--out", F("run.nii.gz")],
+        "extract --motion = --labels" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--realign", "--motion", F("L.tsv"), "--out", F("x.tsv")],
+        "extract --out = symlink to --atlas" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--out", Link(F("link.nii.gz"), F("A.nii.gz"))],
+        "extract --out through a linked folder = --atlas" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--out", Path.Combine(LinkFolder(F("here"), _dir.Path), "A.nii.gz")],
+        "predict --out = --features" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", F("dfc2.tsv")],
+        "connectivity --out = --roi" => ["connectivity", "--roi", F("roi.tsv"), "--out", F("roi.tsv")],
+        "targets --out = --annotations" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann.tsv")],
+        "protocol feedback --out = --estimates" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", Path.Combine(F("rec"), "estimates.tsv")],
+        "protocol feedback --out = FILE" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", F("p.tsv")],
+        "protocol import sidecar = FILE" => ["protocol", "import", F("nft.json"), "--tr", "2", "--out", F("nft.tsv")],
+        "realign --out = --bold" => ["realign", "--bold", F("run.nii.gz"), "--out", F("run.nii.gz")],
+        "realign --resliced = --bold" => ["realign", "--bold", F("run.nii.gz"), "--out", F("motion.tsv"), "--resliced", F("run.nii.gz")],
+        "convert --out = INPUT" => ["convert", F("run.nii.gz"), "--out", F("run.nii.gz")],
+        "annotate --out = --transcript" => ["annotate", "--transcript", F("transcript.tsv"), "--endpoint", "http://127.0.0.1:9/v1", "--llm-model", "m", "--out", F("transcript.tsv")],
+        "annotate --cache = --transcript" => ["annotate", "--transcript", F("transcript.tsv"), "--endpoint", "http://127.0.0.1:9/v1", "--llm-model", "m", "--cache", F("transcript.tsv"), "--out", F("a.tsv")],
+        "explain --out = --model" => ["explain", "--model", F("M"), "--out", F("M")],
+        "evaluate --report = --model" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", F("t.tsv"), "--report", F("M")],
+        "train --out = --recording" => ["train", "--recording", F("rec"), "--targets", F("t.tsv"), "--cv", "none", "--out", F("rec")],
+        "simulate-scanner --out = --run" => ["simulate-scanner", "--run", F("volumes"), "--format", "nifti", "--speed", "max", "--out", F("volumes")],
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    private static string Link(string link, string target)
+    {
+        File.CreateSymbolicLink(link, target);
+        return link;
+    }
+
+    private static string LinkFolder(string link, string target)
+    {
+        Directory.CreateSymbolicLink(link, target);
+        return link;
+    }
+
+    [Theory]
+    [MemberData(nameof(Clashes))]
+    public void Command_OutputIsOneOfItsInputs_OneLineExit2InputUnchanged(string name, string inputs, string says)
+    {
+        var kept = inputs.Split(',').Select(F).SelectMany(p => Snapshot(p)).ToDictionary();
+        var args = Args(name);
+
+        var r = CliRunner.Run(args);
+
+        Assert.True(r.ExitCode == 2, $"{name}: exit {r.ExitCode}: {r.Out} {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(says, line, StringComparison.Ordinal);
+        Assert.Contains("give another", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Error);
+        foreach (var (path, bytes) in kept) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{path} changed");
+    }
+
+    [Fact]
+    public void Targets_OutputIsAJsonFile_RefusedBecauseItsSidecarWouldReplaceIt()
+    {
+        var r = CliRunner.Run("targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("t.json"));
+
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("t.json: --out is a .json file, but its sidecar is written beside it as the same name with .json", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(F("t.json")));
+    }
+
+    public static TheoryData<string> Beside => new()
+    {
+        "extract", "predict", "connectivity", "targets", "protocol feedback", "convert",
+    };
+
+    [Theory]
+    [MemberData(nameof(Beside))]
+    public void Command_OutputBesideItsInputWithAnotherName_Written(string command)
+    {
+        string[] args = command switch
+        {
+            "extract" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--out", F("A.tsv")],
+            "predict" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", F("dfc2-predicted.tsv")],
+            "connectivity" => ["connectivity", "--roi", F("roi.tsv"), "--out", F("roi-dfc.tsv")],
+            "targets" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann-targets.tsv")],
+            "protocol feedback" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", Path.Combine(F("rec"), "feedback.tsv")],
+            _ => ["convert", F("run.nii.gz"), "--out", F("run-converted.nii.gz")],
+        };
+
+        var r = CliRunner.Run(args);
+
+        Assert.True(r.ExitCode == 0, $"{command}: exit {r.ExitCode}: {r.Error}");
+        Assert.True(File.Exists(args[^1]), $"{args[^1]} not written");
+    }
+}
