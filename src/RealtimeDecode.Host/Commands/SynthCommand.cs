@@ -68,6 +68,10 @@ internal sealed class SynthCommand : ICliCommand
                 },
             };
             try { o.Validate(); }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == nameof(SynthOptions.Parcels) && o.BrainVoxelCount() is var brain && brain < o.Parcels)
+            {
+                throw new InputDataException(null, $"--grid {nx}x{ny}x{nz} has {brain} brain voxels, fewer than --parcels {o.Parcels}: give a larger grid or fewer parcels");
+            }
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
             string root = CliOptions.OutputFolder(parse, outOpt);
             var result = ConsoleProgress.Run("synthesising", p => SyntheticSession.Write(root, o, p));

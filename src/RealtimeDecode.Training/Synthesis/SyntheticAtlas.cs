@@ -37,21 +37,37 @@ internal sealed class SyntheticAtlas
 
     public int ParcelCount => Names.Length;
 
+    /// <summary>
+    /// Voxels of the brain mask of an <paramref name="nx"/> × <paramref name="ny"/> × <paramref name="nz"/> grid
+    /// (the ellipsoid with semi-axes 0.46 of each extent, centred): the most parcels the grid holds.
+    /// </summary>
+    public static long BrainVoxelCount(int nx, int ny, int nz)
+    {
+        long n = 0;
+        for (int z = 0; z < nz; z++)
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                    if (InBrain(x, y, z, nx, ny, nz)) n++;
+        return n;
+    }
+
+    private static bool InBrain(int x, int y, int z, int nx, int ny, int nz)
+    {
+        double dx = (x - (nx - 1) / 2.0) / (nx * 0.46), dy = (y - (ny - 1) / 2.0) / (ny * 0.46), dz = (z - (nz - 1) / 2.0) / (nz * 0.46);
+        return dx * dx + dy * dy + dz * dz <= 1;
+    }
+
     /// <summary>Builds the atlas; every parcel gets at least one voxel.</summary>
     public static SyntheticAtlas Create(int nx, int ny, int nz, int parcels, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parcels, Yeo7.Length);
         var rng = new SeededRandom(seed);
-        double cx = (nx - 1) / 2.0, cy = (ny - 1) / 2.0, cz = (nz - 1) / 2.0;
-        double rx = nx * 0.46, ry = ny * 0.46, rz = nz * 0.46;
+        double cx = (nx - 1) / 2.0;
         var inMask = new List<int>();
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
-                {
-                    double dx = (x - cx) / rx, dy = (y - cy) / ry, dz = (z - cz) / rz;
-                    if (dx * dx + dy * dy + dz * dz <= 1) inMask.Add(x + nx * (y + ny * z));
-                }
+                    if (InBrain(x, y, z, nx, ny, nz)) inMask.Add(x + nx * (y + ny * z));
         if (inMask.Count < parcels)
             throw new ArgumentOutOfRangeException(nameof(parcels), $"A {nx}×{ny}×{nz} grid has {inMask.Count} brain voxels, fewer than {parcels} parcels.");
 

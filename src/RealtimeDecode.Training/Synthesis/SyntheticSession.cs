@@ -44,6 +44,9 @@ public sealed record SynthOptions
     /// </summary>
     public const long MaxVoxels = 1L << 24;
 
+    /// <summary>Voxels of the grid's brain mask, each parcel's at least one: the most parcels the grid holds.</summary>
+    public long BrainVoxelCount() => SyntheticAtlas.BrainVoxelCount(Nx, Ny, Nz);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -52,6 +55,9 @@ public sealed record SynthOptions
         if (voxels > MaxVoxels)
             throw new ArgumentOutOfRangeException(nameof(Nx), $"The grid must have at most {MaxVoxels.ToString(CultureInfo.InvariantCulture)} voxels (e.g. 256×256×256), got {Nx}×{Ny}×{Nz} = {voxels.ToString(CultureInfo.InvariantCulture)}.");
         if (Parcels < SyntheticAtlas.Yeo7.Length) throw new ArgumentOutOfRangeException(nameof(Parcels), $"At least {SyntheticAtlas.Yeo7.Length} parcels (one per network), got {Parcels}.");
+        long brain = BrainVoxelCount();
+        if (brain < Parcels)
+            throw new ArgumentOutOfRangeException(nameof(Parcels), $"A {Nx}×{Ny}×{Nz} grid has {brain} brain voxels, fewer than {Parcels} parcels.");
         if (Runs < 1) throw new ArgumentOutOfRangeException(nameof(Runs), $"At least one run, got {Runs}.");
         if (Volumes < 20) throw new ArgumentOutOfRangeException(nameof(Volumes), $"At least 20 volumes per run, got {Volumes}.");
         if (!(Tr > 0)) throw new ArgumentOutOfRangeException(nameof(Tr), $"TR must be positive, got {Tr}.");

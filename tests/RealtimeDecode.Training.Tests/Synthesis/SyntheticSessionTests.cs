@@ -36,6 +36,19 @@ public class SyntheticSessionTests
     }
 
     [Fact]
+    public void Validate_FewerBrainVoxelsThanParcels_ThrowsNamingParcelsBeforeAnyFile()
+    {
+        var o = Small with { Nx = 4, Ny = 4, Nz = 4, Parcels = 40 };
+        string dir = NewDir();
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticSession.Write(dir, o));
+
+        Assert.Equal(nameof(SynthOptions.Parcels), e.ParamName);
+        Assert.Equal(32, o.BrainVoxelCount());
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void Write_Session_HasBidsLayoutAtlasOnTheRunGridAndTruthPerVolume()
     {
         string root = NewDir();
