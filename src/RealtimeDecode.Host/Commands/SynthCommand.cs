@@ -73,13 +73,34 @@ internal sealed class SynthCommand : ICliCommand
                 throw new InputDataException(null, $"--grid {nx}x{ny}x{nz} has {brain} brain voxels, fewer than --parcels {o.Parcels}: give a larger grid or fewer parcels");
             }
             catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }
+            CheckEarlierSession(parse.GetValue(outOpt)!);
             string root = CliOptions.OutputFolder(parse, outOpt);
             var result = ConsoleProgress.Run("synthesising", p => SyntheticSession.Write(root, o, p));
             Console.WriteLine($"wrote {result.Runs.Count} run(s) of {o.Volumes} volumes ({o.Nx}×{o.Ny}×{o.Nz}, TR {o.Tr.ToString(CultureInfo.InvariantCulture)} s) to {root}");
+            if (result.Removed.Count > 0)
+                Console.WriteLine($"removed {result.Removed.Count} file(s) of the earlier session that this one does not have: {string.Join(", ", result.Removed.Select(f => Path.GetRelativePath(root, f)))}");
             Console.WriteLine($"atlas {result.Atlas}; annotations {result.Annotations}; truth {string.Join(", ", result.Truth.Select(Path.GetFileName))}");
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Refuses an <c>--out</c> folder that holds files but no synth.json (it is not an earlier synthetic session, and
+    /// a session written among other files would not be the only one a BIDS reader finds there), and one whose
+    /// synth.json does not read; an earlier session is replaced, its files this one does not have removed.
+    /// </summary>
+    private static void CheckEarlierSession(string folder)
+    {
+        if (!Directory.Exists(folder)) return;
+        if (!File.Exists(Path.Combine(folder, "synth.json")))
+        {
+            if (Directory.EnumerateFileSystemEntries(folder).FirstOrDefault() is { } entry)
+                throw new InputDataException(folder, $"--out holds {Path.GetFileName(entry)} and no synth.json, so it is not an earlier synthetic session: give an empty or new folder");
+            return;
+        }
+        try { SyntheticSession.EarlierFiles(folder); }
+        catch (InputDataException e) { throw new InputDataException(e.Path, $"{e.Problem}: --out must be an empty folder or an earlier synthetic session"); }
     }
 
     private static (int, int, int) ParseGrid(string s)

@@ -70,7 +70,11 @@ public sealed record SynthOptions
 }
 
 /// <summary>Paths of a written synthetic session.</summary>
-public sealed record SynthResult(string Root, string Atlas, string Labels, string Annotations, IReadOnlyList<string> Runs, IReadOnlyList<string> Truth);
+public sealed record SynthResult(string Root, string Atlas, string Labels, string Annotations, IReadOnlyList<string> Runs, IReadOnlyList<string> Truth)
+{
+    /// <summary>Files of an earlier session in the folder that this one does not write, removed once it was in place.</summary>
+    public IReadOnlyList<string> Removed { get; init; } = [];
+}
 
 /// <summary>
 /// Writes a synthetic session in BIDS layout with known ground truth: an atlas (label NIfTI and
@@ -84,13 +88,18 @@ public sealed record SynthResult(string Root, string Atlas, string Labels, strin
 /// parameters of each run are written beside it (<see cref="WriteMotionTruth"/>); a still session's
 /// files, synth.json included, are the same bytes as without the option.
 /// The session's files replace a previous session's all together, once every one was written
-/// (<see cref="AtomicFileSet"/>): a full disk leaves the previous session as it was.
+/// (<see cref="AtomicFileSet"/>): a full disk leaves the previous session as it was. Then the files of that
+/// earlier session which this one does not write (<see cref="EarlierFiles"/>: another parcel count's atlas, runs
+/// beyond this one's, true motion of a moved session) are removed, so the folder holds one session, the one its
+/// synth.json describes; other files in the folder stay.
 /// </summary>
 public static class SyntheticSession
 {
     public static SynthResult Write(string root, SynthOptions o, IProgress<double>? progress = null)
     {
         o.Validate();
+        var writes = Files(root, o).ToHashSet(StringComparer.Ordinal);
+        var stale = EarlierFiles(root).Where(f => !writes.Contains(f)).ToList();
         using var files = new AtomicFileSet("session");
         var rng = new SeededRandom(o.Seed);
         int atlasSeed = rng.Next(0, int.MaxValue), storySeed = rng.Next(0, int.MaxValue), modelSeed = rng.Next(0, int.MaxValue);
@@ -99,10 +108,8 @@ public static class SyntheticSession
         double half = o.VoxelSize;
         var affine = Affine.Diagonal(o.VoxelSize, o.VoxelSize, o.VoxelSize,
             -(o.Nx - 1) * half / 2, -(o.Ny - 1) * half / 2, -(o.Nz - 1) * half / 2);
-        string atlasDir = Path.Combine(root, "atlas");
-        string atlasName = $"atlas-Synth{o.Parcels}Parcels7Networks";
-        string atlasPath = Path.Combine(atlasDir, atlasName + "_dseg.nii.gz");
-        string labelsPath = Path.Combine(atlasDir, atlasName + "_dseg.tsv");
+        string atlasPath = AtlasStem(root, o) + "_dseg.nii.gz";
+        string labelsPath = AtlasStem(root, o) + "_dseg.tsv";
         var labelVolume = new Volume(o.Nx, o.Ny, o.Nz, atlas.Labels.Select(l => (float)l).ToArray(), affine);
         files.WriteVia(atlasPath, tmp => NiftiWriter.Write(tmp, [labelVolume], new NiftiWriteOptions { DataType = NiftiDataType.Int16, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal }));
         files.WriteText(labelsPath, w =>
@@ -114,8 +121,7 @@ public static class SyntheticSession
         // The story and its annotation.
         var segments = new EmotionStoryGenerator(o.Tr).Generate(o.Volumes * o.Tr, storySeed);
         var emotions = EmotionStoryGenerator.Plutchik8;
-        string stimDir = Path.Combine(root, "stimuli");
-        string annotationsPath = Path.Combine(stimDir, $"task-{o.Task}_annotations.tsv");
+        string annotationsPath = AnnotationsPath(root, o);
         var values = segments.SelectMany(s => s.Ratings).ToArray();
         var annotations = new AnnotationTable(
             segments.Select((s, i) => new TranscriptSegment(i, s.Onset, s.Offset, s.Text)).ToArray(), emotions, values);
@@ -125,12 +131,12 @@ public static class SyntheticSession
         var drive = Drive(truth);
         var model = new SyntheticBrainModel(atlas, emotions.Length, o.Brain, modelSeed);
 
-        string func = Path.Combine(root, $"sub-{o.Subject}", "func");
+        string func = FuncFolder(root, o);
         var runs = new List<string>();
         var truths = new List<string>();
         for (int r = 1; r <= o.Runs; r++)
         {
-            string stem = $"sub-{o.Subject}_task-{o.Task}_run-{r}";
+            string stem = RunStem(o, r);
             string bold = Path.Combine(func, stem + "_bold.nii.gz");
             var signals = model.ParcelSignals(drive, seed: o.Seed * 7919 + r);
             double[]? motion = null;
@@ -188,7 +194,70 @@ public static class SyntheticSession
             "{\n  \"Name\": \"RealtimeDecode synthetic session\",\n  \"BIDSVersion\": \"1.8.0\",\n  \"DatasetType\": \"raw\",\n  \"GeneratedBy\": [{ \"Name\": \"realtime-decode synth\" }]\n}\n");
         files.WriteAllText(Path.Combine(root, "synth.json"), Description(o, atlas, model, emotions));
         files.Commit();
-        return new SynthResult(root, atlasPath, labelsPath, annotationsPath, runs, truths);
+        foreach (var f in stale)
+        {
+            try { File.Delete(f); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputDataException(f, $"the new session is written, but this file of the earlier one, which it does not have, could not be removed ({e.Message.TrimEnd('.')})");
+            }
+        }
+        return new SynthResult(root, atlasPath, labelsPath, annotationsPath, runs, truths) { Removed = stale };
+    }
+
+    /// <summary>
+    /// The files an earlier session wrote into <paramref name="root"/> and that are still there, as its synth.json
+    /// says: the atlas and labels of its parcel count, the annotation, each run's BOLD, sidecar, true targets (and
+    /// true motion when moved), dataset_description.json and synth.json itself. None when <paramref name="root"/>
+    /// holds no synth.json; one that does not read is an <see cref="InputDataException"/>.
+    /// </summary>
+    public static IReadOnlyList<string> EarlierFiles(string root)
+    {
+        string json = Path.Combine(root, "synth.json");
+        if (!File.Exists(json)) return [];
+        var o = ReadOptions(json);
+        var found = new List<string> { AtlasStem(root, o) + "_dseg.nii.gz", AtlasStem(root, o) + "_dseg.tsv", AnnotationsPath(root, o), Path.Combine(root, "dataset_description.json"), json };
+        found.RemoveAll(f => !File.Exists(f));
+        // Run files are found by name, not by counting to the run count the file states (which nothing bounds).
+        string func = FuncFolder(root, o);
+        if (Directory.Exists(func))
+            found.AddRange(Directory.EnumerateFiles(func).Where(f => RunOf(Path.GetFileName(f), o) is { } r && r <= o.Runs).Order(StringComparer.Ordinal));
+        return found;
+    }
+
+    /// <summary>Every file a session with options <paramref name="o"/> writes into <paramref name="root"/>.</summary>
+    private static IEnumerable<string> Files(string root, SynthOptions o)
+    {
+        yield return AtlasStem(root, o) + "_dseg.nii.gz";
+        yield return AtlasStem(root, o) + "_dseg.tsv";
+        yield return AnnotationsPath(root, o);
+        for (int r = 1; r <= o.Runs; r++)
+            foreach (var suffix in RunSuffixes(o)) yield return Path.Combine(FuncFolder(root, o), RunStem(o, r) + suffix);
+        yield return Path.Combine(root, "dataset_description.json");
+        yield return Path.Combine(root, "synth.json");
+    }
+
+    private static string AtlasStem(string root, SynthOptions o) => Path.Combine(root, "atlas", $"atlas-Synth{o.Parcels}Parcels7Networks");
+
+    private static string AnnotationsPath(string root, SynthOptions o) => Path.Combine(root, "stimuli", $"task-{o.Task}_annotations.tsv");
+
+    private static string FuncFolder(string root, SynthOptions o) => Path.Combine(root, $"sub-{o.Subject}", "func");
+
+    private static string RunStem(SynthOptions o, int run) => $"sub-{o.Subject}_task-{o.Task}_run-{run}";
+
+    private static string[] RunSuffixes(SynthOptions o) => o.Motion == MotionLevel.None
+        ? ["_bold.nii.gz", "_bold.json", "_desc-truth_targets.tsv"]
+        : ["_bold.nii.gz", "_bold.json", "_desc-truth_targets.tsv", "_desc-truth_motion.tsv"];
+
+    /// <summary>The run number of a run file of a session with options <paramref name="o"/> (its stem, then one of its suffixes), or null.</summary>
+    private static int? RunOf(string name, SynthOptions o)
+    {
+        string prefix = RunStem(o, 0)[..^1];
+        if (!name.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        int end = prefix.Length;
+        while (end < name.Length && char.IsAsciiDigit(name[end])) end++;
+        if (end == prefix.Length || end - prefix.Length > 9 || name[prefix.Length] == '0' || !RunSuffixes(o).Contains(name[end..])) return null;
+        return int.Parse(name.AsSpan(prefix.Length, end - prefix.Length), CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -13,13 +13,25 @@ public sealed class SynthMotionCommandTests : IDisposable
     private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
     [Fact]
-    public void Synth_MotionNone_ReproducesTheBundledSessionByteForByte()
+    public void Synth_MotionNoneOverTheBundledFiles_ReproducesTheBundledSessionByteForByte()
     {
         string root = RealtimeDecode.Host.Configuration.RepositoryPaths.Root ?? throw new InvalidOperationException("no folder with replay-data/ found");
         string bundled = Path.Combine(root, "replay-data", "session");
+        // Over the files a clone holds (the runs are not committed), as replay-data/README.md remakes the session.
         string o = _dir.File("s");
+        var committed = Directory.EnumerateFiles(bundled, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(bundled, f))
+            .Where(f => !f.EndsWith("_bold.nii.gz", StringComparison.Ordinal) && !f.StartsWith('.'))
+            .ToList();
+        foreach (var f in committed)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(o, f))!);
+            File.Copy(Path.Combine(bundled, f), Path.Combine(o, f));
+        }
         var r = CliRunner.Run("synth", "--out", o, "--seed", "1", "--motion", "none");
         Assert.True(r.ExitCode == 0, $"synth exited {r.ExitCode}: {r.Error}");
+        Assert.DoesNotContain("removed", r.Out, StringComparison.Ordinal);
+        Assert.Equal(committed.Count + 2, Directory.GetFiles(o, "*", SearchOption.AllDirectories).Length);
 
         foreach (var line in File.ReadAllLines(Path.Combine(bundled, "checksums.sha256")).Where(l => l.Length > 0))
         {
