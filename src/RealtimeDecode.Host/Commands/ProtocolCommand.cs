@@ -69,8 +69,17 @@ internal sealed class ProtocolCommand : ICliCommand
         baseline ??= content.Conditions[0];
         if (!content.Conditions.Contains(baseline, StringComparer.Ordinal))
             throw new InputDataException(prt, $"--baseline '{baseline}' is not one of its conditions ({string.Join(", ", content.Conditions)})");
-        var events = new StringBuilder("onset\tduration\ttrial_type\n");
-        foreach (var i in content.Intervals) events.Append(Invariant($"{i.Onset:R}\t{i.Duration:R}\t{i.Condition}\n"));
+        // Parametric weights (FileVersion 3) are kept as extra columns of the events table; the feedback rule does not use them.
+        int weights = content.ParametricWeights;
+        var events = new StringBuilder("onset\tduration\ttrial_type");
+        for (int w = 1; w <= weights; w++) events.Append(weights == 1 ? "\tweight" : Invariant($"\tweight_{w}"));
+        events.Append('\n');
+        foreach (var i in content.Intervals)
+        {
+            events.Append(Invariant($"{i.Onset:R}\t{i.Duration:R}\t{i.Condition}"));
+            foreach (double w in i.Weights) events.Append(Invariant($"\t{w:R}"));
+            events.Append('\n');
+        }
         var conditions = new System.Text.Json.Nodes.JsonObject();
         for (int c = 0; c < content.Conditions.Count; c++)
         {

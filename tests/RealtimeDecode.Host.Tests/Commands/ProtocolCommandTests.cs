@@ -116,6 +116,47 @@ public sealed class ProtocolImportTests : IDisposable
         Assert.Equal(0, check.ExitCode);
     }
 
+    [Fact]
+    public void Import_BrainVoyagerV3WithParametricWeights_BareCountsReadWeightsKeptAsAColumn()
+    {
+        // As BrainVoyager writes FileVersion 3: the interval count bare after the name, a weight after each interval.
+        File.WriteAllText(_dir.File("v3.prt"), """
+
+            FileVersion:        3
+
+            ResolutionOfTime:   msec
+
+            Experiment:         NF
+
+            BackgroundColor:    0 0 0
+            TextColor:          255 255 255
+            TimeCourseColor:    255 255 255
+            TimeCourseThick:    3
+            ReferenceFuncColor: 0 0 80
+            ReferenceFuncThick: 3
+
+            ParametricWeights:  1
+
+            NrOfConditions:  2
+
+            Rest
+            2
+                0  19999  1
+            40000  59999  1
+            Color: 192 192 192
+
+            Happy
+            1
+            20000  39999  0.5
+            Color: 255 0 0
+            """.Replace("\n", "\r\n"));
+        var r = CliRunner.Run("protocol", "import", _dir.File("v3.prt"), "--tr", "2", "--target", "joy", "--out", _dir.File("v3.tsv"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(["onset\tduration\ttrial_type\tweight", "0\t19.999\tRest\t1", "20\t19.999\tHappy\t0.5", "40\t19.999\tRest\t1"],
+            File.ReadAllLines(_dir.File("v3.tsv")));
+        Assert.Equal(0, CliRunner.Run("protocol", "check", _dir.File("v3.tsv"), "--tr", "2", "--volumes", "30").ExitCode);
+    }
+
     [Theory]
     [InlineData("NrOfIntervals: 1\n  11   20\nColor: 255 0 0", "NrOfIntervals: 2\n  11   20", "'Happy' ends after 1 of 2 intervals")]
     [InlineData("  11   20", "  11   x", "is not two numbers")]
