@@ -44,6 +44,11 @@ public sealed record RecordingOptions
     /// <summary>TR of the run, written to session.json.</summary>
     public TimeSpan? RepetitionTime { get; init; }
 
+    /// <summary>Volumes each estimate spans (the model's window W, 1 for ROI models: the estimate at volume v is of the
+    /// window ending at v), written to session.json as <c>window_volumes</c> so that offline feedback times estimates as
+    /// the session did (<see cref="RecordedEstimateTiming"/>).</summary>
+    public int? WindowVolumes { get; init; }
+
     /// <summary>Origin of the <c>*_ms</c> timing columns, a timestamp of the recorder's TimeProvider;
     /// null = the moment the recorder is created.</summary>
     public long? SessionStartTimestamp { get; init; }

@@ -286,6 +286,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             ["ended_utc"] = ended ? _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) : null,
             ["error"] = error?.Message,
             ["repetition_time_s"] = _options.RepetitionTime?.TotalSeconds,
+            ["window_volumes"] = _options.WindowVolumes,
             ["targets"] = new JsonArray(_options.TargetNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["model_sha256"] = _options.ModelSha256,
             ["protocol"] = _options.Protocol?.DeepClone(),

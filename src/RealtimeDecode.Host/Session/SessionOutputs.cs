@@ -43,6 +43,7 @@ internal sealed class SessionOutputs
             SessionId = sessionId,
             ModelSha256 = setup.ModelSha256,
             RepetitionTime = TimeSpan.FromSeconds(setup.Tr),
+            WindowVolumes = settings.Span,
             SessionStartTimestamp = start,
             Motion = settings.Realign,
             FdThresholdMm = settings.FdThresholdMm,
