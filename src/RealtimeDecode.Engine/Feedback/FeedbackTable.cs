@@ -35,15 +35,18 @@ public static class FeedbackTable
         s.ScoreBlock > 0 ? s.ScoreBlock.ToString(CultureInfo.InvariantCulture) : "n/a", Num(s.BlockScore));
 
     /// <summary>
-    /// The offline path: feedback of a recording's estimates table (<c>volume onset_s</c>, targets, timing
-    /// columns) under <paramref name="protocol"/>; <c>published_ms</c> is copied, <c>displayed_ms</c> is n/a.
+    /// The offline path: feedback of a recording's estimates table (<c>volume onset_s</c>, targets, <c>censored</c>
+    /// with realignment, timing columns) under <paramref name="protocol"/>; <c>published_ms</c> is copied,
+    /// <c>displayed_ms</c> is n/a. With <paramref name="withholdCensored"/> (the session's censor policy was withhold)
+    /// an estimate whose <c>censored</c> is 1 counts as missing, as it did in the session.
     /// </summary>
     /// <exception cref="InputDataException">The table has no target column, or a source names a target it lacks.</exception>
-    public static IReadOnlyList<string> FromEstimates(FeedbackProtocol protocol, NumericTable estimates, string name, double tr, int window)
+    public static IReadOnlyList<string> FromEstimates(FeedbackProtocol protocol, NumericTable estimates, string name, double tr, int window, bool withholdCensored = false)
     {
         var targetColumns = new List<int>();
         for (int c = 0; c < estimates.ColumnCount; c++)
-            if (estimates.Columns[c] != "onset_s" && !RecordingLayout.TimingColumns.Contains(estimates.Columns[c])) targetColumns.Add(c);
+            if (estimates.Columns[c] is not ("onset_s" or RecordingLayout.CensoredColumn) && !RecordingLayout.TimingColumns.Contains(estimates.Columns[c])) targetColumns.Add(c);
+        int censored = withholdCensored ? estimates.IndexOf(RecordingLayout.CensoredColumn) : -1;
         if (targetColumns.Count == 0) throw new InputDataException(name, "has no target column");
         var targets = targetColumns.Select(c => estimates.Columns[c]).ToList();
         protocol.CheckTargets(targets, name);
@@ -63,7 +66,8 @@ public static class FeedbackTable
                     lines.Add(FormatRow(kernel.Push(gap, values), double.NaN, double.NaN));
                 }
             var row = estimates.Row(r);
-            for (int i = 0; i < targets.Count; i++) values[i] = row[targetColumns[i]];
+            bool withheld = censored >= 0 && row[censored] == 1;
+            for (int i = 0; i < targets.Count; i++) values[i] = withheld ? double.NaN : row[targetColumns[i]];
             lines.Add(FormatRow(kernel.Push(v, values), published >= 0 ? row[published] : double.NaN, double.NaN));
             next = v + 1;
         }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using RealtimeDecode.Engine.Feedback;
+using RealtimeDecode.Engine.Motion;
+using RealtimeDecode.Engine.Recording;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 
@@ -9,8 +11,9 @@ namespace RealtimeDecode.Host.Commands;
 
 /// <summary>
 /// <c>protocol check FILE [--tr S --volumes N --window W]</c>: validates a neurofeedback protocol and
-/// prints its timeline; <c>protocol feedback FILE --estimates TSV --tr S [--window W] --out TSV</c>: the
-/// offline path of the feedback rule, a recording's <c>estimates.tsv</c> to <c>feedback.tsv</c>.
+/// prints its timeline; <c>protocol feedback FILE --estimates TSV [--tr S --window W --censor P] --out TSV</c>: the
+/// offline path of the feedback rule, a recording's <c>estimates.tsv</c> to <c>feedback.tsv</c>, timed as the
+/// recording's session.json says.
 /// </summary>
 internal sealed class ProtocolCommand : ICliCommand
 {
@@ -37,13 +40,14 @@ internal sealed class ProtocolCommand : ICliCommand
     private static Command BuildFeedback()
     {
         var file = new Argument<string>("FILE") { Description = "The protocol's events table; its sidecar FILE.json beside it." };
-        var estimates = new Option<string>("--estimates") { Description = "A recording's estimates.tsv.", Required = true };
-        var tr = new Option<double>("--tr") { Description = "Repetition time (s).", Required = true };
-        var window = new Option<int>("--window") { Description = "The model's window length (volumes; 1 for ROI models).", DefaultValueFactory = _ => 1 };
+        var estimates = new Option<string>("--estimates") { Description = "A recording's estimates.tsv (its session.json beside it gives the TR, window and censor policy).", Required = true };
+        var tr = new Option<double?>("--tr") { Description = "Repetition time (s); required without a session.json beside the estimates, which states it." };
+        var window = new Option<int?>("--window") { Description = "The model's window length (volumes; 1 for ROI models); required without a session.json beside the estimates that states it." };
+        var censor = new Option<string?>("--censor") { Description = "The session's censor policy (publish, flag or withhold), for estimates with a censored column and no session.json stating it." };
         var output = new Option<string>("--out") { Description = "The feedback table to write.", Required = true };
-        var cmd = new Command("feedback", "Recompute feedback.tsv offline from a recording's estimates and a protocol.") { file, estimates, tr, window, output };
+        var cmd = new Command("feedback", "Recompute feedback.tsv offline from a recording's estimates and a protocol.") { file, estimates, tr, window, censor, output };
         cmd.SetAction(parse => Feedback(parse.GetValue(file)!, CliOptions.ExistingFile(parse, estimates), parse.GetValue(tr),
-            parse.GetValue(window), CliOptions.OutputFile(parse, output)));
+            parse.GetValue(window), parse.GetValue(censor), CliOptions.OutputFile(parse, output)));
         return cmd;
     }
 
@@ -189,13 +193,80 @@ internal sealed class ProtocolCommand : ICliCommand
         return 0;
     }
 
-    private static int Feedback(string path, string estimates, double tr, int window, string output)
+    /// <summary>
+    /// The offline feedback rule over a recording's estimates. The TR, the window and (for estimates with a <c>censored</c>
+    /// column) the censor policy are the recording's when a session.json beside the estimates states them
+    /// (<see cref="RecordedEstimateTiming"/>); an option that contradicts one is refused, naming both values. Otherwise
+    /// the options give them, and are required: a default window would time every estimate of a windowed model wrongly.
+    /// Says on the console which values were used and whence.
+    /// </summary>
+    private static int Feedback(string path, string estimates, double? tr, int? window, string? censor, string output)
     {
-        CheckTiming(tr, null, window);
+        CheckTiming(tr, null, window ?? 1);
+        CensorPolicy? givenCensor = null;
+        if (censor is not null)
+            givenCensor = CensorPolicyNames.TryParse(censor, out var policy) ? policy
+                : throw new InputDataException(null, $"--censor '{censor}' is not publish, flag or withhold");
+        var recorded = RecordedEstimateTiming.TryRead(Path.GetDirectoryName(estimates) ?? "");
+        var used = new List<(string Value, string Whence)>();
+        void Contradicts(string option, string given, string key, string made) => throw new InputDataException(recorded!.Path,
+            $"the recording's {key} is {made}; {option} {given} contradicts it: leave {option} out (protocol feedback takes the recording's)");
+
+        double trs;
+        if (recorded?.RepetitionTimeSeconds is double rt)
+        {
+            if (tr is double g && Math.Abs(g - rt) > 1e-9 * rt) Contradicts("--tr", Invariant($"{g:R}"), "TR (repetition_time_s)", Invariant($"{rt:R} s"));
+            trs = rt;
+            used.Add((Invariant($"TR {rt:0.###} s"), recorded.Path));
+        }
+        else
+        {
+            trs = tr ?? throw new InputDataException(recorded?.Path ?? estimates, recorded is null
+                ? "no session.json beside it states the TR: give --tr"
+                : "does not state the TR (repetition_time_s): give --tr");
+            used.Add((Invariant($"TR {trs:0.###} s"), "--tr"));
+        }
+
+        int w;
+        if (recorded?.WindowVolumes is int rw)
+        {
+            if (window is int g && g != rw) Contradicts("--window", Invariant($"{g}"), "window (window_volumes)", Invariant($"{rw} volumes"));
+            w = rw;
+            used.Add((Invariant($"window {rw} volumes"), recorded.Path));
+        }
+        else
+        {
+            w = window ?? throw new InputDataException(recorded?.Path ?? estimates, recorded is null
+                ? "no session.json beside it states the window its estimates were made with: give --window, the model's window length (1 for ROI models)"
+                : "does not state the window the estimates were made with (window_volumes; recorded by an earlier version): give --window, the model's window length (1 for ROI models)");
+            used.Add((Invariant($"window {w} volumes"), "--window"));
+        }
+
         var p = ProtocolFile.Read(path);
         var table = NumericTable.Read(estimates);
-        var lines = FeedbackTable.FromEstimates(p, table, estimates, tr, window);
+        bool withhold = false;
+        if (table.IndexOf(RecordingLayout.CensoredColumn) >= 0)
+        {
+            CensorPolicy c;
+            if (recorded?.Censor is CensorPolicy rc)
+            {
+                if (givenCensor is CensorPolicy g && g != rc) Contradicts("--censor", g.Name(), "censor policy (motion.censor)", rc.Name());
+                c = rc;
+                used.Add(($"censor {c.Name()}", recorded.Path));
+            }
+            else
+            {
+                c = givenCensor ?? throw new InputDataException(estimates,
+                    $"has a {RecordingLayout.CensoredColumn} column and {(recorded is null ? "no session.json beside it states" : "its session.json does not state")} the session's censor policy: give --censor (withhold leaves censored estimates out of the feedback, as the session did)");
+                used.Add(($"censor {c.Name()}", "--censor"));
+            }
+            withhold = c == CensorPolicy.Withhold;
+        }
+
+        var lines = FeedbackTable.FromEstimates(p, table, estimates, trs, w, withhold);
         AtomicFile.WriteAllText(output, string.Join('\n', lines) + "\n");
+        var sources = used.GroupBy(u => u.Whence).Select(g => $"{string.Join(", ", g.Select(u => u.Value))} from {g.Key}");
+        Console.WriteLine(Invariant($"protocol feedback: {string.Join("; ", sources)}"));
         Console.WriteLine(Invariant($"protocol feedback: {estimates} -> {output} ({lines.Count - 1} volumes)"));
         return 0;
     }

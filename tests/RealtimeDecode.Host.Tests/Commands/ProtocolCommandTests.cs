@@ -66,7 +66,7 @@ public sealed class ProtocolCommandTests : IDisposable
     {
         var est = _dir.File("estimates.tsv");
         File.WriteAllText(est, "volume\tonset_s\tfear\tpublished_ms\n0\t0\t1\t3\n");
-        var r = CliRunner.Run("protocol", "feedback", Write("0\t20\tbase\n20\t20\tup\n"), "--estimates", est, "--tr", "2", "--out", _dir.File("f.tsv"));
+        var r = CliRunner.Run("protocol", "feedback", Write("0\t20\tbase\n20\t20\tup\n"), "--estimates", est, "--tr", "2", "--window", "1", "--out", _dir.File("f.tsv"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("'joy', which model", r.Error);
     }

@@ -177,6 +177,16 @@ public sealed class MotionCensorSessionTests : IClassFixture<MotionSession>
         var rows = ours.Skip(1).Select(l => l.Split('\t')).ToList();
         Assert.All(rows.Where(x => withheld.Contains(x[0])), x => Assert.Equal(("n/a", "0"), (x[4], x[8])));
         Assert.Contains(rows, x => !withheld.Contains(x[0]) && x[8] == "1");
+
+        // protocol feedback beside the recording takes the TR, the window and the withhold policy from session.json.
+        string offline = _s.Path("offline.tsv");
+        var f = CliRunner.Run("protocol", "feedback", protocol, "--estimates", estimates, "--out", offline);
+        Assert.True(f.ExitCode == 0, f.Error);
+        Assert.Contains($"TR 2 s, window {Window} volumes, censor withhold from {Path.Combine(record, "session.json")}", f.Out);
+        Assert.Equal(ours, File.ReadAllLines(offline));
+        var flag = CliRunner.Run("protocol", "feedback", protocol, "--estimates", estimates, "--censor", "flag", "--out", offline);
+        Assert.Equal(2, flag.ExitCode);
+        Assert.Contains("the recording's censor policy (motion.censor) is withhold; --censor flag contradicts it", flag.Error);
     }
 
     [Fact]

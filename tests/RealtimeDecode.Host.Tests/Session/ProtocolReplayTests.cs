@@ -64,6 +64,36 @@ public sealed class ProtocolReplayTests : IClassFixture<SmallSession>
         }
         Assert.True(shown > 0, "no feedback was shown");
 
+        // protocol feedback beside the recording takes its TR and window from session.json: the same file, row for row
+        // (no display, so displayed_ms is n/a in both), where the old default of --window 1 differed on every row.
+        string offline = _s.Path("offline.tsv");
+        var f = CliRunner.Run("protocol", "feedback", protocol, "--estimates", System.IO.Path.Combine(rec, "estimates.tsv"), "--out", offline);
+        Assert.True(f.ExitCode == 0, f.Error);
+        Assert.Contains($"protocol feedback: TR 2 s, window 13 volumes from {System.IO.Path.Combine(rec, "session.json")}", f.Out);
+        Assert.Equal(a, File.ReadAllLines(offline));
+
+        // An option that contradicts the recording is refused, naming both values; one that agrees is accepted.
+        var contradicts = CliRunner.Run("protocol", "feedback", protocol, "--estimates", System.IO.Path.Combine(rec, "estimates.tsv"), "--window", "1", "--out", offline);
+        Assert.Equal(2, contradicts.ExitCode);
+        Assert.Equal($"error: {System.IO.Path.Combine(rec, "session.json")}: the recording's window (window_volumes) is 13 volumes; --window 1 contradicts it: leave --window out (protocol feedback takes the recording's)",
+            contradicts.Error.Trim());
+        var tr = CliRunner.Run("protocol", "feedback", protocol, "--estimates", System.IO.Path.Combine(rec, "estimates.tsv"), "--tr", "2.5", "--out", offline);
+        Assert.Equal(2, tr.ExitCode);
+        Assert.Contains("the recording's TR (repetition_time_s) is 2 s; --tr 2.5 contradicts it", tr.Error);
+        Assert.Equal(0, CliRunner.Run("protocol", "feedback", protocol, "--estimates", System.IO.Path.Combine(rec, "estimates.tsv"), "--tr", "2", "--window", "13", "--out", offline).ExitCode);
+
+        // Away from its recording the estimates carry no timing: --window is required, not assumed.
+        string away = _s.Path("away"), copy = System.IO.Path.Combine(away, "estimates.tsv");
+        Directory.CreateDirectory(away);
+        File.Copy(System.IO.Path.Combine(rec, "estimates.tsv"), copy);
+        var alone = CliRunner.Run("protocol", "feedback", protocol, "--estimates", copy, "--tr", "2", "--out", offline);
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("no session.json beside it states the window its estimates were made with: give --window", alone.Error);
+        var given = CliRunner.Run("protocol", "feedback", protocol, "--estimates", copy, "--tr", "2", "--window", "13", "--out", offline);
+        Assert.True(given.ExitCode == 0, given.Error);
+        Assert.Contains("protocol feedback: TR 2 s from --tr; window 13 volumes from --window", given.Out);
+        Assert.Equal(a, File.ReadAllLines(offline));
+
         using var session = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(rec, "session.json")));
         var p = session.RootElement.GetProperty("protocol");
         Assert.Equal(System.IO.Path.GetFullPath(protocol), p.GetProperty("path").GetString());
