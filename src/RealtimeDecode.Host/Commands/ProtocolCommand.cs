@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using RealtimeDecode.Engine.Decoding;
 using RealtimeDecode.Engine.Feedback;
 using RealtimeDecode.Engine.Motion;
 using RealtimeDecode.Engine.Recording;
@@ -10,8 +11,8 @@ using RealtimeDecode.Imaging;
 namespace RealtimeDecode.Host.Commands;
 
 /// <summary>
-/// <c>protocol check FILE [--tr S --volumes N --window W]</c>: validates a neurofeedback protocol and
-/// prints its timeline; <c>protocol feedback FILE --estimates TSV [--tr S --window W --censor P] --out TSV</c>: the
+/// <c>protocol check FILE [--tr S --volumes N] [--model PACKAGE | --window W]</c>: validates a neurofeedback protocol
+/// (against the model's targets with --model) and prints its timeline; <c>protocol feedback FILE --estimates TSV [--tr S --window W --censor P] --out TSV</c>: the
 /// offline path of the feedback rule, a recording's <c>estimates.tsv</c> to <c>feedback.tsv</c>, timed as the
 /// recording's session.json says.
 /// </summary>
@@ -31,9 +32,10 @@ internal sealed class ProtocolCommand : ICliCommand
         var file = new Argument<string>("FILE") { Description = "The protocol's events table (onset duration trial_type); its sidecar FILE.json beside it." };
         var tr = new Option<double?>("--tr") { Description = "Repetition time (s): prints the volumes of each block." };
         var volumes = new Option<int?>("--volumes") { Description = "Volumes in the run (needs --tr): onsets at or past the run's end are errors." };
-        var window = new Option<int>("--window") { Description = "The model's window length (volumes), for the estimates assigned to each block.", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("check", "Validate a protocol and print its timeline.") { file, tr, volumes, window };
-        cmd.SetAction(parse => Check(parse.GetValue(file)!, parse.GetValue(tr), parse.GetValue(volumes), parse.GetValue(window)));
+        var model = new Option<string?>("--model") { Description = "The model package sessions will use: the feedback sources must be its targets, and its window times the estimates." };
+        var window = new Option<int?>("--window") { Description = "The model's window length (volumes), for the estimates assigned to each block, without --model (default 1: ROI models)." };
+        var cmd = new Command("check", "Validate a protocol and print its timeline.") { file, tr, volumes, model, window };
+        cmd.SetAction(parse => Check(parse.GetValue(file)!, parse.GetValue(tr), parse.GetValue(volumes), parse.GetValue(model), parse.GetValue(window)));
         return cmd;
     }
 
@@ -156,14 +158,37 @@ internal sealed class ProtocolCommand : ICliCommand
         return 0;
     }
 
-    private static int Check(string path, double? tr, int? volumes, int window)
+    /// <summary>
+    /// Validates the protocol and prints its timeline. With <paramref name="model"/> the feedback sources are checked against
+    /// the package's targets as a session checks them (<see cref="FeedbackProtocol.CheckTargets"/>) and the package's window
+    /// times the estimates (a <c>--window</c> that contradicts it is refused); without, <c>--window</c> does, and when
+    /// neither is given the output says that it assumes W = 1.
+    /// </summary>
+    private static int Check(string path, double? tr, int? volumes, string? model, int? window)
     {
-        CheckTiming(tr, volumes, window);
+        CheckTiming(tr, volumes, window ?? 1);
         var p = ProtocolFile.Read(path);
         if (tr is double t && volumes is int n) p.CheckRun(t, n);
+        string windowText;
+        if (model is not null)
+        {
+            if (!File.Exists(model) && !Directory.Exists(model)) throw new InputDataException(model, "model package not found");
+            var package = ModelPackage.Load(model);
+            p.CheckTargets(package.Targets, model);
+            int span = package.Features.Settings.Span;
+            if (window is int w && w != span)
+                throw new InputDataException(model, Invariant($"the model's window is {Volumes(span)}; --window {w} contradicts it: leave --window out (protocol check takes the model's)"));
+            window = span;
+            windowText = $"window {Volumes(span)} (model {model})";
+        }
+        else windowText = window is int w ? $"window {Volumes(w)} (--window)"
+            : "window 1 volume assumed (ROI models; give --model or --window for a windowed model)";
+        int win = window ?? 1;
         var s = new StringBuilder();
         s.Append(Invariant($"protocol {path}: {p.Blocks.Count} blocks, {p.Conditions.Count} conditions; normalisation {p.Normalisation.ToString().ToLowerInvariant()} "));
-        s.Append(Invariant($"(baseline skip {p.BaselineSkipSeconds:0.###} s), smoothing {p.Smoothing}, haemodynamic delay {p.HaemodynamicDelaySeconds:0.###} s, range [{p.RangeMin:0.###}, {p.RangeMax:0.###}]\n"));
+        s.Append(Invariant($"(baseline skip {p.BaselineSkipSeconds:0.###} s), smoothing {p.Smoothing}, haemodynamic delay {p.HaemodynamicDelaySeconds:0.###} s, range [{p.RangeMin:0.###}, {p.RangeMax:0.###}]"));
+        if (tr is not null) s.Append("; estimates: ").Append(windowText);
+        s.Append('\n');
         s.Append("block\tonset_s\tend_s\tcondition\trole\tfeedback\tsource\tbaseline");
         if (tr is not null) s.Append("\tvolumes\testimates");
         s.Append('\n');
@@ -180,7 +205,7 @@ internal sealed class ProtocolCommand : ICliCommand
             {
                 // Volumes acquired in [onset, end); estimates whose described time lies in it.
                 int a0 = (int)Math.Ceiling(b.Onset / trs - 1e-9), a1 = (int)Math.Ceiling(b.End / trs - 1e-9) - 1;
-                double shift = p.HaemodynamicDelaySeconds / trs + (window - 1) / 2.0;
+                double shift = p.HaemodynamicDelaySeconds / trs + (win - 1) / 2.0;
                 int e0 = (int)Math.Ceiling(b.Onset / trs + shift - 1e-9), e1 = (int)Math.Ceiling(b.End / trs + shift - 1e-9) - 1;
                 if (volumes is int nv) { a1 = Math.Min(a1, nv - 1); e1 = Math.Min(e1, nv - 1); }
                 s.Append(Invariant($"\t{Range(a0, a1)}\t{Range(e0, e1)}"));
@@ -188,7 +213,7 @@ internal sealed class ProtocolCommand : ICliCommand
             s.Append('\n');
         }
         if (tr is double trn)
-            foreach (var note in p.ScoreTimingNotes(trn, window)) s.Append("note: ").Append(note).Append('\n');
+            foreach (var note in p.ScoreTimingNotes(trn, win)) s.Append("note: ").Append(note).Append('\n');
         Console.Write(s.ToString());
         return 0;
     }
@@ -230,16 +255,16 @@ internal sealed class ProtocolCommand : ICliCommand
         int w;
         if (recorded?.WindowVolumes is int rw)
         {
-            if (window is int g && g != rw) Contradicts("--window", Invariant($"{g}"), "window (window_volumes)", Invariant($"{rw} volumes"));
+            if (window is int g && g != rw) Contradicts("--window", Invariant($"{g}"), "window (window_volumes)", Volumes(rw));
             w = rw;
-            used.Add((Invariant($"window {rw} volumes"), recorded.Path));
+            used.Add(($"window {Volumes(rw)}", recorded.Path));
         }
         else
         {
             w = window ?? throw new InputDataException(recorded?.Path ?? estimates, recorded is null
                 ? "no session.json beside it states the window its estimates were made with: give --window, the model's window length (1 for ROI models)"
                 : "does not state the window the estimates were made with (window_volumes; recorded by an earlier version): give --window, the model's window length (1 for ROI models)");
-            used.Add((Invariant($"window {w} volumes"), "--window"));
+            used.Add(($"window {Volumes(w)}", "--window"));
         }
 
         var p = ProtocolFile.Read(path);
@@ -278,6 +303,8 @@ internal sealed class ProtocolCommand : ICliCommand
         if (volumes is not null && tr is null) throw new InputDataException(null, "--volumes needs --tr");
         if (window < 1) throw new InputDataException(null, "--window must be ≥ 1");
     }
+
+    private static string Volumes(int n) => n == 1 ? "1 volume" : Invariant($"{n} volumes");
 
     private static string Range(int a, int b) => b < a ? "-" : a == b ? Invariant($"{a}") : Invariant($"{a}-{b}");
 

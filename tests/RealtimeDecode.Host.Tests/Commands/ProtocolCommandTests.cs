@@ -9,16 +9,18 @@ public sealed class ProtocolCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Write(string events)
+    private string Write(string events, string target = "joy")
     {
         var path = _dir.File("p.tsv");
         File.WriteAllText(path, "onset\tduration\ttrial_type\n" + events);
         File.WriteAllText(_dir.File("p.json"), """
-            {"Conditions": {"base": {"Role": "baseline"}, "up": {"Role": "regulate", "Target": "joy", "Feedback": "intermittent"},
+            {"Conditions": {"base": {"Role": "baseline"}, "up": {"Role": "regulate", "Target": "TARGET", "Feedback": "intermittent"},
              "score": {"Role": "display"}}, "HaemodynamicDelay": 6}
-            """);
+            """.Replace("TARGET", target));
         return path;
     }
+
+    private static string BundledModel => RepositoryPaths.Bundled("replay-data", "models", "default");
 
     [Fact]
     public void Check_ValidProtocol_TimelineWithVolumesAndEstimates()
@@ -44,6 +46,42 @@ public sealed class ProtocolCommandTests : IDisposable
         // every intermittent block's score has a display block to show it
         Assert.Equal(4, lines.Count(l => l.Contains("\tintermittent\t", StringComparison.Ordinal)));
         Assert.Equal(4, lines.Count(l => l.Contains("\tdisplay\t", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Check_WithModel_ItsWindowTimesTheEstimates()
+    {
+        var r = CliRunner.Run("protocol", "check", Write("0\t20\tbase\n20\t20\tup\n40\t30\tscore\n"), "--tr", "2", "--volumes", "40", "--model", BundledModel);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith($"; estimates: window 13 volumes (model {BundledModel})", lines[0]);
+        // Described time (v − 6)·2 − 6 lies in [20, 40) for v = 19–28.
+        Assert.Equal("2\t20\t40\tup\tregulate\tintermittent\tup joy\tblock 1\t10-19\t19-28", lines[3]);
+    }
+
+    [Fact]
+    public void Check_WithoutModelOrWindow_SaysItAssumesAWindowOfOne()
+    {
+        var r = CliRunner.Run("protocol", "check", Write("0\t20\tbase\n20\t20\tup\n40\t4\tscore\n"), "--tr", "2");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.EndsWith("; estimates: window 1 volume assumed (ROI models; give --model or --window for a windowed model)", r.Out.Split('\n')[0]);
+    }
+
+    [Fact]
+    public void Check_SourceTheModelLacks_OneLineExit2AsASessionRefusesIt()
+    {
+        var r = CliRunner.Run("protocol", "check", Write("0\t20\tbase\n20\t20\tup\n", "contentment"), "--model", BundledModel);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"condition 'up' takes feedback from 'contentment', which model {BundledModel} lacks", r.Error);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Check_WindowContradictingTheModel_OneLineNamingBoth()
+    {
+        var r = CliRunner.Run("protocol", "check", Write("0\t20\tbase\n20\t20\tup\n"), "--tr", "2", "--model", BundledModel, "--window", "7");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"error: {BundledModel}: the model's window is 13 volumes; --window 7 contradicts it: leave --window out (protocol check takes the model's)", r.Error.Trim());
     }
 
     [Theory]
