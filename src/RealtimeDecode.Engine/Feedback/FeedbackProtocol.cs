@@ -148,18 +148,38 @@ public sealed class FeedbackProtocol
     }
 
     /// <summary>
-    /// Timing problems the protocol's designer should hear of before a session: an intermittent block's score is
-    /// released with the first estimate describing a time after the block (<see cref="DescribedTime"/>), and a
-    /// display block that has ended by then, or none at all after the block, shows no score. One line per problem.
+    /// Timing problems the protocol's designer should hear of before a session, in block order, one line each:
+    /// <list type="bullet">
+    /// <item>A continuous block shows fewer than half of the estimates that describe it. An estimate is shown only while
+    /// its volume's acquisition time v·TR still lies in the block, and it describes (v − (W − 1)/2)·TR − delay
+    /// (<see cref="DescribedTime"/>), so the first (W − 1)/2·TR + delay seconds of the block pass without feedback and
+    /// as many estimates of it arrive after it ends. Estimates before the first window (v &lt; W − 1) are not counted.</item>
+    /// <item>An intermittent block's score is released with the first estimate describing a time after the block, and a
+    /// display block that has ended by then, or none at all after the block, shows no score.</item>
+    /// </list>
     /// </summary>
     /// <param name="tr">Repetition time (s).</param>
     /// <param name="window">Window length in volumes (1 for ROI models).</param>
-    public IEnumerable<string> ScoreTimingNotes(double tr, int window)
+    public IEnumerable<string> TimingNotes(double tr, int window)
     {
         double shift = HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
         for (int k = 0; k < Blocks.Count; k++)
         {
             var b = Blocks[k];
+            if (b.Condition.Role == ConditionRole.Regulate && b.Condition.Feedback == FeedbackMode.Continuous)
+            {
+                // Estimates describing [onset, end) and volumes acquired in it, as protocol check prints them.
+                int e0 = Math.Max(window - 1, (int)Math.Ceiling(b.Onset / tr + shift - 1e-9)), e1 = (int)Math.Ceiling(b.End / tr + shift - 1e-9) - 1;
+                int a0 = (int)Math.Ceiling(b.Onset / tr - 1e-9), a1 = (int)Math.Ceiling(b.End / tr - 1e-9) - 1;
+                int describing = e1 - e0 + 1, shown = Math.Max(0, Math.Min(e1, a1) - Math.Max(e0, a0) + 1);
+                if (describing > 0 && 2 * shown < describing)
+                {
+                    string why = Invariant($"an estimate arrives (W − 1)/2·TR + delay = {shift * tr:0.###} s after the time it describes");
+                    yield return shown == 0
+                        ? Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows none of the {describing} estimates that describe it: {why}, after the block ends")
+                        : Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows {shown} of the {describing} estimates that describe it: {why}, so its first {Math.Max(e0, a0) * tr - b.Onset:0.###} s show no feedback and {describing - shown} arrive after it ends");
+                }
+            }
             if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
             int release = (int)Math.Ceiling(b.End / tr + shift - 1e-9);
             var display = Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);

@@ -158,7 +158,7 @@ internal sealed class SessionRunner
         protocol?.CheckTargets(package.Targets, r.Model);
         if (run is not null) protocol?.CheckRun(tr, run.VolumeCount);
         if (protocol is not null)
-            foreach (var note in protocol.ScoreTimingNotes(tr, settings.Span)) _out.WriteLine($"warning: protocol {r.Protocol}: {note}");
+            foreach (var note in protocol.TimingNotes(tr, settings.Span)) _out.WriteLine($"warning: protocol {r.Protocol}: {note}");
         // The participant display's defaults name targets of this model.
         if (r.Dashboard.Enabled) r.Feedback.CheckTargets(package.Targets);
 
