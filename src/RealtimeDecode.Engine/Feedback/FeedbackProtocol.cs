@@ -103,6 +103,20 @@ public sealed class FeedbackProtocol
     public double DescribedTime(int volume, double tr, int window) =>
         (volume - (window - 1) / 2.0) * tr - HaemodynamicDelaySeconds;
 
+    /// <summary>Volumes acquired during block <paramref name="block"/> (0-based index): those whose v·TR lies in
+    /// [onset, end), first and last (Last &lt; First when none).</summary>
+    public (int First, int Last) AcquiredVolumes(int block, double tr) =>
+        ((int)Math.Ceiling(Blocks[block].Onset / tr - 1e-9), (int)Math.Ceiling(Blocks[block].End / tr - 1e-9) - 1);
+
+    /// <summary>Volumes whose estimates describe block <paramref name="block"/> (0-based index): those whose
+    /// <see cref="DescribedTime"/> lies in [onset, end), first and last (Last &lt; First when none), before any run's
+    /// first window (v ≥ W − 1) or end is applied.</summary>
+    public (int First, int Last) DescribingVolumes(int block, double tr, int window)
+    {
+        double shift = HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
+        return ((int)Math.Ceiling(Blocks[block].Onset / tr + shift - 1e-9), (int)Math.Ceiling(Blocks[block].End / tr + shift - 1e-9) - 1);
+    }
+
     /// <summary>Index (0-based) of the block holding <paramref name="time"/>, or −1 outside every block.</summary>
     public int BlockAt(double time)
     {
@@ -162,26 +176,26 @@ public sealed class FeedbackProtocol
     /// <param name="window">Window length in volumes (1 for ROI models).</param>
     public IEnumerable<string> TimingNotes(double tr, int window)
     {
-        double shift = HaemodynamicDelaySeconds / tr + (window - 1) / 2.0;
+        double lag = HaemodynamicDelaySeconds + (window - 1) / 2.0 * tr;
         for (int k = 0; k < Blocks.Count; k++)
         {
             var b = Blocks[k];
+            var (e0, e1) = DescribingVolumes(k, tr, window);
             if (b.Condition.Role == ConditionRole.Regulate && b.Condition.Feedback == FeedbackMode.Continuous)
             {
-                // Estimates describing [onset, end) and volumes acquired in it, as protocol check prints them.
-                int e0 = Math.Max(window - 1, (int)Math.Ceiling(b.Onset / tr + shift - 1e-9)), e1 = (int)Math.Ceiling(b.End / tr + shift - 1e-9) - 1;
-                int a0 = (int)Math.Ceiling(b.Onset / tr - 1e-9), a1 = (int)Math.Ceiling(b.End / tr - 1e-9) - 1;
+                var (a0, a1) = AcquiredVolumes(k, tr);
+                e0 = Math.Max(e0, window - 1);
                 int describing = e1 - e0 + 1, shown = Math.Max(0, Math.Min(e1, a1) - Math.Max(e0, a0) + 1);
                 if (describing > 0 && 2 * shown < describing)
                 {
-                    string why = Invariant($"an estimate arrives (W − 1)/2·TR + delay = {shift * tr:0.###} s after the time it describes");
+                    string why = Invariant($"an estimate arrives (W − 1)/2·TR + delay = {lag:0.###} s after the time it describes");
                     yield return shown == 0
                         ? Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows none of the {describing} estimates that describe it: {why}, after the block ends")
                         : Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows {shown} of the {describing} estimates that describe it: {why}, so its first {Math.Max(e0, a0) * tr - b.Onset:0.###} s show no feedback and {describing - shown} arrive after it ends");
                 }
             }
             if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
-            int release = (int)Math.Ceiling(b.End / tr + shift - 1e-9);
+            int release = e1 + 1;
             var display = Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);
             if (display is null)
                 yield return Invariant($"block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s) and no display block follows it");

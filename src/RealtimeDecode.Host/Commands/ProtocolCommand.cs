@@ -203,10 +203,10 @@ internal sealed class ProtocolCommand : ICliCommand
             s.Append(Invariant($"{b.Number}\t{b.Onset:0.###}\t{b.End:0.###}\t{c.Name}\t{c.Role.ToString().ToLowerInvariant()}\t{c.Feedback.ToString().ToLowerInvariant()}\t{source}\t{baselineText}"));
             if (tr is double trs)
             {
-                // Volumes acquired in [onset, end); estimates whose described time lies in it.
-                int a0 = (int)Math.Ceiling(b.Onset / trs - 1e-9), a1 = (int)Math.Ceiling(b.End / trs - 1e-9) - 1;
-                double shift = p.HaemodynamicDelaySeconds / trs + (win - 1) / 2.0;
-                int e0 = (int)Math.Ceiling(b.Onset / trs + shift - 1e-9), e1 = (int)Math.Ceiling(b.End / trs + shift - 1e-9) - 1;
+                // Volumes acquired in [onset, end); estimates whose described time lies in it (from the first window on).
+                var (a0, a1) = p.AcquiredVolumes(k, trs);
+                var (e0, e1) = p.DescribingVolumes(k, trs, win);
+                e0 = Math.Max(e0, win - 1);
                 if (volumes is int nv) { a1 = Math.Min(a1, nv - 1); e1 = Math.Min(e1, nv - 1); }
                 s.Append(Invariant($"\t{Range(a0, a1)}\t{Range(e0, e1)}"));
             }
