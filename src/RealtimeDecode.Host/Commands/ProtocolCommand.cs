@@ -282,7 +282,7 @@ internal sealed class ProtocolCommand : ICliCommand
             else
             {
                 c = givenCensor ?? throw new InputDataException(estimates,
-                    $"has a {RecordingLayout.CensoredColumn} column and {(recorded is null ? "no session.json beside it states" : "its session.json does not state")} the session's censor policy: give --censor (withhold leaves censored estimates out of the feedback, as the session did)");
+                    $"has a {RecordingLayout.CensoredColumn} column and {(recorded is null ? "no session.json beside it states" : "its session.json does not state")} the session's censor policy: give --censor (under withhold a censored estimate counts as missing, as it did live)");
                 used.Add(($"censor {c.Name()}", "--censor"));
             }
             withhold = c == CensorPolicy.Withhold;

@@ -101,6 +101,23 @@ public sealed class ProtocolCommandTests : IDisposable
     }
 
     [Fact]
+    public void Feedback_CensoredColumnWithoutRecording_NeedsTheCensorPolicyAndWithholdCountsCensoredAsMissing()
+    {
+        var est = _dir.File("estimates.tsv");
+        File.WriteAllText(est, "volume\tonset_s\tjoy\tcensored\tpublished_ms\n0\t0\t1\t0\t3\n1\t2\t2\t1\t5\n2\t4\t3\t0\t7\n");
+        string protocol = Write("0\t20\tbase\n20\t20\tup\n"), output = _dir.File("f.tsv");
+        var r = CliRunner.Run("protocol", "feedback", protocol, "--estimates", est, "--tr", "2", "--window", "1", "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("has a censored column and no session.json beside it states the session's censor policy: give --censor", r.Error);
+
+        r = CliRunner.Run("protocol", "feedback", protocol, "--estimates", est, "--tr", "2", "--window", "1", "--censor", "withhold", "--out", output);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("protocol feedback: TR 2 s from --tr; window 1 volume from --window; censor withhold from --censor", r.Out);
+        // The censored volume 1 is missing (estimate n/a); the censored column is no target.
+        Assert.Equal(["1", "3"], File.ReadAllLines(output).Skip(1).Select(l => l.Split('\t')).Where(f => f[4] != "n/a").Select(f => f[4]));
+    }
+
+    [Fact]
     public void Feedback_TargetTheEstimatesLack_OneLineExit2()
     {
         var est = _dir.File("estimates.tsv");
