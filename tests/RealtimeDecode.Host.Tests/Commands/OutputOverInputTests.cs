@@ -93,8 +93,8 @@ public sealed class OutputOverInputTests : IDisposable
         "predict --out = --features" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", F("dfc2.tsv")],
         "connectivity --out = --roi" => ["connectivity", "--roi", F("roi.tsv"), "--out", F("roi.tsv")],
         "targets --out = --annotations" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann.tsv")],
-        "protocol feedback --out = --estimates" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", Path.Combine(F("rec"), "estimates.tsv")],
-        "protocol feedback --out = FILE" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", F("p.tsv")],
+        "protocol feedback --out = --estimates" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--window", "1", "--out", Path.Combine(F("rec"), "estimates.tsv")],
+        "protocol feedback --out = FILE" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--window", "1", "--out", F("p.tsv")],
         "protocol import sidecar = FILE" => ["protocol", "import", F("nft.json"), "--tr", "2", "--out", F("nft.tsv")],
         "realign --out = --bold" => ["realign", "--bold", F("run.nii.gz"), "--out", F("run.nii.gz")],
         "realign --resliced = --bold" => ["realign", "--bold", F("run.nii.gz"), "--out", F("motion.tsv"), "--resliced", F("run.nii.gz")],
@@ -164,7 +164,7 @@ public sealed class OutputOverInputTests : IDisposable
             "predict" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", F("dfc2-predicted.tsv")],
             "connectivity" => ["connectivity", "--roi", F("roi.tsv"), "--out", F("roi-dfc.tsv")],
             "targets" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann-targets.tsv")],
-            "protocol feedback" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--out", Path.Combine(F("rec"), "feedback.tsv")],
+            "protocol feedback" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--window", "1", "--out", Path.Combine(F("rec"), "feedback.tsv")],
             _ => ["convert", F("run.nii.gz"), "--out", F("run-converted.nii.gz")],
         };
 
