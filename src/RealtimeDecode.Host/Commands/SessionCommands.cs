@@ -91,7 +91,7 @@ internal sealed class SessionOptions
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
         Validate(dashboard, "Dashboard");
-        if (dashboard.Enabled && dashboard.Redis is { } redis) Dashboard.Redis.RedisConnection.Parse(redis, ConfigurationCheck.Source(config, "Dashboard:Redis") is var src ? $"Dashboard:Redis ({src})" : "Dashboard:Redis");
+        if (dashboard.Redis is { } redis) Dashboard.Redis.RedisConnection.Parse(redis, ConfigurationCheck.Source(config, "Dashboard:Redis") is var src ? $"Dashboard:Redis ({src})" : "Dashboard:Redis");
         string? sessionId = parse.GetValue(Session) is { } sid ? SessionIds.Check(sid, "--session") : null;
         try { lsl.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new InputDataException(null, e.Message.Split(" (Parameter")[0]); }

@@ -26,7 +26,7 @@ namespace RealtimeDecode.Host.Dashboard;
 /// </summary>
 public sealed class DashboardBroadcaster : IAsyncDisposable
 {
-    private readonly IHubContext<DecoderHub, IDecoderClient> _hub;
+    private readonly IHubContext<DecoderHub, IDecoderClient>? _hub;
     private readonly int _capacity;
     private readonly TimeProvider _time;
     private readonly long _matrixIntervalTicks;
@@ -47,11 +47,11 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>The golden-ratio fraction: client k's phase is frac(k · this) of the interval, evenly spread for any count.</summary>
     private const double PhaseStep = 0.6180339887498949;
 
-    /// <param name="hub">Where client sends go.</param>
+    /// <param name="hub">Where client sends go; null for a decoder without a dashboard that only publishes to Redis (no clients).</param>
     /// <param name="options">Queue length, backlog and matrix interval.</param>
     /// <param name="time">The clock of the matrix interval: wall time, which viewers' bytes are counted in, even when the
     /// session runs on another clock (default: the system's).</param>
-    public DashboardBroadcaster(IHubContext<DecoderHub, IDecoderClient> hub, DashboardOptions options, TimeProvider? time = null)
+    public DashboardBroadcaster(IHubContext<DecoderHub, IDecoderClient>? hub, DashboardOptions options, TimeProvider? time = null)
     {
         _hub = hub;
         _capacity = options.ClientQueue;
@@ -204,6 +204,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>
     internal void AddClient(string connectionId, HubEventFilter? events = null)
     {
+        if (_hub is null) throw new InvalidOperationException("This broadcaster has no hub: it only publishes to Redis.");
         var channel = Channel.CreateBounded<object>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             dropped =>
@@ -289,7 +290,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     private async Task PumpAsync(string connectionId, Client c)
     {
-        var proxy = _hub.Clients.Client(connectionId);
+        var proxy = _hub!.Clients.Client(connectionId);
         try
         {
             await foreach (var queued in c.Channel.Reader.ReadAllAsync(c.Stop.Token))

@@ -21,7 +21,9 @@ internal static class RedisLink
         var redis = await RedisConnection.ConnectAsync(RedisConnection.Parse(cs, "Dashboard:Redis")).ConfigureAwait(false);
         output.WriteLine(redis.IsConnected
             ? $"redis: {redis.Endpoints} (sessions shared with every host on it)"
-            : $"redis: {redis.Endpoints} unreachable; the dashboard is this host's alone until it answers (retrying in the background)");
+            : options.Enabled
+                ? $"redis: {redis.Endpoints} unreachable; the dashboard is this host's alone until it answers (retrying in the background)"
+                : $"redis: {redis.Endpoints} unreachable; the session is published once it answers (retrying in the background)");
         return redis;
     }
 

@@ -111,14 +111,15 @@ internal sealed class SessionOutputs
                 _time, display: server?.DisplayTimes)));
     }
 
-    /// <summary>The dashboard and, under a protocol, the participant display.</summary>
-    public void AddDashboard(DashboardServer server, DashboardOptions dashboard, FeedbackOptions feedback, double fdThresholdMm)
+    /// <summary>The dashboard and, under a protocol, the participant display (<paramref name="server"/> null: no page of this
+    /// host's, the session's events only published to Redis through <paramref name="broadcaster"/>).</summary>
+    public void AddDashboard(DashboardBroadcaster broadcaster, DashboardServer? server, DashboardOptions dashboard, FeedbackOptions feedback, double fdThresholdMm)
     {
         var s = _setup;
-        _sinks.Add(SinkRegistration.Bounded(new DashboardSink(server.Broadcaster, s.Context, dashboard, _time, fdThresholdMm), 64));
+        _sinks.Add(SinkRegistration.Bounded(new DashboardSink(broadcaster, s.Context, dashboard, _time, fdThresholdMm), 64));
         // The participant display under a protocol: every frame, never dropped (its kernel must see every volume).
-        if (s.Protocol is { } protocol)
-            _sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(server.Broadcaster, server.DisplayTimes, protocol, s.Package.Targets, s.Tr, s.Settings.Span, feedback.KeepStill)));
+        if (s.Protocol is { } protocol && server is not null)
+            _sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(broadcaster, server.DisplayTimes, protocol, s.Package.Targets, s.Tr, s.Settings.Span, feedback.KeepStill)));
     }
 
     /// <summary>The LSL estimates outlet, condition markers under a protocol, and the marker inlets the configuration names.</summary>

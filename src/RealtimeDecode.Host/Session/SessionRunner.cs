@@ -61,7 +61,8 @@ internal sealed class SessionRunner
         // The dashboard binds before the recording folder exists: an address in use or not of this machine
         // ends the session with nothing made.
         string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
-        var redis = r.Dashboard.Enabled ? await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false) : null;
+        // Published to Redis when it is configured, with or without a dashboard here: a headless scanner console feeds the serve hosts.
+        var redis = await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false);
         DashboardServer? server;
         try { server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, redis, sessionId, ct).ConfigureAwait(false) : null; }
         catch
@@ -210,9 +211,17 @@ internal sealed class SessionRunner
             _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
             if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
             _out.WriteLine($"session: {sessionId}");
-            outputs.AddDashboard(server, r.Dashboard, r.Feedback, r.FdThresholdMm);
+            outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
             if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
             DashboardStarted?.Invoke(DashboardUrl!);
+        }
+        else if (redis is not null)
+        {
+            // --no-dashboard: no page here, the session's events still go to Redis for the serve hosts.
+            var headless = new DashboardBroadcaster(null, r.Dashboard) { SessionId = sessionId };
+            _out.WriteLine($"session: {sessionId} (no dashboard here; published to Redis for the serve hosts)");
+            outputs.AddDashboard(headless, null, r.Dashboard, r.Feedback, r.FdThresholdMm);
+            outputs.Publisher = new RedisSessionPublisher(headless, redis, r.Dashboard, null, _time, logger);
         }
         if (r.Lsl.Enabled) outputs.AddLsl(r.Lsl, _out);
     }
