@@ -143,7 +143,12 @@ internal sealed class DashboardServer : IAsyncDisposable
             ["target"] = fb.Target, ["weights"] = fb.Weights, ["smooth"] = fb.Smooth, ["min"] = fb.Min,
             ["max"] = fb.Max, ["zone"] = fb.Zone, ["label"] = fb.Label, ["keepStill"] = fb.KeepStill,
         }.Where(kv => kv.Value is not null).ToDictionary()));
-        app.MapGet("/api/session", (HttpContext c) => Results.Json(((DashboardBroadcaster)c.Items[typeof(DashboardBroadcaster)]!).Status));
+        app.MapGet("/api/session", async (HttpContext c) =>
+        {
+            var feed = (DashboardBroadcaster)c.Items[typeof(DashboardBroadcaster)]!;
+            await sessions.WhenJoinableAsync(feed, c.RequestAborted);
+            return Results.Json(feed.Status);
+        });
         app.MapGet("/api/sessions", async () => Results.Json(await sessions.ListAsync()));
         app.MapHub<DecoderHub>(DecoderHub.Path);
         return new DashboardServer(app, app.Services.GetRequiredService<DashboardBroadcaster>(), token) { Sessions = sessions };

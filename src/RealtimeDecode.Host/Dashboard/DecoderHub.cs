@@ -14,17 +14,22 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
     /// <summary>The hub's URL path.</summary>
     public const string Path = "/hubs/decoder";
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         if (sessions.ClientCount >= options.MaxConnections)
             throw new HubException(ConnectionLimitMiddleware.LimitReached(options.MaxConnections));
-        var feed = sessions.Find(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault())
-            ?? throw new HubException(SessionRouteMiddleware.Unknown(Context.GetHttpContext()?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault()));
+        var http = Context.GetHttpContext();
+        string? id = http?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault();
+        // The session SessionRouteMiddleware resolved for this request: without ?session= on a serve host, the one that published last.
+        var feed = (http?.Items[typeof(DashboardBroadcaster)] as DashboardBroadcaster ?? sessions.Find(id))
+            ?? throw new HubException(SessionRouteMiddleware.Unknown(id));
+        // Joined only once the backlog is here: what was published before is in GetSession's snapshot, not sent as live.
+        await sessions.WhenJoinableAsync(feed, Context.ConnectionAborted);
         Context.Items[typeof(DashboardBroadcaster)] = feed;
-        var events = HubEventFilter.From(Context.GetHttpContext());
+        var events = HubEventFilter.From(http);
         Context.Items[typeof(HubEventFilter)] = events;
         feed.AddClient(Context.ConnectionId, events);
-        return base.OnConnectedAsync();
+        await base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -77,6 +77,22 @@ public sealed class SessionDirectory : IAsyncDisposable
         return Follow(id);
     }
 
+    /// <summary>How long a viewer joining a session followed here waits at most for its backlog to be read from Redis.</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits until <paramref name="feed"/>, when it is a session followed from Redis, holds every event its stream held
+    /// when called (at most <see cref="JoinTimeout"/>): a viewer that joins then finds the backlog in its snapshot, and is sent
+    /// as live only what is published after. The host's own session is always up to date.
+    /// </summary>
+    public async Task WhenJoinableAsync(DashboardBroadcaster feed, CancellationToken ct = default)
+    {
+        if (feed.SessionId is not { } id || !_remote.TryGetValue(id, out var r) || r.Feed != feed) return;
+        if (!await r.Follower.CatchUpAsync(JoinTimeout, _time, ct).ConfigureAwait(false))
+            Log.Warning("Session {Session}: its stream not read to its end within {Seconds} s; a viewer joins with what this host has, the rest follows as live",
+                id, JoinTimeout.TotalSeconds);
+    }
+
     /// <summary>The broadcaster of a session already resolved (<see cref="ResolveAsync"/>), or null.</summary>
     public DashboardBroadcaster? Find(string? id) =>
         string.IsNullOrEmpty(id) || id == Own.SessionId ? Own : _remote.TryGetValue(id, out var r) ? r.Use() : null;

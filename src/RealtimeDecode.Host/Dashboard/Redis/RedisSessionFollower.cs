@@ -9,7 +9,9 @@ namespace RealtimeDecode.Host.Dashboard.Redis;
 /// reads the session's stream from its first entry (the backlog), then each new entry as the decoder
 /// announces it (or at least every half second), in stream order. Entries already taken (same or lower
 /// sequence number) are skipped, so a decoder catching up after an outage adds only what was missing.
-/// While Redis is unreachable it keeps what it has and resumes from its last entry.
+/// While Redis is unreachable it keeps what it has and resumes from its last entry. A viewer joins only once
+/// <see cref="CatchUpAsync"/> has seen every entry the stream held when it asked taken: what was published before
+/// the join is in its snapshot, and only what comes after reaches it as live.
 /// </summary>
 internal sealed class RedisSessionFollower : IAsyncDisposable
 {
@@ -21,7 +23,10 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly object _gate = new();
     private RedisValue _position = "0-0";
+    private EntryId _taken;
+    private TaskCompletionSource _pass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RedisSessionFollower(string session, DashboardBroadcaster feed, RedisConnection redis, ILogger log)
     {
@@ -55,6 +60,7 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
                     _position = e.Id;
                     var m = EventCodec.Decode(e[RedisKeys.EventField], ((byte[]?)e[RedisKeys.DataField]) ?? []);
                     if (m is not null) _feed.Ingest(m);
+                    if (EntryId.TryParse(e.Id, out var id)) lock (_gate) _taken = id;
                 }
                 full = entries.Length == Page;
                 if (failing) _log.Debug("Redis reachable again: following session {Session}", _session);
@@ -65,9 +71,54 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
                 if (!failing) _log.Debug("Redis unreachable while following session {Session}: {Error}", _session, e.Message);
                 failing = true;
             }
+            // Each pass, read or not, wakes those waiting to join: they look again at what has been taken.
+            Interlocked.Exchange(ref _pass, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             if (full) continue;
             try { await _signal.WaitAsync(TimeSpan.FromMilliseconds(500), _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every entry the session's stream holds now has been taken into the feed (at most
+    /// <paramref name="timeout"/>). True when caught up, or when Redis cannot say what it holds (a viewer is then
+    /// served what this host has, then the rest); false when the wait timed out.
+    /// </summary>
+    public async Task<bool> CatchUpAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct = default)
+    {
+        EntryId end;
+        try
+        {
+            var last = await _redis.Multiplexer.GetDatabase().StreamRangeAsync(RedisKeys.Events(_session), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+            if (last.Length == 0 || !EntryId.TryParse(last[0].Id, out end)) return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { return true; }
+        Signal();
+        long started = time.GetTimestamp();
+        while (true)
+        {
+            var pass = Volatile.Read(ref _pass).Task;
+            lock (_gate) if (_taken.CompareTo(end) >= 0) return true;
+            var left = timeout - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || _loop.IsCompleted) return false;
+            try { await pass.WaitAsync(left, time, ct).ConfigureAwait(false); }
+            catch (TimeoutException) { return false; }
+        }
+    }
+
+    /// <summary>A stream entry's id, <c>ms-seq</c>, ordered as Redis orders them.</summary>
+    private readonly record struct EntryId(long Ms, long Seq) : IComparable<EntryId>
+    {
+        public int CompareTo(EntryId other) => Ms != other.Ms ? Ms.CompareTo(other.Ms) : Seq.CompareTo(other.Seq);
+
+        public static bool TryParse(RedisValue id, out EntryId value)
+        {
+            var s = ((string?)id ?? "").Split('-');
+            value = default;
+            if (s.Length != 2 || !long.TryParse(s[0], System.Globalization.CultureInfo.InvariantCulture, out long ms)
+                || !long.TryParse(s[1], System.Globalization.CultureInfo.InvariantCulture, out long seq)) return false;
+            value = new EntryId(ms, seq);
+            return true;
         }
     }
 
