@@ -43,6 +43,7 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     private readonly List<BlockFeedback> _learning = [];
     private long _seq;
     private int _clientsAdded;
+    private double? _staleSince;
 
     /// <summary>The golden-ratio fraction: client k's phase is frac(k · this) of the interval, evenly spread for any count.</summary>
     private const double PhaseStep = 0.6180339887498949;
@@ -162,6 +163,26 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// A session decoded elsewhere has had no news since <paramref name="sinceUnixMs"/> (null: news again). While live, its
+    /// status reads <c>stale</c> with that time in its message; each change is sent to the clients as a status numbered like
+    /// the last event, a host's note rather than an event of the session (clients that follow <c>seq</c> strictly skip it).
+    /// </summary>
+    internal void SetStale(double? sinceUnixMs)
+    {
+        StatusMessage note;
+        lock (_gate)
+        {
+            if ((_staleSince is null) == (sinceUnixMs is null)) return;
+            _staleSince = sinceUnixMs;
+            if (!IsLive(_status)) return;
+            note = CurrentStatus() with { Seq = _seq };
+        }
+        Offer(note);
+    }
+
+    private static bool IsLive(StatusMessage s) => s.State is not ("ended" or "failed");
+
     /// <summary>The last sequence number published or taken.</summary>
     public long LastSeq { get { lock (_gate) return _seq; } }
 
@@ -198,8 +219,13 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
     }
 
     // Under the lock. A status is published when the session's state changes; the volume count moves with every QC row.
-    private StatusMessage CurrentStatus() =>
-        _status with { DroppedMessages = DroppedMessages, VolumesSeen = Math.Max(_status.VolumesSeen, _backlog.QcCount) };
+    private StatusMessage CurrentStatus()
+    {
+        var s = _status with { DroppedMessages = DroppedMessages, VolumesSeen = Math.Max(_status.VolumesSeen, _backlog.QcCount) };
+        return _staleSince is { } since && IsLive(s)
+            ? s with { State = "stale", Message = $"no news from the decoder since {DateTimeOffset.FromUnixTimeMilliseconds((long)since):HH:mm:ss} UTC" }
+            : s;
+    }
 
     /// <summary>Starts sending live events to a client; <paramref name="events"/>: those it takes (default every one).</summary>
     internal void AddClient(string connectionId, HubEventFilter? events = null)

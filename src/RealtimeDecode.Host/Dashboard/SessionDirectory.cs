@@ -116,8 +116,14 @@ public sealed class SessionDirectory : IAsyncDisposable
             var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
             if (ids.Length == 0) return list;
             var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
+            double now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var info in infos)
-                if (!info.IsNull && EventCodec.DecodeListing((byte[])info!) is { } l && l.Session != Own.SessionId) list.Add(l);
+            {
+                if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l) continue;
+                // This host's own session: its times and address as it published them, its state and count as of now.
+                if (l.Session == Own.SessionId) list[0] = list[0] with { StartedUnixMs = l.StartedUnixMs, UpdatedUnixMs = l.UpdatedUnixMs, Host = l.Host };
+                else list.Add(l with { Stale = l.IsStaleAt(now) });
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -150,7 +156,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         {
             if (_remote.TryGetValue(id, out var known)) return known.Use();
             var feed = new DashboardBroadcaster(_hub, _options) { SessionId = id };
-            var follower = new RedisSessionFollower(id, feed, _redis!, Log.Logger);
+            var follower = new RedisSessionFollower(id, feed, _redis!, Log.Logger, _time);
             _remote[id] = new Remote(feed, follower);
             Subscribe();
             return feed;

@@ -1,5 +1,6 @@
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Dashboard.Redis;
+using RealtimeDecode.Imaging;
 using Serilog;
 using ILogger = Serilog.ILogger;
 
@@ -25,6 +26,36 @@ internal static class RedisLink
                 ? $"redis: {redis.Endpoints} unreachable; the dashboard is this host's alone until it answers (retrying in the background)"
                 : $"redis: {redis.Endpoints} unreachable; the session is published once it answers (retrying in the background)");
         return redis;
+    }
+
+    /// <summary>
+    /// Takes the session id in Redis. Refused (exit 2) while another decoder publishes it with news in the last
+    /// <see cref="SessionListing.StaleAfter"/>: two decoders would interleave their events in one stream. An id that ended,
+    /// or whose decoder fell silent (killed), is taken over: its stream and entry are removed, said in one line, so the new
+    /// session starts its numbering afresh. Redis unreachable: nothing to check.
+    /// </summary>
+    public static async Task ClaimAsync(RedisConnection redis, string session, TimeProvider time, TextWriter output)
+    {
+        if (!redis.IsConnected) return;
+        var db = redis.Multiplexer.GetDatabase();
+        SessionListing? earlier;
+        try
+        {
+            var info = await db.StringGetAsync(RedisKeys.Info(session)).ConfigureAwait(false);
+            earlier = info.IsNull ? null : EventCodec.DecodeListing((byte[])info!);
+            if (earlier is null && !await db.KeyExistsAsync(RedisKeys.Events(session)).ConfigureAwait(false)) return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { return; }
+        double now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (earlier is { Live: true } && !earlier.IsStaleAt(now))
+            throw new InputDataException(null, $"--session {session}: already live in Redis {redis.Endpoints}, published by " +
+                $"{earlier.Host ?? "a decoder without a dashboard"} {Math.Max(0, (now - earlier.UpdatedUnixMs) / 1000):0} s ago; give this session another id");
+        string was = earlier is null ? "its stream is left"
+            : earlier.Live ? $"no news since {DateTimeOffset.FromUnixTimeMilliseconds((long)earlier.UpdatedUnixMs):HH:mm:ss} UTC"
+            : earlier.State;
+        output.WriteLine($"redis: session {session} was used before ({was}); this session replaces it there");
+        try { await db.KeyDeleteAsync([RedisKeys.Info(session), RedisKeys.Events(session)]).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { }
     }
 
     /// <summary>Waits (at most <see cref="FlushTimeout"/>) until Redis has the whole session; says so when it could not.</summary>

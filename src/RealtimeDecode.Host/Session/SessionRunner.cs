@@ -63,6 +63,12 @@ internal sealed class SessionRunner
         string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
         // Published to Redis when it is configured, with or without a dashboard here: a headless scanner console feeds the serve hosts.
         var redis = await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false);
+        try { if (redis is not null) await RedisLink.ClaimAsync(redis, sessionId, _time, _out).ConfigureAwait(false); }
+        catch
+        {
+            await redis!.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         DashboardServer? server;
         try { server = r.Dashboard.Enabled ? await StartDashboardAsync(r.Dashboard, r.Feedback, _time, redis, sessionId, ct).ConfigureAwait(false) : null; }
         catch

@@ -319,8 +319,8 @@
     applySession(m.session);
     if (enterRun(m.run) && m.series !== null && m.series !== undefined) { state.series = m.series; showRun(); }
     const el = $("state");
-    el.textContent = m.state === "warming-up" ? `warming up (${m.warmupRemaining} to go)` : m.state + (m.droppedMessages ? ` · ${m.droppedMessages} dropped` : "");
-    el.className = "pill " + ({ running: "ok", "warming-up": "warn", ended: "", failed: "bad" }[m.state] ?? "");
+    el.textContent = m.state === "warming-up" ? `warming up (${m.warmupRemaining} to go)` : m.state === "stale" ? m.message : m.state + (m.droppedMessages ? ` · ${m.droppedMessages} dropped` : "");
+    el.className = "pill " + ({ running: "ok", "warming-up": "warn", ended: "", failed: "bad", stale: "bad" }[m.state] ?? "");
     if (m.message) el.title = m.message;
     state.sessionState = m.state;
   }

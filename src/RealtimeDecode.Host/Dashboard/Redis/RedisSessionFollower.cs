@@ -20,6 +20,8 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
     private readonly DashboardBroadcaster _feed;
     private readonly RedisConnection _redis;
     private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private long _looked;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -28,8 +30,11 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
     private EntryId _taken;
     private TaskCompletionSource _pass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public RedisSessionFollower(string session, DashboardBroadcaster feed, RedisConnection redis, ILogger log)
+    /// <param name="time">The clock of the looks at the session's entry (liveness: <see cref="SessionListing.StaleAfter"/>).</param>
+    public RedisSessionFollower(string session, DashboardBroadcaster feed, RedisConnection redis, ILogger log, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _looked = _time.GetTimestamp() - (long)(SessionListing.Heartbeat.TotalSeconds * _time.TimestampFrequency);
         _session = session;
         _feed = feed;
         _redis = redis;
@@ -63,6 +68,7 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
                     if (EntryId.TryParse(e.Id, out var id)) lock (_gate) _taken = id;
                 }
                 full = entries.Length == Page;
+                if (!full && _time.GetElapsedTime(_looked) >= SessionListing.Heartbeat) await LookAsync().ConfigureAwait(false);
                 if (failing) _log.Debug("Redis reachable again: following session {Session}", _session);
                 failing = false;
             }
@@ -77,6 +83,15 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
             try { await _signal.WaitAsync(TimeSpan.FromMilliseconds(500), _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
         }
+    }
+
+    /// <summary>Reads the session's entry: while it is live but stale, the feed tells its viewers since when there is no news.</summary>
+    private async Task LookAsync()
+    {
+        _looked = _time.GetTimestamp();
+        var info = await _redis.Multiplexer.GetDatabase().StringGetAsync(RedisKeys.Info(_session)).ConfigureAwait(false);
+        if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l) return;
+        _feed.SetStale(l.IsStaleAt(_time.GetUtcNow().ToUnixTimeMilliseconds()) ? l.UpdatedUnixMs : null);
     }
 
     /// <summary>

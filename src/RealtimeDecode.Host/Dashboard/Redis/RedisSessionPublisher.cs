@@ -32,6 +32,7 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
     private readonly double _started;
     private long _written, _published, _dropped;
     private bool _behind;
+    private long _touched;
     private SessionListing? _listing;
 
     /// <param name="own">The decoder's broadcaster, whose <see cref="DashboardBroadcaster.SessionId"/> is set.</param>
@@ -48,6 +49,7 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
         _log = log ?? Serilog.Log.Logger;
         _hostUrl = hostUrl;
         _started = NowMs();
+        _touched = _time.GetTimestamp();
         _behind = own.LastSeq > 0; // events published before this publisher existed come from the backlog
         own.Published = (_, m) => _queue.Writer.TryWrite(m);
         _loop = Task.Run(RunAsync);
@@ -95,6 +97,12 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
                     Lost(batch.Count(m => m.Seq > Written));
                     _log.Debug(e, "Redis write failed");
                 }
+            }
+            if (open && !_behind && _redis.IsConnected && _time.GetElapsedTime(_touched) >= SessionListing.Heartbeat)
+            {
+                // The heartbeat: hosts show a session without news for SessionListing.StaleAfter as stale.
+                try { await TouchAsync().ConfigureAwait(false); }
+                catch (Exception e) when (e is not OperationCanceledException) { _log.Debug(e, "Redis heartbeat failed"); }
             }
             if (!open && batch.Count == 0)
             {
@@ -157,7 +165,8 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
                 [new NameValueEntry(RedisKeys.EventField, DashboardEvents.NameOf(m)), new NameValueEntry(RedisKeys.DataField, EventCodec.Encode(m))],
                 maxLength: _streamLength, useApproximateMaxLength: true);
         }
-        var listing = (_listing ?? Listing(_own.Status)) with { UpdatedUnixMs = NowMs() };
+        var listing = Current();
+        _touched = _time.GetTimestamp();
         var info = db.StringSetAsync(RedisKeys.Info(_session), EventCodec.Encode(listing), _expiry);
         var expire = db.KeyExpireAsync(key, _expiry);
         var index = db.SortedSetAddAsync(RedisKeys.Sessions, _session, listing.UpdatedUnixMs);
@@ -180,11 +189,28 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
         await _redis.Multiplexer.GetSubscriber().PublishAsync(RedisKeys.Notify, _session).ConfigureAwait(false);
     }
 
+    /// <summary>The session's entry now: its last status, the volumes seen so far (a status is published only when the state
+    /// changes) and the time of this write.</summary>
+    private SessionListing Current() =>
+        (_listing ?? Listing(_own.Status)) with { UpdatedUnixMs = NowMs(), VolumesSeen = _own.Status.VolumesSeen };
+
+    /// <summary>Refreshes the session's entry and its keys' expiry without an event.</summary>
+    private async Task TouchAsync()
+    {
+        var db = _redis.Multiplexer.GetDatabase();
+        var listing = Current();
+        _touched = _time.GetTimestamp();
+        await Task.WhenAll(
+            db.StringSetAsync(RedisKeys.Info(_session), EventCodec.Encode(listing), _expiry),
+            db.KeyExpireAsync(RedisKeys.Events(_session), _expiry),
+            db.SortedSetAddAsync(RedisKeys.Sessions, _session, listing.UpdatedUnixMs)).ConfigureAwait(false);
+    }
+
     private SessionListing Listing(StatusMessage s) =>
         new(_session, s.State, s.Session?.Run, s.Session?.Model, s.Session?.Targets, s.Session?.Tr,
             s.VolumesSeen, s.Session?.ExpectedVolumes, _started, NowMs(), _hostUrl);
 
-    private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+    private double NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
     /// Stops taking events and writes what Redis still lacks, waiting at most <paramref name="timeout"/>
