@@ -28,7 +28,7 @@ internal sealed class ServeCommand : ICliCommand
             var feedback = SessionOptions.Bind<FeedbackOptions>(configuration, "Feedback");
             if (parse.GetValue(urls) is { } u) dashboard.Urls = u;
             if (parse.GetValue(redis) is { } r) dashboard.Redis = r;
-            SessionOptions.Validate(dashboard, "Dashboard");
+            SessionOptions.Validate(dashboard, "Dashboard", configuration);
             var addresses = DashboardUrls.Parse(dashboard.Urls, parse.GetValue(urls) is null ? "Dashboard:Urls" : "--urls");
             string redisSource = parse.GetValue(redis) is null ? "Dashboard:Redis" : "--redis";
             if (string.IsNullOrWhiteSpace(dashboard.Redis))
@@ -42,7 +42,7 @@ internal sealed class ServeCommand : ICliCommand
                 ? $"redis: {connection.Endpoints}"
                 : $"redis: {connection.Endpoints} unreachable; retrying in the background (sessions appear once it answers)");
             await using var server = await SessionRunner.StartDashboardAsync(dashboard, feedback, TimeProvider.System, connection, null, ct);
-            var url = server.Addresses.FirstOrDefault();
+            var url = server.Addresses.FirstOrDefault() is { } listen ? DashboardUrls.Reachable(listen) : null;
             Console.Out.WriteLine($"serving: {url}/ (sessions), {url}/?session=ID, {url}/feedback?session=ID; Ctrl-C stops");
             Console.Out.Flush();
             try { await Task.Delay(Timeout.InfiniteTimeSpan, ct); }

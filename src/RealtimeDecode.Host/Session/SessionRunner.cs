@@ -212,9 +212,9 @@ internal sealed class SessionRunner
         outputs.AddRecording(server);
         if (server is not null)
         {
-            DashboardUrl = server.Addresses.FirstOrDefault();
-            var url = DashboardUrl + (server.AccessToken is { } tok ? $"/?token={tok}" : "/");
-            _out.WriteLine($"dashboard: {url}  (participant display: {DashboardUrl}/feedback)");
+            DashboardUrl = server.Addresses.FirstOrDefault() is { } listen ? DashboardUrls.Reachable(listen) : null;
+            string token = server.AccessToken is { } tok ? $"?token={tok}" : "";
+            _out.WriteLine($"dashboard: {DashboardUrl}/{token}  (participant display: {DashboardUrl}/feedback{token})");
             if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
             _out.WriteLine($"session: {sessionId}");
             outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
