@@ -78,9 +78,9 @@ internal sealed class SessionOptions
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
         var lsl = Bind<LslOptions>(config, "Lsl");
         var motion = Bind<MotionOptions>(config, "Motion");
-        Validate(live, "Live");
-        Validate(feedback, "Feedback");
-        Validate(motion, "Motion");
+        Validate(live, "Live", config);
+        Validate(feedback, "Feedback", config);
+        Validate(motion, "Motion", config);
         var (regressors, fdThreshold, censor) = CliOptions.MotionSettings(
             parse.GetValue(MotionRegressors) ?? motion.Regressors, parse.GetValue(FdThreshold) ?? motion.FdThresholdMm, parse.GetValue(Censor) ?? motion.Censor,
             realign: parse.GetValue(Realign) || parse.GetValue(Reference) is not null);
@@ -90,7 +90,7 @@ internal sealed class SessionOptions
         if (parse.GetValue(NoDashboard)) dashboard.Enabled = false;
         if (dashboard.Enabled) DashboardUrls.Parse(dashboard.Urls, parse.GetValue(Urls) is null ? "Dashboard:Urls" : "--urls");
         if (parse.GetValue(NoLsl)) lsl.Enabled = false;
-        Validate(dashboard, "Dashboard");
+        Validate(dashboard, "Dashboard", config);
         if (dashboard.Redis is { } redis) Dashboard.Redis.RedisConnection.Parse(redis, ConfigurationCheck.Source(config, "Dashboard:Redis") is var src ? $"Dashboard:Redis ({src})" : "Dashboard:Redis");
         string? sessionId = parse.GetValue(Session) is { } sid ? SessionIds.Check(sid, "--session") : null;
         try { lsl.Validate(); }
@@ -142,11 +142,14 @@ internal sealed class SessionOptions
         return o;
     }
 
-    internal static void Validate(object o, string section)
+    /// <summary>Refuses values out of range; with <paramref name="config"/>, each error names the file or variable the value came from, as type errors do.</summary>
+    internal static void Validate(object o, string section, IConfigurationRoot? config = null)
     {
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(o, new ValidationContext(o), results, validateAllProperties: true))
-            throw new InputDataException(null, $"configuration section {section}: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+            throw new InputDataException(null, $"configuration section {section}: {string.Join("; ", results.Select(r =>
+                config is null || r.MemberNames.FirstOrDefault() is not { } member ? r.ErrorMessage
+                : $"{r.ErrorMessage} ({section}:{member} {ConfigurationCheck.Source(config, $"{section}:{member}")})"))}");
     }
 
     private static JsonObject Snapshot(IConfiguration config)

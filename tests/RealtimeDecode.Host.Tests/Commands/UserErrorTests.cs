@@ -153,6 +153,7 @@ public sealed class UserErrorTests : IClassFixture<SmallSession>, IDisposable
     [InlineData("""{ "Dashboard": { "Urls": "not a url" } }""", "Dashboard:Urls", "not a url")]
     [InlineData("""{ "Dashboard": { "Urls": "http://127.0.0.1:99999" } }""", "Dashboard:Urls", "99999")]
     [InlineData("""{ "Dashboard": { "MaxConnections": 0 } }""", "Dashboard", "MaxConnections")]
+    [InlineData("""{ "Dashboard": { "Urls": "https://127.0.0.1:5080" } }""", "Dashboard:Urls", "https is not served here; listen on http:// and put a reverse proxy")]
     [InlineData("""{ "Feedback": { "Target": "Joy" } }""", "Feedback:Target", "'Joy' is not a target of the model; the model's targets are ")]
     [InlineData("""{ "Feedback": { "Weights": "joy:1,happiness:-1" } }""", "Feedback:Weights", "'happiness' is not a target")]
     [InlineData("""{ "Feedback": { "Weights": "joy:one" } }""", "Feedback:Weights", "'joy:one' is not a target:weight pair")]
@@ -162,6 +163,28 @@ public sealed class UserErrorTests : IClassFixture<SmallSession>, IDisposable
         var config = Config(json);
         var r = Replay(record, "--config", config);
         AssertOneLine(r, key, problem);
+        Assert.False(Directory.Exists(record));
+    }
+
+    [Fact]
+    public void Config_OutOfRange_NamesTheFileItCameFrom()
+    {
+        var record = _dir.File("rec");
+        var config = Config("""{ "Live": { "PollIntervalMs": 0 } }""");
+        AssertOneLine(Replay(record, "--config", config), "Live:PollIntervalMs", config);
+    }
+
+    [Fact]
+    public void Environment_OutOfRange_NamesTheVariable()
+    {
+        var record = _dir.File("rec");
+        Environment.SetEnvironmentVariable("RTDECODE_Live__PollIntervalMs", "0");
+        try
+        {
+            var r = CliRunner.Run("live", "--watch", _dir.Path, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model, "--no-lsl", "--no-dashboard", "--record", record);
+            AssertOneLine(r, "PollIntervalMs", "RTDECODE_Live__PollIntervalMs");
+        }
+        finally { Environment.SetEnvironmentVariable("RTDECODE_Live__PollIntervalMs", null); }
         Assert.False(Directory.Exists(record));
     }
 
