@@ -183,6 +183,12 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
 
     private static bool IsLive(StatusMessage s) => s.State is not ("ended" or "failed");
 
+    /// <summary>Numbers the next message published after <paramref name="seq"/> at least (a session taking over the id of one that ended or went silent).</summary>
+    internal void ContinueAfter(long seq)
+    {
+        lock (_gate) _seq = Math.Max(_seq, seq);
+    }
+
     /// <summary>The last sequence number published or taken.</summary>
     public long LastSeq { get { lock (_gate) return _seq; } }
 

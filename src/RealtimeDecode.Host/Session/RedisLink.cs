@@ -2,6 +2,7 @@ using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Dashboard.Redis;
 using RealtimeDecode.Imaging;
 using Serilog;
+using StackExchange.Redis;
 using ILogger = Serilog.ILogger;
 
 namespace RealtimeDecode.Host.Session;
@@ -31,21 +32,26 @@ internal static class RedisLink
     /// <summary>
     /// Takes the session id in Redis. Refused (exit 2) while another decoder publishes it with news in the last
     /// <see cref="SessionListing.StaleAfter"/>: two decoders would interleave their events in one stream. An id that ended,
-    /// or whose decoder fell silent (killed), is taken over: its stream and entry are removed, said in one line, so the new
-    /// session starts its numbering afresh. Redis unreachable: nothing to check.
+    /// or whose decoder fell silent (killed), is taken over, said in one line: its stream and entry are removed, and the new
+    /// session numbers its events on from the old one's last <c>seq</c>, so that hosts and viewers still following the old
+    /// stream take the new events rather than skip them as repeats. Redis unreachable: nothing to check.
     /// </summary>
-    public static async Task ClaimAsync(RedisConnection redis, string session, TimeProvider time, TextWriter output)
+    /// <returns>The last sequence number of the session taken over (0: none).</returns>
+    public static async Task<long> ClaimAsync(RedisConnection redis, string session, TimeProvider time, TextWriter output)
     {
-        if (!redis.IsConnected) return;
+        if (!redis.IsConnected) return 0;
         var db = redis.Multiplexer.GetDatabase();
         SessionListing? earlier;
+        long lastSeq;
         try
         {
             var info = await db.StringGetAsync(RedisKeys.Info(session)).ConfigureAwait(false);
             earlier = info.IsNull ? null : EventCodec.DecodeListing((byte[])info!);
-            if (earlier is null && !await db.KeyExistsAsync(RedisKeys.Events(session)).ConfigureAwait(false)) return;
+            var last = await db.StreamRangeAsync(RedisKeys.Events(session), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+            if (earlier is null && last.Length == 0) return 0;
+            lastSeq = last.Length == 0 ? 0 : EventCodec.Decode(last[0][RedisKeys.EventField], ((byte[]?)last[0][RedisKeys.DataField]) ?? [])?.Seq ?? 0;
         }
-        catch (Exception e) when (e is not OperationCanceledException) { return; }
+        catch (Exception e) when (e is not OperationCanceledException) { return 0; }
         double now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (earlier is { Live: true } && !earlier.IsStaleAt(now))
             throw new InputDataException(null, $"--session {session}: already live in Redis {redis.Endpoints}, published by " +
@@ -56,6 +62,7 @@ internal static class RedisLink
         output.WriteLine($"redis: session {session} was used before ({was}); this session replaces it there");
         try { await db.KeyDeleteAsync([RedisKeys.Info(session), RedisKeys.Events(session)]).ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException) { }
+        return lastSeq;
     }
 
     /// <summary>Waits (at most <see cref="FlushTimeout"/>) until Redis has the whole session; says so when it could not.</summary>

@@ -63,7 +63,8 @@ internal sealed class SessionRunner
         string sessionId = r.SessionId ?? SessionIds.Default(_time.GetLocalNow());
         // Published to Redis when it is configured, with or without a dashboard here: a headless scanner console feeds the serve hosts.
         var redis = await RedisLink.ConnectAsync(r.Dashboard, _out).ConfigureAwait(false);
-        try { if (redis is not null) await RedisLink.ClaimAsync(redis, sessionId, _time, _out).ConfigureAwait(false); }
+        long seqBefore;
+        try { seqBefore = redis is null ? 0 : await RedisLink.ClaimAsync(redis, sessionId, _time, _out).ConfigureAwait(false); }
         catch
         {
             await redis!.DisposeAsync().ConfigureAwait(false);
@@ -90,7 +91,7 @@ internal sealed class SessionRunner
         var outputs = new SessionOutputs(r, setup, sessionId, start, _time, logger);
         try
         {
-            AddOutputs(outputs, server, redis, sessionId, logger);
+            AddOutputs(outputs, server, redis, sessionId, seqBefore, logger);
             return await RunPipelineAsync(setup, outputs, server, start, logger, ct).ConfigureAwait(false);
         }
         finally
@@ -206,7 +207,8 @@ internal sealed class SessionRunner
     /// Outputs: the recording and local outputs, then the dashboard (announced on the console, shared through
     /// Redis when configured) and LSL when enabled.
     /// </summary>
-    private void AddOutputs(SessionOutputs outputs, DashboardServer? server, RedisConnection? redis, string sessionId, Serilog.ILogger logger)
+    /// <param name="seqBefore">The last sequence number of an earlier session of the same id in Redis, taken over: this one's numbers follow it.</param>
+    private void AddOutputs(SessionOutputs outputs, DashboardServer? server, RedisConnection? redis, string sessionId, long seqBefore, Serilog.ILogger logger)
     {
         var r = _request;
         outputs.AddRecording(server);
@@ -217,6 +219,7 @@ internal sealed class SessionRunner
             _out.WriteLine($"dashboard: {DashboardUrl}/{token}  (participant display: {DashboardUrl}/feedback{token})");
             if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
             _out.WriteLine($"session: {sessionId}");
+            server.Broadcaster.ContinueAfter(seqBefore);
             outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
             if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
             DashboardStarted?.Invoke(DashboardUrl!);
@@ -226,6 +229,7 @@ internal sealed class SessionRunner
             // --no-dashboard: no page here, the session's events still go to Redis for the serve hosts.
             var headless = new DashboardBroadcaster(null, r.Dashboard) { SessionId = sessionId };
             _out.WriteLine($"session: {sessionId} (no dashboard here; published to Redis for the serve hosts)");
+            headless.ContinueAfter(seqBefore);
             outputs.AddDashboard(headless, null, r.Dashboard, r.Feedback, r.FdThresholdMm);
             outputs.Publisher = new RedisSessionPublisher(headless, redis, r.Dashboard, null, _time, logger);
         }

@@ -9,7 +9,7 @@ namespace RealtimeDecode.Host.Tests.Dashboard.Redis;
 /// Decoder processes on a real redis-server: one that is alive but has no event to publish for longer than
 /// <see cref="SessionListing.StaleAfter"/> stays fresh (heartbeat); a second one given the same <c>--session</c> is
 /// refused, naming the first; once the first is killed (SIGKILL) its session turns stale on a <c>serve</c> host's list
-/// and for its viewers, and its id can be taken again.
+/// and for its viewers, and its id can be taken again, its new events reaching the host that followed the old ones.
 /// </summary>
 public sealed class SessionLivenessTests : IClassFixture<SmallSession>
 {
@@ -56,6 +56,7 @@ public sealed class SessionLivenessTests : IClassFixture<SmallSession>
         await Until(async () => await Listing(http, host) is { } l && l.GetProperty("stale").GetBoolean(), "the killed decoder's session listed as stale");
         await Until(() => Task.FromResult(viewer.Live.OfType<StatusMessage>().Any(m => m.State == "stale")), "its viewer told");
         Assert.StartsWith("no news from the decoder since ", viewer.Live.OfType<StatusMessage>().First(m => m.State == "stale").Message, StringComparison.Ordinal);
+        long oldLast = Math.Max(viewer.Snapshot!.Seq, viewer.Live.Max(m => m.Seq));
         await viewer.DisposeAsync();
 
         using var third = new CliHost(env, Decoder());
@@ -63,6 +64,11 @@ public sealed class SessionLivenessTests : IClassFixture<SmallSession>
         // Between the old entry's removal and the new decoder's first write, the session is not listed.
         await Until(async () => await Listing(http, host) is { } l && !l.GetProperty("stale").GetBoolean(),
             "the new decoder's session listed fresh");
+        // The serve host still follows the old stream: the new session's events are numbered on, so it takes them.
+        await using var again = new SessionViewer(host, "scan1");
+        await again.StartAsync();
+        await Until(() => Task.FromResult(Math.Max(again.Snapshot!.Seq, again.Live.Select(m => m.Seq).DefaultIfEmpty().Max()) > oldLast),
+            "the new decoder's events on the host that followed the old one");
     }
 
     /// <summary>Session scan1 as the host lists it, or null while it is not listed.</summary>
