@@ -26,8 +26,9 @@ public sealed class ServeJoinTests : IClassFixture<SmallSession>
         var own = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scanB" };
         await using var publisher = new RedisSessionPublisher(own, link, options, null);
         own.Publish(new StatusMessage("running", null, 0, 0, 0, null));
-        // Several pages of the follower's reading (512 entries each).
-        for (int v = 0; v < 1500; v++) own.Publish(Estimate(v));
+        // Several pages of the follower's reading (512 entries each), ~18 MB: read in well over the moment between a
+        // client's negotiation (which starts the following) and its connection.
+        for (int v = 0; v < 1500; v++) own.Publish(Estimate(v, wide: true));
         await Until(() => publisher.Written == own.LastSeq, "the backlog written to Redis");
 
         using var serve = new CliHost(null, "serve", "--urls", "http://127.0.0.1:0", "--redis", server.ConnectionString);
@@ -80,7 +81,11 @@ public sealed class ServeJoinTests : IClassFixture<SmallSession>
         Assert.Equal(Recording.Estimates(rec).Keys.Order(), viewer.Snapshot.Estimates.Select(e => e.Volume));
     }
 
-    private static EstimateMessage Estimate(int volume) => new(volume, volume * 2.0, ["joy"], [volume / 10.0], 1.0);
+    private static readonly string[] ManyTargets = [.. Enumerable.Range(0, 1000).Select(i => $"t{i}")];
+
+    private static EstimateMessage Estimate(int volume, bool wide = false) => wide
+        ? new(volume, volume * 2.0, ManyTargets, [.. Enumerable.Repeat(volume / 10.0, ManyTargets.Length)], 1.0)
+        : new(volume, volume * 2.0, ["joy"], [volume / 10.0], 1.0);
 
     private static async Task Until(Func<bool> done, string what)
     {
