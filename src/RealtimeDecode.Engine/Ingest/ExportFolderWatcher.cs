@@ -221,7 +221,26 @@ public sealed class ExportFolderWatcher
             var candidates = new SortedSet<string>(_pending, StringComparer.Ordinal);
             foreach (var f in ListFiles()) if (!_known.Contains(f)) candidates.Add(f);
             foreach (var f in candidates) Consider(f);
-            if (_buffer is not null) Publish(_buffer.Expire());
+            if (_buffer is not null) Publish(_buffer.Expire(TakeIncomplete));
+        }
+
+        /// <summary>
+        /// A file of the current series for <paramref name="index"/> that is there but never became complete, taken as
+        /// it is when its slot is due: the read stage then reports it corrupt, naming it, so "never sent" (missing)
+        /// stays apart from "arrived broken". Null when there is none.
+        /// </summary>
+        private VolumeArrival? TakeIncomplete(int index)
+        {
+            if (_pending.Count == 0) return null;
+            foreach (var path in _pending)
+            {
+                if (TryKey(path) is not { } key || key.Series != _series || key.Index != index) continue;
+                _pending.Remove(path);
+                _known.Add(path);
+                _w._log.Warning("Volume file {File} still incomplete when volume {Index} was due; read as it is", path, index);
+                return new VolumeArrival(index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, _series);
+            }
+            return null;
         }
 
         private void Consider(string path)
@@ -323,13 +342,13 @@ public sealed class ExportFolderWatcher
             foreach (var a in released) _run!.OnNext(a);
             // Declare the gap missing on time even if the polling interval is coarse.
             if (_buffer?.NextDeadline is { } deadline)
-                _expiry.Disposable = _w._scheduler.Schedule(deadline, () => { if (!_stopped && _buffer is not null) Publish(_buffer.Expire()); });
+                _expiry.Disposable = _w._scheduler.Schedule(deadline, () => { if (!_stopped && _buffer is not null) Publish(_buffer.Expire(TakeIncomplete)); });
         }
 
         private void EndRun()
         {
             if (_run is null || _buffer is null) return;
-            foreach (var a in _buffer.Flush()) _run.OnNext(a);
+            foreach (var a in _buffer.Flush(TakeIncomplete)) _run.OnNext(a);
             _run.OnCompleted();
             _finishedSeries.Add(_series);
             _w._log.Information("Run of series {Series} ended: {Missing} missing, {Duplicates} duplicate, {Late} late",

@@ -96,25 +96,29 @@ public sealed class ReorderBuffer
     }
 
     /// <summary>Declares missing every gap whose timeout has passed on the scheduler's clock; returns what that releases.</summary>
-    public IReadOnlyList<VolumeArrival> Expire()
+    /// <param name="lastChance">Asked for each gap about to be declared missing: an arrival it returns (for that
+    /// index) fills the slot instead, e.g. a file that is there but never became complete, so it is read (and
+    /// reported for what is wrong with it) rather than counted missing with no file.</param>
+    public IReadOnlyList<VolumeArrival> Expire(Func<int, VolumeArrival?>? lastChance = null)
     {
         var released = new List<VolumeArrival>();
         var now = _clock.Now;
         while (NextDeadline is { } deadline && now >= deadline)
         {
-            DeclareMissing(released);
+            DeclareMissing(released, lastChance);
             ReleaseConsecutive(released);
         }
         return released;
     }
 
     /// <summary>End of the run: declares every remaining gap missing and releases all waiting volumes.</summary>
-    public IReadOnlyList<VolumeArrival> Flush()
+    /// <param name="lastChance">As for <see cref="Expire"/>.</param>
+    public IReadOnlyList<VolumeArrival> Flush(Func<int, VolumeArrival?>? lastChance = null)
     {
         var released = new List<VolumeArrival>();
         while (_waiting.Count > 0)
         {
-            DeclareMissing(released);
+            DeclareMissing(released, lastChance);
             ReleaseConsecutive(released);
         }
         return released;
@@ -129,9 +133,15 @@ public sealed class ReorderBuffer
         }
     }
 
-    private void DeclareMissing(List<VolumeArrival> released)
+    private void DeclareMissing(List<VolumeArrival> released, Func<int, VolumeArrival?>? lastChance = null)
     {
         if (_waiting.ContainsKey(_next)) return;
+        if (lastChance?.Invoke(_next) is { } filler)
+        {
+            released.Add(filler with { Index = _next });
+            _next++;
+            return;
+        }
         MissingCount++;
         _declaredMissing.Add(_next);
         released.Add(new VolumeArrival(_next, null, _time.GetTimestamp(), VolumeStatus.Missing, Series: _series));

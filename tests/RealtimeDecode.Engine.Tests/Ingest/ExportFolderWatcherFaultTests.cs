@@ -19,13 +19,13 @@ public sealed class ExportFolderWatcherFaultTests : IDisposable
 
     private void Write(string name) => File.WriteAllBytes(_dir.File(name), [1, 2, 3, 4]);
 
-    private (List<VolumeArrival> Arrivals, IDisposable Subscription) Watch(int maxGap = 100)
+    private (List<VolumeArrival> Arrivals, IDisposable Subscription) Watch(int maxGap = 100, Func<string, FileCompleteness>? completeness = null)
     {
         var arrivals = new List<VolumeArrival>();
         var options = new ExportWatcherOptions
         {
             Folder = _dir.Path, RepetitionTime = Tr, MissingAfterTrs = 3, PollInterval = Poll, MaxGapTrs = maxGap,
-            UseFileSystemEvents = false, Completeness = _ => FileCompleteness.Complete,
+            UseFileSystemEvents = false, Completeness = completeness ?? (_ => FileCompleteness.Complete),
         };
         var sub = new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler), _log.CreateLogger())
             .Arrivals.Subscribe(arrivals.Add);
@@ -108,5 +108,24 @@ public sealed class ExportFolderWatcherFaultTests : IDisposable
         Assert.Equal(LogEventLevel.Warning, folderLines[0].Level);
         Assert.Equal(LogEventLevel.Information, folderLines[1].Level);
         Assert.All(_log.Events, e => Assert.Null(e.Exception));
+    }
+
+    [Fact]
+    public void Arrivals_FileThatStaysIncomplete_FillsItsSlotNamedWhenDueNotMissing()
+    {
+        string cut = _dir.File("vol_0001.nii");
+        var (arrivals, sub) = Watch(completeness: p => p == cut ? FileCompleteness.Incomplete : FileCompleteness.Complete);
+        using (sub)
+        {
+            Write("vol_0000.nii");
+            Write("vol_0001.nii"); // never becomes complete (a truncated export)
+            Write("vol_0003.nii"); // volume 2 never sent
+            Write("vol_0004.nii");
+            _scheduler.AdvanceBy(Tr * 4);
+        }
+        Assert.Equal([(0, VolumeStatus.Ok, "vol_0000.nii"), (1, VolumeStatus.Ok, "vol_0001.nii"), (2, VolumeStatus.Missing, null),
+            (3, VolumeStatus.Ok, "vol_0003.nii"), (4, VolumeStatus.Ok, "vol_0004.nii")],
+            arrivals.Select(a => (a.Index, a.Status, a.Path is null ? null : Path.GetFileName(a.Path))));
+        Assert.Single(_log.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("still incomplete", StringComparison.Ordinal));
     }
 }
