@@ -137,7 +137,7 @@ public sealed class ExportFolderWatcher
                         if (index - next <= Options.MaxGapTrs) next = Math.Max(next, index + 1);
                     _resumeAt[series] = next;
                 }
-                if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder}", existing.Count, Options.Folder);
+                if (existing.Count > 0) _w._log.Information("Ignoring {Count} files already in {Folder} (each recorded as skipped-existing, not logged one by one)", existing.Count, Options.Folder);
             }
             else
             {

@@ -92,12 +92,14 @@ internal sealed class FrameProcessor
         if (arrival.Status != VolumeStatus.Ok)
         {
             stages.Skip?.Invoke(arrival.Index);
+            // Files there at start were announced in one line by the watch (a real export folder holds thousands): one
+            // debug line each, not a warning each.
             frames.Add(Skipped(arrival, arrival.Status, arrival.Status switch
             {
                 VolumeStatus.Missing => "not received in time",
                 VolumeStatus.SkippedExisting => "already in the export folder when the watch started",
                 _ => "reported " + arrival.Status.ToFileValue() + " by the source",
-            }));
+            }, warn: arrival.Status != VolumeStatus.SkippedExisting));
             return frames;
         }
 

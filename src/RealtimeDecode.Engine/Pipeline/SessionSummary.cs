@@ -4,8 +4,10 @@ using System.Text;
 namespace RealtimeDecode.Engine.Pipeline;
 
 /// <summary>
-/// End-of-session figures computed from the published frames: slots (one per volume index: ok,
-/// missing, corrupt), counts per status (late and duplicate count extra files), warm-up volumes,
+/// End-of-session figures computed from the published frames: slots (one per volume index: every status that
+/// <see cref="VolumeStatusExtensions.OccupiesSlot"/>, so ok, missing, corrupt, grid-changed, affine-changed and
+/// skipped-existing add up to <see cref="Volumes"/>), counts per status (late, duplicate and stray count extra files,
+/// outside the total), warm-up volumes,
 /// estimates, and the detection-to-publication latency of the estimate frames (published = the first hand-off to a
 /// transport, <see cref="FrameTiming.PublishedTimestamp"/>; an estimate no sink handed off has no latency, so compute
 /// the summary once every sink is done, e.g. after <see cref="SinkFanout.Completion"/>).
@@ -43,7 +45,7 @@ public sealed record SessionSummary(
                 if (f.LatencyMs is var ms && double.IsFinite(ms)) latencies.Add(ms);
             }
         }
-        int volumes = counts[VolumeStatus.Ok] + counts[VolumeStatus.Missing] + counts[VolumeStatus.Corrupt];
+        int volumes = counts.Where(kv => kv.Key.OccupiesSlot()).Sum(kv => kv.Value);
         latencies.Sort();
         return new SessionSummary(volumes, counts, warm, estimates, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
     }
@@ -91,14 +93,25 @@ public sealed record SessionSummary(
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
 
-    /// <summary>A few lines for the end-of-replay print.</summary>
+    /// <summary>Volumes read (ok), whether or not they gave an estimate: what a session needs at least one of to have done anything.</summary>
+    public int VolumesRead => StatusCounts.GetValueOrDefault(VolumeStatus.Ok);
+
+    /// <summary>A few lines for the end-of-replay print: the total is the sum of the statuses listed after it; extra
+    /// files (late, duplicate, stray), which take no volume number, follow on the same line.</summary>
     public override string ToString()
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.Append(ci, $"volumes: {Volumes} (");
-        sb.AppendJoin(", ", StatusCounts.Where(kv => kv.Value > 0 || kv.Key == VolumeStatus.Ok).Select(kv => $"{kv.Key.ToFileValue()} {kv.Value}"));
-        sb.Append(")\n");
+        sb.AppendJoin(", ", StatusCounts.Where(kv => kv.Key.OccupiesSlot() && (kv.Value > 0 || kv.Key == VolumeStatus.Ok)).Select(kv => $"{kv.Key.ToFileValue()} {kv.Value}"));
+        sb.Append(')');
+        var extra = StatusCounts.Where(kv => !kv.Key.OccupiesSlot() && kv.Value > 0).ToList();
+        if (extra.Count > 0)
+        {
+            sb.Append("; extra files ignored: ");
+            sb.AppendJoin(", ", extra.Select(kv => $"{kv.Key.ToFileValue()} {kv.Value}"));
+        }
+        sb.Append('\n');
         sb.Append(ci, $"estimates: {Estimates} (warm-up {WarmUpVolumes})\n");
         if (Estimates > 0) sb.Append(ci, $"latency: median {LatencyMedianMs:0.0} ms, p99 {LatencyP99Ms:0.0} ms");
         else sb.Append("latency: none yet (no estimate: the first window never filled)");

@@ -179,7 +179,7 @@ internal sealed class SessionOptions
         var summary = await runner.RunAsync(cts.Token).ConfigureAwait(false);
         // 4: the session ran to its end but its recording is incomplete (a file could not be written, e.g. disk full).
         if (runner.RecordingFailures.Count > 0) return RecordingIncomplete;
-        return summary.Volumes > 0 ? 0 : 1;
+        return summary.VolumesRead + summary.StatusCounts[Engine.Pipeline.VolumeStatus.Missing] + summary.StatusCounts[Engine.Pipeline.VolumeStatus.Corrupt] > 0 ? 0 : 1;
     }
 }
 

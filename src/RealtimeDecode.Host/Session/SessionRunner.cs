@@ -156,6 +156,8 @@ internal sealed class SessionRunner
         else
         {
             if (r.Watch is null) throw new InputDataException(null, "--watch is required");
+            if (File.Exists(r.Watch))
+                throw new InputDataException(r.Watch, $"is a file, not an export folder; --watch takes the folder the scanner writes into ({Path.GetDirectoryName(Path.GetFullPath(r.Watch))})");
             if (!Directory.Exists(r.Watch)) throw new InputDataException(r.Watch, "export folder not found");
             tr = r.Tr ?? 2.0;
         }
@@ -177,6 +179,9 @@ internal sealed class SessionRunner
 
         string recording = r.Record ?? Path.Combine(r.RecordRoot,
             _time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Sanitize(context.Run));
+        // Refused before anything is made: the recording is a folder, and a file there would otherwise surface as an IOException.
+        if (File.Exists(recording)) throw new InputDataException(recording, "--record is an existing file; give a folder");
+        Commands.CliOptions.EnsureWritableFolder("--record", Path.GetFullPath(recording), create: false);
         return new SessionSetup(atlas, package, settings, newRealignment, run, tr, speed, protocol, modelHash, context, recording);
     }
 

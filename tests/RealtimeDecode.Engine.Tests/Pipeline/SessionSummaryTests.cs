@@ -34,6 +34,20 @@ public sealed class SessionSummaryTests
         Assert.Equal(2, s.Estimates);
         Assert.Equal(15, s.LatencyMedianMs, 9);
         Assert.Contains("missing 1", s.ToString());
+        Assert.StartsWith("volumes: 6 (ok 4, missing 1, corrupt 1); extra files ignored: late 1, duplicate 1\n", s.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compute_SkippedExistingAndChangedGrids_CountInTheTotalTheyAreListedIn()
+    {
+        var frames = new List<PipelineFrame> { Skipped(0, VolumeStatus.SkippedExisting), Skipped(1, VolumeStatus.SkippedExisting), Estimate(2, 5, warm: true),
+            Skipped(3, VolumeStatus.GridChanged), Skipped(4, VolumeStatus.AffineChanged), Skipped(9, VolumeStatus.Stray) };
+
+        var s = SessionSummary.Compute(frames);
+
+        Assert.Equal(5, s.Volumes);
+        Assert.Equal(1, s.VolumesRead);
+        Assert.StartsWith("volumes: 5 (ok 1, grid-changed 1, affine-changed 1, skipped-existing 2); extra files ignored: stray 1\n", s.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

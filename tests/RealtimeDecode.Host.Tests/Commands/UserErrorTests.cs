@@ -234,6 +234,27 @@ public sealed class UserErrorTests : IClassFixture<SmallSession>, IDisposable
         Assert.False(Path.Exists(target));
     }
 
+    [Fact]
+    public void Live_RecordIsAnExistingFile_OneLineExit2FileUntouched()
+    {
+        var file = _dir.File("taken.txt");
+        File.WriteAllText(file, "keep");
+        var r = CliRunner.Run("live", "--watch", _dir.Path, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model, "--no-lsl", "--no-dashboard", "--record", file);
+        AssertOneLine(r, file, "--record is an existing file");
+        Assert.Equal("keep", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Live_WatchIsAFile_OneLineExit2SaysItIsAFileAndNamesItsFolder()
+    {
+        var file = _dir.File("001_000001_000001.dcm");
+        File.WriteAllBytes(file, [1, 2, 3]);
+        var record = _dir.File("rec");
+        var r = CliRunner.Run("live", "--watch", file, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model, "--no-lsl", "--no-dashboard", "--record", record);
+        AssertOneLine(r, file, "is a file, not an export folder", $"({Path.GetFullPath(_dir.Path)})");
+        Assert.False(Directory.Exists(record));
+    }
+
     [Theory]
     [InlineData("not-a-url")]
     [InlineData("http://127.0.0.1:99999")]

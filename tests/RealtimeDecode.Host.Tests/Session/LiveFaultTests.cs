@@ -100,6 +100,9 @@ public sealed class LiveFaultTests
         var lines = log.Split('\n');
         Assert.Single(lines, l => l.Contains("Volume 8 ", StringComparison.Ordinal));
         Assert.Single(lines, l => l.Contains("localizer_20241203", StringComparison.Ordinal));
+        // Files there at start: the one summary line on the console, no line per file; the total counts them.
+        Assert.DoesNotContain(lines, l => l.Contains("skipped-existing (", StringComparison.Ordinal));
+        Assert.Contains("volumes: 20 (ok 14, corrupt 1, grid-changed 1, affine-changed 1, skipped-existing 3); extra files ignored: stray 1", log, StringComparison.Ordinal);
         // The run goes on after each of them: the last volume has its estimate.
         Assert.Contains(19, Recording.Estimates(rec).Keys);
         Assert.DoesNotContain(8, Recording.Estimates(rec).Keys);
