@@ -22,7 +22,7 @@ internal sealed class SessionOptions
     public Option<string?> Urls { get; } = new("--urls") { Description = "Dashboard addresses (default http://127.0.0.1:5080; other machines need the access token)" };
     public Option<bool> NoDashboard { get; } = new("--no-dashboard") { Description = "Do not serve the dashboard" };
     public Option<bool> NoLsl { get; } = new("--no-lsl") { Description = "Do not publish on Lab Streaming Layer" };
-    public Option<bool> KeepServing { get; } = new("--keep-serving") { Description = "Keep serving the dashboard after the run ends (until Ctrl-C)" };
+    public Option<bool> KeepServing { get; } = new("--keep-serving") { Description = "Keep serving the dashboard after the session ends: a replay's until Ctrl-C; one ended by Ctrl-C (live always is) until a second Ctrl-C" };
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
     public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say (0.001 to 60)" };
     public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
@@ -172,10 +172,17 @@ internal sealed class SessionOptions
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Ctrl-C and a service manager's SIGTERM end the session the same way: ingest stops, the
         // pipeline drains, every output completes and the recording is closed as complete.
-        void Stop(PosixSignalContext context) { context.Cancel = true; cts.Cancel(); }
+        // With --keep-serving the dashboard outlives the session: a second signal ends the serving.
+        using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (cts.IsCancellationRequested) serving.Cancel();
+            else cts.Cancel();
+        }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var runner = new SessionRunner(request);
+        var runner = new SessionRunner(request) { StopServing = request.KeepServing ? serving.Token : default };
         var summary = await runner.RunAsync(cts.Token).ConfigureAwait(false);
         // 4: the session ran to its end but its recording is incomplete (a file could not be written, e.g. disk full).
         if (runner.RecordingFailures.Count > 0) return RecordingIncomplete;

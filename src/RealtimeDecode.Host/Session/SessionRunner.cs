@@ -49,6 +49,10 @@ internal sealed class SessionRunner
     /// <summary>Recording files that could not be written completely (empty when the recording is whole); set when <see cref="RunAsync"/> returns.</summary>
     public IReadOnlyList<(string File, string Problem)> RecordingFailures { get; private set; } = [];
 
+    /// <summary>With <see cref="SessionRequest.KeepServing"/>: ends the serving that follows a session ended by the stop token
+    /// (a second Ctrl-C). None (the default): a session ended by the stop does not keep serving.</summary>
+    public CancellationToken StopServing { get; init; }
+
     /// <summary>Raised once the dashboard listens, with its URL (tests use it to attach a browser).</summary>
     public event Action<string>? DashboardStarted;
 
@@ -293,10 +297,14 @@ internal sealed class SessionRunner
         // the recording is complete up to the failure; the session still ends as failed (exit 3, one line)
         if (fanout.Error is { } failure)
             throw new PipelineFailedException($"the pipeline failed: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}", failure);
-        if (r.KeepServing && server is not null && !ct.IsCancellationRequested)
+        // A run that ended itself (a replay's last volume) serves until the stop; a session ended by the stop (live
+        // always ends so) serves until a second one, when the caller gives a token for it.
+        if (r.KeepServing && server is not null && (!ct.IsCancellationRequested || StopServing.CanBeCanceled))
         {
-            _out.WriteLine("run complete; still serving the dashboard (Ctrl-C to stop)");
-            try { await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); } catch (OperationCanceledException) { }
+            bool stopped = ct.IsCancellationRequested;
+            _out.WriteLine(stopped ? "session ended, recording complete; still serving the dashboard (Ctrl-C again to stop)"
+                : "run complete; still serving the dashboard (Ctrl-C to stop)");
+            try { await Task.Delay(Timeout.InfiniteTimeSpan, _time, stopped ? StopServing : ct); } catch (OperationCanceledException) { }
         }
         return result;
     }

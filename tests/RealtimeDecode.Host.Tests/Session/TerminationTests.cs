@@ -92,4 +92,52 @@ public sealed class TerminationTests : IClassFixture<SmallSession>
         Assert.Contains("volumes", summary, StringComparison.Ordinal); // the summary was printed
         Assert.Contains($"stopped before the run's end: {volumes.Count} of its 40 volumes replayed", summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Live_KeepServingSigterm_SessionEndsDashboardStaysUntilASecondSignal()
+    {
+        string record = _s.Path("rec"), export = _s.Path("export");
+        Directory.CreateDirectory(export);
+        string dll = Path.Combine(AppContext.BaseDirectory, "realtime-decode.dll");
+        var psi = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "live", "--watch", export, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
+                     "--no-lsl", "--urls", "http://127.0.0.1:0", "--keep-serving", "--record", record })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Wait);
+        var console = new System.Text.StringBuilder();
+        try
+        {
+            string? url = null;
+            async Task UntilLine(string start)
+            {
+                while (await p.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+                {
+                    console.AppendLine(line);
+                    if (line.StartsWith("dashboard: ", StringComparison.Ordinal)) url = line["dashboard: ".Length..].Split(' ')[0].TrimEnd('/');
+                    if (line.StartsWith(start, StringComparison.Ordinal)) return;
+                }
+                Assert.Fail($"no line '{start}': {console}");
+            }
+            await UntilLine("recording: ");
+            Assert.Equal(0, Kill(p.Id, SigTerm));
+            await UntilLine("session ended, recording complete; still serving the dashboard (Ctrl-C again to stop)");
+            Assert.True(Recording.Completed(record));
+            await Task.Delay(500, cts.Token);
+            Assert.False(p.HasExited, "live exited after the first signal despite --keep-serving: " + console);
+            using var http = new HttpClient();
+            var page = await http.GetAsync(url + "/", cts.Token);
+            Assert.True(page.IsSuccessStatusCode, $"dashboard answered {page.StatusCode} after the session ended");
+            Assert.Equal(0, Kill(p.Id, SigTerm));
+            await p.WaitForExitAsync(cts.Token);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+        string err = await stderr;
+        Assert.True(p.ExitCode is 0 or 1, $"exit {p.ExitCode}; stderr: {err}");
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
 }
