@@ -88,6 +88,10 @@ public sealed class ExportFolderWatcher
         private readonly Func<string, FileCompleteness> _completeness;
         private readonly HashSet<string> _known = new(StringComparer.Ordinal);
         private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+        // What each taken (or ignored-at-start) volume file looked like then: a later change is a rewrite in place,
+        // which is warned about once, naming the file (its new contents are not read).
+        private readonly Dictionary<string, (DateTime WrittenUtc, long Length)> _stamps = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _rewriteWarned = new(StringComparer.Ordinal);
         private readonly HashSet<int> _finishedSeries = [];
         private readonly Dictionary<int, int> _resumeAt = [];
         private readonly SerialDisposable _expiry = new();
@@ -123,6 +127,7 @@ public sealed class ExportFolderWatcher
                     _known.Add(f);
                     if (TryKey(f) is { } key)
                     {
+                        Stamp(f);
                         if (!_existing.TryGetValue(key.Series, out var files)) _existing[key.Series] = files = [];
                         files.Add((key.Index, f));
                     }
@@ -243,9 +248,39 @@ public sealed class ExportFolderWatcher
             return null;
         }
 
+        private static (DateTime, long)? StampOf(string path)
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                return info.Exists ? (info.LastWriteTimeUtc, info.Length) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        }
+
+        private void Stamp(string path)
+        {
+            if (StampOf(path) is { } stamp) _stamps[path] = stamp;
+        }
+
+        /// <summary>A change event for a file already taken: the scanner (or a second simulator run) wrote it again.
+        /// The watch never reads a name twice, so say so once rather than ignore it silently.</summary>
+        private void CheckRewritten(string path)
+        {
+            if (!_stamps.TryGetValue(path, out var then) || _rewriteWarned.Contains(path)) return;
+            if (StampOf(path) is not { } now || now == then) return;
+            _rewriteWarned.Add(path);
+            _w._log.Warning("Volume file {File} was written again after it was taken; its new contents are ignored (a second run exported under the same names?)", path);
+        }
+
         private void Consider(string path)
         {
-            if (_stopped || _disposed || _known.Contains(path)) return;
+            if (_stopped || _disposed) return;
+            if (_known.Contains(path))
+            {
+                CheckRewritten(path);
+                return;
+            }
             VolumeKey? key;
             try { key = Options.KeyFromFile(path); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
@@ -280,6 +315,7 @@ public sealed class ExportFolderWatcher
             }
             _pending.Remove(path);
             _known.Add(path);
+            Stamp(path);
             Accept(path, key.Value);
         }
 

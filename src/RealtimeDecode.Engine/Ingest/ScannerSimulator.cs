@@ -54,15 +54,17 @@ public sealed class ScannerSimulator
     /// <summary>The injection log's path.</summary>
     public string FaultLogPath => _options.FaultLogPath ?? Path.Combine(_options.Folder, "faults.tsv");
 
-    /// <summary>The export file name of volume <paramref name="index"/> (0-based).</summary>
+    /// <summary>The export file name of volume <paramref name="index"/> (0-based). Both carry the series, as
+    /// <see cref="ExportFileNames.Parse"/> reads it, so a second series written into the same folder never overwrites the first's
+    /// files: Siemens <c>001_SSSSSS_VVVVVV.dcm</c>, NIfTI <c>run-SS_vol_IIIIII.nii</c>.</summary>
     public static string FileName(ExportFormat format, int series, int index) => format == ExportFormat.Dicom
         ? string.Create(CultureInfo.InvariantCulture, $"001_{series:D6}_{index + 1:D6}.dcm")
-        : string.Create(CultureInfo.InvariantCulture, $"vol_{index:D6}.nii");
+        : string.Create(CultureInfo.InvariantCulture, $"run-{series:D2}_vol_{index:D6}.nii");
 
     /// <summary>The name of the second copy a duplicate fault writes (same key for <see cref="ExportFileNames.Parse"/>).</summary>
     public static string DuplicateFileName(ExportFormat format, int series, int index) => format == ExportFormat.Dicom
         ? string.Create(CultureInfo.InvariantCulture, $"002_{series:D6}_{index + 1:D6}.dcm")
-        : string.Create(CultureInfo.InvariantCulture, $"vol_{index:D6}_dup.nii");
+        : string.Create(CultureInfo.InvariantCulture, $"run-{series:D2}_vol_{index:D6}_dup.nii");
 
     /// <summary>Writes the given volumes (index = position).</summary>
     public IObservable<SimulatedFile> Run(IReadOnlyList<Volume> volumes)

@@ -54,7 +54,7 @@ public sealed class SimulateScannerCommandTests : IDisposable
         Assert.Contains($"drop {drops}", r.Out);
         Assert.Contains($"duplicate {dups}", r.Out);
         Assert.Equal(40 - drops + dups, Directory.GetFiles(outDir, "*.nii").Length);
-        Assert.Equal(2.0, NiftiReader.ReadHeader(Directory.GetFiles(outDir, "vol_*.nii").Order(StringComparer.Ordinal).First()).RepetitionTimeSeconds, 6);
+        Assert.Equal(2.0, NiftiReader.ReadHeader(Directory.GetFiles(outDir, "*vol_*.nii").Order(StringComparer.Ordinal).First()).RepetitionTimeSeconds, 6);
     }
 
     [Theory]

@@ -147,4 +147,39 @@ public sealed class LiveFaultTests
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(0, 8).Select(v => (v, "ok")), Recording.Volumes(rec).Order());
     }
+
+    [Fact]
+    public async Task Live_FileRewrittenInPlace_OneWarningNamingItNotSilence()
+    {
+        using var s = new SmallSession(volumes: 20, seed: 5);
+        string export = s.Path("export"), rec = s.Path("live");
+        Directory.CreateDirectory(export);
+        var volumes = BoldRun.Open(s.Run2).ReadVolumes().ToList();
+        WriteVolume(export, "vol_0000.nii", volumes[0]); // there before the session
+
+        var output = new StringWriter();
+        int exit = await LiveTests.WithConsoleAsync(output, async () =>
+        {
+            using var stop = new CancellationTokenSource();
+            var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--tr", "2",
+                "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec], stop.Token);
+            await LiveTests.UntilAsync(() => output.ToString().Contains("Ignoring 1 files already in", StringComparison.Ordinal) || live.IsCompleted, TimeSpan.FromSeconds(30), () => State(output, rec));
+            for (int i = 1; i < 4; i++) WriteVolume(export, $"vol_{i:D4}.nii", volumes[i]);
+            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 3) || live.IsCompleted, TimeSpan.FromSeconds(60), () => State(output, rec));
+            // A second run exported under the same names: the taken volume 2 and the ignored volume 0 are written again.
+            WriteVolume(export, "vol_0002.nii", volumes[10]);
+            WriteVolume(export, "vol_0000.nii", volumes[11]);
+            await LiveTests.UntilAsync(() => output.ToString().Split('\n').Count(l => l.Contains("was written again", StringComparison.Ordinal)) >= 2 || live.IsCompleted,
+                TimeSpan.FromSeconds(30), () => State(output, rec));
+            stop.Cancel();
+            return await live.WaitAsync(TimeSpan.FromSeconds(20));
+        });
+
+        string log = output.ToString();
+        Assert.True(exit == 0, $"live exited {exit}: {log}");
+        var lines = log.Split('\n').Where(l => l.Contains("was written again", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains("vol_0002.nii", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("vol_0000.nii", StringComparison.Ordinal));
+    }
 }
