@@ -53,6 +53,10 @@ public sealed record RecordingOptions
     /// null = the moment the recorder is created.</summary>
     public long? SessionStartTimestamp { get; init; }
 
+    /// <summary>True (the default) for the session's own folder, which holds the session log and <c>handoffs.tsv</c>; false for a
+    /// later series' folder (<c>series-N/</c>), whose session.json then does not list the log and points to <c>../handoffs.tsv</c>.</summary>
+    public bool SessionFolder { get; init; } = true;
+
     /// <summary>The session's neurofeedback protocol (path, SHA-256 of its table and sidecar), written to session.json; null without one.</summary>
     public System.Text.Json.Nodes.JsonNode? Protocol { get; init; }
 }

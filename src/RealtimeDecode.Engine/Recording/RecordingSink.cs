@@ -62,6 +62,9 @@ public sealed class RecordingSink : IFrameSink, IDisposable
     private double[]? _nanEstimates;
     private int _estimateRows;
     private bool _closed;
+    private bool _ended;
+    private Exception? _error;
+    private JsonArray? _runs;
 
     /// <summary>Creates the directory and its files (headers and a first session.json).</summary>
     /// <exception cref="InputDataException">The directory already holds a recording, or cannot be written.</exception>
@@ -226,9 +229,38 @@ public sealed class RecordingSink : IFrameSink, IDisposable
             _volumesFile.Dispose();
             _eventsFile.Dispose();
             foreach (var f in new[] { _estimatesFile, _volumesFile, _eventsFile }) Report(f);
+            (_ended, _error) = (ended, error);
             WriteSession(ended, error);
         }
     }
+
+    /// <summary>This recording as one entry of a session's <c>runs</c>: its series, folder (relative to the session's), counts and estimate rows.</summary>
+    public JsonObject RunEntry(int series, string folder)
+    {
+        lock (_gate)
+            return new JsonObject
+            {
+                ["series"] = series,
+                ["folder"] = folder,
+                ["completed"] = _closed && _ended && _error is null,
+                ["counts"] = Counts(),
+                ["estimate_rows"] = _estimateRows,
+            };
+    }
+
+    /// <summary>Every run of the session (see <see cref="RunEntry"/>), written to this recording's session.json under
+    /// <c>runs</c> now, also after it closed: the session's folder says where its later series are.</summary>
+    public void SetRuns(JsonArray runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        lock (_gate)
+        {
+            _runs = runs;
+            WriteSession(_closed && _ended, _error);
+        }
+    }
+
+    private JsonObject Counts() => new(_counts.Select(kv => KeyValuePair.Create(kv.Key.ToFileValue(), (JsonNode?)JsonValue.Create(kv.Value))));
 
     /// <summary>The files that could not be written completely (file name and the first error), in layout order;
     /// session.json is among them when its last rewrite failed.</summary>
@@ -302,7 +334,8 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["estimates"] = RecordingLayout.EstimatesFile,
                 ["volumes"] = RecordingLayout.VolumesFile,
                 ["events"] = RecordingLayout.EventsFile,
-                ["log"] = RecordingLayout.LogFile,
+                // the session log is one, in the session's folder; a later series' folder holds none
+                ["log"] = _options.SessionFolder ? RecordingLayout.LogFile : "../" + RecordingLayout.LogFile,
             },
             ["timing"] = new JsonObject
             {
@@ -311,7 +344,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["unit"] = "ms",
                 ["latency"] = "published_ms - detected_ms",
                 ["published"] = "the first hand-off of the frame to a transport: dashboard send, LSL push or recording write",
-                ["handoffs"] = RecordingLayout.HandOffsFile,
+                ["handoffs"] = _options.SessionFolder ? RecordingLayout.HandOffsFile : "../" + RecordingLayout.HandOffsFile,
             },
             ["warmup_volumes"] = new JsonObject
             {
@@ -342,9 +375,11 @@ public sealed class RecordingSink : IFrameSink, IDisposable
                 ["count"] = _motionFailed.Count,
                 ["volumes"] = new JsonArray(_motionFailed.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             },
-            ["counts"] = new JsonObject(_counts.Select(kv => KeyValuePair.Create(kv.Key.ToFileValue(), (JsonNode?)JsonValue.Create(kv.Value)))),
+            ["counts"] = Counts(),
             ["estimate_rows"] = _estimateRows,
         };
+        // counts and estimate_rows above are this folder's run; runs lists every run of the session (session folder only)
+        if (_runs is not null) json["runs"] = _runs.DeepClone();
         var failures = new JsonArray();
         foreach (var f in new[] { _estimatesFile, _volumesFile, _eventsFile })
             if (f.Failure is { } problem)

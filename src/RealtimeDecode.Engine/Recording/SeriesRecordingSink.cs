@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RealtimeDecode.Engine.Pipeline;
 
 namespace RealtimeDecode.Engine.Recording;
@@ -17,6 +18,7 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     private readonly List<RecordingSink> _all = [];
     private readonly RunBoundary _runs = new();
     private RecordingSink _current;
+    private readonly List<int> _series = [];
 
     /// <param name="root">The session's recording folder (the first series is recorded there).</param>
     /// <param name="create">Makes the recorder of a folder.</param>
@@ -59,11 +61,13 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
         RecordingSink? finished = null;
         lock (_gate)
         {
+            if (_series.Count == 0) _series.Add(frame.Series);
             if (_runs.Starts(frame))
             {
                 finished = _current;
                 _current = _create(FolderOf(_root, frame.Series));
                 _all.Add(_current);
+                _series.Add(frame.Series);
                 SeriesCount++;
             }
             target = _current;
@@ -72,6 +76,7 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
         {
             await finished.OnCompletedAsync(null, cancellationToken).ConfigureAwait(false);
             finished.Dispose();
+            WriteRuns();
         }
         await target.OnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
     }
@@ -79,17 +84,34 @@ public sealed class SeriesRecordingSink : IFrameSink, IDisposable
     /// <summary>The folder of a later series inside the session's recording folder.</summary>
     internal static string FolderOf(string root, int series) => Path.Combine(root, $"series-{series}");
 
+    /// <summary>The session folder's session.json lists every run: its series, folder and counts.</summary>
+    private void WriteRuns()
+    {
+        lock (_gate)
+        {
+            var runs = new JsonArray();
+            for (int i = 0; i < _all.Count; i++)
+            {
+                int series = i < _series.Count ? _series[i] : 0;
+                runs.Add(_all[i].RunEntry(series, i == 0 ? "." : Path.GetFileName(FolderOf(_root, series))));
+            }
+            _all[0].SetRuns(runs);
+        }
+    }
+
     /// <inheritdoc />
-    public ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
+    public async ValueTask OnCompletedAsync(Exception? error, CancellationToken cancellationToken)
     {
         RecordingSink current;
         lock (_gate) current = _current;
-        return current.OnCompletedAsync(error, cancellationToken);
+        await current.OnCompletedAsync(error, cancellationToken).ConfigureAwait(false);
+        WriteRuns();
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         lock (_gate) _current.Dispose();
+        WriteRuns();
     }
 }

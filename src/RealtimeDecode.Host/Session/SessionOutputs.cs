@@ -49,6 +49,7 @@ internal sealed class SessionOutputs
             FdThresholdMm = settings.FdThresholdMm,
             Censor = settings.Censor,
             Protocol = protocol is null ? null : ProtocolRecord(protocol),
+            SessionFolder = dir == setup.Recording,
         }, time, logger));
     }
 

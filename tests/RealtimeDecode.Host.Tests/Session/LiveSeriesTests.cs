@@ -61,6 +61,18 @@ public sealed class LiveSeriesTests
 
         var folders = new Dictionary<int, string> { [3] = rec, [5] = Path.Combine(rec, "series-5") };
         Assert.Equal(["series-5"], Directory.GetDirectories(rec).Select(Path.GetFileName));
+        // the session folder's session.json lists both runs, where they are and their counts; a series folder names no
+        // file it does not hold (the log and hand-offs are the session's, one level up)
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(rec, "session.json")))!;
+        var runs = root["runs"]!.AsArray();
+        Assert.Equal([(3, ".", PerSeries), (5, "series-5", PerSeries)],
+            runs.Select(r => (r!["series"]!.GetValue<int>(), r["folder"]!.GetValue<string>(), r["counts"]!["ok"]!.GetValue<int>())));
+        Assert.All(runs, r => Assert.True(r!["completed"]!.GetValue<bool>()));
+        var second = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(rec, "series-5", "session.json")))!;
+        Assert.Null(second["runs"]);
+        Assert.Equal("../session.log", second["files"]!["log"]!.GetValue<string>());
+        Assert.Equal("../handoffs.tsv", second["timing"]!["handoffs"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.GetFullPath(Path.Combine(rec, "series-5", "../session.log"))));
         foreach (var (series, run) in new[] { (3, s.Run1), (5, s.Run2) })
         {
             string dir = folders[series];
