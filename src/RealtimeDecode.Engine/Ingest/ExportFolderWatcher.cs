@@ -48,12 +48,13 @@ public sealed class ExportFolderWatcher
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
-    /// <summary>Creates a watcher; the folder must exist.</summary>
+    /// <summary>Creates a watcher; the folder, or at least its parent, must exist (a folder the scanner has not made yet is waited for).</summary>
     public ExportFolderWatcher(ExportWatcherOptions options, IScheduler scheduler, TimeProvider time, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (!Directory.Exists(options.Folder)) throw new InputDataException(options.Folder, "export folder not found");
+        if (!Directory.Exists(options.Folder) && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(options.Folder))))
+            throw new InputDataException(options.Folder, "export folder not found, nor the folder it would be made in");
         _options = options;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -117,6 +118,13 @@ public sealed class ExportFolderWatcher
         public IDisposable Start(CancellationToken stop)
         {
             var d = new CompositeDisposable();
+            // Often started before the scanner makes the folder: said once; the first listing that finds it says so too.
+            bool absent = !Directory.Exists(Options.Folder);
+            if (absent)
+            {
+                _listingProblem = "not there yet";
+                _w._log.Information("Export folder {Folder} does not exist yet; waiting for the scanner to make it", Options.Folder);
+            }
             // The initial listing happens now, before any event can be handled, so "existing at start"
             // means present when the subscription was made.
             var existing = ListFiles();
@@ -149,7 +157,7 @@ public sealed class ExportFolderWatcher
                 d.Add(_w._scheduler.Schedule(() => { foreach (var f in existing) Consider(f); }));
             }
 
-            if (Options.UseFileSystemEvents) ListenToEvents();
+            if (Options.UseFileSystemEvents && !absent) ListenToEvents();
             d.Add(_events);
             d.Add(Observable.Interval(Options.PollInterval, _w._scheduler).Subscribe(_ => Poll()));
             d.Add(_expiry);
@@ -194,14 +202,17 @@ public sealed class ExportFolderWatcher
 
         private List<string> ListFiles()
         {
+            if (_listingProblem == "not there yet" && !Directory.Exists(Options.Folder)) return [];
             try
             {
                 var files = Directory.GetFiles(Options.Folder, Options.Filter, SearchOption.TopDirectoryOnly);
                 Array.Sort(files, StringComparer.Ordinal);
                 if (_listingProblem is not null)
                 {
+                    bool appeared = _listingProblem == "not there yet";
                     _listingProblem = null;
-                    _w._log.Information("Export folder {Folder} can be read again; watching resumes", Options.Folder);
+                    if (appeared) _w._log.Information("Export folder {Folder} now exists; watching it", Options.Folder);
+                    else _w._log.Information("Export folder {Folder} can be read again; watching resumes", Options.Folder);
                     if (Options.UseFileSystemEvents && !_stopped && !_disposed) ListenToEvents();
                 }
                 return [.. files];

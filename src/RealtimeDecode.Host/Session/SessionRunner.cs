@@ -162,7 +162,10 @@ internal sealed class SessionRunner
             if (r.Watch is null) throw new InputDataException(null, "--watch is required");
             if (File.Exists(r.Watch))
                 throw new InputDataException(r.Watch, $"is a file, not an export folder; --watch takes the folder the scanner writes into ({Path.GetDirectoryName(Path.GetFullPath(r.Watch))})");
-            if (!Directory.Exists(r.Watch)) throw new InputDataException(r.Watch, "export folder not found");
+            // At a scanner the decoder is often started before the scanner makes the folder: the watch waits for it
+            // (and says so), provided the folder it would be made in exists.
+            if (!Directory.Exists(r.Watch) && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(r.Watch))))
+                throw new InputDataException(r.Watch, "export folder not found, nor the folder it would be made in");
             tr = r.Tr ?? 2.0;
         }
         if (!ReplaySpeed.TryParse(r.Speed, out var speed)) throw new InputDataException(null, $"--speed '{r.Speed}' is not a positive factor or max");

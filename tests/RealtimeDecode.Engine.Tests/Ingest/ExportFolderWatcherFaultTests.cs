@@ -128,4 +128,38 @@ public sealed class ExportFolderWatcherFaultTests : IDisposable
             arrivals.Select(a => (a.Index, a.Status, a.Path is null ? null : Path.GetFileName(a.Path))));
         Assert.Single(_log.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("still incomplete", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Arrivals_FolderNotMadeYet_SaidOnceThenWatchedWhenItAppears()
+    {
+        string folder = Path.Combine(_dir.Path, "export");
+        var arrivals = new List<VolumeArrival>();
+        var options = new ExportWatcherOptions
+        {
+            Folder = folder, RepetitionTime = Tr, MissingAfterTrs = 3, PollInterval = Poll, UseFileSystemEvents = false,
+            Completeness = _ => FileCompleteness.Complete,
+        };
+        using (new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler), _log.CreateLogger()).Arrivals.Subscribe(arrivals.Add))
+        {
+            _scheduler.AdvanceBy(Poll * 20);
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(Path.Combine(folder, "vol_0000.nii"), [1, 2, 3, 4]);
+            _scheduler.AdvanceBy(Poll * 2);
+        }
+        Assert.Equal([0], arrivals.Where(a => a.Status == VolumeStatus.Ok).Select(a => a.Index));
+        var folderLines = _log.Events.Where(e => e.MessageTemplate.Text.Contains("xport folder", StringComparison.Ordinal)).Select(e => e.MessageTemplate.Text).ToList();
+        Assert.Equal(2, folderLines.Count);
+        Assert.Contains("does not exist yet", folderLines[0], StringComparison.Ordinal);
+        Assert.Contains("now exists", folderLines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Events, e => e.Level >= LogEventLevel.Warning);
+    }
+
+    [Fact]
+    public void Create_NeitherFolderNorItsParent_RefusedInOneLine()
+    {
+        string folder = Path.Combine(_dir.Path, "no", "export");
+        var options = new ExportWatcherOptions { Folder = folder, RepetitionTime = Tr, PollInterval = Poll, UseFileSystemEvents = false };
+        var e = Assert.Throws<RealtimeDecode.Imaging.InputDataException>(() => new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler)));
+        Assert.Contains("nor the folder it would be made in", e.Message, StringComparison.Ordinal);
+    }
 }

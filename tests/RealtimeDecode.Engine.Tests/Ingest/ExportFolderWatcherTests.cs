@@ -311,10 +311,11 @@ public sealed class ExportFolderWatcherTests : IDisposable
     }
 
     [Fact]
-    public void Constructor_MissingFolder_InputDataException()
+    public void Constructor_MissingFolderAndParent_InputDataException()
     {
+        // a missing folder whose parent exists is waited for (ExportFolderWatcherFaultTests); one with no parent is refused
         var e = Assert.Throws<InputDataException>(() =>
-            new ExportFolderWatcher(Options() with { Folder = _dir.File("nope") }, _scheduler, TimeProvider.System));
+            new ExportFolderWatcher(Options() with { Folder = Path.Combine(_dir.File("nope"), "export") }, _scheduler, TimeProvider.System));
         Assert.Contains("nope", e.Message);
     }
 
