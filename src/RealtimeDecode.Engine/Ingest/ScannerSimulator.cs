@@ -23,7 +23,7 @@ namespace RealtimeDecode.Engine.Ingest;
 /// <see cref="ScannerSimulatorOptions.ChunkGap"/>/speed apart, so readers see growing, incomplete files;
 /// optionally under a temporary name renamed when whole.</item>
 /// <item>Names: DICOM <c>001_SSSSSS_VVVVVV.dcm</c> (series, volume number from 1), NIfTI
-/// <c>vol_NNNNNN.nii</c> (index from 0), both parsed back by <see cref="ExportFileNames.Parse"/>.</item>
+/// <c>run-SS_vol_IIIIII.nii</c> (series, index from 0), both parsed back by <see cref="ExportFileNames.Parse"/>.</item>
 /// <item>Faults (<see cref="FaultSpec"/>) are drawn per volume up front from the seed, so one seed gives
 /// one set of faults whatever the timing, and each is appended to the injection log (TSV: <c>volume</c>,
 /// <c>fault</c>, <c>file</c>, <c>detail</c>, <c>time_s</c> since the start on the scheduler clock) when it

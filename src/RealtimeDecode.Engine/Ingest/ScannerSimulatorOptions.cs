@@ -6,7 +6,7 @@ public enum ExportFormat
     /// <summary>Siemens mosaics named <c>001_SSSSSS_VVVVVV.dcm</c> (series, 1-based volume number).</summary>
     Dicom,
 
-    /// <summary>Single-volume NIfTI-1 files (float32) named <c>vol_NNNNNN.nii</c> (0-based index).</summary>
+    /// <summary>Single-volume NIfTI-1 files (float32) named <c>run-SS_vol_IIIIII.nii</c> (series, 0-based index).</summary>
     Nifti,
 }
 
