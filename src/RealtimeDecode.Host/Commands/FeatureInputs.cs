@@ -8,6 +8,7 @@ using RealtimeDecode.Engine.Recording;
 using RealtimeDecode.Engine.Tables;
 using RealtimeDecode.Imaging;
 using RealtimeDecode.Training.Datasets;
+using RealtimeDecode.Training.Targets;
 
 namespace RealtimeDecode.Host.Commands;
 
@@ -295,20 +296,15 @@ internal sealed class FeatureInputs
     {
         for (int i = 0; i < Math.Min(targetPaths.Count, boldPaths.Count); i++)
         {
-            string json = Path.ChangeExtension(targetPaths[i], ".json");
-            if (!File.Exists(json)) continue;
-            System.Text.Json.Nodes.JsonObject? o;
-            try { o = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json)) as System.Text.Json.Nodes.JsonObject; }
-            catch (System.Text.Json.JsonException) { continue; } // not ours: another tool's sidecar
-            if (o?["format"]?.GetValueKind() != System.Text.Json.JsonValueKind.String || (string?)o["format"] != "realtime-decode.targets") continue;
+            if (TargetBuilder.ReadMadeFor(targetPaths[i]) is not { } made) continue;
+            var (madeTr, madeVolumes) = made;
             var run = BoldRun.Open(boldPaths[i]);
-            if (o["tr_s"] is { } trNode && trNode.GetValueKind() == System.Text.Json.JsonValueKind.Number && run.RepetitionTimeSeconds > 0
-                && Math.Abs(trNode.GetValue<double>() - run.RepetitionTimeSeconds) > 0.01 * run.RepetitionTimeSeconds)
-                throw new InputDataException(json, string.Create(CultureInfo.InvariantCulture,
-                    $"{targetPaths[i]} was made for TR {trNode.GetValue<double>()} s, but {run.Path} is TR {run.RepetitionTimeSeconds} s: every target would sit at the wrong time; remake it with targets --tr {run.RepetitionTimeSeconds}"));
-            if (o["volumes"] is { } volumesNode && volumesNode.GetValueKind() == System.Text.Json.JsonValueKind.Number && volumesNode.GetValue<double>() != run.VolumeCount)
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"warning: {targetPaths[i]} was made for {volumesNode.GetValue<double>()} volumes, {run.Path} has {run.VolumeCount}: is it this run's?"));
+            double tr = run.RepetitionTimeSeconds;
+            if (madeTr is double t && tr > 0 && Math.Abs(t - tr) > 0.01 * tr)
+                throw new InputDataException(TargetBuilder.ProvenancePath(targetPaths[i]), string.Create(CultureInfo.InvariantCulture,
+                    $"{targetPaths[i]} was made for TR {t} s, but {run.Path} is TR {tr} s: every target would sit at the wrong time; remake it with targets --tr {tr}"));
+            if (madeVolumes is int n && n != run.VolumeCount)
+                Console.Error.WriteLine($"warning: {targetPaths[i]} was made for {n} volumes, {run.Path} has {run.VolumeCount}: is it this run's?");
         }
     }
 

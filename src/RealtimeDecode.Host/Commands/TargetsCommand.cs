@@ -44,13 +44,13 @@ internal sealed class TargetsCommand : ICliCommand
             throw new InputDataException(null, $"--volumes {volumes} is out of range: allowed 1..{MaxVolumes}");
         var options = Options(parse);
         var annotations = AnnotationTable.Read(annotationsPath);
-        var outPath = CliOptions.OutputFile(parse, _out, p => Path.ChangeExtension(p, ".json"));
+        var outPath = CliOptions.OutputFile(parse, _out, TargetBuilder.ProvenancePath);
         if (options.Hrf == HrfModel.None && options.LagSeconds == 0)
             Console.Error.WriteLine("note: neither --lag nor --hrf: the targets are not delayed for the haemodynamic response");
         var result = TargetBuilder.Build(annotations, options, annotationsPath);
         foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {annotationsPath}: {w}");
         TargetBuilder.Write(outPath, options, result, annotationsPath);
-        Console.WriteLine($"wrote {outPath} ({options.Volumes} volumes × {result.Table.ColumnCount} targets: {string.Join(", ", result.Table.Columns)}) and {Path.ChangeExtension(outPath, ".json")}");
+        Console.WriteLine($"wrote {outPath} ({options.Volumes} volumes × {result.Table.ColumnCount} targets: {string.Join(", ", result.Table.Columns)}) and {TargetBuilder.ProvenancePath(outPath)}");
         return 0;
     }
 

@@ -199,12 +199,35 @@ public static class TargetBuilder
         }
     }
 
+    /// <summary>The <c>format</c> of a targets table's provenance sidecar.</summary>
+    public const string ProvenanceFormat = "realtime-decode.targets";
+
+    /// <summary>The provenance sidecar's path for the targets table at <paramref name="tablePath"/>: the same path with <c>.json</c>.</summary>
+    public static string ProvenancePath(string tablePath) => Path.ChangeExtension(tablePath, ".json");
+
+    /// <summary>
+    /// The TR (s) and volume count the targets table at <paramref name="tablePath"/> was made for, as its provenance
+    /// sidecar states them (null where it does not); null when there is no sidecar of <see cref="ProvenanceFormat"/>
+    /// beside it (none, not JSON, or another tool's).
+    /// </summary>
+    public static (double? Tr, int? Volumes)? ReadMadeFor(string tablePath)
+    {
+        string path = ProvenancePath(tablePath);
+        if (!File.Exists(path)) return null;
+        JsonObject? o;
+        try { o = JsonNode.Parse(File.ReadAllText(path)) as JsonObject; }
+        catch (JsonException) { return null; }
+        if (o?["format"] is not JsonValue format || !format.TryGetValue(out string? name) || name != ProvenanceFormat) return null;
+        double? Number(string key) => o[key] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+        return (Number("tr_s"), Number("volumes") is double n ? (int)n : null);
+    }
+
     /// <summary>The provenance sidecar of a targets table (written beside it as <c>.json</c>).</summary>
     public static JsonObject Provenance(TargetOptions o, TargetResult result, string annotationsPath)
     {
         return new JsonObject
         {
-            ["format"] = "realtime-decode.targets",
+            ["format"] = ProvenanceFormat,
             ["format_version"] = 1,
             ["annotations"] = Path.GetFileName(annotationsPath),
             ["annotations_sha256"] = File.Exists(annotationsPath) ? AnnotationProvenance.FileSha256(annotationsPath) : null,
@@ -228,7 +251,7 @@ public static class TargetBuilder
     public static void Write(string path, TargetOptions o, TargetResult result, string annotationsPath)
     {
         result.Table.Write(path);
-        RealtimeDecode.Engine.Tables.AtomicFile.WriteAllText(Path.ChangeExtension(path, ".json"),
+        RealtimeDecode.Engine.Tables.AtomicFile.WriteAllText(ProvenancePath(path),
             Provenance(o, result, annotationsPath).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
