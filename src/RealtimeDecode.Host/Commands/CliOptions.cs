@@ -29,23 +29,17 @@ internal static class CliOptions
     /// (<see cref="RefuseInputs"/>), when a part of its folder path is a file, or when its folder cannot be
     /// written; the folder is created once these checks pass.
     /// </summary>
-    public static string OutputFile(ParseResult parse, Option<string> option, params Func<string, string>[] sidecars)
-    {
-        var path = Required(parse, option);
-        if (Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
-        RefuseInputs(parse, option, path, sidecars);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) EnsureWritableFolder(option.Name, dir);
-        return path;
-    }
+    public static string OutputFile(ParseResult parse, Option<string> option, params Func<string, string>[] sidecars) =>
+        CheckOutputFile(parse, option, Required(parse, option), sidecars);
 
     /// <summary>An optional output file: null when not given, otherwise checked as <see cref="OutputFile"/> checks one.</summary>
-    public static string? OptionalOutputFile(ParseResult parse, Option<string?> option)
+    public static string? OptionalOutputFile(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } path && !string.IsNullOrWhiteSpace(path) ? CheckOutputFile(parse, option, path, []) : null;
+
+    private static string CheckOutputFile(ParseResult parse, Option option, string path, Func<string, string>[] sidecars)
     {
-        var path = parse.GetValue(option);
-        if (string.IsNullOrWhiteSpace(path)) return null;
         if (Directory.Exists(path)) throw new InputDataException(path, $"{option.Name} is a folder; give a file name");
-        RefuseInputs(parse, option, path);
+        RefuseInputs(parse, option, path, sidecars);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) EnsureWritableFolder(option.Name, dir);
         return path;
