@@ -55,6 +55,12 @@ public sealed class SessionDirectory : IAsyncDisposable
     /// <summary>Clients connected over all sessions.</summary>
     public int ClientCount => Own.ClientCount + _remote.Values.Sum(r => r.Feed.ClientCount);
 
+    /// <summary>When this host's own session started (Unix ms; 0: not yet known), listed with it.</summary>
+    public double OwnStartedUnixMs { get; set; }
+
+    /// <summary>The dashboard address of this host's own session (as a decoder publishes it to Redis), listed with it; null: none.</summary>
+    public string? OwnHost { get; set; }
+
     /// <summary>Ids of the sessions decoded elsewhere that this host follows now.</summary>
     public IReadOnlyCollection<string> Followed => _remote.Keys.ToArray();
 
@@ -105,7 +111,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         {
             var s = Own.Status;
             list.Add(new SessionListing(own, s.State, s.Session?.Run, s.Session?.Model, s.Session?.Targets, s.Session?.Tr,
-                s.VolumesSeen, s.Session?.ExpectedVolumes, 0, 0, null));
+                s.VolumesSeen, s.Session?.ExpectedVolumes, OwnStartedUnixMs, 0, OwnHost));
         }
         if (_redis is null || !_redis.IsConnected) return list;
         try

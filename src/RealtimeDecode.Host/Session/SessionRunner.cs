@@ -231,6 +231,9 @@ internal sealed class SessionRunner
             _out.WriteLine($"dashboard: {DashboardUrl}/{token}  (participant display: {DashboardUrl}/feedback{token})");
             if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
             _out.WriteLine($"session: {sessionId}");
+            // Listed with the session on this host's /api/sessions, as Redis lists it for the other hosts.
+            server.Sessions.OwnStartedUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            server.Sessions.OwnHost = DashboardUrl;
             server.Broadcaster.ContinueAfter(seqBefore);
             outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
             if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
