@@ -20,7 +20,7 @@ public sealed class DecoderHub(DashboardBroadcaster broadcaster, DashboardOption
             throw new HubException(ConnectionLimitMiddleware.LimitReached(options.MaxConnections));
         var http = Context.GetHttpContext();
         string? id = http?.Request.Query[SessionDirectory.QueryKey].FirstOrDefault();
-        // The session SessionRouteMiddleware resolved for this request: without ?session= on a serve host, the one that published last.
+        // The session SessionRouteMiddleware resolved for this request: without ?session= on a serve host, the live one that started last.
         var feed = (http?.Items[typeof(DashboardBroadcaster)] as DashboardBroadcaster ?? sessions.Find(id))
             ?? throw new HubException(SessionRouteMiddleware.Unknown(id));
         // Joined only once the backlog is here: what was published before is in GetSession's snapshot, not sent as live.

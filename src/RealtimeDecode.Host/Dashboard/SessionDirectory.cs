@@ -10,8 +10,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// The sessions this host serves: its own (the session it decodes, if any) and, with Redis, every session a
 /// decoder publishes there, each fed into a <see cref="DashboardBroadcaster"/> of its own by a
 /// <see cref="RedisSessionFollower"/> started when a client first asks for it. A client names its session with
-/// <c>?session=ID</c>; without it, it gets the host's own session, or on a host that decodes none the session
-/// that published last. A session followed here that no client of this host has watched for
+/// <c>?session=ID</c>; without it, it gets the host's own session, or on a host that decodes none the live session
+/// (not ended, failed or stale) that started last (<see cref="DefaultAsync"/>): a choice that heartbeats and events do not
+/// change while the sessions stay live. A session followed here that no client of this host has watched for
 /// <see cref="DashboardOptions.RedisIdleMinutes"/> is no longer followed (its reading of Redis stops and its
 /// backlog is freed); a client asking for it later starts following it again from the stream.
 /// </summary>
@@ -73,7 +74,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         if (string.IsNullOrEmpty(id))
         {
             if (Own.SessionId is not null || _redis is null) return Own;
-            id = await NewestAsync().ConfigureAwait(false);
+            id = await DefaultAsync().ConfigureAwait(false);
             if (id is null) return null;
         }
         if (!SessionIds.IsValid(id)) return null;
@@ -138,13 +139,30 @@ public sealed class SessionDirectory : IAsyncDisposable
         return list;
     }
 
-    private async Task<string?> NewestAsync()
+    /// <summary>
+    /// The session a client gets without naming one on a host that decodes none: of the sessions in Redis, the live one
+    /// (not ended, failed or stale) that started last; when none is live, the one that published last. Not the newest
+    /// entry alone: a live session refreshes its entry every <see cref="SessionListing.Heartbeat"/>, so with two live
+    /// sessions the newest entry alternates between them. Null when Redis lists none (or cannot be read).
+    /// </summary>
+    private async Task<string?> DefaultAsync()
     {
         if (_redis is null || !_redis.IsConnected) return null;
         try
         {
-            var ids = await _redis.Multiplexer.GetDatabase().SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 0, Order.Descending).ConfigureAwait(false);
-            return ids.Length == 0 ? null : (string?)ids[0];
+            var db = _redis.Multiplexer.GetDatabase();
+            var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
+            if (ids.Length == 0) return null;
+            var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
+            double now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            SessionListing? pick = null;
+            foreach (var info in infos)
+            {
+                if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { Live: true } l || l.IsStaleAt(now)) continue;
+                if (pick is null || l.StartedUnixMs > pick.StartedUnixMs
+                    || (l.StartedUnixMs == pick.StartedUnixMs && string.CompareOrdinal(l.Session, pick.Session) > 0)) pick = l;
+            }
+            return pick?.Session ?? (string?)ids[0];
         }
         catch (Exception e) when (e is not OperationCanceledException) { return null; }
     }
