@@ -189,6 +189,26 @@ public sealed class DashboardBroadcaster : IAsyncDisposable
         lock (_gate) _seq = Math.Max(_seq, seq);
     }
 
+    /// <summary>
+    /// A session decoded elsewhere was replaced by a new one of the same id (a decoder took over the id): everything kept
+    /// of the old one goes (backlog, matrix, status, stale note, the last number taken), so the new session's events, read
+    /// again from its first, are all taken and a viewer joining later gets the new session alone.
+    /// </summary>
+    internal void Restart()
+    {
+        ConnectivityMessage? previous;
+        lock (_gate)
+        {
+            _backlog.Clear();
+            previous = _connectivity;
+            _connectivity = null;
+            _status = new("starting", null, 0, 0, 0, null);
+            _staleSince = null;
+            _seq = 0;
+        }
+        previous?.Lease?.Release();
+    }
+
     /// <summary>The last sequence number published or taken.</summary>
     public long LastSeq { get { lock (_gate) return _seq; } }
 

@@ -11,7 +11,9 @@ namespace RealtimeDecode.Host.Dashboard.Redis;
 /// sequence number) are skipped, so a decoder catching up after an outage adds only what was missing.
 /// While Redis is unreachable it keeps what it has and resumes from its last entry. A viewer joins only once
 /// <see cref="CatchUpAsync"/> has seen every entry the stream held when it asked taken: what was published before
-/// the join is in its snapshot, and only what comes after reaches it as live.
+/// the join is in its snapshot, and only what comes after reaches it as live. A session whose id a new decoder took over
+/// (its entry names another start time) is followed anew: what was kept of the old one is dropped
+/// (<see cref="DashboardBroadcaster.Restart"/>) and the new session's stream is read from its first entry.
 /// </summary>
 internal sealed class RedisSessionFollower : IAsyncDisposable
 {
@@ -28,6 +30,8 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
     private readonly object _gate = new();
     private RedisValue _position = "0-0";
     private EntryId _taken;
+    private double? _started;
+    private bool _replaced;
     private TaskCompletionSource _pass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="time">The clock of the looks at the session's entry (liveness: <see cref="SessionListing.StaleAfter"/>).</param>
@@ -56,7 +60,24 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
         bool failing = false;
         while (!_stop.IsCancellationRequested)
         {
-            bool full = false;
+            bool full = false, restart;
+            lock (_gate)
+            {
+                // Under the lock: a viewer waiting to join sees the old session either kept or gone, never half gone.
+                restart = _replaced;
+                _replaced = false;
+                if (restart)
+                {
+                    _taken = default;
+                    _feed.Restart();
+                }
+            }
+            if (restart)
+            {
+                _position = "0-0";
+                _looked = _time.GetTimestamp() - (long)(SessionListing.Heartbeat.TotalSeconds * _time.TimestampFrequency);
+                _log.Information("Session {Session} taken over by a new decoder: its earlier run dropped here, the new one followed from its start", _session);
+            }
             try
             {
                 var entries = await _redis.Multiplexer.GetDatabase().StreamReadAsync(key, _position, Page).ConfigureAwait(false);
@@ -90,22 +111,45 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
     {
         _looked = _time.GetTimestamp();
         var info = await _redis.Multiplexer.GetDatabase().StringGetAsync(RedisKeys.Info(_session)).ConfigureAwait(false);
-        if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l) return;
+        if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l || Adopt(l)) return;
         _feed.SetStale(l.IsStaleAt(_time.GetUtcNow().ToUnixTimeMilliseconds()) ? l.UpdatedUnixMs : null);
     }
 
     /// <summary>
+    /// The session's entry as read now: the first one read gives the start time of the session followed; one with another
+    /// start time is a new session of the same id, to be followed anew on the loop's next pass (true).
+    /// </summary>
+    private bool Adopt(SessionListing listing)
+    {
+        lock (_gate)
+        {
+            if (_started is not { } started) { _started = listing.StartedUnixMs; return false; }
+            if (started == listing.StartedUnixMs) return false;
+            _started = listing.StartedUnixMs;
+            _replaced = true;
+        }
+        Signal();
+        return true;
+    }
+
+    /// <summary>
     /// Waits until every entry the session's stream holds now has been taken into the feed (at most
-    /// <paramref name="timeout"/>). True when caught up, or when Redis cannot say what it holds (a viewer is then
+    /// <paramref name="timeout"/>); when the session was taken over by a new decoder, until the old one is dropped and
+    /// the new one read. True when caught up, or when Redis cannot say what it holds (a viewer is then
     /// served what this host has, then the rest); false when the wait timed out.
     /// </summary>
     public async Task<bool> CatchUpAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct = default)
     {
-        EntryId end;
+        EntryId end = default;
         try
         {
-            var last = await _redis.Multiplexer.GetDatabase().StreamRangeAsync(RedisKeys.Events(_session), "-", "+", 1, Order.Descending).ConfigureAwait(false);
-            if (last.Length == 0 || !EntryId.TryParse(last[0].Id, out end)) return true;
+            var db = _redis.Multiplexer.GetDatabase();
+            var lastRead = db.StreamRangeAsync(RedisKeys.Events(_session), "-", "+", 1, Order.Descending);
+            var infoRead = db.StringGetAsync(RedisKeys.Info(_session));
+            await Task.WhenAll(lastRead, infoRead).ConfigureAwait(false);
+            var (last, info) = (await lastRead.ConfigureAwait(false), await infoRead.ConfigureAwait(false));
+            bool replaced = !info.IsNull && EventCodec.DecodeListing((byte[])info!) is { } l && Adopt(l);
+            if ((last.Length == 0 || !EntryId.TryParse(last[0].Id, out end)) && !replaced) return true;
         }
         catch (Exception e) when (e is not OperationCanceledException) { return true; }
         Signal();
@@ -113,7 +157,7 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
         while (true)
         {
             var pass = Volatile.Read(ref _pass).Task;
-            lock (_gate) if (_taken.CompareTo(end) >= 0) return true;
+            lock (_gate) if (!_replaced && _taken.CompareTo(end) >= 0) return true;
             var left = timeout - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero || _loop.IsCompleted) return false;
             try { await pass.WaitAsync(left, time, ct).ConfigureAwait(false); }
