@@ -28,7 +28,7 @@
   const $ = id => document.getElementById(id);
   $("min").textContent = String(min); $("max").textContent = String(max);
   const recent = [];
-  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, acks: 0, problem: null, run: 0 };
+  window.rtfeedback = { values: [], frames: [], cues: [], current: null, protocol: null, connected: false, paused: false, acks: 0, problem: null, run: 0 };
 
   // The weights' names matched to the model's targets (exactly, else without regard to case when that is unambiguous).
   // A name the model lacks would make a bar that never moves: the page says so instead of showing a value.
@@ -155,8 +155,14 @@
     .withUrl("/hubs/decoder" + (params.get("session") ? `?session=${encodeURIComponent(params.get("session"))}` : ""), token ? { accessTokenFactory: () => token } : {})
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
-  conn.on("estimate", m => { if (!protocol && fresh(m)) show(m); });
-  conn.on("status", m => { if (!protocol) enterRun(m.run); });
+  // A host that follows a session decoded elsewhere says when its decoder has sent no news for a while (state "stale":
+  // killed, hung or cut off): the last value is not live then, so the bar is greyed and says so, until news comes again.
+  function pause(on) {
+    window.rtfeedback.paused = on;
+    document.body.classList.toggle("paused", on);
+  }
+  conn.on("estimate", m => { if (!protocol && fresh(m)) { pause(false); show(m); } });
+  conn.on("status", m => { pause(m.state === "stale"); if (!protocol) enterRun(m.run); });
   let early = null; // frames that arrive while the state is being fetched
   conn.on("feedback", m => { if (early) early.push(m); else if (protocol) draw(m); });
   async function resume() {
@@ -173,6 +179,7 @@
     }
     if (!window.rtfeedback.values.length && !window.rtfeedback.problem) $("wait").textContent = "waiting for the first estimate";
     const snap = await conn.invoke("GetSession");
+    pause(snap.status.state === "stale");
     enterRun(snap.status.run);
     const tail = snap.estimates.filter(m => (m.run || 0) === estimateRun).slice(-smooth);
     for (const m of tail) if (fresh(m)) show(m);
