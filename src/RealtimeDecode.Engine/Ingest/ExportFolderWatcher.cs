@@ -259,6 +259,31 @@ public sealed class ExportFolderWatcher
             return null;
         }
 
+        /// <summary>
+        /// The run ends (a stop, a new series, the end of the watch) with files of its series still incomplete: after
+        /// the run's last volume nothing comes to make their slot due, so each is taken now, in index order, as it is,
+        /// and the read stage reports it (corrupt, naming it) like a file cut mid-run; never dropped unsaid.
+        /// </summary>
+        private void TakeIncompleteAtEnd()
+        {
+            if (_pending.Count == 0) return;
+            var left = new SortedSet<(int Index, string Path)>();
+            foreach (var path in _pending)
+                if (TryKey(path) is { } key && key.Series == _series) left.Add((key.Index, path));
+            foreach (var (index, path) in left)
+            {
+                _pending.Remove(path);
+                _known.Add(path);
+                if (index - _buffer!.NextIndex > Options.MaxGapTrs)
+                {
+                    Stray(path, new VolumeKey(_series, index), $"volume {index} is more than {Options.MaxGapTrs} beyond the next expected volume {_buffer.NextIndex}");
+                    continue;
+                }
+                _w._log.Warning("Volume file {File} still incomplete when its run ended; read as it is", path);
+                foreach (var a in _buffer.Add(new VolumeArrival(index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, _series))) _run!.OnNext(a);
+            }
+        }
+
         private static (DateTime, long)? StampOf(string path)
         {
             try
@@ -395,6 +420,7 @@ public sealed class ExportFolderWatcher
         private void EndRun()
         {
             if (_run is null || _buffer is null) return;
+            TakeIncompleteAtEnd();
             foreach (var a in _buffer.Flush(TakeIncomplete)) _run.OnNext(a);
             _run.OnCompleted();
             _finishedSeries.Add(_series);
@@ -409,6 +435,11 @@ public sealed class ExportFolderWatcher
             if (_stopped) return;
             EndRun();
             _stopped = true;
+            // What is left never became complete and has no run to be read in (its series or volume could not be read,
+            // or its series never started): named, so no file leaves unsaid.
+            foreach (var path in _pending)
+                _w._log.Warning("Volume file {File} never became complete and was not read: no run to place it in", path);
+            _pending.Clear();
         }
 
         /// <summary>A requested end: flush and complete the current run, then the runs.</summary>

@@ -130,6 +130,63 @@ public sealed class ExportFolderWatcherFaultTests : IDisposable
     }
 
     [Fact]
+    public void ArrivalsUntil_LastFileStaysIncomplete_TakenNamedWhenTheRunEnds()
+    {
+        string cut = _dir.File("vol_0002.nii");
+        var arrivals = new List<VolumeArrival>();
+        bool completed = false;
+        var options = new ExportWatcherOptions
+        {
+            Folder = _dir.Path, RepetitionTime = Tr, MissingAfterTrs = 3, PollInterval = Poll, UseFileSystemEvents = false,
+            Completeness = p => p == cut ? FileCompleteness.Incomplete : FileCompleteness.Complete,
+        };
+        using var stop = new CancellationTokenSource();
+        using (new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler), _log.CreateLogger())
+            .ArrivalsUntil(stop.Token).Subscribe(arrivals.Add, () => completed = true))
+        {
+            Write("vol_0000.nii");
+            Write("vol_0001.nii");
+            Write("vol_0002.nii"); // the run's last volume, cut: nothing comes after it to make its slot due
+            _scheduler.AdvanceBy(Tr * 10);
+            Assert.Equal([0, 1], arrivals.Select(a => a.Index));
+            stop.Cancel(); // Ctrl-C: the run ends
+            _scheduler.AdvanceBy(Poll);
+        }
+        Assert.True(completed);
+        Assert.Equal([(0, VolumeStatus.Ok, "vol_0000.nii"), (1, VolumeStatus.Ok, "vol_0001.nii"), (2, VolumeStatus.Ok, "vol_0002.nii")],
+            arrivals.Select(a => (a.Index, a.Status, a.Path is null ? null : Path.GetFileName(a.Path))));
+        Assert.Single(_log.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("still incomplete when its run ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ArrivalsUntil_FileWhoseKeyNeverReads_NamedInAWarningAtTheEnd()
+    {
+        string broken = _dir.File("IM_0042.dcm");
+        var arrivals = new List<VolumeArrival>();
+        var options = new ExportWatcherOptions
+        {
+            Folder = _dir.Path, RepetitionTime = Tr, PollInterval = Poll, UseFileSystemEvents = false, Completeness = _ => FileCompleteness.Complete,
+            // a header that never parses: series and volume stay unknown
+            KeyFromFile = p => p == broken ? throw new RealtimeDecode.Imaging.InputDataException(p, "truncated") : ExportFileNames.Parse(p),
+        };
+        using var stop = new CancellationTokenSource();
+        using (new ExportFolderWatcher(options, _scheduler, new SchedulerTimeProvider(_scheduler), _log.CreateLogger())
+            .ArrivalsUntil(stop.Token).Subscribe(arrivals.Add))
+        {
+            Write("vol_0000.nii");
+            Write("IM_0042.dcm");
+            _scheduler.AdvanceBy(Tr * 5);
+            Assert.DoesNotContain(_log.Events, e => e.Level == LogEventLevel.Warning);
+            stop.Cancel();
+            _scheduler.AdvanceBy(Poll);
+        }
+        Assert.Equal([0], arrivals.Select(a => a.Index));
+        var warning = Assert.Single(_log.Events, e => e.Level == LogEventLevel.Warning);
+        Assert.Contains("never became complete", warning.MessageTemplate.Text, StringComparison.Ordinal);
+        Assert.Contains("IM_0042.dcm", warning.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Arrivals_FolderNotMadeYet_SaidOnceThenWatchedWhenItAppears()
     {
         string folder = Path.Combine(_dir.Path, "export");

@@ -108,6 +108,45 @@ public sealed class LiveFaultTests
         Assert.DoesNotContain(8, Recording.Estimates(rec).Keys);
     }
 
+    /// <remarks>
+    /// The run's last volume is cut short and stays so: nothing comes after it to make its slot due, so only the
+    /// end of the session (Ctrl-C) can report it, as <c>corrupt</c> with its name, like a file cut mid-run.
+    /// </remarks>
+    [Fact]
+    public async Task Live_LastFileOfTheRunStaysTruncated_RecordedCorruptNamedAtCtrlC()
+    {
+        using var s = new SmallSession(volumes: 20, seed: 5);
+        string export = s.Path("export"), rec = s.Path("live");
+        Directory.CreateDirectory(export);
+        var volumes = BoldRun.Open(s.Run2).ReadVolumes().ToList();
+        for (int i = 0; i < 19; i++) WriteVolume(export, $"vol_{i:D4}.nii", volumes[i]);
+        var bytes = NiftiWriter.EncodeVolume(volumes[19]);
+        File.WriteAllBytes(Path.Combine(export, "vol_0019.nii"), bytes[..(bytes.Length / 2)]);
+
+        var output = new StringWriter();
+        int exit = await LiveTests.WithConsoleAsync(output, async () =>
+        {
+            using var stop = new CancellationTokenSource();
+            var live = InvokeAsync(["live", "--watch", export, "--format", "nifti", "--include-existing", "--tr", "2",
+                "--atlas", s.Atlas, "--labels", s.Labels, "--model", s.Model, "--no-dashboard", "--no-lsl", "--record", rec], stop.Token);
+            await LiveTests.UntilAsync(() => LiveTests.Covered(rec, 18) || live.IsCompleted, TimeSpan.FromSeconds(60), () => State(output, rec));
+            Assert.False(live.IsCompleted, "live ended on its own: " + output);
+            stop.Cancel();
+            return await live.WaitAsync(TimeSpan.FromSeconds(20));
+        });
+
+        string log = output.ToString();
+        Assert.True(exit == 0, $"live exited {exit}: {log}");
+        Assert.True(Recording.Completed(rec), "session.json does not say completed after Ctrl-C");
+        Assert.Equal(Enumerable.Range(0, 20).Select(v => (v, v == 19 ? "corrupt" : "ok")).ToList(), Recording.Volumes(rec).Order().ToList());
+        var table = TsvTable.Read(Path.Combine(rec, "volumes.tsv"));
+        var corruptRow = Assert.Single(table.Rows, r => r[table.Column("status")] == "corrupt");
+        Assert.EndsWith("vol_0019.nii", corruptRow[table.Column("file")], StringComparison.Ordinal);
+        Assert.Contains("volumes: 20 (ok 19, corrupt 1)", log, StringComparison.Ordinal);
+        Assert.Contains(log.Split('\n'), l => l.Contains("Volume 19 corrupt", StringComparison.Ordinal) && l.Contains("vol_0019.nii", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Live_WatchFolderDeletedAndBack_OneLineEachWayNoStackTraceAndWatchingResumes()
     {
