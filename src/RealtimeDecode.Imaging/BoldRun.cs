@@ -25,6 +25,8 @@ public enum RepetitionTimeSource
     SidecarJson,
     /// <summary>pixdim[4] of the NIfTI header.</summary>
     NiftiHeader,
+    /// <summary>RepetitionTime (0018,0080) of the DICOM header.</summary>
+    DicomHeader,
 }
 
 /// <summary>
@@ -37,7 +39,7 @@ public enum RepetitionTimeSource
 public sealed partial class BoldRun
 {
     private BoldRun(string path, BoldRunLayout layout, string name, IReadOnlyList<string> files, NiftiHeader first,
-        int volumeCount, double tr, RepetitionTimeSource trSource)
+        int volumeCount, RepetitionTimeChoice tr)
     {
         Path = path;
         Layout = layout;
@@ -46,8 +48,9 @@ public sealed partial class BoldRun
         Nx = first.Nx; Ny = first.Ny; Nz = first.Nz;
         Affine = first.Affine;
         VolumeCount = volumeCount;
-        RepetitionTimeSeconds = tr;
-        RepetitionTimeSource = trSource;
+        RepetitionTime = tr;
+        RepetitionTimeSeconds = tr.Seconds!.Value;
+        RepetitionTimeSource = tr.Source;
     }
 
     /// <summary>The path that was opened.</summary>
@@ -80,6 +83,10 @@ public sealed partial class BoldRun
 
     /// <summary>Where <see cref="RepetitionTimeSeconds"/> came from.</summary>
     public RepetitionTimeSource RepetitionTimeSource { get; }
+
+    /// <summary>How the TR was chosen (<see cref="RepetitionTimes.Choose"/>): with what the run states, and its
+    /// <see cref="RepetitionTimeChoice.Conflict"/> with a given TR.</summary>
+    public RepetitionTimeChoice RepetitionTime { get; }
 
     /// <summary>Grid as "nx×ny×nz", for messages.</summary>
     public string Shape => $"{Nx}×{Ny}×{Nz}";
@@ -195,8 +202,8 @@ public sealed partial class BoldRun
     private static BoldRun OpenFile(string file, string opened, BoldRunLayout layout, string? bidsRoot, double? given)
     {
         var header = NiftiReader.ReadHeader(file);
-        var (tr, source) = ChooseTr(file, header, bidsRoot, given);
-        return new BoldRun(opened, layout, VolumeFormat.StripNiftiExtension(System.IO.Path.GetFileName(file)), [file], header, header.VolumeCount, tr, source);
+        var tr = ChooseTr(file, header, bidsRoot, given);
+        return new BoldRun(opened, layout, VolumeFormat.StripNiftiExtension(System.IO.Path.GetFileName(file)), [file], header, header.VolumeCount, tr);
     }
 
     private static BoldRun OpenFolder(string folder, List<string> files, double? given)
@@ -227,23 +234,31 @@ public sealed partial class BoldRun
             if (h.Nx != first.Nx || h.Ny != first.Ny || h.Nz != first.Nz)
                 throw new InputDataException(f, $"grid {h.Nx}×{h.Ny}×{h.Nz} differs from the run's first volume ({first.Shape}, {ordered[0]})");
         }
-        var (tr, source) = ChooseTr(ordered[0], first!, null, given);
+        var tr = ChooseTr(ordered[0], first!, null, given);
         var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder)));
-        return new BoldRun(folder, BoldRunLayout.Folder3D, name, ordered, first!, ordered.Count, tr, source);
+        return new BoldRun(folder, BoldRunLayout.Folder3D, name, ordered, first!, ordered.Count, tr);
     }
 
-    private static (double, RepetitionTimeSource) ChooseTr(string file, NiftiHeader header, string? bidsRoot, double? given)
+    /// <summary>
+    /// The run's TR by <see cref="RepetitionTimes.Choose"/>: what the run states is the sidecar's RepetitionTime, else
+    /// the header's pixdim[4]. With a given TR the run is still read for what it states, so a conflict can be said; a
+    /// sidecar that cannot be read then does not stop the run, and an unlabelled pixdim[4] of a 3D file (tools fill it
+    /// with 1) is not taken as a statement. Without one, such a pixdim[4] is the last resort it always was.
+    /// </summary>
+    private static RepetitionTimeChoice ChooseTr(string file, NiftiHeader header, string? bidsRoot, double? given)
     {
-        if (given is { } g) return (g, RepetitionTimeSource.Explicit);
         foreach (var json in SidecarCandidates(file, bidsRoot))
         {
             if (!File.Exists(json)) continue;
-            var tr = ReadRepetitionTime(json);
-            if (tr is { } t) return (t, RepetitionTimeSource.SidecarJson);
+            double? tr;
+            try { tr = ReadRepetitionTime(json); }
+            catch (InputDataException) when (given is not null) { continue; }
+            if (tr is { } t) return RepetitionTimes.Choose(given, t, RepetitionTimeSource.SidecarJson, json);
         }
-        double h = header.RepetitionTimeSeconds;
-        if (h > 0) return (h, RepetitionTimeSource.NiftiHeader);
-        throw new InputDataException(file, "no repetition time: pixdim[4] is not a positive time and no _bold.json gives RepetitionTime; pass the TR explicitly");
+        double h = given is null ? header.RepetitionTimeSeconds : header.StatedRepetitionTimeSeconds;
+        var choice = RepetitionTimes.Choose(given, h, RepetitionTimeSource.NiftiHeader, file);
+        return choice.Seconds is not null ? choice
+            : throw new InputDataException(file, "no repetition time: pixdim[4] is not a positive time and no _bold.json gives RepetitionTime; pass the TR explicitly");
     }
 
     private static IEnumerable<string> SidecarCandidates(string file, string? bidsRoot)

@@ -103,6 +103,8 @@ public sealed class ExportFolderWatcher
         private ReorderBuffer? _buffer;
         private ReplaySubject<VolumeArrival>? _run;
         private int _series;
+        private TimeSpan _tr;
+        private bool _trAsked;
         private bool _stopped;
         private volatile bool _disposed;
 
@@ -111,6 +113,22 @@ public sealed class ExportFolderWatcher
             _w = w;
             _observer = observer;
             _completeness = w._options.Completeness ?? new SizeStableCompleteness(w._options.PollInterval, w._time).Check;
+            _tr = w._options.RepetitionTime;
+        }
+
+        /// <summary>The first file taken, when the TR is to come from it (<see cref="ExportWatcherOptions.RepetitionTimeFromFirstFile"/>).</summary>
+        private void AdoptRepetitionTime(string path)
+        {
+            if (_trAsked || Options.RepetitionTimeFromFirstFile is not { } from) return;
+            _trAsked = true;
+            double? seconds;
+            try { seconds = from(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
+            {
+                _w._log.Warning("Cannot read the TR of {File} ({Problem}); the watch keeps TR {Tr:0.###} s", path, e.Message, _tr.TotalSeconds);
+                return;
+            }
+            if (seconds is { } s && s > 0 && double.IsFinite(s)) _tr = TimeSpan.FromSeconds(s);
         }
 
         private ExportWatcherOptions Options => _w._options;
@@ -371,8 +389,9 @@ public sealed class ExportFolderWatcher
                     return;
                 }
                 EndRun();
+                AdoptRepetitionTime(path);
                 _series = key.Series;
-                _buffer = new ReorderBuffer(new ReorderOptions(Options.RepetitionTime * Options.MissingAfterTrs, Options.ReorderCapacity, first),
+                _buffer = new ReorderBuffer(new ReorderOptions(_tr * Options.MissingAfterTrs, Options.ReorderCapacity, first),
                     _w._scheduler, _w._time);
                 _run = new ReplaySubject<VolumeArrival>();
                 _w._log.Information("Run of series {Series} starts with {File}", key.Series, path);

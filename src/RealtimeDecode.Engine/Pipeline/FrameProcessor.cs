@@ -39,8 +39,8 @@ internal sealed class FrameProcessor
     private void CheckRepetitionTime(Volume volume, VolumeArrival arrival)
     {
         double stated = volume.RepetitionTimeSeconds, tr = _options.RepetitionTime.TotalSeconds;
-        if (stated > 0 && Math.Abs(stated - tr) > 0.01 * tr)
-            _log.Warning("Volume {Index} ({File}) states TR {Stated:0.###} s but the session runs at TR {Tr:0.###} s, which its onsets, missing-volume timeout and LSL rate follow; if the file is right, restart with --tr set to it (or Live:Tr)",
+        if (stated > 0 && RepetitionTimes.Differ(tr, stated))
+            _log.Warning("Volume {Index} ({File}) states TR {Stated:0.###} s but the session runs at TR {Tr:0.###} s, which its onsets, missing-volume timeout and LSL rate follow; if the file is right, restart with --tr set to it (or Live:Tr), or without --tr to take it from the first volume",
                 arrival.Index, arrival.FileLabel, stated, tr);
     }
 

@@ -24,7 +24,7 @@ internal sealed class SessionOptions
     public Option<bool> NoLsl { get; } = new("--no-lsl") { Description = "Do not publish on Lab Streaming Layer" };
     public Option<bool> KeepServing { get; } = new("--keep-serving") { Description = "Keep serving the dashboard after the session ends: a replay's until Ctrl-C; one ended by Ctrl-C (live always is) until a second Ctrl-C" };
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (JSON) over configs/default.json" };
-    public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s) when the data do not say (0.001 to 60)" };
+    public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s), over what the run states (0.001 to 60); a run stating another is warned about" };
     public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
 
     public Option<string?> Protocol { get; } = new("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" };
@@ -226,8 +226,8 @@ internal sealed class LiveCommand : ICliCommand
         var include = new Option<bool>("--include-existing") { Description = "Also process files already in the folder at start" };
         var missing = new Option<double?>("--missing-after") { Description = "TRs to wait for a volume after a later one arrived before it is marked missing" };
         var cmd = new Command("live", "A live session: decode volumes as the scanner exports them. Ctrl-C ends it with the recording complete.") { watch, format, include, missing };
-        // The scanner sets the pace; the series' TR is given, and a volume stating another one is warned about.
-        o.Tr.Description = "Repetition time (s) of the series (0.001 to 60; default Live:Tr, else 2); a first volume stating another TR is warned about";
+        // The scanner sets the pace; the series' TR is given (a volume stating another one is warned about), else its first volume's.
+        o.Tr.Description = "Repetition time (s) of the series (0.001 to 60; default Live:Tr, else the first volume's header, else 2); a first volume stating another TR is warned about";
         foreach (var x in o.All.Where(x => x != o.Speed)) cmd.Options.Add(x);
         cmd.SetAction(async (parse, ct) =>
         {

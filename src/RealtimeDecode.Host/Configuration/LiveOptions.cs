@@ -9,7 +9,7 @@ internal sealed class LiveOptions
     [RegularExpression("^(auto|nifti|dicom)$", ErrorMessage = "Format must be auto, nifti or dicom")]
     public string Format { get; set; } = "auto";
 
-    /// <summary>Repetition time (s) when the data do not say; 0.001 ≤ TR ≤ <see cref="Commands.CliOptions.MaxTrSeconds"/>.</summary>
+    /// <summary>Repetition time (s) of the series, as <c>--tr</c>; null: the first volume's header, else 2 s; 0.001 ≤ TR ≤ <see cref="Commands.CliOptions.MaxTrSeconds"/>.</summary>
     [Range(1e-3, Commands.CliOptions.MaxTrSeconds, ErrorMessage = "Tr must be a number of seconds from 0.001 to 60")]
     public double? Tr { get; set; }
 

@@ -89,17 +89,38 @@ internal sealed class SessionRunner
             if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        long start = _time.GetTimestamp();
+        // The source runs on a thread of its own: the watcher's state is touched only there (it also takes its file
+        // system events there), and a replay's arrivals are timed there.
+        using var sourceScheduler = new DedicatedThreadScheduler(setup.Run is null ? "realtime-decode watcher" : "realtime-decode replay");
+        SessionSource source;
+        try
+        {
+            AnnounceDashboard(server, redis, sessionId);
+            source = Source(setup, sourceScheduler, logger, ct);
+            _out.WriteLine($"recording: {setup.Recording}");
+            // A live session given no TR composes its outputs at the TR its first volume states: until then the watch
+            // runs and what it takes is held.
+            if (source.FirstFile is { } first) (setup, source) = await TrFromFirstVolumeAsync(setup, source, first, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            logger.Dispose();
+            if (server is not null) await server.DisposeAsync().ConfigureAwait(false);
+            if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         LogSession(logger, setup);
 
-        long start = _time.GetTimestamp();
         var outputs = new SessionOutputs(r, setup, sessionId, start, _time, logger);
         try
         {
             AddOutputs(outputs, server, redis, sessionId, seqBefore, logger);
-            return await RunPipelineAsync(setup, outputs, server, start, logger, ct).ConfigureAwait(false);
+            return await RunPipelineAsync(setup, outputs, server, source, logger, ct).ConfigureAwait(false);
         }
         finally
         {
+            if (source.Arrivals is HeldArrivals held) held.Dispose();
             var failures = await outputs.CloseRecording();
             try { logger.Dispose(); }
             catch (Exception e) when (AtomicFile.IsWriteFailure(e))
@@ -156,6 +177,7 @@ internal sealed class SessionRunner
                 throw new InputDataException(r.Run, $"{run.VolumeCount} volumes, fewer than the model's window of {settings.Span}: no estimate could be made");
             tr = run.RepetitionTimeSeconds > 0 ? run.RepetitionTimeSeconds
                 : throw new InputDataException(r.Run, "the run does not say its TR: give --tr");
+            if (run.RepetitionTime.Conflict is { } conflict) _out.WriteLine($"warning: {conflict}");
         }
         else
         {
@@ -166,16 +188,16 @@ internal sealed class SessionRunner
             // (and says so), provided the folder it would be made in exists.
             if (!Directory.Exists(r.Watch) && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(r.Watch))))
                 throw new InputDataException(r.Watch, "export folder not found, nor the folder it would be made in");
-            tr = r.Tr ?? 2.0;
+            tr = r.Tr ?? DefaultLiveTr;
         }
+        bool trFromFirstVolume = run is null && r.Tr is null;
         if (!ReplaySpeed.TryParse(r.Speed, out var speed)) throw new InputDataException(null, $"--speed '{r.Speed}' is not a positive factor or max");
 
         // The protocol is checked against the model and the run before the first volume.
         var protocol = r.Protocol is null ? null : ProtocolFile.Read(r.Protocol);
         protocol?.CheckTargets(package.Targets, r.Model);
         if (run is not null) protocol?.CheckRun(tr, run.VolumeCount);
-        if (protocol is not null)
-            foreach (var note in protocol.TimingNotes(tr, settings.Span)) _out.WriteLine($"warning: protocol {r.Protocol}: {note}");
+        if (!trFromFirstVolume) WriteTimingNotes(protocol, tr, settings.Span);
         // The participant display's defaults name targets of this model.
         if (r.Dashboard.Enabled) r.Feedback.CheckTargets(package.Targets);
 
@@ -189,7 +211,44 @@ internal sealed class SessionRunner
         // Refused before anything is made: the recording is a folder, and a file there would otherwise surface as an IOException.
         if (File.Exists(recording)) throw new InputDataException(recording, "--record is an existing file; give a folder");
         Commands.CliOptions.EnsureWritableFolder("--record", Path.GetFullPath(recording), create: false);
-        return new SessionSetup(atlas, package, settings, newRealignment, run, tr, speed, protocol, modelHash, context, recording);
+        return new SessionSetup(atlas, package, settings, newRealignment, run, tr, speed, protocol, modelHash, context, recording, trFromFirstVolume);
+    }
+
+    /// <summary>A live session's TR when neither the user nor its first volume says (s).</summary>
+    internal const double DefaultLiveTr = 2.0;
+
+    /// <summary>The protocol's notes on its timing at <paramref name="tr"/>, one warning line each.</summary>
+    private void WriteTimingNotes(FeedbackProtocol? protocol, double tr, int span)
+    {
+        if (protocol is null) return;
+        foreach (var note in protocol.TimingNotes(tr, span)) _out.WriteLine($"warning: protocol {_request.Protocol}: {note}");
+    }
+
+    /// <summary>
+    /// A live session given no TR: waits for the first volume the watch takes (or the stop) and takes the TR its header
+    /// states by the rule a replay's run follows (<see cref="RepetitionTimes.Choose"/>), said in one line; a header that
+    /// states none leaves the default, said too. The watch's arrivals are held meanwhile, for the pipeline to take.
+    /// </summary>
+    private async Task<(SessionSetup, SessionSource)> TrFromFirstVolumeAsync(SessionSetup setup, SessionSource source,
+        Task<RepetitionTimeChoice> first, CancellationToken ct)
+    {
+        var held = new HeldArrivals(source.Arrivals);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (ct.Register(() => stopped.TrySetResult()))
+            await Task.WhenAny(first, stopped.Task).ConfigureAwait(false);
+        double tr = setup.Tr;
+        if (first.IsCompletedSuccessfully)
+        {
+            var choice = first.Result;
+            if (choice.Seconds is { } stated)
+            {
+                tr = stated;
+                _out.WriteLine($"TR {RepetitionTimes.Format(tr)} s, from the header of {choice.StatedBy} (no --tr given)");
+            }
+            else _out.WriteLine($"{choice.StatedBy} states no TR: the session runs at {RepetitionTimes.Format(tr)} s; give --tr (or Live:Tr) if that is wrong");
+        }
+        WriteTimingNotes(setup.Protocol, tr, setup.Settings.Span);
+        return (setup.WithTr(tr), source with { Arrivals = held });
     }
 
     /// <summary>Creates the recording folder and the session log: information and above to the console, everything to session.log.</summary>
@@ -216,14 +275,11 @@ internal sealed class SessionRunner
     }
 
     /// <summary>
-    /// Outputs: the recording and local outputs, then the dashboard (announced on the console, shared through
-    /// Redis when configured) and LSL when enabled.
+    /// Says where the dashboard is (and the session id), as soon as it listens: a live session given no TR composes its
+    /// outputs only at its first volume, and the page can be opened before.
     /// </summary>
-    /// <param name="seqBefore">The last sequence number of an earlier session of the same id in Redis, taken over: this one's numbers follow it.</param>
-    private void AddOutputs(SessionOutputs outputs, DashboardServer? server, RedisConnection? redis, string sessionId, long seqBefore, Serilog.ILogger logger)
+    private void AnnounceDashboard(DashboardServer? server, RedisConnection? redis, string sessionId)
     {
-        var r = _request;
-        outputs.AddRecording(server);
         if (server is not null)
         {
             DashboardUrl = server.Addresses.FirstOrDefault() is { } listen ? DashboardUrls.Reachable(listen) : null;
@@ -234,6 +290,21 @@ internal sealed class SessionRunner
             // Listed with the session on this host's /api/sessions, as Redis lists it for the other hosts.
             server.Sessions.OwnStartedUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             server.Sessions.OwnHost = DashboardUrl;
+        }
+        else if (redis is not null) _out.WriteLine($"session: {sessionId} (no dashboard here; published to Redis for the serve hosts)");
+    }
+
+    /// <summary>
+    /// Outputs: the recording and local outputs, then the dashboard (shared through Redis when configured) and LSL when
+    /// enabled.
+    /// </summary>
+    /// <param name="seqBefore">The last sequence number of an earlier session of the same id in Redis, taken over: this one's numbers follow it.</param>
+    private void AddOutputs(SessionOutputs outputs, DashboardServer? server, RedisConnection? redis, string sessionId, long seqBefore, Serilog.ILogger logger)
+    {
+        var r = _request;
+        outputs.AddRecording(server);
+        if (server is not null)
+        {
             server.Broadcaster.ContinueAfter(seqBefore);
             outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
             if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
@@ -243,7 +314,6 @@ internal sealed class SessionRunner
         {
             // --no-dashboard: no page here, the session's events still go to Redis for the serve hosts.
             var headless = new DashboardBroadcaster(null, r.Dashboard) { SessionId = sessionId };
-            _out.WriteLine($"session: {sessionId} (no dashboard here; published to Redis for the serve hosts)");
             headless.ContinueAfter(seqBefore);
             outputs.AddDashboard(headless, null, r.Dashboard, r.Feedback, r.FdThresholdMm);
             outputs.Publisher = new RedisSessionPublisher(headless, redis, r.Dashboard, null, _time, logger);
@@ -255,7 +325,7 @@ internal sealed class SessionRunner
     /// Runs the pipeline from the source to the outputs until the source ends or the user stops the session,
     /// then reports the summary. A pipeline failure is thrown once the recording is complete up to it.
     /// </summary>
-    private async Task<SessionSummary> RunPipelineAsync(SessionSetup setup, SessionOutputs outputs, DashboardServer? server, long start,
+    private async Task<SessionSummary> RunPipelineAsync(SessionSetup setup, SessionOutputs outputs, DashboardServer? server, SessionSource source,
         Serilog.ILogger logger, CancellationToken ct)
     {
         var r = _request;
@@ -264,11 +334,7 @@ internal sealed class SessionRunner
         var pipeline = new RealtimePipeline(new PipelineOptions(TimeSpan.FromSeconds(setup.Tr)) { AffineToleranceMm = r.AffineToleranceMm, CollectWhenIdle = true },
             () => Stages(atlas, settings, package, r.Format, setup.NewRealignment), scheduler, _time, logger);
         var fanout = new SinkFanout(outputs.Sinks, logger, outputs.HandOffs.Record);
-        // The source runs on a thread of its own: the watcher's state is touched only there (it also takes its file
-        // system events there), and a replay's arrivals are timed there.
-        using var sourceScheduler = new DedicatedThreadScheduler(setup.Run is null ? "realtime-decode watcher" : "realtime-decode replay");
-        var (arrivals, watcher) = Source(setup, sourceScheduler, logger, ct);
-        _out.WriteLine($"recording: {setup.Recording}");
+        var (arrivals, watcher, _) = source;
         // Stop (Ctrl-C). Live: the watcher stops taking files, releases every volume that arrived (a
         // volume waiting behind a gap is decoded, the gap recorded missing) and completes, which ends the
         // pipeline's input; if it has not within a few seconds, the source is dropped as for a replay.
@@ -276,15 +342,15 @@ internal sealed class SessionRunner
         // flight is still recorded; the schedulers are disposed only after that.
         var input = Subject.Synchronize(new Subject<VolumeArrival>());
         using (pipeline.Process(input).Subscribe(fanout))
-        using (var source = new SingleAssignmentDisposable())
+        using (var subscription = new SingleAssignmentDisposable())
         {
-            void Abandon() { source.Dispose(); input.OnCompleted(); }
+            void Abandon() { subscription.Dispose(); input.OnCompleted(); }
             using var stopping = ct.Register(() =>
             {
                 if (watcher is null) Abandon();
                 else _ = Task.Delay(StopFlushTimeout, _time).ContinueWith(_ => Abandon(), TaskScheduler.Default);
             });
-            source.Disposable = arrivals.Subscribe(input);
+            subscription.Disposable = arrivals.Subscribe(input);
             await fanout.Completion.ConfigureAwait(false);
         }
         await outputs.Summary.Summary.ConfigureAwait(false);
@@ -315,12 +381,15 @@ internal sealed class SessionRunner
         return result;
     }
 
+    /// <summary>The arrivals of a session, its watcher when live (so a stop can let it flush), and, for a live session
+    /// given no TR, the TR its first volume states, once the watch has taken it.</summary>
+    private sealed record SessionSource(IObservable<VolumeArrival> Arrivals, ExportFolderWatcher? Watcher, Task<RepetitionTimeChoice>? FirstFile);
+
     /// <summary>
-    /// Source: a replay of the run at the requested speed, or the export folder watcher of a live session
-    /// (then also returned, so a stop can let it flush). Announces it on the console.
+    /// Source: a replay of the run at the requested speed, or the export folder watcher of a live session. Announces it
+    /// on the console.
     /// </summary>
-    private (IObservable<VolumeArrival> Arrivals, ExportFolderWatcher? Watcher) Source(SessionSetup setup, IScheduler scheduler,
-        Serilog.ILogger logger, CancellationToken ct)
+    private SessionSource Source(SessionSetup setup, IScheduler scheduler, Serilog.ILogger logger, CancellationToken ct)
     {
         var r = _request;
         double tr = setup.Tr;
@@ -333,8 +402,10 @@ internal sealed class SessionRunner
                 Series = ExportFileNames.BidsRunNumber(run.Name) ?? 0,
             }.Arrivals();
             _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {setup.Speed}");
-            return (arrivals, null);
+            return new SessionSource(arrivals, null, null);
         }
+        // Without a TR, the first volume's header gives it (the watch's missing-volume timeout follows it too).
+        var first = setup.TrFromFirstVolume ? new TaskCompletionSource<RepetitionTimeChoice>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         var watcher = new ExportFolderWatcher(new ExportWatcherOptions
         {
             Folder = r.Watch!,
@@ -346,10 +417,31 @@ internal sealed class SessionRunner
             Completeness = ExportFileCompleteness.Check,
             // series and index once, at ingest: by name, or for DICOM files named otherwise by their header
             KeyFromFile = r.Format == "nifti" ? ExportFileNames.Parse : ExportVolumeKeys.FromNameOrHeader,
+            RepetitionTimeFromFirstFile = first is null ? null : path =>
+            {
+                var choice = StatedRepetitionTime(path, r.Format);
+                first.TrySetResult(choice);
+                return choice.Seconds;
+            },
         }, scheduler, _time, logger);
         var live = watcher.ArrivalsUntil(ct);
-        _out.WriteLine($"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session");
-        return (live, watcher);
+        _out.WriteLine(first is null ? $"watching {r.Watch} for volumes (TR {tr.ToString(CultureInfo.InvariantCulture)} s); Ctrl-C ends the session"
+            : $"watching {r.Watch} for volumes (no --tr: the TR comes from the first volume's header); Ctrl-C ends the session");
+        return new SessionSource(live, watcher, first?.Task);
+    }
+
+    /// <summary>
+    /// The TR a live session given none takes from a volume file, by <see cref="RepetitionTimes.Choose"/>: what its header
+    /// states (NIfTI pixdim[4] of a 4D file or with time units, DICOM RepetitionTime); none when it states none or
+    /// cannot be read (the read stage then reports the file itself).
+    /// </summary>
+    internal static RepetitionTimeChoice StatedRepetitionTime(string path, string format)
+    {
+        var source = VolumeFormat.Resolve(path, format) == VolumeFileFormat.Dicom ? RepetitionTimeSource.DicomHeader : RepetitionTimeSource.NiftiHeader;
+        double stated;
+        try { stated = ReadFile(path, format).RepetitionTimeSeconds; }
+        catch (Exception e) when (e is InputDataException or IOException or UnauthorizedAccessException) { stated = 0; }
+        return RepetitionTimes.Choose(null, stated, source, path);
     }
 
     /// <summary>

@@ -23,6 +23,8 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="ModelSha256">Hash of the model package (<see cref="SessionRunner.ModelHash"/>).</param>
 /// <param name="Context">What every output needs to know about the session.</param>
 /// <param name="Recording">The recording folder (not yet created).</param>
+/// <param name="TrFromFirstVolume">A live session given no TR: <paramref name="Tr"/> is the default until the first volume's
+/// header says (<see cref="WithTr"/>).</param>
 internal sealed record SessionSetup(
     Atlas Atlas,
     ModelPackage Package,
@@ -34,4 +36,9 @@ internal sealed record SessionSetup(
     FeedbackProtocol? Protocol,
     string ModelSha256,
     SessionContext Context,
-    string Recording);
+    string Recording,
+    bool TrFromFirstVolume = false)
+{
+    /// <summary>The same set-up at <paramref name="tr"/> (s), its context included.</summary>
+    public SessionSetup WithTr(double tr) => this with { Tr = tr, Context = Context with { Tr = tr }, TrFromFirstVolume = false };
+}

@@ -246,6 +246,13 @@ public sealed class NiftiHeader
         }
     }
 
+    /// <summary>
+    /// The TR the file states (s): <see cref="RepetitionTimeSeconds"/> of a 4D file, or of a 3D file whose xyzt_units give
+    /// time units; 0 otherwise (tools fill a 3D file's pixdim[4] with 1 without meaning a time).
+    /// </summary>
+    public double StatedRepetitionTimeSeconds =>
+        DimensionCount >= 4 || TimeUnits is not NiftiTimeUnits.Unknown ? RepetitionTimeSeconds : 0;
+
     /// <summary>The stored <c>intent_code</c>.</summary>
     public int IntentCode { get; }
 

@@ -119,8 +119,7 @@ public sealed class NiftiReader : IDisposable
     }
 
     // pixdim[4] of a 3D file means a time only when its units say so (tools fill it with 1 otherwise).
-    private double StatedRepetitionTime =>
-        Header.DimensionCount >= 4 || Header.TimeUnits is not NiftiTimeUnits.Unknown ? Header.RepetitionTimeSeconds : 0;
+    private double StatedRepetitionTime => Header.StatedRepetitionTimeSeconds;
 
     /// <summary>
     /// Reads volume <paramref name="index"/> into a new float array: x fastest, scaled, with the header's
