@@ -102,14 +102,16 @@ internal sealed record EstimatorArraysJson(string? Coef, string? Rows, string? D
 /// <summary>Haufe patterns: array file, training samples, per-target split-half r (NaN as null).</summary>
 internal sealed record PatternsJson(string? File, int? Rows, IReadOnlyList<double>? SplitHalfR);
 
-/// <summary>The "estimate_lag" object (<see cref="Decoding.EstimateLag"/>): seconds rounded to 3 decimals, NaN as null.</summary>
+/// <summary>The "estimate_lag" object (<see cref="Decoding.EstimateLag"/>): seconds rounded to 3 decimals, NaN as null; the TR it
+/// was measured at last, left out when not known (packages made before it was written keep their bytes).</summary>
 internal sealed record EstimateLagJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Seconds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? StandardErrorS,
     IReadOnlyList<double>? Ci95S,
     string? RelativeTo,
     Dictionary<string, EstimateLagTargetJson?>? PerTarget,
-    string? Source)
+    string? Source,
+    double? RepetitionTimeS = null)
 {
     public const string RelativeToText = "the targets at the acquisition time of the last volume of the estimate window";
 
@@ -118,7 +120,8 @@ internal sealed record EstimateLagJson(
         var per = new Dictionary<string, EstimateLagTargetJson?>(StringComparer.Ordinal);
         for (int t = 0; t < lag.Targets.Count; t++)
             per[lag.Targets[t]] = new EstimateLagTargetJson(Round(lag.PerTarget[t]), Round(lag.PerTargetStandardError[t]));
-        return new EstimateLagJson(Round(lag.Seconds), Round(lag.StandardError), [Round(lag.Low95), Round(lag.High95)], RelativeToText, per, lag.Source);
+        return new EstimateLagJson(Round(lag.Seconds), Round(lag.StandardError), [Round(lag.Low95), Round(lag.High95)], RelativeToText, per, lag.Source,
+            lag.RepetitionTimeSeconds);
     }
 
     private static double Round(double v) => Math.Round(v, 3);

@@ -68,7 +68,8 @@ internal static class ModelPackageReader
                 or "patterns.file" or "estimate_lag.relative_to" or "estimate_lag.source" => "a string",
             _ when field.StartsWith("scaler.", StringComparison.Ordinal) || field.StartsWith("estimator.arrays.", StringComparison.Ordinal) => "a string",
             _ when field.StartsWith("estimator.kernel.", StringComparison.Ordinal) || field.EndsWith(".seconds", StringComparison.Ordinal)
-                || field.EndsWith(".standard_error_s", StringComparison.Ordinal) || field.EndsWith("[]", StringComparison.Ordinal) => "a number",
+                || field.EndsWith(".standard_error_s", StringComparison.Ordinal) || field.EndsWith("[]", StringComparison.Ordinal)
+                || field == "estimate_lag.repetition_time_s" => "a number",
             _ => "an object",
         };
     }
@@ -323,7 +324,9 @@ internal static class ModelPackageReader
             perSe[t] = node?.StandardErrorS ?? double.NaN;
         }
 
-        return new EstimateLag(seconds, o.StandardErrorS ?? double.NaN, lo, hi, targets, per, perSe, o.Source ?? "");
+        if (o.RepetitionTimeS is { } tr && !(tr > 0 && double.IsFinite(tr)))
+            throw new InputDataException(file, "estimate_lag.repetition_time_s must be a positive number of seconds");
+        return new EstimateLag(seconds, o.StandardErrorS ?? double.NaN, lo, hi, targets, per, perSe, o.Source ?? "") { RepetitionTimeSeconds = o.RepetitionTimeS };
     }
 
     /// <summary>

@@ -104,7 +104,10 @@ internal sealed class EvaluateCommand : ICliCommand
                     int k = package.Targets.Count;
                     stored = new EstimateLag(lag.Peak[k], lag.StandardError[k], lag.Low95[k], lag.High95[k], package.Targets,
                         lag.Peak[..k], lag.StandardError[..k],
-                        $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: centre of the peak of the lag-correlation curve, block bootstrap");
+                        $"realtime-decode evaluate on {string.Join(", ", data.Select(d => d.Name))}: centre of the peak of the lag-correlation curve, block bootstrap")
+                    {
+                        RepetitionTimeSeconds = tr,
+                    };
                 }
             }
             string dir = CliOptions.OutputFolder(parse, report);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using RealtimeDecode.Engine.Pipeline;
 using RealtimeDecode.Host.Session;
+using RealtimeDecode.Imaging;
 using RealtimeDecode.Lsl;
 using ILogger = Serilog.ILogger;
 using Serilog.Core;
@@ -99,11 +100,15 @@ internal sealed class LslEstimateSink : IFrameSink, IDisposable, IAsyncDisposabl
 
     /// <summary>
     /// <c>desc/decoder/estimate_lag</c>: each sample describes about t − <c>seconds</c> (t its volume's
-    /// acquisition), with the standard error and the source; "not measured" when the package has no lag.
+    /// acquisition), with the standard error and the source; "not measured" when the package has no lag, and no number
+    /// when it was measured at another TR than the session's (<see cref="SessionContext.Lag"/>), which the status says.
     /// </summary>
     private static XElement EstimateLagElement(SessionContext session)
     {
-        if (session.Lag is not { } lag) return new XElement("estimate_lag", new XElement("status", "not measured"));
+        if (session.Lag is not { } lag)
+            return new XElement("estimate_lag", new XElement("status", session.MeasuredLag?.RepetitionTimeSeconds is { } measured
+                ? $"not known at TR {RepetitionTimes.Format(session.Tr)} s (measured at TR {RepetitionTimes.Format(measured)} s)"
+                : "not measured"));
         static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
         return new XElement("estimate_lag",
             new XElement("seconds", F(lag.Seconds)),

@@ -19,7 +19,8 @@ namespace RealtimeDecode.Host.Session;
 /// <param name="ExpectedVolumes">Volumes in the run when known (replay), else null (live).</param>
 /// <param name="LinearModel">The model when it is linear, so outputs can show which network blocks drive each
 /// estimate (<see cref="NetworkContributions"/>); null otherwise.</param>
-/// <param name="Lag">How old the estimates are (from the model package, measured by <c>evaluate</c>), or null when not measured.</param>
+/// <param name="MeasuredLag">How old the estimates are as the model package states it (measured by <c>evaluate</c>), or null when not
+/// measured; outputs publish <see cref="Lag"/>, never this.</param>
 internal sealed record SessionContext(
     string Run,
     string ModelName,
@@ -32,4 +33,14 @@ internal sealed record SessionContext(
     IReadOnlyList<string>? Networks,
     int? ExpectedVolumes,
     DecodingModel? LinearModel = null,
-    EstimateLag? Lag = null);
+    EstimateLag? MeasuredLag = null)
+{
+    /// <summary>
+    /// The lag every output publishes (dashboard, LSL, console): the package's when it holds at this session's TR
+    /// (<see cref="EstimateLag.At"/>), else null, shown and sent as not measured; never a number measured at another TR.
+    /// </summary>
+    public EstimateLag? Lag => MeasuredLag?.At(Tr);
+
+    /// <summary>One warning line when the package's lag was measured at another TR than <see cref="Tr"/>; null otherwise.</summary>
+    public string? LagWarning => MeasuredLag?.NotKnownAt(Tr);
+}

@@ -268,8 +268,10 @@ internal sealed class SessionRunner
         logger.Information("Session: {Run}, model {Model} ({Kind}, {Targets} targets, {Features}), atlas {Atlas} ({Rois} ROIs), TR {Tr} s",
             s.Context.Run, s.Context.ModelName, EstimatorKinds.ToName(package.Model.Kind), package.Targets.Count, s.Settings.ToString(), s.Context.Atlas, s.Atlas.LabelCount, s.Tr);
         logger.Information("Numerics: {Provider}", MathNet.Numerics.Control.Describe().Replace(Environment.NewLine, "; "));
-        if (package.Lag is { } lag)
+        if (s.Context.Lag is { } lag)
             logger.Information("Each estimate {Lag} ({Source})", lag.Describe(), lag.Source);
+        else if (s.Context.LagWarning is { } notKnown)
+            logger.Warning("{LagNotKnown}", notKnown);
         else
             logger.Information("The model package carries no estimate lag: evaluate --store-lag measures how old the estimates are");
     }

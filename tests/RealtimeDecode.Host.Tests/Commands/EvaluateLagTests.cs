@@ -44,6 +44,9 @@ public sealed class EvaluateLagTests : IDisposable
         Assert.NotNull(package.Lag);
         Assert.Equal(seconds, package.Lag!.Seconds, 3);
         Assert.Contains("describes about t − ", package.Lag.Describe());
+        // the TR it holds at: the run's (its sidecar says 2 s); a session at another TR withholds it
+        Assert.Equal(2, package.Lag.RepetitionTimeSeconds);
+        Assert.Equal(2, (double)JsonNode.Parse(File.ReadAllText(Path.Combine(model, "model.json")))!["estimate_lag"]!["repetition_time_s"]!);
     }
 
     [Fact]

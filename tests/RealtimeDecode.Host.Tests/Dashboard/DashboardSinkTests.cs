@@ -115,13 +115,31 @@ public sealed class DashboardSinkTests
         var session = new FakeSession(rois: 6, targets: 2);
         var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, session.Context.Targets, [12, 12.4], [1, 1], "evaluate");
 
-        var info = DashboardSink.CreateInfo(session.Context with { Lag = lag });
+        var info = DashboardSink.CreateInfo(session.Context with { MeasuredLag = lag });
         var none = DashboardSink.CreateInfo(session.Context);
 
         Assert.Equal(12.2, info.LagSeconds);
         Assert.Equal(0.8, info.LagStandardErrorSeconds);
         Assert.Null(none.LagSeconds);
         Assert.Null(none.LagStandardErrorSeconds);
+    }
+
+    [Theory]
+    [InlineData(2.0, 12.2)]   // measured at the session's TR: published
+    [InlineData(2.01, 12.2)]  // within 1 %
+    [InlineData(0.8, null)]   // measured at another TR: not known, shown as not measured
+    public void CreateInfo_LagMeasuredAtATr_PublishedOnlyAtThatTr(double measuredTr, double? expected)
+    {
+        var session = new FakeSession(rois: 6, targets: 2); // TR 2 s
+        var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, session.Context.Targets, [12, 12.4], [1, 1], "evaluate")
+        {
+            RepetitionTimeSeconds = measuredTr,
+        };
+
+        var info = DashboardSink.CreateInfo(session.Context with { MeasuredLag = lag });
+
+        Assert.Equal(expected, info.LagSeconds);
+        Assert.Equal(expected is null ? null : 0.8, info.LagStandardErrorSeconds);
     }
 
     [Fact]

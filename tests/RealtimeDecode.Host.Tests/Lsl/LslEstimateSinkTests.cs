@@ -108,7 +108,7 @@ public sealed class LslEstimateSinkTests
         var options = Options();
         var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, ["joy", "fear"], [12.1, 12.4], [1, 1], "evaluate on run 2");
         var config = Config();
-        await using var sink = new LslEstimateSink(options, Context(["joy", "fear"]) with { Lag = lag }, config);
+        await using var sink = new LslEstimateSink(options, Context(["joy", "fear"]) with { MeasuredLag = lag }, config);
         await using var inlet = await OpenInletAsync(options.Name, config);
 
         var full = await inlet.GetFullInfoAsync(Timeout());
@@ -117,6 +117,26 @@ public sealed class LslEstimateSinkTests
         Assert.Equal("12.2", e?.Element("seconds")?.Value);
         Assert.Equal("0.8", e?.Element("standard_error_s")?.Value);
         Assert.StartsWith("describes about t − 12.2 s", e?.Element("meaning")?.Value);
+    }
+
+    [Fact]
+    public async Task Constructor_LagMeasuredAtAnotherTr_DescHasNoNumberAndSaysBothTrs()
+    {
+        var options = Options();
+        var lag = new RealtimeDecode.Engine.Decoding.EstimateLag(12.2, 0.8, 10.9, 13.6, ["joy", "fear"], [12.1, 12.4], [1, 1], "evaluate on run 2")
+        {
+            RepetitionTimeSeconds = 0.8,
+        };
+        var config = Config();
+        await using var sink = new LslEstimateSink(options, Context(["joy", "fear"], tr: 2.0) with { MeasuredLag = lag }, config);
+        await using var inlet = await OpenInletAsync(options.Name, config);
+
+        var full = await inlet.GetFullInfoAsync(Timeout());
+
+        var e = full.Desc.Element("decoder")?.Element("estimate_lag");
+        Assert.Null(e?.Element("seconds"));
+        Assert.Null(e?.Element("meaning"));
+        Assert.Equal("not known at TR 2 s (measured at TR 0.8 s)", e?.Element("status")?.Value);
     }
 
     [Fact]
