@@ -178,8 +178,11 @@ public sealed class BroadcasterQueueTests
     [Fact]
     public async Task Dispose_RightAfterTheFinalStatus_SendsWhatIsQueuedFirst()
     {
+        // The drain timeout runs on a clock that stands still, so however slow the machine the drain is never cut
+        // short while the test holds the transport: only the release lets the dispose finish.
         var hub = new GatedHubContext();
-        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions(), time) { SessionId = "S" };
         broadcaster.AddClient("viewer");
         broadcaster.Publish(Estimate(20));
         await hub.FirstSendStarted.Task.WaitAsync(Wait);
@@ -190,7 +193,7 @@ public sealed class BroadcasterQueueTests
         await Task.Delay(200);
         Assert.False(disposing.IsCompleted);
         hub.Release.SetResult();
-        await disposing.WaitAsync(Wait);
+        await disposing.WaitAsync(Wait); // a hang guard only
         Assert.Equal(["estimate 20", "status"], hub.Sent.Select(s => s.Text).ToArray());
     }
 
@@ -198,15 +201,21 @@ public sealed class BroadcasterQueueTests
     public async Task Dispose_ClientThatNeverTakesItsMessages_StopsItAfterTheDrainTimeout()
     {
         var hub = new GatedHubContext();
-        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions()) { SessionId = "S" };
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var broadcaster = new DashboardBroadcaster(hub, new DashboardOptions(), time) { SessionId = "S" };
         broadcaster.AddClient("stuck");
         broadcaster.Publish(Estimate(1));
         await hub.FirstSendStarted.Task.WaitAsync(Wait);
         broadcaster.Publish(new StatusMessage("ended", null, 2, 0, 0, null));
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await broadcaster.DisposeAsync().AsTask().WaitAsync(Wait);
-        Assert.True(clock.Elapsed >= DashboardBroadcaster.DrainTimeout - TimeSpan.FromMilliseconds(50), $"stopped after {clock.Elapsed.TotalMilliseconds:0} ms");
+        // The drain timeout is on the test's clock: short of it the dispose waits, at it the dispose gives up.
+        var disposing = broadcaster.DisposeAsync().AsTask();
+        await WaitForTimerAsync(time);
+        time.Advance(DashboardBroadcaster.DrainTimeout - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(100);
+        Assert.False(disposing.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await disposing.WaitAsync(Wait); // a hang guard only
         hub.Release.SetResult();
         await Task.Delay(100);
         Assert.Equal(["estimate 1"], hub.Sent.Select(s => s.Text).ToArray()); // the status was given up on with the client
@@ -228,6 +237,9 @@ public sealed class BroadcasterQueueTests
         Assert.Equal(40, broadcaster.Snapshot().Status.VolumesSeen);
         await broadcaster.DisposeAsync();
     }
+
+    /// <summary>Waits until a timer is set on <paramref name="time"/> (the dispose has started its drain timeout).</summary>
+    private static Task WaitForTimerAsync(ManualTime time) => WaitForAsync(() => time.PendingTimers > 0);
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -23,6 +23,9 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
         return t;
     }
 
+    /// <summary>Timers set to fire (not yet fired, changed to never, or disposed).</summary>
+    public int PendingTimers { get { lock (_gate) return _timers.Count(t => t.Due is not null); } }
+
     /// <summary>Moves the clock forward by <paramref name="by"/>, firing each timer every time it falls due on the way.</summary>
     public void Advance(TimeSpan by)
     {
