@@ -221,7 +221,8 @@ internal sealed class ProtocolCommand : ICliCommand
     /// <summary>
     /// The offline feedback rule over a recording's estimates. The TR, the window and (for estimates with a <c>censored</c>
     /// column) the censor policy are the recording's when a session.json beside the estimates states them
-    /// (<see cref="RecordedEstimateTiming"/>); an option that contradicts one is refused, naming both values. Otherwise
+    /// (<see cref="RecordedEstimateTiming"/>), and for a recording made before session.json stated the window, the window
+    /// its warm-up gives exactly (<see cref="RecordedEstimateTiming.WindowFromWarmUp"/>); an option that contradicts one is refused, naming both values. Otherwise
     /// the options give them, and are required: a default window would time every estimate of a windowed model wrongly.
     /// Says on the console which values were used and whence.
     /// </summary>
@@ -259,11 +260,19 @@ internal sealed class ProtocolCommand : ICliCommand
             w = rw;
             used.Add(($"window {Volumes(rw)}", recorded.Path));
         }
+        else if (recorded?.WindowFromWarmUp is int inferred)
+        {
+            // A recording made before session.json stated the window: its warm-up gives it exactly.
+            if (window is int g && g != inferred)
+                Contradicts("--window", Invariant($"{g}"), Invariant($"window (its warm-up, warmup_volumes.count {recorded.WarmUpVolumes}, + 1)"), Volumes(inferred));
+            w = inferred;
+            used.Add(($"window {Volumes(inferred)}", Invariant($"the warm-up of {recorded.Path} (warmup_volumes.count {recorded.WarmUpVolumes} + 1: it does not state window_volumes)")));
+        }
         else
         {
             w = window ?? throw new InputDataException(recorded?.Path ?? estimates, recorded is null
                 ? "no session.json beside it states the window its estimates were made with: give --window, the model's window length (1 for ROI models)"
-                : "does not state the window the estimates were made with (window_volumes; recorded by an earlier version): give --window, the model's window length (1 for ROI models)");
+                : $"does not state the window the estimates were made with (window_volumes; recorded by an earlier version) {recorded.WindowUnknownBecause}: give --window, the model's window length (1 for ROI models)");
             used.Add(($"window {Volumes(w)}", "--window"));
         }
 

@@ -41,6 +41,37 @@ public sealed class RecordedEstimateTimingTests : IDisposable
         File.WriteAllText(Path.Combine(Out, RecordingLayout.SessionFile), """{"repetition_time_s": 2, "motion": null, "warmup_volumes": {"count": 12}}""");
         var t = RecordedEstimateTiming.TryRead(Out)!;
         Assert.Equal((2.0, (int?)null, (CensorPolicy?)null), (t.RepetitionTimeSeconds, t.WindowVolumes, t.Censor));
+        // Without estimate_rows it is not known that the window ever filled: the warm-up alone does not give it.
+        Assert.Null(t.WindowFromWarmUp);
+        Assert.Contains("ended before the window was full", t.WindowUnknownBecause);
+    }
+
+    [Theory]
+    [InlineData(12, 28, 13)]
+    [InlineData(0, 40, 1)]
+    [InlineData(12, 0, null)]
+    public void WindowFromWarmUp_EarlierRecording_WarmUpPlusOneOnceAnEstimateWasMade(int warmUp, int rows, int? expected)
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, RecordingLayout.SessionFile), $$"""{"repetition_time_s": 2, "warmup_volumes": {"count": {{warmUp}}}, "estimate_rows": {{rows}}}""");
+        var t = RecordedEstimateTiming.TryRead(Out)!;
+        Assert.Equal(expected, t.WindowFromWarmUp);
+        Assert.Equal(expected is null, t.WindowUnknownBecause is not null);
+    }
+
+    [Fact]
+    public async Task WindowFromWarmUp_RecorderThatSawNoVolume_NullAndWindowVolumesStands()
+    {
+        var time = new SchedulerTimeProvider(new HistoricalScheduler(DateTimeOffset.UnixEpoch));
+        var sink = new RecordingSink(new RecordingOptions(Out, ["joy"]) { RepetitionTime = TimeSpan.FromSeconds(2), WindowVolumes = 13 }, time);
+        await sink.OnCompletedAsync(null, CancellationToken.None);
+        sink.Dispose();
+
+        // No volume went through: no warm-up and no estimate, so the recorded window_volumes is the only source.
+        var t = RecordedEstimateTiming.TryRead(Out)!;
+        Assert.Equal((0, 0), (t.WarmUpVolumes, t.EstimateRows));
+        Assert.Null(t.WindowFromWarmUp);
+        Assert.Equal(13, t.WindowVolumes);
     }
 
     [Fact]

@@ -103,6 +103,53 @@ public sealed class ProtocolReplayTests : IClassFixture<SmallSession>
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(protocol))), p.GetProperty("sha256").GetString());
     }
 
+    /// <summary>A copy of the recording's session.json with <paramref name="edit"/> applied, in a folder of its own beside a copy of its estimates.</summary>
+    private string EarlierRecording(string rec, string name, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        string dir = _s.Path(name);
+        Directory.CreateDirectory(dir);
+        File.Copy(System.IO.Path.Combine(rec, "estimates.tsv"), System.IO.Path.Combine(dir, "estimates.tsv"));
+        var json = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(rec, "session.json")))!;
+        edit(json);
+        File.WriteAllText(System.IO.Path.Combine(dir, "session.json"), json.ToJsonString());
+        return System.IO.Path.Combine(dir, "estimates.tsv");
+    }
+
+    [Fact]
+    public void Feedback_RecordingWithoutWindowVolumes_WindowFromItsWarmUpSaysWhenceAndEqualsTheSession()
+    {
+        string protocol = WriteProtocol("joy"), rec = _s.Path("rec-earlier");
+        var r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
+            "--speed", "max", "--no-dashboard", "--no-lsl", "--record", rec, "--protocol", protocol);
+        Assert.True(r.ExitCode == 0, $"replay exited {r.ExitCode}: {r.Error}");
+        var live = File.ReadAllLines(System.IO.Path.Combine(rec, "feedback.tsv"));
+        string offline = _s.Path("earlier-feedback.tsv");
+
+        // As an earlier version wrote it: no window_volumes. Its 12 warm-up volumes give the model's window of 13.
+        string estimates = EarlierRecording(rec, "earlier", j => j.Remove("window_volumes"));
+        string session = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(estimates)!, "session.json");
+        var f = CliRunner.Run("protocol", "feedback", protocol, "--estimates", estimates, "--out", offline);
+        Assert.True(f.ExitCode == 0, f.Error);
+        Assert.Contains($"window 13 volumes from the warm-up of {session} (warmup_volumes.count 12 + 1: it does not state window_volumes)", f.Out);
+        Assert.Single(f.Out.Split('\n'), l => l.Contains("window 13 volumes", StringComparison.Ordinal));
+        Assert.Equal(live, File.ReadAllLines(offline));
+        var contradicts = CliRunner.Run("protocol", "feedback", protocol, "--estimates", estimates, "--window", "1", "--out", offline);
+        Assert.Equal(2, contradicts.ExitCode);
+        Assert.Contains("the recording's window (its warm-up, warmup_volumes.count 12, + 1) is 13 volumes; --window 1 contradicts it", contradicts.Error);
+
+        // Where the warm-up cannot tell the window exactly, --window is still asked for, and the line says why.
+        string noWarmUp = EarlierRecording(rec, "earlier-no-warmup", j => { j.Remove("window_volumes"); j.Remove("warmup_volumes"); });
+        var a = CliRunner.Run("protocol", "feedback", protocol, "--estimates", noWarmUp, "--out", offline);
+        Assert.Equal(2, a.ExitCode);
+        Assert.Contains("does not state the window the estimates were made with (window_volumes; recorded by an earlier version) nor its warm-up (warmup_volumes)", a.Error);
+        Assert.Contains("give --window", a.Error);
+        string unfilled = EarlierRecording(rec, "earlier-unfilled", j => { j.Remove("window_volumes"); j["estimate_rows"] = 0; });
+        var b = CliRunner.Run("protocol", "feedback", protocol, "--estimates", unfilled, "--out", offline);
+        Assert.Equal(2, b.ExitCode);
+        Assert.Contains("and its run ended before the window was full (no estimate row after its 12 warm-up volumes), so the warm-up does not tell it: give --window", b.Error);
+        Assert.Single(b.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public void Replay_ProtocolSourceTheModelLacks_OneLineExit2BeforeTheFirstVolume()
     {
