@@ -352,7 +352,11 @@
     return true;
   }
 
-  function showRun() { $("run-number").textContent = String(state.run || 1) + (state.series !== null ? ` (series ${state.series})` : ""); }
+  // The header reads "run 2 of the session (series 4)": the run's number in the session, then its scanner series when known.
+  function showRun() {
+    $("run-number").textContent = String(state.run || 1);
+    $("run-series").textContent = state.series !== null ? ` (series ${state.series})` : "";
+  }
 
   // ---------- live events ----------
   function onEstimate(m, receivedAt) {

@@ -39,7 +39,7 @@ public sealed class NewRunTests(ITestOutputHelper output)
         await harness.PlayAsync(0, 30, Interval, Series(3, second: false));
         await dashboard.WaitForAsync("() => window.rtdecode.lastVolume() === 29", Wait);
         await display.WaitForAsync($"() => window.rtfeedback.values.length === {30 - 4}", Wait);
-        string? firstRun = await dashboard.Page.EvaluateAsync<string?>("() => document.getElementById('run-number')?.textContent ?? null");
+        string? firstRun = await dashboard.Page.EvaluateAsync<string?>("() => document.getElementById('run-of-session')?.textContent ?? null");
         Assert.True(await dashboard.Page.EvaluateAsync<bool>("() => !document.querySelector('#new-run:not([hidden])')"));
 
         // Run 2 (series 4): volumes 0–11, warm-up 0–3 then estimates 4–11.
@@ -47,8 +47,8 @@ public sealed class NewRunTests(ITestOutputHelper output)
         await dashboard.WaitForAsync("() => window.rtdecode.lastVolume() === 11 && window.rtdecode.state.qc.size === 12", Wait);
         Assert.Equal(Enumerable.Range(4, 8), await dashboard.Page.EvaluateAsync<int[]>("() => window.rtdecode.state.xs"));
         Assert.Equal("11", await dashboard.Page.Locator("#volume").InnerTextAsync());
-        Assert.Equal("1 (series 3)", firstRun);
-        Assert.Equal("2 (series 4)", await dashboard.Page.Locator("#run-number").InnerTextAsync());
+        Assert.Equal("run 1 of the session (series 3)", firstRun);
+        Assert.Equal("run 2 of the session (series 4)", await dashboard.Page.Locator("#run-of-session").InnerTextAsync());
         Assert.True(await dashboard.Page.Locator("#new-run").IsVisibleAsync());
         Assert.StartsWith("run 2 began", await dashboard.Page.Locator("#new-run").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(0, 3).Select(t => Run2Estimate(11, t).ToString("0.000", CultureInfo.InvariantCulture)),
@@ -67,7 +67,7 @@ public sealed class NewRunTests(ITestOutputHelper output)
         await dashboard.WaitForAsync("() => window.rtdecode && window.rtdecode.connected() && window.rtdecode.lastVolume() === 11", Wait);
         Assert.Equal(Enumerable.Range(4, 8), await dashboard.Page.EvaluateAsync<int[]>("() => window.rtdecode.state.xs"));
         Assert.Equal(Enumerable.Range(0, 12), await dashboard.Page.EvaluateAsync<int[]>("() => [...window.rtdecode.state.qc.keys()]"));
-        Assert.Equal("2 (series 4)", await dashboard.Page.Locator("#run-number").InnerTextAsync());
+        Assert.Equal("run 2 of the session (series 4)", await dashboard.Page.Locator("#run-of-session").InnerTextAsync());
         await display.Page.ReloadAsync();
         await display.WaitForAsync($"() => window.rtfeedback && window.rtfeedback.connected && document.getElementById('value').textContent === '{text}'", Wait);
 
