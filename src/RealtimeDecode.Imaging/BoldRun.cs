@@ -116,6 +116,28 @@ public sealed partial class BoldRun
     }
 
     /// <summary>
+    /// Whether a file at <paramref name="relative"/> (a path inside a folder given to <see cref="Open"/>, '/' or the
+    /// system's separator between its parts) would be taken as part of the run: a NIfTI file directly in the folder
+    /// (a volume), or a BIDS bold run under it (<c>[sub-*/][ses-*/]func/*_bold.nii[.gz]</c>, see <see cref="FindBidsRuns"/>).
+    /// </summary>
+    public static bool TakesFile(string relative)
+    {
+        ArgumentNullException.ThrowIfNull(relative);
+        var parts = relative.Split('/', System.IO.Path.DirectorySeparatorChar);
+        string name = parts[^1];
+        if (!VolumeFormat.IsNifti(name)) return false;
+        if (parts.Length == 1) return true;
+        if (parts[^2] != "func" || !VolumeFormat.StripNiftiExtension(name).EndsWith("_bold", StringComparison.Ordinal)) return false;
+        return parts.Length switch
+        {
+            2 => true,
+            3 => parts[0].StartsWith("sub-", StringComparison.Ordinal) || parts[0].StartsWith("ses-", StringComparison.Ordinal),
+            4 => parts[0].StartsWith("sub-", StringComparison.Ordinal) && parts[1].StartsWith("ses-", StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
+    /// <summary>
     /// The BIDS bold runs under <paramref name="folder"/> (a dataset root, a <c>sub-*</c> or a
     /// <c>ses-*</c> folder): <c>[sub-*/][ses-*/]func/*_bold.nii[.gz]</c>, sorted by path.
     /// </summary>

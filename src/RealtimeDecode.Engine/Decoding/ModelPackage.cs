@@ -386,6 +386,9 @@ public sealed class ModelPackage
         }
     }
 
+    /// <summary>The entries of a package folder that are the package (<c>*</c> standing for any run of characters): written, or removed, when it is rewritten.</summary>
+    public static readonly IReadOnlyList<string> FileNames = ["model.json", "*.npy"];
+
     /// <summary>An entry of a package folder that is not part of the package (kept when it is rewritten).</summary>
     private static bool IsForeignEntry(string name) =>
         name != "model.json" && !name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);

@@ -16,7 +16,8 @@ internal sealed class AnnotateCommand : ICliCommand
     private readonly Option<string> _transcript = new("--transcript") { Description = "Timed transcript TSV with columns onset, offset (s) and text, one row per segment.", Required = true };
     private readonly Option<string> _endpoint = new("--endpoint") { Description = "Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1.", Required = true };
     private readonly Option<string> _model = new("--llm-model") { Description = "Model name sent to the endpoint.", Required = true };
-    private readonly Option<string> _out = new("--out") { Description = "Annotations TSV to write (onset, offset, text, one column per emotion); the sidecar JSON goes beside it.", Required = true };
+    private readonly Option<string> _out = CliOptions.Writes(new Option<string>("--out") { Description = "Annotations TSV to write (onset, offset, text, one column per emotion); the sidecar JSON goes beside it.", Required = true },
+        [AnnotationProvenance.SidecarPath]);
     private readonly Option<string> _emotions = new("--emotions") { Description = "plutchik8 (default), ekman6, valence-arousal, or a comma list such as joy,fear,awe.", DefaultValueFactory = _ => "plutchik8" };
     private readonly Option<string?> _prompt = new("--prompt") { Description = "File with the user message template ({{context}}, {{segment}}, {{emotion_scales}}, {{json_example}}, {{emotions}}, {{index}}, {{count}}, {{onset}}, {{offset}})." };
     private readonly Option<string?> _systemPrompt = new("--system-prompt") { Description = "File with the system message template (same placeholders)." };
@@ -27,7 +28,7 @@ internal sealed class AnnotateCommand : ICliCommand
     private readonly Option<int> _maxTokens = new("--max-tokens") { Description = "Output token limit per request (0 = none).", DefaultValueFactory = _ => 200 };
     private readonly Option<string> _format = new("--response-format") { Description = "json-schema (structured output, default), json-object, or text.", DefaultValueFactory = _ => "json-schema" };
     private readonly Option<string> _keyEnv = new("--api-key-env") { Description = "Environment variable holding the API key (unset: no key, as local servers need none).", DefaultValueFactory = _ => ChatEndpoint.DefaultApiKeyVariable };
-    private readonly Option<string?> _cache = new("--cache") { Description = "Cache file of answered requests (default: the output's name with .cache.jsonl)." };
+    private readonly Option<string?> _cache = CliOptions.Writes(new Option<string?>("--cache") { Description = "Cache file of answered requests (default: the output's name with .cache.jsonl)." });
     private readonly Option<double> _rate = new("--rate") { Description = "Most request starts per minute, retries included (0 = no bound).", DefaultValueFactory = _ => 60.0 };
     private readonly Option<int> _concurrency = new("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 1 };
     private readonly Option<double> _timeout = new("--timeout") { Description = "Seconds to wait for one reply before retrying.", DefaultValueFactory = _ => 120.0 };
@@ -53,7 +54,7 @@ internal sealed class AnnotateCommand : ICliCommand
         var segments = Transcript.Read(transcriptPath);
         var cachePath = parse.GetValue(_cache) is { Length: > 0 } c ? c : Path.ChangeExtension(outPath, ".cache.jsonl");
         // The table, its sidecar and the cache (read, then appended to) are checked before the cache is opened.
-        CliOptions.RefuseInputs(parse, _out, outPath, AnnotationProvenance.SidecarPath);
+        CliOptions.RefuseInputs(parse, _out, outPath);
         CliOptions.RefuseInputs(parse, _cache, cachePath);
         using var cache = AnnotationCache.Open(cachePath);
         if (cache.SkippedLines > 0)
@@ -75,7 +76,7 @@ internal sealed class AnnotateCommand : ICliCommand
             return 0;
         }
 
-        CliOptions.OutputFile(parse, _out, AnnotationProvenance.SidecarPath);
+        CliOptions.OutputFile(parse, _out);
         AnnotationResult result;
         try
         {

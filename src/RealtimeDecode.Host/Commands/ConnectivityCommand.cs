@@ -18,7 +18,8 @@ internal sealed class ConnectivityCommand : ICliCommand
         var sigma = new Option<double>("--sigma") { Description = "Gaussian taper σ in volumes", DefaultValueFactory = _ => 3.0 };
         var halfLife = new Option<double>("--half-life") { Description = "Exponential taper half-life in volumes (default W/2)" };
         var fisher = new Option<bool>("--fisher") { Description = "Fisher z-transform the correlations (|r| clipped below 1)" };
-        var output = new Option<string>("--out") { Description = "Connectivity table to write (TSV: volume = last volume of the window, then roiA~roiB), with its settings in a JSON sidecar of the same name (.json)", Required = true };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "Connectivity table to write (TSV: volume = last volume of the window, then roiA~roiB), with its settings in a JSON sidecar of the same name (.json)", Required = true },
+            [ConnectivityTableSidecar.PathFor]);
         var cmd = new Command("connectivity", "Sliding-window dynamic functional connectivity: one row per complete window, the upper triangle of its correlation matrix.")
         {
             roi, window, taper, sigma, halfLife, fisher, output,
@@ -54,7 +55,7 @@ internal sealed class ConnectivityCommand : ICliCommand
                 Console.Error.WriteLine($"warning: --half-life applies to the exp taper; the {FeatureSettings.TaperName(options.Taper)} taper ignores it");
             var table = NumericTable.Read(roiPath);
             RefuseUnfitColumns(table, roiPath, options);
-            string outPath = CliOptions.OutputFile(parse, output, ConnectivityTableSidecar.PathFor);
+            string outPath = CliOptions.OutputFile(parse, output);
             var dfc = FeatureTables.Connectivity(table, options, roiPath);
             var sidecar = new ConnectivityTableSidecar(options, table.Columns, Path.GetFullPath(roiPath));
             string sidecarPath = ConnectivityTableSidecar.PathFor(outPath);

@@ -14,13 +14,13 @@ internal sealed class EvaluateCommand : ICliCommand
 {
     public Command Build()
     {
-        var model = new Option<string[]>("--model") { Description = "Model package(s); several are compared in the report (the first is the main one)", Required = true };
-        var bold = new Option<string[]>("--bold") { Description = "Held-out run(s) of volumes (with --atlas); repeat per run" };
+        var model = CliOptions.ReadsModel(new Option<string[]>("--model") { Description = "Model package(s); several are compared in the report (the first is the main one)", Required = true });
+        var bold = CliOptions.ReadsRun(new Option<string[]>("--bold") { Description = "Held-out run(s) of volumes (with --atlas); repeat per run" });
         var atlas = new Option<string?>("--atlas") { Description = "Label NIfTI for --bold" };
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
-        var table = new Option<string[]>("--table") { Description = "Or feature table(s), one per run (each --model must take them)" };
-        var targets = new Option<string[]>("--targets") { Description = "Targets TSV of each run, in the runs' order", Required = true };
-        var report = new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, lag.tsv, plots, index.html)", Required = true };
+        var table = CliOptions.ReadsWithSidecar(new Option<string[]>("--table") { Description = "Or feature table(s), one per run (each --model must take them)" }, ConnectivityTableSidecar.PathFor);
+        var targets = CliOptions.ReadsWithSidecar(new Option<string[]>("--targets") { Description = "Targets TSV of each run, in the runs' order", Required = true }, Training.Targets.TargetBuilder.ProvenancePath);
+        var report = CliOptions.WritesFolder(new Option<string>("--report") { Description = "Report folder (metrics.json, metrics.tsv, lag.tsv, plots, index.html)", Required = true }, CliOptions.Names(EvaluationReport.FileNames));
         var trOption = new Option<double?>("--tr") { Description = "Repetition time in seconds for the lag of the estimates (default: from the first --bold run)" };
         var storeLag = new Option<bool>("--store-lag") { Description = "Write the measured lag into the first model package's model.json (package folder only), for the dashboard and LSL" };
         var realign = new Option<bool>("--realign") { Description = "Realign the runs as the model was trained (the package says so; refused for a model trained without)" };

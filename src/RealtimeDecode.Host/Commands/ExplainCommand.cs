@@ -15,15 +15,16 @@ namespace RealtimeDecode.Host.Commands;
 /// </summary>
 internal sealed class ExplainCommand : ICliCommand
 {
-    private readonly Option<string> _model = new("--model") { Description = "Model package (directory, .zip or model.json).", Required = true };
+    private readonly Option<string> _model = CliOptions.ReadsModel(new Option<string>("--model") { Description = "Model package (directory, .zip or model.json).", Required = true });
     private readonly Option<string?> _labels = new("--labels") { Description = "Labels TSV (index, name, network) with one row per ROI of the model." };
-    private readonly Option<string?> _data = new("--data") { Description = "Features TSV (volume, then the model's features) for Haufe patterns on these rows, or permutation importance; a linear package from train already holds its training patterns." };
+    private readonly Option<string?> _data = CliOptions.ReadsWithSidecar(new Option<string?>("--data") { Description = "Features TSV (volume, then the model's features) for Haufe patterns on these rows, or permutation importance; a linear package from train already holds its training patterns." },
+        ConnectivityTableSidecar.PathFor);
     private readonly Option<string?> _targets = new("--targets") { Description = "Targets TSV (volume, then one column per target), paired with --data rows as in training (by default the mean over each window)." };
     private readonly Option<int> _top = new("--top") { Description = "Edges listed per target.", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _pairEdges = new("--pair-edges") { Description = "Strongest edges per network pair whose mean |importance| ranks the pairs.", DefaultValueFactory = _ => ExplainOptions.DefaultEdgesPerPair };
     private readonly Option<int> _repeats = new("--repeats") { Description = "Permutations per network block for kernel models; their mean is the importance.", DefaultValueFactory = _ => ExplainOptions.DefaultRepeats };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the permutations (kernel models).", DefaultValueFactory = _ => 0 };
-    private readonly Option<string> _out = new("--out") { Description = "Output folder.", Required = true };
+    private readonly Option<string> _out = CliOptions.WritesFolder(new Option<string>("--out") { Description = "Output folder.", Required = true }, CliOptions.Names(ExplanationWriter.FileNames));
 
     public Command Build()
     {

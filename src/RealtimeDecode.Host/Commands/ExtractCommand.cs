@@ -11,14 +11,14 @@ internal sealed class ExtractCommand : ICliCommand
 {
     public Command Build()
     {
-        var bold = new Option<string>("--bold") { Description = "Run: a 4D NIfTI, a folder of 3D volumes, or a BIDS subject/root folder", Required = true };
+        var bold = CliOptions.ReadsRun(new Option<string>("--bold") { Description = "Run: a 4D NIfTI, a folder of 3D volumes, or a BIDS subject/root folder", Required = true });
         var atlas = new Option<string>("--atlas") { Description = "Integer label NIfTI on the run's grid (0 = background)", Required = true };
         var labels = new Option<string?>("--labels") { Description = "Labels TSV (index, name, network); names the columns" };
         var tr = new Option<double?>("--tr") { Description = "Repetition time (s) when the run does not say" };
-        var output = new Option<string>("--out") { Description = "ROI table to write (TSV: volume, one column per label)", Required = true };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "ROI table to write (TSV: volume, one column per label)", Required = true });
         var realign = new Option<bool>("--realign") { Description = "Realign every volume (rigid body) before the ROI means, as the live path does with --realign" };
         var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: the run's first volume); implies --realign" };
-        var motion = new Option<string?>("--motion") { Description = "With realignment, also write the run's motion.tsv here" };
+        var motion = CliOptions.Writes(new Option<string?>("--motion") { Description = "With realignment, also write the run's motion.tsv here" });
         var cmd = new Command("extract", "ROI mean time series of a run: one row per volume, one column per atlas label (ascending).")
         {
             bold, atlas, labels, tr, output, realign, reference, motion,

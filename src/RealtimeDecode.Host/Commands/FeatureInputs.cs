@@ -19,11 +19,12 @@ namespace RealtimeDecode.Host.Commands;
 internal sealed class FeatureInputs
 {
     public Option<string> Kind { get; } = new("--features") { Description = "Feature kind: roi (ROI amplitudes) or dfc (sliding-window connectivity)", DefaultValueFactory = _ => "dfc" };
-    public Option<string[]> Bold { get; } = new("--bold") { Description = "Run(s) of volumes (4D NIfTI, folder of 3D volumes, or BIDS); repeat per run", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Bold { get; } = CliOptions.ReadsRun(new Option<string[]>("--bold") { Description = "Run(s) of volumes (4D NIfTI, folder of 3D volumes, or BIDS); repeat per run", AllowMultipleArgumentsPerToken = false });
     public Option<string?> Atlas { get; } = new("--atlas") { Description = "Label NIfTI on the runs' grid" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "Labels TSV (index, name, network)" };
-    public Option<string[]> Table { get; } = new("--table") { Description = "Ready-made feature table(s) instead of --bold/--atlas; repeat per run. A connectivity table's window, taper and Fisher z come from its sidecar (the same name, .json), which connectivity writes" };
-    public Option<string[]> Recording { get; } = new("--recording") { Description = "Recording folder of a live or replay run (its roi.tsv: the ROI series after the live path's preprocessing) instead of --bold; repeat per run. Atlas and preprocessing come from the recording" };
+    public Option<string[]> Table { get; } = CliOptions.ReadsWithSidecar(new Option<string[]>("--table") { Description = "Ready-made feature table(s) instead of --bold/--atlas; repeat per run. A connectivity table's window, taper and Fisher z come from its sidecar (the same name, .json), which connectivity writes" }, ConnectivityTableSidecar.PathFor);
+    public Option<string[]> Recording { get; } = CliOptions.Reads(new Option<string[]>("--recording") { Description = "Recording folder of a live or replay run (its roi.tsv: the ROI series after the live path's preprocessing) instead of --bold; repeat per run. Atlas and preprocessing come from the recording" },
+        d => new[] { RecordingLayout.RoiFile, RecordingLayout.RoiSidecarFile, RecordingLayout.SessionFile }.Select(f => Path.Combine(d, f)));
     public Option<int> Window { get; } = new("--window") { Description = "DFC window length (volumes)", DefaultValueFactory = _ => 13 };
     public Option<string> Taper { get; } = new("--taper") { Description = "DFC taper: rect, gaussian or exp", DefaultValueFactory = _ => "rect" };
     public Option<bool> Fisher { get; } = new("--fisher") { Description = "Fisher z-transform the correlations (use --fisher false to turn off)", DefaultValueFactory = _ => true };

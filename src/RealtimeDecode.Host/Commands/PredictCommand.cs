@@ -10,12 +10,12 @@ internal sealed class PredictCommand : ICliCommand
 {
     public Command Build()
     {
-        var model = new Option<string>("--model") { Description = "Model package (folder or .zip)", Required = true };
-        var features = new Option<string[]>("--features") { Description = "Feature table (TSV) to predict from" };
-        var bold = new Option<string[]>("--bold") { Description = "Or a run of volumes (with --atlas): features computed as the model was trained" };
+        var model = CliOptions.ReadsModel(new Option<string>("--model") { Description = "Model package (folder or .zip)", Required = true });
+        var features = CliOptions.ReadsWithSidecar(new Option<string[]>("--features") { Description = "Feature table (TSV) to predict from" }, ConnectivityTableSidecar.PathFor);
+        var bold = CliOptions.ReadsRun(new Option<string[]>("--bold") { Description = "Or a run of volumes (with --atlas): features computed as the model was trained" });
         var atlas = new Option<string?>("--atlas") { Description = "Label NIfTI for --bold" };
         var labels = new Option<string?>("--labels") { Description = "Labels TSV for --atlas" };
-        var output = new Option<string>("--out") { Description = "Predictions TSV (volume, one column per target)", Required = true };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "Predictions TSV (volume, one column per target)", Required = true });
         var realign = new Option<bool>("--realign") { Description = "Realign the run as the model was trained (the package says so; refused for a model trained without)" };
         var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the runs' grid to realign to, as the session did (default: each run's first volume); the model must be realigned" };
         var motion = new MotionCliOptions();

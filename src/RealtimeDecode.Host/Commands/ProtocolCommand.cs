@@ -41,12 +41,14 @@ internal sealed class ProtocolCommand : ICliCommand
 
     private static Command BuildFeedback()
     {
-        var file = new Argument<string>("FILE") { Description = "The protocol's events table; its sidecar FILE.json beside it." };
-        var estimates = new Option<string>("--estimates") { Description = "A recording's estimates.tsv (its session.json beside it gives the TR, window and censor policy).", Required = true };
+        var file = CliOptions.ReadsWithSidecar(new Argument<string>("FILE") { Description = "The protocol's events table; its sidecar FILE.json beside it." },
+            p => Path.ChangeExtension(p, ".json"));
+        var estimates = CliOptions.ReadsWithSidecar(new Option<string>("--estimates") { Description = "A recording's estimates.tsv (its session.json beside it gives the TR, window and censor policy).", Required = true },
+            p => Path.Combine(Path.GetDirectoryName(p) ?? "", RecordingLayout.SessionFile));
         var tr = new Option<double?>("--tr") { Description = "Repetition time (s); required without a session.json beside the estimates, which states it." };
         var window = new Option<int?>("--window") { Description = "The model's window length (volumes; 1 for ROI models); required without a session.json beside the estimates that states it." };
         var censor = new Option<string?>("--censor") { Description = "The session's censor policy (publish, flag or withhold), for estimates with a censored column and no session.json stating it." };
-        var output = new Option<string>("--out") { Description = "The feedback table to write.", Required = true };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "The feedback table to write.", Required = true });
         var cmd = new Command("feedback", "Recompute feedback.tsv offline from a recording's estimates and a protocol.") { file, estimates, tr, window, censor, output };
         cmd.SetAction(parse => Feedback(parse.GetValue(file)!, CliOptions.ExistingFile(parse, estimates), parse.GetValue(tr),
             parse.GetValue(window), parse.GetValue(censor), CliOptions.OutputFile(parse, output)));
@@ -59,10 +61,11 @@ internal sealed class ProtocolCommand : ICliCommand
         var tr = new Option<double>("--tr") { Description = "Repetition time (s), for intervals in volumes.", Required = true };
         var baseline = new Option<string?>("--baseline") { Description = "The baseline condition (default for .prt: the first, as in Turbo-BrainVoyager; for OpenNFT .json: BaselineName, else BAS, else the volumes no condition lists)." };
         var target = new Option<string?>("--target") { Description = "Feedback source of the other conditions, which become regulate (up, continuous); without it they become rest." };
-        var output = new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "The events table to write (.tsv); its sidecar .json beside it.", Required = true },
+            [p => Path.ChangeExtension(p, ".json")]);
         var cmd = new Command("import", "Import a Turbo-BrainVoyager .prt or an OpenNFT .json protocol as an events table and sidecar.") { file, tr, baseline, target, output };
         cmd.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(tr),
-            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output, p => Path.ChangeExtension(p, ".json"))));
+            parse.GetValue(baseline), parse.GetValue(target), CliOptions.OutputFile(parse, output)));
         return cmd;
     }
 

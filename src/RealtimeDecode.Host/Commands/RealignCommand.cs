@@ -17,10 +17,10 @@ internal sealed class RealignCommand : ICliCommand
 {
     public Command Build()
     {
-        var bold = new Option<string>("--bold") { Description = "Run: a 4D NIfTI, a folder of 3D volumes, or a BIDS subject/root folder", Required = true };
-        var output = new Option<string>("--out") { Description = "motion.tsv to write (fMRIPrep confounds layout)", Required = true };
+        var bold = CliOptions.ReadsRun(new Option<string>("--bold") { Description = "Run: a 4D NIfTI, a folder of 3D volumes, or a BIDS subject/root folder", Required = true });
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "motion.tsv to write (fMRIPrep confounds layout)", Required = true });
         var reference = new Option<string?>("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: the run's first volume)" };
-        var resliced = new Option<string?>("--resliced") { Description = "Write the realigned run to this NIfTI (float32; NaN outside the field of view)" };
+        var resliced = CliOptions.Writes(new Option<string?>("--resliced") { Description = "Write the realigned run to this NIfTI (float32; NaN outside the field of view)" });
         var interpolation = new Option<string>("--interpolation") { Description = "Reslicing: trilinear or cubic", DefaultValueFactory = _ => "trilinear" };
         var tr = new Option<double?>("--tr") { Description = "Repetition time (s) when the run does not say" };
         var cmd = new Command("realign", "Rigid-body realignment of a run: six parameters and framewise displacement per volume.")

@@ -7,6 +7,8 @@ using RealtimeDecode.Host.Configuration;
 using RealtimeDecode.Host.Dashboard;
 using RealtimeDecode.Host.Lsl;
 using RealtimeDecode.Host.Session;
+using RealtimeDecode.Engine.Feedback;
+using RealtimeDecode.Engine.Recording;
 using RealtimeDecode.Imaging;
 
 namespace RealtimeDecode.Host.Commands;
@@ -16,9 +18,14 @@ internal sealed class SessionOptions
 {
     public Option<string?> Atlas { get; } = new("--atlas") { Description = "Label NIfTI on the run's grid (default: the bundled atlas)" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "Labels TSV (index, name, network)" };
-    public Option<string?> Model { get; } = new("--model") { Description = "Model package (default: replay-data/models/default)" };
+    public Option<string?> Model { get; } = CliOptions.ReadsModel(new Option<string?>("--model") { Description = "Model package (default: replay-data/models/default)" });
     public Option<string?> Speed { get; } = new("--speed") { Description = "Pace: a factor of real time (1, 10) or max" };
-    public Option<string?> Record { get; } = new("--record") { Description = "Recording folder (default: recordings/<time>-<run>)" };
+    public Option<string?> Record { get; } = CliOptions.WritesFolder(new Option<string?>("--record") { Description = "Recording folder (default: recordings/<time>-<run>)" }, RecordingFiles);
+
+    /// <summary>What a session writes in its recording folder: its files, and a later series' folder.</summary>
+    private static readonly Func<string, bool> RecordingFiles = CliOptions.Names(RecordingLayout.EstimatesFile, RecordingLayout.HandOffsFile, RecordingLayout.VolumesFile,
+        RecordingLayout.MotionFile, RecordingLayout.RoiFile, RecordingLayout.RoiSidecarFile, RecordingLayout.EventsFile, RecordingLayout.SessionFile, RecordingLayout.LogFile,
+        FeedbackTable.FileName, "series-*", "series-*/*");
     public Option<string?> Urls { get; } = new("--urls") { Description = "Dashboard addresses (default http://127.0.0.1:5080; other machines need the access token)" };
     public Option<bool> NoDashboard { get; } = new("--no-dashboard") { Description = "Do not serve the dashboard" };
     public Option<bool> NoLsl { get; } = new("--no-lsl") { Description = "Do not publish on Lab Streaming Layer" };
@@ -27,7 +34,8 @@ internal sealed class SessionOptions
     public Option<double?> Tr { get; } = new("--tr") { Description = "Repetition time (s), over what the run states (0.001 to 60); a run stating another is warned about" };
     public Option<bool> StrictConfig { get; } = new("--strict-config") { Description = "Refuse unknown configuration sections and keys (otherwise a warning)" };
 
-    public Option<string?> Protocol { get; } = new("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" };
+    public Option<string?> Protocol { get; } = CliOptions.ReadsWithSidecar(new Option<string?>("--protocol") { Description = "Neurofeedback protocol: events table (onset duration trial_type) with its JSON sidecar beside it; writes feedback.tsv" },
+        p => Path.ChangeExtension(p, ".json"));
     public Option<bool> Realign { get; } = new("--realign") { Description = "Realign every volume (rigid body) before the ROI means; the model must have been trained so" };
     public Option<string?> Reference { get; } = new("--reference") { Description = "3D NIfTI on the run's grid to realign to (default: each series' first volume)" };
 
@@ -71,6 +79,7 @@ internal sealed class SessionOptions
 
     public SessionRequest Request(ParseResult parse, string? run, string? watch, string? format)
     {
+        if (parse.GetValue(Record) is { } record) CliOptions.RefuseInputs(parse, Record, record);
         var config = LoadConfiguration(parse.GetValue(Config), parse.GetValue(StrictConfig));
         var session = Bind<SessionSettings>(config, "Session");
         var live = Bind<LiveOptions>(config, "Live");
@@ -196,7 +205,7 @@ internal sealed class ReplayCommand : ICliCommand
     public Command Build()
     {
         var o = new SessionOptions();
-        var run = new Option<string?>("--run") { Description = "Run to replay: 4D NIfTI, folder of volumes, or BIDS (default: the bundled session's held-out run 2)" };
+        var run = CliOptions.ReadsRun(new Option<string?>("--run") { Description = "Run to replay: 4D NIfTI, folder of volumes, or BIDS (default: the bundled session's held-out run 2)" });
         var cmd = new Command("replay", "Replay a recorded run through the real-time pipeline, with dashboard, LSL and recording.") { run };
         foreach (var x in o.All) cmd.Options.Add(x);
         cmd.SetAction(async (parse, ct) =>

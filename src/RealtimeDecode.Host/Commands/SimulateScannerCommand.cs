@@ -16,8 +16,9 @@ internal sealed class SimulateScannerCommand : ICliCommand
 {
     public Command Build()
     {
-        var run = new Option<string>("--run") { Description = "The run: a 4D NIfTI, a folder of 3D NIfTI volumes, or a BIDS folder with one bold run.", Required = true };
-        var output = new Option<string>("--out") { Description = "Export folder to write into (created when missing).", Required = true };
+        var run = CliOptions.ReadsRun(new Option<string>("--run") { Description = "The run: a 4D NIfTI, a folder of 3D NIfTI volumes, or a BIDS folder with one bold run.", Required = true });
+        var output = CliOptions.WritesFolder(new Option<string>("--out") { Description = "Export folder to write into (created when missing).", Required = true },
+            CliOptions.Names(ScannerSimulator.FileNames));
         var format = new Option<string>("--format") { Description = "dicom (Siemens mosaics, 001_SSSSSS_VVVVVV.dcm) or nifti (run-SS_vol_IIIIII.nii); both carry --series.", DefaultValueFactory = _ => "dicom" };
         var tr = new Option<double?>("--tr") { Description = "Repetition time in seconds (default: the run's)." };
         var speed = new Option<string>("--speed") { Description = "Speed factor of real time, or max.", DefaultValueFactory = _ => "1" };

@@ -12,7 +12,8 @@ namespace RealtimeDecode.Host.Commands;
 /// </summary>
 internal sealed class TargetsCommand : ICliCommand
 {
-    private readonly Option<string> _annotations = new("--annotations") { Description = "Annotations TSV (onset, offset, text, one column per emotion).", Required = true };
+    private readonly Option<string> _annotations = CliOptions.ReadsWithSidecar(new Option<string>("--annotations") { Description = "Annotations TSV (onset, offset, text, one column per emotion).", Required = true },
+        AnnotationProvenance.SidecarPath);
     private readonly Option<double> _tr = new("--tr") { Description = "Repetition time in seconds.", Required = true };
     private readonly Option<int> _volumes = new("--volumes") { Description = "Number of volumes in the run.", Required = true };
     private readonly Option<double?> _lag = new("--lag") { Description = "Haemodynamic lag in seconds: volume v takes the segment covering its acquisition time minus the lag." };
@@ -22,7 +23,7 @@ internal sealed class TargetsCommand : ICliCommand
     private readonly Option<bool> _zscore = new("--zscore") { Description = "Standardise each target (mean 0, SD 1, N normaliser)." };
     private readonly Option<string> _fill = new("--fill") { Description = "Volumes no segment covers: hold (default: pauses keep the previous segment, outside the story 0), zero, or missing (n/a).", DefaultValueFactory = _ => "hold" };
     private readonly Option<string> _acquisition = new("--acquisition") { Description = "When a volume counts as acquired: start (v·TR, default), middle ((v+0.5)·TR), or a slice-timing reference as a fraction f of the TR in [0, 1] ((v+f)·TR).", DefaultValueFactory = _ => "start" };
-    private readonly Option<string> _out = new("--out") { Description = "Targets TSV to write.", Required = true };
+    private readonly Option<string> _out = CliOptions.Writes(new Option<string>("--out") { Description = "Targets TSV to write.", Required = true }, [TargetBuilder.ProvenancePath]);
 
     public Command Build()
     {
@@ -44,7 +45,7 @@ internal sealed class TargetsCommand : ICliCommand
             throw new InputDataException(null, $"--volumes {volumes} is out of range: allowed 1..{MaxVolumes}");
         var options = Options(parse);
         var annotations = AnnotationTable.Read(annotationsPath);
-        var outPath = CliOptions.OutputFile(parse, _out, TargetBuilder.ProvenancePath);
+        var outPath = CliOptions.OutputFile(parse, _out);
         if (options.Hrf == HrfModel.None && options.LagSeconds == 0)
             Console.Error.WriteLine("note: neither --lag nor --hrf: the targets are not delayed for the haemodynamic response");
         var result = TargetBuilder.Build(annotations, options, annotationsPath);

@@ -18,7 +18,8 @@ internal sealed class TrainCommand : ICliCommand
     public Command Build()
     {
         var inputs = new FeatureInputs();
-        var targets = new Option<string[]>("--targets") { Description = "Targets TSV (volume, one column per target); repeat per run, in the runs' order", Required = true };
+        var targets = CliOptions.ReadsWithSidecar(new Option<string[]>("--targets") { Description = "Targets TSV (volume, one column per target); repeat per run, in the runs' order", Required = true },
+            Training.Targets.TargetBuilder.ProvenancePath);
         var estimator = new Option<string>("--estimator") { Description = "ridge, linear, lasso, elastic-net, kernel-ridge, svr or linear-svr", DefaultValueFactory = _ => "ridge" };
         var alpha = new Option<double?>("--alpha") { Description = "Regularisation strength (ridge, lasso, elastic-net, kernel-ridge)" };
         var l1 = new Option<double?>("--l1-ratio") { Description = "Elastic-net mixing (0 = ridge-like, 1 = lasso)" };
@@ -36,8 +37,9 @@ internal sealed class TrainCommand : ICliCommand
         var permutations = new Option<int>("--permutations") { Description = "Circular-shift permutations for a p-value per target (0 = none)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed for random folds and permutations", DefaultValueFactory = _ => 0 };
         var compareRoi = new Option<bool>("--compare-roi") { Description = "Also cross-validate ROI-amplitude features the same way and compare them in the report (with --bold)" };
-        var output = new Option<string>("--out") { Description = "Model package to write (a folder, or a .zip)", Required = true };
-        var report = new Option<string?>("--report") { Description = "Folder for the evaluation report (metrics, plots, index.html)" };
+        var output = CliOptions.Writes(new Option<string>("--out") { Description = "Model package to write (a folder, or a .zip)", Required = true },
+            folder: p => p.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? null : CliOptions.Names(ModelPackage.FileNames));
+        var report = CliOptions.WritesFolder(new Option<string?>("--report") { Description = "Folder for the evaluation report (metrics, plots, index.html)" }, CliOptions.Names(EvaluationReport.FileNames));
 
         var cmd = new Command("train", "Fit a multi-target regressor on ROI or DFC features with honest cross-validation; write a model package and a report.");
         foreach (var o in inputs.All()) cmd.Options.Add(o);

@@ -15,6 +15,13 @@ namespace RealtimeDecode.Training.Explanations;
 /// </summary>
 public static class ExplanationWriter
 {
+    /// <summary>The names of the files <see cref="Write"/> writes into its folder, <c>*</c> standing for any run of characters.</summary>
+    public static readonly IReadOnlyList<string> FileNames =
+    [
+        "explain.json", "top_edges.tsv", "network_pairs.tsv", "network_summary.tsv", "node_metrics.tsv", "roi_importance.tsv",
+        "coefficients.npy", "patterns.npy", "importance_*.png", "network_pairs_*.png", "degree_by_network.png", "jaccard.png", "index.html",
+    ];
+
     /// <summary>Writes every output into <paramref name="outDir"/> (created if needed) and returns the written paths.</summary>
     public static IReadOnlyList<string> Write(ModelExplanation e, string outDir)
     {

@@ -101,6 +101,9 @@ public sealed record ModelEvaluation(string Model, IReadOnlyList<string> Targets
 /// </summary>
 public static class EvaluationReport
 {
+    /// <summary>The names of the files <see cref="Write"/> writes into its folder, <c>*</c> standing for any run of characters.</summary>
+    public static readonly IReadOnlyList<string> FileNames = ["metrics.json", "metrics.tsv", "lag.tsv", "timecourses_*.png", "comparison.png", "index.html"];
+
     public static void Write(string directory, IReadOnlyList<ModelEvaluation> models, JsonObject? provenance = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(models.Count);

@@ -36,6 +36,14 @@ public sealed class OutputOverInputTests : IDisposable
         Directory.CreateDirectory(F("rec"));
         File.WriteAllText(Path.Combine(F("rec"), "estimates.tsv"), "volume\tonset_s\tjoy\tpublished_ms\n" +
             string.Concat(Enumerable.Range(0, Volumes).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v}\t{2 * v}\t{rng.NextDouble():R}\t3\n"))));
+        Directory.CreateDirectory(F("rec2"));
+        File.Copy(Path.Combine(F("rec"), "estimates.tsv"), Path.Combine(F("rec2"), "estimates.tsv"));
+        File.WriteAllText(Path.Combine(F("rec2"), "session.json"), "{\"repetition_time_s\": 2, \"window_volumes\": 1}\n");
+        Directory.CreateDirectory(F("R"));
+        File.Copy(F("t.tsv"), Path.Combine(F("R"), "metrics.tsv"));
+        File.Copy(F("t.tsv"), Path.Combine(F("R"), "t.tsv"));
+        File.WriteAllText(F("events.tsv"), File.ReadAllText(F("p.tsv")));
+        File.WriteAllText(F("events.json"), File.ReadAllText(F("p.json")));
         Ok("extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--out", F("roi.tsv"));
         Ok("connectivity", "--roi", F("roi.tsv"), "--window", "5", "--out", F("dfc2.tsv"));
         Ok("train", "--features", "dfc", "--table", F("dfc2.tsv"), "--targets", F("t.tsv"), "--alpha", "1", "--cv", "none", "--out", F("M"));
@@ -80,6 +88,18 @@ public sealed class OutputOverInputTests : IDisposable
         { "evaluate --report = --model", "M", "--report is the same folder as --model" },
         { "train --out = --recording", "rec", "--out is the same folder as --recording" },
         { "simulate-scanner --out = --run", "volumes", "--out is the same folder as --run" },
+        // Files read beside an input, or that belong to it, though not named on the command line.
+        { "targets sidecar = the annotations' sidecar", "ann.tsv,ann.json", "writes its sidecar here, the same file as --annotations {dir}/ann.tsv's sidecar ann.json" },
+        { "predict --out = the features' sidecar", "dfc2.tsv,dfc2.json", "--out is the same file as --features {dir}/dfc2.tsv's sidecar dfc2.json" },
+        { "protocol feedback --out = the estimates' session.json", "rec2", "--out is the same file as --estimates {dir}/rec2/estimates.tsv's sidecar session.json" },
+        { "protocol feedback --out = the protocol's sidecar", "p.tsv,p.json", "--out is the same file as FILE {dir}/p.tsv's sidecar p.json" },
+        { "replay --record writes over --protocol", "events.tsv,events.json", "writes this file, which is --protocol" },
+        // Files written into a folder the command reads by what is in it, and output folders over an input.
+        { "realign --resliced into the --bold folder", "volumes", "--resliced would be written into --bold {dir}/volumes, which would read it as part of its input" },
+        { "explain --out = the folder of --model model.json", "M", "--out is the same folder as the folder of --model {dir}/M/model.json" },
+        { "predict --out .json into the --model folder", "M", "--out would be written into --model {dir}/M, which would read it as part of its input" },
+        { "evaluate --report writes over --targets", "R", "{dir}/R/metrics.tsv: --report {dir}/R writes this file, which is --targets: give another --report" },
+        { "replay --record = --run", "volumes", "--record is the same folder as --run" },
     };
 
     private string[] Args(string name) => name switch
@@ -105,6 +125,16 @@ public sealed class OutputOverInputTests : IDisposable
         "evaluate --report = --model" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", F("t.tsv"), "--report", F("M")],
         "train --out = --recording" => ["train", "--recording", F("rec"), "--targets", F("t.tsv"), "--cv", "none", "--out", F("rec")],
         "simulate-scanner --out = --run" => ["simulate-scanner", "--run", F("volumes"), "--format", "nifti", "--speed", "max", "--out", F("volumes")],
+        "targets sidecar = the annotations' sidecar" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann.csv")],
+        "predict --out = the features' sidecar" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", F("dfc2.json")],
+        "protocol feedback --out = the estimates' session.json" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec2"), "estimates.tsv"), "--out", Path.Combine(F("rec2"), "session.json")],
+        "protocol feedback --out = the protocol's sidecar" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--window", "1", "--out", F("p.json")],
+        "replay --record writes over --protocol" => ["replay", "--run", F("run.nii.gz"), "--protocol", F("events.tsv"), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", _dir.Path],
+        "realign --resliced into the --bold folder" => ["realign", "--bold", F("volumes"), "--tr", "2", "--out", F("motion.tsv"), "--resliced", Path.Combine(F("volumes"), "realigned.nii")],
+        "explain --out = the folder of --model model.json" => ["explain", "--model", Path.Combine(F("M"), "model.json"), "--out", F("M")],
+        "predict --out .json into the --model folder" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", Path.Combine(F("M"), "predictions.json")],
+        "evaluate --report writes over --targets" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", Path.Combine(F("R"), "metrics.tsv"), "--report", F("R")],
+        "replay --record = --run" => ["replay", "--run", F("volumes"), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("volumes")],
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -132,7 +162,7 @@ public sealed class OutputOverInputTests : IDisposable
         Assert.True(r.ExitCode == 2, $"{name}: exit {r.ExitCode}: {r.Out} {r.Error}");
         var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(says, line, StringComparison.Ordinal);
+        Assert.True(line.Contains(says.Replace("{dir}", _dir.Path, StringComparison.Ordinal), StringComparison.Ordinal), line);
         Assert.Contains("give another", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Error);
         foreach (var (path, bytes) in kept) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{path} changed");
@@ -149,9 +179,48 @@ public sealed class OutputOverInputTests : IDisposable
         Assert.False(File.Exists(F("t.json")));
     }
 
+    public static TheoryData<string, string> TwoOutputs => new()
+    {
+        // case, what the error says
+        { "extract --motion = --out", "--out is the same file as --motion" },
+        { "realign --resliced = --out", "--out is the same file as --resliced" },
+        { "annotate --cache = the sidecar of --out", "writes its sidecar here, the same file as --cache" },
+        { "train --report = --out", "--out is the same folder as --report" },
+        { "train --report = the --out package .zip", "--out is the same file as --report" },
+    };
+
+    private string[] TwoRuns => ["train", "--features", "dfc", "--table", F("dfc2.tsv"), "--table", F("dfc2.tsv"), "--targets", F("t.tsv"), "--targets", F("t.tsv"), "--alpha", "1", "--cv", "leave-run-out"];
+
+    private string[] TwoOutputArgs(string name) => name switch
+    {
+        "extract --motion = --out" => ["extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--realign", "--motion", F("new/x.tsv"), "--out", F("new/x.tsv")],
+        "realign --resliced = --out" => ["realign", "--bold", F("run.nii.gz"), "--resliced", F("new/x.nii"), "--out", F("new/x.nii")],
+        "annotate --cache = the sidecar of --out" => ["annotate", "--transcript", F("transcript.tsv"), "--endpoint", "http://127.0.0.1:9/v1", "--llm-model", "m", "--cache", F("new/a.json"), "--out", F("new/a.tsv")],
+        "train --report = --out" => [.. TwoRuns, "--out", F("new/m"), "--report", F("new/m")],
+        _ => [.. TwoRuns, "--out", F("new.zip"), "--report", F("new.zip")],
+    };
+
+    [Theory]
+    [MemberData(nameof(TwoOutputs))]
+    public void Command_TwoOfItsOutputsOnOnePath_OneLineExit2NothingWritten(string name, string says)
+    {
+        var args = TwoOutputArgs(name);
+
+        var r = CliRunner.Run(args);
+
+        Assert.True(r.ExitCode == 2, $"{name}: exit {r.ExitCode}: {r.Out} {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.True(line.Contains(says, StringComparison.Ordinal), line);
+        Assert.Contains("give another", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(F("new")) && Directory.EnumerateFileSystemEntries(F("new")).Any(), $"{name}: something was written");
+        Assert.False(File.Exists(F("new.zip")), $"{name}: the package was written");
+    }
+
     public static TheoryData<string> Beside => new()
     {
         "extract", "predict", "connectivity", "targets", "protocol feedback", "convert",
+        "extract into the --bold folder", "predict into the --model folder", "evaluate --report beside --targets",
     };
 
     [Theory]
@@ -165,12 +234,16 @@ public sealed class OutputOverInputTests : IDisposable
             "connectivity" => ["connectivity", "--roi", F("roi.tsv"), "--out", F("roi-dfc.tsv")],
             "targets" => ["targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("ann-targets.tsv")],
             "protocol feedback" => ["protocol", "feedback", F("p.tsv"), "--estimates", Path.Combine(F("rec"), "estimates.tsv"), "--tr", "2", "--window", "1", "--out", Path.Combine(F("rec"), "feedback.tsv")],
+            // A table is not a volume of the run; a table is not part of the package; the report writes none of the inputs' names.
+            "extract into the --bold folder" => ["extract", "--bold", F("volumes"), "--tr", "2", "--atlas", F("A.nii.gz"), "--out", Path.Combine(F("volumes"), "roi.tsv")],
+            "predict into the --model folder" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", Path.Combine(F("M"), "predictions.tsv")],
+            "evaluate --report beside --targets" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", Path.Combine(F("R"), "t.tsv"), "--report", F("R")],
             _ => ["convert", F("run.nii.gz"), "--out", F("run-converted.nii.gz")],
         };
 
         var r = CliRunner.Run(args);
 
         Assert.True(r.ExitCode == 0, $"{command}: exit {r.ExitCode}: {r.Error}");
-        Assert.True(File.Exists(args[^1]), $"{args[^1]} not written");
+        Assert.True(File.Exists(args[^1]) || File.Exists(Path.Combine(args[^1], "index.html")), $"{args[^1]} not written");
     }
 }
