@@ -158,6 +158,32 @@ public sealed class BoldRunTests : IDisposable
         Assert.Contains("2 BIDS bold runs found", ex.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("vol_000001.nii", true)]
+    [InlineData("realigned.nii.gz", true)]
+    [InlineData("roi.tsv", false)]
+    [InlineData("func/sub-01_task-a_bold.nii.gz", true)]
+    [InlineData("sub-01/func/sub-01_task-a_bold.nii", true)]
+    [InlineData("sub-01/ses-1/func/sub-01_ses-1_task-a_bold.nii.gz", true)]
+    [InlineData("sub-01/func/sub-01_task-a_T1w.nii.gz", false)]
+    [InlineData("sub-01/anat/sub-01_bold.nii.gz", false)]
+    [InlineData("derivatives/func/x_bold.nii.gz", false)]
+    [InlineData("sim/run-01_vol_000000.nii", false)]
+    public void TakesFile_AFileInARunFolder_AsOpenWouldFindIt(string relative, bool expected)
+    {
+        // The rule agrees with what Open and FindBidsRuns find among the folder's files.
+        var folder = System.IO.Path.Combine(_dir.Root, "taken");
+        var file = System.IO.Path.Combine(folder, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        File.WriteAllBytes(file, []);
+        bool found = relative.Contains('/', StringComparison.Ordinal)
+            ? BoldRun.FindBidsRuns(folder).Contains(file)
+            : Directory.EnumerateFiles(folder).Where(VolumeFormat.IsNifti).Contains(file);
+
+        Assert.Equal(expected, BoldRun.TakesFile(relative));
+        Assert.Equal(expected, found);
+    }
+
     [Fact]
     public void Open_ExplicitTr_OverridesJsonAndHeader()
     {
