@@ -13,7 +13,9 @@ namespace RealtimeDecode.Host.Dashboard.Redis;
 /// <see cref="CatchUpAsync"/> has seen every entry the stream held when it asked taken: what was published before
 /// the join is in its snapshot, and only what comes after reaches it as live. A session whose id a new decoder took over
 /// (its entry names another start time) is followed anew: what was kept of the old one is dropped
-/// (<see cref="DashboardBroadcaster.Restart"/>) and the new session's stream is read from its first entry.
+/// (<see cref="DashboardBroadcaster.Restart"/>) and the new session's stream is read from its first entry. Entries are
+/// taken only once the session's entry, read after them, names the session followed: a new session's first events never
+/// join the old one's (a viewer's snapshot would mix the two sessions).
 /// </summary>
 internal sealed class RedisSessionFollower : IAsyncDisposable
 {
@@ -81,6 +83,8 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
             try
             {
                 var entries = await _redis.Multiplexer.GetDatabase().StreamReadAsync(key, _position, Page).ConfigureAwait(false);
+                // Entries of a new session of the id, read before the 2-s look noticed it, would be mixed into the old one's.
+                if (entries.Length > 0 && !await LookAsync().ConfigureAwait(false)) entries = [];
                 foreach (var e in entries)
                 {
                     _position = e.Id;
@@ -106,13 +110,21 @@ internal sealed class RedisSessionFollower : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the session's entry: while it is live but stale, the feed tells its viewers since when there is no news.</summary>
-    private async Task LookAsync()
+    /// <summary>
+    /// Reads the session's entry: while it is live but stale, the feed tells its viewers since when there is no news.
+    /// True when the entry names the session followed: entries just read are then its own, since a decoder taking the id
+    /// over removes the entry before it writes its first event, and writes its own entry with it. False when it names
+    /// another start time (followed anew on the next pass), or when there is none but there was (a takeover under way:
+    /// the entries wait for the next pass).
+    /// </summary>
+    private async Task<bool> LookAsync()
     {
         _looked = _time.GetTimestamp();
         var info = await _redis.Multiplexer.GetDatabase().StringGetAsync(RedisKeys.Info(_session)).ConfigureAwait(false);
-        if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l || Adopt(l)) return;
+        if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l) { lock (_gate) return _started is null; }
+        if (Adopt(l)) return false;
         _feed.SetStale(l.IsStaleAt(_time.GetUtcNow().ToUnixTimeMilliseconds()) ? l.UpdatedUnixMs : null);
+        return true;
     }
 
     /// <summary>

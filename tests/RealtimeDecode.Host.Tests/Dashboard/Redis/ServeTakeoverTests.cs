@@ -59,6 +59,43 @@ public sealed class ServeTakeoverTests
         Assert.Equal([100, 101, 102, 103], viewer.Estimates.Select(e => e.Volume));
     }
 
+    [Fact]
+    public async Task OpenViewer_AnotherDecoderTakesTheIdOver_SessionAskedAgainHoldsTheNewSessionAlone()
+    {
+        using var server = new RedisServer();
+        var options = new DashboardOptions { Redis = server.ConnectionString };
+        await using var link = await RedisConnection.ConnectAsync(RedisConnection.Parse(server.ConnectionString, "test"));
+        var first = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
+        var firstPublisher = new RedisSessionPublisher(first, link, options, null);
+        first.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
+        for (int v = 0; v < 10; v++) first.Publish(Estimate(v));
+        first.Publish(new StatusMessage("ended", null, 0, 0, 0, null));
+        await Until(() => firstPublisher.Written == first.LastSeq, "the first session written to Redis");
+        await firstPublisher.DisposeAsync();
+
+        using var serve = new CliHost(null, "serve", "--urls", "http://127.0.0.1:0", "--redis", server.ConnectionString);
+        var host = await serve.UrlAsync(Wait);
+        await using var viewer = new SessionViewer(host, "scan1");
+        await viewer.StartAsync();
+        Assert.Equal(Enumerable.Range(0, 10), viewer.Snapshot!.Estimates.Select(e => e.Volume));
+
+        // The new session's events reach the serve host as soon as they are written, before its look at the session's
+        // entry every 2 s: none of them may join the old session's backlog.
+        long seqBefore = await RedisLink.ClaimAsync(link, "scan1", TimeProvider.System, TextWriter.Null);
+        await Task.Delay(20); // a new start time
+        var second = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
+        second.ContinueAfter(seqBefore);
+        second.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
+        await using var secondPublisher = new RedisSessionPublisher(second, link, options, null);
+        for (int v = 100; v < 103; v++) second.Publish(Estimate(v));
+        second.Publish(new StatusMessage("running", null, 0, 0, 0, null));
+        await Until(() => viewer.Live.OfType<StatusMessage>().Any(s => s.State == "running"), "the new session's status live");
+
+        var again = await viewer.GetSessionAsync();
+        Assert.Equal([100, 101, 102], again.Estimates.Select(e => e.Volume));
+        Assert.Equal("running", again.Status.State);
+    }
+
     private static EstimateMessage Estimate(int volume) => new(volume, volume * 2.0, ["joy"], [volume / 10.0], 1.0);
 
     private static async Task Until(Func<bool> done, string what)

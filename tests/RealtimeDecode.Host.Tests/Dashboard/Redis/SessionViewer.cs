@@ -49,6 +49,9 @@ internal sealed class SessionViewer : IAsyncDisposable
         if (Snapshot.Status.State == "ended") _ended.TrySetResult();
     }
 
+    /// <summary>Asks for the session so far again on the same connection (as a page does when it must start again).</summary>
+    public Task<SessionSnapshot> GetSessionAsync() => _connection.InvokeAsync<SessionSnapshot>(nameof(DecoderHub.GetSession));
+
     public Task WaitEndedAsync(TimeSpan timeout) => _ended.Task.WaitAsync(timeout);
 
     /// <summary>Live events after the backlog, in arrival order.</summary>
