@@ -53,6 +53,11 @@ public sealed partial record SessionInfo
 {
     /// <summary>The session's id.</summary>
     public string? Id { get; init; }
+
+    /// <summary>When the decoder began the session (Unix ms, its clock), or null when not known. With <see cref="Id"/> it
+    /// tells one session from another of the same id (a decoder took the id over once the first ended or went stale):
+    /// a client that sees it change drops what it has of the session, whose runs and volumes count from the start again.</summary>
+    public double? StartedUnixMs { get; init; }
 }
 
 public sealed partial record SessionSnapshot

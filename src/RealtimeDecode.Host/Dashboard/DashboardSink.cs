@@ -9,7 +9,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// message (status, running counts, latency, ROI-DVARS motion proxy, ROI values); per decoded volume an
 /// <c>estimate</c>; per window a <c>connectivity</c> message (see <see cref="ConnectivityEncoder"/>);
 /// and <c>status</c> on every change of state: starting (at construction, which also clears the
-/// backlog of a previous session), warming-up (with the volumes still needed), running, ended or failed.
+/// backlog of a previous session), warming-up (with the volumes still needed), running, ended or failed; every status
+/// carries the session's facts with the time the sink was made (<see cref="SessionInfo.StartedUnixMs"/>), which tells this
+/// session from another that takes its id over.
 /// A live session's new scanner series starts a new run (<see cref="RunBoundary"/>): every message says its run
 /// (<see cref="EstimateMessage.Run"/>, 1 for the first); the running counts, the motion proxy and the warm-up start again,
 /// announced by a warming-up status of the new run before its first volume's messages.
@@ -47,7 +49,7 @@ internal sealed class DashboardSink : IFrameSink
         _broadcaster = broadcaster;
         _time = time ?? TimeProvider.System;
         _fdThreshold = fdThresholdMm;
-        _info = CreateInfo(session) with { FdThresholdMm = fdThresholdMm };
+        _info = CreateInfo(session) with { FdThresholdMm = fdThresholdMm, StartedUnixMs = UnixMs() };
         _targets = [.. session.Targets];
         _window = Math.Max(1, session.Window);
         _roiCount = session.RoiNames.Count;

@@ -8,7 +8,7 @@
   const $ = id => document.getElementById(id);
 
   const state = {
-    session: null, targets: [], xs: [], ys: [], lastVolume: -1, run: 0, series: null,
+    session: null, started: null, targets: [], xs: [], ys: [], lastVolume: -1, run: 0, series: null,
     qc: new Map(), latX: [], latY: [], motY: [], roiX: [], roiRows: [],
     connectivity: null, lastArrival: null, heatmapDraws: 0,
     displayLatencies: [], pending: null, dirty: false, justReceived: [],
@@ -316,6 +316,9 @@
   }
 
   function applyStatus(m) {
+    // The new session so far comes from the host, as on a reload: its events that came before this status were skipped
+    // as volumes the page had.
+    if (enterSession(m.session)) { newSession(m.session); loadSnapshot().catch(() => {}); return; }
     applySession(m.session);
     if (enterRun(m.run) && m.series !== null && m.series !== undefined) { state.series = m.series; showRun(); }
     const el = $("state");
@@ -335,18 +338,7 @@
     if (run > state.run) {
       const first = state.run === 0;
       state.run = run; state.series = null;
-      if (!first) {
-        resetData();
-        $("values").querySelectorAll(".num").forEach(el => { el.textContent = "–"; });
-        $("volume").textContent = "–"; showCounts({}); state.alarm = null; $("motion-alarm").hidden = true;
-        $("highmotion-count").textContent = "0"; $("censored-count").textContent = "0";
-        state.heatPending = false; $("matrix-volume").textContent = ""; drawContributions(null);
-        const c = $("heatmap"); c.getContext("2d").clearRect(0, 0, c.width, c.height);
-        const el = $("new-run");
-        el.textContent = `run ${run} began ${new Date().toLocaleTimeString()}: plots restart at its volume 0`;
-        el.hidden = false; el.classList.remove("fresh"); void el.offsetWidth; el.classList.add("fresh");
-        schedule();
-      }
+      if (!first) clearShown(`run ${run} began ${new Date().toLocaleTimeString()}: plots restart at its volume 0`);
       showRun();
     }
     return true;
@@ -356,6 +348,37 @@
   function showRun() {
     $("run-number").textContent = String(state.run || 1);
     $("run-series").textContent = state.series !== null ? ` (series ${state.series})` : "";
+  }
+
+  // Empties the plots, values, strip, counts and matrix, and says why (note).
+  function clearShown(note) {
+    resetData();
+    $("values").querySelectorAll(".num").forEach(el => { el.textContent = "–"; });
+    $("volume").textContent = "–"; showCounts({}); state.alarm = null; $("motion-alarm").hidden = true;
+    $("highmotion-count").textContent = "0"; $("censored-count").textContent = "0";
+    state.heatPending = false; $("matrix-volume").textContent = ""; drawContributions(null);
+    const c = $("heatmap"); c.getContext("2d").clearRect(0, 0, c.width, c.height);
+    const el = $("new-run");
+    el.textContent = note;
+    el.hidden = false; el.classList.remove("fresh"); void el.offsetWidth; el.classList.add("fresh");
+    schedule();
+  }
+
+  // ---------- sessions ----------
+  // A session id whose session ended or went stale can be taken over by a new decoder: the new session's runs and
+  // volumes count from the start again, and its status names another start (session.startedUnixMs). True when the
+  // status is of another session than the one shown (a status without a start says nothing).
+  function enterSession(s) {
+    if (!s || !s.startedUnixMs || s.startedUnixMs === state.started) return false;
+    const replaced = state.started !== null;
+    state.started = s.startedUnixMs;
+    return replaced;
+  }
+
+  // Another session of the id: the old one's plots go, as for a new run.
+  function newSession(s) {
+    state.run = 0; state.series = null;
+    clearShown(`session ${s.id ?? ""} began anew ${new Date(s.startedUnixMs).toLocaleTimeString()}: plots restart at its run 1, volume 0`);
   }
 
   // ---------- live events ----------
@@ -466,6 +489,7 @@
       const receivedAt = performance.now();
       resetData();
       state.run = 0;
+      if (enterSession(snap.status.session)) newSession(snap.status.session); // taken over while out of contact
       applyStatus(snap.status);
       for (const q of snap.qc) onQc(q);
       sinceSnapshot(snap, receivedAt);

@@ -131,20 +131,35 @@
   // Runs: a live session's new scanner series is a new run whose volumes count from 0 again, and every estimate and
   // status names its run. A later run empties the bar until its first estimate (the smoothing never mixes two runs);
   // an earlier run's estimates are left out.
-  let last = -1, estimateRun = 0;
+  let last = -1, estimateRun = 0, started = null;
   function enterRun(run) {
     run = run || 0; // a host that predates runs: one run
     if (run < estimateRun) return false;
     if (run > estimateRun) {
       const shown = estimateRun > 0 && window.rtfeedback.values.length > 0;
-      estimateRun = run; last = -1; recent.length = 0; window.rtfeedback.run = run;
-      if (shown && !window.rtfeedback.problem) {
-        $("fill").style.height = "0"; $("value").textContent = "–";
-        document.body.classList.remove("inzone", "keepstill");
-        $("wait").textContent = "waiting for the first estimate";
-      }
+      estimateRun = run; window.rtfeedback.run = run;
+      afresh(shown);
     }
     return true;
+  }
+  // The bar waits for the first estimate of what follows (shown: it had a value to take away).
+  function afresh(shown) {
+    last = -1; recent.length = 0;
+    if (shown && !window.rtfeedback.problem) {
+      $("fill").style.height = "0"; $("value").textContent = "–";
+      document.body.classList.remove("inzone", "keepstill");
+      $("wait").textContent = "waiting for the first estimate";
+    }
+  }
+  // Sessions: a session id whose session ended or went stale can be taken over by a new decoder, whose runs and volumes
+  // count from the start again; its status names another start (session.startedUnixMs). The bar then empties as for a
+  // new run, and true says the new session so far is to be taken from the host.
+  function enterSession(s) {
+    if (!s || !s.startedUnixMs || s.startedUnixMs === started) return false;
+    const replaced = started !== null;
+    started = s.startedUnixMs;
+    if (replaced) { estimateRun = 0; window.rtfeedback.run = 0; afresh(window.rtfeedback.values.length > 0); }
+    return replaced;
   }
   function fresh(m) {
     if (!enterRun(m.run) || m.volume <= last) return false;
@@ -162,7 +177,12 @@
     document.body.classList.toggle("paused", on);
   }
   conn.on("estimate", m => { if (!protocol && fresh(m)) { pause(false); show(m); } });
-  conn.on("status", m => { pause(m.state === "stale"); if (!protocol) enterRun(m.run); });
+  conn.on("status", m => {
+    pause(m.state === "stale");
+    if (protocol) return;
+    // The new session's estimates that came before its status were skipped as volumes already shown.
+    if (enterSession(m.session)) resume().catch(() => {}); else enterRun(m.run);
+  });
   let early = null; // frames that arrive while the state is being fetched
   conn.on("feedback", m => { if (early) early.push(m); else if (protocol) draw(m); });
   async function resume() {
@@ -180,6 +200,7 @@
     if (!window.rtfeedback.values.length && !window.rtfeedback.problem) $("wait").textContent = "waiting for the first estimate";
     const snap = await conn.invoke("GetSession");
     pause(snap.status.state === "stale");
+    enterSession(snap.status.session);
     enterRun(snap.status.run);
     const tail = snap.estimates.filter(m => (m.run || 0) === estimateRun).slice(-smooth);
     for (const m of tail) if (fresh(m)) show(m);
