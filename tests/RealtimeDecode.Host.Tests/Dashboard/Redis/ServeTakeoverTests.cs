@@ -20,13 +20,7 @@ public sealed class ServeTakeoverTests
         using var server = new RedisServer();
         var options = new DashboardOptions { Redis = server.ConnectionString };
         await using var link = await RedisConnection.ConnectAsync(RedisConnection.Parse(server.ConnectionString, "test"));
-        var first = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
-        var firstPublisher = new RedisSessionPublisher(first, link, options, null);
-        first.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
-        for (int v = 0; v < 10; v++) first.Publish(Estimate(v));
-        first.Publish(new StatusMessage("ended", null, 0, 0, 0, null));
-        await Until(() => firstPublisher.Written == first.LastSeq, "the first session written to Redis");
-        await firstPublisher.DisposeAsync();
+        long firstLast = await FirstSessionAsync(link, options);
 
         using var serve = new CliHost(null, "serve", "--urls", "http://127.0.0.1:0", "--redis", server.ConnectionString);
         var host = await serve.UrlAsync(Wait);
@@ -36,17 +30,9 @@ public sealed class ServeTakeoverTests
             Assert.Equal(Enumerable.Range(0, 10), before.Snapshot!.Estimates.Select(e => e.Volume));
         }
 
-        // The second decoder, as SessionRunner starts one: the id claimed, numbered on from the old session's last event,
-        // its first status published before its publisher exists.
-        long seqBefore = await RedisLink.ClaimAsync(link, "scan1", TimeProvider.System, TextWriter.Null);
-        Assert.Equal(first.LastSeq, seqBefore);
-        await Task.Delay(20); // a new start time
-        var second = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
-        second.ContinueAfter(seqBefore);
-        second.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
-        await using var secondPublisher = new RedisSessionPublisher(second, link, options, null);
-        for (int v = 100; v < 103; v++) second.Publish(Estimate(v));
-        second.Publish(new StatusMessage("running", null, 0, 0, 0, null));
+        var (second, secondPublisher, seqBefore) = await TakeOverAsync(link, options);
+        await using var written = secondPublisher;
+        Assert.Equal(firstLast, seqBefore);
         await Until(() => secondPublisher.Written == second.LastSeq, "the second session written to Redis");
 
         await using var viewer = new SessionViewer(host, "scan1");
@@ -65,13 +51,7 @@ public sealed class ServeTakeoverTests
         using var server = new RedisServer();
         var options = new DashboardOptions { Redis = server.ConnectionString };
         await using var link = await RedisConnection.ConnectAsync(RedisConnection.Parse(server.ConnectionString, "test"));
-        var first = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
-        var firstPublisher = new RedisSessionPublisher(first, link, options, null);
-        first.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
-        for (int v = 0; v < 10; v++) first.Publish(Estimate(v));
-        first.Publish(new StatusMessage("ended", null, 0, 0, 0, null));
-        await Until(() => firstPublisher.Written == first.LastSeq, "the first session written to Redis");
-        await firstPublisher.DisposeAsync();
+        long firstLast = await FirstSessionAsync(link, options);
 
         using var serve = new CliHost(null, "serve", "--urls", "http://127.0.0.1:0", "--redis", server.ConnectionString);
         var host = await serve.UrlAsync(Wait);
@@ -81,19 +61,41 @@ public sealed class ServeTakeoverTests
 
         // The new session's events reach the serve host as soon as they are written, before its look at the session's
         // entry every 2 s: none of them may join the old session's backlog.
-        long seqBefore = await RedisLink.ClaimAsync(link, "scan1", TimeProvider.System, TextWriter.Null);
-        await Task.Delay(20); // a new start time
-        var second = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
-        second.ContinueAfter(seqBefore);
-        second.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
-        await using var secondPublisher = new RedisSessionPublisher(second, link, options, null);
-        for (int v = 100; v < 103; v++) second.Publish(Estimate(v));
-        second.Publish(new StatusMessage("running", null, 0, 0, 0, null));
+        var (_, secondPublisher, _) = await TakeOverAsync(link, options);
+        await using var written = secondPublisher;
         await Until(() => viewer.Live.OfType<StatusMessage>().Any(s => s.State == "running"), "the new session's status live");
 
         var again = await viewer.GetSessionAsync();
         Assert.Equal([100, 101, 102], again.Estimates.Select(e => e.Volume));
         Assert.Equal("running", again.Status.State);
+    }
+
+    // The first decoder's session of "scan1": starting, estimates 0–9, ended, all written to Redis; its last seq.
+    private static async Task<long> FirstSessionAsync(RedisConnection link, DashboardOptions options)
+    {
+        var first = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
+        var firstPublisher = new RedisSessionPublisher(first, link, options, null);
+        first.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
+        for (int v = 0; v < 10; v++) first.Publish(Estimate(v));
+        first.Publish(new StatusMessage("ended", null, 0, 0, 0, null));
+        await Until(() => firstPublisher.Written == first.LastSeq, "the first session written to Redis");
+        await firstPublisher.DisposeAsync();
+        return first.LastSeq;
+    }
+
+    // The second decoder, as SessionRunner starts one: the id claimed, numbered on from the old session's last event
+    // (returned), its first status published before its publisher exists, then estimates 100–102 and running.
+    private static async Task<(DashboardBroadcaster, RedisSessionPublisher, long)> TakeOverAsync(RedisConnection link, DashboardOptions options)
+    {
+        long seqBefore = await RedisLink.ClaimAsync(link, "scan1", TimeProvider.System, TextWriter.Null);
+        await Task.Delay(20); // a new start time
+        var second = new DashboardBroadcaster(new FakeHubContext(), options) { SessionId = "scan1" };
+        second.ContinueAfter(seqBefore);
+        second.Publish(new StatusMessage("starting", null, 0, 0, 0, null));
+        var secondPublisher = new RedisSessionPublisher(second, link, options, null);
+        for (int v = 100; v < 103; v++) second.Publish(Estimate(v));
+        second.Publish(new StatusMessage("running", null, 0, 0, 0, null));
+        return (second, secondPublisher, seqBefore);
     }
 
     private static EstimateMessage Estimate(int volume) => new(volume, volume * 2.0, ["joy"], [volume / 10.0], 1.0);
