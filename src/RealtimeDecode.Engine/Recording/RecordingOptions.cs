@@ -53,6 +53,9 @@ public sealed record RecordingOptions
     /// null = the moment the recorder is created.</summary>
     public long? SessionStartTimestamp { get; init; }
 
+    /// <summary>When the recording started on the wall clock (<c>started_utc</c> of session.json); null = the moment the recorder is created.</summary>
+    public DateTimeOffset? StartedUtc { get; init; }
+
     /// <summary>True (the default) for the session's own folder, which holds the session log and <c>handoffs.tsv</c>; false for a
     /// later series' folder (<c>series-N/</c>), whose session.json then does not list the log and points to <c>../handoffs.tsv</c>.</summary>
     public bool SessionFolder { get; init; } = true;

@@ -74,7 +74,7 @@ public sealed class RecordingSink : IFrameSink, IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _origin = options.SessionStartTimestamp ?? time.GetTimestamp();
-        _startedUtc = time.GetUtcNow();
+        _startedUtc = options.StartedUtc ?? time.GetUtcNow();
         var dir = options.Directory;
         if (File.Exists(Path.Combine(dir, RecordingLayout.EstimatesFile)) || File.Exists(Path.Combine(dir, RecordingLayout.SessionFile)))
             throw new InputDataException(dir, "already holds a recording; choose a new directory");

@@ -10,8 +10,9 @@ namespace RealtimeDecode.Host.Dashboard;
 /// <c>estimate</c>; per window a <c>connectivity</c> message (see <see cref="ConnectivityEncoder"/>);
 /// and <c>status</c> on every change of state: starting (at construction, which also clears the
 /// backlog of a previous session), warming-up (with the volumes still needed), running, ended or failed; every status
-/// carries the session's facts with the time the sink was made (<see cref="SessionInfo.StartedUnixMs"/>), which tells this
-/// session from another that takes its id over.
+/// carries the session's facts with the time the session started (<see cref="SessionInfo.StartedUnixMs"/>: the one the
+/// session runner took, which <c>/api/sessions</c> and the Redis listing carry too), which tells this session from another
+/// that takes its id over.
 /// A live session's new scanner series starts a new run (<see cref="RunBoundary"/>): every message says its run
 /// (<see cref="EstimateMessage.Run"/>, 1 for the first); the running counts, the motion proxy and the warm-up start again,
 /// announced by a warming-up status of the new run before its first volume's messages.
@@ -40,8 +41,9 @@ internal sealed class DashboardSink : IFrameSink
     /// <param name="options">Dashboard settings.</param>
     /// <param name="time">The session's clock.</param>
     /// <param name="fdThresholdMm">FD (mm) above which a volume is high-motion, shown on the motion plot; null: none.</param>
+    /// <param name="startedUnixMs">When the session started (Unix ms, wall clock), as its other listings say; null: now.</param>
     public DashboardSink(DashboardBroadcaster broadcaster, SessionContext session, DashboardOptions options, TimeProvider? time = null,
-        double? fdThresholdMm = null)
+        double? fdThresholdMm = null, double? startedUnixMs = null)
     {
         ArgumentNullException.ThrowIfNull(broadcaster);
         ArgumentNullException.ThrowIfNull(session);
@@ -49,7 +51,7 @@ internal sealed class DashboardSink : IFrameSink
         _broadcaster = broadcaster;
         _time = time ?? TimeProvider.System;
         _fdThreshold = fdThresholdMm;
-        _info = CreateInfo(session) with { FdThresholdMm = fdThresholdMm, StartedUnixMs = UnixMs() };
+        _info = CreateInfo(session) with { FdThresholdMm = fdThresholdMm, StartedUnixMs = startedUnixMs ?? UnixMs() };
         _targets = [.. session.Targets];
         _window = Math.Max(1, session.Window);
         _roiCount = session.RoiNames.Count;

@@ -20,6 +20,7 @@ internal sealed class SessionOutputs
 {
     private readonly SessionSetup _setup;
     private readonly long _start;
+    private readonly double _startedUnixMs;
     private readonly TimeProvider _time;
     private readonly Serilog.ILogger _logger;
     private readonly List<SinkRegistration> _sinks = [];
@@ -28,11 +29,18 @@ internal sealed class SessionOutputs
     private LslEstimateSink? _lsl;
     private MarkerInletRecorder? _markers;
 
+    /// <summary>When the session started (Unix ms, wall clock).</summary>
+    public double StartedUnixMs => _startedUnixMs;
+
     /// <summary>Prepares the estimates recorder; nothing is written before the first frame.</summary>
-    public SessionOutputs(SessionRequest request, SessionSetup setup, string sessionId, long start, TimeProvider time, Serilog.ILogger logger)
+    /// <param name="start">The session's start, a timestamp of <paramref name="time"/> (origin of the recording's <c>*_ms</c> columns).</param>
+    /// <param name="startedUtc">The session's start on the wall clock: the session folder's <c>started_utc</c> and the dashboard's
+    /// <c>session.startedUnixMs</c>.</param>
+    public SessionOutputs(SessionRequest request, SessionSetup setup, string sessionId, long start, DateTimeOffset startedUtc, TimeProvider time, Serilog.ILogger logger)
     {
         _setup = setup;
         _start = start;
+        _startedUnixMs = startedUtc.ToUnixTimeMilliseconds();
         _time = time;
         _logger = logger;
         var settings = setup.Settings;
@@ -45,6 +53,8 @@ internal sealed class SessionOutputs
             RepetitionTime = TimeSpan.FromSeconds(setup.Tr),
             WindowVolumes = settings.Span,
             SessionStartTimestamp = start,
+            // a later series' folder records when that series started
+            StartedUtc = dir == setup.Recording ? startedUtc : null,
             Motion = settings.Realign,
             FdThresholdMm = settings.FdThresholdMm,
             Censor = settings.Censor,
@@ -117,7 +127,7 @@ internal sealed class SessionOutputs
     public void AddDashboard(DashboardBroadcaster broadcaster, DashboardServer? server, DashboardOptions dashboard, FeedbackOptions feedback, double fdThresholdMm)
     {
         var s = _setup;
-        _sinks.Add(SinkRegistration.Bounded(new DashboardSink(broadcaster, s.Context, dashboard, _time, fdThresholdMm), 64));
+        _sinks.Add(SinkRegistration.Bounded(new DashboardSink(broadcaster, s.Context, dashboard, _time, fdThresholdMm, _startedUnixMs), 64));
         // The participant display under a protocol: every frame, never dropped (its kernel must see every volume).
         if (s.Protocol is { } protocol && server is not null)
             _sinks.Add(SinkRegistration.Unbounded(new FeedbackDisplaySink(broadcaster, server.DisplayTimes, protocol, s.Package.Targets, s.Tr, s.Settings.Span, feedback.KeepStill)));

@@ -89,14 +89,17 @@ internal sealed class SessionRunner
             if (redis is not null) await redis.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        // The session's start, taken once: the origin of the recording's timings, and on the wall clock (whole ms, as
+        // listed) the start that /api/sessions, the Redis listing, every dashboard status and session.json all carry.
         long start = _time.GetTimestamp();
+        var startedUtc = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         // The source runs on a thread of its own: the watcher's state is touched only there (it also takes its file
         // system events there), and a replay's arrivals are timed there.
         using var sourceScheduler = new DedicatedThreadScheduler(setup.Run is null ? "realtime-decode watcher" : "realtime-decode replay");
         SessionSource source;
         try
         {
-            AnnounceDashboard(server, redis, sessionId);
+            AnnounceDashboard(server, redis, sessionId, startedUtc);
             source = Source(setup, sourceScheduler, logger, ct);
             _out.WriteLine($"recording: {setup.Recording}");
             // A live session given no TR composes its outputs at the TR its first volume states: until then the watch
@@ -112,7 +115,7 @@ internal sealed class SessionRunner
         }
         LogSession(logger, setup);
 
-        var outputs = new SessionOutputs(r, setup, sessionId, start, _time, logger);
+        var outputs = new SessionOutputs(r, setup, sessionId, start, startedUtc, _time, logger);
         try
         {
             AddOutputs(outputs, server, redis, sessionId, seqBefore, logger);
@@ -280,7 +283,7 @@ internal sealed class SessionRunner
     /// Says where the dashboard is (and the session id), as soon as it listens: a live session given no TR composes its
     /// outputs only at its first volume, and the page can be opened before.
     /// </summary>
-    private void AnnounceDashboard(DashboardServer? server, RedisConnection? redis, string sessionId)
+    private void AnnounceDashboard(DashboardServer? server, RedisConnection? redis, string sessionId, DateTimeOffset startedUtc)
     {
         if (server is not null)
         {
@@ -290,7 +293,7 @@ internal sealed class SessionRunner
             if (server.AccessToken is not null) _out.WriteLine($"access token for other machines: {server.AccessToken}");
             _out.WriteLine($"session: {sessionId}");
             // Listed with the session on this host's /api/sessions, as Redis lists it for the other hosts.
-            server.Sessions.OwnStartedUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            server.Sessions.OwnStartedUnixMs = startedUtc.ToUnixTimeMilliseconds();
             server.Sessions.OwnHost = DashboardUrl;
         }
         else if (redis is not null) _out.WriteLine($"session: {sessionId} (no dashboard here; published to Redis for the serve hosts)");
@@ -309,7 +312,7 @@ internal sealed class SessionRunner
         {
             server.Broadcaster.ContinueAfter(seqBefore);
             outputs.AddDashboard(server.Broadcaster, server, r.Dashboard, r.Feedback, r.FdThresholdMm);
-            if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger);
+            if (redis is not null) outputs.Publisher = new RedisSessionPublisher(server.Broadcaster, redis, r.Dashboard, DashboardUrl, _time, logger, outputs.StartedUnixMs);
             DashboardStarted?.Invoke(DashboardUrl!);
         }
         else if (redis is not null)
@@ -318,7 +321,7 @@ internal sealed class SessionRunner
             var headless = new DashboardBroadcaster(null, r.Dashboard) { SessionId = sessionId };
             headless.ContinueAfter(seqBefore);
             outputs.AddDashboard(headless, null, r.Dashboard, r.Feedback, r.FdThresholdMm);
-            outputs.Publisher = new RedisSessionPublisher(headless, redis, r.Dashboard, null, _time, logger);
+            outputs.Publisher = new RedisSessionPublisher(headless, redis, r.Dashboard, null, _time, logger, outputs.StartedUnixMs);
         }
         if (r.Lsl.Enabled) outputs.AddLsl(r.Lsl, _out);
     }

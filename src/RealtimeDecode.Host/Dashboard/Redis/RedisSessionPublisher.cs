@@ -37,7 +37,9 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
 
     /// <param name="own">The decoder's broadcaster, whose <see cref="DashboardBroadcaster.SessionId"/> is set.</param>
     /// <param name="hostUrl">The decoder's dashboard address, listed with the session (or null).</param>
-    public RedisSessionPublisher(DashboardBroadcaster own, RedisConnection redis, DashboardOptions options, string? hostUrl, TimeProvider? time = null, ILogger? log = null)
+    /// <param name="startedUnixMs">When the session started (Unix ms, wall clock), listed as its start; null: now.</param>
+    public RedisSessionPublisher(DashboardBroadcaster own, RedisConnection redis, DashboardOptions options, string? hostUrl, TimeProvider? time = null, ILogger? log = null,
+        double? startedUnixMs = null)
     {
         ArgumentNullException.ThrowIfNull(own);
         _session = own.SessionId ?? throw new ArgumentException("The broadcaster names no session.", nameof(own));
@@ -48,7 +50,7 @@ internal sealed class RedisSessionPublisher : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _log = log ?? Serilog.Log.Logger;
         _hostUrl = hostUrl;
-        _started = NowMs();
+        _started = startedUnixMs ?? NowMs();
         _touched = _time.GetTimestamp();
         _behind = own.LastSeq > 0; // events published before this publisher existed come from the backlog
         own.Published = (_, m) => _queue.Writer.TryWrite(m);
