@@ -296,7 +296,8 @@
     if (!s) return;
     const changed = !state.session || JSON.stringify(state.session.targets) !== JSON.stringify(s.targets) || state.session.roiNames.length !== s.roiNames.length;
     state.session = s;
-    $("run").textContent = s.run; $("model").textContent = s.model; $("atlas").textContent = s.atlas;
+    showSource(s);
+    $("model").textContent = s.model; $("atlas").textContent = s.atlas;
     $("tr").textContent = `${s.tr} s`; $("window").textContent = `${s.window} volumes`;
     // How old the estimates are: measured by evaluate on held-out data and carried by the model package.
     $("lag").textContent = s.lagSeconds == null ? "lag not measured (run evaluate --store-lag)"
@@ -344,7 +345,20 @@
     return true;
   }
 
-  // The header reads "run 2 of the session (series 4)": the run's number in the session, then its scanner series when known.
+  // The header names the session (its id, as /api/sessions and a serve host's pages know it) and what it decodes:
+  // "replay of sub-01_task-movie_run-1" (a replay is one run, so no run number), or "watching /tmp/export" then "run 2 of
+  // the session (series 4)" (a live session, whose scanner series are its runs). A replay is the session that knows its
+  // run's length (expectedVolumes).
+  function showSource(s) {
+    const replay = s.expectedVolumes !== null && s.expectedVolumes !== undefined;
+    $("session-id").textContent = s.id ?? "–";
+    $("session-fact").hidden = !s.id;
+    $("source-kind").textContent = replay ? "replay of" : "watching";
+    $("run").textContent = s.run;
+    $("run-of-session").hidden = replay;
+  }
+
+  // "run 2 of the session (series 4)": the run's number in the session, then its scanner series when known.
   function showRun() {
     $("run-number").textContent = String(state.run || 1);
     $("run-series").textContent = state.series !== null ? ` (series ${state.series})` : "";

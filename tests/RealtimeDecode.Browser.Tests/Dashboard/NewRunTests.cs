@@ -27,7 +27,7 @@ public sealed class NewRunTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task Pages_SecondRunOfALiveSession_ShowTheNewRunsValuesAndSayANewRunBegan()
     {
-        var session = new FakeSession(rois: 20, targets: 3, window: 5, volumes: 40);
+        var session = new FakeSession(rois: 20, targets: 3, window: 5, volumes: 40, watch: "/tmp/export");
         await using var harness = await DashboardHarness.StartAsync(session, feedback: new FeedbackOptions { Smooth = 3, Min = -3, Max = 3 });
         await using var chromium = await ChromiumBrowser.LaunchAsync();
         var dashboard = await chromium.OpenAsync(harness.BaseUrl + "/");
@@ -48,6 +48,9 @@ public sealed class NewRunTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(4, 8), await dashboard.Page.EvaluateAsync<int[]>("() => window.rtdecode.state.xs"));
         Assert.Equal("11", await dashboard.Page.Locator("#volume").InnerTextAsync());
         Assert.Equal("run 1 of the session (series 3)", firstRun);
+        // A live session: the header says which folder it watches, then the run in progress.
+        Assert.Equal("watching /tmp/export", await dashboard.Page.Locator("#source").InnerTextAsync());
+        Assert.False(await dashboard.Page.Locator("#session-fact").IsVisibleAsync()); // a session without an id names none
         Assert.Equal("run 2 of the session (series 4)", await dashboard.Page.Locator("#run-of-session").InnerTextAsync());
         Assert.True(await dashboard.Page.Locator("#new-run").IsVisibleAsync());
         Assert.StartsWith("run 2 began", await dashboard.Page.Locator("#new-run").InnerTextAsync(), StringComparison.Ordinal);

@@ -71,6 +71,10 @@ public sealed class SessionTakeoverPagesTests(ITestOutputHelper output)
         Assert.Equal("running", await dashboard.Page.Locator("#state").InnerTextAsync());
         Assert.True(await dashboard.Page.Locator("#new-run").IsVisibleAsync());
         Assert.StartsWith("session scan9 began anew", await dashboard.Page.Locator("#new-run").InnerTextAsync(), StringComparison.Ordinal);
+        // The serve host's header names the session it follows and the run that session replays.
+        Assert.Equal("session scan9", await dashboard.Page.Locator("#session-fact").InnerTextAsync());
+        Assert.Equal("replay of sub-01_task-movie_run-1", await dashboard.Page.Locator("#source").InnerTextAsync());
+        Assert.False(await dashboard.Page.Locator("#run-of-session").IsVisibleAsync());
 
         // The open participant display: the new session's value, smoothed over its own estimates alone.
         double expected = Enumerable.Range(9, 3).Average(v => SecondEstimate(v, 1));

@@ -75,6 +75,9 @@ public sealed class SessionDashboardTests(ITestOutputHelper output) : IDisposabl
         double lastAnticipation = await page.Page.EvaluateAsync<double>("() => window.rtdecode.state.ys[window.rtdecode.state.targets.indexOf('anticipation')].at(-1)");
         await feedback.WaitForAsync($"() => window.rtfeedback.values.length > 0 && Math.abs(window.rtfeedback.values.at(-1) - ({lastAnticipation.ToString("R", CultureInfo.InvariantCulture)})) < 1e-9", Wait);
         var feedbackValues = await feedback.Page.EvaluateAsync<double[]>("() => window.rtfeedback.values");
+        // The header names the replayed run once, as what the session decodes: one run, so no run number or series.
+        string source = await page.Page.Locator("#source").InnerTextAsync();
+        bool runNumberShown = await page.Page.Locator("#run-of-session").IsVisibleAsync();
         string dashboardShot = await page.ScreenshotAsync("session-dashboard");
         string feedbackShot = await feedback.ScreenshotAsync("session-feedback");
 
@@ -98,6 +101,8 @@ public sealed class SessionDashboardTests(ITestOutputHelper output) : IDisposabl
         var volumes = rows.Select(r => int.Parse(r[vCol], CultureInfo.InvariantCulture)).ToArray();
         var anticipation = rows.Select(r => double.Parse(r[aCol], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(Volumes - 12, rows.Length);
+        Assert.Equal($"replay of {RealtimeDecode.Imaging.BoldRun.Open(synth.Runs[1]).Name}", source);
+        Assert.False(runNumberShown, "a replay's header shows a run number");
         Assert.Equal(rows.Length, summary.Estimates);
         Assert.Equal(rows.Length, points);
         Assert.Equal(volumes, xs);

@@ -15,7 +15,7 @@ internal sealed class FakeSession
     private readonly TimeProvider _time;
 
     public FakeSession(int rois = 400, int targets = 8, int networks = 8, int window = 10, int volumes = 200,
-        bool edgeWeights = true, TimeProvider? time = null, int[]? missing = null, double? lagSeconds = null)
+        bool edgeWeights = true, TimeProvider? time = null, int[]? missing = null, double? lagSeconds = null, string? watch = null)
     {
         _time = time ?? TimeProvider.System;
         Rois = rois;
@@ -32,9 +32,10 @@ internal sealed class FakeSession
             for (int i = 0; i < weights.Length; i++) weights[i] = (rng.NextDouble() - 0.5) * 1e-3;
             model = new DecodingModel(EstimatorKind.Ridge, new JsonObject(), null, new LinearRegressor(targetNames, edges, weights, new double[targets]));
         }
-        Context = new SessionContext("sub-01_task-movie_run-1", "emotion-ridge", new string('a', 64), "Schaefer400.nii.gz",
+        // A replay of a run of known length, or (watch) a live session on that export folder, whose length is not known.
+        Context = new SessionContext(watch ?? "sub-01_task-movie_run-1", "emotion-ridge", new string('a', 64), "Schaefer400.nii.gz",
             targetNames, 2.0, window,
-            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, volumes, model,
+            Enumerable.Range(0, rois).Select(i => $"{nets[i]}_{i}").ToArray(), nets, watch is null ? volumes : null, model,
             lagSeconds is { } lag ? new EstimateLag(lag, 0.8, lag - 1.5, lag + 1.5, targetNames, targetNames.Select(_ => lag).ToArray(), targetNames.Select(_ => 1.0).ToArray(), "fake") : null);
     }
 
