@@ -116,19 +116,24 @@ public sealed class ExportFolderWatcher
             _tr = w._options.RepetitionTime;
         }
 
-        /// <summary>The first file taken, when the TR is to come from it (<see cref="ExportWatcherOptions.RepetitionTimeFromFirstFile"/>).</summary>
+        /// <summary>A file taken while the TR is still to come from one (<see cref="ExportWatcherOptions.RepetitionTimeFromFirstFile"/>):
+        /// the first readable file gives it; one that cannot be read leaves the question to the next file taken.</summary>
         private void AdoptRepetitionTime(string path)
         {
             if (_trAsked || Options.RepetitionTimeFromFirstFile is not { } from) return;
-            _trAsked = true;
             double? seconds;
             try { seconds = from(path); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputDataException)
             {
-                _w._log.Warning("Cannot read the TR of {File} ({Problem}); the watch keeps TR {Tr:0.###} s", path, e.Message, _tr.TotalSeconds);
+                // Its slot is reported by the read stage as for any unreadable volume; the TR is asked of the next file.
+                _w._log.Warning("Cannot read the TR of {File} ({Problem}); the next volume taken gives it", path, e.Message);
                 return;
             }
-            if (seconds is { } s && s > 0 && double.IsFinite(s)) _tr = TimeSpan.FromSeconds(s);
+            _trAsked = true;
+            if (seconds is not { } s || !(s > 0) || !double.IsFinite(s)) return;
+            _tr = TimeSpan.FromSeconds(s);
+            // Adopted after the run started (its first files unreadable): its gaps are timed at this TR from now on.
+            if (_buffer is not null) _buffer.MissingAfter = _tr * Options.MissingAfterTrs;
         }
 
         private ExportWatcherOptions Options => _w._options;
@@ -403,6 +408,7 @@ public sealed class ExportFolderWatcher
                 Stray(path, key, $"volume {key.Index} is more than {Options.MaxGapTrs} beyond the next expected volume {_buffer.NextIndex}");
                 return;
             }
+            else AdoptRepetitionTime(path);
             var arrival = new VolumeArrival(key.Index, path, _w._time.GetTimestamp(), VolumeStatus.Ok, null, key.Series);
             Publish(_buffer!.Add(arrival));
         }

@@ -9,9 +9,11 @@ public sealed record ExportWatcherOptions
     /// <summary>TR of the acquisition; the missing timeout is counted in TRs.</summary>
     public required TimeSpan RepetitionTime { get; init; }
 
-    /// <summary>When set (a session given no TR), called once, on the watcher's scheduler, with the first volume file the
-    /// watch takes, before its run starts: the positive TR (s) it returns replaces <see cref="RepetitionTime"/> for the
-    /// rest of the watch; null (the file states none) keeps it.</summary>
+    /// <summary>When set (a session given no TR), called on the watcher's scheduler with the first volume file the watch
+    /// takes (before its run starts), and again with each next one taken for as long as it throws
+    /// (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>, <see cref="Imaging.InputDataException"/>: that file
+    /// cannot be read): the positive TR (s) it returns replaces <see cref="RepetitionTime"/> for the rest of the watch,
+    /// the run in progress included; null (the file states none) keeps it. Never called again once it returned.</summary>
     public Func<string, double?>? RepetitionTimeFromFirstFile { get; init; }
 
     /// <summary>A gap is declared missing this many TRs after a later volume arrived (default 3).</summary>

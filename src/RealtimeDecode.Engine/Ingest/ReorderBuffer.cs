@@ -23,6 +23,7 @@ public sealed class ReorderBuffer
     private readonly HashSet<int> _declaredMissing = [];
     private int _next;
     private int _series;
+    private TimeSpan _missingAfter;
 
     /// <summary>Creates an empty buffer.</summary>
     /// <param name="options">Timeout, capacity, first index.</param>
@@ -34,6 +35,20 @@ public sealed class ReorderBuffer
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _next = options.FirstIndex;
+        _missingAfter = options.MissingAfter;
+    }
+
+    /// <summary>How long a gap may stay open after a later volume arrived (<see cref="ReorderOptions.MissingAfter"/> at
+    /// first); changed when the run's TR becomes known only after its first volumes. Positive.</summary>
+    public TimeSpan MissingAfter
+    {
+        get => _missingAfter;
+        set
+        {
+            if (value <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(value), $"The missing timeout must be positive, got {value.TotalSeconds} s.");
+            _missingAfter = value;
+        }
     }
 
     /// <summary>The next index to be released.</summary>
@@ -59,7 +74,7 @@ public sealed class ReorderBuffer
             if (_waiting.Count == 0) return null;
             var earliest = DateTimeOffset.MaxValue;
             foreach (var w in _waiting.Values) if (w.At < earliest) earliest = w.At;
-            return earliest + _options.MissingAfter;
+            return earliest + _missingAfter;
         }
     }
 

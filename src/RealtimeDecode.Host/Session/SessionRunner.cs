@@ -228,7 +228,7 @@ internal sealed class SessionRunner
     }
 
     /// <summary>
-    /// A live session given no TR: waits for the first volume the watch takes (or the stop) and takes the TR its header
+    /// A live session given no TR: waits for the first readable volume the watch takes (or the stop) and takes the TR its header
     /// states by the rule a replay's run follows (<see cref="RepetitionTimes.Choose"/>), said in one line; a header that
     /// states none leaves the default, said too. The watch's arrivals are held meanwhile, for the pipeline to take.
     /// </summary>
@@ -409,7 +409,7 @@ internal sealed class SessionRunner
             _out.WriteLine($"replaying {run.Name}: {run.VolumeCount} volumes, TR {tr.ToString(CultureInfo.InvariantCulture)} s, speed {setup.Speed}");
             return new SessionSource(arrivals, null, null);
         }
-        // Without a TR, the first volume's header gives it (the watch's missing-volume timeout follows it too).
+        // Without a TR, the first readable volume's header gives it (the watch's missing-volume timeout follows it too).
         var first = setup.TrFromFirstVolume ? new TaskCompletionSource<RepetitionTimeChoice>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         var watcher = new ExportFolderWatcher(new ExportWatcherOptions
         {
@@ -437,16 +437,14 @@ internal sealed class SessionRunner
 
     /// <summary>
     /// The TR a live session given none takes from a volume file, by <see cref="RepetitionTimes.Choose"/>: what its header
-    /// states (NIfTI pixdim[4] of a 4D file or with time units, DICOM RepetitionTime); none when it states none or
-    /// cannot be read (the read stage then reports the file itself).
+    /// states (NIfTI pixdim[4] of a 4D file or with time units, DICOM RepetitionTime); none when it states none. A file
+    /// that cannot be read throws (<see cref="InputDataException"/>, <see cref="IOException"/>): the watch then asks the
+    /// next volume it takes, and the read stage reports the file itself.
     /// </summary>
     internal static RepetitionTimeChoice StatedRepetitionTime(string path, string format)
     {
         var source = VolumeFormat.Resolve(path, format) == VolumeFileFormat.Dicom ? RepetitionTimeSource.DicomHeader : RepetitionTimeSource.NiftiHeader;
-        double stated;
-        try { stated = ReadFile(path, format).RepetitionTimeSeconds; }
-        catch (Exception e) when (e is InputDataException or IOException or UnauthorizedAccessException) { stated = 0; }
-        return RepetitionTimes.Choose(null, stated, source, path);
+        return RepetitionTimes.Choose(null, ReadFile(path, format).RepetitionTimeSeconds, source, path);
     }
 
     /// <summary>

@@ -56,6 +56,21 @@ public sealed class ReorderBufferTests
     }
 
     [Fact]
+    public void MissingAfter_ChangedWhenTheTrBecomesKnown_TimesTheOpenGapAtTheNewTimeout()
+    {
+        Add(0);
+        At(4); Add(2);            // 1 is late: its gap was to close at 4 s + 3 × 2 s
+        _buffer.MissingAfter = TimeSpan.FromSeconds(3 * 0.8);
+        Assert.Equal(TimeSpan.FromSeconds(6.4), _buffer.NextDeadline!.Value - DateTimeOffset.UnixEpoch);
+
+        At(6.4);
+
+        Assert.Equal([0, 1, 2], _out.Select(a => a.Index));
+        Assert.Equal(VolumeStatus.Missing, _out[1].Status);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _buffer.MissingAfter = TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Expire_SeveralMissingBeforeTheEarliestWaiting_AllDeclaredAtItsDeadline()
     {
         Add(0); At(2); Add(4); At(5); Add(3);

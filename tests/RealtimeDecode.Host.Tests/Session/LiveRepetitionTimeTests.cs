@@ -9,7 +9,8 @@ namespace RealtimeDecode.Host.Tests.Session;
 /// <summary>
 /// <c>live</c> and the TR its volumes state (DICOM RepetitionTime, NIfTI pixdim[4] with time units): given no TR it takes
 /// the first volume's and says so in one line; given another TR, it keeps the given one and warns once naming the file and
-/// both TRs; given the same, it says nothing; volumes that state none leave the default 2 s, said too.
+/// both TRs; given the same, it says nothing; volumes that state none leave the default 2 s, said too; a first volume that
+/// cannot be read is recorded corrupt and the next one gives the TR.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class LiveRepetitionTimeTests : IClassFixture<SmallSession>
@@ -99,5 +100,25 @@ public sealed class LiveRepetitionTimeTests : IClassFixture<SmallSession>
 
         Assert.Single(log.Split('\n'), l => l.Contains("vol_0000.nii states no TR: the session runs at 2 s", StringComparison.Ordinal));
         AssertOnsetsAt(rec, 2);
+    }
+
+    [Fact]
+    public async Task Live_FirstVolumeCorrupt_TrFromTheNextReadableOneAndTheFirstRecordedCorrupt()
+    {
+        string export = _s.Path("export"), rec = _s.Path("rec");
+        Assert.Equal(0, RealtimeDecode.Host.Commands.CommandLine.Run(["simulate-scanner", "--run", _s.Run2, "--out", export, "--format", "nifti",
+            "--tr", "0.8", "--speed", "max"]));
+        string first = Assert.Single(Directory.GetFiles(export, "*_vol_000000.nii"));
+        string second = Assert.Single(Directory.GetFiles(export, "*_vol_000001.nii"));
+        // Not a NIfTI file at all: the watch takes it as corrupt, its header states nothing.
+        File.WriteAllText(first, "this is not a NIfTI file\n");
+        string log = await LiveAsync(export, rec, 39, "--format", "nifti");
+
+        var lines = log.Split('\n');
+        Assert.DoesNotContain(lines, l => l.Contains("states no TR", StringComparison.Ordinal));
+        var line = Assert.Single(lines, l => l.Contains("from the header of", StringComparison.Ordinal));
+        Assert.StartsWith($"TR 0.8 s, from the header of {second}", line, StringComparison.Ordinal);
+        Assert.Contains((0, "corrupt"), Recording.Volumes(rec));
+        AssertOnsetsAt(rec, 0.8);
     }
 }
