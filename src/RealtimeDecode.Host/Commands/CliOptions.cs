@@ -110,6 +110,12 @@ internal static class CliOptions
     public static T ReadsRun<T>(T symbol) where T : Symbol => Reads(symbol, folder: p => Directory.Exists(p) ? (p, BoldRun.TakesFile) : null);
 
     /// <summary>
+    /// Declares an input that may be a folder holding one DICOM series (<see cref="Imaging.Dicom.DicomReader.ReadSeriesVolumes"/>):
+    /// a file written directly into it would be read as part of the series (<see cref="Imaging.Dicom.DicomReader.TakesFile"/>).
+    /// </summary>
+    public static T ReadsDicomSeries<T>(T symbol) where T : Symbol => Reads(symbol, folder: p => Directory.Exists(p) ? (p, Imaging.Dicom.DicomReader.TakesFile) : null);
+
+    /// <summary>
     /// Declares an input naming a model package (a folder, a .zip or a folder's model.json): its folder's JSON files and
     /// arrays are the package (a session records a hash of them all), so none may be written there.
     /// </summary>

@@ -17,7 +17,7 @@ internal sealed class ConvertCommand : ICliCommand
 {
     public Command Build()
     {
-        var input = new Argument<string>("INPUT") { Description = "A DICOM file, a folder with one DICOM series, or a NIfTI file." };
+        var input = CliOptions.ReadsDicomSeries(new Argument<string>("INPUT") { Description = "A DICOM file, a folder with one DICOM series, or a NIfTI file." });
         var output = CliOptions.Writes(new Option<string>("--out") { Description = "The NIfTI file to write (.nii or .nii.gz).", Required = true });
         var cmd = new Command("convert", "Convert DICOM or NIfTI volume(s) to NIfTI.") { input, output };
         cmd.SetAction(parse => Execute(parse.GetValue(input)!, CliOptions.OutputFile(parse, output)));

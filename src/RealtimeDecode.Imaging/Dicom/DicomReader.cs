@@ -82,6 +82,17 @@ public static class DicomReader
     }
 
     /// <summary>
+    /// Whether a file at <paramref name="relative"/> (a path inside a folder given to <see cref="ReadSeriesVolumes"/>,
+    /// '/' or the system's separator between its parts) is read by it: a file directly in the folder whose name does
+    /// not start with '.' (its bytes then tell whether it is DICOM; a file written there later would be read too).
+    /// </summary>
+    public static bool TakesFile(string relative)
+    {
+        ArgumentNullException.ThrowIfNull(relative);
+        return relative.Length > 0 && relative.IndexOfAny(['/', Path.DirectorySeparatorChar]) < 0 && !relative.StartsWith('.');
+    }
+
+    /// <summary>
     /// The volumes of the one series in <paramref name="folder"/> (files that are not DICOM are
     /// skipped). Single-slice files are grouped into volumes by AcquisitionNumber when it varies,
     /// else by repeated slice positions (in InstanceNumber order), and each volume's slices are sorted
@@ -94,7 +105,7 @@ public static class DicomReader
         var entries = new List<(DicomDataset Ds, string Path, DicomImageInfo Info)>();
         foreach (var file in Directory.EnumerateFiles(folder).OrderBy(f => f, StringComparer.Ordinal))
         {
-            if (Path.GetFileName(file).StartsWith('.')) continue;
+            if (!TakesFile(Path.GetFileName(file))) continue;
             var bytes = DicomFile.ReadAllBytes(file);
             if (!DicomFile.LooksLikeDicom(bytes)) continue;
             var ds = DicomFile.Parse(bytes, file);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RealtimeDecode.Imaging;
+using RealtimeDecode.Imaging.Dicom;
 using RealtimeDecode.Imaging.Nifti;
 
 namespace RealtimeDecode.Host.Tests.Commands;
@@ -23,6 +24,10 @@ public sealed class OutputOverInputTests : IDisposable
         NiftiWriter.Write(F("run.nii.gz"), vols, new NiftiWriteOptions { DataType = NiftiDataType.Int16, RepetitionTimeSeconds = 2 });
         Directory.CreateDirectory(F("volumes"));
         for (int t = 0; t < 3; t++) NiftiWriter.Write(Path.Combine(F("volumes"), $"vol_{t:000000}.nii"), [vols[t]]);
+        Directory.CreateDirectory(F("dicom"));
+        for (int t = 0; t < 3; t++)
+            DicomWriter.WriteMosaic(Path.Combine(F("dicom"), $"IM_{t + 1:0000}"), vols[t],
+                new DicomWriteOptions { SeriesInstanceUid = "1.2.3.4", InstanceNumber = t + 1, AcquisitionNumber = t + 1, RepetitionTimeSeconds = 2 });
         NiftiWriter.Write(F("A.nii.gz"), [new Volume(6, 5, 4, Enumerable.Range(0, 120).Select(i => (float)(i % 4)).ToArray(), affine)],
             new NiftiWriteOptions { DataType = NiftiDataType.Int16 });
         File.WriteAllText(F("L.tsv"), "index\tname\tnetwork\n1\tA\tVis\n2\tB\tVis\n3\tC\tDefault\n");
@@ -100,6 +105,7 @@ public sealed class OutputOverInputTests : IDisposable
         { "predict --out .json into the --model folder", "M", "--out would be written into --model {dir}/M, which would read it as part of its input" },
         { "evaluate --report writes over --targets", "R", "{dir}/R/metrics.tsv: --report {dir}/R writes this file, which is --targets: give another --report" },
         { "replay --record = --run", "volumes", "--record is the same folder as --run" },
+        { "convert --out into the DICOM folder INPUT", "dicom", "--out would be written into INPUT {dir}/dicom, which would read it as part of its input" },
     };
 
     private string[] Args(string name) => name switch
@@ -135,6 +141,7 @@ public sealed class OutputOverInputTests : IDisposable
         "predict --out .json into the --model folder" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", Path.Combine(F("M"), "predictions.json")],
         "evaluate --report writes over --targets" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", Path.Combine(F("R"), "metrics.tsv"), "--report", F("R")],
         "replay --record = --run" => ["replay", "--run", F("volumes"), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("volumes")],
+        "convert --out into the DICOM folder INPUT" => ["convert", F("dicom"), "--out", Path.Combine(F("dicom"), "run.nii.gz")],
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -221,6 +228,7 @@ public sealed class OutputOverInputTests : IDisposable
     {
         "extract", "predict", "connectivity", "targets", "protocol feedback", "convert",
         "extract into the --bold folder", "predict into the --model folder", "evaluate --report beside --targets",
+        "convert beside the DICOM folder", "convert into a folder under the DICOM folder",
     };
 
     [Theory]
@@ -238,6 +246,9 @@ public sealed class OutputOverInputTests : IDisposable
             "extract into the --bold folder" => ["extract", "--bold", F("volumes"), "--tr", "2", "--atlas", F("A.nii.gz"), "--out", Path.Combine(F("volumes"), "roi.tsv")],
             "predict into the --model folder" => ["predict", "--model", F("M"), "--features", F("dfc2.tsv"), "--out", Path.Combine(F("M"), "predictions.tsv")],
             "evaluate --report beside --targets" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", Path.Combine(F("R"), "t.tsv"), "--report", F("R")],
+            // The series is read from the folder's own files, not from a folder under it.
+            "convert beside the DICOM folder" => ["convert", F("dicom"), "--out", F("dicom.nii.gz")],
+            "convert into a folder under the DICOM folder" => ["convert", F("dicom"), "--out", Path.Combine(F("dicom"), "nifti", "run.nii.gz")],
             _ => ["convert", F("run.nii.gz"), "--out", F("run-converted.nii.gz")],
         };
 
