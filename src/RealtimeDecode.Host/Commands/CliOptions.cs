@@ -136,6 +136,25 @@ internal static class CliOptions
         return relative => regex.IsMatch(relative.Replace('\\', '/'));
     }
 
+    /// <summary>A path a command reads from its configuration (<see cref="ReadsFromConfiguration"/>).</summary>
+    private sealed record ConfiguredPath(Symbol? Symbol, string Name, string Value);
+
+    private static readonly ConditionalWeakTable<ParseResult, List<ConfiguredPath>> Configured = new();
+
+    /// <summary>
+    /// Declares a path the command reads from its configuration rather than its command line: the value of
+    /// <paramref name="key"/> (<c>Session:Model</c>; <paramref name="source"/> says which file or variable gave it),
+    /// read as <paramref name="symbol"/> reads its own value (<see cref="Reads"/>) and only when the command line does
+    /// not give <paramref name="symbol"/> (its value overrides the key's); a null <paramref name="symbol"/>: a file read
+    /// as it is. <see cref="RefuseInputs"/> counts it with the inputs of the command line. A null or blank value is nothing.
+    /// </summary>
+    public static void ReadsFromConfiguration(ParseResult parse, Symbol? symbol, string key, string? value, string source)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (string.IsNullOrWhiteSpace(value)) return;
+        Configured.GetOrCreateValue(parse).Add(new(symbol, $"configuration {key} ({source})", value));
+    }
+
     /// <summary>A path the command writes: the output itself, a file beside it, or a folder with the entries it writes.</summary>
     private sealed record Written(string Path, string Says, Func<string, bool>? Entries);
 
@@ -152,9 +171,9 @@ internal static class CliOptions
         return list;
     }
 
-    private static IEnumerable<Read> ReadBy(Symbol input, string name, string value)
+    private static IEnumerable<Read> ReadBy(Symbol? input, string name, string value)
     {
-        var use = Uses.TryGetValue(input, out var u) && !u.Output ? u : null;
+        var use = input is not null && Uses.TryGetValue(input, out var u) && !u.Output ? u : null;
         yield return new(value, name, null);
         if (use is null) yield break;
         foreach (var beside in use.Beside(value))
@@ -168,7 +187,7 @@ internal static class CliOptions
     /// when what it writes (the output, the files written beside it, or the entries it writes in its folder; see
     /// <see cref="Writes"/>) would land on what the command reads or on what another of its outputs writes. What the
     /// command reads is every existing file or folder its command line names (any option or argument other than its
-    /// declared outputs, links followed) with the files read beside it and, for an input read as a folder, the entries
+    /// declared outputs, links followed) or its configuration names (<see cref="ReadsFromConfiguration"/>), with the files read beside it and, for an input read as a folder, the entries
     /// it reads there (<see cref="Reads"/>): so an output in a folder of volumes is refused where the run would take it
     /// as a volume, and an output folder where it would write a file the command reads. An output whose sidecar is the
     /// output itself is refused too. The line names the output and the input (or other output) it would overwrite.
@@ -184,10 +203,10 @@ internal static class CliOptions
                 throw new InputDataException(path, $"{output.Name} is a {Path.GetExtension(path)} file, but its sidecar is written beside it as the same name with {Path.GetExtension(sidecar.Path)}: give it another extension (.tsv)");
         foreach (var (symbol, name, value) in NamedPaths(parse, output))
         {
-            bool isOutput = Uses.TryGetValue(symbol, out var use) && use.Output;
+            bool isOutput = symbol is not null && Uses.TryGetValue(symbol, out var use) && use.Output;
             if (isOutput)
             {
-                foreach (var theirs in WrittenBy(symbol, value))
+                foreach (var theirs in WrittenBy(symbol!, value))
                     foreach (var w in mine)
                         if (Overwrites(w, theirs.Path, theirs.Entries) is { } clash)
                             throw Refusal(output, path, w, clash, theirs.Says, value, otherOutput: true);
@@ -250,10 +269,20 @@ internal static class CliOptions
 
     /// <summary>
     /// Every value given on the command line to a string or string-array option or argument other than
-    /// <paramref name="except"/>, with its symbol and name. Defaults are left out (no command's default names an input
-    /// a user would overwrite).
+    /// <paramref name="except"/>, with its symbol and name; then every path the command reads from its configuration
+    /// (<see cref="ReadsFromConfiguration"/>) in place of an option the command line does not give. Defaults are left
+    /// out (no command's default names an input a user would overwrite).
     /// </summary>
-    private static IEnumerable<(Symbol Symbol, string Name, string Value)> NamedPaths(ParseResult parse, Symbol except)
+    private static IEnumerable<(Symbol? Symbol, string Name, string Value)> NamedPaths(ParseResult parse, Symbol except)
+    {
+        var given = new HashSet<Symbol>();
+        foreach (var (symbol, name, value) in CommandLinePaths(parse, except, given)) yield return (symbol, name, value);
+        foreach (var c in Configured.TryGetValue(parse, out var list) ? list : [])
+            if (c.Symbol is null || !given.Contains(c.Symbol))
+                yield return (c.Symbol, c.Name, c.Value);
+    }
+
+    private static IEnumerable<(Symbol Symbol, string Name, string Value)> CommandLinePaths(ParseResult parse, Symbol except, HashSet<Symbol> givenSymbols)
     {
         foreach (var child in parse.CommandResult.Children)
         {
@@ -263,7 +292,9 @@ internal static class CliOptions
                 ArgumentResult a when !ReferenceEquals(a.Argument, except) => (a.Argument, a.Argument.ValueType, !a.Implicit),
                 _ => (null, typeof(void), false),
             };
-            if (symbol is null || !given || (type != typeof(string) && type != typeof(string[]))) continue;
+            if (symbol is null || !given) continue;
+            givenSymbols.Add(symbol);
+            if (type != typeof(string) && type != typeof(string[])) continue;
             foreach (var token in child.Tokens)
                 if (!string.IsNullOrWhiteSpace(token.Value))
                     yield return (symbol, symbol.Name, token.Value);

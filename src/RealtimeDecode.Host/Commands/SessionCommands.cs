@@ -77,11 +77,26 @@ internal sealed class SessionOptions
         }
     }
 
-    public SessionRequest Request(ParseResult parse, string? run, string? watch, string? format)
+    /// <summary>
+    /// The session's request from its options over its configuration. <paramref name="runOption"/>: the option whose
+    /// value <c>Session:Run</c> stands in for (replay's <c>--run</c>), null where the command does not read it.
+    /// </summary>
+    public SessionRequest Request(ParseResult parse, string? run, string? watch, string? format, Symbol? runOption = null)
     {
-        if (parse.GetValue(Record) is { } record) CliOptions.RefuseInputs(parse, Record, record);
         var config = LoadConfiguration(parse.GetValue(Config), parse.GetValue(StrictConfig));
         var session = Bind<SessionSettings>(config, "Session");
+        if (parse.GetValue(Record) is { } record)
+        {
+            // The recording may not land on what the configuration names either (Session:Model, Session:Atlas, …).
+            void Configured(Symbol? symbol, string key, string? value) =>
+                CliOptions.ReadsFromConfiguration(parse, symbol, key, value, ConfigurationCheck.Source(config, key));
+            if (runOption is not null) Configured(runOption, "Session:Run", session.Run);
+            Configured(Atlas, "Session:Atlas", session.Atlas);
+            Configured(Labels, "Session:Labels", session.Labels);
+            Configured(Model, "Session:Model", session.Model);
+            Configured(null, "Lsl:ApiConfig", config["Lsl:ApiConfig"]);
+            CliOptions.RefuseInputs(parse, Record, record);
+        }
         var live = Bind<LiveOptions>(config, "Live");
         var dashboard = Bind<DashboardOptions>(config, "Dashboard");
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
@@ -210,7 +225,7 @@ internal sealed class ReplayCommand : ICliCommand
         foreach (var x in o.All) cmd.Options.Add(x);
         cmd.SetAction(async (parse, ct) =>
         {
-            var request = o.Request(parse, parse.GetValue(run), null, null);
+            var request = o.Request(parse, parse.GetValue(run), null, null, run);
             string? path = request.Run ?? request.ConfiguredRun;
             request = request with { Run = path };
             if (path is null)

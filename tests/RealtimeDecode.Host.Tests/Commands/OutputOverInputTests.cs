@@ -47,6 +47,7 @@ public sealed class OutputOverInputTests : IDisposable
         Directory.CreateDirectory(F("R"));
         File.Copy(F("t.tsv"), Path.Combine(F("R"), "metrics.tsv"));
         File.Copy(F("t.tsv"), Path.Combine(F("R"), "t.tsv"));
+        File.Copy(F("L.tsv"), Path.Combine(F("R"), "roi.tsv"));
         File.WriteAllText(F("events.tsv"), File.ReadAllText(F("p.tsv")));
         File.WriteAllText(F("events.json"), File.ReadAllText(F("p.json")));
         Ok("extract", "--bold", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--labels", F("L.tsv"), "--out", F("roi.tsv"));
@@ -106,6 +107,10 @@ public sealed class OutputOverInputTests : IDisposable
         { "evaluate --report writes over --targets", "R", "{dir}/R/metrics.tsv: --report {dir}/R writes this file, which is --targets: give another --report" },
         { "replay --record = --run", "volumes", "--record is the same folder as --run" },
         { "convert --out into the DICOM folder INPUT", "dicom", "--out would be written into INPUT {dir}/dicom, which would read it as part of its input" },
+        // Inputs a session takes from its configuration when the command line does not name them.
+        { "replay --record = Session:Model", "M", "--record is the same folder as configuration Session:Model (in {dir}/model.json)" },
+        { "replay --record = Session:Run", "volumes", "--record is the same folder as configuration Session:Run (in {dir}/run.json)" },
+        { "replay --record writes over Session:Labels", "R", "{dir}/R/roi.tsv: --record {dir}/R writes this file, which is configuration Session:Labels (in {dir}/labels.json): give another --record" },
     };
 
     private string[] Args(string name) => name switch
@@ -142,8 +147,18 @@ public sealed class OutputOverInputTests : IDisposable
         "evaluate --report writes over --targets" => ["evaluate", "--model", F("M"), "--table", F("dfc2.tsv"), "--targets", Path.Combine(F("R"), "metrics.tsv"), "--report", F("R")],
         "replay --record = --run" => ["replay", "--run", F("volumes"), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("volumes")],
         "convert --out into the DICOM folder INPUT" => ["convert", F("dicom"), "--out", Path.Combine(F("dicom"), "run.nii.gz")],
+        "replay --record = Session:Model" => ["replay", "--run", F("run.nii.gz"), "--config", Config("model.json", "Model", F("M")), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("M")],
+        "replay --record = Session:Run" => ["replay", "--config", Config("run.json", "Run", F("volumes")), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("volumes")],
+        "replay --record writes over Session:Labels" => ["replay", "--run", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--config", Config("labels.json", "Labels", Path.Combine(F("R"), "roi.tsv")), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", F("R")],
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
+
+    /// <summary>A configuration file setting <c>Session:<paramref name="key"/></c> to <paramref name="value"/>.</summary>
+    private string Config(string name, string key, string value)
+    {
+        File.WriteAllText(F(name), $"{{\"Session\": {{\"{key}\": {System.Text.Json.JsonSerializer.Serialize(value)}}}}}\n");
+        return F(name);
+    }
 
     private static string Link(string link, string target)
     {
