@@ -157,7 +157,11 @@ internal sealed class ProtocolCommand : ICliCommand
             set.Commit();
         }
         var p = ProtocolFile.Read(output);
-        Console.WriteLine(Invariant($"protocol import: {source} -> {output} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
+        string json = Path.ChangeExtension(output, ".json");
+        Console.WriteLine(Invariant($"protocol import: {source} -> {output} and {json} ({p.Blocks.Count} blocks, {p.Conditions.Count} conditions; baseline '{baseline}')"));
+        // Without --target nothing is regulated: a session would run the protocol and never show feedback.
+        if (!p.Conditions.Any(c => c.Role == ConditionRole.Regulate))
+            Console.Error.WriteLine($"note: no condition gives feedback (no --target): every condition but the baseline '{baseline}' is rest; give --target, or make a condition regulate in {json}");
         return 0;
     }
 

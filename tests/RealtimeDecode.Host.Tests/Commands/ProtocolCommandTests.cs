@@ -173,6 +173,22 @@ public sealed class ProtocolImportTests : IDisposable
     }
 
     [Fact]
+    public void Import_WithoutTarget_SaysItWroteTheSidecarAndThatNoConditionGivesFeedback()
+    {
+        File.WriteAllText(_dir.File("nf.prt"), Prt);
+
+        var r = CliRunner.Run("protocol", "import", _dir.File("nf.prt"), "--tr", "2", "--out", _dir.File("nf.tsv"));
+        var targeted = CliRunner.Run("protocol", "import", _dir.File("nf.prt"), "--tr", "2", "--target", "joy", "--out", _dir.File("joy.tsv"));
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains($"-> {_dir.File("nf.tsv")} and {_dir.File("nf.json")} (", r.Out, StringComparison.Ordinal);
+        var note = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"note: no condition gives feedback (no --target): every condition but the baseline 'Rest' is rest; give --target, or make a condition regulate in {_dir.File("nf.json")}", note);
+        Assert.True(targeted.ExitCode == 0, targeted.Error);
+        Assert.Equal("", targeted.Error);
+    }
+
+    [Fact]
     public void Import_BrainVoyagerV3WithParametricWeights_BareCountsReadWeightsKeptAsAColumn()
     {
         // As BrainVoyager writes FileVersion 3: the interval count bare after the name, a weight after each interval.
