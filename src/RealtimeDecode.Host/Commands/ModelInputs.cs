@@ -59,7 +59,15 @@ internal static class ModelInputs
     public static void CheckTable(ModelPackage package, string modelPath, NumericTable table, string path, bool sidecarOnly = false)
     {
         if (table.ColumnCount != package.Model.FeatureCount)
-            throw new InputDataException(path, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}");
+        {
+            // Say what the model takes: a table of one column per ROI given to a DFC model is the commonest slip.
+            var spec = package.Features;
+            string takes = spec.Settings.Kind == FeatureKind.Dfc
+                ? $"the edges of {spec.RoiCount} ROIs (DFC, window {spec.Settings.Window.Window})" + (table.ColumnCount == spec.RoiCount
+                    ? ": this looks like an ROI table; give the table `connectivity` makes of it with the model's window, or --bold with --atlas" : "")
+                : $"one column per ROI ({spec.RoiCount} ROIs, ROI amplitudes)";
+            throw new InputDataException(path, $"has {table.ColumnCount} feature columns, the model {modelPath} expects {package.Model.FeatureCount}, {takes}");
+        }
         // The model fixes the feature count, so only a positive sign of the other kind is refused: edge columns for ROI amplitudes.
         if (package.Features.Settings.Kind == FeatureKind.Roi) FeatureInputs.CheckTableKind(FeatureKind.Roi, table, path, $"the model {modelPath}");
         if (package.Features.Settings.Kind == FeatureKind.Dfc) CheckWindows(table, path, package.Features.Settings.Window, modelPath, sidecarOnly);

@@ -228,6 +228,21 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_RoiTableForADfcModel_RefusedSayingTheModelTakesEdgesAndWhereTheyComeFrom()
+    {
+        var (edges, edgeTargets) = SixColumns("dfc", Edges);
+        Assert.Equal(0, CliRunner.Run("train", "--features", "dfc", "--table", edges, "--targets", edgeTargets, "--align", "last", "--cv", "none", "--out", _dir.File("dfc-model")).ExitCode);
+        // The 4 ROIs whose 6 edges the model takes, one column each.
+        new NumericTable(["r1", "r2", "r3", "r4"], Enumerable.Range(0, 30).ToArray(), Enumerable.Range(0, 120).Select(i => i % 7 / 7.0).ToArray()).Write(_dir.File("roi4.tsv"));
+
+        var r = CliRunner.Run("predict", "--model", _dir.File("dfc-model"), "--features", _dir.File("roi4.tsv"), "--out", _dir.File("p.tsv"));
+
+        AssertRefused(r, "roi4.tsv: has 4 feature columns, the model", "expects 6, the edges of 4 ROIs (DFC, window",
+            "this looks like an ROI table; give the table `connectivity` makes of it with the model's window, or --bold with --atlas");
+        Assert.False(File.Exists(_dir.File("p.tsv")));
+    }
+
+    [Fact]
     public void Predict_CorruptPackageOrMismatchedTable_OneClearLineExit2()
     {
         var (f, t) = Tables();
