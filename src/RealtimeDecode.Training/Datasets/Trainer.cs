@@ -140,7 +140,7 @@ public static class Trainer
         if (grid.Count > 1)
         {
             var inner = splitter ?? new BlockedKFoldSplitter(3, span);
-            chosenText = Choose(set.X, set.Y, set.Targets, set.Samples, req, grid, inner, log, "final");
+            chosenText = Choose(set.X, set.Y, set.Targets, set.Samples, req, grid, inner, log, $"final ({inner.Name})");
             Step();
         }
         var chosen = Options(req.Hyperparameters, chosenText);
@@ -180,7 +180,7 @@ public static class Trainer
             ICrossValidationSplitter inner = outer is LeaveRunOutSplitter && runs >= 2 ? new LeaveRunOutSplitter() : new BlockedKFoldSplitter(3, span);
             var xt = set.X.SelectRows(f.Train);
             var yt = set.Y.SelectRows(f.Train);
-            string best = Choose(xt, yt, set.Targets, trainSamples, req, grid, inner, log, $"outer fold {f.Index}");
+            string best = Choose(xt, yt, set.Targets, trainSamples, req, grid, inner, log, $"outer fold {f.Index} (inner {inner.Name} on {runs} run{(runs == 1 ? "" : "s")})");
             var model = EstimatorFactory.Fit(req.Kind, Options(req.Hyperparameters, best), xt, yt, set.Targets);
             foreach (int i in f.Test) model.Predict(set.X.Row(i), pred.Row(i));
         }

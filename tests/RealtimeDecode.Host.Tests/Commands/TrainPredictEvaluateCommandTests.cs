@@ -40,6 +40,22 @@ public sealed class TrainPredictEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_SearchWithLeaveRunOutOnTwoRuns_SaysEachChoiceWasMadeByWhichCrossValidation()
+    {
+        // Each outer fold trains on one run, which cannot be left out again: its inner CV is blocked K-fold.
+        var (f, t) = Tables();
+
+        var r = CliRunner.Run("train", "--features", "roi", "--table", f[0], "--table", f[1], "--targets", t[0], "--targets", t[1],
+            "--estimator", "ridge", "--search", "alpha=0.1,10", "--cv", "leave-run-out", "--out", _dir.File("model"));
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Out.Split('\n').Select(l => l.Trim()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("outer fold 0 (inner blocked-3-gap", StringComparison.Ordinal) && l.Contains(" on 1 run): alpha=0.1 → r", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("outer fold 1 (inner blocked-3-gap", StringComparison.Ordinal) && l.Contains(" on 1 run): chose alpha=", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("final (leave-run-out): alpha=10 → r", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TrainPredictEvaluate_LeaveRunOut_ModelLearnsTheLinearMapAndReports()
     {
         var (f, t) = Tables();
