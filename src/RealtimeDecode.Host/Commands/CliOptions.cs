@@ -136,7 +136,7 @@ internal static class CliOptions
         return relative => regex.IsMatch(relative.Replace('\\', '/'));
     }
 
-    /// <summary>A path a command reads from its configuration (<see cref="ReadsFromConfiguration"/>).</summary>
+    /// <summary>A path a command reads from its configuration or by default (<see cref="ReadsFromConfiguration"/>, <see cref="ReadsByDefault"/>).</summary>
     private sealed record ConfiguredPath(Symbol? Symbol, string Name, string Value);
 
     private static readonly ConditionalWeakTable<ParseResult, List<ConfiguredPath>> Configured = new();
@@ -153,6 +153,18 @@ internal static class CliOptions
         ArgumentNullException.ThrowIfNull(parse);
         if (string.IsNullOrWhiteSpace(value)) return;
         Configured.GetOrCreateValue(parse).Add(new(symbol, $"configuration {key} ({source})", value));
+    }
+
+    /// <summary>
+    /// Declares the path <paramref name="value"/> the command reads for <paramref name="symbol"/> when neither its
+    /// command line nor its configuration names one (a bundled default), read as <paramref name="symbol"/> reads its
+    /// own value; <see cref="RefuseInputs"/> counts it as <see cref="ReadsFromConfiguration"/> counts a configured one.
+    /// </summary>
+    public static void ReadsByDefault(ParseResult parse, Symbol symbol, string value)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(symbol);
+        Configured.GetOrCreateValue(parse).Add(new(symbol, $"the default {symbol.Name} {value}", value));
     }
 
     /// <summary>A path the command writes: the output itself, a file beside it, or a folder with the entries it writes.</summary>
@@ -270,8 +282,8 @@ internal static class CliOptions
     /// <summary>
     /// Every value given on the command line to a string or string-array option or argument other than
     /// <paramref name="except"/>, with its symbol and name; then every path the command reads from its configuration
-    /// (<see cref="ReadsFromConfiguration"/>) in place of an option the command line does not give. Defaults are left
-    /// out (no command's default names an input a user would overwrite).
+    /// (<see cref="ReadsFromConfiguration"/>) or by default (<see cref="ReadsByDefault"/>) in place of an option the
+    /// command line does not give. Other defaults are left out.
     /// </summary>
     private static IEnumerable<(Symbol? Symbol, string Name, string Value)> NamedPaths(ParseResult parse, Symbol except)
     {

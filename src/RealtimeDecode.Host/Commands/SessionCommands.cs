@@ -85,18 +85,6 @@ internal sealed class SessionOptions
     {
         var config = LoadConfiguration(parse.GetValue(Config), parse.GetValue(StrictConfig));
         var session = Bind<SessionSettings>(config, "Session");
-        if (parse.GetValue(Record) is { } record)
-        {
-            // The recording may not land on what the configuration names either (Session:Model, Session:Atlas, …).
-            void Configured(Symbol? symbol, string key, string? value) =>
-                CliOptions.ReadsFromConfiguration(parse, symbol, key, value, ConfigurationCheck.Source(config, key));
-            if (runOption is not null) Configured(runOption, "Session:Run", session.Run);
-            Configured(Atlas, "Session:Atlas", session.Atlas);
-            Configured(Labels, "Session:Labels", session.Labels);
-            Configured(Model, "Session:Model", session.Model);
-            Configured(null, "Lsl:ApiConfig", config["Lsl:ApiConfig"]);
-            CliOptions.RefuseInputs(parse, Record, record);
-        }
         var live = Bind<LiveOptions>(config, "Live");
         var dashboard = Bind<DashboardOptions>(config, "Dashboard");
         var feedback = Bind<FeedbackOptions>(config, "Feedback");
@@ -123,6 +111,22 @@ internal sealed class SessionOptions
         string? atlas = parse.GetValue(Atlas) ?? session.Atlas;
         string? labels = parse.GetValue(Labels) ?? session.Labels;
         string? model = parse.GetValue(Model) ?? session.Model;
+        if (parse.GetValue(Record) is { } record)
+        {
+            // The recording may not land on what the configuration names either (Session:Model, Session:Atlas, …),
+            // nor on the bundled files a session reads when neither names them.
+            void Configured(Symbol? symbol, string key, string? value) =>
+                CliOptions.ReadsFromConfiguration(parse, symbol, key, value, ConfigurationCheck.Source(config, key));
+            if (runOption is not null) Configured(runOption, "Session:Run", session.Run);
+            Configured(Atlas, "Session:Atlas", session.Atlas);
+            Configured(Labels, "Session:Labels", session.Labels);
+            Configured(Model, "Session:Model", session.Model);
+            Configured(null, "Lsl:ApiConfig", config["Lsl:ApiConfig"]);
+            if (runOption is not null && run is null && session.Run is null) CliOptions.ReadsByDefault(parse, runOption, BundledSession.DefaultRun);
+            if (atlas is null) { CliOptions.ReadsByDefault(parse, Atlas, BundledSession.Atlas); if (labels is null) CliOptions.ReadsByDefault(parse, Labels, BundledSession.Labels); }
+            if (model is null) CliOptions.ReadsByDefault(parse, Model, BundledSession.Model);
+            CliOptions.RefuseInputs(parse, Record, record);
+        }
         if (atlas is null) { atlas = BundledSession.Atlas; labels ??= BundledSession.Labels; }
         model ??= BundledSession.Model;
         return new SessionRequest

@@ -191,6 +191,22 @@ public sealed class OutputOverInputTests : IDisposable
     }
 
     [Fact]
+    public void Replay_RecordIsTheBundledModelReadByDefault_OneLineExit2ModelUnchanged()
+    {
+        // Neither the command line nor the configuration names a model: the session reads the bundled one.
+        string model = RealtimeDecode.Host.Session.BundledSession.Model;
+        var kept = Snapshot(model);
+
+        var r = CliRunner.Run("replay", "--run", F("run.nii.gz"), "--atlas", F("A.nii.gz"), "--no-dashboard", "--no-lsl", "--speed", "max", "--record", model);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Out} {r.Error}");
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: {model}: --record is the same folder as the default --model {model}: give another --record", line);
+        Assert.Equal(kept.Keys.Order(), Snapshot(model).Keys.Order());
+        foreach (var (path, bytes) in kept) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{path} changed");
+    }
+
+    [Fact]
     public void Targets_OutputIsAJsonFile_RefusedBecauseItsSidecarWouldReplaceIt()
     {
         var r = CliRunner.Run("targets", "--annotations", F("ann.tsv"), "--tr", "2", "--volumes", "10", "--out", F("t.json"));
