@@ -171,11 +171,15 @@ public sealed class FeedbackProtocol
     /// <item>An intermittent block's score is released with the first estimate describing a time after the block, and a
     /// display block that has ended by then, or none at all after the block, shows no score.</item>
     /// </list>
+    /// With the run's length known, estimates past its last volume are never made: a continuous block's note says how
+    /// many of its estimates that leaves out, and a score whose release would come after the run is noted as never shown.
     /// </summary>
     /// <param name="tr">Repetition time (s).</param>
     /// <param name="window">Window length in volumes (1 for ROI models).</param>
-    public IEnumerable<string> TimingNotes(double tr, int window)
+    /// <param name="volumes">Volumes in the run, or null when not known (a live session).</param>
+    public IEnumerable<string> TimingNotes(double tr, int window, int? volumes = null)
     {
+        int last = volumes is int n ? n - 1 : int.MaxValue;
         double lag = HaemodynamicDelaySeconds + (window - 1) / 2.0 * tr;
         for (int k = 0; k < Blocks.Count; k++)
         {
@@ -191,18 +195,27 @@ public sealed class FeedbackProtocol
                     string why = Invariant($"an estimate arrives (W − 1)/2·TR + delay = {lag:0.###} s after the time it describes");
                     yield return shown == 0
                         ? Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows none of the {describing} estimates that describe it: {why}, after the block ends")
-                        : Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows {shown} of the {describing} estimates that describe it: {why}, so its first {Math.Max(e0, a0) * tr - b.Onset:0.###} s show no feedback and {describing - shown} arrive after it ends");
+                        : Invariant($"continuous block {b.Number} ({b.Duration:0.###} s) shows {shown} of the {describing} estimates that describe it: {why}, so its first {Math.Max(e0, a0) * tr - b.Onset:0.###} s show no feedback and {Unshown(describing - shown, Math.Max(0, e1 - last))}");
                 }
             }
             if (b.Condition.Feedback != FeedbackMode.Intermittent) continue;
             int release = e1 + 1;
             var display = Blocks.Skip(k + 1).FirstOrDefault(d => d.Condition.Role == ConditionRole.Display);
-            if (display is null)
+            if (release > last)
+                yield return Invariant($"block {b.Number}'s score would be released at volume {release} ({release * tr:0.###} s), after the run's last volume ({last}): it is never shown");
+            else if (display is null)
                 yield return Invariant($"block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s) and no display block follows it");
             else if (release * tr >= display.End)
                 yield return Invariant($"block {b.Number}'s score is released at volume {release} ({release * tr:0.###} s), after display block {display.Number} ends ({display.End:0.###} s)");
         }
     }
+
+    // The estimates describing a continuous block that it does not show: they arrive after it ends, or, past the run's
+    // last volume (never), are not made at all.
+    private static string Unshown(int unshown, int never) =>
+        never == 0 ? Invariant($"{unshown} arrive after it ends")
+        : never >= unshown ? Invariant($"the other {unshown} would come after the run's last volume, so none is made")
+        : Invariant($"of the other {unshown}, {unshown - never} arrive after it ends and {never} would come after the run's last volume, so are not made");
 
     /// <summary>Checks that every feedback source names targets the model has.</summary>
     /// <exception cref="InputDataException">A condition's source names a target the model lacks.</exception>

@@ -220,7 +220,7 @@ internal sealed class ProtocolCommand : ICliCommand
             s.Append('\n');
         }
         if (tr is double trn)
-            foreach (var note in p.TimingNotes(trn, win)) s.Append("note: ").Append(note).Append('\n');
+            foreach (var note in p.TimingNotes(trn, win, volumes)) s.Append("note: ").Append(note).Append('\n');
         Console.Write(s.ToString());
         return 0;
     }

@@ -200,7 +200,7 @@ internal sealed class SessionRunner
         var protocol = r.Protocol is null ? null : ProtocolFile.Read(r.Protocol);
         protocol?.CheckTargets(package.Targets, r.Model);
         if (run is not null) protocol?.CheckRun(tr, run.VolumeCount);
-        if (!trFromFirstVolume) WriteTimingNotes(protocol, tr, settings.Span);
+        if (!trFromFirstVolume) WriteTimingNotes(protocol, tr, settings.Span, run?.VolumeCount);
         // The participant display's defaults name targets of this model.
         if (r.Dashboard.Enabled) r.Feedback.CheckTargets(package.Targets);
 
@@ -220,11 +220,11 @@ internal sealed class SessionRunner
     /// <summary>A live session's TR when neither the user nor its first volume says (s).</summary>
     internal const double DefaultLiveTr = 2.0;
 
-    /// <summary>The protocol's notes on its timing at <paramref name="tr"/>, one warning line each.</summary>
-    private void WriteTimingNotes(FeedbackProtocol? protocol, double tr, int span)
+    /// <summary>The protocol's notes on its timing at <paramref name="tr"/> (a replayed run's length known, a live one's not), one warning line each.</summary>
+    private void WriteTimingNotes(FeedbackProtocol? protocol, double tr, int span, int? volumes)
     {
         if (protocol is null) return;
-        foreach (var note in protocol.TimingNotes(tr, span)) _out.WriteLine($"warning: protocol {_request.Protocol}: {note}");
+        foreach (var note in protocol.TimingNotes(tr, span, volumes)) _out.WriteLine($"warning: protocol {_request.Protocol}: {note}");
     }
 
     /// <summary>
@@ -250,7 +250,7 @@ internal sealed class SessionRunner
             }
             else _out.WriteLine($"{choice.StatedBy} states no TR: the session runs at {RepetitionTimes.Format(tr)} s; give --tr (or Live:Tr) if that is wrong");
         }
-        WriteTimingNotes(setup.Protocol, tr, setup.Settings.Span);
+        WriteTimingNotes(setup.Protocol, tr, setup.Settings.Span, null);
         return (setup.WithTr(tr), source with { Arrivals = held });
     }
 

@@ -30,6 +30,34 @@ public sealed class FeedbackProtocolTests : IDisposable
         else Assert.Equal([expected], notes);
     }
 
+    [Theory]
+    // The run ends with the 30 s block (25 volumes at TR 2): estimates 25–32, which would describe it, are never made.
+    [InlineData(25, "continuous block 2 (30 s) shows 7 of the 15 estimates that describe it: an estimate arrives (W − 1)/2·TR + delay = 16 s after the time it describes, so its first 16 s show no feedback and the other 8 would come after the run's last volume, so none is made")]
+    // Four volumes more: 25–28 arrive after the block, 29–32 are past the run.
+    [InlineData(29, "continuous block 2 (30 s) shows 7 of the 15 estimates that describe it: an estimate arrives (W − 1)/2·TR + delay = 16 s after the time it describes, so its first 16 s show no feedback and of the other 8, 4 arrive after it ends and 4 would come after the run's last volume, so are not made")]
+    // Long enough for every estimate describing it: the note of an unknown length.
+    [InlineData(35, "continuous block 2 (30 s) shows 7 of the 15 estimates that describe it: an estimate arrives (W − 1)/2·TR + delay = 16 s after the time it describes, so its first 16 s show no feedback and 8 arrive after it ends")]
+    public void TimingNotes_RunLengthKnown_EstimatesPastTheRunAreSaidNeverToCome(int volumes, string expected)
+    {
+        var p = ProtocolFile.Read(ProtocolFiles.Write(_dir.Path, "last", ProtocolFiles.Rows((0, 20, "base"), (20, 30, "up")),
+            ProtocolFiles.StandardSidecar.Replace("METHOD", "z").Replace("SMOOTH", "1")));
+        Assert.Equal([expected], p.TimingNotes(2, 13, volumes).ToList());
+    }
+
+    [Fact]
+    public void TimingNotes_ScoreReleasedPastTheRun_SaidNeverShown()
+    {
+        // An intermittent block at 20–30 s, its display at 30–34 s; its score comes with the first estimate describing a
+        // time after it. A run of 17 volumes ends before that.
+        var p = ProtocolFile.Read(ProtocolFiles.Write(_dir.Path, "score", ProtocolFiles.Rows((0, 20, "base"), (20, 10, "down"), (30, 4, "score")),
+            ProtocolFiles.StandardSidecar.Replace("METHOD", "z").Replace("SMOOTH", "1")));
+        int release = p.DescribingVolumes(1, 2, 13).Last + 1;
+        Assert.Equal([$"block 2's score would be released at volume {release} ({release * 2} s), after the run's last volume (16): it is never shown"],
+            p.TimingNotes(2, 13, 17).ToList());
+        Assert.Equal([$"block 2's score is released at volume {release} ({release * 2} s), after display block 3 ends (34 s)"],
+            p.TimingNotes(2, 13).ToList());
+    }
+
     [Fact]
     public void TimingNotes_NotedCountsAgreeWithTheKernelsShownRows()
     {

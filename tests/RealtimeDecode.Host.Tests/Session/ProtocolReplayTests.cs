@@ -37,8 +37,9 @@ public sealed class ProtocolReplayTests : IClassFixture<SmallSession>
         var r = CliRunner.Run("replay", "--run", _s.Run2, "--atlas", _s.Atlas, "--labels", _s.Labels, "--model", _s.Model,
             "--speed", "max", "--no-dashboard", "--no-lsl", "--record", rec, "--protocol", protocol);
         Assert.True(r.ExitCode == 0, $"replay exited {r.ExitCode}: {r.Error}");
-        // Before the first volume, as `protocol check` says it: the down block's score comes after its display block.
-        Assert.Contains($"warning: protocol {protocol}: block 5's score is released at volume 42 (84 s), after display block 6 ends (80 s)", r.Out);
+        // Before the first volume, as `protocol check --volumes` says it: the down block's score would come with volume 42,
+        // after its display block and after the run's 40 volumes.
+        Assert.Contains($"warning: protocol {protocol}: block 5's score would be released at volume 42 (84 s), after the run's last volume (39): it is never shown", r.Out);
         // The continuous block (30–46 s) is described by estimates 21–28 but shows only 21–22, while volumes are acquired in it.
         Assert.Contains($"warning: protocol {protocol}: continuous block 3 (16 s) shows 2 of the 8 estimates that describe it: "
             + "an estimate arrives (W − 1)/2·TR + delay = 12 s after the time it describes, so its first 12 s show no feedback and 6 arrive after it ends", r.Out);
