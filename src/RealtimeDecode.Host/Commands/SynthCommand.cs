@@ -79,7 +79,7 @@ internal sealed class SynthCommand : ICliCommand
             Console.WriteLine($"wrote {result.Runs.Count} run(s) of {o.Volumes} volumes ({o.Nx}×{o.Ny}×{o.Nz}, TR {o.Tr.ToString(CultureInfo.InvariantCulture)} s) to {root}");
             if (result.Removed.Count > 0)
                 Console.WriteLine($"removed {result.Removed.Count} file(s) of the earlier session that this one does not have: {string.Join(", ", result.Removed.Select(f => Path.GetRelativePath(root, f)))}");
-            Console.WriteLine($"atlas {result.Atlas}; annotations {result.Annotations}; truth {string.Join(", ", result.Truth.Select(Path.GetFileName))}");
+            Console.WriteLine($"atlas {result.Atlas}; annotations {result.Annotations}; truth {string.Join(", ", result.Truth)}");
             return 0;
         });
         return cmd;
