@@ -51,11 +51,11 @@ public sealed class ScannerSimulator
         _log = (log ?? Logger.None).ForContext<ScannerSimulator>();
     }
 
-    /// <summary>The injection log's path.</summary>
     /// <summary>The names of the files a simulation writes into its folder, <c>*</c> standing for any run of characters:
     /// the volumes (and their duplicates) of either format, their temporary names with <c>--rename</c>, and the fault log.</summary>
     public static readonly IReadOnlyList<string> FileNames = ["001_*_*.dcm", "002_*_*.dcm", "run-*_vol_*.nii", ".*.tmp", "faults.tsv"];
 
+    /// <summary>The injection log's path.</summary>
     public string FaultLogPath => _options.FaultLogPath ?? Path.Combine(_options.Folder, "faults.tsv");
 
     /// <summary>The export file name of volume <paramref name="index"/> (0-based). Both carry the series, as

@@ -120,13 +120,9 @@ public sealed class SessionDirectory : IAsyncDisposable
             var db = _redis.Multiplexer.GetDatabase();
             double oldest = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds - _options.RedisExpiryMinutes * 60_000;
             await db.SortedSetRemoveRangeByScoreAsync(RedisKeys.Sessions, double.NegativeInfinity, oldest).ConfigureAwait(false);
-            var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
-            if (ids.Length == 0) return list;
-            var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
             double now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var info in infos)
+            foreach (var l in await ListedAsync(db).ConfigureAwait(false))
             {
-                if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { } l) continue;
                 // This host's own session: its times and address as it published them, its state and count as of now.
                 if (l.Session == Own.SessionId) list[0] = list[0] with { StartedUnixMs = l.StartedUnixMs, UpdatedUnixMs = l.UpdatedUnixMs, Host = l.Host };
                 else list.Add(l with { Stale = l.IsStaleAt(now) });
@@ -136,6 +132,18 @@ public sealed class SessionDirectory : IAsyncDisposable
         {
             Log.Debug("Redis unreachable while listing sessions: {Error}", e.Message);
         }
+        return list;
+    }
+
+    /// <summary>The entries of the (at most 200) sessions Redis lists, the most recently active first; an id whose entry has expired is left out.</summary>
+    private static async Task<List<SessionListing>> ListedAsync(IDatabase db)
+    {
+        var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
+        if (ids.Length == 0) return [];
+        var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
+        var list = new List<SessionListing>(infos.Length);
+        foreach (var info in infos)
+            if (!info.IsNull && EventCodec.DecodeListing((byte[])info!) is { } l) list.Add(l);
         return list;
     }
 
@@ -150,19 +158,16 @@ public sealed class SessionDirectory : IAsyncDisposable
         if (_redis is null || !_redis.IsConnected) return null;
         try
         {
-            var db = _redis.Multiplexer.GetDatabase();
-            var ids = await db.SortedSetRangeByRankAsync(RedisKeys.Sessions, 0, 199, Order.Descending).ConfigureAwait(false);
-            if (ids.Length == 0) return null;
-            var infos = await db.StringGetAsync(ids.Select(i => RedisKeys.Info(i!)).ToArray()).ConfigureAwait(false);
+            var listed = await ListedAsync(_redis.Multiplexer.GetDatabase()).ConfigureAwait(false);
             double now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             SessionListing? pick = null;
-            foreach (var info in infos)
+            foreach (var l in listed)
             {
-                if (info.IsNull || EventCodec.DecodeListing((byte[])info!) is not { Live: true } l || l.IsStaleAt(now)) continue;
+                if (!l.Live || l.IsStaleAt(now)) continue;
                 if (pick is null || l.StartedUnixMs > pick.StartedUnixMs
                     || (l.StartedUnixMs == pick.StartedUnixMs && string.CompareOrdinal(l.Session, pick.Session) > 0)) pick = l;
             }
-            return pick?.Session ?? (string?)ids[0];
+            return (pick ?? listed.FirstOrDefault())?.Session;
         }
         catch (Exception e) when (e is not OperationCanceledException) { return null; }
     }

@@ -51,7 +51,7 @@ public sealed class ServeTakeoverTests
         using var server = new RedisServer();
         var options = new DashboardOptions { Redis = server.ConnectionString };
         await using var link = await RedisConnection.ConnectAsync(RedisConnection.Parse(server.ConnectionString, "test"));
-        long firstLast = await FirstSessionAsync(link, options);
+        await FirstSessionAsync(link, options);
 
         using var serve = new CliHost(null, "serve", "--urls", "http://127.0.0.1:0", "--redis", server.ConnectionString);
         var host = await serve.UrlAsync(Wait);
